@@ -1,0 +1,109 @@
+# sglif: every entry point. `make help` lists them.
+# Tool names are variables; generated files go to build/. See README.md and docs/.
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+CC       ?= cc
+PYTHON   ?= python3
+GNUPLOT  ?= gnuplot
+BUILD    ?= build
+JOBS     ?= $(shell nproc)
+
+# --- flags ---------------------------------------------------------------------------------
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wold-style-definition -Wformat=2 -Wcast-qual -Wpointer-arith -Wundef -Wvla \
+        -Wwrite-strings -Wimplicit-fallthrough -Wnull-dereference -Wdouble-promotion=0
+WARN := $(filter-out -Wdouble-promotion=0,$(WARN))
+ifneq ($(CI)$(WERROR),)
+WARN += -Werror
+endif
+PKGS     := zlib hdf5 libcjson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+OPT      ?= -O3 -march=native
+ifeq ($(SAN),1)
+OPT      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OBJ      := $(BUILD)/san
+else
+OBJ      := $(BUILD)/obj
+endif
+CFLAGS   ?=
+CFLAGS   += -std=c11 -D_GNU_SOURCE -fopenmp $(OPT) $(WARN) -Isw -Ihost $(PKG_CFLAGS) -MMD -MP
+LDLIBS   += $(PKG_LIBS) -lm -fopenmp
+LDFLAGS  += $(filter -fsanitize%,$(OPT))
+BIN      := $(OBJ)/bin
+ifneq ($(SAN),1)
+BIN      := $(BUILD)/bin
+endif
+
+SW_SRC   := $(sort $(wildcard sw/*.c))
+HOST_SRC := $(sort $(wildcard host/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TESTD_SRC:= $(sort $(wildcard tests/double_*.c))
+
+LIB      := $(OBJ)/libsglif.a
+LIBD     := $(OBJ)/libsglif-double.a
+SW_OBJ   := $(SW_SRC:%.c=$(OBJ)/%.o)
+SWD_OBJ  := $(SW_SRC:%.c=$(OBJ)/double/%.o)
+HOST_OBJ := $(HOST_SRC:%.c=$(OBJ)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(OBJ)/%.o)
+TESTD_OBJ:= $(TESTD_SRC:%.c=$(OBJ)/double/%.o)
+
+SGLIF    := $(BIN)/sglif
+TESTS    := $(BIN)/sglif-tests
+TESTSD   := $(BIN)/sglif-tests-double
+
+.PHONY: help all deps test demo bench results clean
+help: ## list the entry points
+	@echo "sglif make targets:"
+	@grep -hE '^[a-z][a-zA-Z0-9_-]*:.*## ' $(MAKEFILE_LIST) | \
+	  sed -E 's/^([^:]*):.*## (.*)/  \1\t\2/' | expand -t 16
+	@echo "variables: SAN=1 (ASan+UBSan build), CI=1/WERROR=1 (warnings are errors), JOBS=N"
+
+all: $(SGLIF) ## build build/bin/sglif
+
+deps: ## install missing Debian packages (.ci/packages, group base)
+	@bash .ci/setup base
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(OBJ)/double/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DSGLIF_DOUBLE -c $< -o $@
+
+$(LIB): $(SW_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(LIBD): $(SWD_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(SGLIF): $(HOST_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(TESTS): $(TEST_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+$(TESTSD): $(TESTD_OBJ) $(LIBD)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+test: ## install what is missing, build, run every test (SAN=1 for sanitizers)
+	@bash .ci/setup base
+	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(TESTS) $(TESTSD)
+	@echo "== double-precision tests (gradient checks) =="
+	$(TESTSD) --jobs 1
+	@echo "== tests =="
+	SGLIF=$(abspath $(SGLIF)) SGLIF_SHARED=$(abspath ../shared) $(TESTS) --jobs 1
+
+clean: ## remove build/ except the PyPI venv
+	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin
+
+-include $(SW_OBJ:.o=.d) $(SWD_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TESTD_OBJ:.o=.d)
