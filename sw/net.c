@@ -202,7 +202,7 @@ typedef struct {
     real *ga;        /* [nmax] */
     double loss;
     int correct;
-    double zsum[SGL_MAX_LAYERS];
+    double zsum[SGL_MAX_LAYERS], vsum[SGL_MAX_LAYERS], asum[SGL_MAX_LAYERS];
 } shard_ws;
 
 struct sgl_work {
@@ -394,8 +394,17 @@ static double forward_sample(sgl_work *w, shard_ws *h, const sgl_net *net, const
                 for (int i = 0; i < n; i++)
                     z[i] = x[i] > 0 ? (real)1 : (real)0;
             sgl_sg_row(&c->sg, x, Ly->gamma, S + (size_t)t * (size_t)n, n);
-            for (int i = 0; i < n; i++)
-                h->zsum[l] += (double)z[i];
+            real zs = 0, vs = 0, as = 0;
+            for (int i = 0; i < n; i++) {
+                zs += z[i];
+                vs += v[i];
+            }
+            if (c->alif)
+                for (int i = 0; i < n; i++)
+                    as += adapt[i];
+            h->zsum[l] += (double)zs;
+            h->vsum[l] += (double)vs;
+            h->asum[l] += (double)as;
         }
     }
 
@@ -627,20 +636,26 @@ static void finish_stats(sgl_work *w, const sgl_net *net, int n, const sgl_rate_
                          sgl_batch_stats *st)
 {
     const sgl_config *c = &net->cfg;
-    double loss = 0, zs[SGL_MAX_LAYERS] = {0};
+    double loss = 0, zs[SGL_MAX_LAYERS] = {0}, vs[SGL_MAX_LAYERS] = {0}, as[SGL_MAX_LAYERS] = {0};
     int correct = 0;
     for (int s = 0; s < SGL_SHARDS; s++) {
         loss += w->sh[s].loss;
         correct += w->sh[s].correct;
-        for (int l = 0; l < c->n_layers; l++)
+        for (int l = 0; l < c->n_layers; l++) {
             zs[l] += w->sh[s].zsum[l];
+            vs[l] += w->sh[s].vsum[l];
+            as[l] += w->sh[s].asum[l];
+        }
     }
     memset(st, 0, sizeof *st);
     st->loss = loss / n;
     st->correct = correct;
     double reg_loss = 0;
     for (int l = 0; l < c->n_layers; l++) {
-        st->rate[l] = zs[l] / ((double)n * w->T * c->n_hidden[l]);
+        double cnt = (double)n * w->T * c->n_hidden[l];
+        st->rate[l] = zs[l] / cnt;
+        st->v_mean[l] = vs[l] / cnt;
+        st->thr_mean[l] = c->theta + (c->alif ? c->alif_beta * as[l] / cnt : 0.0);
         if (reg && reg->weight != 0) {
             double d = st->rate[l] - reg->target;
             reg_loss += reg->weight * d * d;
@@ -658,7 +673,7 @@ static int run(sgl_work *w, const sgl_net *net, const sgl_sample *batch, int n,
         return rc;
     const sgl_config *c = &net->cfg;
     const int train = grad != NULL;
-    const double scale = 1.0 / ((double)n * w->T);
+    const double scale = reg && reg->no_task ? 0.0 : 1.0 / ((double)n * w->T);
     if (train) {
         for (int l = 0; l < c->n_layers; l++) {
             const sgl_layer *Ly = &net->layer[l];
@@ -675,7 +690,7 @@ static int run(sgl_work *w, const sgl_net *net, const sgl_sample *batch, int n,
         h->loss = 0;
         h->correct = 0;
         for (int l = 0; l < SGL_MAX_LAYERS; l++)
-            h->zsum[l] = 0;
+            h->zsum[l] = h->vsum[l] = h->asum[l] = 0;
         if (train)
             memset(h->grad, 0, w->n_params * sizeof(real));
         for (int b = b0; b < b1; b++) {
@@ -721,4 +736,21 @@ int sgl_backward(sgl_work *w, const sgl_net *net, const sgl_sample *batch, int n
                  const sgl_rate_reg *reg, real *grad, sgl_batch_stats *st)
 {
     return run(w, net, batch, n, reg, NULL, NULL, grad, st);
+}
+
+int sgl_spikes(sgl_work *w, const sgl_net *net, const sgl_sample *s, int layer, unsigned char *z)
+{
+    if (layer < 0 || layer >= net->cfg.n_layers)
+        return sgl_fail(SGL_EUSAGE, "layer %d: the network has %d hidden layers", layer + 1,
+                        net->cfg.n_layers);
+    sgl_batch_stats st;
+    int rc = sgl_forward(w, net, s, 1, NULL, NULL, NULL, &st);
+    if (rc)
+        return rc;
+    /* sample 0 of the batch sits in shard SGL_SHARDS - 1's range only when n = 1: its trace is
+     * at batch index 0 whatever shard ran it */
+    size_t cnt = (size_t)w->T * (size_t)net->layer[layer].n;
+    for (size_t i = 0; i < cnt; i++)
+        z[i] = w->z[layer][i] != 0;
+    return 0;
 }

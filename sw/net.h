@@ -77,6 +77,8 @@ typedef struct {
     double reg_loss;   /* rate regularizer (sparsity or initial-rate loss), already weighted */
     int correct;       /* predictions (argmax of time-averaged logits) equal to the label */
     double rate[SGL_MAX_LAYERS]; /* mean firing rate per hidden layer */
+    double v_mean[SGL_MAX_LAYERS];   /* mean membrane potential per hidden layer */
+    double thr_mean[SGL_MAX_LAYERS]; /* mean threshold (theta, plus adaptation with ALIF) */
 } sgl_batch_stats;
 
 /* The rate regularizer: weight * sum over layers of (mean rate - target)^2, mean rate over the
@@ -84,6 +86,7 @@ typedef struct {
 typedef struct {
     double weight;
     double target;
+    int no_task; /* 1: the gradient holds the regularizer alone (initial-rate pre-training) */
 } sgl_rate_reg;
 
 /* Work space for forward/backward over batches of up to max_batch samples. */
@@ -100,6 +103,10 @@ int sgl_forward(sgl_work *w, const sgl_net *net, const sgl_sample *batch, int n,
  * whatever the thread count. */
 int sgl_backward(sgl_work *w, const sgl_net *net, const sgl_sample *batch, int n,
                  const sgl_rate_reg *reg, real *grad, sgl_batch_stats *st);
+
+/* Forward one sample and copy the spikes of hidden layer `layer` into z ([n_steps][n], 0/1),
+ * for rasters and for the hardware's comparisons. */
+int sgl_spikes(sgl_work *w, const sgl_net *net, const sgl_sample *s, int layer, unsigned char *z);
 
 /* Offsets of each tensor inside the params block (for tests, files and optimizers). */
 typedef struct {

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* sglif eval: accuracy of a model on the test split of a data set. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "data.h"
+#include "model.h"
+#include "train.h"
+
+static const char HELP[] =
+    "usage: sglif eval --model MODEL --data SPEC [--split test|valid|train] [--threads N]\n"
+    "                  [--predictions FILE]\n"
+    "Score a model; the last line is 'accuracy: 0.xxxx (n=N)'.\n\n"
+    "  --model MODEL        a model file written by 'sglif train'\n"
+    "  --data SPEC          the data set (docs/data.md); its test split by default\n"
+    "  --split S            which split to score (default test)\n"
+    "  --threads N          worker threads (default: all cores)\n"
+    "  --predictions FILE   write 'index,label,prediction' lines\n\n" SGL_EXIT_CODES_HELP;
+
+int cmd_eval(int argc, char **argv)
+{
+    static const struct option own[] = {{"model", required_argument, 0, 0},
+                                        {"data", required_argument, 0, 0},
+                                        {"split", required_argument, 0, 0},
+                                        {"threads", required_argument, 0, 0},
+                                        {"predictions", required_argument, 0, 0},
+                                        {0, 0, 0, 0}};
+    struct option opts[16];
+    cli_merge_opts(own, NULL, opts, 16);
+    const char *model = NULL, *spec = NULL, *pfile = NULL;
+    sgl_split split = SGL_SPLIT_TEST;
+    long threads = 0;
+    int c, li, rc;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
+        if (c == 'h') {
+            fputs(HELP, stdout);
+            return SGL_EXIT_OK;
+        }
+        if (c != 0)
+            return cli_bad_option("eval", c, argv);
+        const char *name = opts[li].name;
+        if (strcmp(name, "model") == 0)
+            model = optarg;
+        else if (strcmp(name, "data") == 0)
+            spec = optarg;
+        else if (strcmp(name, "predictions") == 0)
+            pfile = optarg;
+        else if (strcmp(name, "threads") == 0) {
+            if ((rc = cli_int(name, optarg, 1, 1024, &threads)))
+                return cli_error("eval", rc);
+        } else if (strcmp(name, "split") == 0) {
+            if (strcmp(optarg, "test") == 0)
+                split = SGL_SPLIT_TEST;
+            else if (strcmp(optarg, "valid") == 0)
+                split = SGL_SPLIT_VALID;
+            else if (strcmp(optarg, "train") == 0)
+                split = SGL_SPLIT_TRAIN;
+            else
+                return cli_usage_error("eval", "--split: '%s' is not test, valid or train",
+                                       optarg);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("eval", "unexpected argument '%s'", argv[optind]);
+    if (!model || !spec)
+        return cli_usage_error("eval", "--model and --data are required");
+    sgl_net net;
+    if ((rc = sgl_model_load(model, &net, NULL)))
+        return cli_error("eval", rc);
+    sgl_data d;
+    if ((rc = sgl_data_load(&d, spec, split))) {
+        sgl_net_free(&net);
+        return cli_error("eval", rc);
+    }
+    int *pred = malloc(sizeof(int) * (size_t)(d.n_samples > 0 ? d.n_samples : 1));
+    double acc = 0, loss = 0, rate[SGL_MAX_LAYERS];
+    rc = pred ? sgl_evaluate(&net, &d, (int)threads, &acc, &loss, pred, rate)
+              : sgl_fail(SGL_ENOMEM, "out of memory");
+    if (!rc && pfile) {
+        FILE *f = fopen(pfile, "w");
+        if (!f)
+            rc = sgl_fail(SGL_EIO, "%s: cannot create", pfile);
+        else {
+            fprintf(f, "index,label,prediction\n");
+            for (int i = 0; i < d.n_samples; i++)
+                fprintf(f, "%d,%d,%d\n", i, d.label[i], pred[i]);
+            if (fclose(f))
+                rc = sgl_fail(SGL_EIO, "%s: write failed", pfile);
+        }
+    }
+    if (!rc) {
+        printf("loss: %.6f\n", loss);
+        for (int l = 0; l < net.cfg.n_layers; l++)
+            printf("rate%d: %.4f\n", l + 1, rate[l]);
+        printf("accuracy: %.4f (n=%d)\n", acc, d.n_samples);
+    }
+    free(pred);
+    sgl_data_free(&d);
+    sgl_net_free(&net);
+    return rc ? cli_error("eval", rc) : SGL_EXIT_OK;
+}

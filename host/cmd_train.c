@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* sglif train: load data, initialize (Conditions I-IV by default), train with BPTT, save the
+ * best model. Ctrl-C saves a checkpoint that --resume continues. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "data.h"
+#include "progress.h"
+#include "train.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+/* Progress, plus a test hook: SGLIF_TEST_SIGINT_AFTER=N raises SIGINT after N batches, so that
+ * tests interrupt a run at a known point through the real signal path. */
+typedef struct {
+    cli_progress_state ps;
+    long sigint_after, seen;
+} train_progress;
+
+static void on_progress(const sgl_progress *p, void *user)
+{
+    train_progress *t = user;
+    cli_progress(p, &t->ps);
+    if (t->sigint_after > 0 && ++t->seen == t->sigint_after)
+        raise(SIGINT);
+}
+
+static const char HELP[] =
+    "usage: sglif train --data SPEC --out MODEL [options]\n"
+    "Train a recurrent LIF network with surrogate gradients (BPTT, AdamW).\n\n"
+    "  --data SPEC          randman[:key=value,...], fmnist[:...], shd:DIR, ssc:DIR\n"
+    "                       (see docs/data.md)\n"
+    "  --out MODEL          where the best model (by validation accuracy) is saved\n" CLI_NET_HELP
+    "  --epochs E           training epochs (default 20)\n"
+    "  --lr LR              AdamW learning rate (default 1e-3)\n"
+    "  --batch B            mini-batch size (default 32)\n"
+    "  --weight-decay W     AdamW weight decay (default 0.01)\n"
+    "  --clip C             gradient-norm clip, 0 = none (default 1)\n"
+    "  --sparsity F         weight of the sparsity loss (target rate 0.01), introduced\n"
+    "                       gradually: 0 before 20%% of the epochs, full from 60%% (default 0)\n"
+    "  --init-rate F        first train the bias currents alone towards initial rate F\n"
+    "  --init-rate-batches N  length of that pre-training (default 200 batches)\n"
+    "  --patience N         stop after N epochs without a better validation accuracy\n"
+    "  --threads N          worker threads (default: all cores; results do not depend on it)\n"
+    "  --log FILE.csv       per-epoch log\n"
+    "  --checkpoint FILE    checkpoint path (default MODEL.ckpt); written every epoch and on\n"
+    "                       Ctrl-C\n"
+    "  --resume             continue from the checkpoint (same options) to the same result\n"
+    "  --quiet              no progress output\n\n" SGL_EXIT_CODES_HELP;
+
+static const struct option own_opts[] = {
+    {"data", required_argument, 0, 0},       {"out", required_argument, 0, 0},
+    {"epochs", required_argument, 0, 0},     {"lr", required_argument, 0, 0},
+    {"batch", required_argument, 0, 0},      {"weight-decay", required_argument, 0, 0},
+    {"clip", required_argument, 0, 0},       {"sparsity", required_argument, 0, 0},
+    {"init-rate", required_argument, 0, 0},  {"init-rate-batches", required_argument, 0, 0},
+    {"patience", required_argument, 0, 0},   {"threads", required_argument, 0, 0},
+    {"log", required_argument, 0, 0},        {"checkpoint", required_argument, 0, 0},
+    {"resume", no_argument, 0, 0},           {"quiet", no_argument, 0, 0},
+    {0, 0, 0, 0}};
+
+int cmd_train(int argc, char **argv)
+{
+    struct option opts[64];
+    cli_merge_opts(own_opts, cli_net_longopts, opts, 64);
+    cli_net_opts nopt;
+    cli_net_defaults(&nopt);
+    sgl_train_opts to;
+    sgl_train_opts_default(&to);
+    const char *spec = NULL;
+    int quiet = 0, rc = 0, c, li;
+    long v;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
+        if (c == 'h') {
+            fputs(HELP, stdout);
+            return SGL_EXIT_OK;
+        }
+        if (c != 0)
+            return cli_bad_option("train", c, argv);
+        const char *name = opts[li].name;
+        rc = cli_net_option(&nopt, name, optarg);
+        if (rc < 0)
+            return cli_error("train", rc);
+        if (rc == 1) {
+            rc = 0;
+            continue;
+        }
+        if (strcmp(name, "data") == 0)
+            spec = optarg;
+        else if (strcmp(name, "out") == 0)
+            to.out = optarg;
+        else if (strcmp(name, "epochs") == 0)
+            rc = cli_int(name, optarg, 1, 1000000, &v), to.epochs = (int)v;
+        else if (strcmp(name, "lr") == 0)
+            rc = cli_double(name, optarg, 1e-12, 10, &to.lr);
+        else if (strcmp(name, "batch") == 0)
+            rc = cli_int(name, optarg, 1, 65536, &v), to.batch = (int)v;
+        else if (strcmp(name, "weight-decay") == 0)
+            rc = cli_double(name, optarg, 0, 10, &to.weight_decay);
+        else if (strcmp(name, "clip") == 0)
+            rc = cli_double(name, optarg, 0, 1e9, &to.clip);
+        else if (strcmp(name, "sparsity") == 0)
+            rc = cli_double(name, optarg, 0, 1e9, &to.sparsity);
+        else if (strcmp(name, "init-rate") == 0)
+            rc = cli_double(name, optarg, 0, 1, &to.init_rate);
+        else if (strcmp(name, "init-rate-batches") == 0)
+            rc = cli_int(name, optarg, 1, 100000000, &v), to.init_rate_batches = (int)v;
+        else if (strcmp(name, "patience") == 0)
+            rc = cli_int(name, optarg, 0, 1000000, &v), to.patience = (int)v;
+        else if (strcmp(name, "threads") == 0)
+            rc = cli_int(name, optarg, 1, 1024, &v), to.threads = (int)v;
+        else if (strcmp(name, "log") == 0)
+            to.log_csv = optarg;
+        else if (strcmp(name, "checkpoint") == 0)
+            to.checkpoint = optarg;
+        else if (strcmp(name, "resume") == 0)
+            to.resume = 1;
+        else if (strcmp(name, "quiet") == 0)
+            quiet = 1;
+        if (rc)
+            return cli_error("train", rc);
+    }
+    if (optind < argc)
+        return cli_usage_error("train", "unexpected argument '%s'", argv[optind]);
+    if (!spec)
+        return cli_usage_error("train", "--data SPEC is required");
+    if (!to.out)
+        return cli_usage_error("train", "--out MODEL is required");
+    to.seed = nopt.seed;
+
+    sgl_data train = {0}, valid = {0};
+    if ((rc = sgl_data_load(&train, spec, SGL_SPLIT_TRAIN)) ||
+        (rc = sgl_data_load(&valid, spec, SGL_SPLIT_VALID))) {
+        sgl_data_free(&train);
+        return cli_error("train", rc);
+    }
+    sgl_net net = {0};
+    sgl_init_report rep[SGL_MAX_LAYERS];
+    if (!to.resume) {
+        rc = cli_make_net(&nopt, &train, &net, rep);
+        if (rc) {
+            sgl_data_free(&train);
+            sgl_data_free(&valid);
+            return cli_error("train", rc);
+        }
+    }
+    char meta[2048];
+    int k = snprintf(meta, sizeof meta, "command:");
+    for (int i = 0; i < argc && k < (int)sizeof meta - 1; i++)
+        k += snprintf(meta + k, sizeof meta - (size_t)k, " %s", argv[i]);
+    snprintf(meta + k, sizeof meta - (size_t)k, "\ndata: %s\nseed: %llu\n", train.name,
+             (unsigned long long)nopt.seed);
+    to.meta = meta;
+    train_progress tp = {{0, 0}, 0, 0};
+    cli_progress_init(&tp.ps, quiet);
+    const char *hook = getenv("SGLIF_TEST_SIGINT_AFTER");
+    if (hook)
+        tp.sigint_after = atol(hook);
+    to.progress = on_progress;
+    to.progress_user = &tp;
+    to.stop = &stop_flag;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    if (!quiet)
+        fprintf(stderr, "train: %s, %d train / %d valid samples, seed %llu, %d threads\n",
+                train.name, train.n_samples, valid.n_samples, (unsigned long long)nopt.seed,
+                sgl_threads(to.threads));
+    sgl_train_result res;
+    rc = sgl_train(&net, &train, &valid, &to, &res);
+    if (rc) {
+        if (tp.ps.tty && !quiet)
+            fputc('\n', stderr);
+        rc = cli_error("train", rc);
+    } else {
+        printf("best valid accuracy: %.4f (epoch %d of %d)\n", res.best_valid_acc,
+               res.best_epoch, res.epochs_run);
+        printf("model: %s\n", to.out);
+    }
+    sgl_net_free(&net);
+    sgl_data_free(&train);
+    sgl_data_free(&valid);
+    return rc;
+}

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/* The `sglif` program as a user meets it: --help everywhere, exit codes, one-line errors that
+ * name the file, the output formats of eval / init / lut, and Ctrl-C + --resume through the
+ * real signal path. The binary is $SGLIF (set by `make test`). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "model.h"
+
+static char dir[128];
+static const char *bin;
+
+static void setup(void)
+{
+    bin = getenv("SGLIF");
+    if (!bin)
+        cr_skip_test("SGLIF is not set (run through make test)");
+    snprintf(dir, sizeof dir, "/tmp/sglif-test-cli-%d", (int)getpid());
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void teardown(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+TestSuite(cli, .init = setup, .fini = teardown);
+
+/* Run "sglif ARGS" through the shell; capture stdout and stderr; return the exit code. */
+static int sh(char *out, size_t outn, char *err, size_t errn, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int sh(char *out, size_t outn, char *err, size_t errn, const char *fmt, ...)
+{
+    char args[2048], cmd[4096], of[256], ef[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(of, sizeof of, "%s/stdout", dir);
+    snprintf(ef, sizeof ef, "%s/stderr", dir);
+    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", bin, args, of, ef);
+    int st = system(cmd);
+    const char *files[2] = {of, ef};
+    char *bufs[2] = {out, err};
+    size_t ns[2] = {outn, errn};
+    for (int i = 0; i < 2; i++) {
+        if (!bufs[i])
+            continue;
+        FILE *f = fopen(files[i], "r");
+        size_t k = f ? fread(bufs[i], 1, ns[i] - 1, f) : 0;
+        bufs[i][k] = 0;
+        if (f)
+            fclose(f);
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static const char *last_line(const char *s)
+{
+    size_t n = strlen(s);
+    if (n && s[n - 1] == '\n')
+        n--;
+    while (n && s[n - 1] != '\n')
+        n--;
+    return s + n;
+}
+
+Test(cli, help_everywhere)
+{
+    const char *cmds[] = {"train", "eval", "init", "lut", "sweep", "plot"};
+    static char out[16384];
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        int rc = sh(out, sizeof out, NULL, 0, "%s --help", cmds[i]);
+        cr_expect_eq(rc, 0, "%s --help exit %d", cmds[i], rc);
+        cr_expect(strstr(out, "usage: sglif") != NULL, "%s --help: no usage line", cmds[i]);
+        cr_expect(strstr(out, "Exit codes") != NULL, "%s --help: exit codes undocumented",
+                  cmds[i]);
+    }
+    cr_assert_eq(sh(out, sizeof out, NULL, 0, "--help"), 0);
+    cr_assert(strstr(out, "Exit codes") != NULL);
+}
+
+Test(cli, usage_errors_exit_2_with_one_line)
+{
+    static char err[4096];
+    const char *bad[] = {"frobnicate", "train --data randman", "train --out x --data randman --lr fast",
+                         "train --bogus", "eval --model", "lut --shape round --dampening 1 --sharpness 1",
+                         "lut --shape triangular --dampening 1 --sharpness 1 --entries 3",
+                         "train --data randman --out x --hidden 10,10,10,10",
+                         "init --data randman --reset sideways",
+                         "train --data randman --out x --epochs 0",
+                         "train --data randman:colour=blue --out x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = sh(NULL, 0, err, sizeof err, "%s", bad[i]);
+        cr_expect_eq(rc, 2, "'%s': exit %d, want 2 (%s)", bad[i], rc, err);
+        cr_expect(count_lines(err) >= 1 && count_lines(err) <= 2, "'%s': %d lines: %s", bad[i],
+                  count_lines(err), err);
+        cr_expect(strncmp(err, "sglif", 5) == 0, "'%s': message does not start with sglif: %s",
+                  bad[i], err);
+    }
+}
+
+Test(cli, bad_files_exit_3_naming_the_file)
+{
+    static char err[4096];
+    char path[256];
+    snprintf(path, sizeof path, "%s/garbage.sgl", dir);
+    FILE *f = fopen(path, "w");
+    fputs("not a model", f);
+    fclose(f);
+    int rc = sh(NULL, 0, err, sizeof err, "eval --model %s --data randman", path);
+    cr_assert_eq(rc, 3, "exit %d: %s", rc, err);
+    cr_assert(strstr(err, path) != NULL, "%s", err);
+    cr_assert_eq(count_lines(err), 1, "%s", err);
+    rc = sh(NULL, 0, err, sizeof err, "eval --model %s/none.sgl --data randman", dir);
+    cr_assert_eq(rc, 1, "exit %d: %s", rc, err); /* cannot open: I/O failure */
+    cr_assert(strstr(err, "none.sgl") != NULL, "%s", err);
+    rc = sh(NULL, 0, err, sizeof err, "train --data shd:%s/nowhere --out %s/m.sgl", dir, dir);
+    cr_assert_neq(rc, 0);
+    cr_assert(strstr(err, "nowhere") != NULL, "%s", err);
+}
+
+Test(cli, lut_csv_and_hex)
+{
+    static char out[65536];
+    int rc = sh(out, sizeof out, NULL, 0,
+                "lut --shape fast-sigmoid --dampening 0.5 --sharpness 2 --entries 16 --bits 8");
+    cr_assert_eq(rc, 0);
+    cr_assert_eq(strncmp(out, "index,x,sg,code\n", 16), 0, "%s", out);
+    cr_assert_eq(count_lines(out), 17);
+    /* every row: code = round(sg / gamma * 255) and sg = gamma / (1 + |2 beta x|)^2 */
+    const char *p = strchr(out, '\n') + 1;
+    for (int i = 0; i < 16; i++) {
+        int idx;
+        double x, sg;
+        unsigned code;
+        cr_assert_eq(sscanf(p, "%d,%lf,%lf,%u", &idx, &x, &sg, &code), 4);
+        cr_assert_eq(idx, i);
+        double d = 1 + fabs(4 * x);
+        cr_assert_float_eq(sg, 0.5 / (d * d), 1e-7);
+        cr_assert_eq(code, (unsigned)lround(sg / 0.5 * 255));
+        p = strchr(p, '\n') + 1;
+    }
+    rc = sh(out, sizeof out, NULL, 0,
+            "lut --shape triangular --dampening 1 --sharpness 1 --entries 8 --bits 4 --format hex");
+    cr_assert_eq(rc, 0);
+    cr_assert_eq(count_lines(out), 8);
+    cr_assert(strspn(out, "0123456789abcdef\n") == strlen(out), "%s", out);
+}
+
+Test(cli, init_prints_the_conditions_and_rate)
+{
+    static char out[8192];
+    int rc = sh(out, sizeof out, NULL, 0,
+                "init --data randman:samples=50,steps=60 --hidden 64 --samples 200");
+    cr_assert_eq(rc, 0);
+    const char *keys[] = {"mu_rec: ", "var_rec: ", "gamma: ", "beta: ", "initial_rate: ",
+                          "mean_membrane: ", "mean_threshold: "};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        cr_expect(strstr(out, keys[i]) != NULL, "no '%s' in:\n%s", keys[i], out);
+    double rate = -1;
+    const char *r = strstr(out, "initial_rate: ");
+    cr_assert_not_null(r);
+    sscanf(r, "initial_rate: %lf", &rate);
+    cr_assert(rate > 0.4 && rate < 0.6, "initial rate %g", rate);
+    rc = sh(out, sizeof out, NULL, 0,
+            "init --data randman:samples=50,steps=60 --hidden 64 --sg q-pseudospike");
+    cr_assert_eq(rc, 0);
+    cr_assert(strstr(out, "\nq: ") != NULL, "%s", out);
+}
+
+static void read_params(const char *path, sgl_net *net)
+{
+    cr_assert_eq(sgl_model_load(path, net, NULL), 0, "%s", sgl_errmsg());
+}
+
+Test(cli, ctrl_c_then_resume_equals_uninterrupted, .timeout = 300)
+{
+    static char out[8192], err[8192];
+    const char *common = "--data randman:samples=30,steps=40,units=10,classes=5 --hidden 32 "
+                         "--epochs 3 --batch 16 --seed 5 --init-rate 0.3 --init-rate-batches 4 "
+                         "--sparsity 1 --quiet";
+    int rc = sh(out, sizeof out, err, sizeof err, "train %s --out %s/full.sgl", common, dir);
+    cr_assert_eq(rc, 0, "%s", err);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "SGLIF_TEST_SIGINT_AFTER=7 %s", bin);
+    const char *save = bin;
+    bin = cmd;
+    rc = sh(out, sizeof out, err, sizeof err, "train %s --out %s/cut.sgl", common, dir);
+    bin = save;
+    cr_assert_eq(rc, 130, "interrupted run exit %d: %s", rc, err);
+    cr_assert(strstr(err, "checkpoint") != NULL, "%s", err);
+    rc = sh(out, sizeof out, err, sizeof err, "train %s --out %s/cut.sgl --resume", common, dir);
+    cr_assert_eq(rc, 0, "%s", err);
+    char a[256], b[256];
+    snprintf(a, sizeof a, "%s/full.sgl", dir);
+    snprintf(b, sizeof b, "%s/cut.sgl", dir);
+    sgl_net na, nb;
+    read_params(a, &na);
+    read_params(b, &nb);
+    cr_assert_eq(na.n_params, nb.n_params);
+    cr_assert_eq(memcmp(na.params, nb.params, na.n_params * sizeof(real)), 0,
+                 "resumed model differs from the uninterrupted one");
+    sgl_net_free(&na);
+    sgl_net_free(&nb);
+    /* eval's last line */
+    rc = sh(out, sizeof out, err, sizeof err,
+            "eval --model %s --data randman:samples=30,steps=40,units=10,classes=5", a);
+    cr_assert_eq(rc, 0, "%s", err);
+    int n = 0;
+    double acc = -1;
+    cr_assert_eq(sscanf(last_line(out), "accuracy: %lf (n=%d)", &acc, &n), 2, "%s", out);
+    cr_assert_eq(n, 15);
+    cr_assert(acc >= 0 && acc <= 1);
+}
