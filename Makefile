@@ -103,7 +103,22 @@ test: ## install what is missing, build, run every test (SAN=1 for sanitizers)
 	@echo "== tests =="
 	SGLIF=$(abspath $(SGLIF)) SGLIF_SHARED=$(abspath ../shared) $(TESTS) --jobs 1
 
+DEMO_DATA ?= randman
+DEMO_ARGS ?=
+demo: ## the main job: train on randman with the paper's method, test accuracy, plots
+	@bash .ci/setup base
+	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF)
+	@mkdir -p $(BUILD)/demo
+	$(SGLIF) init --data $(DEMO_DATA) $(DEMO_ARGS)
+	$(SGLIF) train --data $(DEMO_DATA) $(DEMO_ARGS) --out $(BUILD)/demo/model.sgl --log $(BUILD)/demo/train.csv
+	$(SGLIF) eval --model $(BUILD)/demo/model.sgl --data $(DEMO_DATA)
+	$(SGLIF) plot curves --log $(BUILD)/demo/train.csv --out $(BUILD)/demo/curves.png
+	$(SGLIF) plot raster --model $(BUILD)/demo/model.sgl --data $(DEMO_DATA) --out $(BUILD)/demo/raster.png
+	@echo "demo: model, log and plots in $(BUILD)/demo/"
+
 clean: ## remove build/ except the PyPI venv
 	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin
+
+-include tests/bench/bench.mk docs/results.mk
 
 -include $(SW_OBJ:.o=.d) $(SWD_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TESTD_OBJ:.o=.d)
