@@ -119,6 +119,6 @@ demo: ## the main job: train on randman with the paper's method, test accuracy, 
 clean: ## remove build/ except the PyPI venv
 	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin
 
--include tests/bench/bench.mk docs/results.mk
+include tests/bench/bench.mk docs/results.mk
 
 -include $(SW_OBJ:.o=.d) $(SWD_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TESTD_OBJ:.o=.d)

@@ -5,6 +5,7 @@
 #define SGLIF_CLI_H
 
 #include <getopt.h>
+#include <stdio.h>
 
 #include "common.h"
 #include "init.h"
@@ -72,6 +73,17 @@ int cli_merge_opts(const struct option *a, const struct option *b, struct option
 /* The usage error for getopt_long's ':' (missing argument) or '?' (unknown option); call
  * getopt_long with an option string starting with ':' and opterr = 0. */
 int cli_bad_option(const char *cmd, int c, char **argv);
+
+/* CSV tables (results.csv, training logs), read whole; defined in cmd_sweep.c. */
+typedef struct {
+    int n_cols, n_rows;
+    char **head;  /* [n_cols] */
+    char ***cell; /* [n_rows][n_cols], "" where a row is short */
+} cli_csv;
+int cli_csv_read(const char *path, cli_csv *t);
+int cli_csv_col(const cli_csv *t, const char *name); /* -1 if absent */
+void cli_csv_free(cli_csv *t);
+void cli_csv_field(FILE *f, const char *s); /* write one field, quoted if needed */
 
 /* Subcommands. */
 int cmd_train(int argc, char **argv);

@@ -1,0 +1,39 @@
+# make bench (included from the Makefile): training throughput of the C trainer against the
+# PyTorch reference on the same network and batches, peak memory, and the full accuracy floors.
+# See docs/bench.md. Also usable alone: make -f Makefile -f tests/bench/bench.mk bench
+ifndef SGLIF_BENCH_MK
+SGLIF_BENCH_MK := $(lastword $(MAKEFILE_LIST))
+
+BENCH_DIR    ?= $(BUILD)/bench
+# Debian's python3 (python3-torch is a Debian package; a pyenv python3 on PATH cannot see it)
+BENCH_PYTHON ?= /usr/bin/python3
+BENCH_ARGS   ?=
+# Options of the floor runs, after `sglif train --data SPEC --out MODEL`.
+RANDMAN_ARGS ?=
+FMNIST_ARGS  ?= --hidden 256 --epochs 10
+BENCH        := $(BIN)/sglif-bench
+BENCH_OBJ    := $(OBJ)/tests/bench/bench_train.o
+
+$(BENCH): $(BENCH_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+.PHONY: bench
+bench: ## throughput vs PyTorch, peak memory, accuracy floors (long; docs/bench.md)
+	@bash .ci/setup base bench
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f $(SGLIF_BENCH_MK) \
+	  -j$(JOBS) $(SGLIF) $(BENCH)
+	@mkdir -p $(BENCH_DIR)
+	@fail=0; \
+	$(BENCH) --dir $(BENCH_DIR) --python $(BENCH_PYTHON) --script tests/bench/torch_lif.py \
+	  $(BENCH_ARGS) || fail=1; \
+	echo; echo "== accuracy floors (fixed seeds) =="; \
+	bash tests/bench/floor.sh $(SGLIF) $(BENCH_DIR) randman 0.90 randman $(RANDMAN_ARGS) \
+	  || fail=1; \
+	bash tests/bench/floor.sh $(SGLIF) $(BENCH_DIR) fmnist 0.85 fmnist $(FMNIST_ARGS) \
+	  || fail=1; \
+	if [ $$fail = 0 ]; then echo "bench: PASS"; else echo "bench: FAIL"; fi; \
+	exit $$fail
+
+-include $(BENCH_OBJ:.o=.d)
+endif

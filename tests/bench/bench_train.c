@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: MIT */
+/* sglif-bench: training throughput of the C trainer against the PyTorch reference
+ * (tests/bench/torch_lif.py) on the same network, the same initial weights and the same spike
+ * batches, plus peak memory. Two problems: randman (20 -> 128 -> 10, 100 steps, batch 32) and
+ * an SHD-sized one (700 -> 256 -> 20, 250 steps, batch 64, synthetic Bernoulli spikes).
+ * For each: writes the problem file, times the C training step (sgl_backward + sgl_adamw_step
+ * + sgl_net_fix_diag) with 1 and with N threads, runs the Python script on the same file and
+ * prints the ratio. Exit 0, or 1 if the two sides disagree on the first loss (not the same
+ * equations), could not run, or (with --strict) a throughput target is missed. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "calibrate.h"
+#include "data.h"
+#include "init.h"
+#include "net.h"
+#include "optim.h"
+#include "rng.h"
+
+#define MAX_REPS 64
+
+typedef struct {
+    const char *name;
+    int n_hidden, batch, n_batches, warmup, reps, steps;
+    double target; /* required C/torch throughput ratio at `threads` threads */
+} problem;
+
+typedef struct {
+    double ms_median, ms_rep[MAX_REPS];
+    double loss_first, loss_last, rate;
+    double rss_mib;
+} c_result;
+
+typedef struct {
+    double ms_median, loss_first, loss_last, rss_mib;
+    int threads;
+    char blas[512], version[64];
+    int ok;
+} torch_result;
+
+typedef struct {
+    const char *dir, *python, *script;
+    int threads, strict, quick, torch, steps;
+    uint64_t seed;
+    double shd_rate, start_rate;
+} options;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return 1e3 * (double)ts.tv_sec + 1e-6 * (double)ts.tv_nsec;
+}
+
+/* Linux: writing 5 to clear_refs resets the peak RSS that getrusage reports. */
+static void reset_peak_rss(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (f) {
+        fputs("5", f);
+        fclose(f);
+    }
+}
+
+static double peak_rss_mib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss / 1024.0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(const double *v, int n)
+{
+    double s[MAX_REPS];
+    memcpy(s, v, (size_t)n * sizeof *s);
+    qsort(s, (size_t)n, sizeof *s, cmp_double);
+    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+/* SHD-sized synthetic data: every (step, channel) pair spikes with probability p. */
+static int make_shd_like(sgl_data *d, int n_samples, double p, uint64_t seed)
+{
+    const int N = 700, T = 250, C = 20;
+    size_t cap = (size_t)((double)n_samples * N * T * p * 1.2) + 1024;
+    int *label = malloc((size_t)n_samples * sizeof *label);
+    int64_t *off = malloc((size_t)(n_samples + 1) * sizeof *off);
+    uint16_t *et = malloc(cap * sizeof *et), *eu = malloc(cap * sizeof *eu);
+    int rc = -1;
+    if (!label || !off || !et || !eu) {
+        fprintf(stderr, "sglif-bench: out of memory for %d synthetic samples\n", n_samples);
+        goto out;
+    }
+    sgl_rng r;
+    sgl_rng_seed(&r, seed, 7);
+    const uint32_t thr = (uint32_t)(p * 4294967296.0);
+    size_t k = 0;
+    for (int s = 0; s < n_samples; s++) {
+        off[s] = (int64_t)k;
+        label[s] = (int)sgl_rng_below(&r, (uint32_t)C);
+        for (int t = 0; t < T; t++)
+            for (int u = 0; u < N; u++)
+                if (sgl_rng_u32(&r) < thr) {
+                    if (k == cap) {
+                        fprintf(stderr, "sglif-bench: synthetic event buffer full\n");
+                        goto out;
+                    }
+                    et[k] = (uint16_t)t;
+                    eu[k] = (uint16_t)u;
+                    k++;
+                }
+    }
+    off[n_samples] = (int64_t)k;
+    rc = sgl_data_from_events(d, "shd-like", N, T, C, n_samples, label, off, et, eu);
+    if (rc)
+        fprintf(stderr, "sglif-bench: %s\n", sgl_errmsg());
+out:
+    free(label);
+    free(off);
+    free(et);
+    free(eu);
+    return rc;
+}
+
+/* Network as `sglif train` builds it by default: Conditions I-IV, then the start-rate
+ * calibration of the bias currents (--start-rate, default 0.5). */
+static int make_net(sgl_net *net, const sgl_data *d, int n_hidden, const options *o,
+                    double *rate0)
+{
+    sgl_config c;
+    sgl_config_default(&c);
+    c.n_in = d->n_units;
+    c.n_steps = d->n_steps;
+    c.n_out = d->n_classes;
+    c.n_hidden[0] = n_hidden;
+    int rc = sgl_net_alloc(net, &c);
+    if (rc)
+        return rc;
+    double mean, var;
+    sgl_data_input_stats(d, &mean, &var);
+    sgl_rng r;
+    sgl_rng_seed(&r, o->seed, 1);
+    rc = sgl_init_net(net, SGL_INIT_STABLE, SGL_COND_ALL, mean, var, &r, NULL);
+    double rates[SGL_MAX_LAYERS] = {0};
+    if (!rc && o->start_rate > 0)
+        rc = sgl_calibrate_rate(net, d, 256, o->start_rate, 0, rates);
+    *rate0 = rates[0];
+    return rc;
+}
+
+static int put(FILE *f, const void *p, size_t size, size_t n)
+{
+    return fwrite(p, size, n, f) == n ? 0 : -1;
+}
+
+/* The problem file read by torch_lif.py (layout in its docstring). Little-endian host. */
+static int write_problem(const char *path, const sgl_net *net, const sgl_data *d,
+                         const problem *pb)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        fprintf(stderr, "sglif-bench: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    const sgl_config *c = &net->cfg;
+    const int N = c->n_in, T = c->n_steps, n = c->n_hidden[0], C = c->n_out, B = pb->batch;
+    int32_t hdr[10] = {1, N, n, C, T, B, pb->n_batches, pb->warmup, pb->reps, pb->steps};
+    double dh[6] = {sgl_config_alpha(c), c->theta, c->sg.beta, 1e-3, 0.01, 1.0};
+    int rc = put(f, "SGLBENCH", 1, 8) | put(f, hdr, sizeof hdr[0], 10);
+    rc |= put(f, dh, sizeof dh[0], 6);
+    const sgl_layer *L = &net->layer[0];
+    rc |= put(f, L->w_in, sizeof(real), (size_t)N * (size_t)n);
+    rc |= put(f, L->w_rec, sizeof(real), (size_t)n * (size_t)n);
+    rc |= put(f, L->bias, sizeof(real), (size_t)n);
+    rc |= put(f, net->w_out, sizeof(real), (size_t)n * (size_t)C);
+    rc |= put(f, net->b_out, sizeof(real), (size_t)C);
+    rc |= put(f, L->gamma, sizeof(real), (size_t)n);
+    unsigned char *x = malloc((size_t)B * (size_t)T * (size_t)N);
+    if (!x) {
+        fclose(f);
+        return -1;
+    }
+    for (int bi = 0; bi < pb->n_batches; bi++) {
+        memset(x, 0, (size_t)B * (size_t)T * (size_t)N);
+        for (int b = 0; b < B; b++) {
+            sgl_sample s = sgl_data_sample(d, bi * B + b);
+            int32_t y = s.label;
+            rc |= put(f, &y, sizeof y, 1);
+            for (int k = 0; k < s.n_ev; k++)
+                x[((size_t)b * (size_t)T + s.ev_t[k]) * (size_t)N + s.ev_u[k]] = 1;
+        }
+        rc |= put(f, x, 1, (size_t)B * (size_t)T * (size_t)N);
+    }
+    free(x);
+    rc |= fclose(f);
+    if (rc)
+        fprintf(stderr, "sglif-bench: %s: write failed\n", path);
+    return rc ? -1 : 0;
+}
+
+/* Train a copy of net0 for warmup + reps * steps batches, cycling over the problem's batches
+ * in the order the Python side uses. */
+static int time_c(const sgl_net *net0, const sgl_data *d, const problem *pb, int threads,
+                  c_result *res)
+{
+    sgl_net net = {0};
+    sgl_adamw opt = {0};
+    sgl_work *w = NULL;
+    real *grad = NULL;
+    sgl_sample *batch = malloc((size_t)pb->batch * sizeof *batch);
+    reset_peak_rss();
+    int rc = batch ? sgl_net_copy(&net, net0) : -SGL_ENOMEM;
+    if (!rc)
+        rc = sgl_adamw_init(&opt, net.n_params, 1e-3);
+    if (!rc) {
+        w = sgl_work_new(&net, pb->batch, threads);
+        grad = calloc(net.n_params, sizeof *grad);
+        if (!w || !grad)
+            rc = -SGL_ENOMEM;
+    }
+    int k = 0;
+    double rate_sum = 0;
+    for (int phase = 0; !rc && phase <= pb->reps; phase++) {
+        int n_steps = phase == 0 ? pb->warmup : pb->steps;
+        double t0 = now_ms();
+        for (int i = 0; i < n_steps && !rc; i++, k++) {
+            int bi = k % pb->n_batches;
+            for (int b = 0; b < pb->batch; b++)
+                batch[b] = sgl_data_sample(d, bi * pb->batch + b);
+            sgl_batch_stats st;
+            rc = sgl_backward(w, &net, batch, pb->batch, NULL, grad, &st);
+            if (rc)
+                break;
+            sgl_adamw_step(&opt, net.params, grad, NULL);
+            sgl_net_fix_diag(&net);
+            if (k == 0)
+                res->loss_first = st.loss;
+            res->loss_last = st.loss;
+            if (phase > 0)
+                rate_sum += st.rate[0];
+        }
+        if (phase > 0)
+            res->ms_rep[phase - 1] = (now_ms() - t0) / n_steps;
+    }
+    if (rc)
+        fprintf(stderr, "sglif-bench: %s: %s\n", pb->name, sgl_errmsg());
+    else {
+        res->ms_median = median(res->ms_rep, pb->reps);
+        res->rate = rate_sum / ((double)pb->reps * pb->steps);
+        res->rss_mib = peak_rss_mib();
+    }
+    free(grad);
+    sgl_work_free(w);
+    sgl_adamw_free(&opt);
+    sgl_net_free(&net);
+    free(batch);
+    return rc;
+}
+
+static void run_torch(const options *o, const char *path, int threads, torch_result *tr)
+{
+    char cmd[4096];
+    memset(tr, 0, sizeof *tr);
+    snprintf(cmd, sizeof cmd, "'%s' '%s' '%s' --threads %d", o->python, o->script, path,
+             threads);
+    /* OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, set on some machines, slow OpenBLAS down. */
+    unsetenv("OPENBLAS_CORETYPE");
+    unsetenv("OPENBLAS_L2_SIZE");
+    fflush(stdout);
+    FILE *p = popen(cmd, "r");
+    if (!p) {
+        fprintf(stderr, "sglif-bench: cannot run %s\n", cmd);
+        return;
+    }
+    char line[1024];
+    int got = 0;
+    while (fgets(line, sizeof line, p)) {
+        line[strcspn(line, "\n")] = 0;
+        if (strncmp(line, "blas ", 5) == 0)
+            snprintf(tr->blas, sizeof tr->blas, "%.*s", (int)sizeof tr->blas - 1,
+                     line + 5);
+        else if (strncmp(line, "torch ", 6) == 0)
+            snprintf(tr->version, sizeof tr->version, "%.*s", (int)sizeof tr->version - 1,
+                     line + 6);
+        else if (sscanf(line, "threads %d", &tr->threads) == 1)
+            continue;
+        else if (sscanf(line, "loss_first %lf", &tr->loss_first) == 1)
+            got |= 1;
+        else if (sscanf(line, "loss_last %lf", &tr->loss_last) == 1)
+            got |= 2;
+        else if (sscanf(line, "ms_median %lf", &tr->ms_median) == 1)
+            got |= 4;
+        else if (sscanf(line, "rss_peak_mib %lf", &tr->rss_mib) == 1)
+            got |= 8;
+    }
+    int st = pclose(p);
+    tr->ok = st == 0 && got == 15;
+    if (!tr->ok)
+        fprintf(stderr, "sglif-bench: '%s' failed (status %d)\n", cmd, st);
+}
+
+/* Returns 0, 1 for a (strict) missed target, 2 for a failure. */
+static int bench_problem(const problem *pb, const options *o)
+{
+    sgl_data d = {0};
+    sgl_net net = {0};
+    int rc;
+    double t0 = now_ms();
+    if (strcmp(pb->name, "randman") == 0)
+        rc = sgl_data_load(&d, "randman", SGL_SPLIT_TRAIN);
+    else
+        rc = make_shd_like(&d, pb->batch * pb->n_batches, o->shd_rate, o->seed);
+    if (rc) {
+        fprintf(stderr, "sglif-bench: %s: %s\n", pb->name, sgl_errmsg());
+        return 2;
+    }
+    if (d.n_samples < pb->batch * pb->n_batches) {
+        fprintf(stderr, "sglif-bench: %s: %d samples, %d needed\n", pb->name, d.n_samples,
+                pb->batch * pb->n_batches);
+        sgl_data_free(&d);
+        return 2;
+    }
+    double rate0 = 0, in_mean, in_var;
+    sgl_data_input_stats(&d, &in_mean, &in_var);
+    if ((rc = make_net(&net, &d, pb->n_hidden, o, &rate0))) {
+        fprintf(stderr, "sglif-bench: %s: %s\n", pb->name, sgl_errmsg());
+        sgl_data_free(&d);
+        return 2;
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.bin", o->dir, pb->name);
+    if (write_problem(path, &net, &d, pb)) {
+        sgl_net_free(&net);
+        sgl_data_free(&d);
+        return 2;
+    }
+    const sgl_config *c = &net.cfg;
+    printf("\n== %s: %d -> %d -> %d, %d steps, batch %d (%s) ==\n", pb->name, c->n_in,
+           c->n_hidden[0], c->n_out, c->n_steps, pb->batch, d.name);
+    printf("input: %.4f of channel-steps active (%.0f spikes per sample); hidden rate after "
+           "calibration %.3f; %d distinct batches; %d warm-up + %d x %d timed steps; set up in "
+           "%.1f s\n",
+           in_mean, in_mean * c->n_in * c->n_steps, rate0, pb->n_batches, pb->warmup, pb->reps,
+           pb->steps, (now_ms() - t0) / 1e3);
+    c_result c1 = {0}, cn = {0};
+    int fail = 0;
+    if (time_c(&net, &d, pb, 1, &c1) || time_c(&net, &d, pb, o->threads, &cn))
+        fail = 2;
+    /* PyTorch with N threads and with 1 (its OpenMP can lose more than it gains on small
+     * tensors, and badly so when the cores are shared): the faster is the baseline. */
+    torch_result trs[2];
+    memset(trs, 0, sizeof trs);
+    int n_tr = o->threads > 1 ? 2 : 1;
+    for (int i = 0; !fail && o->torch && i < n_tr; i++)
+        run_torch(o, path, i == 0 ? o->threads : 1, &trs[i]);
+    int best = n_tr == 2 && trs[1].ok && (!trs[0].ok || trs[1].ms_median < trs[0].ms_median);
+    const torch_result *tr = &trs[best];
+    if (!fail) {
+        printf("  %-22s %10s %10s %10s %10s %8s\n", "", "ms/batch", "loss@1", "loss@end",
+               "peak MiB", "rate");
+        printf("  %-22s %10.3f %10.5f %10.5f %10.1f %8.3f\n", "C, 1 thread", c1.ms_median,
+               c1.loss_first, c1.loss_last, c1.rss_mib, c1.rate);
+        char lbl[64];
+        snprintf(lbl, sizeof lbl, "C, %d threads", o->threads);
+        printf("  %-22s %10.3f %10.5f %10.5f %10.1f %8.3f\n", lbl, cn.ms_median, cn.loss_first,
+               cn.loss_last, cn.rss_mib, cn.rate);
+        for (int i = 0; i < n_tr && o->torch; i++) {
+            if (!trs[i].ok)
+                continue;
+            snprintf(lbl, sizeof lbl, "PyTorch, %d thread%s", trs[i].threads,
+                     trs[i].threads > 1 ? "s" : "");
+            printf("  %-22s %10.3f %10.5f %10.5f %10.1f %8s\n", lbl, trs[i].ms_median,
+                   trs[i].loss_first, trs[i].loss_last, trs[i].rss_mib, "");
+        }
+        if (tr->ok && (n_tr == 1 || (trs[0].ok && trs[1].ok))) {
+            printf("  PyTorch %s, BLAS: %s\n", tr->version, tr->blas);
+            if (!strstr(tr->blas, "openblas"))
+                printf("  WARNING: PyTorch is not running on OpenBLAS: no fair baseline\n");
+            double dl = fabs(tr->loss_first - cn.loss_first);
+            int same = dl <= 1e-3 * fmax(1.0, fabs(cn.loss_first));
+            printf("  same equations: first-batch loss C %.6f, PyTorch %.6f: %s\n",
+                   cn.loss_first, tr->loss_first, same ? "agree" : "DISAGREE");
+            if (!same)
+                fail = 2;
+            double r1 = tr->ms_median / c1.ms_median, rn = tr->ms_median / cn.ms_median;
+            printf("  throughput C / PyTorch (its faster setting, %d thread%s): %.2fx with 1 C "
+                   "thread, %.2fx with %d (target >= %.1fx on %d threads): %s\n",
+                   tr->threads, tr->threads > 1 ? "s" : "", r1, rn, o->threads, pb->target,
+                   o->threads, rn >= pb->target ? "met" : "MISSED");
+            if (rn < pb->target && o->strict && !fail)
+                fail = 1;
+        } else if (o->torch) {
+            fail = 2;
+        }
+    }
+    sgl_net_free(&net);
+    sgl_data_free(&d);
+    return fail;
+}
+
+static const char HELP[] =
+    "usage: sglif-bench [options]\n"
+    "Time the C trainer against tests/bench/torch_lif.py on the same network and batches.\n\n"
+    "  --dir DIR          where the problem files go (default build/bench)\n"
+    "  --python PY        Python with Debian's torch (default /usr/bin/python3)\n"
+    "  --script FILE      the PyTorch reference (default tests/bench/torch_lif.py)\n"
+    "  --no-torch         time the C side only\n"
+    "  --threads N        threads for the compared runs (default 2)\n"
+    "  --seed S           network and synthetic-data seed (default 1)\n"
+    "  --shd-rate P       probability that a channel spikes in a step, SHD-like problem\n"
+    "                     (default 0.03)\n"
+    "  --start-rate F     initial hidden rate set by calibration, as sglif train (default 0.5;\n"
+    "                     0 = off)\n"
+    "  --steps N          timed steps per repetition (default 20 randman, 5 SHD-like)\n"
+    "  --quick            fewer timed steps (a smoke run, not a measurement)\n"
+    "  --strict           exit 1 when a throughput target is missed\n";
+
+int main(int argc, char **argv)
+{
+    options o = {"build/bench", "/usr/bin/python3", "tests/bench/torch_lif.py", 2, 0, 0, 1, 0, 1,
+                 0.03, 0.5};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--no-torch") == 0)
+            o.torch = 0;
+        else if (strcmp(a, "--quick") == 0)
+            o.quick = 1;
+        else if (strcmp(a, "--strict") == 0)
+            o.strict = 1;
+        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(HELP, stdout);
+            return 0;
+        } else if (v && strcmp(a, "--dir") == 0)
+            o.dir = v, i++;
+        else if (v && strcmp(a, "--python") == 0)
+            o.python = v, i++;
+        else if (v && strcmp(a, "--script") == 0)
+            o.script = v, i++;
+        else if (v && strcmp(a, "--threads") == 0)
+            o.threads = atoi(v), i++;
+        else if (v && strcmp(a, "--steps") == 0)
+            o.steps = atoi(v), i++;
+        else if (v && strcmp(a, "--seed") == 0)
+            o.seed = strtoull(v, NULL, 10), i++;
+        else if (v && strcmp(a, "--shd-rate") == 0)
+            o.shd_rate = atof(v), i++;
+        else if (v && strcmp(a, "--start-rate") == 0)
+            o.start_rate = atof(v), i++;
+        else {
+            fprintf(stderr, "sglif-bench: bad argument '%s' (--help)\n", a);
+            return 2;
+        }
+    }
+    if (o.threads < 1 || o.steps < 0 || !(o.shd_rate > 0 && o.shd_rate < 1)) {
+        fprintf(stderr, "sglif-bench: --threads >= 1, --steps >= 0, --shd-rate in (0, 1)\n");
+        return 2;
+    }
+    problem pbs[2] = {
+        {"randman", 128, 32, 8, 5, 5, 20, 5.0},
+        {"shd-like", 256, 64, 4, 3, 3, 5, 1.5},
+    };
+    for (int i = 0; i < 2; i++) {
+        if (o.quick)
+            pbs[i].warmup = 1, pbs[i].reps = 1, pbs[i].steps = 2;
+        if (o.steps > 0)
+            pbs[i].steps = o.steps;
+    }
+    printf("sglif-bench: seed %llu, %d threads, SHD-like input rate %g, start rate %g\n",
+           (unsigned long long)o.seed, o.threads, o.shd_rate, o.start_rate);
+    int worst = 0;
+    for (int i = 0; i < 2; i++) {
+        int r = bench_problem(&pbs[i], &o);
+        if (r > worst)
+            worst = r;
+    }
+    return worst ? 1 : 0;
+}
