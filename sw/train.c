@@ -278,6 +278,7 @@ int sgl_train(sgl_net *net, const sgl_data *train, const sgl_data *valid,
         sgl_net_free(net);
         rc = load_checkpoint(cpath, net, &opt, &ts, o);
         if (rc) {
+            sgl_adamw_free(&opt);
             free(cpath);
             return rc;
         }

@@ -158,16 +158,19 @@ def main():
         k += 1
     rep_ms = []
     loss = loss_first
+    cpu = 0.0
     for _ in range(cfg["reps"]):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(cfg["steps"]):
             loss = step(k)
             k += 1
         rep_ms.append(1e3 * (time.perf_counter() - t0) / cfg["steps"])
+        cpu += time.process_time() - c0
     print(f"loss_first {loss_first:.6f}")
     print(f"loss_last {loss:.6f}")
     print("ms_reps " + " ".join(f"{m:.3f}" for m in rep_ms))
     print(f"ms_median {statistics.median(rep_ms):.3f}")
+    print(f"cpu_ms {1e3 * cpu / (cfg['reps'] * cfg['steps']):.3f}")
     print(f"rss_peak_mib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
     return 0
 
