@@ -45,6 +45,7 @@ static const char HELP[] =
     "  --batch B            mini-batch size (default 32)\n"
     "  --weight-decay W     AdamW weight decay (default 0.01)\n"
     "  --clip C             gradient-norm clip, 0 = none (default 1)\n"
+    "  --state-lr on|off    scale the steps of biases and W_rec by (1 - alpha) (default on)\n"
     "  --sparsity F         weight of the sparsity loss (target rate 0.01), introduced\n"
     "                       gradually: 0 before 20%% of the epochs, full from 60%% (default 0)\n"
     "  --init-rate F        first train the bias currents alone towards initial rate F\n"
@@ -62,6 +63,7 @@ static const struct option own_opts[] = {
     {"epochs", required_argument, 0, 0},     {"lr", required_argument, 0, 0},
     {"batch", required_argument, 0, 0},      {"weight-decay", required_argument, 0, 0},
     {"clip", required_argument, 0, 0},       {"sparsity", required_argument, 0, 0},
+    {"state-lr", required_argument, 0, 0},
     {"init-rate", required_argument, 0, 0},  {"init-rate-batches", required_argument, 0, 0},
     {"patience", required_argument, 0, 0},   {"threads", required_argument, 0, 0},
     {"log", required_argument, 0, 0},        {"checkpoint", required_argument, 0, 0},
@@ -110,7 +112,12 @@ int cmd_train(int argc, char **argv)
             rc = cli_double(name, optarg, 0, 10, &to.weight_decay);
         else if (strcmp(name, "clip") == 0)
             rc = cli_double(name, optarg, 0, 1e9, &to.clip);
-        else if (strcmp(name, "sparsity") == 0)
+        else if (strcmp(name, "state-lr") == 0) {
+            if (strcmp(optarg, "on") == 0 || strcmp(optarg, "off") == 0)
+                to.state_lr = strcmp(optarg, "on") == 0;
+            else
+                return cli_usage_error("train", "--state-lr: '%s' is not on or off", optarg);
+        } else if (strcmp(name, "sparsity") == 0)
             rc = cli_double(name, optarg, 0, 1e9, &to.sparsity);
         else if (strcmp(name, "init-rate") == 0)
             rc = cli_double(name, optarg, 0, 1, &to.init_rate);

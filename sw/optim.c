@@ -17,6 +17,7 @@ int sgl_adamw_init(sgl_adamw *o, size_t n, double lr)
     o->clip = 1.0;
     o->n = n;
     o->step = 0;
+    o->lr_scale = NULL;
     o->m = sgl_calloc(n, sizeof(real));
     o->v = sgl_calloc(n, sizeof(real));
     if (!o->m || !o->v) {
@@ -65,7 +66,8 @@ double sgl_adamw_step(sgl_adamw *o, real *params, real *grad, const unsigned cha
         o->m[i] = b1 * o->m[i] + ((real)1 - b1) * g;
         o->v[i] = b2 * o->v[i] + ((real)1 - b2) * g * g;
         real denom = (real)sqrt((double)o->v[i]) * ibc2 + eps;
-        params[i] = params[i] * decay - step * o->m[i] / denom;
+        real st = o->lr_scale ? step * o->lr_scale[i] : step;
+        params[i] = params[i] * decay - st * o->m[i] / denom;
     }
     return norm;
 }

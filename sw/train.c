@@ -27,6 +27,7 @@ void sgl_train_opts_default(sgl_train_opts *o)
     o->lr = 1e-3;
     o->weight_decay = 0.01;
     o->clip = 1.0;
+    o->state_lr = 1;
     o->sparsity_target = 0.01;
     o->init_rate = -1;
     o->init_rate_batches = 200;
@@ -175,6 +176,7 @@ static int save_checkpoint(const char *path, const sgl_net *net, const sgl_adamw
     sgl_put_u32(&b, (uint32_t)o->epochs);
     sgl_put_u32(&b, (uint32_t)o->batch);
     sgl_put_f64(&b, o->lr);
+    sgl_put_u32(&b, (uint32_t)o->state_lr);
     if (!rc)
         rc = b.oom ? -SGL_ENOMEM : sgl_file_add(&f, "TRST", b.p, b.len);
     free(b.p);
@@ -234,14 +236,16 @@ static int load_checkpoint(const char *path, sgl_net *net, sgl_adamw *opt, train
     uint64_t seed = sgl_get_u64(&b);
     int epochs = (int)sgl_get_u32(&b), batch = (int)sgl_get_u32(&b);
     double lr = sgl_get_f64(&b);
+    int state_lr = (int)sgl_get_u32(&b);
     sgl_file_free(&f);
     if (b.short_read)
         return sgl_fail(SGL_EDATA, "%s: training state truncated", path);
-    if (seed != o->seed || epochs != o->epochs || batch != o->batch || lr != o->lr)
+    if (seed != o->seed || epochs != o->epochs || batch != o->batch || lr != o->lr ||
+        state_lr != o->state_lr)
         return sgl_fail(SGL_EUSAGE,
-                        "%s: checkpoint was made with --seed %llu --epochs %d --batch %d --lr %g; "
-                        "resume with the same options",
-                        path, (unsigned long long)seed, epochs, batch, lr);
+                        "%s: checkpoint was made with --seed %llu --epochs %d --batch %d --lr %g "
+                        "--state-lr %s; resume with the same options",
+                        path, (unsigned long long)seed, epochs, batch, lr, state_lr ? "on" : "off");
     return 0;
 }
 
@@ -316,9 +320,10 @@ int sgl_train(sgl_net *net, const sgl_data *train, const sgl_data *valid,
     sgl_work *w = sgl_work_new(net, B, threads);
     real *grad = sgl_calloc(net->n_params, sizeof(real));
     unsigned char *bias_mask = sgl_calloc(net->n_params, 1);
+    real *lr_scale = sgl_calloc(net->n_params, sizeof(real));
     int *order = sgl_calloc((size_t)train->n_samples, sizeof(int));
     sgl_sample *batch = sgl_calloc((size_t)B, sizeof(sgl_sample));
-    if (!w || !grad || !bias_mask || !order || !batch) {
+    if (!w || !grad || !bias_mask || !lr_scale || !order || !batch) {
         rc = -SGL_ENOMEM;
         goto out2;
     }
@@ -326,6 +331,19 @@ int sgl_train(sgl_net *net, const sgl_data *train, const sgl_data *valid,
     sgl_net_layout(net, &lay);
     for (int l = 0; l < net->cfg.n_layers; l++)
         memset(bias_mask + lay.bias[l], 1, (size_t)net->cfg.n_hidden[l]);
+    /* A bias or a recurrent weight acts on the membrane at every step, so its effect on v is
+     * about 1/(1 - alpha) times that of an input weight (sparse input spikes) or a readout
+     * weight: scale their steps by (1 - alpha) (docs/method.md, "Learning rates"). */
+    const real gain = (real)(1.0 - sgl_config_alpha(&net->cfg));
+    for (size_t i = 0; i < net->n_params; i++)
+        lr_scale[i] = 1;
+    for (int l = 0; l < net->cfg.n_layers && o->state_lr; l++) {
+        size_t n = (size_t)net->cfg.n_hidden[l];
+        for (size_t i = 0; i < n; i++)
+            lr_scale[lay.bias[l] + i] = gain;
+        for (size_t i = 0; i < n * n; i++)
+            lr_scale[lay.w_rec[l] + i] = gain;
+    }
 
     const int per_epoch = (train->n_samples + B - 1) / B;
     double t0 = now(), t_epoch = now();
@@ -352,6 +370,7 @@ int sgl_train(sgl_net *net, const sgl_data *train, const sgl_data *valid,
             t_epoch = now();
         }
         opt.lr = pre ? o->init_rate_lr : o->lr;
+        opt.lr_scale = pre ? NULL : lr_scale;
         epoch_order(order, train->n_samples, o->seed, ts.epoch);
         sgl_rate_reg reg = {0, o->sparsity_target, 0};
         double sw = 0;
@@ -460,6 +479,7 @@ out2:
     sgl_work_free(w);
     free(grad);
     free(bias_mask);
+    free(lr_scale);
     free(order);
     free(batch);
     if (lf)

@@ -29,6 +29,7 @@ typedef struct {
     double lr;             /* 1e-3 */
     double weight_decay;   /* 0.01 */
     double clip;           /* 1.0 */
+    int state_lr;          /* 1: scale the learning rate of biases and W_rec by (1 - alpha) */
     uint64_t seed;         /* 0 */
     double sparsity;       /* weight of the sparsity loss, 0 = off */
     double sparsity_target;/* 0.01 */

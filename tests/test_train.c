@@ -251,3 +251,23 @@ Test(train, clip_grad_norm)
     sgl_clip_grad(h, 2, 1.0);
     cr_assert_eq(h[0], 0.3f);
 }
+
+Test(train, adamw_lr_scale_scales_the_step_only)
+{
+    sgl_adamw a, b;
+    cr_assert_eq(sgl_adamw_init(&a, 2, 0.1), 0);
+    cr_assert_eq(sgl_adamw_init(&b, 2, 0.1), 0);
+    a.clip = b.clip = 0;
+    const real scale[2] = {1, 0.25f};
+    b.lr_scale = scale;
+    real pa[2] = {1, 1}, pb[2] = {1, 1};
+    real ga[2] = {0.3f, 0.3f}, gb[2] = {0.3f, 0.3f};
+    sgl_adamw_step(&a, pa, ga, NULL);
+    sgl_adamw_step(&b, pb, gb, NULL);
+    /* first step: p (1 - lr wd) - lr * scale * sign(g) (m/sqrt(v) = 1) */
+    cr_assert_float_eq(pa[1], 1 * (1 - 0.1 * 0.01) - 0.1, 1e-6);
+    cr_assert_float_eq(pb[0], pa[0], 1e-7);
+    cr_assert_float_eq(pb[1], 1 * (1 - 0.1 * 0.01) - 0.025, 1e-6);
+    sgl_adamw_free(&a);
+    sgl_adamw_free(&b);
+}
