@@ -44,7 +44,7 @@ int cli_net_option(cli_net_opts *n, const char *name, const char *arg);
 /* The getopt_long entries of the network options (terminated by a zero entry). */
 extern const struct option cli_net_longopts[];
 #define CLI_NET_HELP                                                                           \
-    "  --hidden N[,N[,N]]   hidden recurrent LIF layers and widths (default 128)\n"            \
+    "  --hidden N[,N[,N]]   hidden recurrent LIF layers and widths (default 256)\n"            \
     "  --sg SHAPE           triangular, exponential, gaussian, rectangular, sigmoid,\n"        \
     "                       fast-sigmoid (default), q-pseudospike\n"                          \
     "  --dampening G        SG height gamma (default 1; chosen by Condition III with\n"        \

@@ -40,12 +40,13 @@ static const char HELP[] =
     "  --data SPEC          randman[:key=value,...], fmnist[:...], shd:DIR, ssc:DIR\n"
     "                       (see docs/data.md)\n"
     "  --out MODEL          where the best model (by validation accuracy) is saved\n" CLI_NET_HELP
-    "  --epochs E           training epochs (default 20)\n"
-    "  --lr LR              AdamW learning rate (default 1e-3)\n"
+    "  --epochs E           training epochs (default 30)\n"
+    "  --lr LR              AdamW learning rate (default 5e-2)\n"
     "  --batch B            mini-batch size (default 32)\n"
     "  --weight-decay W     AdamW weight decay (default 0.01)\n"
     "  --clip C             gradient-norm clip, 0 = none (default 1)\n"
     "  --state-lr on|off    scale the steps of biases and W_rec by (1 - alpha) (default on)\n"
+    "  --lr-schedule S      cosine (default: half a cosine from LR down to 0) or constant\n"
     "  --sparsity F         weight of the sparsity loss (target rate 0.01), introduced\n"
     "                       gradually: 0 before 20%% of the epochs, full from 60%% (default 0)\n"
     "  --init-rate F        first train the bias currents alone towards initial rate F\n"
@@ -63,7 +64,7 @@ static const struct option own_opts[] = {
     {"epochs", required_argument, 0, 0},     {"lr", required_argument, 0, 0},
     {"batch", required_argument, 0, 0},      {"weight-decay", required_argument, 0, 0},
     {"clip", required_argument, 0, 0},       {"sparsity", required_argument, 0, 0},
-    {"state-lr", required_argument, 0, 0},
+    {"state-lr", required_argument, 0, 0},   {"lr-schedule", required_argument, 0, 0},
     {"init-rate", required_argument, 0, 0},  {"init-rate-batches", required_argument, 0, 0},
     {"patience", required_argument, 0, 0},   {"threads", required_argument, 0, 0},
     {"log", required_argument, 0, 0},        {"checkpoint", required_argument, 0, 0},
@@ -117,6 +118,12 @@ int cmd_train(int argc, char **argv)
                 to.state_lr = strcmp(optarg, "on") == 0;
             else
                 return cli_usage_error("train", "--state-lr: '%s' is not on or off", optarg);
+        } else if (strcmp(name, "lr-schedule") == 0) {
+            if (strcmp(optarg, "cosine") == 0 || strcmp(optarg, "constant") == 0)
+                to.cosine = strcmp(optarg, "cosine") == 0;
+            else
+                return cli_usage_error("train", "--lr-schedule: '%s' is not cosine or constant",
+                                       optarg);
         } else if (strcmp(name, "sparsity") == 0)
             rc = cli_double(name, optarg, 0, 1e9, &to.sparsity);
         else if (strcmp(name, "init-rate") == 0)

@@ -30,7 +30,7 @@ void sgl_config_default(sgl_config *c)
     memset(c, 0, sizeof *c);
     c->n_in = 0;
     c->n_layers = 1;
-    c->n_hidden[0] = 128;
+    c->n_hidden[0] = 256;
     c->n_out = 0;
     c->n_steps = 100;
     c->tau = 20.0;
@@ -211,7 +211,7 @@ struct sgl_work {
     /* per sample trace, per layer: v, sg, z ([T][n] each) */
     real *v[SGL_MAX_LAYERS], *sg[SGL_MAX_LAYERS], *z[SGL_MAX_LAYERS];
     real *gz_out;                      /* [max_batch][T][n_last] readout gradient into z */
-    real *wt_rec[SGL_MAX_LAYERS];      /* transposed W_rec: [post][pre] */
+    real *wt_out;                      /* transposed W_out: [n_out][n_last] */
     real *wt_in[SGL_MAX_LAYERS];       /* transposed W_in for l > 0 */
     shard_ws sh[SGL_SHARDS];
 };
@@ -241,10 +241,11 @@ sgl_work *sgl_work_new(const sgl_net *net, int max_batch, int threads)
         ok &= (w->v[l] = sgl_calloc(B * T * n, sizeof(real))) != NULL;
         ok &= (w->sg[l] = sgl_calloc(B * T * n, sizeof(real))) != NULL;
         ok &= (w->z[l] = sgl_calloc(B * T * n, sizeof(real))) != NULL;
-        ok &= (w->wt_rec[l] = sgl_calloc(n * n, sizeof(real))) != NULL;
         if (l > 0)
             ok &= (w->wt_in[l] = sgl_calloc(n * (size_t)c->n_hidden[l - 1], sizeof(real))) != NULL;
     }
+    ok &= (w->wt_out = sgl_calloc((size_t)c->n_out * (size_t)c->n_hidden[c->n_layers - 1],
+                                  sizeof(real))) != NULL;
     ok &= (w->gz_out = sgl_calloc(B * T * (size_t)c->n_hidden[c->n_layers - 1], sizeof(real))) != NULL;
     for (int s = 0; s < SGL_SHARDS && ok; s++) {
         shard_ws *h = &w->sh[s];
@@ -274,10 +275,10 @@ void sgl_work_free(sgl_work *w)
         free(w->v[l]);
         free(w->sg[l]);
         free(w->z[l]);
-        free(w->wt_rec[l]);
         free(w->wt_in[l]);
     }
     free(w->gz_out);
+    free(w->wt_out);
     for (int s = 0; s < SGL_SHARDS; s++) {
         shard_ws *h = &w->sh[s];
         free(h->grad);
@@ -301,6 +302,15 @@ static inline void axpy(real *restrict y, real a, const real *restrict x, int n)
 {
     for (int i = 0; i < n; i++)
         y[i] += a * x[i];
+}
+
+static inline real dot(const real *restrict a, const real *restrict b, int n)
+{
+    real s = 0;
+#pragma omp simd reduction(+ : s)
+    for (int i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
 }
 
 static inline void add_row(real *restrict y, const real *restrict x, int n)
@@ -453,13 +463,9 @@ static double forward_sample(sgl_work *w, shard_ws *h, const sgl_net *net, const
                 lg[k] = (real)((p - (k == smp->label ? 1.0 : 0.0)) * scale);
             }
             real *g = G + (size_t)t * (size_t)n;
-            for (int i = 0; i < n; i++) {
-                const real *wr = net->w_out + (size_t)i * (size_t)C;
-                real s = 0;
-                for (int k = 0; k < C; k++)
-                    s += wr[k] * lg[k];
-                g[i] = s;
-            }
+            memset(g, 0, (size_t)n * sizeof(real));
+            for (int k = 0; k < C; k++)
+                axpy(g, lg[k], w->wt_out + (size_t)k * (size_t)n, n);
             for (int k = 0; k < na; k++) {
                 int i = h->active[k];
                 axpy(gout + (size_t)i * (size_t)C, z[i], lg, C);
@@ -501,7 +507,6 @@ static void backward_sample(sgl_work *w, shard_ws *h, const sgl_net *net, const 
         /* gradient into z_t from above */
         const real *Gin = l == L - 1 ? w->gz_out + base : h->gz;
         real *gv = h->gv, *ga = h->ga;
-        const real *WT = w->wt_rec[l];
         real *gz = h->cur; /* scratch row */
         memset(ga, 0, (size_t)n * sizeof(real));
         for (int t = T - 1; t >= 0; t--) {
@@ -513,10 +518,10 @@ static void backward_sample(sgl_work *w, shard_ws *h, const sgl_net *net, const 
                 gz[i] = gin[i] + zconst[l];
             if (t + 1 < T) {
                 const real *gn = gv + (size_t)(t + 1) * (size_t)n;
-                /* recurrence: gz_i += sum_j W_rec[i][j] gv_{t+1, j} */
-                for (int j = 0; j < n; j++)
-                    if (gn[j] != 0)
-                        axpy(gz, gn[j], WT + (size_t)j * (size_t)n, n);
+                /* recurrence: gz_i += sum_j W_rec[i][j] gv_{t+1, j}, as dot products of the
+                 * rows of W_rec (the sum stays in registers) */
+                for (int i = 0; i < n; i++)
+                    gz[i] += dot(Ly->w_rec + (size_t)i * (size_t)n, gn, n);
                 if (c->alif)
                     for (int i = 0; i < n; i++)
                         gz[i] += ((real)1 - rho) * ga[i];
@@ -675,9 +680,9 @@ static int run(sgl_work *w, const sgl_net *net, const sgl_sample *batch, int n,
     const int train = grad != NULL;
     const double scale = reg && reg->no_task ? 0.0 : 1.0 / ((double)n * w->T);
     if (train) {
+        transpose(w->wt_out, net->w_out, net->layer[c->n_layers - 1].n, c->n_out);
         for (int l = 0; l < c->n_layers; l++) {
             const sgl_layer *Ly = &net->layer[l];
-            transpose(w->wt_rec[l], Ly->w_rec, Ly->n, Ly->n);
             if (l > 0)
                 transpose(w->wt_in[l], Ly->w_in, Ly->n_pre, Ly->n);
         }

@@ -48,7 +48,7 @@ typedef struct {
 } sgl_net;
 
 /* Fill a config with the defaults (tau = 20 steps, theta = 1, subtraction reset, fast-sigmoid
- * SG with gamma = 1, beta = 1, q = 2, ALIF beta 1.8). */
+ * SG with gamma = 1, beta = 1, q = 2, ALIF beta 1.8, one hidden layer of 256). */
 void sgl_config_default(sgl_config *c);
 /* Check a config; returns 0 or -SGL_EUSAGE with a message. */
 int sgl_config_check(const sgl_config *c);

@@ -22,12 +22,13 @@
 void sgl_train_opts_default(sgl_train_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->epochs = 20;
+    o->epochs = 30;
     o->batch = 32;
-    o->lr = 1e-3;
+    o->lr = 5e-2;
     o->weight_decay = 0.01;
     o->clip = 1.0;
     o->state_lr = 1;
+    o->cosine = 1;
     o->sparsity_target = 0.01;
     o->init_rate = -1;
     o->init_rate_batches = 200;
@@ -177,6 +178,7 @@ static int save_checkpoint(const char *path, const sgl_net *net, const sgl_adamw
     sgl_put_u32(&b, (uint32_t)o->batch);
     sgl_put_f64(&b, o->lr);
     sgl_put_u32(&b, (uint32_t)o->state_lr);
+    sgl_put_u32(&b, (uint32_t)o->cosine);
     if (!rc)
         rc = b.oom ? -SGL_ENOMEM : sgl_file_add(&f, "TRST", b.p, b.len);
     free(b.p);
@@ -237,15 +239,17 @@ static int load_checkpoint(const char *path, sgl_net *net, sgl_adamw *opt, train
     int epochs = (int)sgl_get_u32(&b), batch = (int)sgl_get_u32(&b);
     double lr = sgl_get_f64(&b);
     int state_lr = (int)sgl_get_u32(&b);
+    int cosine = (int)sgl_get_u32(&b);
     sgl_file_free(&f);
     if (b.short_read)
         return sgl_fail(SGL_EDATA, "%s: training state truncated", path);
     if (seed != o->seed || epochs != o->epochs || batch != o->batch || lr != o->lr ||
-        state_lr != o->state_lr)
+        state_lr != o->state_lr || cosine != o->cosine)
         return sgl_fail(SGL_EUSAGE,
                         "%s: checkpoint was made with --seed %llu --epochs %d --batch %d --lr %g "
-                        "--state-lr %s; resume with the same options",
-                        path, (unsigned long long)seed, epochs, batch, lr, state_lr ? "on" : "off");
+                        "--state-lr %s --lr-schedule %s; resume with the same options",
+                        path, (unsigned long long)seed, epochs, batch, lr, state_lr ? "on" : "off",
+                        cosine ? "cosine" : "constant");
     return 0;
 }
 
@@ -394,6 +398,11 @@ int sgl_train(sgl_net *net, const sgl_data *train, const sgl_data *valid,
             int n = train->n_samples - s0 < B ? train->n_samples - s0 : B;
             for (int b = 0; b < n; b++)
                 batch[b] = sgl_data_sample(train, order[s0 + b]);
+            if (!pre && o->cosine) {
+                /* position of this batch in the whole training, 0 .. 1 */
+                double pos = (double)((long)ts.epoch * per_epoch + ts.batch) / (double)batches_total;
+                opt.lr = o->lr * 0.5 * (1.0 + cos(3.14159265358979323846 * pos));
+            }
             sgl_batch_stats st;
             rc = sgl_backward(w, net, batch, n, &reg, grad, &st);
             if (rc)

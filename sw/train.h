@@ -23,13 +23,14 @@ typedef struct {
 typedef void (*sgl_progress_fn)(const sgl_progress *p, void *user);
 
 typedef struct {
-    int epochs;            /* 20 */
+    int epochs;            /* 30 */
     int batch;             /* 32 */
     int threads;           /* 0 = all cores */
-    double lr;             /* 1e-3 */
+    double lr;             /* 5e-2 (with --state-lr and the cosine schedule) */
     double weight_decay;   /* 0.01 */
     double clip;           /* 1.0 */
     int state_lr;          /* 1: scale the learning rate of biases and W_rec by (1 - alpha) */
+    int cosine;            /* 1: lr follows a half cosine from lr to 0 over the training */
     uint64_t seed;         /* 0 */
     double sparsity;       /* weight of the sparsity loss, 0 = off */
     double sparsity_target;/* 0.01 */

@@ -229,7 +229,7 @@ static void fd_check(const fd_case *fc)
     sgl_sample batch[3];
     uint16_t et[3 * 25 * 6], eu[3 * 25 * 6];
     random_batch(&r, B, T, N, C, batch, et, eu);
-    sgl_rate_reg reg = {fc->reg, 0.1};
+    sgl_rate_reg reg = {fc->reg, 0.1, 0};
     sgl_work *w = sgl_work_new(&net, B, 2);
     double *g = calloc(net.n_params, sizeof(double));
     sgl_batch_stats st;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # make bench (included from the Makefile): training throughput of the C trainer against the
 # PyTorch reference on the same network and batches, peak memory, and the full accuracy floors.
 # See docs/bench.md. Also usable alone: make -f Makefile -f tests/bench/bench.mk bench

@@ -44,7 +44,7 @@ typedef struct {
 } torch_result;
 
 typedef struct {
-    const char *dir, *python, *script;
+    const char *dir, *python, *script, *only;
     int threads, strict, quick, torch, steps;
     uint64_t seed;
     double shd_rate, start_rate;
@@ -435,14 +435,21 @@ static const char HELP[] =
     "                     (default 0.03)\n"
     "  --start-rate F     initial hidden rate set by calibration, as sglif train (default 0.5;\n"
     "                     0 = off)\n"
+    "  --only NAME        run one problem: randman or shd-like\n"
     "  --steps N          timed steps per repetition (default 20 randman, 5 SHD-like)\n"
     "  --quick            fewer timed steps (a smoke run, not a measurement)\n"
     "  --strict           exit 1 when a throughput target is missed\n";
 
 int main(int argc, char **argv)
 {
-    options o = {"build/bench", "/usr/bin/python3", "tests/bench/torch_lif.py", 2, 0, 0, 1, 0, 1,
-                 0.03, 0.5};
+    options o = {.dir = "build/bench",
+                 .python = "/usr/bin/python3",
+                 .script = "tests/bench/torch_lif.py",
+                 .threads = 2,
+                 .torch = 1,
+                 .seed = 1,
+                 .shd_rate = 0.03,
+                 .start_rate = 0.5};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--no-torch") == 0)
@@ -462,6 +469,8 @@ int main(int argc, char **argv)
             o.script = v, i++;
         else if (v && strcmp(a, "--threads") == 0)
             o.threads = atoi(v), i++;
+        else if (v && strcmp(a, "--only") == 0)
+            o.only = v, i++;
         else if (v && strcmp(a, "--steps") == 0)
             o.steps = atoi(v), i++;
         else if (v && strcmp(a, "--seed") == 0)
@@ -489,10 +498,17 @@ int main(int argc, char **argv)
         if (o.steps > 0)
             pbs[i].steps = o.steps;
     }
+    int worst = 0;
+    if (o.only && strcmp(o.only, pbs[0].name) && strcmp(o.only, pbs[1].name)) {
+        fprintf(stderr, "sglif-bench: --only %s: the problems are randman and shd-like\n",
+                o.only);
+        return 2;
+    }
     printf("sglif-bench: seed %llu, %d threads, SHD-like input rate %g, start rate %g\n",
            (unsigned long long)o.seed, o.threads, o.shd_rate, o.start_rate);
-    int worst = 0;
     for (int i = 0; i < 2; i++) {
+        if (o.only && strcmp(o.only, pbs[i].name))
+            continue;
         int r = bench_problem(&pbs[i], &o);
         if (r > worst)
             worst = r;
