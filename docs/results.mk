@@ -4,26 +4,26 @@
 # docs/results/ and regenerate docs/results.md with docs/results/make_results.py.
 # Included by the Makefile (uses $(SGLIF), $(BUILD), $(PYTHON), $(JOBS)). The sweeps keep their
 # results.csv in $(RESULTS_RUN)/NAME and resume: an interrupted `make results` continues.
-# Budget (defaults below): 243 jobs, about 2100 CPU-seconds (randman ~10 s, fmnist ~2 s per
-# job, measured): ~18 minutes on 2 idle cores, longer on a loaded machine. Override any
+# Budget (defaults below): 70 + 56 + 30 + 20 jobs; a randman job (4 classes x 500 samples,
+# 128 neurons, 20 epochs) takes about 20 CPU-seconds: ~25 minutes on 2 idle cores. Override any
 # RESULTS_* variable, e.g. `make results RESULTS_SEEDS=1 RESULTS_EPOCHS=3` for a quick look.
 
 RESULTS_RUN     ?= $(BUILD)/results
 RESULTS_PLOTS   ?= docs/results
 RESULTS_JOBS    ?= $(JOBS)
-RESULTS_SEEDS   ?= 3
-RESULTS_HIDDEN  ?= 64
-RESULTS_RANDMAN ?= randman:samples=200
+RESULTS_SEEDS   ?= 2
+RESULTS_HIDDEN  ?= 128
+RESULTS_RANDMAN ?= randman:classes=4,samples=500
 RESULTS_EPOCHS  ?= 20
-RESULTS_LRS     ?= 1e-4,3.162e-4,1e-3,3.162e-3,1e-2
+RESULTS_LRS     ?= 1e-3,3.162e-3,1e-2,3.162e-2,1e-1
 RESULTS_FMNIST  ?= fmnist:limit=2000
 RESULTS_FM_EPOCHS ?= 4
-RESULTS_FM_SEEDS  ?= 3
-RESULTS_FM_LRS  ?= 1e-3,3.162e-3,1e-2
-RESULTS_ABL_LRS ?= 1e-3,3.162e-3,1e-2
+RESULTS_FM_SEEDS  ?= 2
+RESULTS_FM_LRS  ?= 3.162e-3,1e-2,3.162e-2,1e-1
+RESULTS_ABL_LRS ?= 1e-2,3.162e-2,1e-1
 RESULTS_RATES   ?= 0.05,0.25,0.5,0.75,0.95
 RESULTS_SPARSITY ?= 0,1
-RESULTS_RATE_LR ?= 3.162e-3
+RESULTS_RATE_LR ?= 5e-2
 RESULTS_RATE_ARGS ?= --start-rate off --init-rate-batches 50
 
 # a sweep that ends with failed jobs (exit 1) still goes into the report, which lists them
