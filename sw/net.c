@@ -196,10 +196,11 @@ typedef struct {
     real *xbuf;      /* [nmax] v - threshold */
     real *logit;     /* [n_out] */
     int *active;     /* [nmax] indices of non-zero entries */
-    real *gv;        /* [T][nmax] dL/dv of the current layer */
-    real *gz;        /* [T][nmax] dL/dz arriving at the current layer (from above) */
-    real *gz_below;  /* [T][nmax] dL/dz for the layer below */
-    real *ga;        /* [nmax] */
+    real *gv;        /* [per_shard][T][nmax] dL/dv of the current layer */
+    real *gz;        /* [per_shard][T][nmax] dL/dz arriving at the current layer from above */
+    real *gz_below;  /* [per_shard][T][nmax] dL/dz for the layer below */
+    real *gz_row;    /* [per_shard][nmax] dL/dz at the current step */
+    real *ga;        /* [per_shard][nmax] dL/da at the current step (ALIF) */
     double loss;
     int correct;
     double zsum[SGL_MAX_LAYERS], vsum[SGL_MAX_LAYERS], asum[SGL_MAX_LAYERS];
@@ -235,6 +236,7 @@ sgl_work *sgl_work_new(const sgl_net *net, int max_batch, int threads)
         nmax = c->n_out;
     w->nmax = nmax;
     size_t T = (size_t)w->T, B = (size_t)max_batch;
+    size_t P = (B + SGL_SHARDS - 1) / SGL_SHARDS + 1; /* samples per shard, at most */
     int ok = 1;
     for (int l = 0; l < c->n_layers; l++) {
         size_t n = (size_t)c->n_hidden[l];
@@ -255,10 +257,11 @@ sgl_work *sgl_work_new(const sgl_net *net, int max_batch, int threads)
         ok &= (h->xbuf = sgl_calloc((size_t)nmax, sizeof(real))) != NULL;
         ok &= (h->logit = sgl_calloc((size_t)c->n_out, sizeof(real))) != NULL;
         ok &= (h->active = sgl_calloc((size_t)nmax, sizeof(int))) != NULL;
-        ok &= (h->gv = sgl_calloc(T * (size_t)nmax, sizeof(real))) != NULL;
-        ok &= (h->gz = sgl_calloc(T * (size_t)nmax, sizeof(real))) != NULL;
-        ok &= (h->gz_below = sgl_calloc(T * (size_t)nmax, sizeof(real))) != NULL;
-        ok &= (h->ga = sgl_calloc((size_t)nmax, sizeof(real))) != NULL;
+        ok &= (h->gv = sgl_calloc(P * T * (size_t)nmax, sizeof(real))) != NULL;
+        ok &= (h->gz = sgl_calloc(P * T * (size_t)nmax, sizeof(real))) != NULL;
+        ok &= (h->gz_below = sgl_calloc(P * T * (size_t)nmax, sizeof(real))) != NULL;
+        ok &= (h->gz_row = sgl_calloc(P * (size_t)nmax, sizeof(real))) != NULL;
+        ok &= (h->ga = sgl_calloc(P * (size_t)nmax, sizeof(real))) != NULL;
     }
     if (!ok) {
         sgl_work_free(w);
@@ -290,6 +293,7 @@ void sgl_work_free(sgl_work *w)
         free(h->gv);
         free(h->gz);
         free(h->gz_below);
+        free(h->gz_row);
         free(h->ga);
     }
     free(w);
@@ -486,113 +490,167 @@ static double forward_sample(sgl_work *w, shard_ws *h, const sgl_net *net, const
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Backward of one sample (after forward_sample with train = 1)                               */
+/* Backward of a shard's samples (after forward_sample with train = 1). The samples step back
+ * through time together so that each row of W_rec, loaded once, serves up to four samples. */
 
-static void backward_sample(sgl_work *w, shard_ws *h, const sgl_net *net, const sgl_sample *smp,
-                            int b, const real *zconst)
+static inline void dot4(const real *restrict a, const real *restrict b0, const real *restrict b1,
+                        const real *restrict b2, const real *restrict b3, int n, real *out)
+{
+    real s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+#pragma omp simd reduction(+ : s0, s1, s2, s3)
+    for (int i = 0; i < n; i++) {
+        real x = a[i];
+        s0 += x * b0[i];
+        s1 += x * b1[i];
+        s2 += x * b2[i];
+        s3 += x * b3[i];
+    }
+    out[0] = s0;
+    out[1] = s1;
+    out[2] = s2;
+    out[3] = s3;
+}
+
+/* gz_k[i] += sum_j W[i][j] gn_k[j] for the nb samples k (gz_k = gz + k*n, gn_k = gn0 + k*stride) */
+static void rec_term(real *gz, const real *W, const real *gn0, size_t stride, int nb, int n)
+{
+    int k0 = 0;
+    for (; k0 + 4 <= nb; k0 += 4) {
+        const real *g0 = gn0 + (size_t)k0 * stride;
+        for (int i = 0; i < n; i++) {
+            real sum[4];
+            dot4(W + (size_t)i * (size_t)n, g0, g0 + stride, g0 + 2 * stride, g0 + 3 * stride, n,
+                 sum);
+            for (int k = 0; k < 4; k++)
+                gz[(size_t)(k0 + k) * (size_t)n + (size_t)i] += sum[k];
+        }
+    }
+    for (; k0 < nb; k0++) {
+        const real *g = gn0 + (size_t)k0 * stride;
+        real *z = gz + (size_t)k0 * (size_t)n;
+        for (int i = 0; i < n; i++)
+            z[i] += dot(W + (size_t)i * (size_t)n, g, n);
+    }
+}
+
+static void backward_shard(sgl_work *w, shard_ws *h, const sgl_net *net, const sgl_sample *batch,
+                           int b0, int b1, const real *zconst)
 {
     const sgl_config *c = &net->cfg;
-    const int T = w->T, L = c->n_layers;
+    const int T = w->T, L = c->n_layers, nb = b1 - b0;
     const real alpha = (real)sgl_config_alpha(c), theta = (real)c->theta;
     const real rho = (real)sgl_config_rho(c), beta_a = (real)c->alif_beta;
     const int mult = c->reset == SGL_RESET_MULT;
     sgl_layout lay;
     sgl_net_layout(net, &lay);
+    if (nb <= 0)
+        return;
 
     for (int l = L - 1; l >= 0; l--) {
         const sgl_layer *Ly = &net->layer[l];
         const int n = Ly->n, np = Ly->n_pre;
-        const size_t base = (size_t)b * (size_t)T * (size_t)n;
-        const real *V = w->v[l] + base, *S = w->sg[l] + base, *Z = w->z[l] + base;
-        /* gradient into z_t from above */
-        const real *Gin = l == L - 1 ? w->gz_out + base : h->gz;
-        real *gv = h->gv, *ga = h->ga;
-        real *gz = h->cur; /* scratch row */
-        memset(ga, 0, (size_t)n * sizeof(real));
+        const size_t TN = (size_t)T * (size_t)n;
+        /* gv of sample k at step t: h->gv + k*TN + t*n; gz and ga rows: h->gz_row/ga + k*n */
+        memset(h->ga, 0, (size_t)nb * (size_t)n * sizeof(real));
         for (int t = T - 1; t >= 0; t--) {
-            const real *s = S + (size_t)t * (size_t)n;
-            const real *z = Z + (size_t)t * (size_t)n;
-            const real *gin = Gin + (size_t)t * (size_t)n;
-            real *g = gv + (size_t)t * (size_t)n;
-            for (int i = 0; i < n; i++)
-                gz[i] = gin[i] + zconst[l];
-            if (t + 1 < T) {
-                const real *gn = gv + (size_t)(t + 1) * (size_t)n;
-                /* recurrence: gz_i += sum_j W_rec[i][j] gv_{t+1, j}, as dot products of the
-                 * rows of W_rec (the sum stays in registers) */
+            for (int k = 0; k < nb; k++) {
+                const size_t base = (size_t)(b0 + k) * TN;
+                const real *gin = (l == L - 1 ? w->gz_out + base : h->gz + (size_t)k * TN) +
+                                  (size_t)t * (size_t)n;
+                real *gz = h->gz_row + (size_t)k * (size_t)n;
                 for (int i = 0; i < n; i++)
-                    gz[i] += dot(Ly->w_rec + (size_t)i * (size_t)n, gn, n);
+                    gz[i] = gin[i] + zconst[l];
+            }
+            if (t + 1 < T)
+                /* recurrence: gz_i += sum_j W_rec[i][j] gv_{t+1, j} */
+                rec_term(h->gz_row, Ly->w_rec, h->gv + (size_t)(t + 1) * (size_t)n, TN, nb, n);
+            for (int k = 0; k < nb; k++) {
+                const size_t base = (size_t)(b0 + k) * TN + (size_t)t * (size_t)n;
+                const real *s = w->sg[l] + base, *z = w->z[l] + base, *v = w->v[l] + base;
+                real *gz = h->gz_row + (size_t)k * (size_t)n;
+                real *ga = h->ga + (size_t)k * (size_t)n;
+                real *g = h->gv + (size_t)k * TN + (size_t)t * (size_t)n;
+                if (t + 1 < T) {
+                    const real *gn = g + n;
+                    if (c->alif)
+                        for (int i = 0; i < n; i++)
+                            gz[i] += ((real)1 - rho) * ga[i];
+                    if (c->reset_grad) {
+                        if (mult)
+                            for (int i = 0; i < n; i++)
+                                gz[i] -= alpha * v[i] * gn[i];
+                        else
+                            for (int i = 0; i < n; i++)
+                                gz[i] -= theta * gn[i];
+                    }
+                    if (mult)
+                        for (int i = 0; i < n; i++)
+                            g[i] = gz[i] * s[i] + alpha * ((real)1 - z[i]) * gn[i];
+                    else
+                        for (int i = 0; i < n; i++)
+                            g[i] = gz[i] * s[i] + alpha * gn[i];
+                } else {
+                    for (int i = 0; i < n; i++)
+                        g[i] = gz[i] * s[i];
+                }
                 if (c->alif)
                     for (int i = 0; i < n; i++)
-                        gz[i] += ((real)1 - rho) * ga[i];
-                if (c->reset_grad) {
-                    if (mult) {
-                        const real *v = V + (size_t)t * (size_t)n;
-                        for (int i = 0; i < n; i++)
-                            gz[i] -= alpha * v[i] * gn[i];
-                    } else {
-                        for (int i = 0; i < n; i++)
-                            gz[i] -= theta * gn[i];
-                    }
-                }
-                if (mult)
-                    for (int i = 0; i < n; i++)
-                        g[i] = gz[i] * s[i] + alpha * ((real)1 - z[i]) * gn[i];
-                else
-                    for (int i = 0; i < n; i++)
-                        g[i] = gz[i] * s[i] + alpha * gn[i];
-            } else {
-                for (int i = 0; i < n; i++)
-                    g[i] = gz[i] * s[i];
+                        ga[i] = rho * ga[i] - beta_a * s[i] * gz[i];
             }
-            if (c->alif)
-                for (int i = 0; i < n; i++)
-                    ga[i] = rho * ga[i] - beta_a * s[i] * gz[i];
         }
-        /* Parameter gradients of this layer. */
+        /* Parameter gradients of this layer, and the gradient into the layer below. */
         real *gW_in = h->grad + lay.w_in[l];
         real *gW_rec = h->grad + lay.w_rec[l];
         real *gb = h->grad + lay.bias[l];
-        const real *Zin = l > 0 ? w->z[l - 1] + (size_t)b * (size_t)T * (size_t)np : NULL;
-        int k_ev = 0;
-        for (int t = 0; t < T; t++) {
-            const real *g = gv + (size_t)t * (size_t)n;
-            add_row(gb, g, n);
-            if (l == 0) {
-                while (k_ev < smp->n_ev && smp->ev_t[k_ev] < t)
-                    k_ev++;
-                for (; k_ev < smp->n_ev && smp->ev_t[k_ev] == t; k_ev++)
-                    add_row(gW_in + (size_t)smp->ev_u[k_ev] * (size_t)n, g, n);
-            } else {
-                const real *zi = Zin + (size_t)t * (size_t)np;
-                int na = nonzero(zi, np, h->active);
-                for (int k = 0; k < na; k++) {
-                    int i = h->active[k];
-                    axpy(gW_in + (size_t)i * (size_t)n, zi[i], g, n);
+        for (int k = 0; k < nb; k++) {
+            const int b = b0 + k;
+            const sgl_sample *smp = &batch[b];
+            const real *gv = h->gv + (size_t)k * TN;
+            const real *Z = w->z[l] + (size_t)b * TN;
+            const real *Zin = l > 0 ? w->z[l - 1] + (size_t)b * (size_t)T * (size_t)np : NULL;
+            int k_ev = 0;
+            for (int t = 0; t < T; t++) {
+                const real *g = gv + (size_t)t * (size_t)n;
+                add_row(gb, g, n);
+                if (l == 0) {
+                    while (k_ev < smp->n_ev && smp->ev_t[k_ev] < t)
+                        k_ev++;
+                    for (; k_ev < smp->n_ev && smp->ev_t[k_ev] == t; k_ev++)
+                        add_row(gW_in + (size_t)smp->ev_u[k_ev] * (size_t)n, g, n);
+                } else {
+                    const real *zi = Zin + (size_t)t * (size_t)np;
+                    int na = nonzero(zi, np, h->active);
+                    for (int q = 0; q < na; q++) {
+                        int i = h->active[q];
+                        axpy(gW_in + (size_t)i * (size_t)n, zi[i], g, n);
+                    }
+                }
+                if (t > 0) {
+                    const real *zp = Z + (size_t)(t - 1) * (size_t)n;
+                    int na = nonzero(zp, n, h->active);
+                    for (int q = 0; q < na; q++) {
+                        int j = h->active[q];
+                        axpy(gW_rec + (size_t)j * (size_t)n, zp[j], g, n);
+                    }
                 }
             }
-            if (t > 0) {
-                const real *zp = Z + (size_t)(t - 1) * (size_t)n;
-                int na = nonzero(zp, n, h->active);
-                for (int k = 0; k < na; k++) {
-                    int j = h->active[k];
-                    axpy(gW_rec + (size_t)j * (size_t)n, zp[j], g, n);
+            /* gz_below[t] = W_in gv[t], for the layer below (its sample k) */
+            if (l > 0) {
+                const real *WTi = w->wt_in[l];
+                for (int t = 0; t < T; t++) {
+                    const real *g = gv + (size_t)t * (size_t)n;
+                    real *gb2 = h->gz_below + (size_t)k * (size_t)T * (size_t)np +
+                                (size_t)t * (size_t)np;
+                    memset(gb2, 0, (size_t)np * sizeof(real));
+                    for (int j = 0; j < n; j++)
+                        if (g[j] != 0)
+                            axpy(gb2, g[j], WTi + (size_t)j * (size_t)np, np);
                 }
             }
         }
         for (int i = 0; i < n; i++)
             gW_rec[(size_t)i * (size_t)n + (size_t)i] = 0;
-        /* Gradient into the spikes of the layer below: gz_below[t] = W_in gv[t]. */
         if (l > 0) {
-            const real *WTi = w->wt_in[l];
-            for (int t = 0; t < T; t++) {
-                const real *g = gv + (size_t)t * (size_t)n;
-                real *gb2 = h->gz_below + (size_t)t * (size_t)np;
-                memset(gb2, 0, (size_t)np * sizeof(real));
-                for (int j = 0; j < n; j++)
-                    if (g[j] != 0)
-                        axpy(gb2, g[j], WTi + (size_t)j * (size_t)np, np);
-            }
             real *tmp = h->gz;
             h->gz = h->gz_below;
             h->gz_below = tmp;
@@ -722,8 +780,7 @@ static int run(sgl_work *w, const sgl_net *net, const sgl_sample *batch, int n,
         shard_ws *h = &w->sh[s];
         int b0, b1;
         shard_range(n, s, &b0, &b1);
-        for (int b = b0; b < b1; b++)
-            backward_sample(w, h, net, &batch[b], b, zconst);
+        backward_shard(w, h, net, batch, b0, b1, zconst);
     }
     memcpy(grad, w->sh[0].grad, w->n_params * sizeof(real));
     for (int s = 1; s < SGL_SHARDS; s++)

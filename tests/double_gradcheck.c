@@ -275,3 +275,56 @@ Test(gradcheck, fd_three_layers_alif_reg)
     fd_check(&(fd_case){"3 layers ALIF + rate loss", SGL_RESET_MULT, 1, 3, 0.5});
 }
 Test(gradcheck, fd_rate_loss) { fd_check(&(fd_case){"rate loss", SGL_RESET_SUB, 0, 1, 2.0}); }
+
+/* A batch large enough for every shard to step several samples together (the 4-sample path of
+ * the recurrent term) gives the mean of the single-sample gradients. */
+Test(gradcheck, batch_equals_mean_of_single_samples)
+{
+    const int B = 45, T = 30, N = 6, C = 3;
+    sgl_rng r;
+    sgl_rng_seed(&r, 777, 3);
+    sgl_config c;
+    sgl_config_default(&c);
+    c.n_in = N;
+    c.n_layers = 2;
+    c.n_hidden[0] = 13;
+    c.n_hidden[1] = 9;
+    c.n_out = C;
+    c.n_steps = T;
+    c.alif = 1;
+    c.reset = SGL_RESET_MULT;
+    c.reset_grad = 1;
+    sgl_net net;
+    cr_assert_eq(sgl_net_alloc(&net, &c), 0);
+    for (size_t i = 0; i < net.n_params; i++)
+        net.params[i] = (sgl_rng_uniform(&r) - 0.3) * 0.8;
+    sgl_net_fix_diag(&net);
+    sgl_sample *batch = calloc(B, sizeof *batch);
+    uint16_t *et = malloc(sizeof(uint16_t) * B * T * N), *eu = malloc(sizeof(uint16_t) * B * T * N);
+    random_batch(&r, B, T, N, C, batch, et, eu);
+    sgl_work *w = sgl_work_new(&net, B, 2);
+    double *g = calloc(net.n_params, sizeof(double)), *g1 = calloc(net.n_params, sizeof(double));
+    double *mean = calloc(net.n_params, sizeof(double));
+    sgl_batch_stats st;
+    cr_assert_eq(sgl_backward(w, &net, batch, B, NULL, g, &st), 0);
+    for (int b = 0; b < B; b++) {
+        cr_assert_eq(sgl_backward(w, &net, &batch[b], 1, NULL, g1, &st), 0);
+        for (size_t i = 0; i < net.n_params; i++)
+            mean[i] += g1[i] / B;
+    }
+    double maxg = 0;
+    for (size_t i = 0; i < net.n_params; i++) {
+        cr_expect(fabs(g[i] - mean[i]) <= 1e-12 + 1e-10 * fabs(mean[i]), "param %zu: %.17g vs %.17g",
+                  i, g[i], mean[i]);
+        maxg = fmax(maxg, fabs(g[i]));
+    }
+    cr_assert(maxg > 1e-4);
+    sgl_work_free(w);
+    sgl_net_free(&net);
+    free(batch);
+    free(et);
+    free(eu);
+    free(g);
+    free(g1);
+    free(mean);
+}
