@@ -219,6 +219,8 @@ int cli_make_net(cli_net_opts *n, const sgl_data *d, sgl_net *net, sgl_init_repo
 int cli_merge_opts(const struct option *a, const struct option *b, struct option *out, int cap)
 {
     int k = 0;
+    optind = 1;
+    opterr = 0;
     for (const struct option *o = a; o && o->name && k < cap - 2; o++)
         out[k++] = *o;
     for (const struct option *o = b; o && o->name && k < cap - 2; o++)
@@ -234,4 +236,29 @@ int cli_bad_option(const char *cmd, int c, char **argv)
     if (c == ':')
         return cli_usage_error(cmd, "option '%s' needs an argument", tok);
     return cli_usage_error(cmd, "unknown option '%s'", tok);
+}
+
+int cli_next(int argc, char **argv, const struct option *opts, const char *cmd, const char *help,
+             int rest_ok, const char **name, int *exit_code)
+{
+    int li = 0;
+    int c = getopt_long(argc, argv, ":h", opts, &li);
+    if (c == -1) {
+        if (optind < argc && !(rest_ok && strcmp(argv[optind - 1], "--") == 0)) {
+            *exit_code = cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+            return -1;
+        }
+        return 0;
+    }
+    if (c == 'h') {
+        fputs(help, stdout);
+        *exit_code = SGL_EXIT_OK;
+        return -1;
+    }
+    if (c != 0) {
+        *exit_code = cli_bad_option(cmd, c, argv);
+        return -1;
+    }
+    *name = opts[li].name;
+    return 1;
 }

@@ -67,8 +67,16 @@ extern const struct option cli_net_longopts[];
  * II and, with --init stable, the initial-rate calibration). report: n_layers entries. */
 int cli_make_net(cli_net_opts *n, const sgl_data *d, sgl_net *net, sgl_init_report *report);
 
-/* Concatenate two option tables (either may be NULL) and add --help (returns 'h'). */
+/* Concatenate two option tables (either may be NULL) and add --help (returns 'h'); also
+ * readies getopt_long for a new command line (optind = 1, its own messages off). */
 int cli_merge_opts(const struct option *a, const struct option *b, struct option *out, int cap);
+
+/* The next long option of a subcommand: 1 with *name (and optarg) set; 0 when the options are
+ * done and no stray argument follows (with rest_ok, arguments after "--" are left at
+ * argv[optind...]); -1 with *exit_code set after printing --help (0) or a one-line usage error
+ * (SGL_EXIT_USAGE). */
+int cli_next(int argc, char **argv, const struct option *opts, const char *cmd, const char *help,
+             int rest_ok, const char **name, int *exit_code);
 
 /* The usage error for getopt_long's ':' (missing argument) or '?' (unknown option); call
  * getopt_long with an option string starting with ':' and opterr = 0. */

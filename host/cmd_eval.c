@@ -32,17 +32,10 @@ int cmd_eval(int argc, char **argv)
     const char *model = NULL, *spec = NULL, *pfile = NULL;
     sgl_split split = SGL_SPLIT_TEST;
     long threads = 0;
-    int c, li, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
-        if (c == 'h') {
-            fputs(HELP, stdout);
-            return SGL_EXIT_OK;
-        }
-        if (c != 0)
-            return cli_bad_option("eval", c, argv);
-        const char *name = opts[li].name;
+    int rc;
+    const char *name;
+    int more, code;
+    while ((more = cli_next(argc, argv, opts, "eval", HELP, 0, &name, &code)) > 0) {
         if (strcmp(name, "model") == 0)
             model = optarg;
         else if (strcmp(name, "data") == 0)
@@ -64,8 +57,8 @@ int cmd_eval(int argc, char **argv)
                                        optarg);
         }
     }
-    if (optind < argc)
-        return cli_usage_error("eval", "unexpected argument '%s'", argv[optind]);
+    if (more < 0)
+        return code;
     if (!model || !spec)
         return cli_usage_error("eval", "--model and --data are required");
     sgl_net net;

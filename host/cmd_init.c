@@ -29,17 +29,10 @@ int cmd_init(int argc, char **argv)
     cli_net_defaults(&nopt);
     const char *spec = NULL;
     long samples = 512;
-    int c, li, rc;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
-        if (c == 'h') {
-            fputs(HELP, stdout);
-            return SGL_EXIT_OK;
-        }
-        if (c != 0)
-            return cli_bad_option("init", c, argv);
-        const char *name = opts[li].name;
+    int rc;
+    const char *name;
+    int more, code;
+    while ((more = cli_next(argc, argv, opts, "init", HELP, 0, &name, &code)) > 0) {
         rc = cli_net_option(&nopt, name, optarg);
         if (rc < 0)
             return cli_error("init", rc);
@@ -51,8 +44,8 @@ int cmd_init(int argc, char **argv)
                  (rc = cli_int(name, optarg, 1, 100000000, &samples)))
             return cli_error("init", rc);
     }
-    if (optind < argc)
-        return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
+    if (more < 0)
+        return code;
     if (!spec)
         return cli_usage_error("init", "--data SPEC is required");
     sgl_data d;

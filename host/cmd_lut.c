@@ -34,20 +34,13 @@ int cmd_lut(int argc, char **argv)
     struct option opts[16];
     cli_merge_opts(own, NULL, opts, 16);
     sgl_sg s = {SGL_SG_FAST_SIGMOID, 0, 0, 2.0};
-    int have_shape = 0, hex = 0, c, li, rc = 0;
+    int have_shape = 0, hex = 0, rc = 0;
     long entries = 256, bits = 8;
     double range = 0;
     const char *out = NULL;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
-        if (c == 'h') {
-            fputs(HELP, stdout);
-            return SGL_EXIT_OK;
-        }
-        if (c != 0)
-            return cli_bad_option("lut", c, argv);
-        const char *name = opts[li].name;
+    const char *name;
+    int more, code;
+    while ((more = cli_next(argc, argv, opts, "lut", HELP, 0, &name, &code)) > 0) {
         if (strcmp(name, "shape") == 0) {
             int k = sgl_sg_parse(optarg);
             if (k < 0 || k >= SGL_SG_N_SHAPES)
@@ -77,8 +70,8 @@ int cmd_lut(int argc, char **argv)
         if (rc)
             return cli_error("lut", rc);
     }
-    if (optind < argc)
-        return cli_usage_error("lut", "unexpected argument '%s'", argv[optind]);
+    if (more < 0)
+        return code;
     if (!have_shape || s.gamma == 0 || s.beta == 0)
         return cli_usage_error("lut", "--shape, --dampening and --sharpness are required");
     sgl_sg_lut lut;

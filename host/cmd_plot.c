@@ -542,20 +542,12 @@ int cmd_plot(int argc, char **argv)
     cli_merge_opts(own, NULL, opts, 32);
     plot_opts o = {.gamma = 1, .beta = 1, .q = 2, .w = 900, .h = 500, .split = SGL_SPLIT_TEST,
                    .x = "lr", .by = "shape", .metric = "test_acc"};
-    int c, li, rc = 0;
+    int rc = 0;
     argc--;
     argv++;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, &li)) != -1) {
-        if (c == 'h') {
-            fputs(HELP, stdout);
-            return SGL_EXIT_OK;
-        }
-        if (c != 0)
-            return cli_usage_error("plot", "unknown option or missing argument '%s'",
-                                   argv[optind - 1]);
-        const char *name = opts[li].name;
+    const char *name;
+    int more, code;
+    while ((more = cli_next(argc, argv, opts, "plot", HELP, 0, &name, &code)) > 0) {
         char pat[40];
         snprintf(pat, sizeof pat, " %s ", name);
         if (strcmp(name, "out") && strcmp(name, "title") && strcmp(name, "size") &&
@@ -612,8 +604,8 @@ int cmd_plot(int argc, char **argv)
         if (rc)
             return cli_error("plot", rc);
     }
-    if (optind < argc)
-        return cli_usage_error("plot", "unexpected argument '%s'", argv[optind]);
+    if (more < 0)
+        return code;
     if (!o.out)
         return cli_usage_error("plot", "--out FILE.png|FILE.svg is required");
     const char *ext = strrchr(o.out, '.');

@@ -996,20 +996,12 @@ static int sweep_main(sweep *s, int argc, char **argv)
     struct option opts[32];
     cli_merge_opts(own, NULL, opts, 32);
     long n_jobs = sysconf(_SC_NPROCESSORS_ONLN), v;
-    int dry = 0, emit_kind = -1, do_collect = 0, c, li, rc;
+    int dry = 0, emit_kind = -1, do_collect = 0, rc;
     s->data = "randman";
     s->threads = 1;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, &li)) != -1) {
-        if (c == 'h') {
-            fputs(HELP, stdout);
-            return SGL_EXIT_OK;
-        }
-        if (c != 0)
-            return cli_usage_error("sweep", "unknown option or missing argument '%s'",
-                                   argv[optind - 1]);
-        const char *name = opts[li].name;
+    const char *name;
+    int more, code;
+    while ((more = cli_next(argc, argv, opts, "sweep", HELP, 1, &name, &code)) > 0) {
         rc = parse_list_opt(s, name, optarg);
         if (rc < 0)
             return cli_error("sweep", rc);
@@ -1053,9 +1045,8 @@ static int sweep_main(sweep *s, int argc, char **argv)
         if (rc)
             return cli_error("sweep", rc);
     }
-    if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
-        return cli_usage_error("sweep", "unexpected argument '%s' (train options go after --)",
-                               argv[optind]);
+    if (more < 0)
+        return code;
     s->extra_argv = argv + optind;
     s->n_extra = argc - optind;
     for (int i = 0, k = 0; i < s->n_extra; i++)

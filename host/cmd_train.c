@@ -80,18 +80,11 @@ int cmd_train(int argc, char **argv)
     sgl_train_opts to;
     sgl_train_opts_default(&to);
     const char *spec = NULL;
-    int quiet = 0, rc = 0, c, li;
+    int quiet = 0, rc = 0;
     long v;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
-        if (c == 'h') {
-            fputs(HELP, stdout);
-            return SGL_EXIT_OK;
-        }
-        if (c != 0)
-            return cli_bad_option("train", c, argv);
-        const char *name = opts[li].name;
+    const char *name;
+    int more, code;
+    while ((more = cli_next(argc, argv, opts, "train", HELP, 0, &name, &code)) > 0) {
         rc = cli_net_option(&nopt, name, optarg);
         if (rc < 0)
             return cli_error("train", rc);
@@ -145,8 +138,8 @@ int cmd_train(int argc, char **argv)
         if (rc)
             return cli_error("train", rc);
     }
-    if (optind < argc)
-        return cli_usage_error("train", "unexpected argument '%s'", argv[optind]);
+    if (more < 0)
+        return code;
     if (!spec)
         return cli_usage_error("train", "--data SPEC is required");
     if (!to.out)

@@ -278,9 +278,13 @@ static void run_torch(const options *o, const char *path, int threads, torch_res
     memset(tr, 0, sizeof *tr);
     snprintf(cmd, sizeof cmd, "'%s' '%s' '%s' --threads %d", o->python, o->script, path,
              threads);
-    /* OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, set on some machines, slow OpenBLAS down. */
+    /* OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, set on some machines, slow OpenBLAS down. And
+     * OpenBLAS's own thread pool fights PyTorch's intra-op threads for the cores: measured
+     * here, randman 241 ms/batch with both at 2 against 98 ms with OpenBLAS at 1, so the
+     * baseline gets its best setting: BLAS single-threaded, PyTorch's threads as asked. */
     unsetenv("OPENBLAS_CORETYPE");
     unsetenv("OPENBLAS_L2_SIZE");
+    setenv("OPENBLAS_NUM_THREADS", "1", 1);
     fflush(stdout);
     FILE *p = popen(cmd, "r");
     if (!p) {
