@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* sglif init: what the initialization (Conditions I-IV by default) chooses for a data set, and
  * the firing rate, mean membrane and mean threshold measured at that initialization. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,10 +98,18 @@ int cmd_init(int argc, char **argv)
             printf("%sgamma: %.6g\n", px, rep[l].gamma_mean);
             printf("%sgamma_min: %.6g\n%sgamma_max: %.6g\n", px, rep[l].gamma_min, px,
                    rep[l].gamma_max);
-            if (net.cfg.sg.shape == SGL_SG_Q_PSEUDOSPIKE)
-                printf("%sq: %.6g\n", px, rep[l].q);
-            else
-                printf("%sbeta: %.6g\n", px, rep[l].beta);
+            /* Condition IV may have no root (docs/method.md): then the configured knob is
+             * the one used, and the line after says so */
+            const int is_q = net.cfg.sg.shape == SGL_SG_Q_PSEUDOSPIKE;
+            const double chosen = is_q ? rep[l].q : rep[l].beta;
+            const double used = is_q ? net.cfg.sg.q : net.cfg.sg.beta;
+            printf("%s%s: %.6g\n", px, is_q ? "q" : "beta", isnan(chosen) ? used : chosen);
+            printf("%scondition_iv: %s\n", px,
+                   isnan(chosen) ? "no root (the configured value is kept)"
+                   : nopt.init == SGL_INIT_STABLE && (nopt.conds & SGL_COND_IV) &&
+                           !(nopt.knob_set & (is_q ? 4 : 2))
+                       ? "solved"
+                       : "not applied");
             printf("%sinitial_rate: %.4f\n", px, rate[l]);
             printf("%smean_membrane: %.4f\n", px, vm[l]);
             printf("%smean_threshold: %.4f\n", px, tm[l]);
