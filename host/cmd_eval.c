@@ -6,18 +6,21 @@
 
 #include "cli.h"
 #include "data.h"
+#include "fixed.h"
 #include "model.h"
 #include "train.h"
 
 static const char HELP[] =
     "usage: sglif eval --model MODEL --data SPEC [--split test|valid|train] [--threads N]\n"
-    "                  [--predictions FILE]\n"
+    "                  [--predictions FILE] [--backend float|fixed]\n"
     "Score a model; the last line is 'accuracy: 0.xxxx (n=N)'.\n\n"
     "  --model MODEL        a model file written by 'sglif train'\n"
     "  --data SPEC          the data set (docs/data.md); its test split by default\n"
     "  --split S            which split to score (default test)\n"
     "  --threads N          worker threads (default: all cores)\n"
-    "  --predictions FILE   write 'index,label,prediction' lines\n\n" SGL_EXIT_CODES_HELP;
+    "  --predictions FILE   write 'index,label,prediction' lines\n"
+    "  --backend B          float (default) or fixed: quantize the model and run the\n"
+    "                       integer twin of the hardware (docs/numerics.md)\n\n" SGL_EXIT_CODES_HELP;
 
 int cmd_eval(int argc, char **argv)
 {
@@ -26,13 +29,14 @@ int cmd_eval(int argc, char **argv)
                                         {"split", required_argument, 0, 0},
                                         {"threads", required_argument, 0, 0},
                                         {"predictions", required_argument, 0, 0},
+                                        {"backend", required_argument, 0, 0},
                                         {0, 0, 0, 0}};
     struct option opts[16];
     cli_merge_opts(own, NULL, opts, 16);
     const char *model = NULL, *spec = NULL, *pfile = NULL;
     sgl_split split = SGL_SPLIT_TEST;
     long threads = 0;
-    int rc;
+    int rc, fixed = 0;
     const char *name;
     int more, code;
     while ((more = cli_next(argc, argv, opts, "eval", HELP, 0, &name, &code)) > 0) {
@@ -42,6 +46,12 @@ int cmd_eval(int argc, char **argv)
             spec = optarg;
         else if (strcmp(name, "predictions") == 0)
             pfile = optarg;
+        else if (strcmp(name, "backend") == 0) {
+            if (strcmp(optarg, "float") == 0 || strcmp(optarg, "fixed") == 0)
+                fixed = strcmp(optarg, "fixed") == 0;
+            else
+                return cli_usage_error("eval", "--backend: '%s' is not float or fixed", optarg);
+        }
         else if (strcmp(name, "threads") == 0) {
             if ((rc = cli_int(name, optarg, 1, 1024, &threads)))
                 return cli_error("eval", rc);
@@ -71,8 +81,24 @@ int cmd_eval(int argc, char **argv)
     }
     int *pred = malloc(sizeof(int) * (size_t)(d.n_samples > 0 ? d.n_samples : 1));
     double acc = 0, loss = 0, rate[SGL_MAX_LAYERS];
-    rc = pred ? sgl_evaluate(&net, &d, (int)threads, &acc, &loss, pred, rate)
-              : sgl_fail(SGL_ENOMEM, "out of memory");
+    sgl_fixed_stats fst = {0};
+    sgl_fixed_report frep;
+    if (!pred)
+        rc = sgl_fail(SGL_ENOMEM, "out of memory");
+    else if (fixed) {
+        sgl_fixed_opts fo;
+        sgl_fixed_net q;
+        sgl_fixed_opts_default(&fo);
+        if (!(rc = sgl_fixed_quantize(&net, &q, &fo, &frep))) {
+            rc = sgl_fixed_evaluate(&q, &d, &acc, pred, &fst);
+            printf("fixed: theta %ld (2^-%d units), decay shift %d (alpha %.4f for %.4f), "
+                   "SG %d x %d bits, shift %d\n",
+                   (long)q.theta, q.v_frac, q.decay_shift, frep.alpha_q, frep.alpha,
+                   q.sg_entries, q.sg_bits, q.sg_shift);
+            sgl_fixed_free(&q);
+        }
+    } else
+        rc = sgl_evaluate(&net, &d, (int)threads, &acc, &loss, pred, rate);
     if (!rc && pfile) {
         FILE *f = fopen(pfile, "w");
         if (!f)
@@ -85,7 +111,16 @@ int cmd_eval(int argc, char **argv)
                 rc = sgl_fail(SGL_EIO, "%s: write failed", pfile);
         }
     }
-    if (!rc) {
+    if (!rc && fixed) {
+        printf("saturations: %ld of %ld membrane updates; clipped weights %ld\n",
+               fst.v_saturations, fst.updates, frep.w_clipped);
+        for (int l = 0; l < net.cfg.n_layers; l++)
+            printf("rate%d: %.4f\n", l + 1,
+                   d.n_samples ? (double)fst.spikes[l] / ((double)d.n_samples *
+                                                          net.cfg.n_steps * net.cfg.n_hidden[l])
+                               : 0.0);
+        printf("accuracy: %.4f (n=%d)\n", acc, d.n_samples);
+    } else if (!rc) {
         printf("loss: %.6f\n", loss);
         for (int l = 0; l < net.cfg.n_layers; l++)
             printf("rate%d: %.4f\n", l + 1, rate[l]);

@@ -89,7 +89,7 @@ int cmd_init(int argc, char **argv)
         printf("input_mean: %.6f\ninput_var: %.6f\n", m, var);
         printf("layers: %d\n", net.cfg.n_layers);
         for (int l = 0; l < net.cfg.n_layers; l++) {
-            char px[16] = "";
+            char px[32] = "";
             if (l > 0)
                 snprintf(px, sizeof px, "layer%d.", l + 1);
             printf("%sneurons: %d\n", px, net.cfg.n_hidden[l]);

@@ -569,7 +569,7 @@ static double eval_rate(const char *path)
     double sum = 0, v;
     int n = 0;
     for (int l = 1; l <= SGL_MAX_LAYERS; l++) {
-        char pre[16];
+        char pre[32];
         snprintf(pre, sizeof pre, "rate%d: ", l);
         if (scan_file(path, pre, &v) == 0)
             sum += v, n++;

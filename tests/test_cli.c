@@ -108,7 +108,8 @@ Test(cli, usage_errors_exit_2_with_one_line)
                          "train --data randman --out x --hidden 10,10,10,10",
                          "init --data randman --reset sideways",
                          "train --data randman --out x --epochs 0",
-                         "train --data randman:colour=blue --out x"};
+                         "train --data randman:colour=blue --out x",
+                         "eval --model x --data randman --backend analog"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int rc = sh(NULL, 0, err, sizeof err, "%s", bad[i]);
         cr_expect_eq(rc, 2, "'%s': exit %d, want 2 (%s)", bad[i], rc, err);
@@ -231,4 +232,12 @@ Test(cli, ctrl_c_then_resume_equals_uninterrupted, .timeout = 300)
     cr_assert_eq(sscanf(last_line(out), "accuracy: %lf (n=%d)", &acc, &n), 2, "%s", out);
     cr_assert_eq(n, 15);
     cr_assert(acc >= 0 && acc <= 1);
+    /* the integer twin gives the same last line */
+    rc = sh(out, sizeof out, err, sizeof err,
+            "eval --model %s --data randman:samples=30,steps=40,units=10,classes=5 --backend fixed",
+            a);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_assert_eq(sscanf(last_line(out), "accuracy: %lf (n=%d)", &acc, &n), 2, "%s", out);
+    cr_assert_eq(n, 15);
+    cr_assert(strstr(out, "fixed: theta") != NULL, "%s", out);
 }
