@@ -1,0 +1,4 @@
+rtl/sglif_ram.v
+rtl/sglif_sg_table.v
+rtl/sglif_lif_update.v
+rtl/sglif_lif_core.v

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// sglif_ram: simple dual-port RAM (one write port, one read port, one clock) with a
+// registered read, so that Yosys infers block RAM (iCE40 EBR, ECP5 DP16KD). Not reset:
+// contents are undefined at power-up unless INIT_FILE names a $readmemh file. A read of
+// the address being written returns the old word (read-first); the core never relies on it.
+`default_nettype none
+
+module sglif_ram #(
+    parameter integer DW = 16,        // word width
+    parameter integer AW = 8,         // address width; depth is 2^AW
+    parameter INIT_FILE = ""          // $readmemh file, "" for none
+) (
+    input  wire          clk_i,
+    input  wire          we_i,
+    input  wire [AW-1:0] waddr_i,
+    input  wire [DW-1:0] wdata_i,
+    input  wire [AW-1:0] raddr_i,
+    output reg  [DW-1:0] rdata_o
+);
+    reg [DW-1:0] mem [0:(1<<AW)-1];
+
+    initial begin
+        if (INIT_FILE != "")
+            $readmemh(INIT_FILE, mem);
+    end
+
+    always @(posedge clk_i) begin
+        if (we_i)
+            mem[waddr_i] <= wdata_i;
+        rdata_o <= mem[raddr_i];
+    end
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: MIT
+# RTL targets (issue 3), included from the Makefile: `make cosim`, `make cosim-selftest`,
+# `make lint`. The Verilator model of rtl/sglif_lif_core.v is linked with the twin
+# (libsglif.a, compiled by gcc through the Makefile's own rules; whole archive, because the
+# link line puts LDFLAGS before the harness objects). See docs/rtl.md.
+
+VERILATOR ?= verilator
+IVERILOG  ?= iverilog
+YOSYS     ?= yosys
+SEED      ?= 1
+STEPS     ?= 2000
+
+RTL_FILES := $(shell cat rtl/files.f)
+RTL_TOP   := sglif_lif_core
+# the co-simulated core: sizes are maxima, each random configuration picks its own below them
+COSIM_N      ?= 64
+COSIM_N_IN   ?= 32
+COSIM_EV_AW  ?= 7
+COSIM_SG_AW  ?= 8
+COSIM_SG_INIT := rtl/sglif_sg_default.hex
+COSIM_DIR    := $(BUILD)/cosim
+COSIM_GEN    := -GN=$(COSIM_N) -GN_IN=$(COSIM_N_IN) -GEV_AW=$(COSIM_EV_AW) -GSG_AW=$(COSIM_SG_AW) \
+                -GSG_INIT='"$(COSIM_SG_INIT)"'
+COSIM_DEFS   := -DCOSIM_N=$(COSIM_N) -DCOSIM_N_IN=$(COSIM_N_IN) -DCOSIM_EV_AW=$(COSIM_EV_AW) \
+                -DCOSIM_SG_AW=$(COSIM_SG_AW) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'
+# $(1): build directory, $(2): extra verilator options
+define cosim_build
+	$(VERILATOR) --cc --exe --build -j 2 --top-module $(RTL_TOP) +define+SGLIF_TRACE $(2) \
+	  $(COSIM_GEN) --Mdir $(1) -o Vsglif_lif_core -MAKEFLAGS OPT_FAST=-O2 \
+	  -CFLAGS "-O2 -I$(abspath sw) $(COSIM_DEFS)" \
+	  -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
+	  -f rtl/files.f $(abspath sim/cosim.cpp) >$(1).log 2>&1 \
+	  || { tail -30 $(1).log; exit 1; }
+endef
+
+$(COSIM_DIR)/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+	@mkdir -p $(@D)
+	$(call cosim_build,$(COSIM_DIR),)
+
+$(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+	@mkdir -p $(@D)
+	$(call cosim_build,$(COSIM_DIR)-fault,+define+SGLIF_FAULT_DECAY)
+
+.PHONY: cosim cosim-selftest cosim-seeds lint
+cosim: $(COSIM_DIR)/Vsglif_lif_core ## RTL vs twin in lock step under Verilator (SEED=S STEPS=N)
+	$< +seed=$(SEED) +steps=$(STEPS)
+
+cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off must mismatch
+	@$< +seed=$(SEED) +steps=200 >$(COSIM_DIR)-fault/run.log 2>&1; rc=$$?; \
+	  cat $(COSIM_DIR)-fault/run.log | grep -E 'MISMATCH|cosim: .* mismatches'; \
+	  if [ $$rc -ne 0 ] && grep -qE 'cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' \
+	       $(COSIM_DIR)-fault/run.log; then \
+	    echo "cosim-selftest: PASS (the altered RTL was caught, exit $$rc)"; \
+	  else echo "cosim-selftest: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
+
+# parameter sets linted: N N_IN EV_AW SG_AW ACC_W
+LINT_SETS := 64:32:8:8:32 2:2:1:1:32 256:700:10:10:24 1000:3:4:16:32
+lint: ## verilator --lint-only -Wall over parameter sets (waivers: rtl/lint.vlt), iverilog, yosys
+	@set -e; for p in $(LINT_SETS); do set -- $$(echo $$p | tr : ' '); \
+	  for d in "" +define+SGLIF_TRACE; do \
+	    echo "lint: verilator N=$$1 N_IN=$$2 EV_AW=$$3 SG_AW=$$4 ACC_W=$$5 $$d"; \
+	    $(VERILATOR) --lint-only -Wall $$d --top-module $(RTL_TOP) -GN=$$1 -GN_IN=$$2 -GEV_AW=$$3 \
+	      -GSG_AW=$$4 -GACC_W=$$5 rtl/lint.vlt -f rtl/files.f; \
+	  done; done
+	@mkdir -p $(BUILD)/lint
+	$(IVERILOG) -g2005 -Wall -DSGLIF_TRACE -s $(RTL_TOP) -o $(BUILD)/lint/core.vvp -c rtl/files.f
+	@if command -v $(YOSYS) >/dev/null; then \
+	  echo "lint: $(YOSYS) read_verilog + hierarchy + proc"; \
+	  $(YOSYS) -q -p 'read_verilog -DSGLIF_TRACE $(RTL_FILES); hierarchy -check -top $(RTL_TOP); proc; check -assert' \
+	    >$(BUILD)/lint/yosys.log 2>&1 || { cat $(BUILD)/lint/yosys.log; exit 1; }; \
+	else echo "lint: $(YOSYS) not installed (Debian package yosys): skipped"; fi
+	@echo "lint: PASS"
+
+COSIM_SEEDS ?= $(shell seq 1 20)
+cosim-seeds: $(COSIM_DIR)/Vsglif_lif_core ## cosim over 20 seeds x STEPS (CI: >= 10^6 updates at STEPS=2000)
+	@set -e; u=0; for s in $(COSIM_SEEDS); do \
+	  $< +seed=$$s +steps=$(STEPS) >$(COSIM_DIR)/seed-$$s.log 2>&1 || { cat $(COSIM_DIR)/seed-$$s.log; exit 1; }; \
+	  line=$$(grep 'neuron-updates compared' $(COSIM_DIR)/seed-$$s.log); echo "seed $$s: $$line"; \
+	  u=$$((u + $$(echo "$$line" | sed -E 's/cosim: ([0-9]+) .*/\1/'))); done; \
+	  echo "cosim-seeds: $$u neuron-updates compared over $(words $(COSIM_SEEDS)) seeds, 0 mismatches"
