@@ -105,7 +105,7 @@ endif
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
 	@echo "== tests =="
-	SGLIF=$(abspath $(SGLIF)) SGLIF_SHARED=$(abspath ../shared) $(TESTS) --jobs 1
+	SGLIF=$(abspath $(SGLIF)) $(TESTS) --jobs 1
 
 DEMO_DATA ?= randman
 DEMO_ARGS ?=
