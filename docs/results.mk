@@ -32,7 +32,7 @@ RESULTS_OK    = || [ $$? -eq 1 ]
 RESULTS_PLOT  = $(SGLIF) plot
 
 .PHONY: results
-results: $(SGLIF) ## regenerate docs/results.md and its plots (long: ~20 min on 2 cores)
+results: $(SGLIF) ## regenerate docs/results.md and its plots (long: ~25 min on 2 cores)
 	@mkdir -p $(RESULTS_RUN) $(RESULTS_PLOTS)
 	$(RESULTS_SWEEP) --out $(RESULTS_RUN)/shapes-randman --data $(RESULTS_RANDMAN) \
 	  --epochs $(RESULTS_EPOCHS) --seeds $(RESULTS_SEEDS) --lr $(RESULTS_LRS) $(RESULTS_OK)
