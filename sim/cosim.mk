@@ -42,8 +42,13 @@ $(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk rtl/files.f $(RTL
 	$(call cosim_build,$(COSIM_DIR)-fault,+define+SGLIF_FAULT_DECAY)
 
 .PHONY: cosim cosim-selftest cosim-seeds lint
-cosim: $(COSIM_DIR)/Vsglif_lif_core ## RTL vs twin in lock step under Verilator (SEED=S STEPS=N)
+SIM ?= verilator
+ifeq ($(SIM),icarus)
+cosim: cosim-icarus ## RTL vs twin in lock step (SIM=verilator|icarus, SEED=S STEPS=N)
+else
+cosim: $(COSIM_DIR)/Vsglif_lif_core ## RTL vs twin in lock step (SIM=verilator|icarus, SEED=S STEPS=N)
 	$< +seed=$(SEED) +steps=$(STEPS)
+endif
 
 cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off must mismatch
 	@$< +seed=$(SEED) +steps=200 >$(COSIM_DIR)-fault/run.log 2>&1; rc=$$?; \

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: MIT
+# The co-simulation under Icarus (issue 3, `make cosim SIM=icarus`), included from the Makefile
+# after sim/cosim.mk (whose COSIM_* sizes it reuses): sim/cosim_vectors.c (gcc, linked with
+# libsglif.a) writes the commands and the twin's trace for a seed, sim/tb_cosim.v replays them
+# on rtl/sglif_lif_core.v and compares every update. Same random configurations as the
+# Verilator run of the same seed, fewer steps (Icarus runs about 10^4 - 10^5 cycles/s).
+#   make cosim-icarus SEED=S ICARUS_STEPS=N     make cosim-icarus-selftest
+
+IVERILOG      ?= iverilog
+VVP           ?= vvp
+SEED          ?= 1
+ICARUS_STEPS  ?= 200
+COSIM_N       ?= 64
+COSIM_N_IN    ?= 32
+COSIM_EV_AW   ?= 7
+COSIM_SG_AW   ?= 8
+COSIM_SG_INIT ?= rtl/sglif_sg_default.hex
+ICARUS_DIR    := $(BUILD)/cosim-icarus
+ICARUS_VEC    := $(BIN)/cosim_vectors
+ICARUS_PARAMS := -Ptb_cosim.N=$(COSIM_N) -Ptb_cosim.N_IN=$(COSIM_N_IN) \
+                 -Ptb_cosim.EV_AW=$(COSIM_EV_AW) -Ptb_cosim.SG_AW=$(COSIM_SG_AW) \
+                 -Ptb_cosim.SG_INIT='"$(COSIM_SG_INIT)"'
+ICARUS_RTL    := $(shell cat rtl/files.f)
+
+$(ICARUS_VEC): $(OBJ)/sim/cosim_vectors.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# $(1): output, $(2): extra iverilog options
+define icarus_build
+	@mkdir -p $(@D)
+	$(IVERILOG) -g2005 -Wall -DSGLIF_TRACE $(2) -s tb_cosim $(ICARUS_PARAMS) -o $(1) \
+	  -c rtl/files.f sim/tb_cosim.v
+endef
+
+$(ICARUS_DIR)/tb_cosim.vvp: sim/tb_cosim.v sim/icarus.mk rtl/files.f $(ICARUS_RTL)
+	$(call icarus_build,$@,)
+
+$(ICARUS_DIR)/tb_cosim-fault.vvp: sim/tb_cosim.v sim/icarus.mk rtl/files.f $(ICARUS_RTL)
+	$(call icarus_build,$@,-DSGLIF_FAULT_DECAY)
+
+# $(1): the .vvp, $(2): log name, $(3): steps. A shell command: writes the vectors, runs vvp,
+# keeps the log in $(ICARUS_DIR); true only if vvp exited 0 and the log says `cosim: U
+# neuron-updates compared, 0 mismatches` (U > 0) and PASS.
+define icarus_run
+( set -e; d=$(ICARUS_DIR); \
+  $(ICARUS_VEC) $(SEED) $(3) $(COSIM_SG_INIT) $$d/$(2).cmd $$d/$(2).exp \
+    $(COSIM_N) $(COSIM_N_IN) $(COSIM_EV_AW) $(COSIM_SG_AW); \
+  s0=$$(date +%s%N); rc=0; \
+  $(VVP) -n $(1) +cmd=$$d/$(2).cmd +exp=$$d/$(2).exp >$$d/$(2).log 2>&1 || rc=$$?; \
+  s1=$$(date +%s%N); \
+  grep -E '^(MISMATCH|  |cosim: |tb_cosim: |FATAL|PASS|FAIL)' $$d/$(2).log || true; \
+  echo "cosim-icarus: vvp exit $$rc after $$(( (s1 - s0) / 1000000 )) ms, log $$d/$(2).log"; \
+  [ $$rc -eq 0 ] && grep -qE '^cosim: [1-9][0-9]* neuron-updates compared, 0 mismatches' \
+    $$d/$(2).log && grep -qx PASS $$d/$(2).log )
+endef
+
+.PHONY: cosim-icarus cosim-icarus-selftest
+cosim-icarus: $(ICARUS_DIR)/tb_cosim.vvp $(ICARUS_VEC) ## RTL vs twin under Icarus (SEED=S ICARUS_STEPS=N)
+	@$(call icarus_run,$<,seed-$(SEED),$(ICARUS_STEPS))
+
+# passes only if the run with the decay one shift off fails with mismatches (not a crash)
+cosim-icarus-selftest: $(ICARUS_DIR)/tb_cosim-fault.vvp $(ICARUS_VEC) ## prove the Icarus cosim fails on an altered RTL
+	@if $(call icarus_run,$<,fault-seed-$(SEED),50); then \
+	  echo "cosim-icarus-selftest: FAIL (the altered RTL was not caught)"; exit 1; \
+	elif grep -qE '^cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' \
+	       $(ICARUS_DIR)/fault-seed-$(SEED).log; then \
+	  echo "cosim-icarus-selftest: PASS (the altered RTL was caught)"; \
+	else echo "cosim-icarus-selftest: FAIL (the run failed without a mismatch report)"; exit 1; fi
+
+-include $(OBJ)/sim/cosim_vectors.d

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: MIT
+// tb_cosim: the co-simulation of rtl/sglif_lif_core.v under Icarus (`make cosim SIM=icarus`),
+// plain Verilog-2005. Replays the command file written by sim/cosim_vectors.c (configuration
+// writes, clears, steps: the random configurations of sim/cosim.cpp from the same seed) and
+// compares every trace-port update with the twin's trace (expected file: t i v z code), plus
+// per step the cycle count (n (E + S + 1) + 5) and the update count, and per sample the
+// saturation count and the readout sums over the RTL's spikes. Stops at the first difference
+// with its context. Last lines: `cosim: <U> neuron-updates compared, <M> mismatches, <X>
+// saturations` then PASS or FAIL; on FAIL, $fatal (vvp exits non-zero).
+// Plus-args: +cmd=FILE +exp=FILE (required), +verbose.
+`default_nettype none
+
+module tb_cosim #(
+    parameter integer N     = 64,
+    parameter integer N_IN  = 32,
+    parameter integer EV_AW = 7,
+    parameter integer SG_AW = 8,
+    parameter SG_INIT = "rtl/sglif_sg_default.hex"
+);
+    // the core's derived widths (as in rtl/sglif_lif_core.v)
+    localparam integer NW  = N    > 1 ? $clog2(N)    : 1;
+    localparam integer IW  = N_IN > 1 ? $clog2(N_IN) : 1;
+    localparam integer A0  = IW + NW > 2 * NW ? IW + NW : 2 * NW;
+    localparam integer A1  = SG_AW > EV_AW ? SG_AW : EV_AW;
+    localparam integer A2  = A0 > A1 ? A0 : A1;
+    localparam integer CFG_AW = A2 > 3 ? A2 : 3;
+    localparam integer EV_MAX = 1 << EV_AW;
+    localparam integer MAX_CYCLES = 100000000;
+
+    reg                clk = 1'b0;
+    reg                rst = 1'b1;
+    reg                cfg_we = 1'b0;
+    reg  [2:0]         cfg_sel = 3'd0;
+    reg  [CFG_AW-1:0]  cfg_addr = {CFG_AW{1'b0}};
+    reg  [15:0]        cfg_data = 16'd0;
+    reg                clear = 1'b0, start = 1'b0;
+    reg  [EV_AW:0]     n_ev = {(EV_AW+1){1'b0}};
+    wire               busy, done, spike;
+    wire [NW-1:0]      spike_idx, tr_idx;
+    wire               tr_valid, tr_z, tr_sat;
+    wire [15:0]        tr_v, tr_code;
+
+    sglif_lif_core #(.N(N), .N_IN(N_IN), .EV_AW(EV_AW), .SG_AW(SG_AW), .SG_INIT(SG_INIT)) dut (
+        .clk_i(clk), .rst_i(rst), .cfg_we_i(cfg_we), .cfg_sel_i(cfg_sel), .cfg_addr_i(cfg_addr),
+        .cfg_data_i(cfg_data), .clear_i(clear), .start_i(start), .n_ev_i(n_ev), .busy_o(busy),
+        .done_o(done), .spike_o(spike), .spike_idx_o(spike_idx), .tr_valid_o(tr_valid),
+        .tr_idx_o(tr_idx), .tr_v_o(tr_v), .tr_z_o(tr_z), .tr_sat_o(tr_sat), .tr_code_o(tr_code));
+
+    always #5 clk = ~clk;
+
+    // mirrors of what was written, for the context of a mismatch and the readout
+    integer w_in_m  [0:(1 << (IW + NW)) - 1];
+    integer bias_m  [0:N-1];
+    integer w_out_m [0:2*N-1];
+    integer ev_m    [0:EV_MAX-1];
+    integer prev_v  [0:N-1];
+    integer prev_z  [0:N-1];
+
+    integer fc, fe, r, c, verbose;
+    reg [8*256-1:0] cmd_path, exp_path;
+    // D fields
+    integer cfg, n, n_in, T, reset_mult, theta, k, sh_in, sh_rec, sg_ent, sg_bits, sg_shift, sg_lo;
+    integer a0, a1, a2, i, e;
+    integer smp, updates, mismatches, sats, cycles, steps_done, samples, configs;
+    integer t, ne, want_cyc, c0, next, rtl_sat, acc0, acc1, b_out0, b_out1;
+    integer xt, xi, xv, xz, xc;
+    integer v_s;
+    reg     stop;
+
+    task tick;
+        begin
+            @(posedge clk);
+            #1;
+            cycles = cycles + 1;
+        end
+    endtask
+
+    task write(input integer sel, input integer addr, input integer data);
+        begin
+            cfg_we = 1'b1;
+            cfg_sel = sel[2:0];
+            cfg_addr = addr[CFG_AW-1:0];
+            cfg_data = data[15:0];
+            tick;
+            cfg_we = 1'b0;
+        end
+    endtask
+
+    task describe;
+        begin
+            $display("  config: n_in %0d, n %0d, T %0d, reset %0s, theta %0d, k %0d, sh_in %0d, sh_rec %0d, SG %0d entries x %0d bits, shift %0d, x_lo %0d",
+                     n_in, n, T, reset_mult ? "mult" : "sub", theta, k, sh_in, sh_rec, sg_ent,
+                     sg_bits, sg_shift, sg_lo);
+        end
+    endtask
+
+    task mismatch_head;
+        begin
+            mismatches = mismatches + 1;
+            stop = 1'b1;
+            $write("MISMATCH config %0d sample %0d step %0d", cfg, smp, t);
+        end
+    endtask
+
+    task finish_run;
+        begin
+            $display("cosim: %0d configurations, %0d samples, %0d steps, %0d cycles", configs,
+                     samples, steps_done, cycles);
+            $display("cosim: %0d neuron-updates compared, %0d mismatches, %0d saturations",
+                     updates, mismatches, sats);
+            if (mismatches != 0) begin
+                $display("FAIL");
+                $fatal(1, "cosim: %0d mismatches", mismatches);
+            end
+            $display("PASS");
+            $finish;
+        end
+    endtask
+
+    // one step: start pulse, then every trace update compared until done
+    task run_step;
+        begin
+            c0 = cycles;
+            n_ev = ne[EV_AW:0];
+            start = 1'b1;
+            tick;
+            start = 1'b0;
+            next = 0;
+            acc0 = acc0 + b_out0;
+            acc1 = acc1 + b_out1;
+            while (!stop && !(done === 1'b1)) begin
+                if (tr_valid === 1'b1) begin
+                    r = $fscanf(fe, "%d %d %d %d %d\n", xt, xi, xv, xz, xc);
+                    v_s = tr_v[15] ? tr_v - 65536 : tr_v;
+                    if (r != 5) begin
+                        mismatch_head;
+                        $display(": the expected trace file ended (extra RTL update, neuron %0d)",
+                                 tr_idx);
+                    end else begin
+                        updates = updates + 1;
+                        rtl_sat = rtl_sat + tr_sat;
+                        sats = sats + tr_sat;
+                        if (tr_z === 1'b1 && tr_idx < n) begin
+                            acc0 = acc0 + w_out_m[2 * tr_idx];
+                            acc1 = acc1 + w_out_m[2 * tr_idx + 1];
+                        end
+                        if (xt != t || tr_idx !== next || xi != next || v_s != xv ||
+                            tr_z !== xz || tr_code !== xc) begin
+                            mismatch_head;
+                            $display(" neuron %0d (expected neuron %0d, twin step %0d neuron %0d)",
+                                     tr_idx, next, xt, xi);
+                            describe;
+                            $display("  twin: v %0d z %0d code %0d   rtl: v %0d z %b code %0d sat %b",
+                                     xv, xz, xc, v_s, tr_z, tr_code, tr_sat);
+                            if (t > 0 && xi < n)
+                                $display("  previous step (twin): v %0d z %0d", prev_v[xi],
+                                         prev_z[xi]);
+                            if (xi < n) begin
+                                $write("  bias %0d, %0d events this step:", bias_m[xi], ne);
+                                for (e = 0; e < ne && e < 16; e = e + 1)
+                                    $write(" %0d(w %0d)", ev_m[e], w_in_m[(ev_m[e] << NW) | xi]);
+                                $display("%0s", ne > 16 ? " ..." : "");
+                            end
+                        end else begin
+                            if (verbose)
+                                $display("t %0d i %0d v %0d z %0d code %0d", t, xi, xv, xz, xc);
+                            prev_v[xi] = xv;
+                            prev_z[xi] = xz;
+                            next = next + 1;
+                        end
+                    end
+                end
+                if (!stop && !(done === 1'b1)) begin
+                    tick;
+                    if (cycles - c0 > MAX_CYCLES) begin
+                        mismatch_head;
+                        $display(": the step never finished");
+                    end
+                end
+            end
+            if (!stop && cycles - c0 != want_cyc) begin
+                mismatch_head;
+                $display(": %0d cycles, expected %0d", cycles - c0, want_cyc);
+            end
+            if (!stop && next != n) begin
+                mismatch_head;
+                $display(": %0d neuron updates, expected %0d", next, n);
+            end
+            steps_done = steps_done + 1;
+        end
+    endtask
+
+    initial begin
+        verbose = $test$plusargs("verbose");
+        if (!$value$plusargs("cmd=%s", cmd_path) || !$value$plusargs("exp=%s", exp_path))
+            $fatal(1, "tb_cosim: +cmd=FILE and +exp=FILE are required");
+        fc = $fopen(cmd_path, "r");
+        fe = $fopen(exp_path, "r");
+        if (fc == 0 || fe == 0)
+            $fatal(1, "tb_cosim: cannot open %0s or %0s", cmd_path, exp_path);
+        $display("cosim: Icarus, RTL N %0d, N_IN %0d, %0d events per step, SG table %0d entries",
+                 N, N_IN, EV_MAX, 1 << SG_AW);
+        updates = 0; mismatches = 0; sats = 0; cycles = 0; steps_done = 0; samples = 0;
+        configs = 0; stop = 1'b0; smp = 0; t = 0; cfg = 0; ne = 0;
+        n = 1; n_in = 1; T = 0; reset_mult = 0; theta = 0; k = 0; sh_in = 0; sh_rec = 0;
+        sg_ent = 0; sg_bits = 0; sg_shift = 0; sg_lo = 0;
+        acc0 = 0; acc1 = 0; b_out0 = 0; b_out1 = 0; rtl_sat = 0;
+        tick;
+        tick;
+        rst = 1'b0;
+        while (!stop) begin
+            r = $fscanf(fc, " %c", c);
+            if (r != 1) begin
+                $display("tb_cosim: the command file ended without Q");
+                mismatches = mismatches + 1;
+                stop = 1'b1;
+            end else case (c)
+                "D": begin
+                    r = $fscanf(fc, "%d %d %d %d %d %d %d %d %d %d %d %d %d", cfg, n, n_in, T,
+                                reset_mult, theta, k, sh_in, sh_rec, sg_ent, sg_bits, sg_shift,
+                                sg_lo);
+                    configs = configs + 1;
+                    smp = -1;
+                    if (verbose)
+                        describe;
+                end
+                "W": begin
+                    r = $fscanf(fc, "%d %d %d", a0, a1, a2);
+                    case (a0)
+                        0: w_in_m[a1] = a2 > 127 ? a2 - 256 : a2;
+                        2: bias_m[a1] = a2 > 32767 ? a2 - 65536 : a2;
+                        5: ev_m[a1] = a2;
+                        default: ;
+                    endcase
+                    write(a0, a1, a2);
+                end
+                "O": begin
+                    r = $fscanf(fc, "%d %d %d", a0, a1, a2);
+                    w_out_m[2 * a0] = a1;
+                    w_out_m[2 * a0 + 1] = a2;
+                end
+                "R": r = $fscanf(fc, "%d %d", b_out0, b_out1);
+                "C": begin
+                    smp = smp + 1;
+                    acc0 = 0; acc1 = 0; rtl_sat = 0;
+                    clear = 1'b1;
+                    tick;
+                    clear = 1'b0;
+                    while (!(done === 1'b1))
+                        tick;
+                end
+                "S": begin
+                    r = $fscanf(fc, "%d %d %d", t, ne, want_cyc);
+                    run_step;
+                end
+                "E": begin
+                    r = $fscanf(fc, "%d %d %d", a0, a1, a2);
+                    if (rtl_sat != a0) begin
+                        mismatch_head;
+                        $display(": %0d saturations in the RTL, %0d in the twin", rtl_sat, a0);
+                    end else if (acc0 != a1 || acc1 != a2) begin
+                        mismatch_head;
+                        $display(": readout {%0d, %0d}, twin {%0d, %0d}", acc0, acc1, a1, a2);
+                    end
+                    samples = samples + 1;
+                end
+                "Q": begin
+                    r = $fscanf(fe, "%d", xt);
+                    if (r == 1) begin
+                        $display("tb_cosim: the expected trace has updates the RTL never made");
+                        mismatches = mismatches + 1;
+                    end
+                    stop = 1'b1;
+                end
+                default: begin
+                    $display("tb_cosim: unknown command '%c'", c[7:0]);
+                    mismatches = mismatches + 1;
+                    stop = 1'b1;
+                end
+            endcase
+        end
+        finish_run;
+    end
+endmodule
+
+`default_nettype wire
