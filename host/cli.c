@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calibrate.h"
 #include "rng.h"
@@ -261,4 +262,21 @@ int cli_next(int argc, char **argv, const struct option *opts, const char *cmd, 
     }
     *name = opts[li].name;
     return 1;
+}
+
+int cli_input(int rc)
+{
+    return rc == -SGL_EIO ? -SGL_EDATA : rc;
+}
+
+int cli_check_writable(const char *opt, const char *path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return sgl_fail(SGL_EIO, "--%s %s: cannot write there: %s", opt, path, strerror(errno));
+    fclose(f);
+    remove(tmp);
+    return 0;
 }

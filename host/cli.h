@@ -93,6 +93,14 @@ int cli_csv_col(const cli_csv *t, const char *name); /* -1 if absent */
 void cli_csv_free(cli_csv *t);
 void cli_csv_field(FILE *f, const char *s); /* write one field, quoted if needed */
 
+/* Reading an input the user named (data set, model file): a file that cannot be opened counts
+ * as missing input (exit code 3), like a malformed one. Returns rc with -SGL_EIO made
+ * -SGL_EDATA. */
+int cli_input(int rc);
+/* Check, before long work, that a file can be created at path (the option names it in the
+ * message); nothing is left behind. */
+int cli_check_writable(const char *opt, const char *path);
+
 /* Subcommands. */
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);

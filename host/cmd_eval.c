@@ -72,10 +72,10 @@ int cmd_eval(int argc, char **argv)
     if (!model || !spec)
         return cli_usage_error("eval", "--model and --data are required");
     sgl_net net;
-    if ((rc = sgl_model_load(model, &net, NULL)))
+    if ((rc = cli_input(sgl_model_load(model, &net, NULL))))
         return cli_error("eval", rc);
     sgl_data d;
-    if ((rc = sgl_data_load(&d, spec, split))) {
+    if ((rc = cli_input(sgl_data_load(&d, spec, split)))) {
         sgl_net_free(&net);
         return cli_error("eval", rc);
     }

@@ -50,7 +50,7 @@ int cmd_init(int argc, char **argv)
     if (!spec)
         return cli_usage_error("init", "--data SPEC is required");
     sgl_data d;
-    if ((rc = sgl_data_load(&d, spec, SGL_SPLIT_TRAIN)))
+    if ((rc = cli_input(sgl_data_load(&d, spec, SGL_SPLIT_TRAIN))))
         return cli_error("init", rc);
     double m, var;
     sgl_data_input_stats(&d, &m, &var);

@@ -267,11 +267,11 @@ static int plot_raster(const plot_opts *o, FILE *s, tmpdata *td)
     if (!o->model || !o->data)
         return sgl_fail(SGL_EUSAGE, "plot raster: --model and --data are required");
     sgl_net net;
-    int rc = sgl_model_load(o->model, &net, NULL);
+    int rc = cli_input(sgl_model_load(o->model, &net, NULL));
     if (rc)
         return rc;
     sgl_data d;
-    if ((rc = sgl_data_load(&d, o->data, o->split))) {
+    if ((rc = cli_input(sgl_data_load(&d, o->data, o->split)))) {
         sgl_net_free(&net);
         return rc;
     }

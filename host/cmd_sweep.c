@@ -1167,7 +1167,7 @@ static int sweep_main(sweep *s, int argc, char **argv)
     } else {
         /* the data set must load before hundreds of jobs fail on it */
         sgl_data d = {0};
-        if ((rc = sgl_data_load(&d, s->data, SGL_SPLIT_TEST)))
+        if ((rc = cli_input(sgl_data_load(&d, s->data, SGL_SPLIT_TEST))))
             rc = cli_error("sweep", rc);
         sgl_data_free(&d);
         if (!rc) {

@@ -147,8 +147,12 @@ int cmd_train(int argc, char **argv)
     to.seed = nopt.seed;
 
     sgl_data train = {0}, valid = {0};
-    if ((rc = sgl_data_load(&train, spec, SGL_SPLIT_TRAIN)) ||
-        (rc = sgl_data_load(&valid, spec, SGL_SPLIT_VALID))) {
+    if ((rc = cli_check_writable("out", to.out)) ||
+        (to.checkpoint && (rc = cli_check_writable("checkpoint", to.checkpoint))) ||
+        (to.log_csv && (rc = cli_check_writable("log", to.log_csv))))
+        return cli_error("train", rc);
+    if ((rc = cli_input(sgl_data_load(&train, spec, SGL_SPLIT_TRAIN))) ||
+        (rc = cli_input(sgl_data_load(&valid, spec, SGL_SPLIT_VALID)))) {
         sgl_data_free(&train);
         return cli_error("train", rc);
     }

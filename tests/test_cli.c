@@ -133,10 +133,16 @@ Test(cli, bad_files_exit_3_naming_the_file)
     cr_assert(strstr(err, path) != NULL, "%s", err);
     cr_assert_eq(count_lines(err), 1, "%s", err);
     rc = sh(NULL, 0, err, sizeof err, "eval --model %s/none.sgl --data randman", dir);
-    cr_assert_eq(rc, 1, "exit %d: %s", rc, err); /* cannot open: I/O failure */
+    cr_assert_eq(rc, 3, "exit %d: %s", rc, err); /* a missing input is exit 3 too */
     cr_assert(strstr(err, "none.sgl") != NULL, "%s", err);
+    /* an output that cannot be written is refused before any training */
+    rc = sh(NULL, 0, err, sizeof err,
+            "train --data randman:samples=20,steps=20 --epochs 1 --out %s/no/such/dir/m.sgl", dir);
+    cr_assert_eq(rc, 1, "exit %d: %s", rc, err);
+    cr_assert(strstr(err, "--out") != NULL && strstr(err, "cannot write there") != NULL, "%s", err);
+    cr_assert(strstr(err, "epoch") == NULL, "trained before failing: %s", err);
     rc = sh(NULL, 0, err, sizeof err, "train --data shd:%s/nowhere --out %s/m.sgl", dir, dir);
-    cr_assert_neq(rc, 0);
+    cr_assert_eq(rc, 3, "exit %d: %s", rc, err);
     cr_assert(strstr(err, "nowhere") != NULL, "%s", err);
 }
 
