@@ -7,10 +7,12 @@
 //   B  weight address {u, i} or {j, i}; reads W_in, W_rec, bias, membrane and previous spike
 //   C  current accumulation (bias on the first op); on FIN: decay, reset, add, saturate,
 //      compare (sglif_lif_update), write membrane and spike, append to the next spike list
-//   D  SG code read (sglif_sg_table); spike and trace outputs
-// A step costs N * (E + S + 1) + 4 cycles (E events of the step, S spikes of the previous
-// step). Configuration is written only while idle (busy_o low). The readout stays in the host:
-// it sums W_out over the spike stream spike_o / spike_idx_o.
+//   D  SG code read (sglif_sg_table); spike and trace outputs, history write
+//      (sglif_history: {z, code} at {step, neuron}), W_out row read (sglif_readout)
+//   E  readout: every class accumulator adds the spiking neuron's W_out (all in parallel)
+// A step costs n * (E + S + 1) + 5 cycles (n neurons in use, E events of the step, S spikes of
+// the previous step); the readout adds none. Configuration is written only while idle
+// (busy_o low).
 `default_nettype none
 
 module sglif_lif_core #(
@@ -19,6 +21,8 @@ module sglif_lif_core #(
     parameter integer EV_AW  = 8,     // event list holds up to 2^EV_AW events per step
     parameter integer SG_AW  = 8,     // SG table of up to 2^SG_AW entries
     parameter integer ACC_W  = 32,    // current accumulator width (the twin: int32)
+    parameter integer N_OUT  = 10,    // readout classes (2..1024)
+    parameter integer HIST_STEPS = 64, // steps recorded by the history per sample
     parameter SG_INIT = ""            // SG table initial contents ($readmemh file)
 ) (
     input  wire                 clk_i,
@@ -26,8 +30,9 @@ module sglif_lif_core #(
     // configuration write port (only while idle); cfg_sel_i selects the memory:
     //   0 W_in {u, i}, data[7:0]   1 W_rec {j, i}, data[7:0]   2 bias i, data[15:0]
     //   3 SG table entry, data[15:0]   4 register (addr: 0 theta, 1 k, 2 sh_in, 3 sh_rec,
-    //   4 SG shift s, 5 log2 SG entries, 6 reset mode 0 sub / 1 mult, 7 neurons in use - 1)
-    //   5 event list entry e, data u
+    //   4 SG shift s, 5 log2 SG entries, 6 reset mode 0 sub / 1 mult, 7 neurons in use - 1,
+    //   8 classes in use - 1)   5 event list entry e, data u   6 W_out {i, c}, data[7:0]
+    //   7 b_out c, data[15:0]
     input  wire                 cfg_we_i,
     input  wire [2:0]           cfg_sel_i,
     input  wire [CFG_AW-1:0]    cfg_addr_i,
@@ -41,7 +46,17 @@ module sglif_lif_core #(
     output reg                  done_o,       // one-cycle pulse: step or clear finished
     // spikes of the step, in neuron order (for the readout in the host)
     output wire                 spike_o,
-    output wire [NW-1:0]        spike_idx_o
+    output wire [NW-1:0]        spike_idx_o,
+    // readout (sglif_readout): the sum of a class (combinational), the prediction (argmax
+    // over the classes in use, ties to the lowest); final when done_o pulses after a step
+    input  wire [CW-1:0]        ro_class_i,
+    output wire [31:0]          ro_sum_o,
+    output wire [CW-1:0]        pred_o,
+    // history (sglif_history): {z, code} of neuron i at step t, address {t, i}, one cycle
+    // after the address; steps recorded since the clear (at most HIST_STEPS)
+    input  wire [HW+NW-1:0]     hist_raddr_i,
+    output wire [16:0]          hist_rdata_o,
+    output wire [HW:0]          hist_steps_o
 `ifdef SGLIF_TRACE
     ,
     // every neuron update: index, membrane, spike, saturation, SG code
@@ -55,12 +70,16 @@ module sglif_lif_core #(
 );
     localparam integer NW  = N    > 1 ? $clog2(N)    : 1;
     localparam integer IW  = N_IN > 1 ? $clog2(N_IN) : 1;
+    localparam integer CW  = N_OUT > 1 ? $clog2(N_OUT) : 1;
+    localparam integer HW  = HIST_STEPS > 1 ? $clog2(HIST_STEPS) : 1;
     localparam integer EC  = EV_AW > NW ? EV_AW : NW;          // list counter width
     localparam integer A0  = IW + NW > 2 * NW ? IW + NW : 2 * NW;
     localparam integer A1  = SG_AW > EV_AW ? SG_AW : EV_AW;
     localparam integer A2  = A0 > A1 ? A0 : A1;
-    localparam integer CFG_AW = A2 > 3 ? A2 : 3;
+    localparam integer A3  = A2 > NW + CW ? A2 : NW + CW;
+    localparam integer CFG_AW = A3 > 4 ? A3 : 4;
     localparam integer N_LAST = N - 1;
+    localparam integer C_LAST = N_OUT - 1;
 
     localparam [1:0] ST_IDLE = 2'd0, ST_CLEAR = 2'd1, ST_RUN = 2'd2, ST_DRAIN = 2'd3;
     localparam [1:0] PH_IN = 2'd0, PH_REC = 2'd1, PH_FIN = 2'd2;
@@ -71,6 +90,7 @@ module sglif_lif_core #(
     reg [4:0]  sg_log2_q;
     reg        reset_mult_q;
     reg [NW-1:0] n_last_q;            // neurons in use - 1 (run-time size, <= N - 1)
+    reg [CW-1:0] c_last_q;            // classes in use - 1 (<= N_OUT - 1)
     wire       cfg_reg_we = cfg_we_i && cfg_sel_i == 3'd4;
 
     always @(posedge clk_i) begin
@@ -83,16 +103,19 @@ module sglif_lif_core #(
             sg_log2_q    <= SG_AW[4:0];
             reset_mult_q <= 1'b0;
             n_last_q     <= N_LAST[NW-1:0];
+            c_last_q     <= C_LAST[CW-1:0];
         end else if (cfg_reg_we) begin
-            case (cfg_addr_i[2:0])
-                3'd0: theta_q      <= cfg_data_i[14:0];
-                3'd1: k_q          <= cfg_data_i[3:0];
-                3'd2: sh_in_q      <= cfg_data_i[3:0];
-                3'd3: sh_rec_q     <= cfg_data_i[3:0];
-                3'd4: sg_shift_q   <= cfg_data_i[3:0];
-                3'd5: sg_log2_q    <= cfg_data_i[4:0];
-                3'd6: reset_mult_q <= cfg_data_i[0];
-                default: n_last_q  <= cfg_data_i[NW-1:0];
+            case (cfg_addr_i[3:0])
+                4'd0: theta_q      <= cfg_data_i[14:0];
+                4'd1: k_q          <= cfg_data_i[3:0];
+                4'd2: sh_in_q      <= cfg_data_i[3:0];
+                4'd3: sh_rec_q     <= cfg_data_i[3:0];
+                4'd4: sg_shift_q   <= cfg_data_i[3:0];
+                4'd5: sg_log2_q    <= cfg_data_i[4:0];
+                4'd6: reset_mult_q <= cfg_data_i[0];
+                4'd7: n_last_q     <= cfg_data_i[NW-1:0];
+                4'd8: c_last_q     <= cfg_data_i[CW-1:0];
+                default: ;
             endcase
         end
     end
@@ -112,6 +135,9 @@ module sglif_lif_core #(
     wire          last_rec = e_ext == {{(EC-NW){1'b0}}, n_prev_q} - 1'b1;
     wire          last_i   = i_q == n_last_q;
     wire [1:0]    ph_first = n_ev_q != 0 ? PH_IN : (n_prev_q != 0 ? PH_REC : PH_FIN);
+    wire          go_clear = state_q == ST_IDLE && clear_i;
+    wire          go_step  = state_q == ST_IDLE && !clear_i && start_i;
+    wire          step_fin = state_q == ST_DRAIN && !b_vld_q && !c_vld_q && !d_vld_q;
 
     always @(posedge clk_i) begin
         done_o <= 1'b0;
@@ -293,6 +319,20 @@ module sglif_lif_core #(
 
     assign spike_o     = d_vld_q && d_z_q;
     assign spike_idx_o = d_i_q;
+
+    // ---- history and readout -----------------------------------------------------------------
+    sglif_history #(.N(N), .HIST_STEPS(HIST_STEPS)) u_hist (
+        .clk_i(clk_i), .rst_i(rst_i), .clear_i(go_clear), .step_done_i(step_fin),
+        .we_i(d_vld_q), .idx_i(d_i_q), .z_i(d_z_q), .code_i(code), .raddr_i(hist_raddr_i),
+        .rdata_o(hist_rdata_o), .steps_o(hist_steps_o));
+
+    sglif_readout #(.N(N), .N_OUT(N_OUT)) u_readout (
+        .clk_i(clk_i), .w_we_i(cfg_we_i && cfg_sel_i == 3'd6),
+        .b_we_i(cfg_we_i && cfg_sel_i == 3'd7), .addr_i(cfg_addr_i[NW+CW-1:0]),
+        .data_i(cfg_data_i), .c_last_i(c_last_q), .clear_i(go_clear), .step_i(go_step),
+        .spike_i(spike_o), .spike_idx_i(d_i_q), .rd_class_i(ro_class_i), .rd_sum_o(ro_sum_o),
+        .pred_o(pred_o));
+
 `ifdef SGLIF_TRACE
     assign tr_valid_o = d_vld_q;
     assign tr_idx_o   = d_i_q;
@@ -301,7 +341,7 @@ module sglif_lif_core #(
     assign tr_sat_o   = d_sat_q;
     assign tr_code_o  = code;
 `else
-    wire unused_ok = &{1'b0, code, d_v_q, d_sat_q};
+    wire unused_ok = &{1'b0, d_v_q, d_sat_q};
 `endif
 endmodule
 

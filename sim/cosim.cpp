@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Lock-step co-simulation of the RTL LIF core (rtl/sglif_lif_core.v, Verilator) against the
 // integer twin (sw/fixed.c): random configurations from a seed, every neuron update compared
-// (membrane, spike, SG code, saturation), plus the readout computed in the host from the RTL's
-// spikes. Stops at the first difference with its context. Plus-args: +seed=S (default 1),
+// (membrane, spike, SG code, saturation); per sample the hardware readout (every class sum
+// and the prediction) and the history memory read back (spike and SG code of every neuron and
+// step). Stops at the first difference with its context. Plus-args: +seed=S (default 1),
 // +steps=N (time steps to run in total, default 2000), +verbose. Exit 0 on PASS, 1 on FAIL.
 #include <chrono>
 #include <cinttypes>
@@ -34,16 +35,24 @@ extern "C" {
 #ifndef COSIM_SG_AW
 #define COSIM_SG_AW 8
 #endif
+#ifndef COSIM_N_OUT
+#define COSIM_N_OUT 10
+#endif
+#ifndef COSIM_HIST
+#define COSIM_HIST 40
+#endif
 #ifndef COSIM_SG_INIT
 #define COSIM_SG_INIT "rtl/sglif_sg_default.hex"
 #endif
 
-enum { SEL_WIN = 0, SEL_WREC = 1, SEL_BIAS = 2, SEL_SG = 3, SEL_REG = 4, SEL_EV = 5 };
+enum { SEL_WIN = 0, SEL_WREC = 1, SEL_BIAS = 2, SEL_SG = 3, SEL_REG = 4, SEL_EV = 5,
+       SEL_WOUT = 6, SEL_BOUT = 7 };
 enum { REG_THETA = 0, REG_K, REG_SH_IN, REG_SH_REC, REG_SG_SHIFT, REG_SG_LOG2, REG_RESET,
-       REG_N_LAST };
+       REG_N_LAST, REG_C_LAST };
 
 enum { STEP_OVERHEAD = 5 };
-static const int NW = COSIM_N > 1 ? 32 - __builtin_clz((unsigned)(COSIM_N - 1)) : 1;
+static int clog2(int x) { return x > 1 ? 32 - __builtin_clz((unsigned)(x - 1)) : 1; }
+static const int NW = clog2(COSIM_N), CW = clog2(COSIM_N_OUT);
 
 struct Sim {
     VerilatedContext *ctx;
@@ -156,8 +165,9 @@ int main(int argc, char **argv)
         steps = strtol(a + 7, NULL, 0);
     bool verbose = *ctx->commandArgsPlusMatch("verbose") != 0;
     printf("cosim: seed %" PRIu64 ", %ld steps, RTL N %d, N_IN %d, %d events per step, SG "
-           "table %d entries\n",
-           seed, steps, COSIM_N, COSIM_N_IN, 1 << COSIM_EV_AW, 1 << COSIM_SG_AW);
+           "table %d entries, %d classes, history of %d steps\n",
+           seed, steps, COSIM_N, COSIM_N_IN, 1 << COSIM_EV_AW, 1 << COSIM_SG_AW, COSIM_N_OUT,
+           COSIM_HIST);
 
     Sim sim;
     sim.ctx = ctx.get();
@@ -177,6 +187,7 @@ int main(int argc, char **argv)
     sgl_rng g;
     sgl_rng_seed(&g, seed, 0x636f73696dULL);
     long updates = 0, mismatches = 0, sats = 0, t_done = 0, samples = 0, configs = 0;
+    long ro_sums = 0, ro_preds = 0, hist_words = 0;
     uint64_t step_cycles = 0;
     auto t0 = std::chrono::steady_clock::now();
 
@@ -185,9 +196,10 @@ int main(int argc, char **argv)
         int n = rnd(&g, 1, 4) == 1 ? rnd(&g, 1, 4) : rnd(&g, 1, COSIM_N);
         int n_in = rnd(&g, 1, COSIM_N_IN);
         int T = rnd(&g, 1, 40);
+        int C = rnd(&g, 2, COSIM_N_OUT);
         int log2e = configs == 0 ? COSIM_SG_AW : rnd(&g, 1, COSIM_SG_AW);
         sgl_fixed_net q;
-        if (sgl_fixed_alloc(&q, n_in, 1, &n, 2, T, 1 << log2e)) {
+        if (sgl_fixed_alloc(&q, n_in, 1, &n, C, T, 1 << log2e)) {
             fprintf(stderr, "cosim: %s\n", sgl_errmsg());
             return 1;
         }
@@ -209,10 +221,16 @@ int main(int argc, char **argv)
                 L->w_rec[j * n + i] = i == j ? 0 : rnd_w(&g, wstyle);
         for (int i = 0; i < n; i++)
             L->bias[i] = rnd_bias(&g);
-        for (int x = 0; x < n * 2; x++)
+        for (int x = 0; x < n * C; x++)
             q.w_out[x] = rnd_w(&g, 1);
-        q.b_out[0] = (int16_t)rnd(&g, -32768, 32767);
-        q.b_out[1] = (int16_t)rnd(&g, -32768, 32767);
+        for (int c = 0; c < C; c++)
+            q.b_out[c] = (int16_t)rnd(&g, -32768, 32767);
+        for (int c = 1; c < C; c++) /* one class in four copies the previous: argmax ties */
+            if (rnd(&g, 0, 3) == 0) {
+                q.b_out[c] = q.b_out[c - 1];
+                for (int i = 0; i < n; i++)
+                    q.w_out[i * C + c] = q.w_out[i * C + c - 1];
+            }
         if (configs == 0) { /* the table the RTL loaded from its $readmemh file */
             q.sg_bits = 16;
             q.sg_shift = rnd(&g, 0, 15);
@@ -256,6 +274,12 @@ int main(int argc, char **argv)
         sim.write(SEL_REG, REG_SG_LOG2, (uint32_t)log2e);
         sim.write(SEL_REG, REG_RESET, q.reset == SGL_RESET_MULT ? 1u : 0u);
         sim.write(SEL_REG, REG_N_LAST, (uint32_t)(n - 1));
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < C; c++)
+                sim.write(SEL_WOUT, (uint32_t)(i << CW | c), (uint8_t)q.w_out[i * C + c]);
+        for (int c = 0; c < C; c++)
+            sim.write(SEL_BOUT, (uint32_t)c, (uint16_t)q.b_out[c]);
+        sim.write(SEL_REG, REG_C_LAST, (uint32_t)(C - 1));
 
         int n_samples = rnd(&g, 1, 4);
         for (int smp = 0; smp < n_samples && t_done < steps && mismatches == 0; smp++) {
@@ -284,9 +308,9 @@ int main(int argc, char **argv)
             rec.code.resize((size_t)T * n);
             sgl_fixed_stats st;
             memset(&st, 0, sizeof st);
-            int32_t logit[2];
+            std::vector<int32_t> logit((size_t)C);
             int pred = -1;
-            if (sgl_fixed_forward(&q, &s, &pred, logit, &st, record, &rec)) {
+            if (sgl_fixed_forward(&q, &s, &pred, logit.data(), &st, record, &rec)) {
                 fprintf(stderr, "cosim: twin: %s\n", sgl_errmsg());
                 return 1;
             }
@@ -298,7 +322,6 @@ int main(int argc, char **argv)
             while (!sim.top->done_o)
                 sim.tick();
             long rtl_sat = 0;
-            int32_t acc[2] = {0, 0};
             size_t k_ev = 0;
             int prev_spikes = 0;
             for (int t = 0; t < T && mismatches == 0; t++) {
@@ -312,8 +335,6 @@ int main(int argc, char **argv)
                 sim.tick();
                 sim.top->start_i = 0;
                 int next = 0;
-                acc[0] += q.b_out[0];
-                acc[1] += q.b_out[1];
                 for (;;) {
                     if (sim.top->tr_valid_o) {
                         int i = sim.top->tr_idx_o;
@@ -322,9 +343,6 @@ int main(int argc, char **argv)
                         int z = sim.top->tr_z_o, code = sim.top->tr_code_o;
                         rtl_sat += sim.top->tr_sat_o;
                         sats += sim.top->tr_sat_o;
-                        if (z)
-                            for (int c = 0; c < 2; c++)
-                                acc[c] += q.w_out[(i < n ? i : 0) * 2 + c];
                         updates++;
                         if (i != next || v != rec.v[o] || z != rec.z[o] || code != rec.code[o]) {
                             mismatches++;
@@ -385,12 +403,52 @@ int main(int argc, char **argv)
                         "saturations in the RTL, %ld in the twin\n", seed, configs, smp, rtl_sat,
                         st.v_saturations);
             }
-            if (mismatches == 0 && (acc[0] != logit[0] || acc[1] != logit[1])) {
-                mismatches++;
-                fprintf(stderr, "MISMATCH seed %" PRIu64 " config %ld sample %d: readout "
-                        "{%d, %d}, twin {%d, %d}\n", seed, configs, smp, acc[0], acc[1],
-                        logit[0], logit[1]);
+            /* the hardware readout: every class sum (read port) and the prediction */
+            for (int c = 0; c < C && mismatches == 0; c++) {
+                sim.top->ro_class_i = (uint16_t)c;
+                sim.top->eval();
+                int32_t sum = (int32_t)sim.top->ro_sum_o;
+                ro_sums++;
+                if (sum != logit[(size_t)c]) {
+                    mismatches++;
+                    fprintf(stderr, "MISMATCH seed %" PRIu64 " config %ld sample %d: readout "
+                            "class %d: rtl %d, twin %d\n", seed, configs, smp, c, sum,
+                            logit[(size_t)c]);
+                    describe(&q);
+                }
             }
+            if (mismatches == 0) {
+                ro_preds++;
+                if ((int)sim.top->pred_o != pred) {
+                    mismatches++;
+                    fprintf(stderr, "MISMATCH seed %" PRIu64 " config %ld sample %d: predicted "
+                            "class: rtl %d, twin %d (of %d)\n", seed, configs, smp,
+                            (int)sim.top->pred_o, pred, C);
+                }
+            }
+            /* the history memory, read back: {z, code} at {t, i} for the recorded steps */
+            int t_hist = std::min(T, COSIM_HIST);
+            if (mismatches == 0 && (int)sim.top->hist_steps_o != t_hist) {
+                mismatches++;
+                fprintf(stderr, "MISMATCH seed %" PRIu64 " config %ld sample %d: history "
+                        "holds %d steps, expected %d\n", seed, configs, smp,
+                        (int)sim.top->hist_steps_o, t_hist);
+            }
+            for (int t = 0; t < t_hist && mismatches == 0; t++)
+                for (int i = 0; i < n && mismatches == 0; i++) {
+                    sim.top->hist_raddr_i = (uint32_t)(t << NW | i);
+                    sim.tick();
+                    uint32_t w = sim.top->hist_rdata_o;
+                    size_t o = (size_t)t * n + (size_t)i;
+                    hist_words++;
+                    if ((int)(w >> 16) != rec.z[o] || (w & 0xffff) != rec.code[o]) {
+                        mismatches++;
+                        fprintf(stderr, "MISMATCH seed %" PRIu64 " config %ld sample %d: "
+                                "history step %d neuron %d: rtl z %u code %u, twin z %d code "
+                                "%u\n", seed, configs, smp, t, i, w >> 16, w & 0xffff,
+                                rec.z[o], rec.code[o]);
+                    }
+                }
             if (verbose)
                 printf("sample %d: %ld of %d updates saturated\n", smp, rtl_sat, T * n);
             samples++;
@@ -406,6 +464,8 @@ int main(int argc, char **argv)
            secs > 0 ? (double)sim.cycles / secs / 1e6 : 0.0);
     /* saturations: clamped updates among those compared (the RTL's flag, checked against the
      * twin's count at the end of every sample) */
+    printf("cosim: readout: %ld class sums and %ld predictions compared; history: %ld words "
+           "compared\n", ro_sums, ro_preds, hist_words);
     printf("cosim: %ld neuron-updates compared, %ld mismatches, %ld saturations\n", updates,
            mismatches, sats);
     printf("%s\n", mismatches ? "FAIL" : "PASS");

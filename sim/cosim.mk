@@ -8,7 +8,7 @@ VERILATOR ?= verilator
 IVERILOG  ?= iverilog
 YOSYS     ?= yosys
 SEED      ?= 1
-STEPS     ?= 2000
+STEPS     ?= 2500
 
 RTL_FILES := $(shell cat rtl/files.f)
 RTL_TOP   := sglif_lif_core
@@ -17,12 +17,15 @@ COSIM_N      ?= 64
 COSIM_N_IN   ?= 32
 COSIM_EV_AW  ?= 7
 COSIM_SG_AW  ?= 8
+COSIM_N_OUT  ?= 10
+COSIM_HIST   ?= 40
 COSIM_SG_INIT := rtl/sglif_sg_default.hex
 COSIM_DIR    := $(BUILD)/cosim
 COSIM_GEN    := -GN=$(COSIM_N) -GN_IN=$(COSIM_N_IN) -GEV_AW=$(COSIM_EV_AW) -GSG_AW=$(COSIM_SG_AW) \
-                -GSG_INIT='"$(COSIM_SG_INIT)"'
+                -GN_OUT=$(COSIM_N_OUT) -GHIST_STEPS=$(COSIM_HIST) -GSG_INIT='"$(COSIM_SG_INIT)"'
 COSIM_DEFS   := -DCOSIM_N=$(COSIM_N) -DCOSIM_N_IN=$(COSIM_N_IN) -DCOSIM_EV_AW=$(COSIM_EV_AW) \
-                -DCOSIM_SG_AW=$(COSIM_SG_AW) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'
+                -DCOSIM_SG_AW=$(COSIM_SG_AW) -DCOSIM_N_OUT=$(COSIM_N_OUT) \
+                -DCOSIM_HIST=$(COSIM_HIST) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'
 # $(1): build directory, $(2): extra verilator options
 define cosim_build
 	$(VERILATOR) --cc --exe --build -j 2 --top-module $(RTL_TOP) +define+SGLIF_TRACE $(2) \
@@ -58,14 +61,14 @@ cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core ## prove cosim fails: RTL dec
 	    echo "cosim-selftest: PASS (the altered RTL was caught, exit $$rc)"; \
 	  else echo "cosim-selftest: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
 
-# parameter sets linted: N N_IN EV_AW SG_AW ACC_W
-LINT_SETS := 64:32:8:8:32 2:2:1:1:32 256:700:10:10:24 1000:3:4:16:32
+# parameter sets linted: N N_IN EV_AW SG_AW ACC_W N_OUT HIST_STEPS
+LINT_SETS := 64:32:8:8:32:10:40 2:2:1:1:32:2:1 256:700:10:10:24:35:100 1000:3:4:16:32:20:3
 lint: ## verilator --lint-only -Wall over parameter sets (waivers: rtl/lint.vlt), iverilog, yosys
 	@set -e; for p in $(LINT_SETS); do set -- $$(echo $$p | tr : ' '); \
 	  for d in "" +define+SGLIF_TRACE; do \
-	    echo "lint: verilator N=$$1 N_IN=$$2 EV_AW=$$3 SG_AW=$$4 ACC_W=$$5 $$d"; \
+	    echo "lint: verilator N=$$1 N_IN=$$2 EV_AW=$$3 SG_AW=$$4 ACC_W=$$5 N_OUT=$$6 HIST_STEPS=$$7 $$d"; \
 	    $(VERILATOR) --lint-only -Wall $$d --top-module $(RTL_TOP) -GN=$$1 -GN_IN=$$2 -GEV_AW=$$3 \
-	      -GSG_AW=$$4 -GACC_W=$$5 rtl/lint.vlt -f rtl/files.f; \
+	      -GSG_AW=$$4 -GACC_W=$$5 -GN_OUT=$$6 -GHIST_STEPS=$$7 rtl/lint.vlt -f rtl/files.f; \
 	  done; done
 	@mkdir -p $(BUILD)/lint
 	$(IVERILOG) -g2005 -Wall -DSGLIF_TRACE -s $(RTL_TOP) -o $(BUILD)/lint/core.vvp -c rtl/files.f

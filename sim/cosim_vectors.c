@@ -5,15 +5,18 @@
  * the integer twin sgl_fixed_forward, and written as two text files:
  *   commands  one per line, read by the testbench with $fscanf:
  *     D cfg n n_in T reset theta k sh_in sh_rec sg_entries sg_bits sg_shift sg_lo  (context)
- *     W sel addr data          a configuration write (sel 5: event list entry)
- *     O i w0 w1                readout weights of neuron i      R b0 b1   readout biases
+ *     W sel addr data          a configuration write (sel 5: event list entry, 6: W_out,
+ *                              7: b_out)
  *     C                        clear (a new sample)
  *     S t n_ev cycles          run step t over n_ev events; cycles from start_i to done_o
- *     E sat logit0 logit1      end of sample: saturations, readout sums of the twin
+ *     E sat pred n_out s_0 .. s_{n_out-1}
+ *                              end of sample: saturations, predicted class and readout sums
+ *                              of the twin (the testbench then reads the history back and
+ *                              compares it with the spikes and codes of the expected trace)
  *     Q                        end
  *   expected  one line per neuron update, in order: t i v z code
- * Usage: cosim_vectors SEED STEPS SG_HEX CMD_OUT EXP_OUT [N N_IN EV_AW SG_AW]
- * (defaults 64 32 7 8: the sizes the RTL is built with). Exit 0, or 1 with a message. */
+ * Usage: cosim_vectors SEED STEPS SG_HEX CMD_OUT EXP_OUT [N N_IN EV_AW SG_AW N_OUT]
+ * (defaults 64 32 7 8 10: the sizes the RTL is built with). Exit 0, or 1 with a message. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +25,10 @@
 #include "fixed.h"
 #include "rng.h"
 
-enum { SEL_WIN = 0, SEL_WREC = 1, SEL_BIAS = 2, SEL_SG = 3, SEL_REG = 4, SEL_EV = 5 };
+enum { SEL_WIN = 0, SEL_WREC = 1, SEL_BIAS = 2, SEL_SG = 3, SEL_REG = 4, SEL_EV = 5,
+       SEL_WOUT = 6, SEL_BOUT = 7 };
 enum { REG_THETA = 0, REG_K, REG_SH_IN, REG_SH_REC, REG_SG_SHIFT, REG_SG_LOG2, REG_RESET,
-       REG_N_LAST };
+       REG_N_LAST, REG_C_LAST };
 enum { STEP_OVERHEAD = 5 };
 
 typedef struct {
@@ -83,17 +87,23 @@ static int argi(int argc, char **argv, int k, int dflt)
 
 int main(int argc, char **argv)
 {
-    if (argc != 6 && argc != 10) {
+    if (argc != 6 && argc != 11) {
         fprintf(stderr, "usage: cosim_vectors SEED STEPS SG_HEX CMD_OUT EXP_OUT "
-                        "[N N_IN EV_AW SG_AW]\n");
+                        "[N N_IN EV_AW SG_AW N_OUT]\n");
         return 1;
     }
     uint64_t seed = strtoull(argv[1], NULL, 0);
     long steps = strtol(argv[2], NULL, 0);
     const int N = argi(argc, argv, 6, 64), N_IN = argi(argc, argv, 7, 32);
     const int EV_AW = argi(argc, argv, 8, 7), SG_AW = argi(argc, argv, 9, 8);
+    const int N_OUT = argi(argc, argv, 10, 10);
     const int NW = N > 1 ? 32 - __builtin_clz((unsigned)(N - 1)) : 1;
+    const int CW = N_OUT > 1 ? 32 - __builtin_clz((unsigned)(N_OUT - 1)) : 1;
     const int ev_max = 1 << EV_AW;
+    if (N_OUT < 2 || N_OUT > 1024) {
+        fprintf(stderr, "cosim_vectors: N_OUT %d: expected 2..1024\n", N_OUT);
+        return 1;
+    }
 
     /* the table the RTL loads with $readmemh (used by the first configuration) */
     uint16_t *sg_file = calloc((size_t)1 << SG_AW, sizeof *sg_file);
@@ -131,9 +141,10 @@ int main(int argc, char **argv)
         int n = rnd(&g, 1, 4) == 1 ? rnd(&g, 1, 4) : rnd(&g, 1, N);
         int n_in = rnd(&g, 1, N_IN);
         int T = rnd(&g, 1, 40);
+        int C = rnd(&g, 2, N_OUT);
         int log2e = configs == 0 ? SG_AW : rnd(&g, 1, SG_AW);
         sgl_fixed_net q;
-        if (sgl_fixed_alloc(&q, n_in, 1, &n, 2, T, 1 << log2e)) {
+        if (sgl_fixed_alloc(&q, n_in, 1, &n, C, T, 1 << log2e)) {
             fprintf(stderr, "cosim_vectors: %s\n", sgl_errmsg());
             return 1;
         }
@@ -154,10 +165,16 @@ int main(int argc, char **argv)
                 L->w_rec[j * n + i] = i == j ? 0 : rnd_w(&g, wstyle);
         for (int i = 0; i < n; i++)
             L->bias[i] = rnd_bias(&g);
-        for (int k = 0; k < n * 2; k++)
+        for (int k = 0; k < n * C; k++)
             q.w_out[k] = rnd_w(&g, 1);
-        q.b_out[0] = (int16_t)rnd(&g, -32768, 32767);
-        q.b_out[1] = (int16_t)rnd(&g, -32768, 32767);
+        for (int c = 0; c < C; c++)
+            q.b_out[c] = (int16_t)rnd(&g, -32768, 32767);
+        for (int c = 1; c < C; c++) /* one class in four copies the previous: argmax ties */
+            if (rnd(&g, 0, 3) == 0) {
+                q.b_out[c] = q.b_out[c - 1];
+                for (int i = 0; i < n; i++)
+                    q.w_out[i * C + c] = q.w_out[i * C + c - 1];
+            }
         if (configs == 0) {
             q.sg_bits = 16;
             q.sg_shift = rnd(&g, 0, 15);
@@ -202,8 +219,11 @@ int main(int argc, char **argv)
         for (size_t r = 0; r < sizeof regs / sizeof regs[0]; r++)
             fprintf(cmd, "W %d %d %d\n", SEL_REG, regs[r][0], regs[r][1]);
         for (int i = 0; i < n; i++)
-            fprintf(cmd, "O %d %d %d\n", i, q.w_out[i * 2], q.w_out[i * 2 + 1]);
-        fprintf(cmd, "R %d %d\n", q.b_out[0], q.b_out[1]);
+            for (int c = 0; c < C; c++)
+                fprintf(cmd, "W %d %d %d\n", SEL_WOUT, i << CW | c, (uint8_t)q.w_out[i * C + c]);
+        for (int c = 0; c < C; c++)
+            fprintf(cmd, "W %d %d %d\n", SEL_BOUT, c, (uint16_t)q.b_out[c]);
+        fprintf(cmd, "W %d %d %d\n", SEL_REG, REG_C_LAST, C - 1);
 
         int n_samples = rnd(&g, 1, 4);
         for (int smp = 0; smp < n_samples && t_done < steps; smp++) {
@@ -227,9 +247,10 @@ int main(int argc, char **argv)
             sgl_sample s = {n_ev, ev_t, ev_u, 0};
             sgl_fixed_stats st;
             memset(&st, 0, sizeof st);
-            int32_t logit[2];
+            int32_t logit[1024];
+            int pred = -1;
             long u0 = tro.updates;
-            if (sgl_fixed_forward(&q, &s, NULL, logit, &st, record, &tro)) {
+            if (sgl_fixed_forward(&q, &s, &pred, logit, &st, record, &tro)) {
                 fprintf(stderr, "cosim_vectors: twin: %s\n", sgl_errmsg());
                 return 1;
             }
@@ -251,7 +272,10 @@ int main(int argc, char **argv)
                     prev_spikes += zbuf[t * n + i];
                 t_done++;
             }
-            fprintf(cmd, "E %ld %d %d\n", st.v_saturations, logit[0], logit[1]);
+            fprintf(cmd, "E %ld %d %d", st.v_saturations, pred, C);
+            for (int c = 0; c < C; c++)
+                fprintf(cmd, " %d", (int)logit[c]);
+            fprintf(cmd, "\n");
             sats += st.v_saturations;
             samples++;
         }

@@ -4,8 +4,9 @@
 // writes, clears, steps: the random configurations of sim/cosim.cpp from the same seed) and
 // compares every trace-port update with the twin's trace (expected file: t i v z code), plus
 // per step the cycle count (n (E + S + 1) + 5) and the update count, and per sample the
-// saturation count and the readout sums over the RTL's spikes. Stops at the first difference
-// with its context. Last lines: `cosim: <U> neuron-updates compared, <M> mismatches, <X>
+// saturation count, the hardware readout (every class sum through the read port, the predicted
+// class) and the history memory read back (spike and SG code of every neuron and recorded step,
+// against the expected trace). Stops at the first difference with its context. Last lines: `cosim: <U> neuron-updates compared, <M> mismatches, <X>
 // saturations` then PASS or FAIL; on FAIL, $fatal (vvp exits non-zero).
 // Plus-args: +cmd=FILE +exp=FILE (required), +verbose.
 `default_nettype none
@@ -15,15 +16,20 @@ module tb_cosim #(
     parameter integer N_IN  = 32,
     parameter integer EV_AW = 7,
     parameter integer SG_AW = 8,
+    parameter integer N_OUT = 10,
+    parameter integer HIST_STEPS = 40,
     parameter SG_INIT = "rtl/sglif_sg_default.hex"
 );
     // the core's derived widths (as in rtl/sglif_lif_core.v)
     localparam integer NW  = N    > 1 ? $clog2(N)    : 1;
     localparam integer IW  = N_IN > 1 ? $clog2(N_IN) : 1;
+    localparam integer CW  = N_OUT > 1 ? $clog2(N_OUT) : 1;
+    localparam integer HW  = HIST_STEPS > 1 ? $clog2(HIST_STEPS) : 1;
     localparam integer A0  = IW + NW > 2 * NW ? IW + NW : 2 * NW;
     localparam integer A1  = SG_AW > EV_AW ? SG_AW : EV_AW;
     localparam integer A2  = A0 > A1 ? A0 : A1;
-    localparam integer CFG_AW = A2 > 3 ? A2 : 3;
+    localparam integer A3  = A2 > NW + CW ? A2 : NW + CW;
+    localparam integer CFG_AW = A3 > 4 ? A3 : 4;
     localparam integer EV_MAX = 1 << EV_AW;
     localparam integer MAX_CYCLES = 100000000;
 
@@ -39,20 +45,31 @@ module tb_cosim #(
     wire [NW-1:0]      spike_idx, tr_idx;
     wire               tr_valid, tr_z, tr_sat;
     wire [15:0]        tr_v, tr_code;
+    reg  [CW-1:0]      ro_class = {CW{1'b0}};
+    wire [31:0]        ro_sum;
+    wire [CW-1:0]      pred;
+    reg  [HW+NW-1:0]   hist_raddr = {(HW+NW){1'b0}};
+    wire [16:0]        hist_rdata;
+    wire [HW:0]        hist_steps;
 
-    sglif_lif_core #(.N(N), .N_IN(N_IN), .EV_AW(EV_AW), .SG_AW(SG_AW), .SG_INIT(SG_INIT)) dut (
+    sglif_lif_core #(.N(N), .N_IN(N_IN), .EV_AW(EV_AW), .SG_AW(SG_AW), .N_OUT(N_OUT),
+                     .HIST_STEPS(HIST_STEPS), .SG_INIT(SG_INIT)) dut (
         .clk_i(clk), .rst_i(rst), .cfg_we_i(cfg_we), .cfg_sel_i(cfg_sel), .cfg_addr_i(cfg_addr),
         .cfg_data_i(cfg_data), .clear_i(clear), .start_i(start), .n_ev_i(n_ev), .busy_o(busy),
-        .done_o(done), .spike_o(spike), .spike_idx_o(spike_idx), .tr_valid_o(tr_valid),
+        .done_o(done), .spike_o(spike), .spike_idx_o(spike_idx), .ro_class_i(ro_class),
+        .ro_sum_o(ro_sum), .pred_o(pred), .hist_raddr_i(hist_raddr), .hist_rdata_o(hist_rdata),
+        .hist_steps_o(hist_steps), .tr_valid_o(tr_valid),
         .tr_idx_o(tr_idx), .tr_v_o(tr_v), .tr_z_o(tr_z), .tr_sat_o(tr_sat), .tr_code_o(tr_code));
 
     always #5 clk = ~clk;
 
-    // mirrors of what was written, for the context of a mismatch and the readout
+    // mirrors of what was written, for the context of a mismatch; the expected spikes and
+    // codes of the sample's recorded steps, for the history read-back
     integer w_in_m  [0:(1 << (IW + NW)) - 1];
     integer bias_m  [0:N-1];
-    integer w_out_m [0:2*N-1];
     integer ev_m    [0:EV_MAX-1];
+    integer hz_m    [0:HIST_STEPS*N-1];
+    integer hc_m    [0:HIST_STEPS*N-1];
     integer prev_v  [0:N-1];
     integer prev_z  [0:N-1];
 
@@ -62,7 +79,8 @@ module tb_cosim #(
     integer cfg, n, n_in, T, reset_mult, theta, k, sh_in, sh_rec, sg_ent, sg_bits, sg_shift, sg_lo;
     integer a0, a1, a2, i, e;
     integer smp, updates, mismatches, sats, cycles, steps_done, samples, configs;
-    integer t, ne, want_cyc, c0, next, rtl_sat, acc0, acc1, b_out0, b_out1;
+    integer t, ne, want_cyc, c0, next, rtl_sat, x_pred, n_cls, x_sum, t_hist;
+    integer ro_sums, ro_preds, hist_words;
     integer xt, xi, xv, xz, xc;
     integer v_s;
     reg     stop;
@@ -106,6 +124,8 @@ module tb_cosim #(
         begin
             $display("cosim: %0d configurations, %0d samples, %0d steps, %0d cycles", configs,
                      samples, steps_done, cycles);
+            $display("cosim: readout: %0d class sums and %0d predictions compared; history: %0d words compared",
+                     ro_sums, ro_preds, hist_words);
             $display("cosim: %0d neuron-updates compared, %0d mismatches, %0d saturations",
                      updates, mismatches, sats);
             if (mismatches != 0) begin
@@ -126,8 +146,6 @@ module tb_cosim #(
             tick;
             start = 1'b0;
             next = 0;
-            acc0 = acc0 + b_out0;
-            acc1 = acc1 + b_out1;
             while (!stop && !(done === 1'b1)) begin
                 if (tr_valid === 1'b1) begin
                     r = $fscanf(fe, "%d %d %d %d %d\n", xt, xi, xv, xz, xc);
@@ -140,9 +158,9 @@ module tb_cosim #(
                         updates = updates + 1;
                         rtl_sat = rtl_sat + tr_sat;
                         sats = sats + tr_sat;
-                        if (tr_z === 1'b1 && tr_idx < n) begin
-                            acc0 = acc0 + w_out_m[2 * tr_idx];
-                            acc1 = acc1 + w_out_m[2 * tr_idx + 1];
+                        if (xt >= 0 && xt < HIST_STEPS && xi >= 0 && xi < N) begin
+                            hz_m[xt * N + xi] = xz;
+                            hc_m[xt * N + xi] = xc;
                         end
                         if (xt != t || tr_idx !== next || xi != next || v_s != xv ||
                             tr_z !== xz || tr_code !== xc) begin
@@ -198,13 +216,13 @@ module tb_cosim #(
         fe = $fopen(exp_path, "r");
         if (fc == 0 || fe == 0)
             $fatal(1, "tb_cosim: cannot open %0s or %0s", cmd_path, exp_path);
-        $display("cosim: Icarus, RTL N %0d, N_IN %0d, %0d events per step, SG table %0d entries",
-                 N, N_IN, EV_MAX, 1 << SG_AW);
+        $display("cosim: Icarus, RTL N %0d, N_IN %0d, %0d events per step, SG table %0d entries, %0d classes, history of %0d steps",
+                 N, N_IN, EV_MAX, 1 << SG_AW, N_OUT, HIST_STEPS);
         updates = 0; mismatches = 0; sats = 0; cycles = 0; steps_done = 0; samples = 0;
         configs = 0; stop = 1'b0; smp = 0; t = 0; cfg = 0; ne = 0;
         n = 1; n_in = 1; T = 0; reset_mult = 0; theta = 0; k = 0; sh_in = 0; sh_rec = 0;
         sg_ent = 0; sg_bits = 0; sg_shift = 0; sg_lo = 0;
-        acc0 = 0; acc1 = 0; b_out0 = 0; b_out1 = 0; rtl_sat = 0;
+        rtl_sat = 0; ro_sums = 0; ro_preds = 0; hist_words = 0;
         tick;
         tick;
         rst = 1'b0;
@@ -234,15 +252,9 @@ module tb_cosim #(
                     endcase
                     write(a0, a1, a2);
                 end
-                "O": begin
-                    r = $fscanf(fc, "%d %d %d", a0, a1, a2);
-                    w_out_m[2 * a0] = a1;
-                    w_out_m[2 * a0 + 1] = a2;
-                end
-                "R": r = $fscanf(fc, "%d %d", b_out0, b_out1);
                 "C": begin
                     smp = smp + 1;
-                    acc0 = 0; acc1 = 0; rtl_sat = 0;
+                    rtl_sat = 0;
                     clear = 1'b1;
                     tick;
                     clear = 1'b0;
@@ -254,14 +266,55 @@ module tb_cosim #(
                     run_step;
                 end
                 "E": begin
-                    r = $fscanf(fc, "%d %d %d", a0, a1, a2);
-                    if (rtl_sat != a0) begin
+                    r = $fscanf(fc, "%d %d %d", a0, x_pred, n_cls);
+                    if (!stop && rtl_sat != a0) begin
                         mismatch_head;
                         $display(": %0d saturations in the RTL, %0d in the twin", rtl_sat, a0);
-                    end else if (acc0 != a1 || acc1 != a2) begin
-                        mismatch_head;
-                        $display(": readout {%0d, %0d}, twin {%0d, %0d}", acc0, acc1, a1, a2);
                     end
+                    // the hardware readout: every class sum through the read port, then the
+                    // prediction
+                    for (i = 0; i < n_cls; i = i + 1) begin
+                        r = $fscanf(fc, "%d", x_sum);
+                        ro_class = i[CW-1:0];
+                        #1;
+                        if (!stop) begin
+                            ro_sums = ro_sums + 1;
+                            if ($signed(ro_sum) != x_sum) begin
+                                mismatch_head;
+                                $display(": readout class %0d: rtl %0d, twin %0d", i,
+                                         $signed(ro_sum), x_sum);
+                                describe;
+                            end
+                        end
+                    end
+                    if (!stop) begin
+                        ro_preds = ro_preds + 1;
+                        if (pred !== x_pred[CW-1:0]) begin
+                            mismatch_head;
+                            $display(": predicted class: rtl %0d, twin %0d (of %0d)", pred,
+                                     x_pred, n_cls);
+                        end
+                    end
+                    // the history, read back: {z, code} at {t, i} for the recorded steps
+                    t_hist = T < HIST_STEPS ? T : HIST_STEPS;
+                    if (!stop && hist_steps != t_hist) begin
+                        mismatch_head;
+                        $display(": history holds %0d steps, expected %0d", hist_steps, t_hist);
+                    end
+                    for (a1 = 0; a1 < t_hist && !stop; a1 = a1 + 1)
+                        for (i = 0; i < n && !stop; i = i + 1) begin
+                            hist_raddr = (a1 << NW) | i;
+                            tick;
+                            hist_words = hist_words + 1;
+                            if (hist_rdata[16] !== hz_m[a1 * N + i] ||
+                                hist_rdata[15:0] !== hc_m[a1 * N + i]) begin
+                                t = a1;
+                                mismatch_head;
+                                $display(": history neuron %0d: rtl z %0d code %0d, twin z %0d code %0d",
+                                         i, hist_rdata[16], hist_rdata[15:0], hz_m[a1 * N + i],
+                                         hc_m[a1 * N + i]);
+                            end
+                        end
                     samples = samples + 1;
                 end
                 "Q": begin

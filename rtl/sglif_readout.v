@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+// sglif_readout: the readout of docs/numerics.md ("One step, exactly", readout), bit-exact with
+// sgl_fixed_forward's logit_sum: per class c an int32 accumulator,
+//   acc[c] += b_out[c] + sum over the neurons i that spiked in the step of W_out[i][c],
+// summed over the steps of a sample, cleared by clear_i. All classes in parallel: W_out is one
+// RAM of 2^NW int8 words per class (read at the spiking neuron's index), b_out is a register
+// per class, so a spike costs one cycle and no step cycle is added. The adds wrap modulo 2^32
+// (two's complement), which is the twin's int32 sum whenever sgl_fixed_check's bound
+// T * (32768 + n * 128) < 2^31 holds. Prediction: argmax over the classes in use (0..c_last_i),
+// ties to the lowest index, combinational over the accumulators (a chain of N_OUT - 1 compares).
+`default_nettype none
+
+module sglif_readout #(
+    parameter integer N     = 64,     // neurons (W_out rows)
+    parameter integer N_OUT = 10      // classes (2..1024: one adder and W_out RAM each)
+) (
+    input  wire                 clk_i,
+    // configuration writes: W_out[i][c] at {i, c} (data[7:0]), b_out[c] at c (data[15:0])
+    input  wire                 w_we_i,
+    input  wire                 b_we_i,
+    input  wire [NW+CW-1:0]     addr_i,
+    input  wire [15:0]          data_i,
+    input  wire [CW-1:0]        c_last_i,     // classes in use - 1
+    // accumulation
+    input  wire                 clear_i,      // accumulators to 0
+    input  wire                 step_i,       // a step starts: add b_out
+    input  wire                 spike_i,      // neuron spike_idx_i spiked: add its W_out row
+    input  wire [NW-1:0]        spike_idx_i,
+    // read port and prediction
+    input  wire [CW-1:0]        rd_class_i,
+    output wire [31:0]          rd_sum_o,     // acc[rd_class_i], combinational
+    output reg  [CW-1:0]        pred_o        // argmax, ties to the lowest class
+);
+    localparam integer NW = N     > 1 ? $clog2(N)     : 1;
+    localparam integer CW = N_OUT > 1 ? $clog2(N_OUT) : 1;
+
+    wire [32*N_OUT-1:0] acc;          // the accumulators, class c at [32c +: 32]
+    wire [8*N_OUT-1:0]  w_rd;         // W_out[spike_idx][c] for every c, one cycle later
+    reg                 spk_q;        // the row being read belongs to a spike
+
+    always @(posedge clk_i)
+        spk_q <= spike_i && !clear_i;
+
+    genvar c;
+    generate
+        for (c = 0; c < N_OUT; c = c + 1) begin : g_class
+            reg [31:0] acc_q;
+            reg [15:0] b_out_q;
+            wire       sel = addr_i[CW-1:0] == c[CW-1:0];
+            sglif_ram #(.DW(8), .AW(NW)) u_w_out (
+                .clk_i(clk_i), .we_i(w_we_i && sel), .waddr_i(addr_i[NW+CW-1:CW]),
+                .wdata_i(data_i[7:0]), .raddr_i(spike_idx_i), .rdata_o(w_rd[8*c +: 8]));
+
+            // one adder: a step starts only while the core is idle, after the last spike's
+            // add (docs/rtl.md), so step_i and spk_q are never high together
+            wire [31:0] addend = step_i ? {{16{b_out_q[15]}}, b_out_q}
+                                        : {{24{w_rd[8*c+7]}}, w_rd[8*c +: 8]};
+            always @(posedge clk_i) begin
+                if (b_we_i && sel)
+                    b_out_q <= data_i;
+                if (clear_i)
+                    acc_q <= 32'd0;
+                else if (step_i || spk_q)
+                    acc_q <= acc_q + addend;
+            end
+            assign acc[32*c +: 32] = acc_q;
+        end
+    endgenerate
+
+    // read port; argmax over classes 0..c_last_i: strictly greater replaces, so ties keep
+    // the lowest index
+    integer k;
+    reg signed [31:0] best;
+    reg        [31:0] sum;
+    always @* begin
+        sum    = 32'd0;
+        pred_o = {CW{1'b0}};
+        best   = acc[31:0];
+        for (k = 0; k < N_OUT; k = k + 1) begin
+            if (k[CW-1:0] == rd_class_i)
+                sum = acc[32*k +: 32];
+            if (k > 0 && k[CW-1:0] <= c_last_i && $signed(acc[32*k +: 32]) > best) begin
+                pred_o = k[CW-1:0];
+                best   = acc[32*k +: 32];
+            end
+        end
+    end
+    assign rd_sum_o = sum;
+endmodule
+
+`default_nettype wire
