@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* sglif train: load data, initialize (Conditions I-IV by default), train with BPTT, save the
  * best model. Ctrl-C saves a checkpoint that --resume continues. */
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,9 @@
 
 #include "cli.h"
 #include "data.h"
+#include "fixed.h"
+#include "fixed_train.h"
+#include "model.h"
 #include "progress.h"
 #include "train.h"
 
@@ -57,7 +61,12 @@ static const char HELP[] =
     "  --checkpoint FILE    checkpoint path (default MODEL.ckpt); written every epoch and on\n"
     "                       Ctrl-C\n"
     "  --resume             continue from the checkpoint (same options) to the same result\n"
-    "  --quiet              no progress output\n\n" SGL_EXIT_CODES_HELP;
+    "  --quiet              no progress output\n"
+    "  --backend B          float (default) or fixed: quantize the initialized net and train\n"
+    "                       on twin numbers (integer BPTT, SGD with step 2^-round(-log2 LR),\n"
+    "                       default 2^-5, stochastic rounding; docs/numerics.md); uses\n"
+    "                       --epochs, --batch, --lr, --state-lr, --seed; saves the\n"
+    "                       dequantized model\n\n" SGL_EXIT_CODES_HELP;
 
 static const struct option own_opts[] = {
     {"data", required_argument, 0, 0},       {"out", required_argument, 0, 0},
@@ -69,7 +78,61 @@ static const struct option own_opts[] = {
     {"patience", required_argument, 0, 0},   {"threads", required_argument, 0, 0},
     {"log", required_argument, 0, 0},        {"checkpoint", required_argument, 0, 0},
     {"resume", no_argument, 0, 0},           {"quiet", no_argument, 0, 0},
-    {0, 0, 0, 0}};
+    {"backend", required_argument, 0, 0},    {0, 0, 0, 0}};
+
+/* --backend fixed: quantize net, train the twin, write the dequantized weights back to net
+ * and save it; the saved model is checked to quantize back to the same predictions. */
+static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *valid,
+                       const sgl_train_opts *to, int lr_given, const char *meta, int quiet)
+{
+    sgl_fixed_opts fo;
+    sgl_fixed_opts_default(&fo);
+    sgl_fixed_net q = {0}, q2 = {0};
+    sgl_fixed_train_opts ft;
+    sgl_fixed_train_opts_default(&ft);
+    ft.epochs = to->epochs;
+    ft.batch = to->batch;
+    ft.seed = to->seed;
+    ft.state_shift = to->state_lr;
+    if (lr_given) {
+        long sh = lround(-log2(to->lr));
+        ft.lr_shift = sh < 0 ? 0 : sh > 40 ? 40 : (int)sh;
+    }
+    sgl_fixed_train_result res;
+    int rc = sgl_fixed_quantize(net, &q, &fo, NULL);
+    if (!rc && !quiet)
+        fprintf(stderr, "train: fixed backend: theta %ld, decay shift %d, SGD step 2^-%d, %d "
+                "epochs\n", (long)q.theta, q.decay_shift, ft.lr_shift, ft.epochs);
+    if (!rc)
+        rc = sgl_fixed_train(&q, net, train, valid, &ft, &res);
+    if (!rc)
+        rc = sgl_fixed_dequantize(&q, net);
+    if (!rc)
+        rc = sgl_fixed_quantize(net, &q2, &fo, NULL);
+    int agree = 0;
+    for (int i = 0; !rc && i < valid->n_samples; i++) {
+        sgl_sample s = sgl_data_sample(valid, i);
+        int p1 = 0, p2 = 0;
+        if (!(rc = sgl_fixed_forward(&q, &s, &p1, NULL, NULL, NULL, NULL)) &&
+            !(rc = sgl_fixed_forward(&q2, &s, &p2, NULL, NULL, NULL, NULL)))
+            agree += p1 == p2;
+    }
+    if (!rc && agree != valid->n_samples)
+        rc = sgl_fail(SGL_EDATA, "%s: the saved model quantizes to other predictions (%d of %d "
+                      "agree)", to->out, agree, valid->n_samples);
+    if (!rc)
+        rc = sgl_model_save(to->out, net, meta);
+    if (!rc) {
+        printf("best valid accuracy (twin): %.4f (epoch %d of %d)\n", res.best_valid_acc,
+               res.best_epoch + 1, res.epochs_run);
+        printf("round trip: %d of %d valid predictions equal after re-quantization\n", agree,
+               valid->n_samples);
+        printf("model: %s\n", to->out);
+    }
+    sgl_fixed_free(&q);
+    sgl_fixed_free(&q2);
+    return rc;
+}
 
 int cmd_train(int argc, char **argv)
 {
@@ -80,7 +143,7 @@ int cmd_train(int argc, char **argv)
     sgl_train_opts to;
     sgl_train_opts_default(&to);
     const char *spec = NULL;
-    int quiet = 0, rc = 0;
+    int quiet = 0, rc = 0, fixed = 0, lr_given = 0;
     long v;
     const char *name;
     int more, code;
@@ -99,7 +162,7 @@ int cmd_train(int argc, char **argv)
         else if (strcmp(name, "epochs") == 0)
             rc = cli_int(name, optarg, 1, 1000000, &v), to.epochs = (int)v;
         else if (strcmp(name, "lr") == 0)
-            rc = cli_double(name, optarg, 1e-12, 10, &to.lr);
+            rc = cli_double(name, optarg, 1e-12, 10, &to.lr), lr_given = 1;
         else if (strcmp(name, "batch") == 0)
             rc = cli_int(name, optarg, 1, 65536, &v), to.batch = (int)v;
         else if (strcmp(name, "weight-decay") == 0)
@@ -135,6 +198,12 @@ int cmd_train(int argc, char **argv)
             to.resume = 1;
         else if (strcmp(name, "quiet") == 0)
             quiet = 1;
+        else if (strcmp(name, "backend") == 0) {
+            if (strcmp(optarg, "float") == 0 || strcmp(optarg, "fixed") == 0)
+                fixed = strcmp(optarg, "fixed") == 0;
+            else
+                return cli_usage_error("train", "--backend: '%s' is not float or fixed", optarg);
+        }
         if (rc)
             return cli_error("train", rc);
     }
@@ -145,6 +214,10 @@ int cmd_train(int argc, char **argv)
     if (!to.out)
         return cli_usage_error("train", "--out MODEL is required");
     to.seed = nopt.seed;
+    if (fixed && (to.resume || to.sparsity > 0 || to.init_rate >= 0 || nopt.cfg.reset_grad ||
+                  nopt.cfg.alif))
+        return cli_usage_error("train", "--backend fixed: --resume, --sparsity, --init-rate, "
+                               "--reset-grad and --alif are float only");
 
     sgl_data train = {0}, valid = {0};
     if ((rc = cli_check_writable("out", to.out)) ||
@@ -191,12 +264,15 @@ int cmd_train(int argc, char **argv)
                 train.name, train.n_samples, valid.n_samples, (unsigned long long)nopt.seed,
                 sgl_threads(to.threads));
     sgl_train_result res;
-    rc = sgl_train(&net, &train, &valid, &to, &res);
+    if (fixed)
+        rc = train_fixed(&net, &train, &valid, &to, lr_given, meta, quiet);
+    else
+        rc = sgl_train(&net, &train, &valid, &to, &res);
     if (rc) {
         if (tp.ps.tty && !quiet)
             fputc('\n', stderr);
         rc = cli_error("train", rc);
-    } else {
+    } else if (!fixed) {
         printf("best valid accuracy: %.4f (epoch %d of %d)\n", res.best_valid_acc,
                res.best_epoch, res.epochs_run);
         printf("model: %s\n", to.out);

@@ -247,3 +247,25 @@ Test(cli, ctrl_c_then_resume_equals_uninterrupted, .timeout = 300)
     cr_assert_eq(n, 15);
     cr_assert(strstr(out, "fixed: theta") != NULL, "%s", out);
 }
+
+Test(cli, train_on_twin_numbers)
+{
+    static char out[8192], err[8192];
+    const char *data = "randman:samples=30,steps=30,units=10,classes=3";
+    int rc = sh(out, sizeof out, err, sizeof err,
+                "train --backend fixed --data %s --hidden 16 --epochs 2 --batch 8 --seed 3 "
+                "--tau 15.49 --quiet --out %s/fx.sgl",
+                data, dir);
+    cr_assert_eq(rc, 0, "%s%s", out, err);
+    cr_assert(strstr(out, "round trip") != NULL || strstr(err, "round trip") != NULL, "%s%s", out,
+              err);
+    rc = sh(out, sizeof out, err, sizeof err, "eval --backend fixed --model %s/fx.sgl --data %s",
+            dir, data);
+    cr_assert_eq(rc, 0, "%s", err);
+    double acc;
+    int n;
+    cr_assert_eq(sscanf(last_line(out), "accuracy: %lf (n=%d)", &acc, &n), 2, "%s", out);
+    rc = sh(NULL, 0, err, sizeof err,
+            "train --backend fixed --data %s --resume --out %s/fx.sgl", data, dir);
+    cr_assert_eq(rc, 2, "--resume with --backend fixed: exit %d (%s)", rc, err);
+}
