@@ -80,7 +80,7 @@ lint: ## verilator --lint-only -Wall over parameter sets (waivers: rtl/lint.vlt)
 	@echo "lint: PASS"
 
 COSIM_SEEDS ?= $(shell seq 1 20)
-cosim-seeds: $(COSIM_DIR)/Vsglif_lif_core ## cosim over 20 seeds x STEPS (CI: >= 10^6 updates at STEPS=2000)
+cosim-seeds: $(COSIM_DIR)/Vsglif_lif_core ## cosim over 20 seeds x STEPS (make test: >= 10^6 updates at the default STEPS=2500)
 	@set -e; u=0; for s in $(COSIM_SEEDS); do \
 	  $< +seed=$$s +steps=$(STEPS) >$(COSIM_DIR)/seed-$$s.log 2>&1 || { cat $(COSIM_DIR)/seed-$$s.log; exit 1; }; \
 	  line=$$(grep 'neuron-updates compared' $(COSIM_DIR)/seed-$$s.log); echo "seed $$s: $$line"; \

@@ -33,6 +33,9 @@ bench: ## throughput vs PyTorch, peak memory, accuracy floors (long; docs/bench.
 	  || fail=1; \
 	bash tests/bench/floor.sh $(SGLIF) $(BENCH_DIR) fmnist 0.85 fmnist $(FMNIST_ARGS) \
 	  || fail=1; \
+	echo; echo "== RTL speed under Verilator (docs/rtl-bench.md) =="; \
+	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f sim/rtl_bench.mk \
+	  rtl-bench || fail=1; \
 	if [ $$fail = 0 ]; then echo "bench: PASS"; else echo "bench: FAIL"; fi; \
 	exit $$fail
 

@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: MIT
+# Synthesis per board (issue 3), included from the Makefile: `make synth`. Every row of
+# rtl/configs.csv (the one table of the sizes that fit each board, with the device's resources)
+# is synthesized by Yosys (synth_ice40, with -spram when the device has SPRAM, or synth_ecp5)
+# from rtl/files.f with the row's parameters, to $(BUILD)/synth/<name>.json (+ .log, .stat);
+# the cell counts go to $(BUILD)/synth/report.csv, and the target fails if any row exceeds its
+# device. Synthesis only: no place and route, no timing. See docs/synth.md.
+
+YOSYS      ?= yosys
+SYNTH_CSV  := rtl/configs.csv
+SYNTH_DIR  := $(BUILD)/synth
+SYNTH_RTL  := $(shell cat rtl/files.f)
+SYNTH_TOP  := sglif_lif_core
+SYNTH_SG   := rtl/sglif_sg_default.hex
+SYNTH_NAMES = $(shell awk -F, 'NR > 1 && NF > 1 { print $$1 }' $(SYNTH_CSV))
+# columns of a row, by header name (so the table's column order is free)
+SYNTH_ROW  := awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; next } \
+                $$1 == n { m = split(c, cols, " "); s = ""; \
+                           for (k = 1; k <= m; k++) s = s " " $$h[cols[k]]; print s }'
+
+$(SYNTH_DIR)/%.json: $(SYNTH_CSV) $(SYNTH_RTL) $(SYNTH_SG) sim/synth.mk
+	@mkdir -p $(@D)
+	@set -e; set -- $$($(SYNTH_ROW) n='$*' c='family device N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W spram_max' $(SYNTH_CSV)); \
+	  [ $$# -eq 10 ] || { echo "synth: $*: no complete row in $(SYNTH_CSV)"; exit 1; }; \
+	  case $$1 in \
+	    ice40) cmd="synth_ice40 -device $$2 -top $(SYNTH_TOP)"; [ $${10} -gt 0 ] && cmd="$$cmd -spram"; :;; \
+	    ecp5)  cmd="synth_ecp5 -top $(SYNTH_TOP)";; \
+	    *) echo "synth: $*: unknown family '$$1' in $(SYNTH_CSV)"; exit 1;; \
+	  esac; \
+	  echo "synth: $* ($$1 $$2) N=$$3 N_IN=$$4 N_OUT=$$5 HIST_STEPS=$$6 EV_AW=$$7 SG_AW=$$8 ACC_W=$$9: $$cmd"; \
+	  { echo "read_verilog $(SYNTH_RTL)"; \
+	    echo "chparam -set N $$3 -set N_IN $$4 -set N_OUT $$5 -set HIST_STEPS $$6 -set EV_AW $$7 -set SG_AW $$8 -set ACC_W $$9 -set SG_INIT \"$(SYNTH_SG)\" $(SYNTH_TOP)"; \
+	    echo "$$cmd -json $@"; \
+	    echo "tee -q -o $(SYNTH_DIR)/$*.stat stat"; } >$(SYNTH_DIR)/$*.ys; \
+	  $(YOSYS) -q -l $(SYNTH_DIR)/$*.log -s $(SYNTH_DIR)/$*.ys >/dev/null 2>&1 \
+	    || { tail -20 $(SYNTH_DIR)/$*.log; rm -f $@; exit 1; }
+
+# LUT: iCE40 SB_LUT4 (each SB_CARRY shares a logic cell with its LUT); ECP5 LUT4 + 2 per CCU2C
+# + 6 per TRELLIS_DPR16X4 (a 16x4 distributed RAM takes three slices). FF: every flip-flop cell.
+# BRAM: SB_RAM40_4K (4 kbit) / DP16KD + PDPW16KD (18 kbit). SPRAM: SB_SPRAM256KA. DSP: SB_MAC16 /
+# MULT18X18D.
+SYNTH_COUNT := awk '$$1 ~ /^(SB_|LUT4|CCU2C|TRELLIS_|DP16KD|PDPW16KD|MULT18X18D|L6MUX21|PFUMX)/ && NF == 2 { n[$$1] = $$2 } \
+  END { lut = n["SB_LUT4"] + n["LUT4"] + 2 * n["CCU2C"] + 6 * n["TRELLIS_DPR16X4"]; ff = 0; \
+        for (k in n) if (k ~ /^SB_DFF/ || k == "TRELLIS_FF") ff += n[k]; \
+        print lut + 0, ff, n["SB_RAM40_4K"] + n["DP16KD"] + n["PDPW16KD"], n["SB_SPRAM256KA"] + 0, \
+              n["SB_MAC16"] + n["MULT18X18D"], n["SB_CARRY"] + n["CCU2C"] }'
+
+.PHONY: synth
+synth: $(foreach n,$(SYNTH_NAMES),$(SYNTH_DIR)/$(n).json) ## Yosys synthesis of every rtl/configs.csv row; fails if one exceeds its device
+	@set -e; out=$(SYNTH_DIR)/report.csv; bad=0; \
+	  echo "name,family,device,N,N_IN,N_OUT,HIST_STEPS,lut,lut_max,ff,ff_max,bram,bram_max,spram,spram_max,dsp,dsp_max,carry,fits" >$$out.tmp; \
+	  printf '%-10s %6s %6s %6s %6s %6s %6s %6s %6s %6s %s\n' config LUT /max FF /max BRAM /max SPRAM DSP carry fits; \
+	  for n in $(SYNTH_NAMES); do \
+	    set -- $$($(SYNTH_ROW) n=$$n c='family device N N_IN N_OUT HIST_STEPS lut_max ff_max bram_max spram_max dsp_max' $(SYNTH_CSV)); \
+	    fam=$$1 dev=$$2 size="$$3,$$4,$$5,$$6" lm=$$7 fm=$$8 bm=$$9 sm=$${10} dm=$${11}; \
+	    set -- $$($(SYNTH_COUNT) $(SYNTH_DIR)/$$n.stat); \
+	    ok=yes; [ $$1 -le $$lm ] && [ $$2 -le $$fm ] && [ $$3 -le $$bm ] && [ $$4 -le $$sm ] && [ $$5 -le $$dm ] || { ok=NO; bad=1; }; \
+	    printf '%-10s %6s %6s %6s %6s %6s %6s %6s %6s %6s %s\n' $$n $$1 $$lm $$2 $$fm $$3 $$bm $$4/$$sm $$5/$$dm $$6 $$ok; \
+	    echo "$$n,$$fam,$$dev,$$size,$$1,$$lm,$$2,$$fm,$$3,$$bm,$$4,$$sm,$$5,$$dm,$$6,$$ok" >>$$out.tmp; \
+	  done; mv $$out.tmp $$out; echo "synth: wrote $$out"; \
+	  if [ $$bad -ne 0 ]; then echo "synth: FAIL: a configuration exceeds its device ($(SYNTH_CSV))"; exit 1; fi; \
+	  echo "synth: PASS: every configuration fits its device (synthesis counts, no place and route)"
