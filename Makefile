@@ -101,7 +101,7 @@ test: ## install what is missing, build, run every test (SAN=1 for sanitizers)
 ifneq ($(SAN),1)
 	@echo "== RTL: lint, lock-step co-simulation against the twin (Verilator, 20 seeds; Icarus), checker self-tests, synthesis per board =="
 	@$(MAKE) --no-print-directory lint cosim-seeds cosim-selftest cosim-icarus cosim-icarus-selftest
-	@$(MAKE) --no-print-directory -j$(JOBS) synth
+	@$(MAKE) --no-print-directory -j$(JOBS) synth $(BIN)/sglif-rtl
 endif
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
@@ -124,6 +124,6 @@ demo: ## the main job: train on randman with the paper's method, test accuracy, 
 clean: ## remove build/ except the PyPI venv
 	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin $(BUILD)/cosim $(BUILD)/cosim-fault $(BUILD)/cosim-icarus $(BUILD)/lint $(BUILD)/synth $(BUILD)/rtl-bench
 
-include tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk
+include tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk
 
 -include $(SW_OBJ:.o=.d) $(SWD_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TESTD_OBJ:.o=.d)

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* sglif eval: accuracy of a model on the test split of a data set. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "data.h"
@@ -12,7 +15,7 @@
 
 static const char HELP[] =
     "usage: sglif eval --model MODEL --data SPEC [--split test|valid|train] [--threads N]\n"
-    "                  [--predictions FILE] [--backend float|fixed]\n"
+    "                  [--predictions FILE] [--backend float|fixed|rtl]\n"
     "Score a model; the last line is 'accuracy: 0.xxxx (n=N)'.\n\n"
     "  --model MODEL        a model file written by 'sglif train'\n"
     "  --data SPEC          the data set (docs/data.md); its test split by default\n"
@@ -20,7 +23,57 @@ static const char HELP[] =
     "  --threads N          worker threads (default: all cores)\n"
     "  --predictions FILE   write 'index,label,prediction' lines\n"
     "  --backend B          float (default) or fixed: quantize the model and run the\n"
-    "                       integer twin of the hardware (docs/numerics.md)\n\n" SGL_EXIT_CODES_HELP;
+    "                       integer twin of the hardware (docs/numerics.md); or rtl:\n"
+    "                       run the RTL core under Verilator (the program sglif-rtl next\n"
+    "                       to sglif: make build/bin/sglif-rtl; docs/rtl.md)\n\n" SGL_EXIT_CODES_HELP;
+
+/* --backend rtl: run sglif-rtl, found next to this program, with the same model, data, split
+ * and predictions file; its exit code is ours. */
+static int eval_rtl(char *model, char *spec, char *split, char *pfile)
+{
+    char path[4096];
+    ssize_t k = readlink("/proc/self/exe", path, sizeof path - 16); /* room for the name */
+    char *slash = NULL;
+    if (k > 0) {
+        path[k] = 0;
+        slash = strrchr(path, '/');
+    }
+    if (!slash) {
+        fprintf(stderr, "sglif eval: --backend rtl: /proc/self/exe: cannot find the directory "
+                        "of the sglif program\n");
+        return SGL_EXIT_FAIL;
+    }
+    strcpy(slash + 1, "sglif-rtl");
+    if (access(path, X_OK) != 0) {
+        fprintf(stderr, "sglif eval: --backend rtl: %s not found; build it with make "
+                        "build/bin/sglif-rtl\n", path);
+        return SGL_EXIT_FAIL;
+    }
+    static char o_model[] = "--model", o_data[] = "--data", o_split[] = "--split",
+                o_pred[] = "--predictions";
+    char *args[] = {path, o_model, model, o_data, spec, o_split, split,
+                    pfile ? o_pred : NULL, pfile, NULL};
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "sglif eval: --backend rtl: cannot start %s\n", path);
+        return SGL_EXIT_FAIL;
+    }
+    if (pid == 0) {
+        execv(path, args);
+        fprintf(stderr, "sglif eval: --backend rtl: cannot run %s\n", path);
+        _exit(SGL_EXIT_FAIL);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) {
+            fprintf(stderr, "sglif eval: --backend rtl: waiting for %s: %s\n", path,
+                    strerror(errno));
+            return SGL_EXIT_FAIL;
+        }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : SGL_EXIT_FAIL;
+}
 
 int cmd_eval(int argc, char **argv)
 {
@@ -33,10 +86,10 @@ int cmd_eval(int argc, char **argv)
                                         {0, 0, 0, 0}};
     struct option opts[16];
     cli_merge_opts(own, NULL, opts, 16);
-    const char *model = NULL, *spec = NULL, *pfile = NULL;
+    char *model = NULL, *spec = NULL, *pfile = NULL, *split_name = NULL;
     sgl_split split = SGL_SPLIT_TEST;
     long threads = 0;
-    int rc, fixed = 0;
+    int rc, fixed = 0, rtl = 0;
     const char *name;
     int more, code;
     while ((more = cli_next(argc, argv, opts, "eval", HELP, 0, &name, &code)) > 0) {
@@ -47,15 +100,19 @@ int cmd_eval(int argc, char **argv)
         else if (strcmp(name, "predictions") == 0)
             pfile = optarg;
         else if (strcmp(name, "backend") == 0) {
-            if (strcmp(optarg, "float") == 0 || strcmp(optarg, "fixed") == 0)
+            if (strcmp(optarg, "float") == 0 || strcmp(optarg, "fixed") == 0 ||
+                strcmp(optarg, "rtl") == 0) {
                 fixed = strcmp(optarg, "fixed") == 0;
-            else
-                return cli_usage_error("eval", "--backend: '%s' is not float or fixed", optarg);
+                rtl = strcmp(optarg, "rtl") == 0;
+            } else
+                return cli_usage_error("eval", "--backend: '%s' is not float, fixed or rtl",
+                                       optarg);
         }
         else if (strcmp(name, "threads") == 0) {
             if ((rc = cli_int(name, optarg, 1, 1024, &threads)))
                 return cli_error("eval", rc);
         } else if (strcmp(name, "split") == 0) {
+            split_name = optarg;
             if (strcmp(optarg, "test") == 0)
                 split = SGL_SPLIT_TEST;
             else if (strcmp(optarg, "valid") == 0)
@@ -71,6 +128,10 @@ int cmd_eval(int argc, char **argv)
         return code;
     if (!model || !spec)
         return cli_usage_error("eval", "--model and --data are required");
+    if (rtl) {
+        static char test_split[] = "test";
+        return eval_rtl(model, spec, split_name ? split_name : test_split, pfile);
+    }
     sgl_net net;
     if ((rc = cli_input(sgl_model_load(model, &net, NULL))))
         return cli_error("eval", rc);
