@@ -36,11 +36,11 @@ define cosim_build
 	  || { tail -30 $(1).log; exit 1; }
 endef
 
-$(COSIM_DIR)/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR),)
 
-$(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault,+define+SGLIF_FAULT_DECAY)
 

@@ -20,6 +20,7 @@
 
 #include "Vsglif_lif_core.h"
 #include "verilated.h"
+#include "core_port.h"
 
 extern "C" {
 #include "rng.h"
@@ -42,37 +43,11 @@ extern "C" {
 #define BENCH_N_OUT 4
 #endif
 
-enum { SEL_WIN = 0, SEL_WREC = 1, SEL_BIAS = 2, SEL_REG = 4, SEL_EV = 5, SEL_WOUT = 6,
-       SEL_BOUT = 7 };
-enum { REG_THETA = 0, REG_K, REG_SH_IN, REG_SH_REC, REG_SG_SHIFT, REG_SG_LOG2, REG_RESET,
-       REG_N_LAST, REG_C_LAST };
-enum { STEP_OVERHEAD = 5, SAMPLE_STEPS = 50, LANES = 1 };
+enum { SAMPLE_STEPS = 50, LANES = 1 };
 
-static int clog2(int x) { return x > 1 ? 32 - __builtin_clz((unsigned)(x - 1)) : 1; }
 static const int NW = clog2(BENCH_N), CW = clog2(BENCH_N_OUT);
 
-struct Sim {
-    VerilatedContext *ctx;
-    Vsglif_lif_core *top;
-    uint64_t cycles = 0;
-    void tick()
-    {
-        top->clk_i = 0;
-        top->eval();
-        top->clk_i = 1;
-        top->eval();
-        cycles++;
-    }
-    void write(int sel, uint32_t addr, uint32_t data)
-    {
-        top->cfg_we_i = 1;
-        top->cfg_sel_i = (uint8_t)sel;
-        top->cfg_addr_i = addr;
-        top->cfg_data_i = (uint16_t)data;
-        tick();
-        top->cfg_we_i = 0;
-    }
-};
+using Sim = CorePort;
 
 static int rnd(sgl_rng *g, int lo, int hi) /* uniform in lo..hi */
 {

@@ -33,7 +33,7 @@ RTLB_DEFS   := -DBENCH_N=$(word 1,$(RTLB_ROW)) -DBENCH_N_IN=$(word 2,$(RTLB_ROW)
                -DBENCH_CONFIG='\"$(RTLB_CONFIG)\"'
 
 # links libsglif.a only for the seeded generator (sw/rng.c)
-$(RTLB_DIR)/Vsglif_lif_core: sim/rtl_bench.cpp $(SGLIF_RTL_BENCH_MK) rtl/files.f $(RTLB_FILES) \
+$(RTLB_DIR)/Vsglif_lif_core: sim/rtl_bench.cpp $(SGLIF_RTL_BENCH_MK) sim/core_port.h rtl/files.f $(RTLB_FILES) \
                              $(RTLB_CSV) $(LIB)
 	@if [ "$(words $(RTLB_ROW))" != 6 ]; then \
 	  echo "rtl-bench: no configuration '$(RTLB_CONFIG)' in rtl/configs.csv"; exit 1; fi

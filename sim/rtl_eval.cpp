@@ -19,6 +19,7 @@
 
 #include "Vsglif_lif_core.h"
 #include "verilated.h"
+#include "core_port.h"
 
 extern "C" {
 #include "data.h"
@@ -42,13 +43,7 @@ extern "C" {
 #define RTL_EVAL_N_OUT 35
 #endif
 
-enum { SEL_WIN = 0, SEL_WREC = 1, SEL_BIAS = 2, SEL_SG = 3, SEL_REG = 4, SEL_EV = 5,
-       SEL_WOUT = 6, SEL_BOUT = 7 };
-enum { REG_THETA = 0, REG_K, REG_SH_IN, REG_SH_REC, REG_SG_SHIFT, REG_SG_LOG2, REG_RESET,
-       REG_N_LAST, REG_C_LAST };
-enum { STEP_OVERHEAD = 5 }; /* docs/rtl.md: a step costs n (E + S + 1) + 5 cycles */
 
-static int clog2(int x) { return x > 1 ? 32 - __builtin_clz((unsigned)(x - 1)) : 1; }
 static const int NW = clog2(RTL_EVAL_N), CW = clog2(RTL_EVAL_N_OUT);
 
 static const char HELP[] =
@@ -77,39 +72,7 @@ static int usage(const char *msg)
     return SGL_EXIT_USAGE;
 }
 
-struct Core {
-    VerilatedContext *ctx;
-    Vsglif_lif_core *top;
-    uint64_t cycles = 0;
-    void tick()
-    {
-        top->clk_i = 0;
-        top->eval();
-        top->clk_i = 1;
-        top->eval();
-        cycles++;
-    }
-    void write(int sel, uint32_t addr, uint32_t data)
-    {
-        top->cfg_we_i = 1;
-        top->cfg_sel_i = (uint8_t)sel;
-        top->cfg_addr_i = addr;
-        top->cfg_data_i = (uint16_t)data;
-        tick();
-        top->cfg_we_i = 0;
-    }
-    /* run until done_o; 0, or -1 if it takes more than limit cycles */
-    int wait_done(uint64_t limit)
-    {
-        uint64_t c0 = cycles;
-        while (!top->done_o) {
-            tick();
-            if (cycles - c0 > limit)
-                return -1;
-        }
-        return 0;
-    }
-};
+using Core = CorePort;
 
 /* Refuse what the core cannot run, naming the model and the limit. 0 or -SGL_EUSAGE. */
 static int fits(const char *path, const sgl_net *net)

@@ -23,7 +23,7 @@ RTL_EVAL_DEFS  := -DRTL_EVAL_N=$(RTL_EVAL_N) -DRTL_EVAL_N_IN=$(RTL_EVAL_N_IN) \
                   -DRTL_EVAL_EV_AW=$(RTL_EVAL_EV_AW) -DRTL_EVAL_SG_AW=$(RTL_EVAL_SG_AW) \
                   -DRTL_EVAL_N_OUT=$(RTL_EVAL_N_OUT)
 
-$(BIN)/sglif-rtl: sim/rtl_eval.cpp $(SGLIF_RTL_EVAL_MK) rtl/files.f $(RTL_EVAL_FILES) $(LIB)
+$(BIN)/sglif-rtl: sim/rtl_eval.cpp $(SGLIF_RTL_EVAL_MK) sim/core_port.h rtl/files.f $(RTL_EVAL_FILES) $(LIB)
 	@mkdir -p $(RTL_EVAL_DIR) $(@D)
 	$(VERILATOR) --cc --exe --build -j 2 --top-module sglif_lif_core $(RTL_EVAL_GEN) \
 	  --Mdir $(RTL_EVAL_DIR) -o sglif-rtl -MAKEFLAGS OPT_FAST=-O2 \
