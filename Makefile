@@ -102,6 +102,8 @@ ifneq ($(SAN),1)
 	@echo "== RTL: lint, lock-step co-simulation against the twin (Verilator, 20 seeds; Icarus), checker self-tests, synthesis per board =="
 	@$(MAKE) --no-print-directory lint cosim-seeds cosim-selftest cosim-icarus cosim-icarus-selftest
 	@$(MAKE) --no-print-directory -j$(JOBS) synth $(BIN)/sglif-rtl
+	@echo "== link RTL (UART, frame codec) against sw/link.c through the UART bit timing, and its self-test =="
+	@$(MAKE) --no-print-directory link-lint link-test link-selftest
 endif
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
@@ -122,8 +124,9 @@ demo: ## the main job: train on randman with the paper's method, test accuracy, 
 	@echo "demo: model, log and plots in $(BUILD)/demo/"
 
 clean: ## remove build/ except the PyPI venv
-	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin $(BUILD)/cosim $(BUILD)/cosim-fault $(BUILD)/cosim-icarus $(BUILD)/lint $(BUILD)/synth $(BUILD)/rtl-bench
+	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin $(BUILD)/cosim $(BUILD)/cosim-fault $(BUILD)/cosim-icarus $(BUILD)/lint $(BUILD)/synth $(BUILD)/rtl-bench $(BUILD)/link $(BUILD)/link-fault
 
-include tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk
+include tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk \
+        sim/link.mk
 
 -include $(SW_OBJ:.o=.d) $(SWD_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TESTD_OBJ:.o=.d)
