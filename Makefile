@@ -19,7 +19,7 @@ WARN := $(filter-out -Wdouble-promotion=0,$(WARN))
 ifneq ($(CI)$(WERROR),)
 WARN += -Werror
 endif
-PKGS     := zlib hdf5 libcjson
+PKGS     := zlib hdf5 libcjson libftdi1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 OPT      ?= -O3 -march=native
@@ -44,6 +44,7 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TESTD_SRC:= $(sort $(wildcard tests/double_*.c))
 
 LIB      := $(OBJ)/libsglif.a
+HOST_LIB := $(OBJ)/libsglif-host.a
 LIBD     := $(OBJ)/libsglif-double.a
 SW_OBJ   := $(SW_SRC:%.c=$(OBJ)/%.o)
 SWD_OBJ  := $(SW_SRC:%.c=$(OBJ)/double/%.o)
@@ -83,11 +84,16 @@ $(LIBD): $(SWD_OBJ)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
+# the host program's modules without its main(), for the tests (transports, CLI helpers)
+$(HOST_LIB): $(filter-out $(OBJ)/host/sglif.o,$(HOST_OBJ))
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
 $(SGLIF): $(HOST_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(TESTS): $(TEST_OBJ) $(LIB)
+$(TESTS): $(TEST_OBJ) $(HOST_LIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
