@@ -109,7 +109,7 @@ ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory lint cosim-seeds cosim-selftest cosim-icarus cosim-icarus-selftest
 	@$(MAKE) --no-print-directory -j$(JOBS) synth $(BIN)/sglif-rtl
 	@echo "== link RTL (UART, frame codec) against sw/link.c through the UART bit timing, and its self-test =="
-	@$(MAKE) --no-print-directory link-lint link-test link-selftest
+	@$(MAKE) --no-print-directory protocol-check link-lint link-test link-selftest
 	@echo "== fuzz corpora replayed (libFuzzer harnesses of the reply parser and the model reader) =="
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-replay
 endif
@@ -132,9 +132,9 @@ demo: ## the main job: train on randman with the paper's method, test accuracy, 
 	@echo "demo: model, log and plots in $(BUILD)/demo/"
 
 clean: ## remove build/ except the PyPI venv
-	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin $(BUILD)/cosim $(BUILD)/cosim-fault $(BUILD)/cosim-icarus $(BUILD)/lint $(BUILD)/synth $(BUILD)/rtl-bench $(BUILD)/link $(BUILD)/link-fault $(BUILD)/fuzz
+	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin $(BUILD)/cosim $(BUILD)/cosim-fault $(BUILD)/cosim-icarus $(BUILD)/lint $(BUILD)/synth $(BUILD)/rtl-bench $(BUILD)/link $(BUILD)/link-fault $(BUILD)/fuzz $(BUILD)/gen
 
 include tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk \
-        sim/link.mk tests/fuzz/fuzz.mk
+        sim/link.mk tests/fuzz/fuzz.mk host/protocol.mk
 
 -include $(SW_OBJ:.o=.d) $(SWD_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TESTD_OBJ:.o=.d)
