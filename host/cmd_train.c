@@ -13,6 +13,7 @@
 #include "fixed_train.h"
 #include "model.h"
 #include "progress.h"
+#include "qat.h"
 #include "train.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -62,6 +63,12 @@ static const char HELP[] =
     "                       Ctrl-C\n"
     "  --resume             continue from the checkpoint (same options) to the same result\n"
     "  --quiet              no progress output\n"
+    "  --qat                quantization-aware training: every forward runs on the\n"
+    "                       integers of 'sglif eval --backend fixed' (int8 weights,\n"
+    "                       membranes on the twin's grid, decay 1 - 2^-k; --tau becomes\n"
+    "                       the twin's: 15.49 for k = 4), gradients straight through;\n"
+    "                       the saved model quantizes to those integers (docs/numerics.md)\n"
+    "  --qat-epochs N       float first, QAT for the last N epochs (1..E), decay as --qat\n"
     "  --backend B          float (default) or fixed: quantize the initialized net and train\n"
     "                       on twin numbers (integer BPTT, SGD with step 2^-round(-log2 LR),\n"
     "                       default 2^-5, stochastic rounding; docs/numerics.md); uses\n"
@@ -78,7 +85,8 @@ static const struct option own_opts[] = {
     {"patience", required_argument, 0, 0},   {"threads", required_argument, 0, 0},
     {"log", required_argument, 0, 0},        {"checkpoint", required_argument, 0, 0},
     {"resume", no_argument, 0, 0},           {"quiet", no_argument, 0, 0},
-    {"backend", required_argument, 0, 0},    {0, 0, 0, 0}};
+    {"backend", required_argument, 0, 0},    {"qat", no_argument, 0, 0},
+    {"qat-epochs", required_argument, 0, 0}, {0, 0, 0, 0}};
 
 /* --backend fixed: quantize net, train the twin, write the dequantized weights back to net
  * and save it; the saved model is checked to quantize back to the same predictions. */
@@ -134,6 +142,39 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     return rc;
 }
 
+/* After QAT: the saved model, quantized, must give on the validation split the predictions of
+ * the QAT forward (the same integers, the same spikes); prints the count. */
+static int qat_round_trip(const char *path, const sgl_data *valid, const sgl_fixed_opts *fo,
+                          int threads)
+{
+    if (valid->n_samples < 1)
+        return 0;
+    sgl_net m = {0};
+    sgl_fixed_net q = {0};
+    int *pq = malloc(sizeof(int) * (size_t)valid->n_samples);
+    int *pf = malloc(sizeof(int) * (size_t)valid->n_samples);
+    int rc = !pq || !pf ? sgl_fail(SGL_ENOMEM, "out of memory") : sgl_model_load(path, &m, NULL);
+    double aq = 0, af = 0;
+    if (!rc)
+        rc = sgl_fixed_quantize(&m, &q, fo, NULL);
+    if (!rc)
+        rc = sgl_fixed_evaluate(&q, valid, &aq, pq, NULL);
+    if (!rc)
+        rc = sgl_evaluate_qat(&m, fo, valid, threads, &af, NULL, pf, NULL);
+    if (!rc) {
+        int agree = 0;
+        for (int i = 0; i < valid->n_samples; i++)
+            agree += pq[i] == pf[i];
+        printf("qat round trip: %d of %d valid predictions of the twin equal the QAT forward "
+               "(twin %.4f, QAT forward %.4f)\n", agree, valid->n_samples, aq, af);
+    }
+    sgl_fixed_free(&q);
+    sgl_net_free(&m);
+    free(pq);
+    free(pf);
+    return rc;
+}
+
 int cmd_train(int argc, char **argv)
 {
     struct option opts[64];
@@ -143,7 +184,8 @@ int cmd_train(int argc, char **argv)
     sgl_train_opts to;
     sgl_train_opts_default(&to);
     const char *spec = NULL;
-    int quiet = 0, rc = 0, fixed = 0, lr_given = 0;
+    int quiet = 0, rc = 0, fixed = 0, lr_given = 0, qat = 0;
+    long qat_epochs = 0;
     long v;
     const char *name;
     int more, code;
@@ -198,6 +240,10 @@ int cmd_train(int argc, char **argv)
             to.resume = 1;
         else if (strcmp(name, "quiet") == 0)
             quiet = 1;
+        else if (strcmp(name, "qat") == 0)
+            qat = 1;
+        else if (strcmp(name, "qat-epochs") == 0)
+            rc = cli_int(name, optarg, 1, 1000000, &qat_epochs), qat = 1;
         else if (strcmp(name, "backend") == 0) {
             if (strcmp(optarg, "float") == 0 || strcmp(optarg, "fixed") == 0)
                 fixed = strcmp(optarg, "fixed") == 0;
@@ -219,6 +265,22 @@ int cmd_train(int argc, char **argv)
         return cli_usage_error("train", "--backend fixed: --resume, --sparsity, --init-rate, "
                                "--reset-grad and --alif are float only");
 
+    if (qat && (fixed || nopt.cfg.alif))
+        return cli_usage_error("train", "--qat: not with %s", fixed ? "--backend fixed (it trains "
+                               "on the twin's integers already)" : "--alif (the twin has no ALIF)");
+    if (qat_epochs > to.epochs)
+        return cli_usage_error("train", "--qat-epochs: %ld is more than --epochs %d", qat_epochs,
+                               to.epochs);
+    if (qat) {
+        /* the twin's decay from the start: initialization and calibration see it too */
+        int k = sgl_qat_decay_shift(nopt.cfg.tau, &to.qat_opts);
+        if (!quiet)
+            fprintf(stderr, "train: qat: decay shift %d: tau %g -> %.4f (alpha 1 - 2^-%d), "
+                    "theta_log2 %d, QAT %s\n", k, nopt.cfg.tau, sgl_qat_tau(k), k,
+                    to.qat_opts.theta_log2, qat_epochs ? "for the last epochs" : "from the start");
+        nopt.cfg.tau = sgl_qat_tau(k);
+        to.qat_from = qat_epochs ? to.epochs - (int)qat_epochs : 0;
+    }
     sgl_data train = {0}, valid = {0};
     if ((rc = cli_check_writable("out", to.out)) ||
         (to.checkpoint && (rc = cli_check_writable("checkpoint", to.checkpoint))) ||
@@ -276,6 +338,10 @@ int cmd_train(int argc, char **argv)
         printf("best valid accuracy: %.4f (epoch %d of %d)\n", res.best_valid_acc,
                res.best_epoch, res.epochs_run);
         printf("model: %s\n", to.out);
+        if (qat)
+            rc = qat_round_trip(to.out, &valid, &to.qat_opts, to.threads);
+        if (rc)
+            rc = cli_error("train", rc);
     }
     sgl_net_free(&net);
     sgl_data_free(&train);

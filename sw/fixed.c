@@ -223,6 +223,17 @@ static double quant_tensor(const real *w, int8_t *out, size_t n, int e, long *cl
     return err;
 }
 
+int sgl_fixed_decay_shift(double alpha, int given)
+{
+    if (given > 0)
+        return given;
+    int k = 1;
+    for (int j = 2; j <= SGL_FIXED_MAX_SHIFT; j++)
+        if (fabs(1.0 - ldexp(1.0, -j) - alpha) < fabs(1.0 - ldexp(1.0, -k) - alpha))
+            k = j;
+    return k;
+}
+
 int sgl_fixed_quantize(const sgl_net *net, sgl_fixed_net *q, const sgl_fixed_opts *o,
                        sgl_fixed_report *rep)
 {
@@ -258,13 +269,7 @@ int sgl_fixed_quantize(const sgl_net *net, sgl_fixed_net *q, const sgl_fixed_opt
     q->theta = (int32_t)th;
     /* Decay: alpha = 1 - 2^-k, k nearest in alpha unless given. */
     r.alpha = sgl_config_alpha(c);
-    int k = o->decay_shift;
-    if (k == 0) {
-        k = 1;
-        for (int j = 2; j <= SGL_FIXED_MAX_SHIFT; j++)
-            if (fabs(1.0 - ldexp(1.0, -j) - r.alpha) < fabs(1.0 - ldexp(1.0, -k) - r.alpha))
-                k = j;
-    }
+    int k = sgl_fixed_decay_shift(r.alpha, o->decay_shift);
     q->decay_shift = k;
     r.alpha_q = 1.0 - ldexp(1.0, -k);
     /* Weights and biases. */

@@ -83,6 +83,10 @@ void sgl_fixed_free(sgl_fixed_net *q);
  * -SGL_EUSAGE naming the field. */
 int sgl_fixed_check(const sgl_fixed_net *q);
 
+/* The decay shift quantization uses: `given` if > 0, else the k in 1..15 whose 1 - 2^-k is
+ * nearest to alpha (ties to the smaller k). */
+int sgl_fixed_decay_shift(double alpha, int given);
+
 /* Quantize a float network (ALIF and the smooth test mode are refused). rep may be NULL. */
 int sgl_fixed_quantize(const sgl_net *net, sgl_fixed_net *q, const sgl_fixed_opts *o,
                        sgl_fixed_report *rep);

@@ -214,6 +214,9 @@ struct sgl_work {
     real *gz_out;                      /* [max_batch][T][n_last] readout gradient into z */
     real *wt_out;                      /* transposed W_out: [n_out][n_last] */
     real *wt_in[SGL_MAX_LAYERS];       /* transposed W_in for l > 0 */
+    /* membrane grid (sgl_work_set_grid): decay factor 2^(v_frac - k), LSB, clamp range */
+    int grid;
+    real g_inv, g_lsb, g_lo, g_hi;
     shard_ws sh[SGL_SHARDS];
 };
 
@@ -268,6 +271,17 @@ sgl_work *sgl_work_new(const sgl_net *net, int max_batch, int threads)
         return NULL;
     }
     return w;
+}
+
+void sgl_work_set_grid(sgl_work *w, const sgl_qgrid *g)
+{
+    w->grid = g && g->on;
+    if (!w->grid)
+        return;
+    w->g_inv = (real)ldexp(1.0, g->v_frac - g->decay_shift);
+    w->g_lsb = (real)ldexp(1.0, -g->v_frac);
+    w->g_lo = (real)ldexp(-32768.0, -g->v_frac);
+    w->g_hi = (real)ldexp(32767.0, -g->v_frac);
 }
 
 void sgl_work_free(sgl_work *w)
@@ -384,6 +398,21 @@ static double forward_sample(sgl_work *w, shard_ws *h, const sgl_net *net, const
                     else
                         axpy(cur, zp[j], Ly->w_rec + (size_t)j * (size_t)n, n);
                 }
+            }
+            if (w->grid) {
+                /* the twin's update on its grid; exact in float (sgl_work_set_grid) */
+                const real ginv = w->g_inv, lsb = w->g_lsb, lo = w->g_lo, hi = w->g_hi;
+                for (int i = 0; i < n; i++) {
+                    real u = 0;
+                    if (t > 0) {
+                        u = vp[i] - (real)floor((double)(vp[i] * ginv)) * lsb;
+                        if (zp[i] != 0)
+                            u = mult ? (real)0 : u - theta;
+                    }
+                    real s = u + cur[i];
+                    v[i] = s < lo ? lo : s > hi ? hi : s;
+                }
+            } else if (t > 0) {
                 if (c->alif)
                     for (int i = 0; i < n; i++)
                         adapt[i] = rho * adapt[i] + ((real)1 - rho) * zp[i];

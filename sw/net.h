@@ -94,6 +94,22 @@ typedef struct sgl_work sgl_work;
 sgl_work *sgl_work_new(const sgl_net *net, int max_batch, int threads);
 void sgl_work_free(sgl_work *w);
 
+/* Membranes on the integer twin's grid (quantization-aware training, docs/numerics.md): with
+ * g->on, every forward through this work space computes, per neuron and step t > 0,
+ *   u = v - floor(v 2^(v_frac - k)) 2^-v_frac        (the twin's v - asr(v, k), in float units)
+ *   u = u - theta (sub) or 0 (mult) if z_{t-1} = 1,   v = clamp(u + I, -2^15 2^-v_frac,
+ *   (2^15 - 1) 2^-v_frac)
+ * instead of alpha v + I - theta z. With weights, biases and theta on the grid (sgl_qat_shadow)
+ * every value is exact in float and the spikes are the twin's. The backward is unchanged
+ * (straight through the floor and the clamp, with alpha = exp(-1/tau)). NULL or g->on = 0:
+ * the float forward. ALIF is not supported on the grid. */
+typedef struct {
+    int on;
+    int v_frac;      /* membrane LSB = 2^-v_frac float units */
+    int decay_shift; /* k */
+} sgl_qgrid;
+void sgl_work_set_grid(sgl_work *w, const sgl_qgrid *g);
+
 /* Forward only. pred[b] (may be NULL) gets the predicted class, logits_mean (may be NULL,
  * [n][n_out]) the time-averaged logits. */
 int sgl_forward(sgl_work *w, const sgl_net *net, const sgl_sample *batch, int n,

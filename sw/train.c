@@ -15,6 +15,7 @@
 #include "file.h"
 #include "model.h"
 #include "optim.h"
+#include "qat.h"
 #include "rng.h"
 
 #define PRETRAIN_EPOCH (-1)
@@ -33,6 +34,8 @@ void sgl_train_opts_default(sgl_train_opts *o)
     o->init_rate = -1;
     o->init_rate_batches = 200;
     o->init_rate_lr = 1e-2;
+    o->qat_from = -1;
+    sgl_fixed_opts_default(&o->qat_opts);
 }
 
 int sgl_threads(int threads)
@@ -70,8 +73,8 @@ static void epoch_order(int *idx, int n, uint64_t seed, int epoch)
     sgl_rng_shuffle(&r, idx, n);
 }
 
-int sgl_evaluate(const sgl_net *net, const sgl_data *d, int threads, double *acc, double *loss,
-                 int *pred, double rate[SGL_MAX_LAYERS])
+static int evaluate(const sgl_net *net, const sgl_qgrid *grid, const sgl_data *d, int threads,
+                    double *acc, double *loss, int *pred, double rate[SGL_MAX_LAYERS])
 {
     const int B = 64;
     if (d->n_samples < 1)
@@ -92,6 +95,7 @@ int sgl_evaluate(const sgl_net *net, const sgl_data *d, int threads, double *acc
         free(p);
         return sgl_fail(SGL_ENOMEM, "out of memory");
     }
+    sgl_work_set_grid(w, grid);
     long correct = 0;
     double lsum = 0, rsum[SGL_MAX_LAYERS] = {0};
     int rc = 0;
@@ -122,6 +126,24 @@ int sgl_evaluate(const sgl_net *net, const sgl_data *d, int threads, double *acc
     sgl_work_free(w);
     free(batch);
     free(p);
+    return rc;
+}
+
+int sgl_evaluate(const sgl_net *net, const sgl_data *d, int threads, double *acc, double *loss,
+                 int *pred, double rate[SGL_MAX_LAYERS])
+{
+    return evaluate(net, NULL, d, threads, acc, loss, pred, rate);
+}
+
+int sgl_evaluate_qat(const sgl_net *net, const sgl_fixed_opts *o, const sgl_data *d, int threads,
+                     double *acc, double *loss, int *pred, double rate[SGL_MAX_LAYERS])
+{
+    sgl_net shadow = {0};
+    sgl_qgrid grid;
+    int rc = sgl_qat_shadow(net, o, &shadow, &grid, NULL);
+    if (!rc)
+        rc = evaluate(&shadow, &grid, d, threads, acc, loss, pred, rate);
+    sgl_net_free(&shadow);
     return rc;
 }
 
@@ -299,6 +321,11 @@ int sgl_train(sgl_net *net, const sgl_data *train, const sgl_data *valid,
         if (o->init_rate < 0)
             ts.epoch = 0;
     }
+    if (o->qat_from >= 0) {
+        /* the twin's decay for the whole run (a no-op when the caller set it already) */
+        int k = sgl_qat_decay_shift(net->cfg.tau, &o->qat_opts);
+        net->cfg.tau = sgl_qat_tau(k);
+    }
     opt.lr = o->lr;
     opt.weight_decay = o->weight_decay;
     opt.clip = o->clip;
@@ -321,6 +348,8 @@ int sgl_train(sgl_net *net, const sgl_data *train, const sgl_data *valid,
                         "sparsity_weight,seconds\n");
     }
 
+    sgl_net shadow = {0}; /* QAT: the net on the twin's integers, rebuilt before each batch */
+    sgl_qgrid grid = {0, 0, 0};
     sgl_work *w = sgl_work_new(net, B, threads);
     real *grad = sgl_calloc(net->n_params, sizeof(real));
     unsigned char *bias_mask = sgl_calloc(net->n_params, 1);
@@ -367,6 +396,12 @@ int sgl_train(sgl_net *net, const sgl_data *train, const sgl_data *valid,
             opt.weight_decay = o->weight_decay;
             opt.clip = o->clip;
         }
+        const int qat = !pre && o->qat_from >= 0 && ts.epoch >= o->qat_from;
+        if (qat && ts.epoch == o->qat_from && ts.batch == 0 && ts.epoch > 0) {
+            /* fine-tuning starts: only models of the QAT epochs may be kept as the best */
+            ts.best_acc = -1.0;
+            ts.since_best = 0;
+        }
         if (ts.batch == 0) {
             ts.ep_loss = ts.ep_acc = 0;
             ts.ep_n = 0;
@@ -404,7 +439,16 @@ int sgl_train(sgl_net *net, const sgl_data *train, const sgl_data *valid,
                 opt.lr = o->lr * 0.5 * (1.0 + cos(3.14159265358979323846 * pos));
             }
             sgl_batch_stats st;
-            rc = sgl_backward(w, net, batch, n, &reg, grad, &st);
+            const sgl_net *fw = net;
+            if (qat) {
+                /* straight through: forward and backward on the quantized weights, the
+                 * gradient applied to the float ones */
+                if ((rc = sgl_qat_shadow(net, &o->qat_opts, &shadow, &grid, NULL)))
+                    goto out2;
+                fw = &shadow;
+            }
+            sgl_work_set_grid(w, qat ? &grid : NULL);
+            rc = sgl_backward(w, fw, batch, n, &reg, grad, &st);
             if (rc)
                 goto out2;
             if (!isfinite(st.loss)) {
@@ -449,7 +493,8 @@ int sgl_train(sgl_net *net, const sgl_data *train, const sgl_data *valid,
         }
         double va = -1, vl = 0;
         if (has_valid) {
-            rc = sgl_evaluate(net, valid, threads, &va, &vl, NULL, NULL);
+            rc = qat ? sgl_evaluate_qat(net, &o->qat_opts, valid, threads, &va, &vl, NULL, NULL)
+                     : sgl_evaluate(net, valid, threads, &va, &vl, NULL, NULL);
             if (rc)
                 goto out2;
         }
@@ -485,6 +530,7 @@ int sgl_train(sgl_net *net, const sgl_data *train, const sgl_data *valid,
     res->best_valid_acc = ts.best_acc;
     res->best_epoch = ts.best_epoch + 1;
 out2:
+    sgl_net_free(&shadow);
     sgl_work_free(w);
     free(grad);
     free(bias_mask);

@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include "data.h"
+#include "fixed.h"
 #include "net.h"
 
 typedef struct {
@@ -43,6 +44,14 @@ typedef struct {
     const char *log_csv;   /* per-epoch CSV log, NULL = none */
     const char *meta;      /* text stored in the model files (command line, data spec) */
     int resume;            /* continue from the checkpoint */
+    /* Quantization-aware training (docs/numerics.md): from epoch qat_from (0-based; -1 = off)
+     * every forward, training and validation, runs on the integers sgl_fixed_quantize(net,
+     * qat_opts) gives the twin, membranes on its grid (sgl_qat_shadow, sgl_work_set_grid);
+     * gradients go straight through to the float weights; cfg.tau becomes the twin's decay
+     * (sgl_qat_tau) and the best-model choice restarts at qat_from. Not stored in the
+     * checkpoint: resume with the same setting. */
+    int qat_from;
+    sgl_fixed_opts qat_opts; /* sgl_fixed_opts_default: what `sglif eval --backend fixed` uses */
     volatile sig_atomic_t *stop; /* set (e.g. by SIGINT) to stop after the current batch */
     sgl_progress_fn progress;
     void *progress_user;
@@ -69,6 +78,11 @@ int sgl_train(sgl_net *net, const sgl_data *train, const sgl_data *valid,
 /* Accuracy (and mean loss) over a data set; pred (may be NULL) receives every prediction. */
 int sgl_evaluate(const sgl_net *net, const sgl_data *d, int threads, double *acc, double *loss,
                  int *pred, double rate[SGL_MAX_LAYERS]);
+
+/* sgl_evaluate on the twin's integers: the QAT forward of sgl_qat_shadow(net, o); equal, sample
+ * for sample, to sgl_fixed_evaluate of sgl_fixed_quantize(net, o) (tests/test_qat.c). */
+int sgl_evaluate_qat(const sgl_net *net, const sgl_fixed_opts *o, const sgl_data *d, int threads,
+                     double *acc, double *loss, int *pred, double rate[SGL_MAX_LAYERS]);
 
 /* The sparsity schedule s(e) of paper.md for epoch e of E. */
 double sgl_sparsity_schedule(int e, int E);

@@ -269,3 +269,51 @@ Test(cli, train_on_twin_numbers)
             "train --backend fixed --data %s --resume --out %s/fx.sgl", data, dir);
     cr_assert_eq(rc, 2, "--resume with --backend fixed: exit %d (%s)", rc, err);
 }
+
+/* --qat: trains, prints the round trip of the saved model (twin == QAT forward on the validation
+ * split), and `eval --backend fixed --split valid` gives the twin accuracy it printed; bad
+ * --qat values are usage errors (exit 2, one line). */
+Test(cli, train_qat)
+{
+    static char out[8192], err[8192];
+    const char *data = "randman:samples=30,steps=30,units=10,classes=3";
+    int rc = sh(out, sizeof out, err, sizeof err,
+                "train --qat --data %s --hidden 16 --epochs 2 --batch 8 --seed 3 --quiet "
+                "--out %s/q.sgl", data, dir);
+    cr_assert_eq(rc, 0, "%s%s", out, err);
+    int agree = -1, n = -1;
+    double aq = -1, af = -1;
+    const char *l = strstr(out, "qat round trip: ");
+    cr_assert(l, "%s", out);
+    cr_assert_eq(sscanf(l, "qat round trip: %d of %d valid predictions of the twin equal the QAT "
+                        "forward (twin %lf, QAT forward %lf)", &agree, &n, &aq, &af), 4, "%s", l);
+    cr_expect_eq(agree, n, "%s", l);
+    cr_expect(n > 0);
+    rc = sh(out, sizeof out, err, sizeof err,
+            "eval --backend fixed --split valid --model %s/q.sgl --data %s", dir, data);
+    cr_assert_eq(rc, 0, "%s", err);
+    double acc;
+    int m;
+    cr_assert_eq(sscanf(last_line(out), "accuracy: %lf (n=%d)", &acc, &m), 2, "%s", out);
+    cr_expect_eq(m, n);
+    cr_expect(fabs(acc - aq) < 1e-4, "eval --backend fixed %.4f, train printed %.4f", acc, aq);
+    /* the saved model carries the twin's decay */
+    rc = sh(out, sizeof out, err, sizeof err,
+            "eval --backend fixed --model %s/q.sgl --data %s", dir, data);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_expect(strstr(out, "alpha 0.9375 for 0.9375") != NULL, "%s", out);
+    rc = sh(out, sizeof out, err, sizeof err,
+            "train --qat-epochs 1 --epochs 2 --data %s --hidden 16 --batch 8 --quiet "
+            "--out %s/q2.sgl", data, dir);
+    cr_assert_eq(rc, 0, "--qat-epochs 1: %s%s", out, err);
+    cr_expect(strstr(out, "qat round trip: ") != NULL, "%s", out);
+    const char *bad[] = {"--qat-epochs 0", "--qat-epochs many", "--qat-epochs 3 --epochs 2",
+                         "--qat --backend fixed", "--qat --alif", "--qat-epochs"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        rc = sh(NULL, 0, err, sizeof err, "train --data %s --out %s/bad.sgl %s", data, dir,
+                bad[i]);
+        cr_expect_eq(rc, 2, "'%s': exit %d, want 2 (%s)", bad[i], rc, err);
+        cr_expect_eq(count_lines(err), 1, "'%s': %d lines: %s", bad[i], count_lines(err), err);
+        cr_expect(strncmp(err, "sglif train: ", 13) == 0, "'%s': %s", bad[i], err);
+    }
+}
