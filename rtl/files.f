@@ -1,4 +1,5 @@
 rtl/sglif_ram.v
+rtl/sglif_spram.v
 rtl/sglif_sg_table.v
 rtl/sglif_lif_update.v
 rtl/sglif_history.v

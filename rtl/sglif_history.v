@@ -1,30 +1,33 @@
 // SPDX-License-Identifier: MIT
 // sglif_history: the spike and SG-code history of a sample, for training (the host computes
 // the weight updates from it, docs/numerics.md step 7). One word per neuron update,
-// {z, code[15:0]} (17 bits), at address {step, neuron} (the neuron index padded to NW bits),
-// written in the update order of the core. Steps 0 .. HIST_STEPS - 1 after a clear are
-// recorded; later steps are not (steps_o stops at HIST_STEPS). Read port: registered, one
-// cycle, for the host while the core is idle.
+// {z, code[15:0]} (17 bits), at address {layer, step, neuron} (the layer bit only when L = 2;
+// the neuron index padded to NW bits, the step to HW bits), written in the update order of the
+// core. Steps 0 .. HIST_STEPS - 1 after a clear are recorded; later steps are not (steps_o
+// stops at HIST_STEPS). Read port: registered, one cycle, for the host while the core is idle.
 `default_nettype none
 
 module sglif_history #(
-    parameter integer N          = 64,  // neurons
-    parameter integer HIST_STEPS = 64   // steps recorded per sample (1..65536)
+    parameter integer N          = 64,  // neurons per layer
+    parameter integer HIST_STEPS = 64,  // steps recorded per sample (1..65536)
+    parameter integer L          = 1    // layers (1..2)
 ) (
     input  wire               clk_i,
     input  wire               rst_i,
     input  wire               clear_i,      // a new sample: back to step 0
     input  wire               step_done_i,  // the current step is finished
     input  wire               we_i,         // a neuron update
+    input  wire               layer_i,
     input  wire [NW-1:0]      idx_i,
     input  wire               z_i,
     input  wire [15:0]        code_i,
-    input  wire [HW+NW-1:0]   raddr_i,      // {step, neuron}
+    input  wire [HA-1:0]      raddr_i,      // {layer, step, neuron}
     output wire [16:0]        rdata_o,      // {z, code}, one cycle after raddr_i
     output wire [HW:0]        steps_o       // steps recorded since the clear
 );
     localparam integer NW = N          > 1 ? $clog2(N)          : 1;
     localparam integer HW = HIST_STEPS > 1 ? $clog2(HIST_STEPS) : 1;
+    localparam integer HA = (L > 1 ? 1 : 0) + HW + NW;
     localparam [HW:0]  LAST = HIST_STEPS[HW:0];
 
     reg [HW:0] t_q;
@@ -35,8 +38,18 @@ module sglif_history #(
             t_q <= t_q + 1'b1;
     assign steps_o = t_q;
 
-    sglif_ram #(.DW(17), .AW(HW + NW)) u_mem (
-        .clk_i(clk_i), .we_i(we_i && t_q != LAST), .waddr_i({t_q[HW-1:0], idx_i}),
+    wire [HA-1:0] waddr;
+    generate
+        if (L > 1) begin : g_layers
+            assign waddr = {layer_i, t_q[HW-1:0], idx_i};
+        end else begin : g_one
+            wire unused_layer = layer_i;
+            assign waddr = {t_q[HW-1:0], idx_i};
+        end
+    endgenerate
+
+    sglif_ram #(.DW(17), .AW(HA)) u_mem (
+        .clk_i(clk_i), .we_i(we_i && t_q != LAST), .waddr_i(waddr),
         .wdata_i({z_i, code_i}), .raddr_i(raddr_i), .rdata_o(rdata_o));
 endmodule
 

@@ -1,66 +1,78 @@
 // SPDX-License-Identifier: MIT
-// sglif_lif_core: one recurrent layer of N LIF neurons, inference, bit-exact with the integer
-// twin sgl_fixed_forward (sw/fixed.c, docs/numerics.md). One lane: the neurons are updated one
-// after another by a four-stage pipeline, state in RAM (docs/rtl.md):
-//   A  op generator: for neuron i, one op per active input event of the step (IN), one per
-//      neuron that spiked in the previous step (REC), then FIN; reads the event / spike list
-//   B  weight address {u, i} or {j, i}; reads W_in, W_rec, bias, membrane and previous spike
-//   C  current accumulation (bias on the first op); on FIN: decay, reset, add, saturate,
-//      compare (sglif_lif_update), write membrane and spike, append to the next spike list
-//   D  SG code read (sglif_sg_table); spike and trace outputs, history write
-//      (sglif_history: {z, code} at {step, neuron}), W_out row read (sglif_readout)
-//   E  readout: every class accumulator adds the spiking neuron's W_out (all in parallel)
-// A step costs n * (E + S + 1) + 5 cycles (n neurons in use, E events of the step, S spikes of
-// the previous step); the readout adds none. Configuration is written only while idle
-// (busy_o low).
+// sglif_lif_core: one or two recurrent layers of LIF neurons, inference, bit-exact with the
+// integer twin sgl_fixed_forward (sw/fixed.c, docs/numerics.md). P lanes (docs/rtl.md):
+// neurons are taken in groups of P; for each group the op generator issues one op per active
+// input of the layer (input events for layer 0, layer 0's spikes of this step for layer 1) and
+// one per spike of the layer in the previous step; each op reads one wide weight word (the P
+// weights W[row][gP .. gP+P-1], from P/2 single-port banks of two int8 each) and adds them
+// into P lane accumulators. When a group's ops are done its P sums go to a shadow register and
+// a serial drain updates the P neurons one per cycle (bias, decay, reset, saturate, compare,
+// SG lookup, history, readout) while the next group accumulates.
+//   A  op generator (layer, group, event / spike list index); reads the event or spike list
+//   B  weight row = region base + list entry; bank address {row, group}
+//   C  weight banks read
+//   D  per lane: w <<< sh (sh_in or sh_rec of the layer)
+//   E  per lane: acc = (first op ? 0 : acc) + w; on the group's last op: shadow <= sums
+//   F0 drain: lane k of the shadow, neuron i = gP + k; reads bias
+//   F1 cur = sum + bias; reads membrane and previous spike
+//   F2 decay, reset, add, saturate, compare (sglif_lif_update)
+//   F3 writes membrane and spike, appends to the next spike list; SG index, table read
+//   F4 SG code; trace, history write, W_out row read of a top-layer spike
+//   F5 readout: class accumulators add the W_out row
+// Cycles per step: docs/rtl.md. Configuration is written only while idle (busy_o low).
 `default_nettype none
 
 module sglif_lif_core #(
-    parameter integer N      = 64,    // neurons (2..65536)
+    parameter integer N      = 64,    // neurons per layer (2P..65536)
     parameter integer N_IN   = 32,    // input channels (2..65536)
     parameter integer EV_AW  = 8,     // event list holds up to 2^EV_AW events per step
     parameter integer SG_AW  = 8,     // SG table of up to 2^SG_AW entries
     parameter integer ACC_W  = 32,    // current accumulator width (the twin: int32)
     parameter integer N_OUT  = 10,    // readout classes (2..1024)
     parameter integer HIST_STEPS = 64, // steps recorded by the history per sample
+    parameter integer P      = 4,     // lanes: 1, 2, 4, 8 or 16 (N a multiple of P)
+    parameter integer L      = 1,     // layers: 1 or 2 (register 9 sets how many are in use)
     parameter SG_INIT = ""            // SG table initial contents ($readmemh file)
 ) (
     input  wire                 clk_i,
     input  wire                 rst_i,        // synchronous, control state only
     // configuration write port (only while idle); cfg_sel_i selects the memory:
-    //   0 W_in {u, i}, data[7:0]   1 W_rec {j, i}, data[7:0]   2 bias i, data[15:0]
-    //   3 SG table entry, data[15:0]   4 register (addr: 0 theta, 1 k, 2 sh_in, 3 sh_rec,
-    //   4 SG shift s, 5 log2 SG entries, 6 reset mode 0 sub / 1 mult, 7 neurons in use - 1,
-    //   8 classes in use - 1)   5 event list entry e, data u   6 W_out {i, c}, data[7:0]
-    //   7 b_out c, data[15:0]
+    //   0 weight bank word {row, group, bank}, data[15:0] (P = 1: data[7:0])   1 ignored
+    //   2 bias {layer, i}, data[15:0]   3 SG table entry, data[15:0]   4 register (addr: 0
+    //   theta, 1 k, 2 sh_in0, 3 sh_rec0, 4 SG shift s, 5 log2 SG entries, 6 reset mode 0 sub /
+    //   1 mult, 7 layer-0 neurons in use - 1, 8 classes in use - 1, 9 layers in use - 1,
+    //   10 sh_in1, 11 sh_rec1, 12 layer-1 neurons in use - 1)   5 event list entry e, data u
+    //   6 W_out {i, c}, data[7:0]   7 b_out c, data[15:0]
     input  wire                 cfg_we_i,
     input  wire [2:0]           cfg_sel_i,
     input  wire [CFG_AW-1:0]    cfg_addr_i,
     input  wire [15:0]          cfg_data_i,
-    // commands (while idle): clear membranes and spikes (a new sample); run one step over the
-    // first n_ev_i entries of the event list
+    // commands (while idle): clear membranes and spikes (a new sample); run one time step
+    // over the first n_ev_i entries of the event list
     input  wire                 clear_i,
     input  wire                 start_i,
     input  wire [EV_AW:0]       n_ev_i,
     output wire                 busy_o,
     output reg                  done_o,       // one-cycle pulse: step or clear finished
-    // spikes of the step, in neuron order (for the readout in the host)
+    // spikes of the step, in update order (layer 0 then layer 1, neuron order in a layer)
     output wire                 spike_o,
+    output wire                 spike_layer_o,
     output wire [NW-1:0]        spike_idx_o,
     // readout (sglif_readout): the sum of a class (combinational), the prediction (argmax
     // over the classes in use, ties to the lowest); final when done_o pulses after a step
     input  wire [CW-1:0]        ro_class_i,
     output wire [31:0]          ro_sum_o,
     output wire [CW-1:0]        pred_o,
-    // history (sglif_history): {z, code} of neuron i at step t, address {t, i}, one cycle
-    // after the address; steps recorded since the clear (at most HIST_STEPS)
-    input  wire [HW+NW-1:0]     hist_raddr_i,
+    // history (sglif_history): {z, code} of neuron i of layer l at step t, address
+    // {l, t, i} (no layer bit when L = 1), one cycle after the address
+    input  wire [HA-1:0]        hist_raddr_i,
     output wire [16:0]          hist_rdata_o,
     output wire [HW:0]          hist_steps_o
 `ifdef SGLIF_TRACE
     ,
-    // every neuron update: index, membrane, spike, saturation, SG code
+    // every neuron update: layer, index, membrane, spike, saturation, SG code
     output wire                 tr_valid_o,
+    output wire                 tr_layer_o,
     output wire [NW-1:0]        tr_idx_o,
     output wire [15:0]          tr_v_o,
     output wire                 tr_z_o,
@@ -72,49 +84,72 @@ module sglif_lif_core #(
     localparam integer IW  = N_IN > 1 ? $clog2(N_IN) : 1;
     localparam integer CW  = N_OUT > 1 ? $clog2(N_OUT) : 1;
     localparam integer HW  = HIST_STEPS > 1 ? $clog2(HIST_STEPS) : 1;
-    localparam integer EC  = EV_AW > NW ? EV_AW : NW;          // list counter width
-    localparam integer A0  = IW + NW > 2 * NW ? IW + NW : 2 * NW;
+    localparam integer LB  = L > 1 ? 1 : 0;                   // layer bit in state addresses
+    localparam integer HA  = LB + HW + NW;
+    localparam integer PW  = P > 1 ? $clog2(P) : 0;           // lane bits
+    localparam integer KW  = P > 1 ? PW : 1;                  // lane counter width
+    localparam integer GW  = NW - PW;                         // group bits (N >= 2P)
+    localparam integer NB  = P > 1 ? P / 2 : 1;               // weight banks
+    localparam integer BB  = NB > 1 ? $clog2(NB) : 0;         // bank bits (configuration)
+    localparam integer BW  = P > 1 ? 16 : 8;                  // bank word
+    localparam integer RW  = $clog2(N_IN + N + (L - 1) * 2 * N); // weight rows
+    localparam integer WAW = RW + GW;                         // bank address {row, group}
+    localparam integer R_REC0 = N_IN;                         // row regions
+    localparam integer R_IN1  = N_IN + N;
+    localparam integer R_REC1 = N_IN + 2 * N;
+    localparam integer EC  = EV_AW > NW ? EV_AW : NW;         // list index width
+    localparam integer A0  = WAW + BB > LB + NW ? WAW + BB : LB + NW;
     localparam integer A1  = SG_AW > EV_AW ? SG_AW : EV_AW;
     localparam integer A2  = A0 > A1 ? A0 : A1;
     localparam integer A3  = A2 > NW + CW ? A2 : NW + CW;
     localparam integer CFG_AW = A3 > 4 ? A3 : 4;
     localparam integer N_LAST = N - 1;
     localparam integer C_LAST = N_OUT - 1;
+    localparam integer P_LAST = P - 1;
 
-    localparam [1:0] ST_IDLE = 2'd0, ST_CLEAR = 2'd1, ST_RUN = 2'd2, ST_DRAIN = 2'd3;
-    localparam [1:0] PH_IN = 2'd0, PH_REC = 2'd1, PH_FIN = 2'd2;
+    localparam [1:0] ST_IDLE = 2'd0, ST_CLEAR = 2'd1, ST_RUN = 2'd2, ST_WAIT = 2'd3;
+    localparam [1:0] K_IN = 2'd0, K_REC = 2'd1, K_NULL = 2'd2;
 
     // ---- configuration registers (control: reset to sgl_fixed_alloc's defaults) ----------
     reg [14:0] theta_q;
-    reg [3:0]  k_q, sh_in_q, sh_rec_q, sg_shift_q;
+    reg [3:0]  k_q, sg_shift_q, sh_in0_q, sh_rec0_q, sh_in1_q, sh_rec1_q;
     reg [4:0]  sg_log2_q;
-    reg        reset_mult_q;
-    reg [NW-1:0] n_last_q;            // neurons in use - 1 (run-time size, <= N - 1)
-    reg [CW-1:0] c_last_q;            // classes in use - 1 (<= N_OUT - 1)
+    reg        reset_mult_q, two_q;
+    reg [NW-1:0] n_last0_q, n_last1_q;  // neurons in use - 1 per layer (<= N - 1)
+    reg [CW-1:0] cls_last_q;              // classes in use - 1 (<= N_OUT - 1)
     wire       cfg_reg_we = cfg_we_i && cfg_sel_i == 3'd4;
+    wire       two = L > 1 && two_q;    // two layers in use
 
     always @(posedge clk_i) begin
         if (rst_i) begin
             theta_q      <= 15'd8192;
             k_q          <= 4'd4;
-            sh_in_q      <= 4'd0;
-            sh_rec_q     <= 4'd0;
+            sh_in0_q     <= 4'd0;
+            sh_rec0_q    <= 4'd0;
+            sh_in1_q     <= 4'd0;
+            sh_rec1_q    <= 4'd0;
             sg_shift_q   <= 4'd0;
             sg_log2_q    <= SG_AW[4:0];
             reset_mult_q <= 1'b0;
-            n_last_q     <= N_LAST[NW-1:0];
-            c_last_q     <= C_LAST[CW-1:0];
+            two_q        <= 1'b0;
+            n_last0_q    <= N_LAST[NW-1:0];
+            n_last1_q    <= N_LAST[NW-1:0];
+            cls_last_q     <= C_LAST[CW-1:0];
         end else if (cfg_reg_we) begin
             case (cfg_addr_i[3:0])
-                4'd0: theta_q      <= cfg_data_i[14:0];
-                4'd1: k_q          <= cfg_data_i[3:0];
-                4'd2: sh_in_q      <= cfg_data_i[3:0];
-                4'd3: sh_rec_q     <= cfg_data_i[3:0];
-                4'd4: sg_shift_q   <= cfg_data_i[3:0];
-                4'd5: sg_log2_q    <= cfg_data_i[4:0];
-                4'd6: reset_mult_q <= cfg_data_i[0];
-                4'd7: n_last_q     <= cfg_data_i[NW-1:0];
-                4'd8: c_last_q     <= cfg_data_i[CW-1:0];
+                4'd0:  theta_q      <= cfg_data_i[14:0];
+                4'd1:  k_q          <= cfg_data_i[3:0];
+                4'd2:  sh_in0_q     <= cfg_data_i[3:0];
+                4'd3:  sh_rec0_q    <= cfg_data_i[3:0];
+                4'd4:  sg_shift_q   <= cfg_data_i[3:0];
+                4'd5:  sg_log2_q    <= cfg_data_i[4:0];
+                4'd6:  reset_mult_q <= cfg_data_i[0];
+                4'd7:  n_last0_q    <= cfg_data_i[NW-1:0];
+                4'd8:  cls_last_q     <= cfg_data_i[CW-1:0];
+                4'd9:  two_q        <= cfg_data_i[0];
+                4'd10: sh_in1_q     <= cfg_data_i[3:0];
+                4'd11: sh_rec1_q    <= cfg_data_i[3:0];
+                4'd12: n_last1_q    <= cfg_data_i[NW-1:0];
                 default: ;
             endcase
         end
@@ -122,92 +157,138 @@ module sglif_lif_core #(
 
     // ---- stage A: controller and op generator -------------------------------------------
     reg [1:0]    state_q, ph_q;
-    reg [NW-1:0] i_q;
+    reg          layer_q, first_q, bank_q;
+    reg [GW-1:0] g_q;
     reg [EC-1:0] e_q;
-    reg          first_q, bank_q;
-    reg [EV_AW:0] n_ev_q;
-    reg [NW:0]   n_prev_q, n_next_q;
-    reg          b_vld_q, c_vld_q, d_vld_q;
+    reg [EC:0]   ne_q, ns_q;            // IN ops and REC ops per group of the current layer
+    reg [NW:0]   n_prev0_q, n_prev1_q;  // spikes of the previous step, per layer
+    reg [NW:0]   n_next0_q, n_next1_q;  // spikes of this step so far
+    reg [KW-1:0] hold_q;                // cycles until a group may end (the drain is busy)
+    reg [NW-1:0] ci_q;                  // clear index
+    reg          b_vld_q, c_vld_q, d_vld_q, e_vld_q, dr_act_q;
+    reg          f1_vld_q, f2_vld_q, f3_vld_q, f4_vld_q, f5_vld_q;
+    reg          f3_layer_q, f3_z_q;
 
-    wire          a_vld    = state_q == ST_RUN;
-    wire [EC:0]   e_ext    = {1'b0, e_q};
-    wire          last_ev  = e_ext == {{(EC-EV_AW){1'b0}}, n_ev_q} - 1'b1;
-    wire          last_rec = e_ext == {{(EC-NW){1'b0}}, n_prev_q} - 1'b1;
-    wire          last_i   = i_q == n_last_q;
-    wire [1:0]    ph_first = n_ev_q != 0 ? PH_IN : (n_prev_q != 0 ? PH_REC : PH_FIN);
-    wire          go_clear = state_q == ST_IDLE && clear_i;
-    wire          go_step  = state_q == ST_IDLE && !clear_i && start_i;
-    wire          step_fin = state_q == ST_DRAIN && !b_vld_q && !c_vld_q && !d_vld_q;
+    wire [NW-1:0] n_last_cur = layer_q ? n_last1_q : n_last0_q;
+    wire [GW-1:0] g_last     = n_last_cur[NW-1:PW];
+    wire [EC:0]   e_ext      = {1'b0, e_q};
+    wire          e_last_in  = e_ext == ne_q - 1'b1;
+    wire          e_last_rec = e_ext == ns_q - 1'b1;
+    wire          op_last    = ph_q == K_NULL || (ph_q == K_REC && e_last_rec) ||
+                               (ph_q == K_IN && e_last_in && ns_q == 0);
+    wire          issue      = state_q == ST_RUN && !(op_last && hold_q != 0);
+    wire [1:0]    ph_first   = ne_q != 0 ? K_IN : (ns_q != 0 ? K_REC : K_NULL);
+    wire          pipe_empty = !(b_vld_q || c_vld_q || d_vld_q || e_vld_q || dr_act_q ||
+                                 f1_vld_q || f2_vld_q || f3_vld_q || f4_vld_q || f5_vld_q);
+    wire          go_clear   = state_q == ST_IDLE && clear_i;
+    wire          go_step    = state_q == ST_IDLE && !clear_i && start_i;
+    wire          step_fin   = state_q == ST_WAIT && pipe_empty && !(layer_q == 1'b0 && two);
+    wire          clr        = state_q == ST_CLEAR;
+    wire [EC:0]   n_ev_x     = {{(EC-EV_AW){1'b0}}, n_ev_i};
+    wire [EC:0]   n_prev0_x  = {{(EC-NW){1'b0}}, n_prev0_q};
+    wire [EC:0]   n_prev1_x  = {{(EC-NW){1'b0}}, n_prev1_q};
+    wire [EC:0]   n_next0_x  = {{(EC-NW){1'b0}}, n_next0_q};
 
     always @(posedge clk_i) begin
         done_o <= 1'b0;
         if (rst_i) begin
-            state_q  <= ST_IDLE;
-            ph_q     <= PH_FIN;
-            i_q      <= {NW{1'b0}};
-            e_q      <= {EC{1'b0}};
-            first_q  <= 1'b1;
-            bank_q   <= 1'b0;
-            n_ev_q   <= {(EV_AW+1){1'b0}};
-            n_prev_q <= {(NW+1){1'b0}};
-            n_next_q <= {(NW+1){1'b0}};
+            state_q   <= ST_IDLE;
+            ph_q      <= K_NULL;
+            layer_q   <= 1'b0;
+            first_q   <= 1'b1;
+            bank_q    <= 1'b0;
+            g_q       <= {GW{1'b0}};
+            e_q       <= {EC{1'b0}};
+            ne_q      <= {(EC+1){1'b0}};
+            ns_q      <= {(EC+1){1'b0}};
+            n_prev0_q <= {(NW+1){1'b0}};
+            n_prev1_q <= {(NW+1){1'b0}};
+            n_next0_q <= {(NW+1){1'b0}};
+            n_next1_q <= {(NW+1){1'b0}};
+            hold_q    <= {KW{1'b0}};
+            ci_q      <= {NW{1'b0}};
         end else begin
-            if (c_vld_q && c_kind_q == PH_FIN && z_new)
-                n_next_q <= n_next_q + 1'b1;
+            if (hold_q != 0)
+                hold_q <= hold_q - 1'b1;
+            if (f3_vld_q && f3_z_q) begin
+                if (f3_layer_q)
+                    n_next1_q <= n_next1_q + 1'b1;
+                else
+                    n_next0_q <= n_next0_q + 1'b1;
+            end
             case (state_q)
                 ST_IDLE:
                     if (clear_i) begin
                         state_q <= ST_CLEAR;
-                        i_q     <= {NW{1'b0}};
+                        layer_q <= 1'b0;
+                        ci_q    <= {NW{1'b0}};
                     end else if (start_i) begin
                         state_q <= ST_RUN;
-                        n_ev_q  <= n_ev_i;
-                        i_q     <= {NW{1'b0}};
+                        layer_q <= 1'b0;
+                        g_q     <= {GW{1'b0}};
                         e_q     <= {EC{1'b0}};
                         first_q <= 1'b1;
-                        ph_q    <= n_ev_i != 0 ? PH_IN : (n_prev_q != 0 ? PH_REC : PH_FIN);
+                        ne_q    <= n_ev_x;
+                        ns_q    <= n_prev0_x;
+                        ph_q    <= n_ev_i != 0 ? K_IN : (n_prev0_q != 0 ? K_REC : K_NULL);
                     end
                 ST_CLEAR: begin
-                    i_q <= i_q + 1'b1;
-                    if (last_i) begin
-                        state_q  <= ST_IDLE;
-                        n_prev_q <= {(NW+1){1'b0}};
-                        n_next_q <= {(NW+1){1'b0}};
-                        done_o   <= 1'b1;
+                    ci_q <= ci_q + 1'b1;
+                    if (ci_q == n_last_cur) begin
+                        ci_q <= {NW{1'b0}};
+                        if (layer_q == 1'b0 && two)
+                            layer_q <= 1'b1;
+                        else begin
+                            state_q   <= ST_IDLE;
+                            layer_q   <= 1'b0;
+                            n_prev0_q <= {(NW+1){1'b0}};
+                            n_prev1_q <= {(NW+1){1'b0}};
+                            n_next0_q <= {(NW+1){1'b0}};
+                            n_next1_q <= {(NW+1){1'b0}};
+                            done_o    <= 1'b1;
+                        end
                     end
                 end
-                ST_RUN: begin
-                    first_q <= ph_q == PH_FIN;
-                    case (ph_q)
-                        PH_IN:
-                            if (last_ev) begin
-                                e_q  <= {EC{1'b0}};
-                                ph_q <= n_prev_q != 0 ? PH_REC : PH_FIN;
-                            end else
-                                e_q <= e_q + 1'b1;
-                        PH_REC:
-                            if (last_rec) begin
-                                e_q  <= {EC{1'b0}};
-                                ph_q <= PH_FIN;
-                            end else
-                                e_q <= e_q + 1'b1;
-                        default: begin
-                            e_q  <= {EC{1'b0}};
-                            ph_q <= ph_first;
-                            if (last_i)
-                                state_q <= ST_DRAIN;
+                ST_RUN:
+                    if (issue) begin
+                        first_q <= 1'b0;
+                        if (op_last) begin
+                            e_q     <= {EC{1'b0}};
+                            ph_q    <= ph_first;
+                            first_q <= 1'b1;
+                            hold_q  <= P_LAST[KW-1:0];
+                            if (g_q == g_last)
+                                state_q <= ST_WAIT;
                             else
-                                i_q <= i_q + 1'b1;
+                                g_q <= g_q + 1'b1;
+                        end else if (ph_q == K_IN && e_last_in) begin
+                            e_q  <= {EC{1'b0}};
+                            ph_q <= K_REC;
+                        end else
+                            e_q <= e_q + 1'b1;
+                    end
+                default: // ST_WAIT: the layer's last group leaves the pipeline
+                    if (pipe_empty) begin
+                        if (layer_q == 1'b0 && two) begin
+                            // layer 1: its inputs are layer 0's spikes of this step
+                            state_q <= ST_RUN;
+                            layer_q <= 1'b1;
+                            g_q     <= {GW{1'b0}};
+                            e_q     <= {EC{1'b0}};
+                            first_q <= 1'b1;
+                            ne_q    <= n_next0_x;
+                            ns_q    <= n_prev1_x;
+                            ph_q    <= n_next0_q != 0 ? K_IN : (n_prev1_q != 0 ? K_REC : K_NULL);
+                        end else begin
+                            state_q   <= ST_IDLE;
+                            layer_q   <= 1'b0;
+                            bank_q    <= ~bank_q;
+                            n_prev0_q <= n_next0_q;
+                            n_prev1_q <= n_next1_q;
+                            n_next0_q <= {(NW+1){1'b0}};
+                            n_next1_q <= {(NW+1){1'b0}};
+                            done_o    <= 1'b1;
                         end
-                    endcase
-                end
-                default: // ST_DRAIN: wait for the last update to leave the pipeline
-                    if (!b_vld_q && !c_vld_q && !d_vld_q) begin
-                        state_q  <= ST_IDLE;
-                        bank_q   <= ~bank_q;
-                        n_prev_q <= n_next_q;
-                        n_next_q <= {(NW+1){1'b0}};
-                        done_o   <= 1'b1;
                     end
             endcase
         end
@@ -215,45 +296,59 @@ module sglif_lif_core #(
 
     assign busy_o = state_q != ST_IDLE;
 
-    // event list (written by the host) and spike lists (two banks: previous / next step)
+    // event list (written by the host) and spike lists ({layer, bank, index}: previous / next
+    // step per layer; layer 1's inputs are layer 0's next list)
+    wire          a_in1     = layer_q && ph_q == K_IN;
+    wire          sl_layer  = layer_q && !a_in1;
+    wire          sl_bank   = a_in1 ? ~bank_q : bank_q;
     wire [IW-1:0] ev_u;
     wire [NW-1:0] spk_j;
+    wire [NW-1:0] f3_i;
+    wire [NW-1:0] n_next_f3 = f3_layer_q ? n_next1_q[NW-1:0] : n_next0_q[NW-1:0]; // < N here
+    wire [LB+NW:0] sl_raddr, sl_waddr;
+    generate
+        if (L > 1) begin : g_sl2
+            assign sl_raddr = {sl_layer, sl_bank, e_q[NW-1:0]};
+            assign sl_waddr = {f3_layer_q, ~bank_q, n_next_f3};
+        end else begin : g_sl1
+            wire unused_sl = &{1'b0, sl_layer};
+            assign sl_raddr = {sl_bank, e_q[NW-1:0]};
+            assign sl_waddr = {~bank_q, n_next_f3};
+        end
+    endgenerate
     sglif_ram #(.DW(IW), .AW(EV_AW)) u_ev_list (
         .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd5), .waddr_i(cfg_addr_i[EV_AW-1:0]),
         .wdata_i(cfg_data_i[IW-1:0]), .raddr_i(e_q[EV_AW-1:0]), .rdata_o(ev_u));
+    sglif_ram #(.DW(NW), .AW(LB + NW + 1)) u_spk_list (
+        .clk_i(clk_i), .we_i(f3_vld_q && f3_z_q), .waddr_i(sl_waddr), .wdata_i(f3_i),
+        .raddr_i(sl_raddr), .rdata_o(spk_j));
 
-    // ---- stage B: weight and state reads ---------------------------------------------------
+    // ---- stage B: weight row and bank address -------------------------------------------------
     reg [1:0]    b_kind_q;
-    reg          b_first_q;
-    reg [NW-1:0] b_i_q;
+    reg          b_first_q, b_last_q, b_layer_q;
+    reg [GW-1:0] b_g_q;
     always @(posedge clk_i) begin
         if (rst_i)
             b_vld_q <= 1'b0;
         else
-            b_vld_q <= a_vld;
+            b_vld_q <= issue;
         b_kind_q  <= ph_q;
         b_first_q <= first_q;
-        b_i_q     <= i_q;
+        b_last_q  <= op_last;
+        b_layer_q <= layer_q;
+        b_g_q     <= g_q;
     end
 
-    wire [7:0]  w_in_rd, w_rec_rd;
-    wire [15:0] bias_rd, v_rd;
-    wire        z_rd;
-    sglif_ram #(.DW(8), .AW(IW + NW)) u_w_in (
-        .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd0), .waddr_i(cfg_addr_i[IW+NW-1:0]),
-        .wdata_i(cfg_data_i[7:0]), .raddr_i({ev_u, b_i_q}), .rdata_o(w_in_rd));
-    sglif_ram #(.DW(8), .AW(2 * NW)) u_w_rec (
-        .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd1), .waddr_i(cfg_addr_i[2*NW-1:0]),
-        .wdata_i(cfg_data_i[7:0]), .raddr_i({spk_j, b_i_q}), .rdata_o(w_rec_rd));
-    sglif_ram #(.DW(16), .AW(NW)) u_bias (
-        .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd2), .waddr_i(cfg_addr_i[NW-1:0]),
-        .wdata_i(cfg_data_i), .raddr_i(b_i_q), .rdata_o(bias_rd));
+    wire          b_from_ev = b_kind_q == K_IN && !b_layer_q;
+    wire [RW-1:0] b_idx  = b_from_ev ? {{(RW-IW){1'b0}}, ev_u} : {{(RW-NW){1'b0}}, spk_j};
+    wire [RW-1:0] b_base = b_kind_q == K_IN ? (b_layer_q ? R_IN1[RW-1:0] : {RW{1'b0}})
+                                            : (b_layer_q ? R_REC1[RW-1:0] : R_REC0[RW-1:0]);
 
-    // ---- stage C: accumulate; on FIN the neuron update --------------------------------------
-    reg [1:0]    c_kind_q;
-    reg          c_first_q;
-    reg [NW-1:0] c_i_q;
-    reg signed [ACC_W-1:0] acc_q;
+    // ---- stage C: weight banks ------------------------------------------------------------------
+    reg [1:0]     c_kind_q;
+    reg           c_first_q, c_last_q, c_layer_q;
+    reg [GW-1:0]  c_g_q;
+    reg [WAW-1:0] c_waddr_q;
     always @(posedge clk_i) begin
         if (rst_i)
             c_vld_q <= 1'b0;
@@ -261,87 +356,245 @@ module sglif_lif_core #(
             c_vld_q <= b_vld_q;
         c_kind_q  <= b_kind_q;
         c_first_q <= b_first_q;
-        c_i_q     <= b_i_q;
+        c_last_q  <= b_last_q;
+        c_layer_q <= b_layer_q;
+        c_g_q     <= b_g_q;
+        c_waddr_q <= {b_base + b_idx, b_g_q};
     end
 
-    wire signed [ACC_W-1:0] bias_x  = {{(ACC_W-16){bias_rd[15]}}, bias_rd};
-    wire signed [ACC_W-1:0] w_in_x  = {{(ACC_W-8){w_in_rd[7]}}, w_in_rd};
-    wire signed [ACC_W-1:0] w_rec_x = {{(ACC_W-8){w_rec_rd[7]}}, w_rec_rd};
-    wire signed [ACC_W-1:0] base    = c_first_q ? bias_x : acc_q;
-    wire signed [ACC_W-1:0] addend  = c_kind_q == PH_IN  ? w_in_x <<< sh_in_q :
-                                      c_kind_q == PH_REC ? w_rec_x <<< sh_rec_q :
-                                      {ACC_W{1'b0}};
-    always @(posedge clk_i)
-        if (c_vld_q)
-            acc_q <= base + addend;
+    // P/2 banks of two int8 (P = 1: one bank of one): bank b holds lanes 2b ([7:0]) and 2b+1
+    // ([15:8]); written while idle at {row, group} = cfg_addr[BB +: WAW], bank cfg_addr[BB-1:0]
+    wire [8*P-1:0] w_rd;                       // lane k at [8k +: 8]
+    wire [WAW-1:0] bank_addr = busy_o ? c_waddr_q : cfg_addr_i[BB +: WAW];
+    wire           w_we      = cfg_we_i && cfg_sel_i == 3'd0 && !busy_o;
+    genvar b;
+    generate
+        for (b = 0; b < NB; b = b + 1) begin : g_bank
+            wire sel_b;
+            if (NB > 1) begin : g_sel
+                assign sel_b = cfg_addr_i[BB-1:0] == b[BB-1:0];
+            end else begin : g_one
+                assign sel_b = 1'b1;
+            end
+            sglif_spram #(.DW(BW), .AW(WAW)) u_w (
+                .clk_i(clk_i), .we_i(w_we && sel_b), .addr_i(bank_addr),
+                .wdata_i(cfg_data_i[BW-1:0]), .rdata_o(w_rd[BW*b +: BW]));
+        end
+    endgenerate
 
+    // ---- stage D: w <<< sh per lane -------------------------------------------------------------
+    reg [1:0]    d_kind_q;
+    reg          d_first_q, d_last_q, d_layer_q;
+    reg [GW-1:0] d_g_q;
+    always @(posedge clk_i) begin
+        if (rst_i)
+            d_vld_q <= 1'b0;
+        else
+            d_vld_q <= c_vld_q;
+        d_kind_q  <= c_kind_q;
+        d_first_q <= c_first_q;
+        d_last_q  <= c_last_q;
+        d_layer_q <= c_layer_q;
+        d_g_q     <= c_g_q;
+    end
+    wire [3:0] d_sh = d_kind_q == K_IN ? (d_layer_q ? sh_in1_q : sh_in0_q)
+                                       : (d_layer_q ? sh_rec1_q : sh_rec0_q);
+
+    // ---- stage E: lane accumulators; shadow at a group's last op ---------------------------------
+    reg          e_first_q, e_last_q, e_layer_q;
+    reg [GW-1:0] e_g_q;
+    always @(posedge clk_i) begin
+        if (rst_i)
+            e_vld_q <= 1'b0;
+        else
+            e_vld_q <= d_vld_q;
+        e_first_q <= d_first_q;
+        e_last_q  <= d_last_q;
+        e_layer_q <= d_layer_q;
+        e_g_q     <= d_g_q;
+    end
+
+    wire                 latch = e_vld_q && e_last_q;
+    wire [ACC_W*P-1:0]   acc_next;
+    reg  [ACC_W*P-1:0]   shadow_q;            // lane k at [ACC_W k +: ACC_W]; shifts down
+    genvar k;
+    generate
+        for (k = 0; k < P; k = k + 1) begin : g_lane
+            wire signed [ACC_W-1:0] wx = {{(ACC_W-8){w_rd[8*k+7]}}, w_rd[8*k +: 8]};
+            reg  signed [ACC_W-1:0] sw_q, acc_q;
+            always @(posedge clk_i) begin
+                sw_q <= d_kind_q == K_NULL ? {ACC_W{1'b0}} : wx <<< d_sh;
+                if (e_vld_q)
+                    acc_q <= acc_next[ACC_W*k +: ACC_W];
+            end
+            assign acc_next[ACC_W*k +: ACC_W] = (e_first_q ? {ACC_W{1'b0}} : acc_q) + sw_q;
+        end
+    endgenerate
+
+    always @(posedge clk_i)
+        if (latch)
+            shadow_q <= acc_next;
+        else if (dr_act_q)
+            shadow_q <= shadow_q >> ACC_W;
+
+    // ---- F0: the drain, one neuron of the latched group per cycle ---------------------------------
+    reg [KW-1:0] dr_k_q;
+    reg [GW-1:0] dr_g_q;
+    reg          dr_layer_q;
+    wire [NW-1:0] dr_i;
+    generate
+        if (P > 1) begin : g_dri
+            assign dr_i = {dr_g_q, dr_k_q};
+        end else begin : g_dri1
+            assign dr_i = dr_g_q;
+        end
+    endgenerate
+    wire dr_last = dr_k_q == P_LAST[KW-1:0] || dr_i == (dr_layer_q ? n_last1_q : n_last0_q);
+    always @(posedge clk_i) begin
+        if (rst_i)
+            dr_act_q <= 1'b0;
+        else if (latch)
+            dr_act_q <= 1'b1;
+        else if (dr_act_q && dr_last)
+            dr_act_q <= 1'b0;
+        if (latch) begin
+            dr_k_q     <= {KW{1'b0}};
+            dr_g_q     <= e_g_q;
+            dr_layer_q <= e_layer_q;
+        end else if (dr_act_q)
+            dr_k_q <= dr_k_q + 1'b1;
+    end
+
+    // ---- F1: current = sum + bias -----------------------------------------------------------------
+    reg [NW-1:0]           f1_i, f2_i;
+    reg                    f1_layer, f2_layer;
+    reg signed [ACC_W-1:0] f1_acc, f2_cur;
+    always @(posedge clk_i) begin
+        if (rst_i) begin
+            f1_vld_q <= 1'b0;
+            f2_vld_q <= 1'b0;
+        end else begin
+            f1_vld_q <= dr_act_q;
+            f2_vld_q <= f1_vld_q;
+        end
+        f1_i     <= dr_i;
+        f1_layer <= dr_layer_q;
+        f1_acc   <= shadow_q[ACC_W-1:0];
+        f2_i     <= f1_i;
+        f2_layer <= f1_layer;
+    end
+
+    // state RAMs at {layer, i} (no layer bit when L = 1)
+    wire [15:0] bias_rd, v_rd;
+    wire        z_rd;
+    reg  [NW-1:0] f3_i_q;
+    wire [LB+NW-1:0] bias_waddr, bias_raddr, st_raddr, st_waddr;
+    wire [NW-1:0]    st_wi = clr ? ci_q : f3_i_q;
+    wire             st_wl = clr ? layer_q : f3_layer_q;
+    generate
+        if (L > 1) begin : g_st2
+            assign bias_waddr = cfg_addr_i[LB+NW-1:0];
+            assign bias_raddr = {dr_layer_q, dr_i};
+            assign st_raddr   = {f1_layer, f1_i};
+            assign st_waddr   = {st_wl, st_wi};
+        end else begin : g_st1
+            wire unused_st = &{1'b0, st_wl};
+            assign bias_waddr = cfg_addr_i[NW-1:0];
+            assign bias_raddr = dr_i;
+            assign st_raddr   = f1_i;
+            assign st_waddr   = st_wi;
+        end
+    endgenerate
+    sglif_ram #(.DW(16), .AW(LB + NW)) u_bias (
+        .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd2), .waddr_i(bias_waddr),
+        .wdata_i(cfg_data_i), .raddr_i(bias_raddr), .rdata_o(bias_rd));
+    always @(posedge clk_i)
+        f2_cur <= f1_acc + {{(ACC_W-16){bias_rd[15]}}, bias_rd};
+
+    // ---- F2: the neuron update ----------------------------------------------------------------------
     wire signed [15:0] v_new;
     wire               z_new, sat_new;
     sglif_lif_update #(.ACC_W(ACC_W)) u_update (
-        .v_i(v_rd), .z_i(z_rd), .cur_i(base), .theta_i(theta_q), .k_i(k_q),
+        .v_i(v_rd), .z_i(z_rd), .cur_i(f2_cur), .theta_i(theta_q), .k_i(k_q),
         .reset_mult_i(reset_mult_q), .v_o(v_new), .z_o(z_new), .sat_o(sat_new));
 
-    wire          upd     = c_vld_q && c_kind_q == PH_FIN;
-    wire          clr     = state_q == ST_CLEAR;
-    wire [NW-1:0] st_addr = clr ? i_q : c_i_q;
-    sglif_ram #(.DW(16), .AW(NW)) u_v (
-        .clk_i(clk_i), .we_i(upd || clr), .waddr_i(st_addr), .wdata_i(clr ? 16'd0 : v_new),
-        .raddr_i(b_i_q), .rdata_o(v_rd));
-    sglif_ram #(.DW(1), .AW(NW)) u_z (
-        .clk_i(clk_i), .we_i(upd || clr), .waddr_i(st_addr), .wdata_i(!clr && z_new),
-        .raddr_i(b_i_q), .rdata_o(z_rd));
-    sglif_ram #(.DW(NW), .AW(NW + 1)) u_spk_list (
-        .clk_i(clk_i), .we_i(upd && z_new), .waddr_i({~bank_q, n_next_q[NW-1:0]}),
-        .wdata_i(c_i_q), .raddr_i({bank_q, e_q[NW-1:0]}), .rdata_o(spk_j));
+    reg [15:0] f3_v_q;
+    reg        f3_sat_q;
+    always @(posedge clk_i) begin
+        if (rst_i)
+            f3_vld_q <= 1'b0;
+        else
+            f3_vld_q <= f2_vld_q;
+        f3_i_q     <= f2_i;
+        f3_layer_q <= f2_layer;
+        f3_v_q     <= v_new;
+        f3_z_q     <= z_new;
+        f3_sat_q   <= sat_new;
+    end
+    assign f3_i = f3_i_q;
 
-    // SG lookup of x = v - theta
-    wire signed [17:0] x_sg = {{2{v_new[15]}}, v_new} - {3'b000, theta_q};
+    // ---- F3: state write, spike list append, SG lookup ------------------------------------------
+    wire st_we = f3_vld_q || clr;
+    sglif_ram #(.DW(16), .AW(LB + NW)) u_v (
+        .clk_i(clk_i), .we_i(st_we), .waddr_i(st_waddr), .wdata_i(clr ? 16'd0 : f3_v_q),
+        .raddr_i(st_raddr), .rdata_o(v_rd));
+    sglif_ram #(.DW(1), .AW(LB + NW)) u_z (
+        .clk_i(clk_i), .we_i(st_we), .waddr_i(st_waddr), .wdata_i(!clr && f3_z_q),
+        .raddr_i(st_raddr), .rdata_o(z_rd));
+
+    wire signed [17:0] x_sg = {{2{f3_v_q[15]}}, f3_v_q} - {3'b000, theta_q};
     wire [15:0]        code;
     sglif_sg_table #(.AW(SG_AW), .INIT_FILE(SG_INIT)) u_sg (
         .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd3), .waddr_i(cfg_addr_i[SG_AW-1:0]),
         .wdata_i(cfg_data_i), .x_i(x_sg), .shift_i(sg_shift_q), .log2n_i(sg_log2_q),
         .code_o(code));
 
-    // ---- stage D: outputs ---------------------------------------------------------------------
-    reg [NW-1:0] d_i_q;
-    reg [15:0]   d_v_q;
-    reg          d_z_q, d_sat_q;
+    // ---- F4: outputs, history, W_out read ----------------------------------------------------------
+    reg [NW-1:0] f4_i_q;
+    reg [15:0]   f4_v_q;
+    reg          f4_z_q, f4_sat_q, f4_layer_q;
     always @(posedge clk_i) begin
-        if (rst_i)
-            d_vld_q <= 1'b0;
-        else
-            d_vld_q <= upd;
-        d_i_q   <= c_i_q;
-        d_v_q   <= v_new;
-        d_z_q   <= z_new;
-        d_sat_q <= sat_new;
+        if (rst_i) begin
+            f4_vld_q <= 1'b0;
+            f5_vld_q <= 1'b0;
+        end else begin
+            f4_vld_q <= f3_vld_q;
+            f5_vld_q <= f4_vld_q;
+        end
+        f4_i_q     <= f3_i_q;
+        f4_v_q     <= f3_v_q;
+        f4_z_q     <= f3_z_q;
+        f4_sat_q   <= f3_sat_q;
+        f4_layer_q <= f3_layer_q;
     end
 
-    assign spike_o     = d_vld_q && d_z_q;
-    assign spike_idx_o = d_i_q;
+    assign spike_o       = f4_vld_q && f4_z_q;
+    assign spike_layer_o = f4_layer_q;
+    assign spike_idx_o   = f4_i_q;
 
-    // ---- history and readout -----------------------------------------------------------------
-    sglif_history #(.N(N), .HIST_STEPS(HIST_STEPS)) u_hist (
+    sglif_history #(.N(N), .HIST_STEPS(HIST_STEPS), .L(L)) u_hist (
         .clk_i(clk_i), .rst_i(rst_i), .clear_i(go_clear), .step_done_i(step_fin),
-        .we_i(d_vld_q), .idx_i(d_i_q), .z_i(d_z_q), .code_i(code), .raddr_i(hist_raddr_i),
-        .rdata_o(hist_rdata_o), .steps_o(hist_steps_o));
+        .we_i(f4_vld_q), .layer_i(f4_layer_q), .idx_i(f4_i_q), .z_i(f4_z_q), .code_i(code),
+        .raddr_i(hist_raddr_i), .rdata_o(hist_rdata_o), .steps_o(hist_steps_o));
 
+    // the readout sees the top layer's spikes (layer 1 when two layers are in use)
     sglif_readout #(.N(N), .N_OUT(N_OUT)) u_readout (
         .clk_i(clk_i), .w_we_i(cfg_we_i && cfg_sel_i == 3'd6),
         .b_we_i(cfg_we_i && cfg_sel_i == 3'd7), .addr_i(cfg_addr_i[NW+CW-1:0]),
-        .data_i(cfg_data_i), .c_last_i(c_last_q), .clear_i(go_clear), .step_i(go_step),
-        .spike_i(spike_o), .spike_idx_i(d_i_q), .rd_class_i(ro_class_i), .rd_sum_o(ro_sum_o),
-        .pred_o(pred_o));
+        .data_i(cfg_data_i), .c_last_i(cls_last_q), .clear_i(go_clear), .step_i(go_step),
+        .spike_i(spike_o && f4_layer_q == two), .spike_idx_i(f4_i_q), .rd_class_i(ro_class_i),
+        .rd_sum_o(ro_sum_o), .pred_o(pred_o));
 
 `ifdef SGLIF_TRACE
-    assign tr_valid_o = d_vld_q;
-    assign tr_idx_o   = d_i_q;
-    assign tr_v_o     = d_v_q;
-    assign tr_z_o     = d_z_q;
-    assign tr_sat_o   = d_sat_q;
+    assign tr_valid_o = f4_vld_q;
+    assign tr_layer_o = f4_layer_q;
+    assign tr_idx_o   = f4_i_q;
+    assign tr_v_o     = f4_v_q;
+    assign tr_z_o     = f4_z_q;
+    assign tr_sat_o   = f4_sat_q;
     assign tr_code_o  = code;
 `else
-    wire unused_ok = &{1'b0, d_v_q, d_sat_q};
+    wire unused_ok = &{1'b0, f4_v_q, f4_sat_q};
 `endif
 endmodule
 

@@ -19,13 +19,15 @@ COSIM_EV_AW  ?= 7
 COSIM_SG_AW  ?= 8
 COSIM_N_OUT  ?= 10
 COSIM_HIST   ?= 40
+COSIM_P      ?= 4
+COSIM_L      ?= 1
 COSIM_SG_INIT := rtl/sglif_sg_default.hex
 COSIM_DIR    := $(BUILD)/cosim
 COSIM_GEN    := -GN=$(COSIM_N) -GN_IN=$(COSIM_N_IN) -GEV_AW=$(COSIM_EV_AW) -GSG_AW=$(COSIM_SG_AW) \
-                -GN_OUT=$(COSIM_N_OUT) -GHIST_STEPS=$(COSIM_HIST) -GSG_INIT='"$(COSIM_SG_INIT)"'
+                -GN_OUT=$(COSIM_N_OUT) -GHIST_STEPS=$(COSIM_HIST) -GP=$(COSIM_P) -GL=$(COSIM_L) -GSG_INIT='"$(COSIM_SG_INIT)"'
 COSIM_DEFS   := -DCOSIM_N=$(COSIM_N) -DCOSIM_N_IN=$(COSIM_N_IN) -DCOSIM_EV_AW=$(COSIM_EV_AW) \
                 -DCOSIM_SG_AW=$(COSIM_SG_AW) -DCOSIM_N_OUT=$(COSIM_N_OUT) \
-                -DCOSIM_HIST=$(COSIM_HIST) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'
+                -DCOSIM_HIST=$(COSIM_HIST) -DCOSIM_P=$(COSIM_P) -DCOSIM_L=$(COSIM_L) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'
 # $(1): build directory, $(2): extra verilator options
 define cosim_build
 	$(VERILATOR) --cc --exe --build -j 2 --top-module $(RTL_TOP) +define+SGLIF_TRACE $(2) \
@@ -36,11 +38,11 @@ define cosim_build
 	  || { tail -30 $(1).log; exit 1; }
 endef
 
-$(COSIM_DIR)/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR),)
 
-$(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault,+define+SGLIF_FAULT_DECAY)
 
@@ -61,14 +63,16 @@ cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core ## prove cosim fails: RTL dec
 	    echo "cosim-selftest: PASS (the altered RTL was caught, exit $$rc)"; \
 	  else echo "cosim-selftest: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
 
-# parameter sets linted: N N_IN EV_AW SG_AW ACC_W N_OUT HIST_STEPS
-LINT_SETS := 64:32:8:8:32:10:40 2:2:1:1:32:2:1 256:700:10:10:24:35:100 1000:3:4:16:32:20:3
+# parameter sets linted: N N_IN EV_AW SG_AW ACC_W N_OUT HIST_STEPS P L
+LINT_SETS := 64:32:8:8:32:10:40:4:1 64:32:8:8:32:10:40:4:2 2:2:1:1:32:2:1:1:1 4:3:1:1:32:2:1:2:2 \
+             256:700:10:10:24:35:100:8:1 256:128:7:8:32:4:16:8:2 1000:3:4:16:32:20:3:8:2 \
+             512:64:6:8:32:10:20:16:1 96:17:5:6:28:3:5:16:2 40:9:3:4:32:2:2:1:2
 lint: ## verilator --lint-only -Wall over parameter sets (waivers: rtl/lint.vlt), iverilog, yosys
 	@set -e; for p in $(LINT_SETS); do set -- $$(echo $$p | tr : ' '); \
 	  for d in "" +define+SGLIF_TRACE; do \
-	    echo "lint: verilator N=$$1 N_IN=$$2 EV_AW=$$3 SG_AW=$$4 ACC_W=$$5 N_OUT=$$6 HIST_STEPS=$$7 $$d"; \
+	    echo "lint: verilator N=$$1 N_IN=$$2 EV_AW=$$3 SG_AW=$$4 ACC_W=$$5 N_OUT=$$6 HIST_STEPS=$$7 P=$$8 L=$$9 $$d"; \
 	    $(VERILATOR) --lint-only -Wall $$d --top-module $(RTL_TOP) -GN=$$1 -GN_IN=$$2 -GEV_AW=$$3 \
-	      -GSG_AW=$$4 -GACC_W=$$5 -GN_OUT=$$6 -GHIST_STEPS=$$7 rtl/lint.vlt -f rtl/files.f; \
+	      -GSG_AW=$$4 -GACC_W=$$5 -GN_OUT=$$6 -GHIST_STEPS=$$7 -GP=$$8 -GL=$$9 rtl/lint.vlt -f rtl/files.f; \
 	  done; done
 	@mkdir -p $(BUILD)/lint
 	$(IVERILOG) -g2005 -Wall -DSGLIF_TRACE -s $(RTL_TOP) -o $(BUILD)/lint/core.vvp -c rtl/files.f

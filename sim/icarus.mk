@@ -16,12 +16,15 @@ COSIM_EV_AW   ?= 7
 COSIM_SG_AW   ?= 8
 COSIM_N_OUT   ?= 10
 COSIM_HIST    ?= 40
+COSIM_P       ?= 4
+COSIM_L       ?= 1
 COSIM_SG_INIT ?= rtl/sglif_sg_default.hex
 ICARUS_DIR    := $(BUILD)/cosim-icarus
 ICARUS_VEC    := $(BIN)/cosim_vectors
 ICARUS_PARAMS := -Ptb_cosim.N=$(COSIM_N) -Ptb_cosim.N_IN=$(COSIM_N_IN) \
                  -Ptb_cosim.EV_AW=$(COSIM_EV_AW) -Ptb_cosim.SG_AW=$(COSIM_SG_AW) \
                  -Ptb_cosim.N_OUT=$(COSIM_N_OUT) -Ptb_cosim.HIST_STEPS=$(COSIM_HIST) \
+                 -Ptb_cosim.P=$(COSIM_P) -Ptb_cosim.L=$(COSIM_L) \
                  -Ptb_cosim.SG_INIT='"$(COSIM_SG_INIT)"'
 ICARUS_RTL    := $(shell cat rtl/files.f)
 
@@ -36,10 +39,10 @@ define icarus_build
 	  -c rtl/files.f sim/tb_cosim.v
 endef
 
-$(ICARUS_DIR)/tb_cosim.vvp: sim/tb_cosim.v sim/icarus.mk rtl/files.f $(ICARUS_RTL)
+$(ICARUS_DIR)/tb_cosim.vvp: sim/tb_cosim.v sim/icarus.mk sim/cosim.mk rtl/files.f $(ICARUS_RTL)
 	$(call icarus_build,$@,)
 
-$(ICARUS_DIR)/tb_cosim-fault.vvp: sim/tb_cosim.v sim/icarus.mk rtl/files.f $(ICARUS_RTL)
+$(ICARUS_DIR)/tb_cosim-fault.vvp: sim/tb_cosim.v sim/icarus.mk sim/cosim.mk rtl/files.f $(ICARUS_RTL)
 	$(call icarus_build,$@,-DSGLIF_FAULT_DECAY)
 
 # $(1): the .vvp, $(2): log name, $(3): steps. A shell command: writes the vectors, runs vvp,
@@ -48,7 +51,8 @@ $(ICARUS_DIR)/tb_cosim-fault.vvp: sim/tb_cosim.v sim/icarus.mk rtl/files.f $(ICA
 define icarus_run
 ( set -e; d=$(ICARUS_DIR); \
   $(ICARUS_VEC) $(SEED) $(3) $(COSIM_SG_INIT) $$d/$(2).cmd $$d/$(2).exp \
-    $(COSIM_N) $(COSIM_N_IN) $(COSIM_EV_AW) $(COSIM_SG_AW) $(COSIM_N_OUT); \
+    $(COSIM_N) $(COSIM_N_IN) $(COSIM_EV_AW) $(COSIM_SG_AW) $(COSIM_N_OUT) $(COSIM_HIST) \
+    $(COSIM_P) $(COSIM_L); \
   s0=$$(date +%s%N); rc=0; \
   $(VVP) -n $(1) +cmd=$$d/$(2).cmd +exp=$$d/$(2).exp >$$d/$(2).log 2>&1 || rc=$$?; \
   s1=$$(date +%s%N); \

@@ -5,7 +5,7 @@
 // and the harness's port writes; drawing the random inputs is not timed), Verilator
 // cycles per second, synaptic operations per cycle (one synaptic op = one weight added to a
 // membrane current: n per input event and n per spike of the previous step), and every step's
-// cycle count checked against docs/rtl.md: ceil(n / P) (E + S + 1) + 5 with P = 1 lane today.
+// cycle count checked against docs/rtl.md (layer_cycles in sim/core_port.h). One layer in use.
 // Plus-args: +seed=S (default 1), +cycles=C (simulated cycles per row after loading its weights,
 // default 3000000; at least one sample of 50 steps).
 // Exit 0 if every step matched the formula, 1 otherwise (throughput is reported, not judged).
@@ -18,13 +18,12 @@
 #include <memory>
 #include <vector>
 
-#include "Vsglif_lif_core.h"
-#include "verilated.h"
-#include "core_port.h"
-
 extern "C" {
 #include "rng.h"
 }
+#include "Vsglif_lif_core.h"
+#include "verilated.h"
+#include "core_port.h"
 
 /* the RTL parameters (sim/rtl_bench.mk: a row of rtl/configs.csv); defaults: its up5k row */
 #ifndef BENCH_CONFIG
@@ -42,10 +41,16 @@ extern "C" {
 #ifndef BENCH_N_OUT
 #define BENCH_N_OUT 4
 #endif
+#ifndef BENCH_P
+#define BENCH_P 8
+#endif
+#ifndef BENCH_L
+#define BENCH_L 1
+#endif
 
-enum { SAMPLE_STEPS = 50, LANES = 1 };
+enum { SAMPLE_STEPS = 50, LANES = BENCH_P };
 
-static const int NW = clog2(BENCH_N), CW = clog2(BENCH_N_OUT);
+static const int CW = clog2(BENCH_N_OUT);
 
 using Sim = CorePort;
 
@@ -77,6 +82,7 @@ int main(int argc, char **argv)
 
     Sim sim;
     sim.ctx = ctx.get();
+    sim.shape(BENCH_N, BENCH_N_IN, BENCH_N_OUT, BENCH_P, BENCH_L, 1);
     sim.top = new Vsglif_lif_core{ctx.get()};
     sim.top->rst_i = 1;
     sim.tick();
@@ -102,13 +108,14 @@ int main(int argc, char **argv)
         auto t0 = std::chrono::steady_clock::now();
         uint64_t c_row0 = sim.cycles;
         /* ---- random weights: int8 uniform; current shifts scaled so that some neurons spike */
-        for (int u = 0; u < n_in; u++)
-            for (int i = 0; i < n; i++)
-                sim.write(SEL_WIN, (uint32_t)(u << NW | i), (uint8_t)(int8_t)rnd(&g, -127, 127));
+        std::vector<int8_t> w_in((size_t)n_in * n), w_rec((size_t)n * n);
+        for (size_t x = 0; x < w_in.size(); x++)
+            w_in[x] = (int8_t)rnd(&g, -127, 127);
         for (int j = 0; j < n; j++)
             for (int i = 0; i < n; i++)
-                sim.write(SEL_WREC, (uint32_t)(j << NW | i),
-                          i == j ? 0u : (uint8_t)(int8_t)rnd(&g, -127, 127));
+                w_rec[(size_t)j * n + i] = i == j ? 0 : (int8_t)rnd(&g, -127, 127);
+        sim.write_rows(sim.row_in(0), n_in, n, w_in.data());
+        sim.write_rows(sim.row_rec(0), n, n, w_rec.data());
         for (int i = 0; i < n; i++)
             sim.write(SEL_BIAS, (uint32_t)i, (uint16_t)(int16_t)rnd(&g, -256, 1024));
         for (int i = 0; i < n; i++)
@@ -130,6 +137,7 @@ int main(int argc, char **argv)
         sim.write(SEL_REG, REG_SG_SHIFT, 6);
         sim.write(SEL_REG, REG_RESET, 0);
         sim.write(SEL_REG, REG_N_LAST, (uint32_t)(n - 1));
+        sim.write(SEL_REG, REG_LAYERS, 0);
         sim.write(SEL_REG, REG_C_LAST, BENCH_N_OUT - 1);
 
         /* ---- samples of SAMPLE_STEPS steps until the row's cycle budget is spent ---- */
@@ -173,11 +181,10 @@ int main(int argc, char **argv)
                     }
                 }
                 uint64_t got = sim.cycles - c0;
-                uint64_t want = (uint64_t)((n + LANES - 1) / LANES) * (ev.size() + s_prev + 1) +
-                                STEP_OVERHEAD;
+                uint64_t want = layer_cycles(LANES, n, ev.size() + s_prev) + STEP_OVERHEAD;
                 if (got != want && bad_steps++ < 5)
                     fprintf(stderr, "rtl-bench: row %d (n %d) step %d: %" PRIu64 " cycles, "
-                            "model ceil(n / P) (E + S + 1) + 5 = %" PRIu64 " (E %zu, S %" PRIu64 ")\n",
+                            "model (docs/rtl.md) %" PRIu64 " (E %zu, S %" PRIu64 ")\n",
                             r, n, t, got, want, ev.size(), s_prev);
                 step_cycles += got;
                 model_cycles += want;
@@ -206,8 +213,9 @@ int main(int argc, char **argv)
     sim.top->final();
     delete sim.top;
     double mcps = all_secs > 0 ? (double)all_cycles / all_secs / 1e6 : 0.0;
-    printf("rtl-bench: cycles per step = ceil(n / P) (E + S + 1) + 5 with P = %d lane(s): %" PRIu64
-           " steps off the model\n", LANES, bad_steps);
+    printf("rtl-bench: cycles per step = (ceil(n/P) - 1) max(c, P) + c + m - 1 + %d + %d, "
+           "c = max(E + S, 1), m = n - (ceil(n/P) - 1) P, P = %d lane(s): %" PRIu64
+           " steps off the model\n", (int)LAYER_OVERHEAD, (int)STEP_OVERHEAD, LANES, bad_steps);
     printf("rtl-bench: %.1f M cycles/s (target >= 5), %.3f synaptic ops/cycle (lanes %d)%s\n",
            mcps, dense_ops_per_cycle, LANES, mcps < 5.0 ? "  [below target]" : "");
     printf("rtl-bench: %s\n", bad_steps ? "FAIL" : "PASS");

@@ -17,15 +17,14 @@
 #include <memory>
 #include <vector>
 
-#include "Vsglif_lif_core.h"
-#include "verilated.h"
-#include "core_port.h"
-
 extern "C" {
 #include "data.h"
 #include "fixed.h"
 #include "model.h"
 }
+#include "Vsglif_lif_core.h"
+#include "verilated.h"
+#include "core_port.h"
 
 #ifndef RTL_EVAL_N
 #define RTL_EVAL_N 512
@@ -42,16 +41,20 @@ extern "C" {
 #ifndef RTL_EVAL_N_OUT
 #define RTL_EVAL_N_OUT 35
 #endif
-
-
-static const int NW = clog2(RTL_EVAL_N), CW = clog2(RTL_EVAL_N_OUT);
+#ifndef RTL_EVAL_P
+#define RTL_EVAL_P 8
+#endif
+#ifndef RTL_EVAL_L
+#define RTL_EVAL_L 1
+#endif
 
 static const char HELP[] =
     "usage: sglif-rtl --model MODEL --data SPEC [--split test|valid|train]\n"
     "                 [--predictions FILE] [--compare]\n"
     "Score a model on the RTL LIF core (Verilator model of rtl/sglif_lif_core.v); the last\n"
     "line is 'accuracy: 0.xxxx (n=N)'. The model is quantized as 'sglif eval --backend fixed'.\n\n"
-    "  --model MODEL        a model file written by 'sglif train' (one LIF layer, no ALIF)\n"
+    "  --model MODEL        a model file written by 'sglif train' (one or two LIF layers, no\n"
+    "                       ALIF)\n"
     "  --data SPEC          the data set (docs/data.md); its test split by default\n"
     "  --split S            which split to score (default test)\n"
     "  --predictions FILE   write 'index,label,prediction' lines (the RTL's predictions)\n"
@@ -78,57 +81,31 @@ using Core = CorePort;
 static int fits(const char *path, const sgl_net *net)
 {
     const sgl_config *c = &net->cfg;
-    if (c->n_layers != 1)
-        return sgl_fail(SGL_EUSAGE, "%s: %d hidden layers; the RTL core runs one", path,
-                        c->n_layers);
+    if (c->n_layers > RTL_EVAL_L)
+        return sgl_fail(SGL_EUSAGE, "%s: %d hidden layers; this sglif-rtl runs at most %d", path,
+                        c->n_layers, RTL_EVAL_L);
     if (c->alif)
         return sgl_fail(SGL_EUSAGE, "%s: ALIF neurons; the RTL core runs LIF only", path);
-    if (c->n_hidden[0] > RTL_EVAL_N || c->n_in > RTL_EVAL_N_IN || c->n_out > RTL_EVAL_N_OUT)
+    int n_max = 0;
+    for (int l = 0; l < c->n_layers; l++)
+        n_max = c->n_hidden[l] > n_max ? c->n_hidden[l] : n_max;
+    if (n_max > RTL_EVAL_N || c->n_in > RTL_EVAL_N_IN || c->n_out > RTL_EVAL_N_OUT)
         return sgl_fail(SGL_EUSAGE,
-                        "%s: %d inputs, %d neurons, %d classes; this sglif-rtl was built for "
-                        "at most %d, %d, %d (rebuild with RTL_EVAL_N_IN, RTL_EVAL_N, "
+                        "%s: %d inputs, %d neurons in a layer, %d classes; this sglif-rtl was "
+                        "built for at most %d, %d, %d (rebuild with RTL_EVAL_N_IN, RTL_EVAL_N, "
                         "RTL_EVAL_N_OUT, sim/rtl_eval.mk)",
-                        path, c->n_in, c->n_hidden[0], c->n_out, RTL_EVAL_N_IN, RTL_EVAL_N,
+                        path, c->n_in, n_max, c->n_out, RTL_EVAL_N_IN, RTL_EVAL_N,
                         RTL_EVAL_N_OUT);
     return 0;
-}
-
-/* Write the quantized net into the core (registers, SG table, weights, biases, readout). */
-static void configure(Core &hw, const sgl_fixed_net *q)
-{
-    const sgl_fixed_layer *L = &q->layer[0];
-    int n = L->n, C = q->n_out;
-    for (int u = 0; u < q->n_in; u++)
-        for (int i = 0; i < n; i++)
-            hw.write(SEL_WIN, (uint32_t)(u << NW | i), (uint8_t)L->w_in[u * n + i]);
-    for (int j = 0; j < n; j++)
-        for (int i = 0; i < n; i++)
-            hw.write(SEL_WREC, (uint32_t)(j << NW | i), (uint8_t)L->w_rec[j * n + i]);
-    for (int i = 0; i < n; i++)
-        hw.write(SEL_BIAS, (uint32_t)i, (uint16_t)L->bias[i]);
-    for (int x = 0; x < q->sg_entries; x++)
-        hw.write(SEL_SG, (uint32_t)x, q->sg_code[x]);
-    hw.write(SEL_REG, REG_THETA, (uint32_t)q->theta);
-    hw.write(SEL_REG, REG_K, (uint32_t)q->decay_shift);
-    hw.write(SEL_REG, REG_SH_IN, (uint32_t)L->sh_in);
-    hw.write(SEL_REG, REG_SH_REC, (uint32_t)L->sh_rec);
-    hw.write(SEL_REG, REG_SG_SHIFT, (uint32_t)q->sg_shift);
-    hw.write(SEL_REG, REG_SG_LOG2, (uint32_t)(31 - __builtin_clz((unsigned)q->sg_entries)));
-    hw.write(SEL_REG, REG_RESET, q->reset == SGL_RESET_MULT ? 1u : 0u);
-    hw.write(SEL_REG, REG_N_LAST, (uint32_t)(n - 1));
-    for (int i = 0; i < n; i++)
-        for (int c = 0; c < C; c++)
-            hw.write(SEL_WOUT, (uint32_t)(i << CW | c), (uint8_t)q->w_out[i * C + c]);
-    for (int c = 0; c < C; c++)
-        hw.write(SEL_BOUT, (uint32_t)c, (uint16_t)q->b_out[c]);
-    hw.write(SEL_REG, REG_C_LAST, (uint32_t)(C - 1));
 }
 
 /* One sample through the core; *pred gets pred_o. 0, or a negative code with a message. */
 static int run_sample(Core &hw, const sgl_fixed_net *q, const sgl_data *d, int idx, int *pred)
 {
     sgl_sample s = sgl_data_sample(d, idx);
-    int n = q->layer[0].n;
+    int n = 0;
+    for (int l = 0; l < q->n_layers; l++)
+        n += q->layer[l].n;
     hw.top->clear_i = 1;
     hw.tick();
     hw.top->clear_i = 0;
@@ -149,8 +126,12 @@ static int run_sample(Core &hw, const sgl_fixed_net *q, const sgl_data *d, int i
         hw.top->start_i = 1;
         hw.tick();
         hw.top->start_i = 0;
-        /* at most n (E + n + 1) + 5 cycles: every neuron spiked in the previous step */
-        if (hw.wait_done((uint64_t)n * (uint64_t)(n_ev + n + 1) + STEP_OVERHEAD + 1))
+        /* at most docs/rtl.md's figure with every neuron spiking in the previous step */
+        uint64_t limit = STEP_OVERHEAD + 1;
+        for (int l = 0; l < q->n_layers; l++)
+            limit += layer_cycles(RTL_EVAL_P, q->layer[l].n,
+                                  (uint64_t)(l == 0 ? n_ev : q->layer[0].n) + q->layer[l].n);
+        if (hw.wait_done(limit))
             return sgl_fail(SGL_EDEVICE, "%s: sample %d step %d: the core never finished the "
                             "step", d->name, idx, t);
     }
@@ -240,9 +221,9 @@ int main(int argc, char **argv)
         sgl_fixed_free(&q);
         return fail(rc);
     }
-    printf("rtl: sglif_lif_core N %d, N_IN %d, N_OUT %d, %d events per step, SG table %d "
-           "entries (Verilator)\n", RTL_EVAL_N, RTL_EVAL_N_IN, RTL_EVAL_N_OUT,
-           1 << RTL_EVAL_EV_AW, 1 << RTL_EVAL_SG_AW);
+    printf("rtl: sglif_lif_core N %d, N_IN %d, N_OUT %d, P %d lanes, L %d layers, %d events "
+           "per step, SG table %d entries (Verilator)\n", RTL_EVAL_N, RTL_EVAL_N_IN,
+           RTL_EVAL_N_OUT, RTL_EVAL_P, RTL_EVAL_L, 1 << RTL_EVAL_EV_AW, 1 << RTL_EVAL_SG_AW);
     printf("fixed: theta %ld (2^-%d units), decay shift %d (alpha %.4f for %.4f), SG %d x %d "
            "bits, shift %d\n", (long)q.theta, q.v_frac, q.decay_shift, frep.alpha_q,
            frep.alpha, q.sg_entries, q.sg_bits, q.sg_shift);
@@ -251,6 +232,7 @@ int main(int argc, char **argv)
     auto ctx = std::make_unique<VerilatedContext>();
     Core hw;
     hw.ctx = ctx.get();
+    hw.shape(RTL_EVAL_N, RTL_EVAL_N_IN, RTL_EVAL_N_OUT, RTL_EVAL_P, RTL_EVAL_L, 1);
     hw.top = new Vsglif_lif_core{ctx.get()};
     hw.top->rst_i = 1;
     hw.tick();
@@ -259,7 +241,7 @@ int main(int argc, char **argv)
 
     std::vector<int> pred((size_t)(d.n_samples > 0 ? d.n_samples : 1));
     auto t0 = std::chrono::steady_clock::now();
-    configure(hw, &q);
+    hw.load_net(&q, true);
     uint64_t cfg_cycles = hw.cycles;
     int correct = 0;
     for (int i = 0; i < d.n_samples && !rc; i++) {

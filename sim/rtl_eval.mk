@@ -14,14 +14,17 @@ RTL_EVAL_N_IN  ?= 1024
 RTL_EVAL_EV_AW ?= 10
 RTL_EVAL_SG_AW ?= 12
 RTL_EVAL_N_OUT ?= 35
+RTL_EVAL_P     ?= 8
+RTL_EVAL_L     ?= 1
 RTL_EVAL_DIR   := $(OBJ)/rtl-eval
 RTL_EVAL_FILES := $(shell cat rtl/files.f)
 # HIST_STEPS=1: the history (for training) is not read by inference
 RTL_EVAL_GEN   := -GN=$(RTL_EVAL_N) -GN_IN=$(RTL_EVAL_N_IN) -GEV_AW=$(RTL_EVAL_EV_AW) \
-                  -GSG_AW=$(RTL_EVAL_SG_AW) -GN_OUT=$(RTL_EVAL_N_OUT) -GHIST_STEPS=1
+                  -GSG_AW=$(RTL_EVAL_SG_AW) -GN_OUT=$(RTL_EVAL_N_OUT) -GHIST_STEPS=1 \
+                  -GP=$(RTL_EVAL_P) -GL=$(RTL_EVAL_L)
 RTL_EVAL_DEFS  := -DRTL_EVAL_N=$(RTL_EVAL_N) -DRTL_EVAL_N_IN=$(RTL_EVAL_N_IN) \
                   -DRTL_EVAL_EV_AW=$(RTL_EVAL_EV_AW) -DRTL_EVAL_SG_AW=$(RTL_EVAL_SG_AW) \
-                  -DRTL_EVAL_N_OUT=$(RTL_EVAL_N_OUT)
+                  -DRTL_EVAL_N_OUT=$(RTL_EVAL_N_OUT) -DRTL_EVAL_P=$(RTL_EVAL_P) -DRTL_EVAL_L=$(RTL_EVAL_L)
 
 $(BIN)/sglif-rtl: sim/rtl_eval.cpp $(SGLIF_RTL_EVAL_MK) sim/core_port.h rtl/files.f $(RTL_EVAL_FILES) $(LIB)
 	@mkdir -p $(RTL_EVAL_DIR) $(@D)

@@ -20,16 +20,16 @@ SYNTH_ROW  := awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; next } \
 
 $(SYNTH_DIR)/%.json: $(SYNTH_CSV) $(SYNTH_RTL) $(SYNTH_SG) sim/synth.mk
 	@mkdir -p $(@D)
-	@set -e; set -- $$($(SYNTH_ROW) n='$*' c='family device N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W spram_max' $(SYNTH_CSV)); \
-	  [ $$# -eq 10 ] || { echo "synth: $*: no complete row in $(SYNTH_CSV)"; exit 1; }; \
+	@set -e; set -- $$($(SYNTH_ROW) n='$*' c='family device N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W spram_max P L' $(SYNTH_CSV)); \
+	  [ $$# -eq 12 ] || { echo "synth: $*: no complete row in $(SYNTH_CSV)"; exit 1; }; \
 	  case $$1 in \
 	    ice40) cmd="synth_ice40 -device $$2 -top $(SYNTH_TOP)"; [ $${10} -gt 0 ] && cmd="$$cmd -spram"; :;; \
 	    ecp5)  cmd="synth_ecp5 -top $(SYNTH_TOP)";; \
 	    *) echo "synth: $*: unknown family '$$1' in $(SYNTH_CSV)"; exit 1;; \
 	  esac; \
-	  echo "synth: $* ($$1 $$2) N=$$3 N_IN=$$4 N_OUT=$$5 HIST_STEPS=$$6 EV_AW=$$7 SG_AW=$$8 ACC_W=$$9: $$cmd"; \
+	  echo "synth: $* ($$1 $$2) N=$$3 N_IN=$$4 N_OUT=$$5 HIST_STEPS=$$6 EV_AW=$$7 SG_AW=$$8 ACC_W=$$9 P=$${11} L=$${12}: $$cmd"; \
 	  { echo "read_verilog $(SYNTH_RTL)"; \
-	    echo "chparam -set N $$3 -set N_IN $$4 -set N_OUT $$5 -set HIST_STEPS $$6 -set EV_AW $$7 -set SG_AW $$8 -set ACC_W $$9 -set SG_INIT \"$(SYNTH_SG)\" $(SYNTH_TOP)"; \
+	    echo "chparam -set N $$3 -set N_IN $$4 -set N_OUT $$5 -set HIST_STEPS $$6 -set EV_AW $$7 -set SG_AW $$8 -set ACC_W $$9 -set P $${11} -set L $${12} -set SG_INIT \"$(SYNTH_SG)\" $(SYNTH_TOP)"; \
 	    echo "$$cmd -json $@"; \
 	    echo "tee -q -o $(SYNTH_DIR)/$*.stat stat"; } >$(SYNTH_DIR)/$*.ys; \
 	  $(YOSYS) -q -l $(SYNTH_DIR)/$*.log -s $(SYNTH_DIR)/$*.ys >/dev/null 2>&1 \

@@ -2,8 +2,9 @@
 // tb_cosim: the co-simulation of rtl/sglif_lif_core.v under Icarus (`make cosim SIM=icarus`),
 // plain Verilog-2005. Replays the command file written by sim/cosim_vectors.c (configuration
 // writes, clears, steps: the random configurations of sim/cosim.cpp from the same seed) and
-// compares every trace-port update with the twin's trace (expected file: t i v z code), plus
-// per step the cycle count (n (E + S + 1) + 5) and the update count, and per sample the
+// compares every trace-port update with the twin's trace (expected file: l t i v z code), plus
+// per step the cycle count (docs/rtl.md, computed by the vector writer) and the update count,
+// and per sample the
 // saturation count, the hardware readout (every class sum through the read port, the predicted
 // class) and the history memory read back (spike and SG code of every neuron and recorded step,
 // against the expected trace). Stops at the first difference with its context. Last lines: `cosim: <U> neuron-updates compared, <M> mismatches, <X>
@@ -18,6 +19,8 @@ module tb_cosim #(
     parameter integer SG_AW = 8,
     parameter integer N_OUT = 10,
     parameter integer HIST_STEPS = 40,
+    parameter integer P     = 4,
+    parameter integer L     = 1,
     parameter SG_INIT = "rtl/sglif_sg_default.hex"
 );
     // the core's derived widths (as in rtl/sglif_lif_core.v)
@@ -25,7 +28,13 @@ module tb_cosim #(
     localparam integer IW  = N_IN > 1 ? $clog2(N_IN) : 1;
     localparam integer CW  = N_OUT > 1 ? $clog2(N_OUT) : 1;
     localparam integer HW  = HIST_STEPS > 1 ? $clog2(HIST_STEPS) : 1;
-    localparam integer A0  = IW + NW > 2 * NW ? IW + NW : 2 * NW;
+    localparam integer LB  = L > 1 ? 1 : 0;
+    localparam integer HA  = LB + HW + NW;
+    localparam integer PW  = P > 1 ? $clog2(P) : 0;
+    localparam integer NB  = P > 1 ? P / 2 : 1;
+    localparam integer BB  = NB > 1 ? $clog2(NB) : 0;
+    localparam integer WAW = $clog2(N_IN + N + (L - 1) * 2 * N) + NW - PW;
+    localparam integer A0  = WAW + BB > LB + NW ? WAW + BB : LB + NW;
     localparam integer A1  = SG_AW > EV_AW ? SG_AW : EV_AW;
     localparam integer A2  = A0 > A1 ? A0 : A1;
     localparam integer A3  = A2 > NW + CW ? A2 : NW + CW;
@@ -41,47 +50,47 @@ module tb_cosim #(
     reg  [15:0]        cfg_data = 16'd0;
     reg                clear = 1'b0, start = 1'b0;
     reg  [EV_AW:0]     n_ev = {(EV_AW+1){1'b0}};
-    wire               busy, done, spike;
+    wire               busy, done, spike, spike_layer;
     wire [NW-1:0]      spike_idx, tr_idx;
-    wire               tr_valid, tr_z, tr_sat;
+    wire               tr_valid, tr_layer, tr_z, tr_sat;
     wire [15:0]        tr_v, tr_code;
     reg  [CW-1:0]      ro_class = {CW{1'b0}};
     wire [31:0]        ro_sum;
     wire [CW-1:0]      pred;
-    reg  [HW+NW-1:0]   hist_raddr = {(HW+NW){1'b0}};
+    reg  [HA-1:0]      hist_raddr = {HA{1'b0}};
     wire [16:0]        hist_rdata;
     wire [HW:0]        hist_steps;
 
     sglif_lif_core #(.N(N), .N_IN(N_IN), .EV_AW(EV_AW), .SG_AW(SG_AW), .N_OUT(N_OUT),
-                     .HIST_STEPS(HIST_STEPS), .SG_INIT(SG_INIT)) dut (
+                     .HIST_STEPS(HIST_STEPS), .P(P), .L(L), .SG_INIT(SG_INIT)) dut (
         .clk_i(clk), .rst_i(rst), .cfg_we_i(cfg_we), .cfg_sel_i(cfg_sel), .cfg_addr_i(cfg_addr),
         .cfg_data_i(cfg_data), .clear_i(clear), .start_i(start), .n_ev_i(n_ev), .busy_o(busy),
-        .done_o(done), .spike_o(spike), .spike_idx_o(spike_idx), .ro_class_i(ro_class),
+        .done_o(done), .spike_o(spike), .spike_layer_o(spike_layer), .spike_idx_o(spike_idx), .ro_class_i(ro_class),
         .ro_sum_o(ro_sum), .pred_o(pred), .hist_raddr_i(hist_raddr), .hist_rdata_o(hist_rdata),
         .hist_steps_o(hist_steps), .tr_valid_o(tr_valid),
-        .tr_idx_o(tr_idx), .tr_v_o(tr_v), .tr_z_o(tr_z), .tr_sat_o(tr_sat), .tr_code_o(tr_code));
+        .tr_layer_o(tr_layer), .tr_idx_o(tr_idx), .tr_v_o(tr_v), .tr_z_o(tr_z), .tr_sat_o(tr_sat), .tr_code_o(tr_code));
 
     always #5 clk = ~clk;
 
     // mirrors of what was written, for the context of a mismatch; the expected spikes and
     // codes of the sample's recorded steps, for the history read-back
-    integer w_in_m  [0:(1 << (IW + NW)) - 1];
-    integer bias_m  [0:N-1];
+    integer bias_m  [0:2*N-1];
     integer ev_m    [0:EV_MAX-1];
-    integer hz_m    [0:HIST_STEPS*N-1];
-    integer hc_m    [0:HIST_STEPS*N-1];
-    integer prev_v  [0:N-1];
-    integer prev_z  [0:N-1];
+    integer hz_m    [0:2*HIST_STEPS*N-1];
+    integer hc_m    [0:2*HIST_STEPS*N-1];
+    integer prev_v  [0:2*N-1];
+    integer prev_z  [0:2*N-1];
 
     integer fc, fe, r, c, verbose;
     reg [8*256-1:0] cmd_path, exp_path;
     // D fields
-    integer cfg, n, n_in, T, reset_mult, theta, k, sh_in, sh_rec, sg_ent, sg_bits, sg_shift, sg_lo;
+    integer cfg, nl, n0, n1, n_in, T, reset_mult, theta, k, sh_in0, sh_rec0, sh_in1, sh_rec1;
+    integer sg_ent, sg_bits, sg_shift, sg_lo, n_upd, nxl, nxi, ln;
     integer a0, a1, a2, i, e;
     integer smp, updates, mismatches, sats, cycles, steps_done, samples, configs;
     integer t, ne, want_cyc, c0, next, rtl_sat, x_pred, n_cls, x_sum, t_hist;
     integer ro_sums, ro_preds, hist_words;
-    integer xt, xi, xv, xz, xc;
+    integer xl, xt, xi, xv, xz, xc;
     integer v_s;
     reg     stop;
 
@@ -106,9 +115,9 @@ module tb_cosim #(
 
     task describe;
         begin
-            $display("  config: n_in %0d, n %0d, T %0d, reset %0s, theta %0d, k %0d, sh_in %0d, sh_rec %0d, SG %0d entries x %0d bits, shift %0d, x_lo %0d",
-                     n_in, n, T, reset_mult ? "mult" : "sub", theta, k, sh_in, sh_rec, sg_ent,
-                     sg_bits, sg_shift, sg_lo);
+            $display("  config: n_in %0d, %0d layer(s), n %0d/%0d, T %0d, reset %0s, theta %0d, k %0d, sh_in %0d/%0d, sh_rec %0d/%0d, SG %0d entries x %0d bits, shift %0d, x_lo %0d",
+                     n_in, nl, n0, n1, T, reset_mult ? "mult" : "sub", theta, k, sh_in0, sh_in1,
+                     sh_rec0, sh_rec1, sg_ent, sg_bits, sg_shift, sg_lo);
         end
     endtask
 
@@ -146,45 +155,52 @@ module tb_cosim #(
             tick;
             start = 1'b0;
             next = 0;
+            nxl = 0;
+            nxi = 0;
             while (!stop && !(done === 1'b1)) begin
                 if (tr_valid === 1'b1) begin
-                    r = $fscanf(fe, "%d %d %d %d %d\n", xt, xi, xv, xz, xc);
+                    r = $fscanf(fe, "%d %d %d %d %d %d\n", xl, xt, xi, xv, xz, xc);
                     v_s = tr_v[15] ? tr_v - 65536 : tr_v;
-                    if (r != 5) begin
+                    if (r != 6) begin
                         mismatch_head;
-                        $display(": the expected trace file ended (extra RTL update, neuron %0d)",
-                                 tr_idx);
+                        $display(": the expected trace file ended (extra RTL update, layer %0d neuron %0d)",
+                                 tr_layer, tr_idx);
                     end else begin
                         updates = updates + 1;
                         rtl_sat = rtl_sat + tr_sat;
                         sats = sats + tr_sat;
-                        if (xt >= 0 && xt < HIST_STEPS && xi >= 0 && xi < N) begin
-                            hz_m[xt * N + xi] = xz;
-                            hc_m[xt * N + xi] = xc;
+                        if (xt >= 0 && xt < HIST_STEPS && xi >= 0 && xi < N && xl >= 0 && xl < 2) begin
+                            hz_m[(xl * HIST_STEPS + xt) * N + xi] = xz;
+                            hc_m[(xl * HIST_STEPS + xt) * N + xi] = xc;
                         end
-                        if (xt != t || tr_idx !== next || xi != next || v_s != xv ||
-                            tr_z !== xz || tr_code !== xc) begin
+                        if (xt != t || xl != nxl || xi != nxi || tr_layer !== xl[0] ||
+                            tr_idx !== xi || v_s != xv || tr_z !== xz || tr_code !== xc) begin
                             mismatch_head;
-                            $display(" neuron %0d (expected neuron %0d, twin step %0d neuron %0d)",
-                                     tr_idx, next, xt, xi);
+                            $display(" layer %0d neuron %0d (expected layer %0d neuron %0d, twin step %0d layer %0d neuron %0d)",
+                                     tr_layer, tr_idx, nxl, nxi, xt, xl, xi);
                             describe;
                             $display("  twin: v %0d z %0d code %0d   rtl: v %0d z %b code %0d sat %b",
                                      xv, xz, xc, v_s, tr_z, tr_code, tr_sat);
-                            if (t > 0 && xi < n)
-                                $display("  previous step (twin): v %0d z %0d", prev_v[xi],
-                                         prev_z[xi]);
-                            if (xi < n) begin
-                                $write("  bias %0d, %0d events this step:", bias_m[xi], ne);
+                            if (xl >= 0 && xl < 2 && xi >= 0 && xi < N) begin
+                                if (t > 0)
+                                    $display("  previous step (twin): v %0d z %0d", prev_v[xl * N + xi],
+                                             prev_z[xl * N + xi]);
+                                $write("  bias %0d, %0d events this step:", bias_m[xl * N + xi], ne);
                                 for (e = 0; e < ne && e < 16; e = e + 1)
-                                    $write(" %0d(w %0d)", ev_m[e], w_in_m[(ev_m[e] << NW) | xi]);
+                                    $write(" %0d", ev_m[e]);
                                 $display("%0s", ne > 16 ? " ..." : "");
                             end
                         end else begin
                             if (verbose)
-                                $display("t %0d i %0d v %0d z %0d code %0d", t, xi, xv, xz, xc);
-                            prev_v[xi] = xv;
-                            prev_z[xi] = xz;
+                                $display("t %0d l %0d i %0d v %0d z %0d code %0d", t, xl, xi, xv, xz, xc);
+                            prev_v[xl * N + xi] = xv;
+                            prev_z[xl * N + xi] = xz;
                             next = next + 1;
+                            nxi = nxi + 1;
+                            if (nxi == (nxl == 0 ? n0 : n1)) begin
+                                nxi = 0;
+                                nxl = nxl + 1;
+                            end
                         end
                     end
                 end
@@ -200,9 +216,10 @@ module tb_cosim #(
                 mismatch_head;
                 $display(": %0d cycles, expected %0d", cycles - c0, want_cyc);
             end
-            if (!stop && next != n) begin
+            n_upd = n0 + (nl > 1 ? n1 : 0);
+            if (!stop && next != n_upd) begin
                 mismatch_head;
-                $display(": %0d neuron updates, expected %0d", next, n);
+                $display(": %0d neuron updates, expected %0d", next, n_upd);
             end
             steps_done = steps_done + 1;
         end
@@ -216,11 +233,12 @@ module tb_cosim #(
         fe = $fopen(exp_path, "r");
         if (fc == 0 || fe == 0)
             $fatal(1, "tb_cosim: cannot open %0s or %0s", cmd_path, exp_path);
-        $display("cosim: Icarus, RTL N %0d, N_IN %0d, %0d events per step, SG table %0d entries, %0d classes, history of %0d steps",
-                 N, N_IN, EV_MAX, 1 << SG_AW, N_OUT, HIST_STEPS);
+        $display("cosim: Icarus, RTL N %0d, N_IN %0d, P %0d lanes, L %0d layers, %0d events per step, SG table %0d entries, %0d classes, history of %0d steps",
+                 N, N_IN, P, L, EV_MAX, 1 << SG_AW, N_OUT, HIST_STEPS);
         updates = 0; mismatches = 0; sats = 0; cycles = 0; steps_done = 0; samples = 0;
         configs = 0; stop = 1'b0; smp = 0; t = 0; cfg = 0; ne = 0;
-        n = 1; n_in = 1; T = 0; reset_mult = 0; theta = 0; k = 0; sh_in = 0; sh_rec = 0;
+        nl = 1; n0 = 1; n1 = 0; n_in = 1; T = 0; reset_mult = 0; theta = 0; k = 0;
+        sh_in0 = 0; sh_rec0 = 0; sh_in1 = 0; sh_rec1 = 0;
         sg_ent = 0; sg_bits = 0; sg_shift = 0; sg_lo = 0;
         rtl_sat = 0; ro_sums = 0; ro_preds = 0; hist_words = 0;
         tick;
@@ -234,9 +252,9 @@ module tb_cosim #(
                 stop = 1'b1;
             end else case (c)
                 "D": begin
-                    r = $fscanf(fc, "%d %d %d %d %d %d %d %d %d %d %d %d %d", cfg, n, n_in, T,
-                                reset_mult, theta, k, sh_in, sh_rec, sg_ent, sg_bits, sg_shift,
-                                sg_lo);
+                    r = $fscanf(fc, "%d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d", cfg, nl,
+                                n0, n1, n_in, T, reset_mult, theta, k, sh_in0, sh_rec0, sh_in1,
+                                sh_rec1, sg_ent, sg_bits, sg_shift, sg_lo);
                     configs = configs + 1;
                     smp = -1;
                     if (verbose)
@@ -245,8 +263,8 @@ module tb_cosim #(
                 "W": begin
                     r = $fscanf(fc, "%d %d %d", a0, a1, a2);
                     case (a0)
-                        0: w_in_m[a1] = a2 > 127 ? a2 - 256 : a2;
-                        2: bias_m[a1] = a2 > 32767 ? a2 - 65536 : a2;
+                        2: bias_m[(L > 1 ? (a1 >> NW) * N : 0) + (a1 & ((1 << NW) - 1))] =
+                               a2 > 32767 ? a2 - 65536 : a2;
                         5: ev_m[a1] = a2;
                         default: ;
                     endcase
@@ -301,20 +319,24 @@ module tb_cosim #(
                         mismatch_head;
                         $display(": history holds %0d steps, expected %0d", hist_steps, t_hist);
                     end
-                    for (a1 = 0; a1 < t_hist && !stop; a1 = a1 + 1)
-                        for (i = 0; i < n && !stop; i = i + 1) begin
-                            hist_raddr = (a1 << NW) | i;
-                            tick;
-                            hist_words = hist_words + 1;
-                            if (hist_rdata[16] !== hz_m[a1 * N + i] ||
-                                hist_rdata[15:0] !== hc_m[a1 * N + i]) begin
-                                t = a1;
-                                mismatch_head;
-                                $display(": history neuron %0d: rtl z %0d code %0d, twin z %0d code %0d",
-                                         i, hist_rdata[16], hist_rdata[15:0], hz_m[a1 * N + i],
-                                         hc_m[a1 * N + i]);
+                    for (xl = 0; xl < nl && !stop; xl = xl + 1) begin
+                        ln = xl == 0 ? n0 : n1;
+                        for (a1 = 0; a1 < t_hist && !stop; a1 = a1 + 1)
+                            for (i = 0; i < ln && !stop; i = i + 1) begin
+                                hist_raddr = (((L > 1 ? xl : 0) << HW | a1) << NW) | i;
+                                tick;
+                                hist_words = hist_words + 1;
+                                if (hist_rdata[16] !== hz_m[(xl * HIST_STEPS + a1) * N + i][0] ||
+                                    hist_rdata[15:0] !== hc_m[(xl * HIST_STEPS + a1) * N + i]) begin
+                                    t = a1;
+                                    mismatch_head;
+                                    $display(": history layer %0d neuron %0d: rtl z %0d code %0d, twin z %0d code %0d",
+                                             xl, i, hist_rdata[16], hist_rdata[15:0],
+                                             hz_m[(xl * HIST_STEPS + a1) * N + i],
+                                             hc_m[(xl * HIST_STEPS + a1) * N + i]);
+                                end
                             end
-                        end
+                    end
                     samples = samples + 1;
                 end
                 "Q": begin

@@ -183,6 +183,6 @@ Test(rtl_eval, refuses_two_layers, .timeout = 60)
     snprintf(cmd, sizeof cmd, "%s --model %s/two.sgl --data %s", rtl_bin, dir, SPEC);
     cr_assert_eq(run(cmd), 2);
     slurp("err", err, sizeof err);
-    cr_assert(strstr(err, "two.sgl: 2 hidden layers; the RTL core runs one"), "%s", err);
+    cr_assert(strstr(err, "two.sgl: 2 hidden layers; this sglif-rtl runs at most 1"), "%s", err);
     cr_assert_eq(strchr(err, '\n'), err + strlen(err) - 1, "not one line: %s", err);
 }
