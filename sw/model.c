@@ -86,15 +86,15 @@ int sgl_model_from_file(const sgl_file *f, const char *path, sgl_net *net, char 
     int rc = sgl_config_check(&c);
     if (rc)
         return sgl_fail(SGL_EDATA, "%s: bad network configuration: %s", path, sgl_errmsg());
+    /* sizes are checked against the sections before anything is allocated: a damaged
+     * configuration must not make us allocate what the file does not hold */
+    size_t want = sgl_config_n_params(&c) * 4;
+    if (parm->len != want)
+        return sgl_fail(SGL_EDATA, "%s: %llu bytes of parameters, the network needs %zu", path,
+                        (unsigned long long)parm->len, want);
     rc = sgl_net_alloc(net, &c);
     if (rc)
         return rc;
-    if (parm->len != net->n_params * 4) {
-        size_t want = net->n_params * 4;
-        sgl_net_free(net);
-        return sgl_fail(SGL_EDATA, "%s: %llu bytes of parameters, the network needs %zu", path,
-                        (unsigned long long)parm->len, want);
-    }
     b = (sgl_rbuf){parm->data, (size_t)parm->len, 0, 0};
     for (size_t i = 0; i < net->n_params; i++)
         net->params[i] = (real)sgl_get_f32(&b);

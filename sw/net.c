@@ -108,7 +108,7 @@ void sgl_net_layout(const sgl_net *net, sgl_layout *lay)
     lay->b_out = o;
 }
 
-static size_t count_params(const sgl_config *c)
+size_t sgl_config_n_params(const sgl_config *c)
 {
     size_t o = 0;
     int pre = c->n_in;
@@ -127,7 +127,7 @@ int sgl_net_alloc(sgl_net *net, const sgl_config *cfg)
         return rc;
     memset(net, 0, sizeof *net);
     net->cfg = *cfg;
-    net->n_params = count_params(cfg);
+    net->n_params = sgl_config_n_params(cfg);
     net->params = sgl_calloc(net->n_params, sizeof(real));
     if (!net->params)
         return -SGL_ENOMEM;

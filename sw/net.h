@@ -56,6 +56,8 @@ double sgl_config_alpha(const sgl_config *c);
 double sgl_config_rho(const sgl_config *c);
 
 /* Allocate a network (parameters zero, per-neuron gamma = cfg.sg.gamma). */
+/* Number of parameters of a network of that configuration (the length of net->params). */
+size_t sgl_config_n_params(const sgl_config *c);
 int sgl_net_alloc(sgl_net *net, const sgl_config *cfg);
 void sgl_net_free(sgl_net *net);
 int sgl_net_copy(sgl_net *dst, const sgl_net *src);
