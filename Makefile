@@ -108,8 +108,8 @@ ifneq ($(SAN),1)
 	@echo "== RTL: lint, lock-step co-simulation against the twin (Verilator, 20 seeds; Icarus), checker self-tests, synthesis per board =="
 	@$(MAKE) --no-print-directory lint cosim-seeds cosim-selftest cosim-icarus cosim-icarus-selftest
 	@$(MAKE) --no-print-directory -j$(JOBS) synth $(BIN)/sglif-rtl
-	@echo "== link RTL (UART, frame codec) against sw/link.c through the UART bit timing, and its self-test =="
-	@$(MAKE) --no-print-directory protocol-check link-lint link-test link-selftest
+	@echo "== link RTL: UART and frame codec against sw/link.c through the UART bit timing; the command executor against a memory mirror; self-tests =="
+	@$(MAKE) --no-print-directory protocol-check link-lint link-test link-selftest cmd-test cmd-selftest
 	@echo "== fuzz corpora replayed (libFuzzer harnesses of the reply parser and the model reader) =="
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-replay
 endif
@@ -132,7 +132,7 @@ demo: ## the main job: train on randman with the paper's method, test accuracy, 
 	@echo "demo: model, log and plots in $(BUILD)/demo/"
 
 clean: ## remove build/ except the PyPI venv
-	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin $(BUILD)/cosim $(BUILD)/cosim-fault $(BUILD)/cosim-icarus $(BUILD)/lint $(BUILD)/synth $(BUILD)/rtl-bench $(BUILD)/link $(BUILD)/link-fault $(BUILD)/fuzz $(BUILD)/gen
+	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin $(BUILD)/cosim $(BUILD)/cosim-fault $(BUILD)/cosim-icarus $(BUILD)/lint $(BUILD)/synth $(BUILD)/rtl-bench $(BUILD)/link $(BUILD)/link-fault $(BUILD)/fuzz $(BUILD)/gen $(BUILD)/cmd $(BUILD)/cmd-fault
 
 include tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk \
         sim/link.mk tests/fuzz/fuzz.mk host/protocol.mk

@@ -28,6 +28,7 @@ module sglif_frame_rx #(
     output reg  [7:0]    cmd_o,
     output reg  [7:0]    seq_o,
     output reg  [15:0]   len_o,
+    output wire          held_o,           // a checked frame is held (from ok_o to release_i)
     input  wire          release_i,
     input  wire [BW-1:0] buf_raddr_i,
     output wire [7:0]    buf_rdata_o,
@@ -48,6 +49,7 @@ module sglif_frame_rx #(
 
     sglif_crc32 u_crc (.crc_i(crc_q), .byte_i(byte_i), .crc_o(crc_next));
 
+    assign held_o = state_q == S_HELD;
     wire take     = byte_valid_i && state_q != S_HELD;
     wire buf_we   = take && state_q == S_PAY;
     wire in_frame = state_q != S_SOF && state_q != S_HELD;

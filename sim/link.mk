@@ -46,13 +46,48 @@ link-selftest: $(LINK_DIR)-fault/Vtb_link ## prove link-test fails: a decoder re
 	  else echo "link-selftest: FAIL (the altered decoder was not caught, exit $$rc)"; exit 1; fi
 
 .PHONY: link-lint
-link-lint: ## lint the link RTL: verilator -Wall per module, iverilog, yosys
-	@set -e; for m in sglif_uart_rx sglif_uart_tx sglif_crc32 sglif_frame_rx sglif_frame_tx; do \
+link-lint: $(PROTOCOL_VH) ## lint the link RTL: verilator -Wall per module, iverilog, yosys
+	@set -e; for m in sglif_uart_rx sglif_uart_tx sglif_crc32 sglif_frame_rx sglif_frame_tx sglif_cmd sglif_link; do \
 	  for c in 4 12 16; do \
 	    case $$m in sglif_uart_*) g=-GCLKS_PER_BIT=$$c ;; sglif_frame_rx) g="-GMAX_LEN=$$((1 << c)) -GIDLE_CYCLES=$$((c * 1000))" ;; *) g= ;; esac; \
-	    $(VERILATOR) --lint-only -Wall --top-module $$m $$g $(LINK_RTL); done; done
+	    $(VERILATOR) --lint-only -Wall -I$(GEN_DIR) --top-module $$m $$g rtl/lint.vlt $(CMD_RTL); done; done
 	@mkdir -p $(LINK_DIR)
 	$(IVERILOG) -g2005 -Wall -s tb_link -o $(LINK_DIR)/lint.vvp sim/tb_link.v $(LINK_RTL)
-	$(YOSYS) -q -p 'read_verilog $(LINK_RTL); hierarchy -check -top sglif_frame_rx; proc; check -assert' >$(LINK_DIR)/yosys.log 2>&1 \
+	$(IVERILOG) -g2005 -Wall -I$(GEN_DIR) -s tb_cmd -o $(LINK_DIR)/lint-cmd.vvp sim/tb_cmd.v $(CMD_RTL)
+	$(YOSYS) -q -p 'read_verilog -I$(GEN_DIR) $(CMD_RTL); hierarchy -check -top sglif_link; proc; check -assert' >$(LINK_DIR)/yosys.log 2>&1 \
 	  || { cat $(LINK_DIR)/yosys.log; exit 1; }
 	@echo "link-lint: PASS"
+
+# the command executor over a behavioural memory (sim/tb_cmd.v, sim/cmd_test.cpp)
+CMD_DIR := $(BUILD)/cmd
+CMD_RTL := rtl/sglif_link.v rtl/sglif_cmd.v $(LINK_RTL)
+CMD_OPS    ?= 2000
+CMD_FRAMES ?= 20000
+# $(1): build directory, $(2): extra verilator options
+define cmd_build
+	@mkdir -p $(1)
+	$(VERILATOR) --cc --exe --build -j 2 -Wall --top-module tb_cmd -I$(GEN_DIR) rtl/lint.vlt $(2) \
+	  --Mdir $(1) -o Vtb_cmd -MAKEFLAGS OPT_FAST=-O2 \
+	  -CFLAGS "-O2 -I$(abspath sw) -I$(abspath $(GEN_DIR))" \
+	  -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
+	  sim/tb_cmd.v $(CMD_RTL) $(abspath sim/cmd_test.cpp) >$(1).log 2>&1 \
+	  || { tail -30 $(1).log; exit 1; }
+endef
+CMD_DEPS := sim/cmd_test.cpp sim/tb_cmd.v sim/link.mk rtl/lint.vlt $(CMD_RTL) $(LIB) $(PROTOCOL_H) $(PROTOCOL_VH)
+
+$(CMD_DIR)/Vtb_cmd: $(CMD_DEPS)
+	$(call cmd_build,$(CMD_DIR),)
+
+$(CMD_DIR)-fault/Vtb_cmd: $(CMD_DEPS)
+	$(call cmd_build,$(CMD_DIR)-fault,+define+SGLIF_FAULT_DUP)
+
+.PHONY: cmd-test cmd-selftest
+cmd-test: $(CMD_DIR)/Vtb_cmd ## the device's command executor vs a memory mirror: writes, reads, CRC, errors, retries, damaged frames (SEED=S)
+	$< +seed=$(SEED) +ops=$(CMD_OPS) +frames=$(CMD_FRAMES)
+
+cmd-selftest: $(CMD_DIR)-fault/Vtb_cmd ## prove cmd-test fails: an executor that carries out retries must be caught
+	@$< +seed=$(SEED) +ops=200 +frames=100 >$(CMD_DIR)-fault/run.log 2>&1; rc=$$?; \
+	  grep -E 'FAIL' $(CMD_DIR)-fault/run.log; \
+	  if [ $$rc -ne 0 ] && grep -q 'cmd: FAIL' $(CMD_DIR)-fault/run.log; then \
+	    echo "cmd-selftest: PASS (the altered executor was caught, exit $$rc)"; \
+	  else echo "cmd-selftest: FAIL (the altered executor was not caught, exit $$rc)"; exit 1; fi

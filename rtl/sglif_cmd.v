@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+// sglif_cmd: the device's command executor (docs/protocol.md, "Commands"), first part: the
+// memory commands. It takes the frames that sglif_frame_rx has checked, carries out the
+// command on a memory port (the core's configuration port, which writes, and its read-back,
+// which returns a word RD_LAT cycles after its address) and answers through sglif_frame_tx.
+//   - Nothing changes before the whole request has been checked (length, select, range); a
+//     request that fails a check is answered with an error status and changes nothing.
+//   - A frame the decoder threw away for its CRC or its length is answered ERR_CRC / ERR_LEN
+//     (with the seq byte as received) if the executor is idle then; a frame abandoned on a
+//     timeout gets no answer. A checked frame waits in the decoder (held_i) until the
+//     executor is done with the one before, so none is missed.
+//   - A request that changes state (WRITE_MEM, SOFT_RESET) with the seq of the last one
+//     carried out is a retry whose reply was lost: it is answered DUP and not carried out
+//     again. Reads are carried out every time.
+// Payload bytes come from the frame buffer one at a time: its address is the position pos_q,
+// the data arrives a cycle later.
+// Memories: 16-bit words, select 0..7; SEL_DEPTH packs the words of each select (0: none),
+// READ_MASK the selects that can be read back, MODEL_MASK those that MODEL_CRC covers (in
+// select and address order, low byte first; CRC-32 as zlib's).
+`default_nettype none
+
+module sglif_cmd #(
+    parameter integer BW         = 10,      // frame buffer address bits
+    parameter integer AW         = 16,      // memory address bits
+    parameter integer RD_LAT     = 2,       // read-back latency, cycles (1..15)
+    parameter [255:0] SEL_DEPTH  = 256'd0,  // words of select s at [32 s +: 32]
+    parameter [7:0]   READ_MASK  = 8'h00,
+    parameter [7:0]   MODEL_MASK = 8'h00,
+    parameter [191:0] IDENT      = 192'd0   // the IDENTIFY reply: 24 bytes, byte 0 at [7:0]
+) (
+    input  wire          clk_i,
+    input  wire          rst_i,
+    // sglif_frame_rx
+    input  wire          held_i,         // a checked frame waits in the decoder
+    input  wire          bad_i,
+    input  wire [1:0]    bad_code_i,
+    input  wire [7:0]    cmd_i,
+    input  wire [7:0]    seq_i,
+    input  wire [15:0]   len_i,
+    output reg           release_o,
+    output wire [BW-1:0] buf_raddr_o,    // = the position of the byte being read
+    input  wire [7:0]    buf_rdata_i,
+    // sglif_frame_tx
+    output reg           tx_start_o,
+    output reg  [7:0]    tx_code_o,
+    output reg  [7:0]    tx_seq_o,
+    output reg  [15:0]   tx_len_o,
+    input  wire          tx_busy_i,
+    output wire [7:0]    tx_pay_o,
+    output reg           tx_pay_valid_o,
+    input  wire          tx_pay_ready_i,
+    // memory port
+    output reg           soft_rst_o,     // one-cycle pulse: SOFT_RESET
+    output reg           mem_we_o,
+    output reg  [2:0]    mem_sel_o,      // write and read select
+    output reg  [AW-1:0] mem_addr_o,     // write and read address
+    output reg  [15:0]   mem_wdata_o,
+    input  wire [15:0]   mem_rdata_i     // the word at mem_sel_o / mem_addr_o, RD_LAT later
+);
+`include "sglif_protocol.vh"
+
+    localparam [3:0] S_IDLE = 4'd0, S_HDR_A = 4'd1, S_HDR_D = 4'd2, S_DISPATCH = 4'd3,
+                     S_WR_A = 4'd4, S_WR_D = 4'd5, S_CRC_W = 4'd6, S_REPLY = 4'd7,
+                     S_PAY = 4'd8, S_RD_W = 4'd9, S_END = 4'd10;
+    localparam [1:0] R_NONE = 2'd0, R_IDENT = 2'd1, R_MEM = 2'd2, R_U32 = 2'd3;
+
+    reg [3:0]  state_q;
+    reg [7:0]  cmd_q, seq_q, last_seq_q;
+    reg        last_valid_q;
+    reg [15:0] len_q, pos_q;        // payload length, position of the byte being read
+    reg [7:0]  hdr_q [0:7];         // the first eight payload bytes
+    reg [7:0]  lo_q;                // WRITE_MEM: low byte of the word being assembled
+    reg [1:0]  rsrc_q;              // reply payload source
+    reg [15:0] rlen_q, k_q;         // reply payload length, bytes offered so far
+    reg [15:0] word_q;              // R_MEM: the word being sent
+    reg [31:0] u32_q;               // R_U32: the value being sent (the model CRC)
+    reg [31:0] crc_q;
+    reg [31:0] left_q;              // words still to read (READ_MEM, MODEL_CRC)
+    reg [3:0]  wait_q;              // read-back latency counter
+
+    // header fields (WRITE_MEM / READ_MEM): u8 sel, u8 0, u32 addr, u16 n
+    wire [7:0]  h_sel   = hdr_q[0];
+    wire [31:0] h_addr  = {hdr_q[5], hdr_q[4], hdr_q[3], hdr_q[2]};
+    wire [31:0] h_n     = {16'd0, hdr_q[7], hdr_q[6]};
+    wire [31:0] h_depth = h_sel < 8'd8 ? SEL_DEPTH[32 * h_sel[2:0] +: 32] : 32'd0;
+    wire        h_in_range = h_depth != 32'd0 && h_addr <= h_depth;   // then depth - addr is safe
+    wire [31:0] wr_words   = {17'd0, len_q[15:1]} - 32'd3;            // (len - 6) / 2
+`ifdef SGLIF_FAULT_DUP  // self-test of make cmd-test: retries are carried out again
+    wire        mutating   = 1'b0;
+`else
+    wire        mutating   = cmd_q == CMD_WRITE_MEM || cmd_q == CMD_SOFT_RESET;
+`endif
+    wire        last_byte  = pos_q + 16'd1 == len_q;
+
+    // MODEL_CRC walks the selects of MODEL_MASK in order
+    function [3:0] model_from(input [3:0] s);
+        integer m;
+        begin
+            model_from = 4'd8;
+            for (m = 7; m >= 0; m = m - 1)
+                if (m >= s && MODEL_MASK[m] && SEL_DEPTH[32 * m +: 32] != 32'd0)
+                    model_from = m[3:0];
+        end
+    endfunction
+    wire [3:0]  crc_first = model_from(4'd0);
+    wire [3:0]  crc_next_sel = model_from({1'b0, mem_sel_o} + 4'd1);
+    wire [31:0] crc_mid, crc_word;
+    sglif_crc32 u_crc_lo (.crc_i(crc_q), .byte_i(mem_rdata_i[7:0]), .crc_o(crc_mid));
+    sglif_crc32 u_crc_hi (.crc_i(crc_mid), .byte_i(mem_rdata_i[15:8]), .crc_o(crc_word));
+
+    reg [7:0] pay_w;
+    always @(*) begin
+        case (rsrc_q)
+            R_IDENT: pay_w = IDENT[8 * k_q[4:0] +: 8];
+            R_U32:   pay_w = u32_q[8 * k_q[1:0] +: 8];
+            default: pay_w = k_q[0] ? word_q[15:8] : word_q[7:0];
+        endcase
+    end
+    assign tx_pay_o = pay_w;
+    assign buf_raddr_o = pos_q[BW-1:0];
+
+    task reply(input [7:0] st, input [1:0] src, input [15:0] n);
+        begin
+            tx_code_o <= st;
+            rsrc_q    <= src;
+            rlen_q    <= n;
+            state_q   <= S_REPLY;
+        end
+    endtask
+
+    task start_read(input [2:0] s, input [AW-1:0] a);
+        begin
+            mem_sel_o  <= s;
+            mem_addr_o <= a;
+            wait_q     <= RD_LAT[3:0];
+        end
+    endtask
+
+    always @(posedge clk_i) begin
+        release_o  <= 1'b0;
+        tx_start_o <= 1'b0;
+        mem_we_o   <= 1'b0;
+        soft_rst_o <= 1'b0;
+        if (rst_i) begin
+            state_q        <= S_IDLE;
+            last_valid_q   <= 1'b0;
+            tx_pay_valid_o <= 1'b0;
+        end else begin
+            case (state_q)
+                S_IDLE:
+                    if (held_i && !release_o) begin  // (the frame just released is still held)
+                        cmd_q   <= cmd_i;
+                        seq_q   <= seq_i;
+                        len_q   <= len_i;
+                        pos_q   <= 16'd0;
+                        state_q <= len_i == 16'd0 ? S_DISPATCH : S_HDR_A;
+                    end else if (bad_i && bad_code_i != 2'd3) begin
+                        seq_q <= seq_i;
+                        reply(bad_code_i == 2'd1 ? ST_ERR_CRC : ST_ERR_LEN, R_NONE, 16'd0);
+                    end
+                S_HDR_A:        // the buffer reads payload byte pos_q
+                    state_q <= S_HDR_D;
+                S_HDR_D: begin  // its data
+                    hdr_q[pos_q[2:0]] <= buf_rdata_i;
+                    pos_q   <= pos_q + 16'd1;
+                    state_q <= last_byte || pos_q == 16'd7 ? S_DISPATCH : S_HDR_A;
+                end
+                S_DISPATCH:
+                    if (mutating && last_valid_q && seq_q == last_seq_q)
+                        reply(ST_DUP, R_NONE, 16'd0);
+                    else case (cmd_q)
+                        CMD_IDENTIFY:
+                            if (len_q != 16'd0)
+                                reply(ST_ERR_LEN, R_NONE, 16'd0);
+                            else
+                                reply(ST_OK, R_IDENT, 16'd24);
+                        CMD_WRITE_MEM:
+                            if (len_q < 16'd6 || len_q[0])
+                                reply(ST_ERR_LEN, R_NONE, 16'd0);
+                            else if (!h_in_range || wr_words > h_depth - h_addr)
+                                reply(ST_ERR_ADDR, R_NONE, 16'd0);
+                            else begin
+                                last_seq_q   <= seq_q;
+                                last_valid_q <= 1'b1;
+                                mem_sel_o    <= h_sel[2:0];
+                                mem_addr_o   <= h_addr[AW-1:0];
+                                pos_q        <= 16'd6;
+                                if (len_q == 16'd6)
+                                    reply(ST_OK, R_NONE, 16'd0);
+                                else
+                                    state_q <= S_WR_A;
+                            end
+                        CMD_READ_MEM:
+                            if (len_q != 16'd8)
+                                reply(ST_ERR_LEN, R_NONE, 16'd0);
+                            else if (!h_in_range || !READ_MASK[h_sel[2:0]] ||
+                                     h_n > h_depth - h_addr || h_n > 32'd32767)
+                                reply(ST_ERR_ADDR, R_NONE, 16'd0);
+                            else begin
+                                start_read(h_sel[2:0], h_addr[AW-1:0]);
+                                reply(ST_OK, R_MEM, {h_n[14:0], 1'b0});
+                            end
+                        CMD_MODEL_CRC:
+                            if (len_q != 16'd0)
+                                reply(ST_ERR_LEN, R_NONE, 16'd0);
+                            else if (crc_first > 4'd7) begin
+                                u32_q <= 32'd0;   // the CRC-32 of no bytes
+                                reply(ST_OK, R_U32, 16'd4);
+                            end else begin
+                                crc_q  <= 32'hFFFFFFFF;
+                                left_q <= SEL_DEPTH[32 * crc_first[2:0] +: 32];
+                                start_read(crc_first[2:0], {AW{1'b0}});
+                                state_q <= S_CRC_W;
+                            end
+                        CMD_SOFT_RESET:
+                            if (len_q != 16'd0)
+                                reply(ST_ERR_LEN, R_NONE, 16'd0);
+                            else begin
+                                soft_rst_o   <= 1'b1;
+                                last_seq_q   <= seq_q;
+                                last_valid_q <= 1'b1;
+                                reply(ST_OK, R_NONE, 16'd0);
+                            end
+                        default:
+                            reply(ST_ERR_CMD, R_NONE, 16'd0);
+                    endcase
+                // WRITE_MEM: two payload bytes a word, written at consecutive addresses
+                S_WR_A: begin
+                    if (mem_we_o)   // the word before went to mem_addr_o in this cycle
+                        mem_addr_o <= mem_addr_o + 1'b1;
+                    state_q <= S_WR_D;
+                end
+                S_WR_D: begin
+                    pos_q <= pos_q + 16'd1;
+                    if (!pos_q[0])
+                        lo_q <= buf_rdata_i;
+                    else begin
+                        mem_we_o    <= 1'b1;
+                        mem_wdata_o <= {buf_rdata_i, lo_q};
+                    end
+                    if (last_byte)
+                        reply(ST_OK, R_NONE, 16'd0);
+                    else
+                        state_q <= S_WR_A;
+                end
+                // MODEL_CRC: one word every RD_LAT + 1 cycles
+                S_CRC_W:
+                    if (wait_q != 4'd0)
+                        wait_q <= wait_q - 4'd1;
+                    else begin
+                        crc_q <= crc_word;
+                        if (left_q != 32'd1) begin
+                            left_q <= left_q - 32'd1;
+                            start_read(mem_sel_o, mem_addr_o + 1'b1);
+                        end else if (crc_next_sel <= 4'd7) begin
+                            left_q <= SEL_DEPTH[32 * crc_next_sel[2:0] +: 32];
+                            start_read(crc_next_sel[2:0], {AW{1'b0}});
+                        end else begin
+                            u32_q <= ~crc_word;
+                            reply(ST_OK, R_U32, 16'd4);
+                        end
+                    end
+                S_REPLY:   // the request's payload is no longer needed: the decoder may
+                    if (!tx_busy_i) begin  // take the next frame while this reply goes out
+                        release_o  <= 1'b1;
+                        tx_start_o <= 1'b1;
+                        tx_seq_o   <= seq_q;
+                        tx_len_o   <= rlen_q;
+                        k_q        <= 16'd0;
+                        state_q    <= rlen_q == 16'd0 ? S_END : rsrc_q == R_MEM ? S_RD_W : S_PAY;
+                    end
+                S_RD_W:  // R_MEM: wait for the word at mem_addr_o
+                    if (wait_q != 4'd0)
+                        wait_q <= wait_q - 4'd1;
+                    else begin
+                        word_q  <= mem_rdata_i;
+                        state_q <= S_PAY;
+                    end
+                S_PAY:   // offer byte k_q until the encoder takes it
+                    if (!tx_pay_valid_o)
+                        tx_pay_valid_o <= 1'b1;
+                    else if (tx_pay_ready_i) begin
+                        tx_pay_valid_o <= 1'b0;
+                        k_q <= k_q + 16'd1;
+                        if (k_q + 16'd1 == rlen_q)
+                            state_q <= S_END;
+                        else if (rsrc_q == R_MEM && k_q[0]) begin
+                            start_read(mem_sel_o, mem_addr_o + 1'b1);
+                            state_q <= S_RD_W;
+                        end
+                    end
+                default: // S_END: the reply is out
+                    if (!tx_start_o && !tx_busy_i)
+                        state_q <= S_IDLE;
+            endcase
+        end
+    end
+endmodule
+
+`default_nettype wire

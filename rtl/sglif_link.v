@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// sglif_link: the device's end of the link (docs/protocol.md): UART receiver, frame decoder,
+// command executor (sglif_cmd), frame encoder, UART transmitter, around a memory port.
+// BYTE_IO = 1 leaves the UARTs out and exposes the byte streams instead, for the simulated
+// board, which carries bytes rather than bit times (make link-test runs the UART path).
+`default_nettype none
+
+module sglif_link #(
+    parameter integer CLKS_PER_BIT = 12,
+    parameter integer BYTE_IO      = 0,
+    parameter integer MAX_LEN      = 1024,    // payload buffer, a power of two
+    parameter integer IDLE_CYCLES  = 120000,  // mid-frame silence that abandons a frame
+    parameter integer AW           = 16,
+    parameter integer RD_LAT       = 2,
+    parameter [255:0] SEL_DEPTH    = 256'd0,
+    parameter [7:0]   READ_MASK    = 8'h00,
+    parameter [7:0]   MODEL_MASK   = 8'h00,
+    parameter [191:0] IDENT        = 192'd0
+) (
+    input  wire          clk_i,
+    input  wire          rst_i,
+    input  wire          uart_rx_i,
+    output wire          uart_tx_o,
+    // BYTE_IO = 1: the byte streams in place of the UARTs
+    input  wire [7:0]    rx_byte_i,
+    input  wire          rx_valid_i,
+    output wire [7:0]    tx_byte_o,
+    output wire          tx_valid_o,
+    input  wire          tx_ready_i,
+    output wire          rx_err_o,      // UART framing error (BYTE_IO = 0)
+    output wire [15:0]   dropped_o,     // bytes dropped while a frame was held
+    // memory port (sglif_cmd)
+    output wire          soft_rst_o,
+    output wire          mem_we_o,
+    output wire [2:0]    mem_sel_o,
+    output wire [AW-1:0] mem_addr_o,
+    output wire [15:0]   mem_wdata_o,
+    input  wire [15:0]   mem_rdata_i
+);
+    localparam integer BW = $clog2(MAX_LEN);
+
+    wire [7:0] rx_byte, tx_byte;
+    wire       rx_valid, tx_valid, tx_ready;
+    generate
+        if (BYTE_IO != 0) begin : g_bytes
+            assign rx_byte   = rx_byte_i;
+            assign rx_valid  = rx_valid_i;
+            assign tx_ready  = tx_ready_i;
+            assign uart_tx_o = 1'b1;
+            assign rx_err_o  = 1'b0;
+            wire unused_ok = &{1'b0, uart_rx_i};
+        end else begin : g_uart
+            sglif_uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_rx (
+                .clk_i(clk_i), .rst_i(rst_i), .rx_i(uart_rx_i), .data_o(rx_byte),
+                .valid_o(rx_valid), .err_o(rx_err_o));
+            sglif_uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_tx (
+                .clk_i(clk_i), .rst_i(rst_i), .data_i(tx_byte), .valid_i(tx_valid),
+                .ready_o(tx_ready), .tx_o(uart_tx_o));
+            wire unused_ok = &{1'b0, rx_byte_i, rx_valid_i, tx_ready_i};
+        end
+    endgenerate
+    assign tx_byte_o  = tx_byte;
+    assign tx_valid_o = tx_valid;
+
+    wire          ok, held, bad, release_w, tx_start, tx_busy, pay_valid, pay_ready;
+    wire [1:0]    bad_code;
+    wire [7:0]    cmd, seq, tx_code, tx_seq, pay;
+    wire [15:0]   len, tx_len;
+    wire [BW-1:0] buf_raddr;
+    wire [7:0]    buf_rdata;
+
+    sglif_frame_rx #(.MAX_LEN(MAX_LEN), .IDLE_CYCLES(IDLE_CYCLES)) u_frx (
+        .clk_i(clk_i), .rst_i(rst_i), .byte_i(rx_byte), .byte_valid_i(rx_valid), .ok_o(ok),
+        .bad_o(bad), .bad_code_o(bad_code), .cmd_o(cmd), .seq_o(seq), .len_o(len),
+        .held_o(held), .release_i(release_w), .buf_raddr_i(buf_raddr), .buf_rdata_o(buf_rdata),
+        .dropped_o(dropped_o));
+
+    sglif_cmd #(.BW(BW), .AW(AW), .RD_LAT(RD_LAT), .SEL_DEPTH(SEL_DEPTH),
+                .READ_MASK(READ_MASK), .MODEL_MASK(MODEL_MASK), .IDENT(IDENT)) u_cmd (
+        .clk_i(clk_i), .rst_i(rst_i), .held_i(held), .bad_i(bad), .bad_code_i(bad_code),
+        .cmd_i(cmd), .seq_i(seq), .len_i(len), .release_o(release_w), .buf_raddr_o(buf_raddr),
+        .buf_rdata_i(buf_rdata), .tx_start_o(tx_start), .tx_code_o(tx_code), .tx_seq_o(tx_seq),
+        .tx_len_o(tx_len), .tx_busy_i(tx_busy), .tx_pay_o(pay), .tx_pay_valid_o(pay_valid),
+        .tx_pay_ready_i(pay_ready), .soft_rst_o(soft_rst_o), .mem_we_o(mem_we_o),
+        .mem_sel_o(mem_sel_o), .mem_addr_o(mem_addr_o), .mem_wdata_o(mem_wdata_o),
+        .mem_rdata_i(mem_rdata_i));
+
+    wire unused_ok = &{1'b0, ok};  // the executor takes held, not the pulse
+
+    sglif_frame_tx u_ftx (
+        .clk_i(clk_i), .rst_i(rst_i), .start_i(tx_start), .code_i(tx_code), .seq_i(tx_seq),
+        .len_i(tx_len), .busy_o(tx_busy), .pay_data_i(pay), .pay_valid_i(pay_valid),
+        .pay_ready_o(pay_ready), .tx_data_o(tx_byte), .tx_valid_o(tx_valid),
+        .tx_ready_i(tx_ready));
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: MIT
+// The device's command executor (rtl/sglif_cmd.v inside rtl/sglif_link.v, byte streams) over
+// the behavioural memory of sim/tb_cmd.v, against a mirror of that memory kept here. From one
+// seed:
+//   1 IDENTIFY gives the 24 bytes of the build
+//   2 random WRITE_MEM / READ_MEM / MODEL_CRC: every write the memory sees is the one expected,
+//     every read and CRC equals the mirror's
+//   3 every malformed request (length, select, range, command) gets its error status and
+//     writes nothing
+//   4 a retry with the seq of the last write is answered DUP and not applied again
+//   5 damaged frames (a flipped bit, a cut, garbage, a length above MAX_LEN): an error reply
+//     or silence, never a write; afterwards the device answers and MODEL_CRC is unchanged
+// Plus-args: +seed=S, +ops=N (phase 2), +frames=N (phase 5). Exit 0 and "cmd: PASS", or 1.
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+#include <zlib.h>
+
+#include "Vtb_cmd.h"
+#include "verilated.h"
+
+extern "C" {
+#include "link.h"
+#include "rng.h"
+#include "sglif_protocol.h"
+}
+
+static const int MAX_LEN = 256;
+static const unsigned DEPTH[4] = {300, 77, 16, 0};
+
+struct Dev {
+    Vtb_cmd *top;
+    uint64_t cycles = 0;
+    std::vector<uint16_t> mem[3];
+    struct W { int sel; unsigned addr; uint16_t data; };
+    std::vector<W> writes;       // every write the memory saw
+    long soft_resets = 0;
+    sgl_link_decoder dec;
+    uint8_t pay[70000];
+    void tick()
+    {
+        top->clk_i = 0;
+        top->eval();
+        if (top->mem_we_o)
+            writes.push_back({top->mem_sel_o, top->mem_addr_o, (uint16_t)top->mem_wdata_o});
+        soft_resets += top->soft_rst_o;
+        top->clk_i = 1;
+        top->eval();
+        cycles++;
+    }
+    // send bytes (one per cycle) and wait for a reply: its event, or NONE after `quiet` cycles
+    // without a byte from the device
+    sgl_link_event transact(const std::vector<uint8_t> &b, long quiet = 3000)
+    {
+        sgl_link_decoder_init(&dec, pay, sizeof pay > 65535 ? 65535 : sizeof pay);
+        for (uint8_t x : b) {
+            top->rx_byte_i = x;
+            top->rx_valid_i = 1;
+            tick();
+            if (top->tx_valid_o) { // replies can start before the request ends (garbage)
+                sgl_link_event e = sgl_link_feed(&dec, top->tx_byte_o);
+                if (e != SGL_LINK_NONE) {
+                    top->rx_valid_i = 0;
+                    return e;
+                }
+            }
+        }
+        top->rx_valid_i = 0;
+        long idle = 0;
+        while (idle < quiet) {
+            tick();
+            idle++;
+            if (top->tx_valid_o) {
+                idle = 0;
+                sgl_link_event e = sgl_link_feed(&dec, top->tx_byte_o);
+                if (e != SGL_LINK_NONE)
+                    return e;
+            }
+        }
+        return SGL_LINK_NONE;
+    }
+    uint32_t model_crc() const
+    {
+        uint32_t c = 0;
+        for (int s = 0; s < 2; s++)
+            for (uint16_t w : mem[s]) {
+                uint8_t b[2] = {(uint8_t)w, (uint8_t)(w >> 8)};
+                c = (uint32_t)crc32(c, b, 2);
+            }
+        return c;
+    }
+};
+
+static std::vector<uint8_t> frame(uint8_t cmd, uint8_t seq, const std::vector<uint8_t> &p)
+{
+    std::vector<uint8_t> f(SGL_LINK_OVERHEAD + p.size());
+    sgl_link_encode(f.data(), cmd, seq, p.data(), (uint16_t)p.size());
+    return f;
+}
+
+static std::vector<uint8_t> mem_hdr(int sel, uint32_t addr)
+{
+    return {(uint8_t)sel, 0, (uint8_t)addr, (uint8_t)(addr >> 8), (uint8_t)(addr >> 16),
+            (uint8_t)(addr >> 24)};
+}
+
+static int failures = 0;
+#define CHECK(cond, ...)                                                                       \
+    do {                                                                                       \
+        if (!(cond)) {                                                                         \
+            printf("cmd: FAIL %s:%d: ", __FILE__, __LINE__);                                   \
+            printf(__VA_ARGS__);                                                               \
+            printf("\n");                                                                      \
+            return 1;                                                                          \
+        }                                                                                      \
+    } while (0)
+
+int main(int argc, char **argv)
+{
+    auto ctx = std::make_unique<VerilatedContext>();
+    ctx->commandArgs(argc, argv);
+    uint64_t seed = 1;
+    long ops = 2000, frames = 20000;
+    const char *a;
+    if ((a = ctx->commandArgsPlusMatch("seed=")) && *a)
+        seed = strtoull(a + 6, NULL, 0);
+    if ((a = ctx->commandArgsPlusMatch("ops=")) && *a)
+        ops = strtol(a + 5, NULL, 0);
+    if ((a = ctx->commandArgsPlusMatch("frames=")) && *a)
+        frames = strtol(a + 8, NULL, 0);
+    printf("cmd: seed %" PRIu64 ", %ld operations, %ld damaged frames\n", seed, ops, frames);
+    sgl_rng g;
+    sgl_rng_seed(&g, seed, 0x636d64ULL); // "cmd"
+
+    Dev d;
+    d.top = new Vtb_cmd{ctx.get()};
+    d.top->tx_ready_i = 1;
+    d.top->rst_i = 1;
+    d.tick();
+    d.tick();
+    d.top->rst_i = 0;
+    for (int s = 0; s < 3; s++)
+        d.mem[s].assign(DEPTH[s], 0);
+    uint8_t seq = 0;
+
+    // ---- 1 IDENTIFY ---------------------------------------------------------------------
+    CHECK(d.transact(frame(SGL_CMD_IDENTIFY, ++seq, {})) == SGL_LINK_FRAME, "no IDENTIFY reply");
+    CHECK(d.dec.code == SGL_ST_OK && d.dec.seq == seq && d.dec.len == 24, "IDENTIFY: status %d len %d",
+          d.dec.code, d.dec.len);
+    for (int i = 0; i < 24; i++)
+        CHECK(d.pay[i] == i + 1, "IDENTIFY byte %d is %d", i, d.pay[i]);
+
+    // ---- 2 writes, reads, CRCs against the mirror --------------------------------------------
+    long n_wr = 0, n_rd = 0, n_crc = 0, words = 0;
+    for (long op = 0; op < ops; op++) {
+        unsigned kind = sgl_rng_below(&g, 10);
+        int sel = (int)sgl_rng_below(&g, 3);
+        unsigned dep = DEPTH[sel];
+        unsigned addr = sgl_rng_below(&g, dep + 1);
+        unsigned n = sgl_rng_below(&g, dep - addr + 1);
+        if (kind < 5) {
+            n = n > (MAX_LEN - 6) / 2 ? (MAX_LEN - 6) / 2 : n;
+            std::vector<uint8_t> p = mem_hdr(sel, addr);
+            std::vector<uint16_t> w(n);
+            for (auto &x : w) {
+                x = (uint16_t)sgl_rng_u32(&g);
+                p.push_back((uint8_t)x);
+                p.push_back((uint8_t)(x >> 8));
+            }
+            d.writes.clear();
+            CHECK(d.transact(frame(SGL_CMD_WRITE_MEM, ++seq, p)) == SGL_LINK_FRAME, "no reply to WRITE_MEM op %ld sel %d addr %u n %u", op, sel, addr, n);
+            CHECK(d.dec.code == SGL_ST_OK && d.dec.len == 0, "WRITE_MEM sel %d addr %u n %u: %s",
+                  sel, addr, n, sgl_status_name(d.dec.code));
+            CHECK(d.writes.size() == n, "WRITE_MEM: %zu writes for %u words", d.writes.size(), n);
+            for (unsigned i = 0; i < n; i++) {
+                CHECK(d.writes[i].sel == sel && d.writes[i].addr == addr + i &&
+                      d.writes[i].data == w[i], "write %u: sel %d addr %u data %04x, want %d %u %04x",
+                      i, d.writes[i].sel, d.writes[i].addr, d.writes[i].data, sel, addr + i, w[i]);
+                d.mem[sel][addr + i] = w[i];
+            }
+            n_wr++;
+            words += n;
+        } else if (kind < 9) {
+            std::vector<uint8_t> p = mem_hdr(sel, addr);
+            p.push_back((uint8_t)n);
+            p.push_back((uint8_t)(n >> 8));
+            sgl_link_event ev = d.transact(frame(SGL_CMD_READ_MEM, ++seq, p));
+            CHECK(ev == SGL_LINK_FRAME, "no reply to READ_MEM op %ld sel %d addr %u n %u: event %d, %" PRIu64 " bytes skipped, state %d", op, sel, addr, n, ev, d.dec.skipped, d.dec.state);
+            CHECK(d.dec.code == SGL_ST_OK && d.dec.len == 2 * n, "READ_MEM: %s len %d",
+                  sgl_status_name(d.dec.code), d.dec.len);
+            for (unsigned i = 0; i < n; i++) {
+                uint16_t got = (uint16_t)(d.pay[2 * i] | d.pay[2 * i + 1] << 8);
+                CHECK(got == d.mem[sel][addr + i], "READ_MEM sel %d addr %u: %04x, mirror %04x",
+                      sel, addr + i, got, d.mem[sel][addr + i]);
+            }
+            n_rd++;
+        } else {
+            CHECK(d.transact(frame(SGL_CMD_MODEL_CRC, ++seq, {})) == SGL_LINK_FRAME, "no reply");
+            uint32_t got = (uint32_t)(d.pay[0] | d.pay[1] << 8 | d.pay[2] << 16 | (uint32_t)d.pay[3] << 24);
+            CHECK(d.dec.code == SGL_ST_OK && d.dec.len == 4 && got == d.model_crc(),
+                  "MODEL_CRC %08x, mirror %08x", got, d.model_crc());
+            n_crc++;
+        }
+    }
+    printf("cmd: %ld writes (%ld words), %ld reads, %ld CRCs equal the mirror\n", n_wr, words,
+           n_rd, n_crc);
+
+    // ---- 3 malformed requests: their status, no write -----------------------------------------
+    struct Bad { const char *what; uint8_t cmd; std::vector<uint8_t> p; int st; };
+    std::vector<uint8_t> rd_hdr = mem_hdr(0, 0);
+    std::vector<Bad> bad = {
+        {"write to a select that does not exist", SGL_CMD_WRITE_MEM, mem_hdr(3, 0), SGL_ST_ERR_ADDR},
+        {"write to select 9", SGL_CMD_WRITE_MEM, mem_hdr(9, 0), SGL_ST_ERR_ADDR},
+        {"write past the end", SGL_CMD_WRITE_MEM, mem_hdr(2, 15), SGL_ST_ERR_ADDR},
+        {"write from past the end", SGL_CMD_WRITE_MEM, mem_hdr(2, 17), SGL_ST_ERR_ADDR},
+        {"write at 2^32 - 1", SGL_CMD_WRITE_MEM, mem_hdr(0, 0xFFFFFFFFu), SGL_ST_ERR_ADDR},
+        {"write, odd length", SGL_CMD_WRITE_MEM, mem_hdr(0, 0), SGL_ST_ERR_LEN},
+        {"write, short header", SGL_CMD_WRITE_MEM, {0, 0, 0}, SGL_ST_ERR_LEN},
+        {"read, short", SGL_CMD_READ_MEM, rd_hdr, SGL_ST_ERR_LEN},
+        {"read past the end", SGL_CMD_READ_MEM, {1, 0, 70, 0, 0, 0, 8, 0}, SGL_ST_ERR_ADDR},
+        {"read a select that does not exist", SGL_CMD_READ_MEM, {3, 0, 0, 0, 0, 0, 1, 0}, SGL_ST_ERR_ADDR},
+        {"identify with a payload", SGL_CMD_IDENTIFY, {1}, SGL_ST_ERR_LEN},
+        {"model CRC with a payload", SGL_CMD_MODEL_CRC, {1, 2}, SGL_ST_ERR_LEN},
+        {"soft reset with a payload", SGL_CMD_SOFT_RESET, {0}, SGL_ST_ERR_LEN},
+        {"unknown command", 0x77, {}, SGL_ST_ERR_CMD},
+    };
+    bad[2].p.push_back(1); bad[2].p.push_back(0); bad[2].p.push_back(2); bad[2].p.push_back(0); // 2 words at 15
+    bad[3].p.push_back(0); bad[3].p.push_back(0);
+    bad[5].p.push_back(1); // odd
+    uint32_t crc0 = d.model_crc();
+    for (const Bad &b : bad) {
+        d.writes.clear();
+        CHECK(d.transact(frame(b.cmd, ++seq, b.p)) == SGL_LINK_FRAME, "%s: no reply", b.what);
+        CHECK(d.dec.code == b.st, "%s: %s, want %s", b.what, sgl_status_name(d.dec.code),
+              sgl_status_name(b.st));
+        CHECK(d.writes.empty() && d.soft_resets == 0, "%s: %zu writes", b.what, d.writes.size());
+    }
+    printf("cmd: %zu malformed requests: each its error status, no write\n", bad.size());
+
+    // ---- 4 retries ---------------------------------------------------------------------------
+    {
+        std::vector<uint8_t> p1 = mem_hdr(2, 3), p2 = mem_hdr(2, 3);
+        p1.push_back(0x34); p1.push_back(0x12);
+        p2.push_back(0x78); p2.push_back(0x56);
+        uint8_t s = ++seq;
+        d.writes.clear();
+        CHECK(d.transact(frame(SGL_CMD_WRITE_MEM, s, p1)) == SGL_LINK_FRAME && d.dec.code == SGL_ST_OK, "write");
+        CHECK(d.transact(frame(SGL_CMD_WRITE_MEM, s, p1)) == SGL_LINK_FRAME && d.dec.code == SGL_ST_DUP,
+              "retry: %s", sgl_status_name(d.dec.code));
+        CHECK(d.transact(frame(SGL_CMD_WRITE_MEM, s, p2)) == SGL_LINK_FRAME && d.dec.code == SGL_ST_DUP, "retry 2");
+        CHECK(d.writes.size() == 1 && d.writes[0].data == 0x1234, "%zu writes", d.writes.size());
+        d.mem[2][3] = 0x1234;
+        // a read with that seq is carried out
+        std::vector<uint8_t> r = mem_hdr(2, 3);
+        r.push_back(1); r.push_back(0);
+        CHECK(d.transact(frame(SGL_CMD_READ_MEM, s, r)) == SGL_LINK_FRAME && d.dec.code == SGL_ST_OK &&
+              d.pay[0] == 0x34 && d.pay[1] == 0x12, "read with the last seq");
+        uint8_t s2 = ++seq;
+        CHECK(d.transact(frame(SGL_CMD_SOFT_RESET, s2, {})) == SGL_LINK_FRAME && d.dec.code == SGL_ST_OK, "reset");
+        CHECK(d.transact(frame(SGL_CMD_SOFT_RESET, s2, {})) == SGL_LINK_FRAME && d.dec.code == SGL_ST_DUP, "reset retry");
+        CHECK(d.soft_resets == 1, "%ld soft resets", d.soft_resets);
+        d.soft_resets = 0;
+    }
+    printf("cmd: retries answered DUP and not applied again (write, soft reset)\n");
+
+    // ---- 5 damaged frames ----------------------------------------------------------------------
+    long replies[8] = {0}, silent = 0;
+    crc0 = d.model_crc();
+    d.writes.clear();
+    for (long f = 0; f < frames; f++) {
+        std::vector<uint8_t> p = mem_hdr((int)sgl_rng_below(&g, 3), sgl_rng_below(&g, 16));
+        unsigned n = 1 + sgl_rng_below(&g, 40);
+        for (unsigned i = 0; i < 2 * n; i++)
+            p.push_back((uint8_t)sgl_rng_u32(&g));
+        std::vector<uint8_t> b = frame(SGL_CMD_WRITE_MEM, ++seq, p);
+        unsigned how = sgl_rng_below(&g, 4);
+        if (how == 0) // a flipped bit after SOF
+            b[1 + sgl_rng_below(&g, (uint32_t)b.size() - 1)] ^= (uint8_t)(1u << sgl_rng_below(&g, 8));
+        else if (how == 1) // cut short
+            b.resize(1 + sgl_rng_below(&g, (uint32_t)b.size() - 1));
+        else if (how == 2) { // garbage
+            b.resize(1 + sgl_rng_below(&g, 60));
+            for (auto &x : b)
+                x = (uint8_t)sgl_rng_u32(&g);
+        } else { // a length above MAX_LEN
+            b[3] = (uint8_t)(MAX_LEN + 1 + sgl_rng_below(&g, 200));
+            b[4] = 1;
+        }
+        sgl_link_event e = d.transact(b, 2500); // past the decoder's 2000-cycle timeout
+        if (e == SGL_LINK_FRAME)
+            replies[d.dec.code & 7]++;
+        else
+            silent++;
+    }
+    CHECK(d.writes.empty(), "%zu writes from damaged frames", d.writes.size());
+    CHECK(replies[SGL_ST_OK] == 0 && replies[SGL_ST_DUP] == 0, "a damaged frame was carried out");
+    CHECK(d.transact(frame(SGL_CMD_IDENTIFY, ++seq, {})) == SGL_LINK_FRAME && d.dec.code == SGL_ST_OK,
+          "no answer after the damaged frames");
+    CHECK(d.transact(frame(SGL_CMD_MODEL_CRC, ++seq, {})) == SGL_LINK_FRAME, "no CRC");
+    uint32_t got = (uint32_t)(d.pay[0] | d.pay[1] << 8 | d.pay[2] << 16 | (uint32_t)d.pay[3] << 24);
+    CHECK(got == crc0, "MODEL_CRC %08x after the damaged frames, %08x before", got, crc0);
+    printf("cmd: %ld damaged frames: %ld ERR_CRC, %ld ERR_LEN, %ld ERR_CMD/ADDR, %ld silent; "
+           "no write, MODEL_CRC %08x unchanged, still answering\n", frames, replies[SGL_ST_ERR_CRC],
+           replies[SGL_ST_ERR_LEN], replies[SGL_ST_ERR_CMD] + replies[SGL_ST_ERR_ADDR], silent, got);
+    printf("cmd: PASS (%" PRIu64 " cycles)\n", d.cycles);
+    delete d.top;
+    return failures ? 1 : 0;
+}

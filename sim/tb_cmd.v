@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+// tb_cmd: sglif_link (byte streams, BYTE_IO = 1) over a behavioural memory of four selects
+// (depths 300, 77, 16, 0 words: select 3 does not exist), read back with a latency of
+// RD_LAT = 2 cycles, for sim/cmd_test.cpp. Selects 0-2 can be read; 0 and 1 are the "model".
+`default_nettype none
+
+module tb_cmd #(
+    parameter integer MAX_LEN = 256
+) (
+    input  wire        clk_i,
+    input  wire        rst_i,
+    input  wire [7:0]  rx_byte_i,
+    input  wire        rx_valid_i,
+    output wire [7:0]  tx_byte_o,
+    output wire        tx_valid_o,
+    input  wire        tx_ready_i,
+    output wire        soft_rst_o,
+    output wire        mem_we_o,     // observed by the harness: every write
+    output wire [2:0]  mem_sel_o,
+    output wire [8:0]  mem_addr_o,
+    output wire [15:0] mem_wdata_o
+);
+    localparam [255:0] DEPTH = {32'd0, 32'd0, 32'd0, 32'd0, 32'd0, 32'd16, 32'd77, 32'd300};
+    localparam [191:0] IDENT = {8'd24, 8'd23, 8'd22, 8'd21, 8'd20, 8'd19, 8'd18, 8'd17,
+                                8'd16, 8'd15, 8'd14, 8'd13, 8'd12, 8'd11, 8'd10, 8'd9,
+                                8'd8, 8'd7, 8'd6, 8'd5, 8'd4, 8'd3, 8'd2, 8'd1};
+
+    reg [15:0] m0 [0:299];
+    reg [15:0] m1 [0:76];
+    reg [15:0] m2 [0:15];
+    reg [15:0] rd1_q, rd2_q;
+    integer k;
+    initial begin
+        for (k = 0; k < 300; k = k + 1) m0[k] = 16'd0;
+        for (k = 0; k < 77; k = k + 1) m1[k] = 16'd0;
+        for (k = 0; k < 16; k = k + 1) m2[k] = 16'd0;
+    end
+    always @(posedge clk_i) begin
+        if (mem_we_o)
+            case (mem_sel_o)
+                3'd0: m0[mem_addr_o] <= mem_wdata_o;
+                3'd1: m1[mem_addr_o[6:0]] <= mem_wdata_o;
+                3'd2: m2[mem_addr_o[3:0]] <= mem_wdata_o;
+                default: ;
+            endcase
+        case (mem_sel_o)
+            3'd0: rd1_q <= m0[mem_addr_o];
+            3'd1: rd1_q <= m1[mem_addr_o[6:0]];
+            3'd2: rd1_q <= m2[mem_addr_o[3:0]];
+            default: rd1_q <= 16'hDEAD;
+        endcase
+        rd2_q <= rd1_q;
+    end
+
+    wire [15:0] dropped;
+    wire        uart_tx, rx_err;
+    sglif_link #(.BYTE_IO(1), .MAX_LEN(MAX_LEN), .IDLE_CYCLES(2000), .AW(9), .RD_LAT(2),
+                 .SEL_DEPTH(DEPTH), .READ_MASK(8'h07), .MODEL_MASK(8'h03), .IDENT(IDENT)) u_link (
+        .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(1'b1), .uart_tx_o(uart_tx),
+        .rx_byte_i(rx_byte_i), .rx_valid_i(rx_valid_i), .tx_byte_o(tx_byte_o),
+        .tx_valid_o(tx_valid_o), .tx_ready_i(tx_ready_i), .rx_err_o(rx_err),
+        .dropped_o(dropped), .soft_rst_o(soft_rst_o), .mem_we_o(mem_we_o),
+        .mem_sel_o(mem_sel_o), .mem_addr_o(mem_addr_o), .mem_wdata_o(mem_wdata_o),
+        .mem_rdata_i(rd2_q));
+    wire unused_ok = &{1'b0, dropped, uart_tx, rx_err};
+endmodule
+
+`default_nettype wire
