@@ -9,9 +9,9 @@
 //     (with the seq byte as received) if the executor is idle then; a frame abandoned on a
 //     timeout gets no answer. A checked frame waits in the decoder (held_i) until the
 //     executor is done with the one before, so none is missed.
-//   - A request that changes state (WRITE_MEM, SOFT_RESET) with the seq of the last one
-//     carried out is a retry whose reply was lost: it is answered DUP and not carried out
-//     again. Reads are carried out every time.
+//   - A request that changes state (WRITE_MEM, SOFT_RESET) with the seq of the last request
+//     carried out (of any kind) is a retry whose reply was lost: it is answered DUP and not
+//     carried out again. Reads are carried out every time.
 // Payload bytes come from the frame buffer one at a time: its address is the position pos_q,
 // the data arrives a cycle later.
 // Memories: 16-bit words, select 0..7; SEL_DEPTH packs the words of each select (0: none),
@@ -119,8 +119,14 @@ module sglif_cmd #(
     assign tx_pay_o = pay_w;
     assign buf_raddr_o = pos_q[BW-1:0];
 
+    // every request answered OK becomes "the last one carried out": the host gives each new
+    // request a seq other than the one before, so only a retry can repeat it
     task reply(input [7:0] st, input [1:0] src, input [15:0] n);
         begin
+            if (st == ST_OK) begin
+                last_seq_q   <= seq_q;
+                last_valid_q <= 1'b1;
+            end
             tx_code_o <= st;
             rsrc_q    <= src;
             rlen_q    <= n;
@@ -180,8 +186,6 @@ module sglif_cmd #(
                             else if (!h_in_range || wr_words > h_depth - h_addr)
                                 reply(ST_ERR_ADDR, R_NONE, 16'd0);
                             else begin
-                                last_seq_q   <= seq_q;
-                                last_valid_q <= 1'b1;
                                 mem_sel_o    <= h_sel[2:0];
                                 mem_addr_o   <= h_addr[AW-1:0];
                                 pos_q        <= 16'd6;
@@ -217,8 +221,6 @@ module sglif_cmd #(
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else begin
                                 soft_rst_o   <= 1'b1;
-                                last_seq_q   <= seq_q;
-                                last_valid_q <= 1'b1;
                                 reply(ST_OK, R_NONE, 16'd0);
                             end
                         default:

@@ -265,7 +265,23 @@ int main(int argc, char **argv)
         CHECK(d.soft_resets == 1, "%ld soft resets", d.soft_resets);
         d.soft_resets = 0;
     }
-    printf("cmd: retries answered DUP and not applied again (write, soft reset)\n");
+    { // seq wraps: a write, 255 reads, then a new write whose seq equals the first's
+        std::vector<uint8_t> p = mem_hdr(2, 5);
+        p.push_back(0x01); p.push_back(0x00);
+        uint8_t s = ++seq;
+        CHECK(d.transact(frame(SGL_CMD_WRITE_MEM, s, p)) == SGL_LINK_FRAME && d.dec.code == SGL_ST_OK, "write");
+        for (int i = 0; i < 255; i++)
+            CHECK(d.transact(frame(SGL_CMD_MODEL_CRC, ++seq, {})) == SGL_LINK_FRAME && d.dec.code == SGL_ST_OK, "crc");
+        p[6] = 0x02;
+        d.writes.clear();
+        CHECK((uint8_t)(seq + 1) == s, "seq did not wrap");
+        CHECK(d.transact(frame(SGL_CMD_WRITE_MEM, ++seq, p)) == SGL_LINK_FRAME && d.dec.code == SGL_ST_OK,
+              "a new write with a wrapped seq: %s", sgl_status_name(d.dec.code));
+        CHECK(d.writes.size() == 1, "%zu writes", d.writes.size());
+        d.mem[2][5] = 0x0002;
+    }
+    printf("cmd: retries answered DUP and not applied again (write, soft reset); a new write "
+           "after the seq wrapped is applied\n");
 
     // ---- 5 damaged frames ----------------------------------------------------------------------
     long replies[8] = {0}, silent = 0;

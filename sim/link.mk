@@ -91,3 +91,15 @@ cmd-selftest: $(CMD_DIR)-fault/Vtb_cmd ## prove cmd-test fails: an executor that
 	  if [ $$rc -ne 0 ] && grep -q 'cmd: FAIL' $(CMD_DIR)-fault/run.log; then \
 	    echo "cmd-selftest: PASS (the altered executor was caught, exit $$rc)"; \
 	  else echo "cmd-selftest: FAIL (the altered executor was not caught, exit $$rc)"; exit 1; fi
+
+# a simulated board of the memory-only device (sim/tb_cmd.v) for the host's command layer
+# tests; the real simulated board (the whole device top) is build/bin/sglif-board (issue 4)
+BOARD_MEM := $(CMD_DIR)-board/board-mem
+$(BOARD_MEM): sim/board.cpp sim/tb_cmd.v sim/link.mk rtl/lint.vlt $(CMD_RTL) $(LIB) $(PROTOCOL_VH)
+	@mkdir -p $(@D)
+	$(VERILATOR) --cc --exe --build -j 2 -Wall --top-module tb_cmd -I$(GEN_DIR) rtl/lint.vlt \
+	  --Mdir $(@D) -o board-mem -MAKEFLAGS OPT_FAST=-O2 \
+	  -CFLAGS "-O2 -I$(abspath sw) -DBOARD_HEADER='\"Vtb_cmd.h\"' -DBOARD_CLASS=Vtb_cmd" \
+	  -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
+	  sim/tb_cmd.v $(CMD_RTL) $(abspath sim/board.cpp) >$(@D).log 2>&1 \
+	  || { tail -30 $(@D).log; exit 1; }
