@@ -105,6 +105,14 @@ module sglif_lif_core #(
     localparam integer CFG_AW = A3 > 4 ? A3 : 4;
     localparam integer N_LAST = N - 1;
     localparam integer C_LAST = N_OUT - 1;
+    // the hold after a group's last op: P - 1 cycles (the drain reads the shadow for P
+    // cycles). `define SGLIF_FAULT_HOLD makes it one cycle short: the co-simulation self-test
+    // uses it to prove that an overwritten shadow is caught.
+`ifdef SGLIF_FAULT_HOLD
+    localparam integer P_HOLD = P > 1 ? P - 2 : 0;
+`else
+    localparam integer P_HOLD = P - 1;
+`endif
     localparam integer P_LAST = P - 1;
 
     localparam [1:0] ST_IDLE = 2'd0, ST_CLEAR = 2'd1, ST_RUN = 2'd2, ST_WAIT = 2'd3;
@@ -256,11 +264,12 @@ module sglif_lif_core #(
                             e_q     <= {EC{1'b0}};
                             ph_q    <= ph_first;
                             first_q <= 1'b1;
-                            hold_q  <= P_LAST[KW-1:0];
                             if (g_q == g_last)
-                                state_q <= ST_WAIT;
-                            else
-                                g_q <= g_q + 1'b1;
+                                state_q <= ST_WAIT;  // (hold_q is 0 here: not reloaded)
+                            else begin
+                                g_q    <= g_q + 1'b1;
+                                hold_q <= P_HOLD[KW-1:0];
+                            end
                         end else if (ph_q == K_IN && e_last_in) begin
                             e_q  <= {EC{1'b0}};
                             ph_q <= K_REC;

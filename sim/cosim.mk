@@ -20,19 +20,21 @@ COSIM_SG_AW  ?= 8
 COSIM_N_OUT  ?= 10
 COSIM_HIST   ?= 40
 COSIM_P      ?= 4
-COSIM_L      ?= 1
+COSIM_L      ?= 2
 COSIM_SG_INIT := rtl/sglif_sg_default.hex
 COSIM_DIR    := $(BUILD)/cosim
-COSIM_GEN    := -GN=$(COSIM_N) -GN_IN=$(COSIM_N_IN) -GEV_AW=$(COSIM_EV_AW) -GSG_AW=$(COSIM_SG_AW) \
-                -GN_OUT=$(COSIM_N_OUT) -GHIST_STEPS=$(COSIM_HIST) -GP=$(COSIM_P) -GL=$(COSIM_L) -GSG_INIT='"$(COSIM_SG_INIT)"'
-COSIM_DEFS   := -DCOSIM_N=$(COSIM_N) -DCOSIM_N_IN=$(COSIM_N_IN) -DCOSIM_EV_AW=$(COSIM_EV_AW) \
+# the lane counts also co-simulated (a few seeds each, by cosim-seeds): their own builds
+COSIM_LANES  ?= 1 8 16
+COSIM_GEN     = -GN=$(COSIM_N) -GN_IN=$(COSIM_N_IN) -GEV_AW=$(COSIM_EV_AW) -GSG_AW=$(COSIM_SG_AW) \
+                -GN_OUT=$(COSIM_N_OUT) -GHIST_STEPS=$(COSIM_HIST) -GP=$(1) -GL=$(COSIM_L) -GSG_INIT='"$(COSIM_SG_INIT)"'
+COSIM_DEFS    = -DCOSIM_N=$(COSIM_N) -DCOSIM_N_IN=$(COSIM_N_IN) -DCOSIM_EV_AW=$(COSIM_EV_AW) \
                 -DCOSIM_SG_AW=$(COSIM_SG_AW) -DCOSIM_N_OUT=$(COSIM_N_OUT) \
-                -DCOSIM_HIST=$(COSIM_HIST) -DCOSIM_P=$(COSIM_P) -DCOSIM_L=$(COSIM_L) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'
-# $(1): build directory, $(2): extra verilator options
+                -DCOSIM_HIST=$(COSIM_HIST) -DCOSIM_P=$(1) -DCOSIM_L=$(COSIM_L) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'
+# $(1): build directory, $(2): extra verilator options, $(3): lanes
 define cosim_build
 	$(VERILATOR) --cc --exe --build -j 2 --top-module $(RTL_TOP) +define+SGLIF_TRACE $(2) \
-	  $(COSIM_GEN) --Mdir $(1) -o Vsglif_lif_core -MAKEFLAGS OPT_FAST=-O2 \
-	  -CFLAGS "-O2 -I$(abspath sw) $(COSIM_DEFS)" \
+	  $(call COSIM_GEN,$(3)) --Mdir $(1) -o Vsglif_lif_core -MAKEFLAGS OPT_FAST=-O2 \
+	  -CFLAGS "-O2 -I$(abspath sw) $(call COSIM_DEFS,$(3))" \
 	  -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
 	  -f rtl/files.f $(abspath sim/cosim.cpp) >$(1).log 2>&1 \
 	  || { tail -30 $(1).log; exit 1; }
@@ -40,11 +42,19 @@ endef
 
 $(COSIM_DIR)/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
-	$(call cosim_build,$(COSIM_DIR),)
+	$(call cosim_build,$(COSIM_DIR),,$(COSIM_P))
+
+$(COSIM_DIR)-p%/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+	@mkdir -p $(@D)
+	$(call cosim_build,$(COSIM_DIR)-p$*,,$*)
+
+$(COSIM_DIR)-fault-hold/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+	@mkdir -p $(@D)
+	$(call cosim_build,$(COSIM_DIR)-fault-hold,+define+SGLIF_FAULT_HOLD,$(COSIM_P))
 
 $(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
-	$(call cosim_build,$(COSIM_DIR)-fault,+define+SGLIF_FAULT_DECAY)
+	$(call cosim_build,$(COSIM_DIR)-fault,+define+SGLIF_FAULT_DECAY,$(COSIM_P))
 
 .PHONY: cosim cosim-selftest cosim-seeds lint
 SIM ?= verilator
@@ -55,13 +65,16 @@ cosim: $(COSIM_DIR)/Vsglif_lif_core ## RTL vs twin in lock step (SIM=verilator|i
 	$< +seed=$(SEED) +steps=$(STEPS)
 endif
 
-cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off must mismatch
-	@$< +seed=$(SEED) +steps=200 >$(COSIM_DIR)-fault/run.log 2>&1; rc=$$?; \
-	  cat $(COSIM_DIR)-fault/run.log | grep -E 'MISMATCH|cosim: .* mismatches'; \
-	  if [ $$rc -ne 0 ] && grep -qE 'cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' \
-	       $(COSIM_DIR)-fault/run.log; then \
-	    echo "cosim-selftest: PASS (the altered RTL was caught, exit $$rc)"; \
-	  else echo "cosim-selftest: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
+# each altered RTL must fail with mismatches: the decay one shift off (SGLIF_FAULT_DECAY) and
+# the drain's hold one cycle short (SGLIF_FAULT_HOLD: a group's sums overwrite the shadow
+# before its last neuron is drained)
+cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short
+	@set -e; for f in fault fault-hold; do d=$(COSIM_DIR)-$$f; rc=0; \
+	  $$d/Vsglif_lif_core +seed=$(SEED) +steps=200 >$$d/run.log 2>&1 || rc=$$?; \
+	  grep -E 'MISMATCH|cosim: .* mismatches' $$d/run.log; \
+	  if [ $$rc -ne 0 ] && grep -qE 'cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' $$d/run.log; then \
+	    echo "cosim-selftest: $$f: PASS (the altered RTL was caught, exit $$rc)"; \
+	  else echo "cosim-selftest: $$f: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi; done
 
 # parameter sets linted: N N_IN EV_AW SG_AW ACC_W N_OUT HIST_STEPS P L
 LINT_SETS := 64:32:8:8:32:10:40:4:1 64:32:8:8:32:10:40:4:2 2:2:1:1:32:2:1:1:1 4:3:1:1:32:2:1:2:2 \
@@ -84,9 +97,16 @@ lint: ## verilator --lint-only -Wall over parameter sets (waivers: rtl/lint.vlt)
 	@echo "lint: PASS"
 
 COSIM_SEEDS ?= $(shell seq 1 20)
-cosim-seeds: $(COSIM_DIR)/Vsglif_lif_core ## cosim over 20 seeds x STEPS (make test: >= 10^6 updates at the default STEPS=2500)
+LANE_SEEDS  ?= $(shell seq 1 4)
+LANE_STEPS  ?= 1500
+cosim-seeds: $(COSIM_DIR)/Vsglif_lif_core $(foreach p,$(COSIM_LANES),$(COSIM_DIR)-p$(p)/Vsglif_lif_core) ## cosim over 20 seeds x STEPS at P=COSIM_P (make test: >= 10^6 updates), then 4 seeds at each P of COSIM_LANES
 	@set -e; u=0; for s in $(COSIM_SEEDS); do \
 	  $< +seed=$$s +steps=$(STEPS) >$(COSIM_DIR)/seed-$$s.log 2>&1 || { cat $(COSIM_DIR)/seed-$$s.log; exit 1; }; \
 	  line=$$(grep 'neuron-updates compared' $(COSIM_DIR)/seed-$$s.log); echo "seed $$s: $$line"; \
 	  u=$$((u + $$(echo "$$line" | sed -E 's/cosim: ([0-9]+) .*/\1/'))); done; \
-	  echo "cosim-seeds: $$u neuron-updates compared over $(words $(COSIM_SEEDS)) seeds, 0 mismatches"
+	  echo "cosim-seeds: $$u neuron-updates compared over $(words $(COSIM_SEEDS)) seeds at P=$(COSIM_P), 0 mismatches"; \
+	  for p in $(COSIM_LANES); do u=0; d=$(COSIM_DIR)-p$$p; for s in $(LANE_SEEDS); do \
+	    $$d/Vsglif_lif_core +seed=$$s +steps=$(LANE_STEPS) >$$d/seed-$$s.log 2>&1 || { cat $$d/seed-$$s.log; exit 1; }; \
+	    line=$$(grep 'neuron-updates compared' $$d/seed-$$s.log); \
+	    u=$$((u + $$(echo "$$line" | sed -E 's/cosim: ([0-9]+) .*/\1/'))); done; \
+	    echo "cosim-seeds: $$u neuron-updates compared over $(words $(LANE_SEEDS)) seeds at P=$$p, 0 mismatches"; done

@@ -45,7 +45,7 @@ extern "C" {
 #define RTL_EVAL_P 8
 #endif
 #ifndef RTL_EVAL_L
-#define RTL_EVAL_L 1
+#define RTL_EVAL_L 2
 #endif
 
 static const char HELP[] =

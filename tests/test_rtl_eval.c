@@ -68,7 +68,7 @@ static void slurp(const char *name, char *buf, size_t n)
         fclose(f);
 }
 
-/* An untrained one-layer net for d (glorot, bias currents calibrated to a firing rate of 0.2
+/* An untrained net of n_layers layers of 24 neurons for d (glorot, bias currents calibrated to a firing rate of 0.2
  * so that neurons spike and recur), saved as dir/NAME. */
 static void make_model(const sgl_data *d, int n_layers, sgl_reset reset, uint64_t seed,
                        const char *name, sgl_net *net)
@@ -96,18 +96,21 @@ static void make_model(const sgl_data *d, int n_layers, sgl_reset reset, uint64_
 }
 
 /* The RTL's predictions (sglif-rtl --predictions) equal the twin's computed here, for both
- * reset modes; sglif-rtl --compare agrees with itself on all; the predictions use more than
- * one class (the comparison is not between two constant answers). */
-Test(rtl_eval, predictions_equal_the_twin, .timeout = 120)
+ * reset modes with one layer and for two layers; sglif-rtl --compare agrees with itself on
+ * all; the predictions use more than one class (the comparison is not between two constant
+ * answers). */
+Test(rtl_eval, predictions_equal_the_twin, .timeout = 180)
 {
     sgl_data d;
     cr_assert_eq(sgl_data_load(&d, SPEC, SGL_SPLIT_TEST), 0, "%s", sgl_errmsg());
-    const sgl_reset resets[2] = {SGL_RESET_SUB, SGL_RESET_MULT};
-    for (int k = 0; k < 2; k++) {
-        uint64_t seed = 11 + (uint64_t)k;
-        cr_log_info("seed %llu, reset %d", (unsigned long long)seed, (int)resets[k]);
+    const sgl_reset resets[3] = {SGL_RESET_SUB, SGL_RESET_MULT, SGL_RESET_SUB};
+    const int layers[3] = {1, 1, 2};
+    for (int k = 0; k < 3; k++) {
+        uint64_t seed = k < 2 ? 11 + (uint64_t)k : 15;
+        cr_log_info("seed %llu, reset %d, %d layer(s)", (unsigned long long)seed,
+                    (int)resets[k], layers[k]);
         sgl_net net;
-        make_model(&d, 1, resets[k], seed, "m.sgl", &net);
+        make_model(&d, layers[k], resets[k], seed, "m.sgl", &net);
         char cmd[4096];
         snprintf(cmd, sizeof cmd, "%s --model %s/m.sgl --data %s --compare --predictions %s/p.csv",
                  rtl_bin, dir, SPEC, dir);
@@ -170,19 +173,19 @@ Test(rtl_eval, predictions_equal_the_twin, .timeout = 120)
     sgl_data_free(&d);
 }
 
-/* A two-layer model is refused with exit 2 and a one-line message naming the file. */
-Test(rtl_eval, refuses_two_layers, .timeout = 60)
+/* A three-layer model is refused with exit 2 and a one-line message naming the file. */
+Test(rtl_eval, refuses_three_layers, .timeout = 60)
 {
     sgl_data d;
     cr_assert_eq(sgl_data_load(&d, SPEC, SGL_SPLIT_TEST), 0, "%s", sgl_errmsg());
     sgl_net net;
-    make_model(&d, 2, SGL_RESET_SUB, 5, "two.sgl", &net);
+    make_model(&d, 3, SGL_RESET_SUB, 5, "three.sgl", &net);
     sgl_net_free(&net);
     sgl_data_free(&d);
     char cmd[4096], err[1024];
-    snprintf(cmd, sizeof cmd, "%s --model %s/two.sgl --data %s", rtl_bin, dir, SPEC);
+    snprintf(cmd, sizeof cmd, "%s --model %s/three.sgl --data %s", rtl_bin, dir, SPEC);
     cr_assert_eq(run(cmd), 2);
     slurp("err", err, sizeof err);
-    cr_assert(strstr(err, "two.sgl: 2 hidden layers; this sglif-rtl runs at most 1"), "%s", err);
+    cr_assert(strstr(err, "three.sgl: 3 hidden layers; this sglif-rtl runs at most 2"), "%s", err);
     cr_assert_eq(strchr(err, '\n'), err + strlen(err) - 1, "not one line: %s", err);
 }
