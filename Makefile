@@ -30,7 +30,7 @@ else
 OBJ      := $(BUILD)/obj
 endif
 CFLAGS   ?=
-CFLAGS   += -std=c11 -D_GNU_SOURCE -fopenmp $(OPT) $(WARN) -Isw -Ihost $(PKG_CFLAGS) -MMD -MP
+CFLAGS   += -std=c11 -D_GNU_SOURCE -fopenmp $(OPT) $(WARN) -Isw -Ihost -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
 LDLIBS   += $(PKG_LIBS) -lm -fopenmp
 LDFLAGS  += $(filter -fsanitize%,$(OPT))
 BIN      := $(OBJ)/bin
@@ -67,6 +67,9 @@ all: $(SGLIF) ## build build/bin/sglif
 
 deps: ## install missing Debian packages (.ci/packages, group base)
 	@bash .ci/setup base
+
+# the host and the tests include the generated protocol header (host/protocol.mk)
+$(HOST_OBJ) $(TEST_OBJ): | $(BUILD)/gen/sglif_protocol.h
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
@@ -109,14 +112,14 @@ ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory lint cosim-seeds cosim-selftest cosim-icarus cosim-icarus-selftest
 	@$(MAKE) --no-print-directory -j$(JOBS) synth $(BIN)/sglif-rtl
 	@echo "== link RTL: UART and frame codec against sw/link.c through the UART bit timing; the command executor against a memory mirror; self-tests =="
-	@$(MAKE) --no-print-directory protocol-check link-lint link-test link-selftest cmd-test cmd-selftest
+	@$(MAKE) --no-print-directory protocol-check link-lint link-test link-selftest cmd-test cmd-selftest $(BOARD_MEM)
 	@echo "== fuzz corpora replayed (libFuzzer harnesses of the reply parser and the model reader) =="
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-replay
 endif
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
 	@echo "== tests =="
-	SGLIF=$(abspath $(SGLIF)) $(TESTS) --jobs 1
+	SGLIF=$(abspath $(SGLIF)) SGLIF_BOARD_MEM=$(abspath $(BOARD_MEM)) $(TESTS) --jobs 1
 
 DEMO_DATA ?= randman
 DEMO_ARGS ?=
@@ -132,7 +135,7 @@ demo: ## the main job: train on randman with the paper's method, test accuracy, 
 	@echo "demo: model, log and plots in $(BUILD)/demo/"
 
 clean: ## remove build/ except the PyPI venv
-	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin $(BUILD)/cosim $(BUILD)/cosim-fault $(BUILD)/cosim-icarus $(BUILD)/lint $(BUILD)/synth $(BUILD)/rtl-bench $(BUILD)/link $(BUILD)/link-fault $(BUILD)/fuzz $(BUILD)/gen $(BUILD)/cmd $(BUILD)/cmd-fault
+	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin $(BUILD)/cosim $(BUILD)/cosim-fault $(BUILD)/cosim-icarus $(BUILD)/lint $(BUILD)/synth $(BUILD)/rtl-bench $(BUILD)/link $(BUILD)/link-fault $(BUILD)/fuzz $(BUILD)/gen $(BUILD)/cmd $(BUILD)/cmd-fault $(BUILD)/cmd-board
 
 include tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk \
         sim/link.mk tests/fuzz/fuzz.mk host/protocol.mk

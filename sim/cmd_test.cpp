@@ -151,8 +151,10 @@ int main(int argc, char **argv)
     CHECK(d.transact(frame(SGL_CMD_IDENTIFY, ++seq, {})) == SGL_LINK_FRAME, "no IDENTIFY reply");
     CHECK(d.dec.code == SGL_ST_OK && d.dec.seq == seq && d.dec.len == 24, "IDENTIFY: status %d len %d",
           d.dec.code, d.dec.len);
+    const uint8_t ident[24] = {1, 0, 1, 0, 1, 0, 16, 0, 8, 0, 4, 0, 8, 0, 0, 1, 0, 1,
+                               0x00, 0x1B, 0xB7, 0x00, 0, 0}; // ..., 256, MAX_LEN 256, 12 MHz
     for (int i = 0; i < 24; i++)
-        CHECK(d.pay[i] == i + 1, "IDENTIFY byte %d is %d", i, d.pay[i]);
+        CHECK(d.pay[i] == ident[i], "IDENTIFY byte %d is %d, want %d", i, d.pay[i], ident[i]);
 
     // ---- 2 writes, reads, CRCs against the mirror --------------------------------------------
     long n_wr = 0, n_rd = 0, n_crc = 0, words = 0;

@@ -21,9 +21,10 @@ module tb_cmd #(
     output wire [15:0] mem_wdata_o
 );
     localparam [255:0] DEPTH = {32'd0, 32'd0, 32'd0, 32'd0, 32'd0, 32'd16, 32'd77, 32'd300};
-    localparam [191:0] IDENT = {8'd24, 8'd23, 8'd22, 8'd21, 8'd20, 8'd19, 8'd18, 8'd17,
-                                8'd16, 8'd15, 8'd14, 8'd13, 8'd12, 8'd11, 8'd10, 8'd9,
-                                8'd8, 8'd7, 8'd6, 8'd5, 8'd4, 8'd3, 8'd2, 8'd1};
+    // IDENTIFY: version 1, 1 lane, 1 layer, 16 neurons, 8 inputs, 4 classes, 8 history steps,
+    // 256 SG entries, MAX_LEN, 12 MHz, 0 (u16 and u32 little-endian; byte 0 at the right)
+    localparam [191:0] IDENT = {16'd0, 32'd12000000, MAX_LEN[15:0], 16'd256, 16'd8, 16'd4,
+                                16'd8, 16'd16, 16'd1, 16'd1, 16'd1};
 
     reg [15:0] m0 [0:299];
     reg [15:0] m1 [0:76];

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* The host's command layer over a transport (docs/protocol.md): one request, one reply, with
+ * sequence numbers, a timeout and retries, so that a lost request or a lost reply costs a
+ * retry and never applies a write twice (the device answers DUP to a retried write it has
+ * already carried out). Link counters for the efficiency figures of `sglif device bench`. */
+#ifndef SGLIF_DEVICE_H
+#define SGLIF_DEVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "link.h"
+#include "transport.h"
+
+typedef struct {
+    uint16_t version, lanes, layers, neurons, inputs, classes, hist_steps, sg_entries;
+    uint16_t max_payload;
+    uint32_t clock_hz;
+} sgl_dev_info;
+
+typedef struct {
+    uint64_t bytes_out, bytes_in;     /* everything put on / taken off the line */
+    uint64_t payload_out, payload_in; /* the payload bytes of requests / replies carried out */
+    uint64_t requests, retries, dups, crc_errors, timeouts;
+} sgl_dev_stats;
+
+typedef struct {
+    sgl_transport t;
+    int open;
+    uint8_t seq;          /* the seq of the last request */
+    int timeout_ms;       /* per try (default 500) */
+    int tries;            /* per request (default 5) */
+    sgl_dev_info info;
+    sgl_dev_stats st;
+    sgl_link_decoder dec;
+    uint8_t rx[65536], txbuf[SGL_LINK_OVERHEAD + 65536];
+} sgl_dev;
+
+/* Open the port, ask IDENTIFY, refuse another protocol version. 0 or -SGL_E*. */
+int sgl_dev_open(sgl_dev *d, const char *port);
+void sgl_dev_close(sgl_dev *d);
+
+/* One request: reply payload into reply (room for cap bytes), its length into *rlen.
+ * -SGL_EDEVICE with a message for an error status or no answer after d->tries tries. */
+int sgl_dev_request(sgl_dev *d, uint8_t cmd, const uint8_t *req, uint16_t len, uint8_t *reply,
+                    size_t cap, uint16_t *rlen);
+
+/* Memory words (16 bits) of select sel from addr, as many requests as the payload limit needs. */
+int sgl_dev_write_mem(sgl_dev *d, int sel, uint32_t addr, const uint16_t *w, size_t n);
+int sgl_dev_read_mem(sgl_dev *d, int sel, uint32_t addr, uint16_t *w, size_t n);
+int sgl_dev_model_crc(sgl_dev *d, uint32_t *crc);
+int sgl_dev_soft_reset(sgl_dev *d);
+
+#endif
