@@ -108,5 +108,6 @@ int cmd_init(int argc, char **argv);
 int cmd_lut(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_device(int argc, char **argv);
 
 #endif

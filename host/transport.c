@@ -12,7 +12,7 @@
 #include "common.h"
 
 static const sgl_transport_ops *const transports[] = {&sgl_transport_ftdi, &sgl_transport_tty,
-                                                      &sgl_transport_tcp};
+                                                      &sgl_transport_tcp, &sgl_transport_sim};
 
 int sgl_transport_open(sgl_transport *t, const char *port)
 {
@@ -32,7 +32,7 @@ int sgl_transport_open(sgl_transport *t, const char *port)
         }
     }
     return sgl_fail(SGL_EUSAGE, "port '%s': unknown transport (ftdi[:VID:PID[:SERIAL]], "
-                    "tty:DEVICE, tcp:HOST:PORT)", port);
+                    "tty:DEVICE, tcp:HOST:PORT, sim[:PROGRAM])", port);
 }
 
 long sgl_transport_read(sgl_transport *t, uint8_t *buf, size_t n, int timeout_ms)

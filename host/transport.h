@@ -5,6 +5,8 @@
  *                             default 0403:6010) or an FT231X (ULX3S, 0403:6015)
  *   tty:/dev/ttyUSBn          the kernel's serial driver (ftdi_sio), raw 8N1
  *   tcp:HOST:PORT             a simulated board listening on loopback (sglif-board)
+ *   sim[:PROGRAM]             starts a simulated board itself (default: $SGLIF_BOARD, else
+ *                             sglif-board beside the sglif program) and talks to it over tcp
  *
  * Every call returns 0 (or a byte count) or a negative SGL_E* code with a one-line message in
  * sgl_errmsg() that names the port and says what to do. */
@@ -35,10 +37,12 @@ struct sgl_transport {
     char name[160];   /* the port as given, for messages */
     int fd;           /* tty, tcp */
     void *priv;       /* ftdi: struct ftdi_context * */
+    int pid;          /* sim: the board's process */
     int baud;         /* tty, ftdi */
 };
 
-extern const sgl_transport_ops sgl_transport_ftdi, sgl_transport_tty, sgl_transport_tcp;
+extern const sgl_transport_ops sgl_transport_ftdi, sgl_transport_tty, sgl_transport_tcp,
+    sgl_transport_sim;
 
 /* Open a port by its name (above). An unknown scheme is SGL_EUSAGE. */
 int sgl_transport_open(sgl_transport *t, const char *port);
@@ -52,5 +56,7 @@ void sgl_transport_close(sgl_transport *t);
 long sgl_fd_read(sgl_transport *t, uint8_t *buf, size_t n, int timeout_ms);
 int sgl_fd_write(sgl_transport *t, const uint8_t *buf, size_t n);
 void sgl_fd_close(sgl_transport *t);
+/* Connect t->fd to host:port over TCP (transport_tcp.c). */
+int sgl_tcp_connect(sgl_transport *t, const char *host, const char *port);
 
 #endif

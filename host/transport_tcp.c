@@ -14,21 +14,10 @@
 #include "common.h"
 #include "transport.h"
 
-static int tcp_open(sgl_transport *t, const char *arg)
+int sgl_tcp_connect(sgl_transport *t, const char *host, const char *port)
 {
-    char host[128];
-    const char *colon = strrchr(arg, ':');
-    if (!colon || colon == arg || (size_t)(colon - arg) >= sizeof host || !colon[1])
-        return sgl_fail(SGL_EUSAGE, "port '%s': expected tcp:HOST:PORT", t->name);
-    memcpy(host, arg, (size_t)(colon - arg));
-    host[colon - arg] = 0;
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end || port < 1 || port > 65535)
-        return sgl_fail(SGL_EUSAGE, "port '%s': '%s' is not a TCP port (1..65535)", t->name,
-                        colon + 1);
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res;
-    int g = getaddrinfo(host, colon + 1, &hints, &res);
+    int g = getaddrinfo(host, port, &hints, &res);
     if (g)
         return sgl_fail(SGL_EDEVICE, "%s: %s", t->name, gai_strerror(g));
     int fd = -1, err = 0;
@@ -43,11 +32,27 @@ static int tcp_open(sgl_transport *t, const char *arg)
     freeaddrinfo(res);
     if (fd < 0)
         return sgl_fail(SGL_EDEVICE, "%s: %s: is a simulated board (sglif-board --listen "
-                        "tcp:%s:%ld) running?", t->name, strerror(err), host, port);
+                        "tcp:%s:%s) running?", t->name, strerror(err), host, port);
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     t->fd = fd;
     return 0;
+}
+
+static int tcp_open(sgl_transport *t, const char *arg)
+{
+    char host[128];
+    const char *colon = strrchr(arg, ':');
+    if (!colon || colon == arg || (size_t)(colon - arg) >= sizeof host || !colon[1])
+        return sgl_fail(SGL_EUSAGE, "port '%s': expected tcp:HOST:PORT", t->name);
+    memcpy(host, arg, (size_t)(colon - arg));
+    host[colon - arg] = 0;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 1 || port > 65535)
+        return sgl_fail(SGL_EUSAGE, "port '%s': '%s' is not a TCP port (1..65535)", t->name,
+                        colon + 1);
+    return sgl_tcp_connect(t, host, colon + 1);
 }
 
 const sgl_transport_ops sgl_transport_tcp = {

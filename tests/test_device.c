@@ -173,3 +173,40 @@ Test(device, another_protocol_version)
 {
     with_peer(1, "the board speaks protocol version 2, this sglif 1");
 }
+
+/* `sglif device info` as a user meets it: over the sim transport (which starts the board
+ * program itself), and its one-line errors with exit codes 2 and 4. */
+static int run(char *out, size_t n, const char *args)
+{
+    const char *bin = getenv("SGLIF"), *board = getenv("SGLIF_BOARD_MEM");
+    cr_assert(bin && board, "SGLIF and SGLIF_BOARD_MEM must be set (make test sets them)");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "SGLIF_BOARD=%s %s %s 2>&1", board, bin, args);
+    FILE *p = popen(cmd, "r");
+    size_t got = fread(out, 1, n - 1, p);
+    out[got] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(device, cli_info_and_errors)
+{
+    char out[2048];
+    cr_assert_eq(run(out, sizeof out, "device info"), 0, "%s", out);
+    cr_assert(strstr(out, "port: sim\nprotocol: 1\nlanes: 1\nlayers: 1\nneurons: 16\n"), "%s", out);
+    cr_assert(strstr(out, "max_payload: 256\nclock_hz: 12000000\nmodel_crc: 0x"), "%s", out);
+    /* the memories of the simulated board start at 0: the CRC of 377 zero words */
+    uint8_t zeros[2 * 377] = {0};
+    char want[32];
+    snprintf(want, sizeof want, "model_crc: 0x%08x\n", (unsigned)crc32(0, zeros, sizeof zeros));
+    cr_assert(strstr(out, want), "%s lacks %s", out, want);
+    cr_assert_eq(run(out, sizeof out, "device info --port zz"), 2, "%s", out);
+    cr_assert(strstr(out, "unknown transport"), "%s", out);
+    cr_assert_eq(run(out, sizeof out, "device info --port sim:/nonexistent/board"), 4, "%s", out);
+    cr_assert(strstr(out, "no simulated board at /nonexistent/board"), "%s", out);
+    cr_assert_eq(run(out, sizeof out, "device info --port ftdi"), 4, "%s", out);
+    cr_assert(strstr(out, "no usable FTDI device 0403:6010"), "%s", out);
+    cr_assert_eq(run(out, sizeof out, "device info --timeout 0"), 2, "%s", out);
+    cr_assert_eq(run(out, sizeof out, "device nonsense"), 2, "%s", out);
+    cr_assert_eq(strchr(out, '\n'), strrchr(out, '\n'), "one line: %s", out);
+}
