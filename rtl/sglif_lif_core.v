@@ -13,12 +13,14 @@
 //   C  weight banks read
 //   D  per lane: w <<< sh (sh_in or sh_rec of the layer)
 //   E  per lane: acc = (first op ? 0 : acc) + w; on the group's last op: shadow <= sums
-//   F0 drain: lane k of the shadow, neuron i = gP + k; reads bias
-//   F1 cur = sum + bias; reads membrane and previous spike
-//   F2 decay, reset, add, saturate, compare (sglif_lif_update)
-//   F3 writes membrane and spike, appends to the next spike list; SG index, table read
-//   F4 SG code; trace, history write, W_out row read of a top-layer spike
-//   F5 readout: class accumulators add the W_out row
+//   F0 drain: lane k of the shadow, neuron i = gP + k; reads bias, membrane, previous spike
+//   F1 cur = sum + bias; decay and reset (sglif_lif_decay)
+//   F2 u + cur, exact
+//   F3 saturate, compare (sglif_lif_update)
+//   F4 writes membrane and spike, appends to the next spike list; SG lookup (three cycles:
+//      F4 asr(x, s), F5 + entries / 2, F6 clamp and table read)
+//   F7 SG code; trace, history write, W_out row read of a top-layer spike
+//   F8 readout: class accumulators add the W_out row; the argmax tree follows (CW levels)
 // Cycles per step: docs/rtl.md. Configuration is written only while idle (busy_o low).
 `default_nettype none
 
@@ -98,6 +100,7 @@ module sglif_lif_core #(
     localparam integer R_IN1  = N_IN + N;
     localparam integer R_REC1 = N_IN + 2 * N;
     localparam integer EC  = EV_AW > NW ? EV_AW : NW;         // list index width
+    localparam integer SW  = ACC_W + 2;                       // u + I, exact
     localparam integer A0  = WAW + BB > LB + NW ? WAW + BB : LB + NW;
     localparam integer A1  = SG_AW > EV_AW ? SG_AW : EV_AW;
     localparam integer A2  = A0 > A1 ? A0 : A1;
@@ -114,6 +117,7 @@ module sglif_lif_core #(
     localparam integer P_HOLD = P - 1;
 `endif
     localparam integer P_LAST = P - 1;
+    localparam integer RO_WAIT = CW - 1;   // pred_o settles CW cycles after the last add
 
     localparam [1:0] ST_IDLE = 2'd0, ST_CLEAR = 2'd1, ST_RUN = 2'd2, ST_WAIT = 2'd3;
     localparam [1:0] K_IN = 2'd0, K_REC = 2'd1, K_NULL = 2'd2;
@@ -173,9 +177,11 @@ module sglif_lif_core #(
     reg [NW:0]   n_next0_q, n_next1_q;  // spikes of this step so far
     reg [KW-1:0] hold_q;                // cycles until a group may end (the drain is busy)
     reg [NW-1:0] ci_q;                  // clear index
+    reg [3:0]    settle_q;              // cycles waited for the readout's argmax
     reg          b_vld_q, c_vld_q, d_vld_q, e_vld_q, dr_act_q;
-    reg          f1_vld_q, f2_vld_q, f3_vld_q, f4_vld_q, f5_vld_q;
-    reg          f3_layer_q, f3_z_q;
+    reg          f1_vld_q, f2_vld_q, f3_vld_q, f4_vld_q, f5_vld_q, f6_vld_q, f7_vld_q;
+    reg          f8_vld_q;
+    reg          f4_layer_q, f4_z_q;
 
     wire [NW-1:0] n_last_cur = layer_q ? n_last1_q : n_last0_q;
     wire [GW-1:0] g_last     = n_last_cur[NW-1:PW];
@@ -187,10 +193,13 @@ module sglif_lif_core #(
     wire          issue      = state_q == ST_RUN && !(op_last && hold_q != 0);
     wire [1:0]    ph_first   = ne_q != 0 ? K_IN : (ns_q != 0 ? K_REC : K_NULL);
     wire          pipe_empty = !(b_vld_q || c_vld_q || d_vld_q || e_vld_q || dr_act_q ||
-                                 f1_vld_q || f2_vld_q || f3_vld_q || f4_vld_q || f5_vld_q);
+                                 f1_vld_q || f2_vld_q || f3_vld_q || f4_vld_q || f5_vld_q ||
+                                 f6_vld_q || f7_vld_q || f8_vld_q);
     wire          go_clear   = state_q == ST_IDLE && clear_i;
     wire          go_step    = state_q == ST_IDLE && !clear_i && start_i;
-    wire          step_fin   = state_q == ST_WAIT && pipe_empty && !(layer_q == 1'b0 && two);
+    wire          last_layer = !(layer_q == 1'b0 && two);
+    wire          step_fin   = state_q == ST_WAIT && pipe_empty && last_layer &&
+                               settle_q == RO_WAIT[3:0];
     wire          clr        = state_q == ST_CLEAR;
     wire [EC:0]   n_ev_x     = {{(EC-EV_AW){1'b0}}, n_ev_i};
     wire [EC:0]   n_prev0_x  = {{(EC-NW){1'b0}}, n_prev0_q};
@@ -215,11 +224,12 @@ module sglif_lif_core #(
             n_next1_q <= {(NW+1){1'b0}};
             hold_q    <= {KW{1'b0}};
             ci_q      <= {NW{1'b0}};
+            settle_q  <= 4'd0;
         end else begin
             if (hold_q != 0)
                 hold_q <= hold_q - 1'b1;
-            if (f3_vld_q && f3_z_q) begin
-                if (f3_layer_q)
+            if (f4_vld_q && f4_z_q) begin
+                if (f4_layer_q)
                     n_next1_q <= n_next1_q + 1'b1;
                 else
                     n_next0_q <= n_next0_q + 1'b1;
@@ -278,7 +288,7 @@ module sglif_lif_core #(
                     end
                 default: // ST_WAIT: the layer's last group leaves the pipeline
                     if (pipe_empty) begin
-                        if (layer_q == 1'b0 && two) begin
+                        if (!last_layer) begin
                             // layer 1: its inputs are layer 0's spikes of this step
                             state_q <= ST_RUN;
                             layer_q <= 1'b1;
@@ -288,8 +298,11 @@ module sglif_lif_core #(
                             ne_q    <= n_next0_x;
                             ns_q    <= n_prev1_x;
                             ph_q    <= n_next0_q != 0 ? K_IN : (n_prev1_q != 0 ? K_REC : K_NULL);
-                        end else begin
+                        end else if (!step_fin)
+                            settle_q <= settle_q + 1'b1;
+                        else begin
                             state_q   <= ST_IDLE;
+                            settle_q  <= 4'd0;
                             layer_q   <= 1'b0;
                             bank_q    <= ~bank_q;
                             n_prev0_q <= n_next0_q;
@@ -312,24 +325,24 @@ module sglif_lif_core #(
     wire          sl_bank   = a_in1 ? ~bank_q : bank_q;
     wire [IW-1:0] ev_u;
     wire [NW-1:0] spk_j;
-    wire [NW-1:0] f3_i;
-    wire [NW-1:0] n_next_f3 = f3_layer_q ? n_next1_q[NW-1:0] : n_next0_q[NW-1:0]; // < N here
+    wire [NW-1:0] f4_i;
+    wire [NW-1:0] n_next_f4 = f4_layer_q ? n_next1_q[NW-1:0] : n_next0_q[NW-1:0]; // < N here
     wire [LB+NW:0] sl_raddr, sl_waddr;
     generate
         if (L > 1) begin : g_sl2
             assign sl_raddr = {sl_layer, sl_bank, e_q[NW-1:0]};
-            assign sl_waddr = {f3_layer_q, ~bank_q, n_next_f3};
+            assign sl_waddr = {f4_layer_q, ~bank_q, n_next_f4};
         end else begin : g_sl1
             wire unused_sl = &{1'b0, sl_layer};
             assign sl_raddr = {sl_bank, e_q[NW-1:0]};
-            assign sl_waddr = {~bank_q, n_next_f3};
+            assign sl_waddr = {~bank_q, n_next_f4};
         end
     endgenerate
     sglif_ram #(.DW(IW), .AW(EV_AW)) u_ev_list (
         .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd5), .waddr_i(cfg_addr_i[EV_AW-1:0]),
         .wdata_i(cfg_data_i[IW-1:0]), .raddr_i(e_q[EV_AW-1:0]), .rdata_o(ev_u));
     sglif_ram #(.DW(NW), .AW(LB + NW + 1)) u_spk_list (
-        .clk_i(clk_i), .we_i(f3_vld_q && f3_z_q), .waddr_i(sl_waddr), .wdata_i(f3_i),
+        .clk_i(clk_i), .we_i(f4_vld_q && f4_z_q), .waddr_i(sl_waddr), .wdata_i(f4_i),
         .raddr_i(sl_raddr), .rdata_o(spk_j));
 
     // ---- stage B: weight row and bank address -------------------------------------------------
@@ -474,136 +487,170 @@ module sglif_lif_core #(
             dr_k_q <= dr_k_q + 1'b1;
     end
 
-    // ---- F1: current = sum + bias -----------------------------------------------------------------
-    reg [NW-1:0]           f1_i, f2_i;
-    reg                    f1_layer, f2_layer;
+    // ---- F1: current = sum + bias; decay and reset ---------------------------------------------
+    reg [NW-1:0]           f1_i, f2_i, f3_i;
+    reg                    f1_layer, f2_layer, f3_layer;
     reg signed [ACC_W-1:0] f1_acc, f2_cur;
+    reg signed [17:0]      f2_u;
+    reg signed [SW-1:0]    f3_sum;
     always @(posedge clk_i) begin
         if (rst_i) begin
             f1_vld_q <= 1'b0;
             f2_vld_q <= 1'b0;
+            f3_vld_q <= 1'b0;
         end else begin
             f1_vld_q <= dr_act_q;
             f2_vld_q <= f1_vld_q;
+            f3_vld_q <= f2_vld_q;
         end
         f1_i     <= dr_i;
         f1_layer <= dr_layer_q;
         f1_acc   <= shadow_q[ACC_W-1:0];
         f2_i     <= f1_i;
         f2_layer <= f1_layer;
+        f3_i     <= f2_i;
+        f3_layer <= f2_layer;
     end
 
-    // state RAMs at {layer, i} (no layer bit when L = 1)
+    // state RAMs at {layer, i} (no layer bit when L = 1), read in F0, written in F4
     wire [15:0] bias_rd, v_rd;
     wire        z_rd;
-    reg  [NW-1:0] f3_i_q;
-    wire [LB+NW-1:0] bias_waddr, bias_raddr, st_raddr, st_waddr;
-    wire [NW-1:0]    st_wi = clr ? ci_q : f3_i_q;
-    wire             st_wl = clr ? layer_q : f3_layer_q;
+    reg  [NW-1:0] f4_i_q;
+    wire [LB+NW-1:0] bias_waddr, st_raddr, st_waddr;
+    wire [NW-1:0]    st_wi = clr ? ci_q : f4_i_q;
+    wire             st_wl = clr ? layer_q : f4_layer_q;
     generate
         if (L > 1) begin : g_st2
             assign bias_waddr = cfg_addr_i[LB+NW-1:0];
-            assign bias_raddr = {dr_layer_q, dr_i};
-            assign st_raddr   = {f1_layer, f1_i};
+            assign st_raddr   = {dr_layer_q, dr_i};
             assign st_waddr   = {st_wl, st_wi};
         end else begin : g_st1
             wire unused_st = &{1'b0, st_wl};
             assign bias_waddr = cfg_addr_i[NW-1:0];
-            assign bias_raddr = dr_i;
-            assign st_raddr   = f1_i;
+            assign st_raddr   = dr_i;
             assign st_waddr   = st_wi;
         end
     endgenerate
     sglif_ram #(.DW(16), .AW(LB + NW)) u_bias (
         .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd2), .waddr_i(bias_waddr),
-        .wdata_i(cfg_data_i), .raddr_i(bias_raddr), .rdata_o(bias_rd));
-    always @(posedge clk_i)
-        f2_cur <= f1_acc + {{(ACC_W-16){bias_rd[15]}}, bias_rd};
+        .wdata_i(cfg_data_i), .raddr_i(st_raddr), .rdata_o(bias_rd));
 
-    // ---- F2: the neuron update ----------------------------------------------------------------------
+    wire signed [17:0] u_dec;
+    sglif_lif_decay u_decay (
+        .v_i(v_rd), .z_i(z_rd), .theta_i(theta_q), .k_i(k_q), .reset_mult_i(reset_mult_q),
+        .u_o(u_dec));
+    always @(posedge clk_i) begin
+        f2_cur <= f1_acc + {{(ACC_W-16){bias_rd[15]}}, bias_rd};
+        f2_u   <= u_dec;
+    end
+
+    // ---- F2: u + I, exact (SW bits) ----------------------------------------------------------------
+    always @(posedge clk_i)
+        f3_sum <= {{(SW-18){f2_u[17]}}, f2_u} + {{(SW-ACC_W){f2_cur[ACC_W-1]}}, f2_cur};
+
+    // ---- F3: saturate, compare ----------------------------------------------------------------------
     wire signed [15:0] v_new;
     wire               z_new, sat_new;
-    sglif_lif_update #(.ACC_W(ACC_W)) u_update (
-        .v_i(v_rd), .z_i(z_rd), .cur_i(f2_cur), .theta_i(theta_q), .k_i(k_q),
-        .reset_mult_i(reset_mult_q), .v_o(v_new), .z_o(z_new), .sat_o(sat_new));
+    sglif_lif_update #(.SW(SW)) u_update (
+        .sum_i(f3_sum), .theta_i(theta_q), .v_o(v_new), .z_o(z_new), .sat_o(sat_new));
 
-    reg [15:0] f3_v_q;
-    reg        f3_sat_q;
+    reg [15:0] f4_v_q;
+    reg        f4_sat_q;
     always @(posedge clk_i) begin
         if (rst_i)
-            f3_vld_q <= 1'b0;
+            f4_vld_q <= 1'b0;
         else
-            f3_vld_q <= f2_vld_q;
-        f3_i_q     <= f2_i;
-        f3_layer_q <= f2_layer;
-        f3_v_q     <= v_new;
-        f3_z_q     <= z_new;
-        f3_sat_q   <= sat_new;
+            f4_vld_q <= f3_vld_q;
+        f4_i_q     <= f3_i;
+        f4_layer_q <= f3_layer;
+        f4_v_q     <= v_new;
+        f4_z_q     <= z_new;
+        f4_sat_q   <= sat_new;
     end
-    assign f3_i = f3_i_q;
+    assign f4_i = f4_i_q;
 
-    // ---- F3: state write, spike list append, SG lookup ------------------------------------------
-    wire st_we = f3_vld_q || clr;
+    // ---- F4: state write, spike list append, SG lookup (three cycles) ------------------------------------------
+    wire st_we = f4_vld_q || clr;
     sglif_ram #(.DW(16), .AW(LB + NW)) u_v (
-        .clk_i(clk_i), .we_i(st_we), .waddr_i(st_waddr), .wdata_i(clr ? 16'd0 : f3_v_q),
+        .clk_i(clk_i), .we_i(st_we), .waddr_i(st_waddr), .wdata_i(clr ? 16'd0 : f4_v_q),
         .raddr_i(st_raddr), .rdata_o(v_rd));
     sglif_ram #(.DW(1), .AW(LB + NW)) u_z (
-        .clk_i(clk_i), .we_i(st_we), .waddr_i(st_waddr), .wdata_i(!clr && f3_z_q),
+        .clk_i(clk_i), .we_i(st_we), .waddr_i(st_waddr), .wdata_i(!clr && f4_z_q),
         .raddr_i(st_raddr), .rdata_o(z_rd));
 
-    wire signed [17:0] x_sg = {{2{f3_v_q[15]}}, f3_v_q} - {3'b000, theta_q};
+    wire signed [17:0] x_sg = {{2{f4_v_q[15]}}, f4_v_q} - {3'b000, theta_q};
     wire [15:0]        code;
     sglif_sg_table #(.AW(SG_AW), .INIT_FILE(SG_INIT)) u_sg (
         .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd3), .waddr_i(cfg_addr_i[SG_AW-1:0]),
         .wdata_i(cfg_data_i), .x_i(x_sg), .shift_i(sg_shift_q), .log2n_i(sg_log2_q),
         .code_o(code));
 
-    // ---- F4: outputs, history, W_out read ----------------------------------------------------------
-    reg [NW-1:0] f4_i_q;
-    reg [15:0]   f4_v_q;
-    reg          f4_z_q, f4_sat_q, f4_layer_q;
+    // ---- F5, F6: (the SG index, then its clamp and the table read); F7: outputs, history,
+    // W_out read; F8: the readout adds ------------------------------------------------------------
+    reg [NW-1:0] f5_i_q, f6_i_q, f7_i_q;
+    reg [15:0]   f5_v_q, f6_v_q, f7_v_q;
+    reg          f5_z_q, f5_sat_q, f5_layer_q, f6_z_q, f6_sat_q, f6_layer_q;
+    reg          f7_z_q, f7_sat_q, f7_layer_q;
     always @(posedge clk_i) begin
         if (rst_i) begin
-            f4_vld_q <= 1'b0;
             f5_vld_q <= 1'b0;
+            f6_vld_q <= 1'b0;
+            f7_vld_q <= 1'b0;
+            f8_vld_q <= 1'b0;
         end else begin
-            f4_vld_q <= f3_vld_q;
             f5_vld_q <= f4_vld_q;
+            f6_vld_q <= f5_vld_q;
+            f7_vld_q <= f6_vld_q;
+            f8_vld_q <= f7_vld_q;
         end
-        f4_i_q     <= f3_i_q;
-        f4_v_q     <= f3_v_q;
-        f4_z_q     <= f3_z_q;
-        f4_sat_q   <= f3_sat_q;
-        f4_layer_q <= f3_layer_q;
+        f5_i_q     <= f4_i_q;
+        f5_v_q     <= f4_v_q;
+        f5_z_q     <= f4_z_q;
+        f5_sat_q   <= f4_sat_q;
+        f5_layer_q <= f4_layer_q;
+        f6_i_q     <= f5_i_q;
+        f6_v_q     <= f5_v_q;
+        f6_z_q     <= f5_z_q;
+        f6_sat_q   <= f5_sat_q;
+        f6_layer_q <= f5_layer_q;
+        f7_i_q     <= f6_i_q;
+        f7_v_q     <= f6_v_q;
+        f7_z_q     <= f6_z_q;
+        f7_sat_q   <= f6_sat_q;
+        f7_layer_q <= f6_layer_q;
     end
 
-    assign spike_o       = f4_vld_q && f4_z_q;
-    assign spike_layer_o = f4_layer_q;
-    assign spike_idx_o   = f4_i_q;
+    assign spike_o       = f7_vld_q && f7_z_q;
+    assign spike_layer_o = f7_layer_q;
+    assign spike_idx_o   = f7_i_q;
 
     sglif_history #(.N(N), .HIST_STEPS(HIST_STEPS), .L(L)) u_hist (
         .clk_i(clk_i), .rst_i(rst_i), .clear_i(go_clear), .step_done_i(step_fin),
-        .we_i(f4_vld_q), .layer_i(f4_layer_q), .idx_i(f4_i_q), .z_i(f4_z_q), .code_i(code),
+        .we_i(f7_vld_q), .layer_i(f7_layer_q), .idx_i(f7_i_q), .z_i(f7_z_q), .code_i(code),
         .raddr_i(hist_raddr_i), .rdata_o(hist_rdata_o), .steps_o(hist_steps_o));
 
-    // the readout sees the top layer's spikes (layer 1 when two layers are in use)
+    // the readout sees the top layer's spikes (layer 1 when two layers are in use); b_out is
+    // added in the cycle after the start (registered: no spike reaches the readout so early)
+    reg go_step_q;
+    always @(posedge clk_i)
+        go_step_q <= !rst_i && go_step;
     sglif_readout #(.N(N), .N_OUT(N_OUT)) u_readout (
         .clk_i(clk_i), .w_we_i(cfg_we_i && cfg_sel_i == 3'd6),
         .b_we_i(cfg_we_i && cfg_sel_i == 3'd7), .addr_i(cfg_addr_i[NW+CW-1:0]),
-        .data_i(cfg_data_i), .c_last_i(cls_last_q), .clear_i(go_clear), .step_i(go_step),
-        .spike_i(spike_o && f4_layer_q == two), .spike_idx_i(f4_i_q), .rd_class_i(ro_class_i),
+        .data_i(cfg_data_i), .c_last_i(cls_last_q), .clear_i(go_clear), .step_i(go_step_q),
+        .spike_i(spike_o && f7_layer_q == two), .spike_idx_i(f7_i_q), .rd_class_i(ro_class_i),
         .rd_sum_o(ro_sum_o), .pred_o(pred_o));
 
 `ifdef SGLIF_TRACE
-    assign tr_valid_o = f4_vld_q;
-    assign tr_layer_o = f4_layer_q;
-    assign tr_idx_o   = f4_i_q;
-    assign tr_v_o     = f4_v_q;
-    assign tr_z_o     = f4_z_q;
-    assign tr_sat_o   = f4_sat_q;
+    assign tr_valid_o = f7_vld_q;
+    assign tr_layer_o = f7_layer_q;
+    assign tr_idx_o   = f7_i_q;
+    assign tr_v_o     = f7_v_q;
+    assign tr_z_o     = f7_z_q;
+    assign tr_sat_o   = f7_sat_q;
     assign tr_code_o  = code;
 `else
-    wire unused_ok = &{1'b0, f4_v_q, f4_sat_q};
+    wire unused_ok = &{1'b0, f7_v_q, f7_sat_q};
 `endif
 endmodule
 

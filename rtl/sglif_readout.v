@@ -7,7 +7,9 @@
 // per class, so a spike costs one cycle and no step cycle is added. The adds wrap modulo 2^32
 // (two's complement), which is the twin's int32 sum whenever sgl_fixed_check's bound
 // T * (32768 + n * 128) < 2^31 holds. Prediction: argmax over the classes in use (0..c_last_i),
-// ties to the lowest index, combinational over the accumulators (a chain of N_OUT - 1 compares).
+// ties to the lowest index, by a registered tournament tree (one compare per level, clog2(N_OUT)
+// levels: pred_o follows the accumulators clog2(N_OUT) cycles later; the core waits for it
+// before done_o).
 `default_nettype none
 
 module sglif_readout #(
@@ -29,7 +31,7 @@ module sglif_readout #(
     // read port and prediction
     input  wire [CW-1:0]        rd_class_i,
     output wire [31:0]          rd_sum_o,     // acc[rd_class_i], combinational
-    output reg  [CW-1:0]        pred_o        // argmax, ties to the lowest class
+    output wire [CW-1:0]        pred_o        // argmax, ties to the lowest class
 );
     localparam integer NW = N     > 1 ? $clog2(N)     : 1;
     localparam integer CW = N_OUT > 1 ? $clog2(N_OUT) : 1;
@@ -67,25 +69,64 @@ module sglif_readout #(
         end
     endgenerate
 
-    // read port; argmax over classes 0..c_last_i: strictly greater replaces, so ties keep
-    // the lowest index
+    // read port
     integer k;
-    reg signed [31:0] best;
-    reg        [31:0] sum;
+    reg [31:0] sum;
     always @* begin
-        sum    = 32'd0;
-        pred_o = {CW{1'b0}};
-        best   = acc[31:0];
-        for (k = 0; k < N_OUT; k = k + 1) begin
+        sum = 32'd0;
+        for (k = 0; k < N_OUT; k = k + 1)
             if (k[CW-1:0] == rd_class_i)
                 sum = acc[32*k +: 32];
-            if (k > 0 && k[CW-1:0] <= c_last_i && $signed(acc[32*k +: 32]) > best) begin
-                pred_o = k[CW-1:0];
-                best   = acc[32*k +: 32];
-            end
-        end
     end
     assign rd_sum_o = sum;
+
+    // argmax over classes 0..c_last_i: a heap of NP = 2^CW leaves (class c at node NP + c,
+    // node j at index j - 1 of the t_* vectors), internal node j registered from its children
+    // 2j and 2j + 1; the right child wins only if valid and strictly greater, so ties keep the
+    // lowest index
+    localparam integer NP = 1 << CW;
+    localparam integer NT = 2 * NP - 1;
+    wire [32*NT-1:0] t_val;
+    wire [CW*NT-1:0] t_idx;
+    wire [NT-1:0]    t_vld;
+    genvar j;
+    generate
+        for (j = 1; j < NP; j = j + 1) begin : g_node
+            reg  [31:0]   val_q;
+            reg  [CW-1:0] idx_q;
+            reg           vld_q;
+            wire [31:0]   va = t_val[32*(2*j-1) +: 32];
+            wire [31:0]   vb = t_val[32*(2*j) +: 32];
+            wire          pick_b = t_vld[2*j] && (!t_vld[2*j-1] || $signed(vb) > $signed(va));
+            always @(posedge clk_i) begin
+                val_q <= pick_b ? vb : va;
+                idx_q <= pick_b ? t_idx[CW*(2*j) +: CW] : t_idx[CW*(2*j-1) +: CW];
+                vld_q <= t_vld[2*j] || t_vld[2*j-1];
+            end
+            assign t_val[32*(j-1) +: 32] = val_q;
+            assign t_idx[CW*(j-1) +: CW] = idx_q;
+            assign t_vld[j-1]            = vld_q;
+        end
+        for (j = NP; j < 2 * NP; j = j + 1) begin : g_leaf
+            localparam integer  CI  = j - NP;
+            localparam [CW-1:0] CLS = CI[CW-1:0];
+            if (j == NP) begin : g_class0      // class 0 is always in use
+                assign t_val[32*(j-1) +: 32] = acc[31:0];
+                assign t_idx[CW*(j-1) +: CW] = CLS;
+                assign t_vld[j-1]            = 1'b1;
+            end else if (j - NP < N_OUT) begin : g_class
+                assign t_val[32*(j-1) +: 32] = acc[32*(j-NP) +: 32];
+                assign t_idx[CW*(j-1) +: CW] = CLS;
+                assign t_vld[j-1]            = CLS <= c_last_i;
+            end else begin : g_pad
+                assign t_val[32*(j-1) +: 32] = 32'd0;
+                assign t_idx[CW*(j-1) +: CW] = {CW{1'b0}};
+                assign t_vld[j-1]            = 1'b0;
+            end
+        end
+    endgenerate
+    assign pred_o = t_idx[CW-1:0];
+    wire unused_root = &{1'b0, t_val[31:0], t_vld[0]};
 endmodule
 
 `default_nettype wire

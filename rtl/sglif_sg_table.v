@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // sglif_sg_table: the surrogate-gradient lookup table (docs/numerics.md, "SG lookup").
-// Given x = v - theta it returns, one cycle later, code = table[index] with
+// Given x = v - theta it returns, three cycles later, code = table[index] with
 //   index = clamp(asr(x - x_lo, s), 0, entries - 1),  x_lo = -(entries * 2^s) / 2,
 // computed as clamp(asr(x, s) + entries / 2, 0, entries - 1) (equal because entries * 2^s / 2
-// is a multiple of 2^s). entries = 2^log2n_i (1 <= log2n_i <= AW) is a run-time register, so
+// is a multiple of 2^s); asr(x, s) is registered (the first cycle), then asr(x, s) +
+// entries / 2 (the second), then the clamped index addresses the RAM (the third). entries = 2^log2n_i (1 <= log2n_i <= AW) is a run-time register, so
 // one table of 2^AW words serves every smaller table. Initial contents from INIT_FILE
 // ($readmemh, e.g. the output of `sglif lut --format hex`), writable at run time.
 `default_nettype none
@@ -13,7 +14,7 @@ module sglif_sg_table #(
     parameter INIT_FILE = ""
 ) (
     input  wire               clk_i,
-    // run-time write port
+    // run-time write port (while the core is idle)
     input  wire               we_i,
     input  wire [AW-1:0]      waddr_i,
     input  wire [15:0]        wdata_i,
@@ -23,11 +24,21 @@ module sglif_sg_table #(
     input  wire [4:0]         log2n_i,  // log2(entries), 1..AW
     output wire [15:0]        code_o
 );
-    wire signed [17:0] y    = x_i >>> shift_i;                        // floor(x / 2^s)
-    wire signed [19:0] half = $signed({3'b000, 17'd1 << (log2n_i - 5'd1)});
-    wire signed [19:0] top  = $signed({3'b000, (17'd1 << log2n_i) - 17'd1});
-    wire signed [19:0] idx  = {{2{y[17]}}, y} + half;
-    wire signed [19:0] idxc = idx < 20'sd0 ? 20'sd0 : (idx > top ? top : idx);
+    // registered: asr(x, s), and entries / 2 and entries - 1 (functions of a register that
+    // only changes while the core is idle)
+    reg  signed [17:0] y_q;                                           // floor(x / 2^s)
+    reg         [16:0] half_q, top_q;
+    always @(posedge clk_i) begin
+        y_q    <= x_i >>> shift_i;
+        half_q <= 17'd1 << (log2n_i - 5'd1);
+        top_q  <= (17'd1 << log2n_i) - 17'd1;
+    end
+    // a non-negative index is above the table exactly when it has a bit outside top
+    reg  signed [19:0] idx_q;
+    always @(posedge clk_i)
+        idx_q <= {{2{y_q[17]}}, y_q} + $signed({3'b000, half_q});
+    wire               over = |(idx_q[18:0] & ~{2'b11, top_q});
+    wire        [16:0] idxc = idx_q[19] ? 17'd0 : (over ? top_q : idx_q[16:0]);
 
     sglif_ram #(.DW(16), .AW(AW), .INIT_FILE(INIT_FILE)) u_mem (
         .clk_i  (clk_i),

@@ -17,10 +17,13 @@ enum { SEL_W = 0, SEL_BIAS = 2, SEL_SG = 3, SEL_REG = 4, SEL_EV = 5, SEL_WOUT = 
        SEL_BOUT = 7 };
 enum { REG_THETA = 0, REG_K, REG_SH_IN, REG_SH_REC, REG_SG_SHIFT, REG_SG_LOG2, REG_RESET,
        REG_N_LAST, REG_C_LAST, REG_LAYERS, REG_SH_IN1, REG_SH_REC1, REG_N_LAST1 };
-// docs/rtl.md: cycles of one layer's part of a step and of the step's fixed part
-enum { LAYER_OVERHEAD = 11, STEP_OVERHEAD = 1 };
+// docs/rtl.md: cycles of one layer's part of a step beyond its ops and drain
+enum { LAYER_OVERHEAD = 14 };
 
 static inline int clog2(int x) { return x > 1 ? 32 - __builtin_clz((unsigned)(x - 1)) : 1; }
+// the step's fixed part: the start cycle and the readout's argmax tree (clog2(N_OUT) levels,
+// the first overlapping the hand-over cycle)
+static inline int step_overhead(int n_out) { return clog2(n_out); }
 static inline int ilog2(int x) { return x > 1 ? 31 - __builtin_clz((unsigned)x) : 0; }
 
 // One layer of a step: n neurons in use, P lanes, ops = E + S (input events or layer-0 spikes

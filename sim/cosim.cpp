@@ -245,7 +245,7 @@ int main(int argc, char **argv)
                 }
                 step_cycles += sim.cycles - c0;
                 /* docs/rtl.md: the cycles of a step, from the start pulse to done */
-                uint64_t want = STEP_OVERHEAD;
+                uint64_t want = (uint64_t)step_overhead(COSIM_N_OUT);
                 for (int l = 0; l < nl; l++) {
                     uint64_t ops = (uint64_t)(l == 0 ? n_ev : now[0]) + (uint64_t)prev[l];
                     want += layer_cycles(COSIM_P, q.layer[l].n, ops);

@@ -32,7 +32,7 @@ enum { SEL_W = 0, SEL_BIAS = 2, SEL_SG = 3, SEL_REG = 4, SEL_EV = 5, SEL_WOUT = 
        SEL_BOUT = 7 };
 enum { REG_THETA = 0, REG_K, REG_SH_IN, REG_SH_REC, REG_SG_SHIFT, REG_SG_LOG2, REG_RESET,
        REG_N_LAST, REG_C_LAST, REG_LAYERS, REG_SH_IN1, REG_SH_REC1, REG_N_LAST1 };
-enum { LAYER_OVERHEAD = 11, STEP_OVERHEAD = 1 };
+enum { LAYER_OVERHEAD = 14 }; /* and a step adds clog2(N_OUT) */
 
 static long layer_cycles(int P, int n, long ops)
 {
@@ -198,7 +198,7 @@ int main(int argc, char **argv)
                 int e = 0;
                 for (; k_ev < n_ev && ev_t[k_ev] == t; k_ev++)
                     fprintf(cmd, "W %d %d %d\n", SEL_EV, e++, ev_u[k_ev]);
-                long cyc = STEP_OVERHEAD;
+                long cyc = CW;
                 for (int l = 0; l < nl; l++) {
                     long ops = (l == 0 ? e : spikes(&tro, 0, t, L0->n)) +
                                (t > 0 ? spikes(&tro, l, t - 1, q.layer[l].n) : 0);

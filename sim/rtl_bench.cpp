@@ -181,7 +181,8 @@ int main(int argc, char **argv)
                     }
                 }
                 uint64_t got = sim.cycles - c0;
-                uint64_t want = layer_cycles(LANES, n, ev.size() + s_prev) + STEP_OVERHEAD;
+                uint64_t want = layer_cycles(LANES, n, ev.size() + s_prev) +
+                                (uint64_t)step_overhead(BENCH_N_OUT);
                 if (got != want && bad_steps++ < 5)
                     fprintf(stderr, "rtl-bench: row %d (n %d) step %d: %" PRIu64 " cycles, "
                             "model (docs/rtl.md) %" PRIu64 " (E %zu, S %" PRIu64 ")\n",
@@ -215,7 +216,7 @@ int main(int argc, char **argv)
     double mcps = all_secs > 0 ? (double)all_cycles / all_secs / 1e6 : 0.0;
     printf("rtl-bench: cycles per step = (ceil(n/P) - 1) max(c, P) + c + m - 1 + %d + %d, "
            "c = max(E + S, 1), m = n - (ceil(n/P) - 1) P, P = %d lane(s): %" PRIu64
-           " steps off the model\n", (int)LAYER_OVERHEAD, (int)STEP_OVERHEAD, LANES, bad_steps);
+           " steps off the model\n", (int)LAYER_OVERHEAD, step_overhead(BENCH_N_OUT), LANES, bad_steps);
     printf("rtl-bench: %.1f M cycles/s (target >= 5), %.3f synaptic ops/cycle (lanes %d)%s\n",
            mcps, dense_ops_per_cycle, LANES, mcps < 5.0 ? "  [below target]" : "");
     printf("rtl-bench: %s\n", bad_steps ? "FAIL" : "PASS");

@@ -60,3 +60,30 @@ synth: $(foreach n,$(SYNTH_NAMES),$(SYNTH_DIR)/$(n).json) ## Yosys synthesis of 
 	  done; mv $$out.tmp $$out; echo "synth: wrote $$out"; \
 	  if [ $$bad -ne 0 ]; then echo "synth: FAIL: a configuration exceeds its device ($(SYNTH_CSV))"; exit 1; fi; \
 	  echo "synth: PASS: every configuration fits its device (synthesis counts, no place and route)"
+
+# Place and route of one iCE40 row (default up5k) through the measurement top
+# sim/sglif_fmax_top.v (one input pin, one output pin): nextpnr-ice40 at PNR_FREQ MHz, seed
+# PNR_SEED; prints nextpnr's Fmax and the critical path's first and last cells, and fails if
+# the frequency is not met (nextpnr's own exit code). Not in make test (about a minute).
+PNR_CONFIG ?= up5k
+PNR_FREQ   ?= 30
+PNR_SEED   ?= 1
+PNR_DIR    := $(BUILD)/pnr
+NEXTPNR_ICE40 ?= nextpnr-ice40
+.PHONY: pnr
+pnr: $(SYNTH_CSV) $(SYNTH_RTL) sim/sglif_fmax_top.v ## place and route (nextpnr-ice40) of PNR_CONFIG=up5k through a 2-pin measurement top: Fmax
+	@mkdir -p $(PNR_DIR)
+	@set -e; set -- $$($(SYNTH_ROW) n='$(PNR_CONFIG)' c='family device N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W P L' $(SYNTH_CSV)); \
+	  [ $$# -eq 11 ] && [ $$1 = ice40 ] || { echo "pnr: $(PNR_CONFIG): no iCE40 row in $(SYNTH_CSV)"; exit 1; }; \
+	  case $$2 in u) dev="--up5k --package sg48";; hx) dev="--hx8k --package ct256";; *) echo "pnr: device $$2?"; exit 1;; esac; \
+	  echo "pnr: $(PNR_CONFIG) N=$$3 N_IN=$$4 N_OUT=$$5 HIST_STEPS=$$6 EV_AW=$$7 SG_AW=$$8 ACC_W=$$9 P=$${10} L=$${11}, $$dev, $(PNR_FREQ) MHz, seed $(PNR_SEED)"; \
+	  sp=""; [ $$2 = u ] && sp=-spram; \
+	  $(YOSYS) -q -l $(PNR_DIR)/$(PNR_CONFIG).ylog -p "read_verilog $(SYNTH_RTL) sim/sglif_fmax_top.v; \
+	    chparam -set N $$3 -set N_IN $$4 -set N_OUT $$5 -set HIST_STEPS $$6 -set EV_AW $$7 -set SG_AW $$8 -set ACC_W $$9 -set P $${10} -set L $${11} -set SG_INIT \"$(SYNTH_SG)\" sglif_fmax_top; \
+	    synth_ice40 -device $$2 $$sp -top sglif_fmax_top -json $(PNR_DIR)/$(PNR_CONFIG).json" >/dev/null 2>&1 \
+	    || { tail -20 $(PNR_DIR)/$(PNR_CONFIG).ylog; exit 1; }; \
+	  rc=0; $(NEXTPNR_ICE40) $$dev --json $(PNR_DIR)/$(PNR_CONFIG).json --pcf-allow-unconstrained \
+	    --freq $(PNR_FREQ) --seed $(PNR_SEED) --asc $(PNR_DIR)/$(PNR_CONFIG).asc >$(PNR_DIR)/$(PNR_CONFIG).log 2>&1 || rc=$$?; \
+	  grep -E 'ICESTORM_(LC|RAM|SPRAM):' $(PNR_DIR)/$(PNR_CONFIG).log | tail -3 | sed 's/^Info: *//'; \
+	  grep -E 'Max frequency for clock' $(PNR_DIR)/$(PNR_CONFIG).log | tail -1 | sed -E 's/^(Info|ERROR): //'; \
+	  echo "pnr: log $(PNR_DIR)/$(PNR_CONFIG).log (critical path report at its end), nextpnr exit $$rc"; exit $$rc
