@@ -135,7 +135,7 @@ demo: ## the main job: train on randman with the paper's method, test accuracy, 
 	@echo "demo: model, log and plots in $(BUILD)/demo/"
 
 clean: ## remove build/ except the PyPI venv
-	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/bin $(BUILD)/cosim $(BUILD)/cosim-fault $(BUILD)/cosim-icarus $(BUILD)/lint $(BUILD)/synth $(BUILD)/rtl-bench $(BUILD)/link $(BUILD)/link-fault $(BUILD)/fuzz $(BUILD)/gen $(BUILD)/cmd $(BUILD)/cmd-fault $(BUILD)/cmd-board
+	@[ ! -d $(BUILD) ] || find $(BUILD) -mindepth 1 -maxdepth 1 ! -name venv -exec rm -rf {} +
 
 include tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk \
         sim/link.mk tests/fuzz/fuzz.mk host/protocol.mk
