@@ -490,10 +490,13 @@ int sgl_fixed_dequantize(const sgl_fixed_net *q, sgl_net *net)
             return sgl_fail(SGL_EUSAGE, "sgl_fixed_dequantize: layer %d is %d x %d in the float "
                             "net, %d x %d in the twin", l + 1, F->n_pre, F->n, L->n_pre, L->n);
         size_t n = (size_t)L->n;
+        /* exact products by powers of two (ldexp's values) */
+        const double s_in = ldexp(1.0, L->sh_in - q->v_frac);
+        const double s_rec = ldexp(1.0, L->sh_rec - q->v_frac);
         for (size_t i = 0; i < (size_t)L->n_pre * n; i++)
-            F->w_in[i] = (real)ldexp((double)L->w_in[i], L->sh_in - q->v_frac);
+            F->w_in[i] = (real)((double)L->w_in[i] * s_in);
         for (size_t i = 0; i < n * n; i++)
-            F->w_rec[i] = (real)ldexp((double)L->w_rec[i], L->sh_rec - q->v_frac);
+            F->w_rec[i] = (real)((double)L->w_rec[i] * s_rec);
         for (size_t i = 0; i < n; i++)
             F->bias[i] = (real)ldexp((double)L->bias[i], -q->v_frac);
     }
