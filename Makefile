@@ -112,10 +112,11 @@ ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory lint cosim-seeds cosim-selftest cosim-icarus cosim-icarus-selftest
 	@$(MAKE) --no-print-directory -j$(JOBS) synth $(BIN)/sglif-rtl
 	@echo "== link RTL: UART and frame codec against sw/link.c through the UART bit timing; the command executor against a memory mirror; self-tests =="
-	@$(MAKE) --no-print-directory protocol-check link-lint link-test link-selftest cmd-test cmd-selftest $(BOARD_MEM)
+	@$(MAKE) --no-print-directory protocol-check link-lint link-test link-selftest cmd-test cmd-selftest
 	@echo "== fuzz corpora replayed (libFuzzer harnesses of the reply parser and the model reader) =="
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-replay
 endif
+	@$(MAKE) --no-print-directory $(BOARD_MEM)
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
 	@echo "== tests =="
