@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # make bench (included from the Makefile): training throughput of the C trainer against the
-# PyTorch reference on the same network and batches, peak memory, and the full accuracy floors.
+# PyTorch reference on the same network and batches, peak memory, the full accuracy floors and
+# the float-vs-twin gaps after quantization-aware training.
 # See docs/bench.md. Also usable alone: make -f Makefile -f tests/bench/bench.mk bench
 ifndef SGLIF_BENCH_MK
 SGLIF_BENCH_MK := $(lastword $(MAKEFILE_LIST))
@@ -12,6 +13,9 @@ BENCH_ARGS   ?=
 # Options of the floor runs, after `sglif train --data SPEC --out MODEL`.
 RANDMAN_ARGS ?=
 FMNIST_ARGS  ?= --hidden 256 --epochs 10
+# Float-vs-twin gap checks after quantization-aware training (`sglif train --qat` + these)
+RANDMAN_QAT_ARGS ?= $(RANDMAN_ARGS)
+FMNIST_QAT_ARGS  ?= $(FMNIST_ARGS)
 BENCH        := $(BIN)/sglif-bench
 BENCH_OBJ    := $(OBJ)/tests/bench/bench_train.o
 
@@ -20,7 +24,7 @@ $(BENCH): $(BENCH_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .PHONY: bench
-bench: ## throughput vs PyTorch, peak memory, accuracy floors (long; docs/bench.md)
+bench: ## throughput vs PyTorch, peak memory, accuracy floors, QAT gaps (long; docs/bench.md)
 	@bash .ci/setup base bench
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f $(SGLIF_BENCH_MK) \
 	  -j$(JOBS) $(SGLIF) $(BENCH)
@@ -33,10 +37,25 @@ bench: ## throughput vs PyTorch, peak memory, accuracy floors (long; docs/bench.
 	  || fail=1; \
 	bash tests/bench/floor.sh $(SGLIF) $(BENCH_DIR) fmnist 0.85 fmnist $(FMNIST_ARGS) \
 	  || fail=1; \
+	echo; echo "== float vs twin after QAT (docs/numerics.md) =="; \
+	GAP_BASE=$(BENCH_DIR)/randman.sgl bash tests/bench/gap.sh $(SGLIF) $(BENCH_DIR) \
+	  randman-qat 0.02 randman $(RANDMAN_QAT_ARGS) || fail=1; \
+	GAP_BASE=$(BENCH_DIR)/fmnist.sgl bash tests/bench/gap.sh $(SGLIF) $(BENCH_DIR) \
+	  fmnist-qat 0.01 fmnist $(FMNIST_QAT_ARGS) || fail=1; \
 	echo; echo "== RTL speed under Verilator (docs/rtl-bench.md) =="; \
 	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f sim/rtl_bench.mk \
 	  rtl-bench || fail=1; \
 	if [ $$fail = 0 ]; then echo "bench: PASS"; else echo "bench: FAIL"; fi; \
+	exit $$fail
+
+.PHONY: bench-qat
+bench-qat: ## the two float-vs-twin gap checks of make bench alone (about 6 min)
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f $(SGLIF_BENCH_MK) $(SGLIF)
+	@fail=0; \
+	GAP_BASE=$(BENCH_DIR)/randman.sgl bash tests/bench/gap.sh $(SGLIF) $(BENCH_DIR) \
+	  randman-qat 0.02 randman $(RANDMAN_QAT_ARGS) || fail=1; \
+	GAP_BASE=$(BENCH_DIR)/fmnist.sgl bash tests/bench/gap.sh $(SGLIF) $(BENCH_DIR) \
+	  fmnist-qat 0.01 fmnist $(FMNIST_QAT_ARGS) || fail=1; \
 	exit $$fail
 
 -include $(BENCH_OBJ:.o=.d)
