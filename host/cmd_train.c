@@ -53,7 +53,7 @@ static const char HELP[] =
     "  --state-lr on|off    scale the steps of biases and W_rec by (1 - alpha) (default on)\n"
     "  --lr-schedule S      cosine (default: half a cosine from LR down to 0) or constant\n"
     "  --sparsity F         weight of the sparsity loss (target rate 0.01), introduced\n"
-    "                       gradually: 0 before 20%% of the epochs, full from 60%% (default 0)\n"
+    "                       gradually: 0 before 20% of the epochs, full from 60% (default 0)\n"
     "  --init-rate F        first train the bias currents alone towards initial rate F\n"
     "  --init-rate-batches N  length of that pre-training (default 200 batches)\n"
     "  --patience N         stop after N epochs without a better validation accuracy\n"
