@@ -22,6 +22,10 @@
 //   F7 SG code; trace, history write, W_out row read of a top-layer spike
 //   F8 readout: class accumulators add the W_out row; the argmax tree follows (CW levels)
 // Cycles per step: docs/rtl.md. Configuration is written only while idle (busy_o low).
+// Read-back (docs/rtl.md, "Read-back"): while idle and not writing, rb_data_o is the word of
+// memory cfg_sel_i at cfg_addr_i, RB_LAT = 2 cycles after the select and address (held): the
+// RAMs are read at cfg_addr_i in the first cycle (their read address is muxed by busy_o), the
+// select mux is registered in the second.
 `default_nettype none
 
 module sglif_lif_core #(
@@ -69,7 +73,10 @@ module sglif_lif_core #(
     // {l, t, i} (no layer bit when L = 1), one cycle after the address
     input  wire [HA-1:0]        hist_raddr_i,
     output wire [16:0]          hist_rdata_o,
-    output wire [HW:0]          hist_steps_o
+    output wire [HW:0]          hist_steps_o,
+    // configuration read-back (while idle, cfg_we_i low): the word of cfg_sel_i at cfg_addr_i
+    // in the layout of the write, RB_LAT cycles after the select and address (held stable)
+    output wire [15:0]          rb_data_o
 `ifdef SGLIF_TRACE
     ,
     // every neuron update: layer, index, membrane, spike, saturation, SG code
@@ -118,6 +125,8 @@ module sglif_lif_core #(
 `endif
     localparam integer P_LAST = P - 1;
     localparam integer RO_WAIT = CW - 1;   // pred_o settles CW cycles after the last add
+    localparam integer RB_LAT  = 2;        // read-back latency (cycles after select, address)
+    localparam integer RBA     = CW > 4 ? CW : 4; // address bits kept for the read-back muxes
 
     localparam [1:0] ST_IDLE = 2'd0, ST_CLEAR = 2'd1, ST_RUN = 2'd2, ST_WAIT = 2'd3;
     localparam [1:0] K_IN = 2'd0, K_REC = 2'd1, K_NULL = 2'd2;
@@ -340,7 +349,8 @@ module sglif_lif_core #(
     endgenerate
     sglif_ram #(.DW(IW), .AW(EV_AW)) u_ev_list (
         .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd5), .waddr_i(cfg_addr_i[EV_AW-1:0]),
-        .wdata_i(cfg_data_i[IW-1:0]), .raddr_i(e_q[EV_AW-1:0]), .rdata_o(ev_u));
+        .wdata_i(cfg_data_i[IW-1:0]), .raddr_i(busy_o ? e_q[EV_AW-1:0] : cfg_addr_i[EV_AW-1:0]),
+        .rdata_o(ev_u));
     sglif_ram #(.DW(NW), .AW(LB + NW + 1)) u_spk_list (
         .clk_i(clk_i), .we_i(f4_vld_q && f4_z_q), .waddr_i(sl_waddr), .wdata_i(f4_i),
         .raddr_i(sl_raddr), .rdata_o(spk_j));
@@ -516,7 +526,16 @@ module sglif_lif_core #(
     wire [15:0] bias_rd, v_rd;
     wire        z_rd;
     reg  [NW-1:0] f4_i_q;
-    wire [LB+NW-1:0] bias_waddr, st_raddr, st_waddr;
+    wire [LB+NW-1:0] bias_waddr, bias_raddr, st_raddr, st_waddr;
+    // the bias RAM is read at the configuration address while idle (read-back).
+    // `define SGLIF_FAULT_RB reads it one address off: the co-simulation self-test uses it to
+    // prove that a wrong read-back is caught.
+`ifdef SGLIF_FAULT_RB
+    wire [LB+NW-1:0] bias_rb_addr = bias_waddr ^ {{(LB+NW-1){1'b0}}, 1'b1};
+`else
+    wire [LB+NW-1:0] bias_rb_addr = bias_waddr;
+`endif
+    assign bias_raddr = busy_o ? st_raddr : bias_rb_addr;
     wire [NW-1:0]    st_wi = clr ? ci_q : f4_i_q;
     wire             st_wl = clr ? layer_q : f4_layer_q;
     generate
@@ -533,7 +552,7 @@ module sglif_lif_core #(
     endgenerate
     sglif_ram #(.DW(16), .AW(LB + NW)) u_bias (
         .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd2), .waddr_i(bias_waddr),
-        .wdata_i(cfg_data_i), .raddr_i(st_raddr), .rdata_o(bias_rd));
+        .wdata_i(cfg_data_i), .raddr_i(bias_raddr), .rdata_o(bias_rd));
 
     wire signed [17:0] u_dec;
     sglif_lif_decay u_decay (
@@ -582,8 +601,8 @@ module sglif_lif_core #(
     wire [15:0]        code;
     sglif_sg_table #(.AW(SG_AW), .INIT_FILE(SG_INIT)) u_sg (
         .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd3), .waddr_i(cfg_addr_i[SG_AW-1:0]),
-        .wdata_i(cfg_data_i), .x_i(x_sg), .shift_i(sg_shift_q), .log2n_i(sg_log2_q),
-        .code_o(code));
+        .wdata_i(cfg_data_i), .rb_i(!busy_o), .x_i(x_sg), .shift_i(sg_shift_q),
+        .log2n_i(sg_log2_q), .code_o(code));
 
     // ---- F5, F6: (the SG index, then its clamp and the table read); F7: outputs, history,
     // W_out read; F8: the readout adds ------------------------------------------------------------
@@ -632,6 +651,13 @@ module sglif_lif_core #(
     // the readout sees the top layer's spikes (layer 1 when two layers are in use); b_out is
     // added in the cycle after the start (registered: no spike reaches the readout so early)
     reg go_step_q;
+    // read-back: select and address of the previous cycle, the readout's W_out and b_out words
+    reg  [2:0]        rb_sel_q;
+    reg  [RBA-1:0]    rb_addr_q;      // the address bits the muxes need: register, class, bank
+    reg  [15:0]       rb_q, rb_reg;
+    reg  [BW-1:0]     rb_bank;
+    wire [7:0]        rb_wout;
+    wire [15:0]       rb_bout;
     always @(posedge clk_i)
         go_step_q <= !rst_i && go_step;
     sglif_readout #(.N(N), .N_OUT(N_OUT)) u_readout (
@@ -639,7 +665,62 @@ module sglif_lif_core #(
         .b_we_i(cfg_we_i && cfg_sel_i == 3'd7), .addr_i(cfg_addr_i[NW+CW-1:0]),
         .data_i(cfg_data_i), .c_last_i(cls_last_q), .clear_i(go_clear), .step_i(go_step_q),
         .spike_i(spike_o && f7_layer_q == two), .spike_idx_i(f7_i_q), .rd_class_i(ro_class_i),
-        .rd_sum_o(ro_sum_o), .pred_o(pred_o));
+        .rd_sum_o(ro_sum_o), .pred_o(pred_o), .rb_i(!busy_o), .rb_class_i(rb_addr_q[CW-1:0]),
+        .rb_w_o(rb_wout), .rb_b_o(rb_bout));
+
+    // ---- configuration read-back: RB_LAT = 2 ------------------------------------------------------
+    // cycle 1: the RAMs read at cfg_addr_i (weight banks, bias, SG table, event list, W_out:
+    // their read address is the configuration address while idle); select and address are
+    // registered. Cycle 2: the word of the select is registered into rb_data_o (the bank of a
+    // weight word, the class of W_out / b_out, the register of a register address).
+    always @(posedge clk_i) begin
+        rb_sel_q  <= cfg_sel_i;
+        rb_addr_q <= cfg_addr_i[RBA-1:0];
+    end
+    always @* begin
+        rb_reg = 16'd0;
+        case (rb_addr_q[3:0])
+            4'd0:  rb_reg[14:0]   = theta_q;
+            4'd1:  rb_reg[3:0]    = k_q;
+            4'd2:  rb_reg[3:0]    = sh_in0_q;
+            4'd3:  rb_reg[3:0]    = sh_rec0_q;
+            4'd4:  rb_reg[3:0]    = sg_shift_q;
+            4'd5:  rb_reg[4:0]    = sg_log2_q;
+            4'd6:  rb_reg[0]      = reset_mult_q;
+            4'd7:  rb_reg[NW-1:0] = n_last0_q;
+            4'd8:  rb_reg[CW-1:0] = cls_last_q;
+            4'd9:  rb_reg[0]      = two_q;
+            4'd10: rb_reg[3:0]    = sh_in1_q;
+            4'd11: rb_reg[3:0]    = sh_rec1_q;
+            4'd12: rb_reg[NW-1:0] = n_last1_q;
+            default: ;
+        endcase
+    end
+    generate
+        if (NB > 1) begin : g_rbb
+            integer rb_k;
+            always @* begin
+                rb_bank = {BW{1'b0}};
+                for (rb_k = 0; rb_k < NB; rb_k = rb_k + 1)
+                    if (rb_k[BB-1:0] == rb_addr_q[BB-1:0])
+                        rb_bank = w_rd[BW*rb_k +: BW];
+            end
+        end else begin : g_rbb1
+            always @* rb_bank = w_rd[BW-1:0];
+        end
+    endgenerate
+    always @(posedge clk_i)
+        case (rb_sel_q)
+            3'd0:    rb_q <= {{(16-BW){1'b0}}, rb_bank};
+            3'd2:    rb_q <= bias_rd;
+            3'd3:    rb_q <= code;
+            3'd4:    rb_q <= rb_reg;
+            3'd5:    rb_q <= {{(16-IW){1'b0}}, ev_u};
+            3'd6:    rb_q <= {{8{rb_wout[7]}}, rb_wout};
+            3'd7:    rb_q <= rb_bout;
+            default: rb_q <= 16'd0;
+        endcase
+    assign rb_data_o = rb_q;
 
 `ifdef SGLIF_TRACE
     assign tr_valid_o = f7_vld_q;

@@ -31,13 +31,22 @@ module sglif_readout #(
     // read port and prediction
     input  wire [CW-1:0]        rd_class_i,
     output wire [31:0]          rd_sum_o,     // acc[rd_class_i], combinational
-    output wire [CW-1:0]        pred_o        // argmax, ties to the lowest class
+    output wire [CW-1:0]        pred_o,       // argmax, ties to the lowest class
+    // configuration read-back (while the core is idle, rb_i): the W_out RAMs are read at row
+    // addr_i[NW+CW-1:CW]; rb_w_o = that row's word of class rb_class_i (one cycle after the
+    // address), rb_b_o = b_out[rb_class_i]; both combinational in rb_class_i (0 beyond N_OUT)
+    input  wire                 rb_i,
+    input  wire [CW-1:0]        rb_class_i,
+    output reg  [7:0]           rb_w_o,
+    output reg  [15:0]          rb_b_o
 );
     localparam integer NW = N     > 1 ? $clog2(N)     : 1;
     localparam integer CW = N_OUT > 1 ? $clog2(N_OUT) : 1;
 
     wire [32*N_OUT-1:0] acc;          // the accumulators, class c at [32c +: 32]
     wire [8*N_OUT-1:0]  w_rd;         // W_out[spike_idx][c] for every c, one cycle later
+    wire [16*N_OUT-1:0] b_all;        // b_out, class c at [16c +: 16]
+    wire [NW-1:0]       w_raddr = rb_i ? addr_i[NW+CW-1:CW] : spike_idx_i;
     reg                 spk_q;        // the row being read belongs to a spike
 
     always @(posedge clk_i)
@@ -51,7 +60,7 @@ module sglif_readout #(
             wire       sel = addr_i[CW-1:0] == c[CW-1:0];
             sglif_ram #(.DW(8), .AW(NW)) u_w_out (
                 .clk_i(clk_i), .we_i(w_we_i && sel), .waddr_i(addr_i[NW+CW-1:CW]),
-                .wdata_i(data_i[7:0]), .raddr_i(spike_idx_i), .rdata_o(w_rd[8*c +: 8]));
+                .wdata_i(data_i[7:0]), .raddr_i(w_raddr), .rdata_o(w_rd[8*c +: 8]));
 
             // one adder: a step starts only while the core is idle, after the last spike's
             // add (docs/rtl.md), so step_i and spk_q are never high together
@@ -66,6 +75,7 @@ module sglif_readout #(
                     acc_q <= acc_q + addend;
             end
             assign acc[32*c +: 32] = acc_q;
+            assign b_all[16*c +: 16] = b_out_q;
         end
     endgenerate
 
@@ -79,6 +89,18 @@ module sglif_readout #(
                 sum = acc[32*k +: 32];
     end
     assign rd_sum_o = sum;
+
+    // read-back port
+    integer r;
+    always @* begin
+        rb_w_o = 8'd0;
+        rb_b_o = 16'd0;
+        for (r = 0; r < N_OUT; r = r + 1)
+            if (r[CW-1:0] == rb_class_i) begin
+                rb_w_o = w_rd[8*r +: 8];
+                rb_b_o = b_all[16*r +: 16];
+            end
+    end
 
     // argmax over classes 0..c_last_i: a heap of NP = 2^CW leaves (class c at node NP + c,
     // node j at index j - 1 of the t_* vectors), internal node j registered from its children

@@ -18,6 +18,8 @@ module sglif_sg_table #(
     input  wire               we_i,
     input  wire [AW-1:0]      waddr_i,
     input  wire [15:0]        wdata_i,
+    // read-back (while the core is idle): the RAM is read at waddr_i, code_o one cycle later
+    input  wire               rb_i,
     // lookup
     input  wire signed [17:0] x_i,      // v - theta, in [-65535, 32766]
     input  wire [3:0]         shift_i,  // s
@@ -45,7 +47,7 @@ module sglif_sg_table #(
         .we_i   (we_i),
         .waddr_i(waddr_i),
         .wdata_i(wdata_i),
-        .raddr_i(idxc[AW-1:0]),
+        .raddr_i(rb_i ? waddr_i : idxc[AW-1:0]),
         .rdata_o(code_o)
     );
 endmodule

@@ -20,7 +20,7 @@ module sglif_fmax_top #(
     always @(posedge clk_i)
         sr_q <= {sr_q[158:0], din_i};
     wire        busy, done, spike, spike_layer;
-    wire [31:0] spike_idx, ro_sum, pred, hist_rdata, hist_steps;
+    wire [31:0] spike_idx, ro_sum, pred, hist_rdata, hist_steps, rb_data;
     sglif_lif_core #(.N(N), .N_IN(N_IN), .EV_AW(EV_AW), .SG_AW(SG_AW), .ACC_W(ACC_W),
                      .N_OUT(N_OUT), .HIST_STEPS(HIST_STEPS), .P(P), .L(L),
                      .SG_INIT(SG_INIT)) u_core (
@@ -29,10 +29,11 @@ module sglif_fmax_top #(
         .start_i(sr_q[58]), .n_ev_i(sr_q[78:59]), .busy_o(busy), .done_o(done),
         .spike_o(spike), .spike_layer_o(spike_layer), .spike_idx_o(spike_idx),
         .ro_class_i(sr_q[90:79]), .ro_sum_o(ro_sum), .pred_o(pred),
-        .hist_raddr_i(sr_q[130:91]), .hist_rdata_o(hist_rdata), .hist_steps_o(hist_steps));
+        .hist_raddr_i(sr_q[130:91]), .hist_rdata_o(hist_rdata), .hist_steps_o(hist_steps),
+        .rb_data_o(rb_data));
     always @(posedge clk_i)
         dout_o <= ^{busy, done, spike, spike_layer, spike_idx, ro_sum, pred, hist_rdata,
-                    hist_steps};
+                    hist_steps, rb_data};
 endmodule
 
 `default_nettype wire
