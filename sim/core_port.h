@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "Vsglif_lif_core.h"
 #include "verilated.h"
@@ -19,6 +20,8 @@ enum { REG_THETA = 0, REG_K, REG_SH_IN, REG_SH_REC, REG_SG_SHIFT, REG_SG_LOG2, R
        REG_N_LAST, REG_C_LAST, REG_LAYERS, REG_SH_IN1, REG_SH_REC1, REG_N_LAST1 };
 // docs/rtl.md: cycles of one layer's part of a step beyond its ops and drain
 enum { LAYER_OVERHEAD = 14 };
+// docs/rtl.md, "Read-back": rb_data_o follows cfg_sel_i / cfg_addr_i by this many cycles
+enum { RB_LAT = 2 };
 
 static inline int clog2(int x) { return x > 1 ? 32 - __builtin_clz((unsigned)(x - 1)) : 1; }
 // the step's fixed part: the start cycle and the readout's argmax tree (clog2(N_OUT) levels,
@@ -41,6 +44,10 @@ struct CorePort {
     VerilatedContext *ctx;
     Vsglif_lif_core *top;
     uint64_t cycles = 0;
+    // every configuration write {sel, addr, data} while log_writes is set (cosim's read-back)
+    struct CfgWrite { int sel; uint32_t addr; uint16_t data; };
+    bool log_writes = false;
+    std::vector<CfgWrite> wlog;
     // the core's parameters (the Verilator model's -G values)
     int N = 64, N_IN = 32, N_OUT = 10, P = 1, L = 1, HIST = 64;
     int NW = 6, CW = 4, HW = 6, GW = 6, NB = 1;
@@ -78,6 +85,18 @@ struct CorePort {
         top->cfg_data_i = (uint16_t)data;
         tick();
         top->cfg_we_i = 0;
+        if (log_writes)
+            wlog.push_back({sel, addr, (uint16_t)data});
+    }
+    // the configuration read-back (idle only): the word of sel at addr, RB_LAT cycles later
+    uint16_t read(int sel, uint32_t addr)
+    {
+        top->cfg_we_i = 0;
+        top->cfg_sel_i = (uint8_t)sel;
+        top->cfg_addr_i = addr;
+        for (int c = 0; c < RB_LAT; c++)
+            tick();
+        return (uint16_t)top->rb_data_o;
     }
     // rows row0 .. row0 + nrows - 1 from w[r][i] (n postsynaptic neurons, row-major): one
     // bank word per (row, group, bank), {W[r][gP + 2b + 1], W[r][gP + 2b]} (0 beyond n)

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -88,6 +89,32 @@ static void describe(const sgl_fixed_net *q)
                 q->layer[l].sh_in, q->layer[l].sh_rec);
 }
 
+/* the read-back word of a configuration write (docs/rtl.md, "Read-back"): the bits the memory
+ * or register keeps, W_out sign-extended */
+static uint16_t rb_expect(const Sim &sim, int sel, uint32_t addr, uint16_t data)
+{
+    switch (sel) {
+    case SEL_W:
+        return sim.P > 1 ? data : (uint16_t)(data & 0xff);
+    case SEL_REG: {
+        static const int bits[13] = {15, 4, 4, 4, 4, 5, 1, 0, 0, 1, 4, 4, 0};
+        if (addr > 12)
+            return 0;
+        int b = addr == REG_N_LAST || addr == REG_N_LAST1 ? sim.NW
+                : addr == REG_C_LAST ? sim.CW : bits[addr];
+        return (uint16_t)(data & ((1u << b) - 1));
+    }
+    case SEL_EV:
+        return (uint16_t)(data & ((1u << clog2(sim.N_IN)) - 1));
+    case SEL_WOUT:
+        return (uint16_t)(int16_t)(int8_t)(data & 0xff);
+    case 1:
+        return 0;
+    default: /* bias, SG table, b_out: 16 bits */
+        return data;
+    }
+}
+
 static std::vector<uint16_t> read_hex(const char *path)
 {
     std::vector<uint16_t> w;
@@ -137,7 +164,7 @@ int main(int argc, char **argv)
     sgl_rng g;
     sgl_rng_seed(&g, seed, 0x636f73696dULL);
     long updates = 0, mismatches = 0, sats = 0, t_done = 0, samples = 0, configs = 0;
-    long ro_sums = 0, ro_preds = 0, hist_words = 0, two_layer_steps = 0;
+    long ro_sums = 0, ro_preds = 0, hist_words = 0, two_layer_steps = 0, rb_words = 0;
     uint64_t step_cycles = 0, syn_ops = 0;
     const int ev_max = 1 << COSIM_EV_AW;
     std::vector<uint16_t> ev_t((size_t)COSIM_T_MAX * ev_max), ev_u((size_t)COSIM_T_MAX * ev_max);
@@ -155,7 +182,32 @@ int main(int argc, char **argv)
         if (verbose)
             describe(&q);
         const int nl = q.n_layers, T = q.n_steps, C = q.n_out;
+        sim.wlog.clear();
+        sim.log_writes = true;
         sim.load_net(&q, configs > 0);
+        sim.log_writes = false;
+        /* the configuration read back: every select and address written, the last word written
+         * there in the read-back layout (docs/rtl.md, "Read-back") */
+        {
+            std::map<std::pair<int, uint32_t>, uint16_t> want;
+            for (const auto &w : sim.wlog)
+                want[{w.sel, w.addr}] = rb_expect(sim, w.sel, w.addr, w.data);
+            for (const auto &w : want) {
+                if (mismatches)
+                    break;
+                uint16_t got = sim.read(w.first.first, w.first.second);
+                rb_words++;
+                if (got != w.second) {
+                    mismatches++;
+                    fprintf(stderr, "MISMATCH seed %" PRIu64 " config %ld: read-back select %d "
+                            "address 0x%x: rtl 0x%04x, written 0x%04x (%zu words written, %ld "
+                            "read back so far)\n", seed, configs, w.first.first,
+                            (unsigned)w.first.second, got, w.second, sim.wlog.size(),
+                            rb_words);
+                    describe(&q);
+                }
+            }
+        }
 
         int n_samples = cg_rnd(&g, 1, 4);
         for (int smp = 0; smp < n_samples && t_done < steps && mismatches == 0; smp++) {
@@ -184,6 +236,18 @@ int main(int argc, char **argv)
                 int k0 = k_ev;
                 for (; k_ev < n_ev_all && ev_t[(size_t)k_ev] == t; k_ev++)
                     sim.write(SEL_EV, (uint32_t)n_ev++, ev_u[(size_t)k_ev]);
+                /* the step's event list read back (select 5) */
+                for (int e = 0; e < n_ev && mismatches == 0; e++) {
+                    uint16_t got = sim.read(SEL_EV, (uint32_t)e);
+                    uint16_t w = rb_expect(sim, SEL_EV, (uint32_t)e, ev_u[(size_t)(k0 + e)]);
+                    rb_words++;
+                    if (got != w) {
+                        mismatches++;
+                        fprintf(stderr, "MISMATCH seed %" PRIu64 " config %ld sample %d step %d: "
+                                "read-back select 5 address %d: rtl %u, written %u\n", seed,
+                                configs, smp, t, e, got, w);
+                    }
+                }
                 int now[2] = {0, 0}; /* spikes of this step (twin) */
                 for (int l = 0; l < nl; l++)
                     for (int i = 0; i < q.layer[l].n; i++)
@@ -344,6 +408,7 @@ int main(int argc, char **argv)
      * twin's count at the end of every sample) */
     printf("cosim: readout: %ld class sums and %ld predictions compared; history: %ld words "
            "compared\n", ro_sums, ro_preds, hist_words);
+    printf("cosim: %ld read-back words compared\n", rb_words);
     printf("cosim: %ld neuron-updates compared, %ld mismatches, %ld saturations\n", updates,
            mismatches, sats);
     printf("%s\n", mismatches ? "FAIL" : "PASS");

@@ -52,6 +52,10 @@ $(COSIM_DIR)-fault-hold/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_por
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault-hold,+define+SGLIF_FAULT_HOLD,$(COSIM_P))
 
+$(COSIM_DIR)-fault-rb/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+	@mkdir -p $(@D)
+	$(call cosim_build,$(COSIM_DIR)-fault-rb,+define+SGLIF_FAULT_RB,$(COSIM_P))
+
 $(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault,+define+SGLIF_FAULT_DECAY,$(COSIM_P))
@@ -67,9 +71,10 @@ endif
 
 # each altered RTL must fail with mismatches: the decay one shift off (SGLIF_FAULT_DECAY) and
 # the drain's hold one cycle short (SGLIF_FAULT_HOLD: a group's sums overwrite the shadow
-# before its last neuron is drained)
-cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short
-	@set -e; for f in fault fault-hold; do d=$(COSIM_DIR)-$$f; rc=0; \
+# before its last neuron is drained) and the bias read back one address off (SGLIF_FAULT_RB:
+# caught by the configuration read-back)
+cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core $(COSIM_DIR)-fault-rb/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off
+	@set -e; for f in fault fault-hold fault-rb; do d=$(COSIM_DIR)-$$f; rc=0; \
 	  $$d/Vsglif_lif_core +seed=$(SEED) +steps=200 >$$d/run.log 2>&1 || rc=$$?; \
 	  grep -E 'MISMATCH|cosim: .* mismatches' $$d/run.log; \
 	  if [ $$rc -ne 0 ] && grep -qE 'cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' $$d/run.log; then \
