@@ -192,6 +192,9 @@ int main(int argc, char **argv)
             std::map<std::pair<int, uint32_t>, uint16_t> want;
             for (const auto &w : sim.wlog)
                 want[{w.sel, w.addr}] = rb_expect(sim, w.sel, w.addr, w.data);
+            if (configs == 0) /* the table loaded by $readmemh, never written */
+                for (uint32_t x = 0; x < (uint32_t)sg_file.size(); x++)
+                    want[{SEL_SG, x}] = sg_file[x];
             for (const auto &w : want) {
                 if (mismatches)
                     break;
