@@ -116,7 +116,7 @@ ifneq ($(SAN),1)
 	@echo "== fuzz corpora replayed (libFuzzer harnesses of the reply parser and the model reader) =="
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-replay
 endif
-	@$(MAKE) --no-print-directory $(BOARD_MEM)
+	@$(MAKE) --no-print-directory $(BOARD_MEM) $(SGLIF_BOARD)
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
 	@echo "== tests =="

@@ -56,6 +56,15 @@ int sgl_dev_request(sgl_dev *d, uint8_t cmd, const uint8_t *req, uint16_t len, u
     uint8_t seq = ++d->seq;
     size_t n = sgl_link_encode(d->txbuf, cmd, seq, req, len);
     d->st.requests++;
+    /* what arrived since the last reply (late answers, answers to line noise) is not the
+     * answer to this request: drop it, so that a stale reply with the same 8-bit seq cannot
+     * be taken for this one */
+    uint8_t junk[4096];
+    long k;
+    while ((k = sgl_transport_read(&d->t, junk, sizeof junk, 0)) > 0)
+        d->st.bytes_in += (uint64_t)k;
+    if (k < 0)
+        return (int)k;
     for (int attempt = 0; attempt < d->tries; attempt++) {
         if (attempt)
             d->st.retries++;

@@ -86,3 +86,23 @@ link-lint: $(PROTOCOL_VH) ## lint the link RTL: verilator -Wall per module, iver
 	$(YOSYS) -q -p 'read_verilog -I$(GEN_DIR) $(CMD_RTL); hierarchy -check -top sglif_link; proc; check -assert' >$(LINK_DIR)/yosys.log 2>&1 \
 	  || { cat $(LINK_DIR)/yosys.log; exit 1; }
 	@echo "link-lint: PASS"
+
+# the simulated board: the whole device (rtl/sglif_device.v: link + core) with byte streams,
+# served by sim/board.cpp; its sizes are a row of rtl/configs.csv (BOARD_CONFIG, default up5k).
+# Its decoder abandons a cut frame after 50 000 silent cycles: sim/board.cpp runs the clock
+# for 100 000 cycles after the last byte before it sleeps, so a silence always gets there.
+BOARD_CONFIG ?= up5k
+BOARD_ROW    := $(shell awk -F, -v n=$(BOARD_CONFIG) 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; \
+                  next } $$1 == n { print $$h["N"], $$h["N_IN"], $$h["EV_AW"], $$h["SG_AW"], \
+                  $$h["N_OUT"], $$h["HIST_STEPS"], $$h["P"], $$h["L"] }' rtl/configs.csv)
+BOARD_GEN    := -GN=$(word 1,$(BOARD_ROW)) -GN_IN=$(word 2,$(BOARD_ROW)) -GEV_AW=$(word 3,$(BOARD_ROW)) \
+                -GSG_AW=$(word 4,$(BOARD_ROW)) -GN_OUT=$(word 5,$(BOARD_ROW)) \
+                -GHIST_STEPS=$(word 6,$(BOARD_ROW)) -GP=$(word 7,$(BOARD_ROW)) -GL=$(word 8,$(BOARD_ROW)) \
+                -GBYTE_IO=1 -GSG_INIT='"rtl/sglif_sg_default.hex"' -GIDLE_CYCLES=50000
+BOARD_RTL    := rtl/sglif_device.v $(CMD_RTL) $(shell cat rtl/files.f)
+SGLIF_BOARD  := $(BIN)/sglif-board
+$(SGLIF_BOARD): sim/board.cpp sim/link.mk rtl/lint.vlt rtl/files.f rtl/configs.csv $(BOARD_RTL) rtl/sglif_sg_default.hex $(LIB) $(PROTOCOL_VH)
+	@[ -n "$(BOARD_ROW)" ] || { echo "sglif-board: no configuration '$(BOARD_CONFIG)' in rtl/configs.csv"; exit 1; }
+	$(call verilate,$(BUILD)/board/$(BOARD_CONFIG),sglif_device,sglif-board,$(sort $(BOARD_RTL)),sim/board.cpp,$(BOARD_GEN),-DBOARD_HEADER='\"Vsglif_device.h\"' -DBOARD_CLASS=Vsglif_device)
+	@mkdir -p $(@D)
+	cp $(BUILD)/board/$(BOARD_CONFIG)/sglif-board $@

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+// sglif_device: the device behind the USB link (docs/protocol.md): sglif_link (UART, frame
+// codec, command executor) on the core's host port (rtl/sglif_lif_core.v). The executor's
+// memory port is the core's configuration port: WRITE_MEM writes a select and address of the
+// core's memory map (docs/rtl.md), READ_MEM and MODEL_CRC read them back (rb_data_o, RB_LAT =
+// 2 cycles), IDENTIFY reports the build below, SOFT_RESET resets the core's control state. A
+// board top adds the clock (PLL) and the reset; the simulated board (sglif-board) uses
+// BYTE_IO = 1. Still to come: the commands that run the core (LOAD_SPIKES, RUN, READ_OUTPUT,
+// READ_HISTORY).
+`default_nettype none
+
+module sglif_device #(
+    // the core (docs/rtl.md)
+    parameter integer N          = 64,
+    parameter integer N_IN       = 32,
+    parameter integer EV_AW      = 8,
+    parameter integer SG_AW      = 8,
+    parameter integer ACC_W      = 32,
+    parameter integer N_OUT      = 10,
+    parameter integer HIST_STEPS = 64,
+    parameter integer P          = 4,
+    parameter integer L          = 1,
+    parameter SG_INIT            = "",
+    // the link
+    parameter integer CLK_HZ       = 36000000,
+    parameter integer CLKS_PER_BIT = 12,      // CLK_HZ / baud rate (3 Mbaud at 36 MHz)
+    parameter integer BYTE_IO      = 0,
+    parameter integer MAX_LEN      = 1024,
+    parameter integer IDLE_CYCLES  = 3600000  // 100 ms at 36 MHz
+) (
+    input  wire       clk_i,
+    input  wire       rst_i,
+    input  wire       uart_rx_i,
+    output wire       uart_tx_o,
+    input  wire [7:0] rx_byte_i,     // BYTE_IO = 1
+    input  wire       rx_valid_i,
+    output wire [7:0] tx_byte_o,
+    output wire       tx_valid_o,
+    input  wire       tx_ready_i,
+    output wire       rx_err_o,
+    output wire       busy_o         // the core is running (a LED)
+);
+    // the core's address widths (as sglif_lif_core computes them)
+    localparam integer NW  = N > 1 ? $clog2(N) : 1;
+    localparam integer CW  = N_OUT > 1 ? $clog2(N_OUT) : 1;
+    localparam integer HW  = HIST_STEPS > 1 ? $clog2(HIST_STEPS) : 1;
+    localparam integer LB  = L > 1 ? 1 : 0;
+    localparam integer HA  = LB + HW + NW;
+    localparam integer PW  = P > 1 ? $clog2(P) : 0;
+    localparam integer GW  = NW - PW;
+    localparam integer NB  = P > 1 ? P / 2 : 1;
+    localparam integer BB  = NB > 1 ? $clog2(NB) : 0;
+    localparam integer RW  = $clog2(N_IN + N + (L - 1) * 2 * N);
+    localparam integer WAW = RW + GW;
+    localparam integer A0  = WAW + BB > LB + NW ? WAW + BB : LB + NW;
+    localparam integer A1  = SG_AW > EV_AW ? SG_AW : EV_AW;
+    localparam integer A2  = A0 > A1 ? A0 : A1;
+    localparam integer A3  = A2 > NW + CW ? A2 : NW + CW;
+    localparam integer CFG_AW = A3 > 4 ? A3 : 4;
+    // words per select: 0 weight bank words, 2 biases, 3 SG table, 4 registers, 5 event
+    // list, 6 W_out, 7 b_out (1 is unused)
+    function [31:0] u32(input integer v);  // an integer as 32 bits (for the concatenations)
+        u32 = v;
+    endfunction
+    function [15:0] u16(input integer v);
+        u16 = v[15:0];
+    endfunction
+    localparam [255:0] SEL_DEPTH = {u32(N_OUT), u32(1 << (NW + CW)), u32(1 << EV_AW), u32(16),
+                                    u32(1 << SG_AW), u32(1 << (LB + NW)), 32'd0,
+                                    u32(1 << (WAW + BB))};
+    // the model: every select but the event list
+    localparam [7:0] MODEL = 8'b1101_1101, READ = 8'b1111_1101;
+    // IDENTIFY: version, lanes, layers, neurons, inputs, classes, history steps, SG entries,
+    // max payload, clock, 0 (u16 / u32 little-endian, byte 0 at the right)
+    localparam [191:0] IDENT = {16'd0, u32(CLK_HZ), u16(MAX_LEN), u16(SG_AW < 16 ? 1 << SG_AW : 0),
+                                u16(HIST_STEPS), u16(N_OUT), u16(N_IN), u16(N), u16(L), u16(P),
+                                16'd1};
+
+    wire              soft_rst, mem_we;
+    wire [2:0]        mem_sel;
+    wire [CFG_AW-1:0] mem_addr;
+    wire [15:0]       mem_wdata, rb_data;
+    wire [15:0]       dropped;
+
+    sglif_link #(.CLKS_PER_BIT(CLKS_PER_BIT), .BYTE_IO(BYTE_IO), .MAX_LEN(MAX_LEN),
+                 .IDLE_CYCLES(IDLE_CYCLES), .AW(CFG_AW), .RD_LAT(2), .SEL_DEPTH(SEL_DEPTH),
+                 .READ_MASK(READ), .MODEL_MASK(MODEL), .IDENT(IDENT)) u_link (
+        .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),
+        .rx_byte_i(rx_byte_i), .rx_valid_i(rx_valid_i), .tx_byte_o(tx_byte_o),
+        .tx_valid_o(tx_valid_o), .tx_ready_i(tx_ready_i), .rx_err_o(rx_err_o),
+        .dropped_o(dropped), .soft_rst_o(soft_rst), .mem_we_o(mem_we), .mem_sel_o(mem_sel),
+        .mem_addr_o(mem_addr), .mem_wdata_o(mem_wdata), .mem_rdata_i(rb_data));
+
+    wire [NW-1:0] spike_idx;
+    wire [31:0]   ro_sum;
+    wire [CW-1:0] pred;
+    wire [16:0]   hist_rdata;
+    wire [HW:0]   hist_steps;
+    wire          done, spike, spike_layer;
+    sglif_lif_core #(.N(N), .N_IN(N_IN), .EV_AW(EV_AW), .SG_AW(SG_AW), .ACC_W(ACC_W),
+                     .N_OUT(N_OUT), .HIST_STEPS(HIST_STEPS), .P(P), .L(L),
+                     .SG_INIT(SG_INIT)) u_core (
+        .clk_i(clk_i), .rst_i(rst_i || soft_rst), .cfg_we_i(mem_we), .cfg_sel_i(mem_sel),
+        .cfg_addr_i(mem_addr), .cfg_data_i(mem_wdata), .clear_i(1'b0), .start_i(1'b0),
+        .n_ev_i({(EV_AW+1){1'b0}}), .busy_o(busy_o), .done_o(done), .spike_o(spike),
+        .spike_layer_o(spike_layer), .spike_idx_o(spike_idx), .ro_class_i({CW{1'b0}}),
+        .ro_sum_o(ro_sum), .pred_o(pred), .hist_raddr_i({HA{1'b0}}), .hist_rdata_o(hist_rdata),
+        .hist_steps_o(hist_steps), .rb_data_o(rb_data));
+    wire unused_ok = &{1'b0, dropped, done, spike, spike_layer, spike_idx, ro_sum, pred,
+                       hist_rdata, hist_steps};
+endmodule
+
+`default_nettype wire

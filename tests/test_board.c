@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/* The simulated board (build/bin/sglif-board: rtl/sglif_device.v, the link and the core,
+ * Verilated, served by sim/board.cpp), reached through the sim transport as a user would:
+ * its IDENTIFY, memory words of the core written and read back through the command layer,
+ * and 100 000 random and damaged frames after which it still answers and its model CRC is
+ * unchanged. The board program is found beside this test binary (make test builds both). */
+#include <criterion/criterion.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "device.h"
+#include "rng.h"
+#include "sglif_protocol.h"
+
+static sgl_dev dev;
+
+static void open_board(void)
+{
+    char self[PATH_MAX - 32], port[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    cr_assert_gt(k, 0);
+    self[k] = 0;
+    *strrchr(self, '/') = 0;
+    snprintf(port, sizeof port, "sim:%s/sglif-board", self);
+    cr_assert(access(port + 4, X_OK) == 0, "%s not built (make build/bin/sglif-board)", port + 4);
+    dev.timeout_ms = 2000;
+    dev.tries = 3;
+    cr_assert_eq(sgl_dev_open(&dev, port), 0, "%s", sgl_errmsg());
+}
+
+Test(board, identify_and_memories)
+{
+    open_board();
+    /* the up5k row of rtl/configs.csv */
+    cr_assert_eq(dev.info.lanes, 8);
+    cr_assert_eq(dev.info.layers, 1);
+    cr_assert_eq(dev.info.neurons, 256);
+    cr_assert_eq(dev.info.inputs, 256);
+    cr_assert_eq(dev.info.max_payload, 1024);
+    sgl_rng r;
+    sgl_rng_seed(&r, 11, 0);
+    printf("board: memories, seed 11\n");
+    /* selects of the core's memory map (docs/rtl.md): weight bank words, biases, SG table */
+    const struct { int sel; uint32_t addr, n; } m[] = {{0, 12345, 1500}, {0, 0, 7}, {2, 0, 256},
+                                                      {3, 0, 256}, {6, 100, 50}};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        uint16_t w[1500], back[1500];
+        for (uint32_t j = 0; j < m[i].n; j++)
+            w[j] = (uint16_t)sgl_rng_u32(&r);
+        if (m[i].sel == 6) /* W_out {i, c}: int8 words read back sign-extended; classes */
+            for (uint32_t j = 0; j < m[i].n; j++) /* 7 (>= N_OUT) are not stored: 0 */
+                w[j] = ((m[i].addr + j) & 7) == 7 ? 0 : (uint16_t)(int16_t)(int8_t)w[j];
+        cr_assert_eq(sgl_dev_write_mem(&dev, m[i].sel, m[i].addr, w, m[i].n), 0, "%s", sgl_errmsg());
+        cr_assert_eq(sgl_dev_read_mem(&dev, m[i].sel, m[i].addr, back, m[i].n), 0, "%s", sgl_errmsg());
+        cr_assert_arr_eq(back, w, m[i].n * 2, "select %d", m[i].sel);
+    }
+    /* past the end of the weight memory: refused, nothing written */
+    uint32_t crc0, crc1;
+    cr_assert_eq(sgl_dev_model_crc(&dev, &crc0), 0, "%s", sgl_errmsg());
+    uint16_t w2[4] = {1, 2, 3, 4};
+    cr_assert_eq(sgl_dev_write_mem(&dev, 0, 65534, w2, 4), -SGL_EDEVICE);
+    cr_assert(strstr(sgl_errmsg(), "ERR_ADDR"), "%s", sgl_errmsg());
+    cr_assert_eq(sgl_dev_model_crc(&dev, &crc1), 0, "%s", sgl_errmsg());
+    cr_assert_eq(crc1, crc0);
+    sgl_dev_close(&dev);
+}
+
+/* drain what the board has answered so far, without waiting */
+static void drain(void)
+{
+    uint8_t b[8192];
+    while (sgl_transport_read(&dev.t, b, sizeof b, 0) > 0)
+        ;
+}
+
+Test(board, fuzz_frames_change_nothing)
+{
+    open_board();
+    sgl_rng r;
+    sgl_rng_seed(&r, 7, 0x66757a7aULL); /* "fuzz" */
+    printf("board: 100000 random and damaged frames, seed 7\n");
+    uint16_t w[64];
+    for (int i = 0; i < 64; i++)
+        w[i] = (uint16_t)(i * 999);
+    cr_assert_eq(sgl_dev_write_mem(&dev, 2, 0, w, 64), 0, "%s", sgl_errmsg());
+    uint32_t crc0, crc1;
+    cr_assert_eq(sgl_dev_model_crc(&dev, &crc0), 0, "%s", sgl_errmsg());
+    static uint8_t f[SGL_LINK_OVERHEAD + 1100], p[1100];
+    long kinds[4] = {0};
+    for (long i = 0; i < 100000; i++) {
+        size_t n;
+        unsigned kind = sgl_rng_below(&r, 4);
+        kinds[kind]++;
+        if (kind == 0) { /* random bytes */
+            n = 1 + sgl_rng_below(&r, 48);
+            for (size_t j = 0; j < n; j++)
+                f[j] = (uint8_t)sgl_rng_u32(&r);
+        } else {
+            /* a WRITE_MEM to a random place (or a random command), then damaged */
+            uint16_t len = (uint16_t)(6 + 2 * sgl_rng_below(&r, 32));
+            p[0] = (uint8_t)sgl_rng_below(&r, 8);
+            p[1] = 0;
+            for (int j = 2; j < len; j++)
+                p[j] = (uint8_t)sgl_rng_u32(&r);
+            uint8_t cmd = kind == 3 ? (uint8_t)sgl_rng_u32(&r) : SGL_CMD_WRITE_MEM;
+            n = sgl_link_encode(f, cmd, (uint8_t)sgl_rng_u32(&r), p, len);
+            if (kind == 1) /* one flipped bit after SOF */
+                f[1 + sgl_rng_below(&r, (uint32_t)n - 1)] ^= (uint8_t)(1u << sgl_rng_below(&r, 8));
+            else if (kind == 2) /* cut short */
+                n = 1 + sgl_rng_below(&r, (uint32_t)n - 1);
+            else if (cmd == SGL_CMD_WRITE_MEM || cmd == SGL_CMD_SOFT_RESET ||
+                     cmd == SGL_CMD_LOAD_SPIKES || cmd == SGL_CMD_RUN)
+                f[n - 1] ^= 0x80; /* a valid frame of a state-changing command: damage its CRC */
+        }
+        cr_assert_eq(sgl_transport_write(&dev.t, f, n), 0, "%s", sgl_errmsg());
+        if (i % 64 == 0)
+            drain();
+    }
+    /* the board works through what it has queued: wait until it has been silent for 1 s */
+    uint8_t b[8192];
+    while (sgl_transport_read(&dev.t, b, sizeof b, 1000) > 0)
+        ;
+    /* the board still answers (the first try may be swallowed by a cut frame: retries) */
+    cr_assert_eq(sgl_dev_model_crc(&dev, &crc1), 0, "%s", sgl_errmsg());
+    printf("board: %ld random, %ld flipped, %ld cut, %ld other commands; model CRC %08x before, "
+           "%08x after\n", kinds[0], kinds[1], kinds[2], kinds[3], (unsigned)crc0, (unsigned)crc1);
+    cr_assert_eq(crc1, crc0);
+    uint16_t back[64];
+    cr_assert_eq(sgl_dev_read_mem(&dev, 2, 0, back, 64), 0, "%s", sgl_errmsg());
+    cr_assert_arr_eq(back, w, sizeof w);
+    sgl_dev_close(&dev);
+}
