@@ -2,22 +2,30 @@
 // The host side of rtl/sglif_lif_core.v's ports, shared by the Verilator programs (cosim.cpp,
 // rtl_bench.cpp, rtl_eval.cpp): configuration selects and registers, the weight-bank memory
 // map (row regions, two int8 per 16-bit bank word), the cycles-per-step model (docs/rtl.md),
-// and a clocked wrapper with the configuration write. With fixed.h included first it also
-// writes a whole sgl_fixed_net into the core (load_net).
+// and a clocked wrapper with the configuration write, which writes a whole sgl_fixed_net into
+// the core (load_net) through the memory map of sw/core_map.c.
 #ifndef SGLIF_SIM_CORE_PORT_H
 #define SGLIF_SIM_CORE_PORT_H
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <vector>
 
 #include "Vsglif_lif_core.h"
 #include "verilated.h"
 
-enum { SEL_W = 0, SEL_BIAS = 2, SEL_SG = 3, SEL_REG = 4, SEL_EV = 5, SEL_WOUT = 6,
-       SEL_BOUT = 7 };
-enum { REG_THETA = 0, REG_K, REG_SH_IN, REG_SH_REC, REG_SG_SHIFT, REG_SG_LOG2, REG_RESET,
-       REG_N_LAST, REG_C_LAST, REG_LAYERS, REG_SH_IN1, REG_SH_REC1, REG_N_LAST1 };
+extern "C" {
+#include "core_map.h"
+}
+
+enum { SEL_W = SGL_SEL_W, SEL_BIAS = SGL_SEL_BIAS, SEL_SG = SGL_SEL_SG, SEL_REG = SGL_SEL_REG,
+       SEL_EV = SGL_SEL_EV, SEL_WOUT = SGL_SEL_WOUT, SEL_BOUT = SGL_SEL_BOUT };
+enum { REG_THETA = SGL_REG_THETA, REG_K = SGL_REG_K, REG_SG_SHIFT = SGL_REG_SG_SHIFT,
+       REG_SG_LOG2 = SGL_REG_SG_LOG2, REG_RESET = SGL_REG_RESET, REG_C_LAST = SGL_REG_C_LAST,
+       REG_LAYERS = SGL_REG_LAYERS, REG_SH_IN = SGL_REG_SH_IN, REG_SH_REC = SGL_REG_SH_REC,
+       REG_N_LAST = SGL_REG_N_LAST, REG_SH_IN1 = SGL_REG_SH_IN1, REG_SH_REC1 = SGL_REG_SH_REC1,
+       REG_N_LAST1 = SGL_REG_N_LAST1 };
 // docs/rtl.md: cycles of one layer's part of a step beyond its ops and drain
 enum { LAYER_OVERHEAD = 14 };
 // docs/rtl.md, "Read-back": rb_data_o follows cfg_sel_i / cfg_addr_i by this many cycles
@@ -50,17 +58,23 @@ struct CorePort {
     std::vector<CfgWrite> wlog;
     // the core's parameters (the Verilator model's -G values)
     int N = 64, N_IN = 32, N_OUT = 10, P = 1, L = 1, HIST = 64;
-    int NW = 6, CW = 4, HW = 6, GW = 6, NB = 1;
+    int NW = 6, CW = 4, HW = 6;
+    sgl_core_shape cs = {};  // the memory map (sw/core_map.h)
     void shape(int n, int n_in, int n_out, int p, int l, int hist)
     {
         N = n, N_IN = n_in, N_OUT = n_out, P = p, L = l, HIST = hist;
-        NW = clog2(N), CW = clog2(N_OUT), HW = clog2(HIST), GW = NW - ilog2(P);
-        NB = P > 1 ? P / 2 : 1;
+        NW = clog2(N), CW = clog2(N_OUT), HW = clog2(HIST);
+        if (sgl_core_shape_init(&cs, n, n_in, n_out, p, l, 0, 0) != 0)
+            abort();
     }
     // weight rows: W_in of layer 0 at 0.., W_rec of layer 0 at N_IN.., W_in of layer 1 (one
     // row per layer-0 neuron) at N_IN + N.., W_rec of layer 1 at N_IN + 2N..
-    int row_in(int l) const { return l == 0 ? 0 : N_IN + N; }
-    int row_rec(int l) const { return l == 0 ? N_IN : N_IN + 2 * N; }
+    int row_in(int l) const { return sgl_core_row_in(&cs, l); }
+    int row_rec(int l) const { return sgl_core_row_rec(&cs, l); }
+    static void write_cb(void *ctx, int sel, uint32_t addr, uint16_t data)
+    {
+        static_cast<CorePort *>(ctx)->write(sel, addr, data);
+    }
     // history address of neuron i of layer l at step t
     uint32_t hist_addr(int l, int t, int i) const
     {
@@ -98,20 +112,10 @@ struct CorePort {
             tick();
         return (uint16_t)top->rb_data_o;
     }
-    // rows row0 .. row0 + nrows - 1 from w[r][i] (n postsynaptic neurons, row-major): one
-    // bank word per (row, group, bank), {W[r][gP + 2b + 1], W[r][gP + 2b]} (0 beyond n)
+    // rows row0 .. row0 + nrows - 1 of the weight banks from w[r][i] (sgl_core_write_rows)
     void write_rows(int row0, int nrows, int n, const int8_t *w)
     {
-        int ng = (n + P - 1) / P;
-        for (int r = 0; r < nrows; r++)
-            for (int g = 0; g < ng; g++)
-                for (int b = 0; b < NB; b++) {
-                    int i = g * P + 2 * b;
-                    uint32_t lo = i < n ? (uint8_t)w[(size_t)r * n + i] : 0;
-                    uint32_t hi = P > 1 && i + 1 < n ? (uint8_t)w[(size_t)r * n + i + 1] : 0;
-                    uint32_t addr = ((uint32_t)(row0 + r) << GW | (uint32_t)g) * NB + b;
-                    write(SEL_W, addr, lo | hi << 8);
-                }
+        sgl_core_write_rows(&cs, row0, nrows, n, w, write_cb, this);
     }
     // run until done_o; 0, or -1 if it takes more than limit cycles
     int wait_done(uint64_t limit)
@@ -124,39 +128,12 @@ struct CorePort {
         }
         return 0;
     }
-#ifdef SGLIF_FIXED_H
     // every memory and register of a twin net (one or two layers); the SG table only when
     // write_sg (else the $readmemh contents stay)
     void load_net(const sgl_fixed_net *q, bool write_sg)
     {
-        for (int l = 0; l < q->n_layers; l++) {
-            const sgl_fixed_layer *Ly = &q->layer[l];
-            write_rows(row_in(l), Ly->n_pre, Ly->n, Ly->w_in);
-            write_rows(row_rec(l), Ly->n, Ly->n, Ly->w_rec);
-            for (int i = 0; i < Ly->n; i++)
-                write(SEL_BIAS, state_addr(l, i), (uint16_t)Ly->bias[i]);
-            write(SEL_REG, l == 0 ? REG_SH_IN : REG_SH_IN1, (uint32_t)Ly->sh_in);
-            write(SEL_REG, l == 0 ? REG_SH_REC : REG_SH_REC1, (uint32_t)Ly->sh_rec);
-            write(SEL_REG, l == 0 ? REG_N_LAST : REG_N_LAST1, (uint32_t)(Ly->n - 1));
-        }
-        write(SEL_REG, REG_LAYERS, (uint32_t)(q->n_layers - 1));
-        if (write_sg)
-            for (int x = 0; x < q->sg_entries; x++)
-                write(SEL_SG, (uint32_t)x, q->sg_code[x]);
-        write(SEL_REG, REG_THETA, (uint32_t)q->theta);
-        write(SEL_REG, REG_K, (uint32_t)q->decay_shift);
-        write(SEL_REG, REG_SG_SHIFT, (uint32_t)q->sg_shift);
-        write(SEL_REG, REG_SG_LOG2, (uint32_t)ilog2(q->sg_entries));
-        write(SEL_REG, REG_RESET, q->reset == SGL_RESET_MULT ? 1u : 0u);
-        int n = q->layer[q->n_layers - 1].n, C = q->n_out;
-        for (int i = 0; i < n; i++)
-            for (int c = 0; c < C; c++)
-                write(SEL_WOUT, (uint32_t)(i << CW | c), (uint8_t)q->w_out[i * C + c]);
-        for (int c = 0; c < C; c++)
-            write(SEL_BOUT, (uint32_t)c, (uint16_t)q->b_out[c]);
-        write(SEL_REG, REG_C_LAST, (uint32_t)(C - 1));
+        sgl_core_load(&cs, q, write_sg ? 1 : 0, write_cb, this);
     }
-#endif
 };
 
 #endif

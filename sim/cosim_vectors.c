@@ -23,15 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_map.h"
 #include "fixed.h"
 #include "rng.h"
 #include "cosim_gen.h"
 
-/* the core's memory map and cycle model, as sim/core_port.h (docs/rtl.md) */
-enum { SEL_W = 0, SEL_BIAS = 2, SEL_SG = 3, SEL_REG = 4, SEL_EV = 5, SEL_WOUT = 6,
-       SEL_BOUT = 7 };
-enum { REG_THETA = 0, REG_K, REG_SH_IN, REG_SH_REC, REG_SG_SHIFT, REG_SG_LOG2, REG_RESET,
-       REG_N_LAST, REG_C_LAST, REG_LAYERS, REG_SH_IN1, REG_SH_REC1, REG_N_LAST1 };
+/* the core's cycle model, as sim/core_port.h (docs/rtl.md); its memory map: sw/core_map.c */
 enum { LAYER_OVERHEAD = 14 }; /* and a step adds clog2(N_OUT) */
 
 static long layer_cycles(int P, int n, long ops)
@@ -41,7 +38,6 @@ static long layer_cycles(int P, int n, long ops)
 }
 
 static int clog2(int x) { return x > 1 ? 32 - __builtin_clz((unsigned)(x - 1)) : 1; }
-static int ilog2(int x) { return x > 1 ? 31 - __builtin_clz((unsigned)x) : 0; }
 
 typedef struct {
     FILE *exp;
@@ -68,19 +64,10 @@ static int spikes(const trace_out *o, int l, int t, int n)
     return s;
 }
 
-/* rows row0.. of w[r][n] as bank words: {W[r][gP + 2b + 1], W[r][gP + 2b]} (0 beyond n) */
-static void write_rows(FILE *cmd, int P, int GW, int row0, int nrows, int n, const int8_t *w)
+/* a configuration write as a command line of the testbench */
+static void write_cmd(void *ctx, int sel, uint32_t addr, uint16_t data)
 {
-    int NB = P > 1 ? P / 2 : 1, ng = (n + P - 1) / P;
-    for (int r = 0; r < nrows; r++)
-        for (int g = 0; g < ng; g++)
-            for (int b = 0; b < NB; b++) {
-                int i = g * P + 2 * b;
-                unsigned lo = i < n ? (uint8_t)w[(size_t)r * n + i] : 0;
-                unsigned hi = P > 1 && i + 1 < n ? (uint8_t)w[(size_t)r * n + i + 1] : 0;
-                long addr = ((long)(row0 + r) << GW | g) * NB + b;
-                fprintf(cmd, "W %d %ld %u\n", SEL_W, addr, lo | hi << 8);
-            }
+    fprintf((FILE *)ctx, "W %d %lu %u\n", sel, (unsigned long)addr, (unsigned)data);
 }
 
 int main(int argc, char **argv)
@@ -95,7 +82,12 @@ int main(int argc, char **argv)
     const int N = atoi(argv[6]), N_IN = atoi(argv[7]), EV_AW = atoi(argv[8]);
     const int SG_AW = atoi(argv[9]), N_OUT = atoi(argv[10]), HIST = atoi(argv[11]);
     const int P = atoi(argv[12]), L = atoi(argv[13]);
-    const int NW = clog2(N), CW = clog2(N_OUT), GW = NW - ilog2(P);
+    const int CW = clog2(N_OUT);
+    sgl_core_shape cs;
+    if (sgl_core_shape_init(&cs, N, N_IN, N_OUT, P, L, 1 << SG_AW, 1 << EV_AW)) {
+        fprintf(stderr, "cosim_vectors: %s\n", sgl_errmsg());
+        return 1;
+    }
     const int ev_max = 1 << EV_AW;
     (void)HIST;
     if (N_OUT < 2 || N_OUT > 1024 || L < 1 || L > 2 || P < 1 || P > 16 || N < 2 * P) {
@@ -147,32 +139,7 @@ int main(int argc, char **argv)
                 L0->n, nl > 1 ? L1->n : 0, q.n_in, T, q.reset == SGL_RESET_MULT, (int)q.theta,
                 q.decay_shift, L0->sh_in, L0->sh_rec, nl > 1 ? L1->sh_in : 0,
                 nl > 1 ? L1->sh_rec : 0, q.sg_entries, q.sg_bits, q.sg_shift, (int)q.sg_lo);
-        for (int l = 0; l < nl; l++) {
-            const sgl_fixed_layer *Ly = &q.layer[l];
-            write_rows(cmd, P, GW, l == 0 ? 0 : N_IN + N, Ly->n_pre, Ly->n, Ly->w_in);
-            write_rows(cmd, P, GW, l == 0 ? N_IN : N_IN + 2 * N, Ly->n, Ly->n, Ly->w_rec);
-            for (int i = 0; i < Ly->n; i++)
-                fprintf(cmd, "W %d %d %d\n", SEL_BIAS, (L > 1 ? l << NW : 0) | i,
-                        (uint16_t)Ly->bias[i]);
-            fprintf(cmd, "W %d %d %d\n", SEL_REG, l == 0 ? REG_SH_IN : REG_SH_IN1, Ly->sh_in);
-            fprintf(cmd, "W %d %d %d\n", SEL_REG, l == 0 ? REG_SH_REC : REG_SH_REC1, Ly->sh_rec);
-            fprintf(cmd, "W %d %d %d\n", SEL_REG, l == 0 ? REG_N_LAST : REG_N_LAST1, Ly->n - 1);
-        }
-        fprintf(cmd, "W %d %d %d\n", SEL_REG, REG_LAYERS, nl - 1);
-        if (configs > 0)
-            for (int k = 0; k < q.sg_entries; k++)
-                fprintf(cmd, "W %d %d %u\n", SEL_SG, k, q.sg_code[k]);
-        const int regs[][2] = {{REG_THETA, (int)q.theta}, {REG_K, q.decay_shift},
-                               {REG_SG_SHIFT, q.sg_shift}, {REG_SG_LOG2, ilog2(q.sg_entries)},
-                               {REG_RESET, q.reset == SGL_RESET_MULT}};
-        for (size_t r = 0; r < sizeof regs / sizeof regs[0]; r++)
-            fprintf(cmd, "W %d %d %d\n", SEL_REG, regs[r][0], regs[r][1]);
-        for (int i = 0; i < L1->n; i++)
-            for (int c = 0; c < C; c++)
-                fprintf(cmd, "W %d %d %d\n", SEL_WOUT, i << CW | c, (uint8_t)q.w_out[i * C + c]);
-        for (int c = 0; c < C; c++)
-            fprintf(cmd, "W %d %d %d\n", SEL_BOUT, c, (uint16_t)q.b_out[c]);
-        fprintf(cmd, "W %d %d %d\n", SEL_REG, REG_C_LAST, C - 1);
+        sgl_core_load(&cs, &q, configs > 0, write_cmd, cmd);
 
         int n_samples = cg_rnd(&g, 1, 4);
         for (int smp = 0; smp < n_samples && t_done < steps; smp++) {
@@ -197,7 +164,7 @@ int main(int argc, char **argv)
             for (int t = 0; t < T; t++) {
                 int e = 0;
                 for (; k_ev < n_ev && ev_t[k_ev] == t; k_ev++)
-                    fprintf(cmd, "W %d %d %d\n", SEL_EV, e++, ev_u[k_ev]);
+                    fprintf(cmd, "W %d %d %d\n", SGL_SEL_EV, e++, ev_u[k_ev]);
                 long cyc = CW;
                 for (int l = 0; l < nl; l++) {
                     long ops = (l == 0 ? e : spikes(&tro, 0, t, L0->n)) +

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* The core's memory map (docs/rtl.md, "Memory map"), host side: the configuration writes that
+ * put a twin net (sw/fixed.h) into rtl/sglif_lif_core.v, for every program that talks to a
+ * core: the Verilator harnesses (sim/core_port.h, sim/cosim_vectors.c) and `sglif device`
+ * (through the link's WRITE_MEM, docs/protocol.md). */
+#ifndef SGLIF_CORE_MAP_H
+#define SGLIF_CORE_MAP_H
+
+#include <stdint.h>
+
+#include "fixed.h"
+
+/* configuration selects and registers (select 4) */
+enum { SGL_SEL_W = 0, SGL_SEL_BIAS = 2, SGL_SEL_SG = 3, SGL_SEL_REG = 4, SGL_SEL_EV = 5,
+       SGL_SEL_WOUT = 6, SGL_SEL_BOUT = 7, SGL_N_SEL = 8 };
+enum { SGL_REG_THETA = 0, SGL_REG_K, SGL_REG_SH_IN, SGL_REG_SH_REC, SGL_REG_SG_SHIFT,
+       SGL_REG_SG_LOG2, SGL_REG_RESET, SGL_REG_N_LAST, SGL_REG_C_LAST, SGL_REG_LAYERS,
+       SGL_REG_SH_IN1, SGL_REG_SH_REC1, SGL_REG_N_LAST1, SGL_N_REG = 16 };
+
+/* The core's parameters and the address widths derived from them (as the RTL derives them). */
+typedef struct {
+    int n, n_in, n_out, p, l, sg_entries, ev_entries; /* N, N_IN, N_OUT, P, L, 2^SG_AW, 2^EV_AW */
+    int nw, cw, gw, nb, bb, lb, rw;                   /* clog2(N), clog2(N_OUT), ... */
+} sgl_core_shape;
+
+/* Fill s from the parameters (sg_entries and ev_entries may be 0 when unknown: they only set
+ * the depths of their selects). 0 or -SGL_EUSAGE. */
+int sgl_core_shape_init(sgl_core_shape *s, int n, int n_in, int n_out, int p, int l,
+                        int sg_entries, int ev_entries);
+/* Words of a select (0: no such select); the device's MODEL_CRC reads them all. */
+uint32_t sgl_core_depth(const sgl_core_shape *s, int sel);
+/* Does the net fit the core? 0, or -SGL_EUSAGE naming what is too large. */
+int sgl_core_fits(const sgl_core_shape *s, const sgl_fixed_net *q);
+
+typedef void (*sgl_core_write_fn)(void *ctx, int sel, uint32_t addr, uint16_t data);
+/* Rows row0 .. row0 + nrows - 1 of the weight banks from w[r][i] (n postsynaptic neurons,
+ * row-major): one bank word per (row, group, bank), {W[r][gP + 2b + 1], W[r][gP + 2b]} (0 beyond
+ * n). */
+void sgl_core_write_rows(const sgl_core_shape *s, int row0, int nrows, int n, const int8_t *w,
+                         sgl_core_write_fn f, void *ctx);
+/* Weight row of the first W_in / W_rec row of layer l. */
+int sgl_core_row_in(const sgl_core_shape *s, int l);
+int sgl_core_row_rec(const sgl_core_shape *s, int l);
+/* Every memory and register of a net that fits (one or two layers), in this order: per layer
+ * W_in, W_rec, biases, its shifts and neuron count; the layer count; the SG table (when
+ * write_sg); theta, k, the SG shift and size, the reset mode; W_out, b_out, the class count. */
+void sgl_core_load(const sgl_core_shape *s, const sgl_fixed_net *q, int write_sg,
+                   sgl_core_write_fn f, void *ctx);
+
+#endif
