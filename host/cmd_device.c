@@ -1,17 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /* sglif device: the board over its USB link, or the simulated board (docs/protocol.md).
- * So far: info. */
+ * So far: info, load. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "cli.h"
+#include "core_map.h"
 #include "device.h"
+#include "fixed.h"
+#include "model.h"
 
 static const char HELP[] =
     "usage: sglif device info [--port PORT] [--timeout MS] [--tries N]\n"
+    "       sglif device load --model MODEL [--port PORT] [--timeout MS] [--tries N]\n"
     "The board over its USB link (docs/protocol.md).\n\n"
     "  info                 the board's build (protocol version, lanes, layers, sizes,\n"
-    "                       clock) and the CRC of its model memories, one key: value a line\n\n"
+    "                       clock) and the CRC of its model memories, one key: value a line\n"
+    "  load                 quantize MODEL as 'sglif eval --backend fixed' does and write it\n"
+    "                       into the board: every word of its model memories (weights,\n"
+    "                       biases, SG table, registers, readout), then check the board's\n"
+    "                       model CRC against the words sent\n\n"
+    "  --model MODEL        a model file (sglif train --out)\n"
     "  --port PORT          sim (default: start a simulated board, sglif-board beside this\n"
     "                       program or $SGLIF_BOARD), sim:PROGRAM, tcp:HOST:PORT,\n"
     "                       tty:/dev/ttyUSBn, ftdi[:VID:PID[:SERIAL]] (default 0403:6010)\n"
@@ -20,33 +31,60 @@ static const char HELP[] =
 
 static sgl_dev dev; /* large buffers: not on the stack */
 
-static int device_info(int argc, char **argv)
+/* the options every device subcommand takes, then its own (model: --model, for load) */
+typedef struct {
+    const char *port, *model;
+    long timeout, tries;
+} dev_opts;
+
+static int parse(int argc, char **argv, const char *cmd, int want_model, dev_opts *o,
+                 int *exit_code)
 {
     static const struct option own[] = {{"port", required_argument, 0, 0},
                                         {"timeout", required_argument, 0, 0},
                                         {"tries", required_argument, 0, 0},
+                                        {"model", required_argument, 0, 0},
                                         {0, 0, 0, 0}};
     struct option opts[8];
     cli_merge_opts(own, NULL, opts, 8);
-    const char *port = "sim";
-    long timeout = 500, tries = 5;
+    *o = (dev_opts){"sim", NULL, 500, 5};
     const char *name;
-    int more, code, rc = 0;
-    while ((more = cli_next(argc, argv, opts, "device info", HELP, 0, &name, &code)) > 0) {
+    int more, rc = 0;
+    while ((more = cli_next(argc, argv, opts, cmd, HELP, 0, &name, exit_code)) > 0) {
         if (strcmp(name, "port") == 0)
-            port = optarg;
+            o->port = optarg;
         else if (strcmp(name, "timeout") == 0)
-            rc = cli_int(name, optarg, 1, 600000, &timeout);
+            rc = cli_int(name, optarg, 1, 600000, &o->timeout);
         else if (strcmp(name, "tries") == 0)
-            rc = cli_int(name, optarg, 1, 100, &tries);
+            rc = cli_int(name, optarg, 1, 100, &o->tries);
+        else if (strcmp(name, "model") == 0 && want_model)
+            o->model = optarg;
+        else
+            return *exit_code = cli_usage_error(cmd, "--%s is not an option of '%s'", name, cmd), -1;
         if (rc)
-            return cli_error("device info", rc);
+            return *exit_code = cli_error(cmd, rc), -1;
     }
     if (more < 0)
+        return -1;
+    if (want_model && !o->model)
+        return *exit_code = cli_usage_error(cmd, "--model is required"), -1;
+    return 0;
+}
+
+static int open_dev(const dev_opts *o)
+{
+    dev.timeout_ms = (int)o->timeout;
+    dev.tries = (int)o->tries;
+    return sgl_dev_open(&dev, o->port);
+}
+
+static int device_info(int argc, char **argv)
+{
+    dev_opts o;
+    int code, rc;
+    if (parse(argc, argv, "device info", 0, &o, &code) < 0)
         return code;
-    dev.timeout_ms = (int)timeout;
-    dev.tries = (int)tries;
-    if ((rc = sgl_dev_open(&dev, port)) < 0)
+    if ((rc = open_dev(&o)) < 0)
         return cli_error("device info", rc);
     uint32_t crc = 0;
     rc = sgl_dev_model_crc(&dev, &crc);
@@ -54,12 +92,107 @@ static int device_info(int argc, char **argv)
         const sgl_dev_info *i = &dev.info;
         printf("port: %s\nprotocol: %u\nlanes: %u\nlayers: %u\nneurons: %u\ninputs: %u\n"
                "classes: %u\nhistory_steps: %u\nsg_entries: %u\nmax_payload: %u\n"
-               "clock_hz: %u\nmodel_crc: 0x%08x\n", port, i->version, i->lanes, i->layers,
+               "clock_hz: %u\nmodel_crc: 0x%08x\n", o.port, i->version, i->lanes, i->layers,
                i->neurons, i->inputs, i->classes, i->hist_steps, i->sg_entries,
                i->max_payload, (unsigned)i->clock_hz, (unsigned)crc);
     }
     sgl_dev_close(&dev);
     return rc < 0 ? cli_error("device info", rc) : SGL_EXIT_OK;
+}
+
+/* The model memories of the board as the host will write them: one image per select of
+ * MODEL_CRC (docs/protocol.md: every select but the event list), each word as it reads back. */
+static const int model_sels[] = {SGL_SEL_W, SGL_SEL_BIAS, SGL_SEL_SG, SGL_SEL_REG, SGL_SEL_WOUT,
+                                 SGL_SEL_BOUT};
+typedef struct {
+    uint16_t *img[SGL_N_SEL];
+    uint32_t depth[SGL_N_SEL];
+} images;
+
+static void image_write(void *ctx, int sel, uint32_t addr, uint16_t data)
+{
+    images *m = ctx;
+    if (sel == SGL_SEL_WOUT) /* int8, read back sign-extended */
+        data = (uint16_t)(int16_t)(int8_t)(data & 0xFF);
+    if (m->img[sel] && addr < m->depth[sel])
+        m->img[sel][addr] = data;
+}
+
+static int device_load(int argc, char **argv)
+{
+    dev_opts o;
+    int code, rc;
+    if (parse(argc, argv, "device load", 1, &o, &code) < 0)
+        return code;
+    sgl_net net;
+    if ((rc = cli_input(sgl_model_load(o.model, &net, NULL))))
+        return cli_error("device load", rc);
+    sgl_fixed_opts fo;
+    sgl_fixed_opts_default(&fo);
+    sgl_fixed_net q = {0};
+    rc = sgl_fixed_quantize(&net, &q, &fo, NULL);
+    sgl_net_free(&net);
+    if (rc)
+        return cli_error("device load", rc);
+    images m = {{0}, {0}};
+    if ((rc = open_dev(&o)) < 0) {
+        sgl_fixed_free(&q);
+        return cli_error("device load", rc);
+    }
+    const sgl_dev_info *in = &dev.info;
+    sgl_core_shape cs;
+    rc = sgl_core_shape_init(&cs, in->neurons, in->inputs, in->classes, in->lanes, in->layers,
+                             in->sg_entries, 0);
+    if (!rc && (rc = sgl_core_fits(&cs, &q)) < 0) {
+        char why[256]; /* sgl_fail writes the buffer sgl_errmsg reads */
+        snprintf(why, sizeof why, "%s", sgl_errmsg());
+        rc = sgl_fail(SGL_EDATA, "%s does not fit the board on %s: %s", o.model, o.port, why);
+    }
+    for (size_t k = 0; !rc && k < SGL_ARRAY_LEN(model_sels); k++) {
+        int s = model_sels[k];
+        m.depth[s] = sgl_core_depth(&cs, s);
+        if (!(m.img[s] = sgl_calloc(m.depth[s], sizeof(uint16_t))))
+            rc = -SGL_ENOMEM;
+    }
+    uint32_t want = 0, got = 0;
+    size_t words = 0;
+    if (!rc) {
+        sgl_core_load(&cs, &q, 1, image_write, &m);
+        for (size_t k = 0; !rc && k < SGL_ARRAY_LEN(model_sels); k++) {
+            int s = model_sels[k];
+            rc = sgl_dev_write_mem(&dev, s, 0, m.img[s], m.depth[s]);
+            words += m.depth[s];
+            for (uint32_t a = 0; a < m.depth[s]; a++) {
+                uint8_t b[2] = {(uint8_t)m.img[s][a], (uint8_t)(m.img[s][a] >> 8)};
+                want = (uint32_t)crc32(want, b, 2);
+            }
+        }
+    }
+    if (!rc)
+        rc = sgl_dev_model_crc(&dev, &got);
+    if (!rc && got != want)
+        rc = sgl_fail(SGL_EDEVICE, "%s: the board's model CRC 0x%08x is not the model's "
+                      "0x%08x: its memories do not hold what was sent", o.port, (unsigned)got,
+                      (unsigned)want);
+    if (!rc) {
+        const sgl_dev_stats *st = &dev.st;
+        printf("load: %s: %d layer(s), %d inputs, %d classes, into %u lanes x %u neurons\n",
+               o.model, q.n_layers, q.n_in, q.n_out, in->lanes, in->neurons);
+        printf("words: %zu in %lu requests (%lu retries: %lu timeouts, %lu CRC errors)\n",
+               words, (unsigned long)st->requests, (unsigned long)st->retries,
+               (unsigned long)st->timeouts, (unsigned long)st->crc_errors);
+        /* the figure of merit of a weight load: the words' own bytes against every byte
+         * both ways (frames, the WRITE_MEM headers, acknowledgements, retries) */
+        uint64_t line = st->bytes_out + st->bytes_in;
+        printf("link: %zu bytes of words in %lu bytes on the line (%.1f %%)\n", 2 * words,
+               (unsigned long)line, 100.0 * (double)(2 * words) / (double)line);
+        printf("model_crc: 0x%08x (the model's)\n", (unsigned)got);
+    }
+    for (int s = 0; s < SGL_N_SEL; s++)
+        free(m.img[s]);
+    sgl_fixed_free(&q);
+    sgl_dev_close(&dev);
+    return rc < 0 ? cli_error("device load", rc) : SGL_EXIT_OK;
 }
 
 int cmd_device(int argc, char **argv)
@@ -70,5 +203,8 @@ int cmd_device(int argc, char **argv)
     }
     if (strcmp(argv[1], "info") == 0)
         return device_info(argc - 1, argv + 1);
-    return cli_usage_error("device", "unknown device command '%s' (so far: info)", argv[1]);
+    if (strcmp(argv[1], "load") == 0)
+        return device_load(argc - 1, argv + 1);
+    return cli_usage_error("device", "unknown device command '%s' (so far: info, load)",
+                           argv[1]);
 }

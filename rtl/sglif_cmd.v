@@ -55,7 +55,8 @@ module sglif_cmd #(
     output reg  [2:0]    mem_sel_o,      // write and read select
     output reg  [AW-1:0] mem_addr_o,     // write and read address
     output reg  [15:0]   mem_wdata_o,
-    input  wire [15:0]   mem_rdata_i     // the word at mem_sel_o / mem_addr_o, RD_LAT later
+    input  wire [15:0]   mem_rdata_i,    // the word at mem_sel_o / mem_addr_o, RD_LAT later
+    output wire          busy_o          // a request is being carried out or answered
 );
 `include "sglif_protocol.vh"
 
@@ -118,6 +119,7 @@ module sglif_cmd #(
     end
     assign tx_pay_o = pay_w;
     assign buf_raddr_o = pos_q[BW-1:0];
+    assign busy_o      = state_q != S_IDLE;
 
     // every request answered OK becomes "the last one carried out": the host gives each new
     // request a seq other than the one before, so only a retry can repeat it

@@ -38,7 +38,8 @@ module sglif_device #(
     output wire       tx_valid_o,
     input  wire       tx_ready_i,
     output wire       rx_err_o,
-    output wire       busy_o         // the core is running (a LED)
+    output wire       busy_o,        // the core is running (a LED)
+    output wire       link_busy_o    // a request is being carried out or answered
 );
     // the core's address widths (as sglif_lif_core computes them)
     localparam integer NW  = N > 1 ? $clog2(N) : 1;
@@ -88,7 +89,7 @@ module sglif_device #(
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),
         .rx_byte_i(rx_byte_i), .rx_valid_i(rx_valid_i), .tx_byte_o(tx_byte_o),
         .tx_valid_o(tx_valid_o), .tx_ready_i(tx_ready_i), .rx_err_o(rx_err_o),
-        .dropped_o(dropped), .soft_rst_o(soft_rst), .mem_we_o(mem_we), .mem_sel_o(mem_sel),
+        .dropped_o(dropped), .busy_o(link_busy_o), .soft_rst_o(soft_rst), .mem_we_o(mem_we), .mem_sel_o(mem_sel),
         .mem_addr_o(mem_addr), .mem_wdata_o(mem_wdata), .mem_rdata_i(rb_data));
 
     wire [NW-1:0] spike_idx;

@@ -29,6 +29,7 @@ module sglif_link #(
     input  wire          tx_ready_i,
     output wire          rx_err_o,      // UART framing error (BYTE_IO = 0)
     output wire [15:0]   dropped_o,     // bytes dropped while a frame was held
+    output wire          busy_o,        // the executor is carrying out or answering a request
     // memory port (sglif_cmd)
     output wire          soft_rst_o,
     output wire          mem_we_o,
@@ -83,7 +84,7 @@ module sglif_link #(
         .tx_len_o(tx_len), .tx_busy_i(tx_busy), .tx_pay_o(pay), .tx_pay_valid_o(pay_valid),
         .tx_pay_ready_i(pay_ready), .soft_rst_o(soft_rst_o), .mem_we_o(mem_we_o),
         .mem_sel_o(mem_sel_o), .mem_addr_o(mem_addr_o), .mem_wdata_o(mem_wdata_o),
-        .mem_rdata_i(mem_rdata_i));
+        .mem_rdata_i(mem_rdata_i), .busy_o(busy_o));
 
     wire unused_ok = &{1'b0, ok};  // the executor takes held, not the pulse
 

@@ -10,7 +10,8 @@
 // client at a time; --once exits when it disconnects. --drop-replies N throws away every Nth
 // reply frame whole (frames are delimited with the host's decoder, sw/link.c; a test of the
 // host's retries). The clock runs while bytes are in flight and for a while after; an idle board
-// sleeps in poll(). Exit 0, or 1 with a message (bad option, port in use).
+// sleeps in poll() (the top's link_busy_o tells when a request is being carried out). Exit
+// 0, or 1 with a message (bad option, port in use).
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cinttypes>
@@ -114,7 +115,10 @@ int main(int argc, char **argv)
         long quiet = 0;          // cycles since the last byte in or out
         uint8_t buf[4096];
         for (;;) {
-            bool idle = in.empty() && quiet > 100000;
+            // asleep only when nothing is queued, the device is not carrying out a request
+            // (MODEL_CRC reads every model word: many cycles without a byte) and 100 000
+            // cycles have passed without a byte (the decoder abandons a cut frame by then)
+            bool idle = in.empty() && quiet > 100000 && !top->link_busy_o;
             struct pollfd p = {c, POLLIN, 0};
             int r = poll(&p, 1, idle ? 100 : 0);
             if (r > 0) {

@@ -18,7 +18,8 @@ module tb_cmd #(
     output wire        mem_we_o,     // observed by the harness: every write
     output wire [2:0]  mem_sel_o,
     output wire [8:0]  mem_addr_o,
-    output wire [15:0] mem_wdata_o
+    output wire [15:0] mem_wdata_o,
+    output wire        link_busy_o   // sim/board.cpp runs the clock while it is high
 );
     localparam [255:0] DEPTH = {32'd0, 32'd0, 32'd0, 32'd0, 32'd0, 32'd16, 32'd77, 32'd300};
     // IDENTIFY: version 1, 1 lane, 1 layer, 16 neurons, 8 inputs, 4 classes, 8 history steps,
@@ -60,7 +61,7 @@ module tb_cmd #(
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(1'b1), .uart_tx_o(uart_tx),
         .rx_byte_i(rx_byte_i), .rx_valid_i(rx_valid_i), .tx_byte_o(tx_byte_o),
         .tx_valid_o(tx_valid_o), .tx_ready_i(tx_ready_i), .rx_err_o(rx_err),
-        .dropped_o(dropped), .soft_rst_o(soft_rst_o), .mem_we_o(mem_we_o),
+        .dropped_o(dropped), .busy_o(link_busy_o), .soft_rst_o(soft_rst_o), .mem_we_o(mem_we_o),
         .mem_sel_o(mem_sel_o), .mem_addr_o(mem_addr_o), .mem_wdata_o(mem_wdata_o),
         .mem_rdata_i(rd2_q));
     wire unused_ok = &{1'b0, dropped, uart_tx, rx_err};

@@ -6,8 +6,12 @@
  * unchanged. The board program is found beside this test binary (make test builds both). */
 #include <criterion/criterion.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -132,4 +136,77 @@ Test(board, fuzz_frames_change_nothing)
     cr_assert_eq(sgl_dev_read_mem(&dev, 2, 0, back, 64), 0, "%s", sgl_errmsg());
     cr_assert_arr_eq(back, w, sizeof w);
     sgl_dev_close(&dev);
+}
+
+/* `sglif device load` and `info` as a user runs them, against one board on a TCP port (the
+ * sim transport would start a new board for each command) */
+static int sh(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int sh(char *out, size_t n, const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    FILE *p = popen(cmd, "r");
+    size_t got = fread(out, 1, n - 1, p);
+    out[got] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(board, cli_load_then_info)
+{
+    const char *bin = getenv("SGLIF");
+    cr_assert(bin, "SGLIF must be set (make test sets it)");
+    char board[PATH_MAX], self[PATH_MAX - 32];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[k > 0 ? k : 0] = 0;
+    *strrchr(self, '/') = 0;
+    snprintf(board, sizeof board, "%s/sglif-board", self);
+    int fd[2];
+    cr_assert_eq(pipe(fd), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        execl(board, board, "--listen", "tcp:127.0.0.1:0", (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    char line[100] = "", port[128], out[4096];
+    FILE *f = fdopen(fd[0], "r");
+    cr_assert(fgets(line, sizeof line, f), "the board printed nothing");
+    fclose(f);
+    line[strcspn(line, "\n")] = 0;
+    snprintf(port, sizeof port, "%s", line + strlen("listening on "));
+    /* the model of the fuzz corpus: 20 inputs, 4 neurons, 2 classes */
+    int rc = sh(out, sizeof out, "%s device load --model tests/fuzz/corpus/model/tiny.sgl "
+                "--port %s 2>&1", bin, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    char *crc = strstr(out, "model_crc: 0x");
+    cr_assert(crc && strstr(out, "(the model's)"), "%s", out);
+    cr_assert(strstr(out, "load: tests/fuzz/corpus/model/tiny.sgl: 1 layer(s), 20 inputs, 2 "
+                          "classes, into 8 lanes x 256 neurons"), "%s", out);
+    char want[32];
+    snprintf(want, sizeof want, "%.23s", crc); /* "model_crc: 0x" + 8 digits + ... */
+    want[21] = 0;
+    char info[4096];
+    cr_assert_eq(sh(info, sizeof info, "%s device info --port %s 2>&1", bin, port), 0, "%s", info);
+    cr_assert(strstr(info, want), "info says\n%s\nload said %s", info, want);
+    /* a model that does not fit, a missing file, a missing option */
+    rc = sh(out, sizeof out, "%s device load --model tests/fuzz/corpus/model/two-layers.sgl "
+            "--port %s 2>&1", bin, port);
+    cr_assert_eq(rc, 3, "%s", out);
+    cr_assert(strstr(out, "does not fit the board on tcp:127.0.0.1:"), "%s", out);
+    cr_assert(strstr(out, "2 layers, the core has 1"), "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s device load --model /nonexistent.sgl --port %s 2>&1",
+                    bin, port), 3, "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s device load --port %s 2>&1", bin, port), 2, "%s", out);
+    cr_assert(strstr(out, "--model is required"), "%s", out);
+    /* the refused loads left the model in place */
+    cr_assert_eq(sh(info, sizeof info, "%s device info --port %s 2>&1", bin, port), 0, "%s", info);
+    cr_assert(strstr(info, want), "%s", info);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
 }
