@@ -10,18 +10,26 @@
 #include "core_map.h"
 #include "device.h"
 #include "fixed.h"
+#include "data.h"
 #include "model.h"
+#include "sglif_protocol.h"
 
 static const char HELP[] =
     "usage: sglif device info [--port PORT] [--timeout MS] [--tries N]\n"
     "       sglif device load --model MODEL [--port PORT] [--timeout MS] [--tries N]\n"
+    "       sglif device infer --model MODEL --data SPEC [--split S] [--port PORT] ...\n"
     "The board over its USB link (docs/protocol.md).\n\n"
     "  info                 the board's build (protocol version, lanes, layers, sizes,\n"
     "                       clock) and the CRC of its model memories, one key: value a line\n"
     "  load                 quantize MODEL as 'sglif eval --backend fixed' does and write it\n"
     "                       into the board: every word of its model memories (weights,\n"
     "                       biases, SG table, registers, readout), then check the board's\n"
-    "                       model CRC against the words sent\n\n"
+    "                       model CRC against the words sent\n"
+    "  infer                load MODEL, run every sample of the data set's split on the\n"
+    "                       board (RUN, READ_OUTPUT) and print how many of its predictions\n"
+    "                       equal the twin's (sglif eval --backend fixed); last line:\n"
+    "                       accuracy: 0.xxxx (n=N)\n\n"
+    "  --data SPEC          a data set (docs/data.md); --split test (default), valid, train\n"
     "  --model MODEL        a model file (sglif train --out)\n"
     "  --port PORT          sim (default: start a simulated board, sglif-board beside this\n"
     "                       program or $SGLIF_BOARD), sim:PROGRAM, tcp:HOST:PORT,\n"
@@ -33,21 +41,24 @@ static sgl_dev dev; /* large buffers: not on the stack */
 
 /* the options every device subcommand takes, then its own (model: --model, for load) */
 typedef struct {
-    const char *port, *model;
+    const char *port, *model, *data, *split;
     long timeout, tries;
 } dev_opts;
 
-static int parse(int argc, char **argv, const char *cmd, int want_model, dev_opts *o,
+/* want: bit 0 --model, bit 1 --data and --split */
+static int parse(int argc, char **argv, const char *cmd, int want, dev_opts *o,
                  int *exit_code)
 {
     static const struct option own[] = {{"port", required_argument, 0, 0},
                                         {"timeout", required_argument, 0, 0},
                                         {"tries", required_argument, 0, 0},
                                         {"model", required_argument, 0, 0},
+                                        {"data", required_argument, 0, 0},
+                                        {"split", required_argument, 0, 0},
                                         {0, 0, 0, 0}};
-    struct option opts[8];
-    cli_merge_opts(own, NULL, opts, 8);
-    *o = (dev_opts){"sim", NULL, 500, 5};
+    struct option opts[10];
+    cli_merge_opts(own, NULL, opts, 10);
+    *o = (dev_opts){"sim", NULL, NULL, "test", 500, 5};
     const char *name;
     int more, rc = 0;
     while ((more = cli_next(argc, argv, opts, cmd, HELP, 0, &name, exit_code)) > 0) {
@@ -57,17 +68,26 @@ static int parse(int argc, char **argv, const char *cmd, int want_model, dev_opt
             rc = cli_int(name, optarg, 1, 600000, &o->timeout);
         else if (strcmp(name, "tries") == 0)
             rc = cli_int(name, optarg, 1, 100, &o->tries);
-        else if (strcmp(name, "model") == 0 && want_model)
+        else if (strcmp(name, "model") == 0 && (want & 1))
             o->model = optarg;
-        else
+        else if (strcmp(name, "data") == 0 && (want & 2))
+            o->data = optarg;
+        else if (strcmp(name, "split") == 0 && (want & 2)) {
+            if (strcmp(optarg, "test") && strcmp(optarg, "valid") && strcmp(optarg, "train"))
+                return *exit_code = cli_usage_error(cmd, "--split: '%s' is not test, valid or "
+                                                    "train", optarg), -1;
+            o->split = optarg;
+        } else
             return *exit_code = cli_usage_error(cmd, "--%s is not an option of '%s'", name, cmd), -1;
         if (rc)
             return *exit_code = cli_error(cmd, rc), -1;
     }
     if (more < 0)
         return -1;
-    if (want_model && !o->model)
+    if ((want & 1) && !o->model)
         return *exit_code = cli_usage_error(cmd, "--model is required"), -1;
+    if ((want & 2) && !o->data)
+        return *exit_code = cli_usage_error(cmd, "--data is required"), -1;
     return 0;
 }
 
@@ -118,35 +138,31 @@ static void image_write(void *ctx, int sel, uint32_t addr, uint16_t data)
         m->img[sel][addr] = data;
 }
 
-static int device_load(int argc, char **argv)
+/* Quantize o->model into *q, open the board, write every model word, check MODEL_CRC; print
+ * the summary when verbose. On success the board stays open (dev). */
+static int load_model(const dev_opts *o, sgl_fixed_net *q, int verbose)
 {
-    dev_opts o;
-    int code, rc;
-    if (parse(argc, argv, "device load", 1, &o, &code) < 0)
-        return code;
     sgl_net net;
-    if ((rc = cli_input(sgl_model_load(o.model, &net, NULL))))
-        return cli_error("device load", rc);
+    int rc;
+    if ((rc = cli_input(sgl_model_load(o->model, &net, NULL))))
+        return rc;
     sgl_fixed_opts fo;
     sgl_fixed_opts_default(&fo);
-    sgl_fixed_net q = {0};
-    rc = sgl_fixed_quantize(&net, &q, &fo, NULL);
+    rc = sgl_fixed_quantize(&net, q, &fo, NULL);
     sgl_net_free(&net);
     if (rc)
-        return cli_error("device load", rc);
+        return rc;
+    if ((rc = open_dev(o)) < 0)
+        return rc;
     images m = {{0}, {0}};
-    if ((rc = open_dev(&o)) < 0) {
-        sgl_fixed_free(&q);
-        return cli_error("device load", rc);
-    }
     const sgl_dev_info *in = &dev.info;
     sgl_core_shape cs;
     rc = sgl_core_shape_init(&cs, in->neurons, in->inputs, in->classes, in->lanes, in->layers,
                              in->sg_entries, 0);
-    if (!rc && (rc = sgl_core_fits(&cs, &q)) < 0) {
+    if (!rc && (rc = sgl_core_fits(&cs, q)) < 0) {
         char why[256]; /* sgl_fail writes the buffer sgl_errmsg reads */
         snprintf(why, sizeof why, "%s", sgl_errmsg());
-        rc = sgl_fail(SGL_EDATA, "%s does not fit the board on %s: %s", o.model, o.port, why);
+        rc = sgl_fail(SGL_EDATA, "%s does not fit the board on %s: %s", o->model, o->port, why);
     }
     for (size_t k = 0; !rc && k < SGL_ARRAY_LEN(model_sels); k++) {
         int s = model_sels[k];
@@ -157,7 +173,7 @@ static int device_load(int argc, char **argv)
     uint32_t want = 0, got = 0;
     size_t words = 0;
     if (!rc) {
-        sgl_core_load(&cs, &q, 1, image_write, &m);
+        sgl_core_load(&cs, q, 1, image_write, &m);
         for (size_t k = 0; !rc && k < SGL_ARRAY_LEN(model_sels); k++) {
             int s = model_sels[k];
             rc = sgl_dev_write_mem(&dev, s, 0, m.img[s], m.depth[s]);
@@ -172,12 +188,12 @@ static int device_load(int argc, char **argv)
         rc = sgl_dev_model_crc(&dev, &got);
     if (!rc && got != want)
         rc = sgl_fail(SGL_EDEVICE, "%s: the board's model CRC 0x%08x is not the model's "
-                      "0x%08x: its memories do not hold what was sent", o.port, (unsigned)got,
+                      "0x%08x: its memories do not hold what was sent", o->port, (unsigned)got,
                       (unsigned)want);
-    if (!rc) {
+    if (!rc && verbose) {
         const sgl_dev_stats *st = &dev.st;
         printf("load: %s: %d layer(s), %d inputs, %d classes, into %u lanes x %u neurons\n",
-               o.model, q.n_layers, q.n_in, q.n_out, in->lanes, in->neurons);
+               o->model, q->n_layers, q->n_in, q->n_out, in->lanes, in->neurons);
         printf("words: %zu in %lu requests (%lu retries: %lu timeouts, %lu CRC errors)\n",
                words, (unsigned long)st->requests, (unsigned long)st->retries,
                (unsigned long)st->timeouts, (unsigned long)st->crc_errors);
@@ -190,9 +206,119 @@ static int device_load(int argc, char **argv)
     }
     for (int s = 0; s < SGL_N_SEL; s++)
         free(m.img[s]);
+    if (rc)
+        sgl_dev_close(&dev);
+    return rc;
+}
+
+static int device_load(int argc, char **argv)
+{
+    dev_opts o;
+    int code, rc;
+    if (parse(argc, argv, "device load", 1, &o, &code) < 0)
+        return code;
+    sgl_fixed_net q = {0};
+    rc = load_model(&o, &q, 1);
     sgl_fixed_free(&q);
-    sgl_dev_close(&dev);
+    if (rc == 0)
+        sgl_dev_close(&dev);
     return rc < 0 ? cli_error("device load", rc) : SGL_EXIT_OK;
+}
+
+/* One sample on the board: RUN frames of as many whole steps as the payload limit takes (the
+ * first clears the core), then READ_OUTPUT. *pred: the board's prediction. */
+static int run_sample(const sgl_data *d, int i, int n_steps, int *pred, uint64_t *events)
+{
+    static uint8_t req[SGL_LINK_MAX_LEN];
+    static uint8_t r[4 + 2 + 4 * 1024];
+    size_t cap = dev.info.max_payload, len = 2;
+    int64_t e = d->off[i], end = d->off[i + 1];
+    int rc = 0;
+    req[0] = 1; /* clear first */
+    req[1] = 0;
+    for (int t = 0; t < n_steps && !rc; t++) {
+        int64_t e1 = e;
+        while (e1 < end && d->ev_t[e1] == t)
+            e1++;
+        size_t need = 2 + 2 * (size_t)(e1 - e);
+        if (2 + need > cap)
+            return sgl_fail(SGL_EDATA, "sample %d, step %d: %lld events do not fit a frame of "
+                            "%zu bytes", i, t, (long long)(e1 - e), cap);
+        if (len + need > cap) { /* send what is there, go on in a new frame */
+            uint16_t n;
+            rc = sgl_dev_request(&dev, SGL_CMD_RUN, req, (uint16_t)len, r, sizeof r, &n);
+            req[0] = 0;
+            len = 2;
+        }
+        req[len++] = (uint8_t)(e1 - e);
+        req[len++] = (uint8_t)((e1 - e) >> 8);
+        *events += (uint64_t)(e1 - e);
+        for (; e < e1; e++) {
+            req[len++] = (uint8_t)d->ev_u[e];
+            req[len++] = (uint8_t)(d->ev_u[e] >> 8);
+        }
+    }
+    uint16_t n = 0;
+    if (!rc)
+        rc = sgl_dev_request(&dev, SGL_CMD_RUN, req, (uint16_t)len, r, sizeof r, &n);
+    if (!rc)
+        rc = sgl_dev_request(&dev, SGL_CMD_READ_OUTPUT, NULL, 0, r, sizeof r, &n);
+    if (!rc && n < 2)
+        rc = sgl_fail(SGL_EDEVICE, "%s: READ_OUTPUT gave %u bytes", dev.t.name, n);
+    if (!rc)
+        *pred = r[0] | r[1] << 8;
+    return rc;
+}
+
+static int device_infer(int argc, char **argv)
+{
+    dev_opts o;
+    int code, rc;
+    if (parse(argc, argv, "device infer", 3, &o, &code) < 0)
+        return code;
+    sgl_split split = strcmp(o.split, "train") == 0   ? SGL_SPLIT_TRAIN
+                      : strcmp(o.split, "valid") == 0 ? SGL_SPLIT_VALID
+                                                      : SGL_SPLIT_TEST;
+    sgl_data d;
+    if ((rc = cli_input(sgl_data_load(&d, o.data, split))))
+        return cli_error("device infer", rc);
+    sgl_fixed_net q = {0};
+    if ((rc = load_model(&o, &q, 0)) < 0) {
+        sgl_data_free(&d);
+        sgl_fixed_free(&q);
+        return cli_error("device infer", rc);
+    }
+    if (d.n_units != q.n_in || d.n_classes != q.n_out || d.n_steps != q.n_steps)
+        rc = sgl_fail(SGL_EDATA, "%s: %d channels, %d classes, %d steps; the model %s wants "
+                      "%d, %d, %d", o.data, d.n_units, d.n_classes, d.n_steps, o.model, q.n_in,
+                      q.n_out, q.n_steps);
+    long correct = 0, agree = 0;
+    uint64_t events = 0, line0 = dev.st.bytes_out + dev.st.bytes_in;
+    for (int i = 0; !rc && i < d.n_samples; i++) {
+        int pred = -1, twin = -1;
+        rc = run_sample(&d, i, q.n_steps, &pred, &events);
+        sgl_sample s = sgl_data_sample(&d, i);
+        if (!rc)
+            rc = sgl_fixed_forward(&q, &s, &twin, NULL, NULL, NULL, NULL);
+        correct += !rc && pred == d.label[i];
+        agree += !rc && pred == twin;
+    }
+    if (!rc) {
+        uint64_t line = dev.st.bytes_out + dev.st.bytes_in - line0;
+        printf("infer: %s on %s: %d samples, %llu input events\n", o.model, o.port,
+               d.n_samples, (unsigned long long)events);
+        printf("link: %llu bytes of events in %llu bytes on the line (%.1f %%)\n",
+               (unsigned long long)(2 * events), (unsigned long long)line,
+               line ? 100.0 * (double)(2 * events) / (double)line : 0.0);
+        printf("twin: %ld of %d predictions equal to sglif eval --backend fixed\n", agree,
+               d.n_samples);
+        printf("accuracy: %.4f (n=%d)\n", d.n_samples ? (double)correct / d.n_samples : 0.0,
+               d.n_samples);
+    }
+    sgl_dev_close(&dev);
+    sgl_fixed_free(&q);
+    sgl_data_free(&d);
+    return rc < 0 ? cli_error("device infer", rc) : SGL_EXIT_OK;
 }
 
 int cmd_device(int argc, char **argv)
@@ -205,6 +331,8 @@ int cmd_device(int argc, char **argv)
         return device_info(argc - 1, argv + 1);
     if (strcmp(argv[1], "load") == 0)
         return device_load(argc - 1, argv + 1);
-    return cli_usage_error("device", "unknown device command '%s' (so far: info, load)",
+    if (strcmp(argv[1], "infer") == 0)
+        return device_infer(argc - 1, argv + 1);
+    return cli_usage_error("device", "unknown device command '%s' (so far: info, load, infer)",
                            argv[1]);
 }

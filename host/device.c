@@ -21,7 +21,7 @@ static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd
 
 static int mutating(uint8_t cmd)
 {
-    return cmd == SGL_CMD_WRITE_MEM || cmd == SGL_CMD_LOAD_SPIKES || cmd == SGL_CMD_RUN ||
+    return cmd == SGL_CMD_WRITE_MEM || cmd == SGL_CMD_RUN ||
            cmd == SGL_CMD_SOFT_RESET;
 }
 

@@ -26,7 +26,12 @@ module sglif_cmd #(
     parameter [255:0] SEL_DEPTH  = 256'd0,  // words of select s at [32 s +: 32]
     parameter [7:0]   READ_MASK  = 8'h00,
     parameter [7:0]   MODEL_MASK = 8'h00,
-    parameter [191:0] IDENT      = 192'd0   // the IDENTIFY reply: 24 bytes, byte 0 at [7:0]
+    parameter [191:0] IDENT      = 192'd0,  // the IDENTIFY reply: 24 bytes, byte 0 at [7:0]
+    // the core that RUN and READ_OUTPUT drive (docs/rtl.md)
+    parameter integer EV_AW      = 8,       // its event list holds 2^EV_AW events of a step
+    parameter integer N_IN       = 32,      // input channels
+    parameter integer N_OUT      = 10,      // classes
+    parameter integer EV_SEL     = 5        // the event list's select
 ) (
     input  wire          clk_i,
     input  wire          rst_i,
@@ -56,28 +61,47 @@ module sglif_cmd #(
     output reg  [AW-1:0] mem_addr_o,     // write and read address
     output reg  [15:0]   mem_wdata_o,
     input  wire [15:0]   mem_rdata_i,    // the word at mem_sel_o / mem_addr_o, RD_LAT later
+    // the core's step port: clear, start a step over the first n_ev events of the event list,
+    // done; the readout's read port (class sums, prediction)
+    output reg           core_clear_o,
+    output reg           core_start_o,
+    output reg  [EV_AW:0] core_n_ev_o,
+    input  wire          core_done_i,
+    output wire [CW-1:0] ro_class_o,
+    input  wire [31:0]   ro_sum_i,
+    input  wire [CW-1:0] pred_i,
     output wire          busy_o          // a request is being carried out or answered
 );
 `include "sglif_protocol.vh"
 
-    localparam [3:0] S_IDLE = 4'd0, S_HDR_A = 4'd1, S_HDR_D = 4'd2, S_DISPATCH = 4'd3,
-                     S_WR_A = 4'd4, S_WR_D = 4'd5, S_CRC_W = 4'd6, S_REPLY = 4'd7,
-                     S_PAY = 4'd8, S_RD_W = 4'd9, S_END = 4'd10;
-    localparam [1:0] R_NONE = 2'd0, R_IDENT = 2'd1, R_MEM = 2'd2, R_U32 = 2'd3;
+    localparam integer CW = N_OUT > 1 ? $clog2(N_OUT) : 1;
+    localparam [15:0] EV_MAX = 16'd1 << EV_AW;
+    localparam [4:0] S_IDLE = 5'd0, S_HDR_A = 5'd1, S_HDR_D = 5'd2, S_DISPATCH = 5'd3,
+                     S_WR_A = 5'd4, S_WR_D = 5'd5, S_CRC_W = 5'd6, S_REPLY = 5'd7,
+                     S_PAY = 5'd8, S_RD_W = 5'd9, S_END = 5'd10, S_RUN_A = 5'd11,
+                     S_RUN_D = 5'd12, S_CLEAR = 5'd13, S_STEP = 5'd14, S_STEP_W = 5'd15;
+    localparam [2:0] R_NONE = 3'd0, R_IDENT = 3'd1, R_MEM = 3'd2, R_U32 = 3'd3, R_OUT = 3'd4;
 
-    reg [3:0]  state_q;
+    reg [4:0]  state_q;
     reg [7:0]  cmd_q, seq_q, last_seq_q;
     reg        last_valid_q;
     reg [15:0] len_q, pos_q;        // payload length, position of the byte being read
     reg [7:0]  hdr_q [0:7];         // the first eight payload bytes
     reg [7:0]  lo_q;                // WRITE_MEM: low byte of the word being assembled
-    reg [1:0]  rsrc_q;              // reply payload source
+    reg [2:0]  rsrc_q;              // reply payload source
     reg [15:0] rlen_q, k_q;         // reply payload length, bytes offered so far
     reg [15:0] word_q;              // R_MEM: the word being sent
     reg [31:0] u32_q;               // R_U32: the value being sent (the model CRC)
     reg [31:0] crc_q;
     reg [31:0] left_q;              // words still to read (READ_MEM, MODEL_CRC)
     reg [3:0]  wait_q;              // read-back latency counter
+    // RUN: the payload is walked twice, pass 0 checks every count and channel, pass 1 runs
+    reg        apply_q;             // pass 1
+    reg        in_ch_q;             // the walker expects channels (else a step's count)
+    reg [15:0] left_q16;            // channels still to come in this step
+    reg [EV_AW:0] ev_q;             // events of this step so far (pass 1: the next list entry)
+    reg        bad_q;               // pass 0 found a count above 2^EV_AW or a channel >= N_IN
+    wire [31:0] ev_addr = {{(31-EV_AW){1'b0}}, ev_q};
 
     // header fields (WRITE_MEM / READ_MEM): u8 sel, u8 0, u32 addr, u16 n
     wire [7:0]  h_sel   = hdr_q[0];
@@ -89,7 +113,8 @@ module sglif_cmd #(
 `ifdef SGLIF_FAULT_DUP  // self-test of make cmd-test: retries are carried out again
     wire        mutating   = 1'b0;
 `else
-    wire        mutating   = cmd_q == CMD_WRITE_MEM || cmd_q == CMD_SOFT_RESET;
+    wire        mutating   = cmd_q == CMD_WRITE_MEM || cmd_q == CMD_SOFT_RESET ||
+                             cmd_q == CMD_RUN;
 `endif
     wire        last_byte  = pos_q + 16'd1 == len_q;
 
@@ -109,11 +134,18 @@ module sglif_cmd #(
     sglif_crc32 u_crc_lo (.crc_i(crc_q), .byte_i(mem_rdata_i[7:0]), .crc_o(crc_mid));
     sglif_crc32 u_crc_hi (.crc_i(crc_mid), .byte_i(mem_rdata_i[15:8]), .crc_o(crc_word));
 
+    // READ_OUTPUT: u16 pred, then the int32 sum of each class (the readout's port is
+    // combinational: the class is byte k's)
+    wire [15:0] k_out = k_q - 16'd2;
+    assign ro_class_o = k_out[CW+1:2];
+    wire unused_ok = &{1'b0, ev_addr, k_out};  // only their low bits are addresses
+    wire [15:0] pred16 = {{(16-CW){1'b0}}, pred_i};
     reg [7:0] pay_w;
     always @(*) begin
         case (rsrc_q)
             R_IDENT: pay_w = IDENT[8 * k_q[4:0] +: 8];
             R_U32:   pay_w = u32_q[8 * k_q[1:0] +: 8];
+            R_OUT:   pay_w = k_q < 16'd2 ? pred16[8 * k_q[0] +: 8] : ro_sum_i[8 * k_out[1:0] +: 8];
             default: pay_w = k_q[0] ? word_q[15:8] : word_q[7:0];
         endcase
     end
@@ -123,7 +155,7 @@ module sglif_cmd #(
 
     // every request answered OK becomes "the last one carried out": the host gives each new
     // request a seq other than the one before, so only a retry can repeat it
-    task reply(input [7:0] st, input [1:0] src, input [15:0] n);
+    task reply(input [7:0] st, input [2:0] src, input [15:0] n);
         begin
             if (st == ST_OK) begin
                 last_seq_q   <= seq_q;
@@ -149,6 +181,8 @@ module sglif_cmd #(
         tx_start_o <= 1'b0;
         mem_we_o   <= 1'b0;
         soft_rst_o <= 1'b0;
+        core_clear_o <= 1'b0;
+        core_start_o <= 1'b0;
         if (rst_i) begin
             state_q        <= S_IDLE;
             last_valid_q   <= 1'b0;
@@ -225,9 +259,91 @@ module sglif_cmd #(
                                 soft_rst_o   <= 1'b1;
                                 reply(ST_OK, R_NONE, 16'd0);
                             end
+                        CMD_RUN: // u8 flags (bit 0: clear first), u8 0, per step: u16 count,
+                                 // u16 channel x count
+                            if (len_q < 16'd4 || len_q[0])
+                                reply(ST_ERR_LEN, R_NONE, 16'd0);
+                            else begin
+                                pos_q   <= 16'd2;
+                                apply_q <= 1'b0;
+                                in_ch_q <= 1'b0;
+                                bad_q   <= 1'b0;
+                                state_q <= S_RUN_A;
+                            end
+                        CMD_READ_OUTPUT:
+                            if (len_q != 16'd0)
+                                reply(ST_ERR_LEN, R_NONE, 16'd0);
+                            else
+                                reply(ST_OK, R_OUT, 16'd2 + 16'd4 * N_OUT[15:0]);
                         default:
                             reply(ST_ERR_CMD, R_NONE, 16'd0);
                     endcase
+                // RUN: the walker, a payload byte every two cycles; a value is complete at
+                // an odd position (low byte first). The end of a pass is seen in S_RUN_A.
+                S_RUN_A:
+                    if (pos_q != len_q)
+                        state_q <= S_RUN_D;
+                    else if (apply_q)                       // pass 1 done: every step ran
+                        reply(ST_OK, R_U32, 16'd4);
+                    else if (bad_q)                         // a count or a channel too large
+                        reply(ST_ERR_ADDR, R_NONE, 16'd0);
+                    else if (in_ch_q)                       // a step cut short
+                        reply(ST_ERR_LEN, R_NONE, 16'd0);
+                    else begin                              // pass 0 done: run
+                        apply_q      <= 1'b1;
+                        pos_q        <= 16'd2;
+                        u32_q        <= 32'd0;
+                        core_clear_o <= hdr_q[0][0];
+                        state_q      <= hdr_q[0][0] ? S_CLEAR : S_RUN_A;
+                    end
+                S_RUN_D: begin
+                    pos_q   <= pos_q + 16'd1;
+                    state_q <= S_RUN_A;
+                    if (!pos_q[0])
+                        lo_q <= buf_rdata_i;
+                    else if (!in_ch_q) begin // a step's count
+                        left_q16 <= {buf_rdata_i, lo_q};
+                        ev_q     <= {(EV_AW+1){1'b0}};
+                        if ({buf_rdata_i, lo_q} > EV_MAX)
+                            bad_q <= 1'b1;
+                        if ({buf_rdata_i, lo_q} != 16'd0)
+                            in_ch_q <= 1'b1;
+                        else if (apply_q) begin
+                            core_n_ev_o <= {(EV_AW+1){1'b0}};
+                            state_q     <= S_STEP;
+                        end
+                    end else begin           // a channel
+                        if ({buf_rdata_i, lo_q} >= N_IN[15:0])
+                            bad_q <= 1'b1;
+                        left_q16 <= left_q16 - 16'd1;
+                        ev_q     <= ev_q + 1'b1;
+                        if (apply_q) begin   // into the core's event list, entry ev_q
+                            mem_we_o    <= 1'b1;
+                            mem_sel_o   <= EV_SEL[2:0];
+                            mem_addr_o  <= ev_addr[AW-1:0];
+                            mem_wdata_o <= {buf_rdata_i, lo_q};
+                        end
+                        if (left_q16 == 16'd1) begin
+                            in_ch_q <= 1'b0;
+                            if (apply_q) begin
+                                core_n_ev_o <= ev_q + 1'b1;
+                                state_q     <= S_STEP;
+                            end
+                        end
+                    end
+                end
+                S_CLEAR:
+                    if (core_done_i)
+                        state_q <= S_RUN_A;
+                S_STEP: begin   // the last event's write has landed: start the step
+                    core_start_o <= 1'b1;
+                    state_q      <= S_STEP_W;
+                end
+                S_STEP_W: begin // the core runs the step; its cycles are counted
+                    u32_q <= u32_q + 32'd1;
+                    if (core_done_i && !core_start_o)
+                        state_q <= S_RUN_A;
+                end
                 // WRITE_MEM: two payload bytes a word, written at consecutive addresses
                 S_WR_A: begin
                     if (mem_we_o)   // the word before went to mem_addr_o in this cycle

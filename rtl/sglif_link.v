@@ -15,7 +15,10 @@ module sglif_link #(
     parameter [255:0] SEL_DEPTH    = 256'd0,
     parameter [7:0]   READ_MASK    = 8'h00,
     parameter [7:0]   MODEL_MASK   = 8'h00,
-    parameter [191:0] IDENT        = 192'd0
+    parameter [191:0] IDENT        = 192'd0,
+    parameter integer EV_AW        = 8,       // the core (RUN, READ_OUTPUT)
+    parameter integer N_IN         = 32,
+    parameter integer N_OUT        = 10
 ) (
     input  wire          clk_i,
     input  wire          rst_i,
@@ -36,9 +39,18 @@ module sglif_link #(
     output wire [2:0]    mem_sel_o,
     output wire [AW-1:0] mem_addr_o,
     output wire [15:0]   mem_wdata_o,
-    input  wire [15:0]   mem_rdata_i
+    input  wire [15:0]   mem_rdata_i,
+    // the core's step port and readout (sglif_cmd)
+    output wire          core_clear_o,
+    output wire          core_start_o,
+    output wire [EV_AW:0] core_n_ev_o,
+    input  wire          core_done_i,
+    output wire [CW-1:0] ro_class_o,
+    input  wire [31:0]   ro_sum_i,
+    input  wire [CW-1:0] pred_i
 );
     localparam integer BW = $clog2(MAX_LEN);
+    localparam integer CW = N_OUT > 1 ? $clog2(N_OUT) : 1;
 
     wire [7:0] rx_byte, tx_byte;
     wire       rx_valid, tx_valid, tx_ready;
@@ -77,14 +89,17 @@ module sglif_link #(
         .dropped_o(dropped_o));
 
     sglif_cmd #(.BW(BW), .AW(AW), .RD_LAT(RD_LAT), .SEL_DEPTH(SEL_DEPTH),
-                .READ_MASK(READ_MASK), .MODEL_MASK(MODEL_MASK), .IDENT(IDENT)) u_cmd (
+                .READ_MASK(READ_MASK), .MODEL_MASK(MODEL_MASK), .IDENT(IDENT), .EV_AW(EV_AW),
+                .N_IN(N_IN), .N_OUT(N_OUT)) u_cmd (
         .clk_i(clk_i), .rst_i(rst_i), .held_i(held), .bad_i(bad), .bad_code_i(bad_code),
         .cmd_i(cmd), .seq_i(seq), .len_i(len), .release_o(release_w), .buf_raddr_o(buf_raddr),
         .buf_rdata_i(buf_rdata), .tx_start_o(tx_start), .tx_code_o(tx_code), .tx_seq_o(tx_seq),
         .tx_len_o(tx_len), .tx_busy_i(tx_busy), .tx_pay_o(pay), .tx_pay_valid_o(pay_valid),
         .tx_pay_ready_i(pay_ready), .soft_rst_o(soft_rst_o), .mem_we_o(mem_we_o),
         .mem_sel_o(mem_sel_o), .mem_addr_o(mem_addr_o), .mem_wdata_o(mem_wdata_o),
-        .mem_rdata_i(mem_rdata_i), .busy_o(busy_o));
+        .mem_rdata_i(mem_rdata_i), .core_clear_o(core_clear_o), .core_start_o(core_start_o),
+        .core_n_ev_o(core_n_ev_o), .core_done_i(core_done_i), .ro_class_o(ro_class_o),
+        .ro_sum_i(ro_sum_i), .pred_i(pred_i), .busy_o(busy_o));
 
     wire unused_ok = &{1'b0, ok};  // the executor takes held, not the pulse
 

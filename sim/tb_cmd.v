@@ -57,14 +57,24 @@ module tb_cmd #(
     wire [15:0] dropped;
     wire        uart_tx, rx_err;
     sglif_link #(.BYTE_IO(1), .MAX_LEN(MAX_LEN), .IDLE_CYCLES(2000), .AW(9), .RD_LAT(2),
+                 .EV_AW(8), .N_IN(8), .N_OUT(4),
                  .SEL_DEPTH(DEPTH), .READ_MASK(8'h07), .MODEL_MASK(8'h03), .IDENT(IDENT)) u_link (
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(1'b1), .uart_tx_o(uart_tx),
         .rx_byte_i(rx_byte_i), .rx_valid_i(rx_valid_i), .tx_byte_o(tx_byte_o),
         .tx_valid_o(tx_valid_o), .tx_ready_i(tx_ready_i), .rx_err_o(rx_err),
         .dropped_o(dropped), .busy_o(link_busy_o), .soft_rst_o(soft_rst_o), .mem_we_o(mem_we_o),
         .mem_sel_o(mem_sel_o), .mem_addr_o(mem_addr_o), .mem_wdata_o(mem_wdata_o),
-        .mem_rdata_i(rd2_q));
-    wire unused_ok = &{1'b0, dropped, uart_tx, rx_err};
+        .mem_rdata_i(rd2_q), .core_clear_o(core_clear), .core_start_o(core_start),
+        .core_n_ev_o(core_n_ev), .core_done_i(core_done_q), .ro_class_o(ro_class),
+        .ro_sum_i(32'd0), .pred_i(2'd0));
+    // no core here: a step or a clear is done the cycle after it starts
+    wire       core_clear, core_start;
+    wire [8:0] core_n_ev;
+    wire [1:0] ro_class;
+    reg        core_done_q;
+    always @(posedge clk_i)
+        core_done_q <= core_clear || core_start;
+    wire unused_ok = &{1'b0, dropped, uart_tx, rx_err, core_n_ev, ro_class};
 endmodule
 
 `default_nettype wire

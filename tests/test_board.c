@@ -116,7 +116,7 @@ Test(board, fuzz_frames_change_nothing)
             else if (kind == 2) /* cut short */
                 n = 1 + sgl_rng_below(&r, (uint32_t)n - 1);
             else if (cmd == SGL_CMD_WRITE_MEM || cmd == SGL_CMD_SOFT_RESET ||
-                     cmd == SGL_CMD_LOAD_SPIKES || cmd == SGL_CMD_RUN)
+                     cmd == SGL_CMD_RUN)
                 f[n - 1] ^= 0x80; /* a valid frame of a state-changing command: damage its CRC */
         }
         cr_assert_eq(sgl_transport_write(&dev.t, f, n), 0, "%s", sgl_errmsg());
@@ -209,4 +209,61 @@ Test(board, cli_load_then_info)
     cr_assert(strstr(info, want), "%s", info);
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
+}
+
+/* `sglif device infer`: the board's predictions are the twin's, one for one, and its accuracy
+ * line is `sglif eval --backend fixed`'s */
+Test(board, cli_infer_equals_the_twin)
+{
+    const char *bin = getenv("SGLIF");
+    cr_assert(bin, "SGLIF must be set (make test sets it)");
+    const char *data = "randman:classes=4,samples=200,steps=50";
+    char out[4096], fixed[4096];
+    char model[64];
+    snprintf(model, sizeof model, "/tmp/sglif-test-board-%d.sgl", (int)getpid());
+    int rc = sh(out, sizeof out, "%s train --data %s --hidden 64 --epochs 12 --qat --seed 3 "
+                "--out %s --quiet 2>&1", bin, data, model);
+    cr_assert_eq(rc, 0, "%s", out);
+    printf("board: infer, model trained with seed 3 on %s\n", data);
+    cr_assert_eq(sh(fixed, sizeof fixed, "%s eval --model %s --data %s --backend fixed 2>&1",
+                    bin, model, data), 0, "%s", fixed);
+    cr_assert_eq(sh(out, sizeof out, "%s device infer --model %s --data %s 2>&1", bin, model,
+                    data), 0, "%s", out);
+    printf("%s", out);
+    cr_assert(strstr(out, "twin: 80 of 80 predictions equal"), "%s", out);
+    const char *acc = strstr(fixed, "accuracy: ");
+    cr_assert(acc, "%s", fixed);
+    char line[64];
+    snprintf(line, sizeof line, "%.*s", (int)strcspn(acc, "\n"), acc);
+    cr_assert(strstr(out, line), "infer:\n%s\neval --backend fixed: %s", out, line);
+    /* a data set of another shape is refused */
+    rc = sh(out, sizeof out, "%s device infer --model %s --data randman:classes=3 2>&1", bin, model);
+    cr_assert_eq(rc, 3, "%s", out);
+    unlink(model);
+}
+
+/* RUN's checks: nothing runs unless the whole request is well formed */
+Test(board, run_refuses_bad_requests)
+{
+    open_board();
+    uint8_t r[64];
+    uint16_t n;
+    const struct { const char *what; uint8_t p[12]; uint16_t len; const char *st; } bad[] = {
+        {"a channel beyond the inputs", {1, 0, 1, 0, 0x00, 0x01}, 6, "ERR_ADDR"}, /* 256 */
+        {"more events than the event list", {1, 0, 0x01, 0x01}, 4, "ERR_ADDR"},  /* 257 */
+        {"a step cut short", {1, 0, 2, 0, 5, 0}, 6, "ERR_LEN"},
+        {"an odd length", {1, 0, 0, 0, 0}, 5, "ERR_LEN"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(sgl_dev_request(&dev, SGL_CMD_RUN, bad[i].p, bad[i].len, r, sizeof r, &n),
+                     -SGL_EDEVICE, "%s", bad[i].what);
+        cr_assert(strstr(sgl_errmsg(), bad[i].st), "%s: %s", bad[i].what, sgl_errmsg());
+    }
+    /* a good one: two steps, 3 events, from a clear */
+    const uint8_t good[] = {1, 0, 2, 0, 7, 0, 9, 0, 1, 0, 255, 0};
+    cr_assert_eq(sgl_dev_request(&dev, SGL_CMD_RUN, good, sizeof good, r, sizeof r, &n), 0, "%s",
+                 sgl_errmsg());
+    cr_assert_eq(n, 4); /* the core's cycles */
+    cr_assert_gt(r[0] | r[1] << 8, 0);
+    sgl_dev_close(&dev);
 }
