@@ -293,7 +293,8 @@ static int device_infer(int argc, char **argv)
                       "%d, %d, %d", o.data, d.n_units, d.n_classes, d.n_steps, o.model, q.n_in,
                       q.n_out, q.n_steps);
     long correct = 0, agree = 0;
-    uint64_t events = 0, line0 = dev.st.bytes_out + dev.st.bytes_in;
+    uint64_t events = 0, line0 = dev.st.bytes_out + dev.st.bytes_in,
+             pay0 = dev.st.payload_out + dev.st.payload_in;
     for (int i = 0; !rc && i < d.n_samples; i++) {
         int pred = -1, twin = -1;
         rc = run_sample(&d, i, q.n_steps, &pred, &events);
@@ -305,10 +306,15 @@ static int device_infer(int argc, char **argv)
     }
     if (!rc) {
         uint64_t line = dev.st.bytes_out + dev.st.bytes_in - line0;
+        uint64_t pay = dev.st.payload_out + dev.st.payload_in - pay0;
         printf("infer: %s on %s: %d samples, %llu input events\n", o.model, o.port,
                d.n_samples, (unsigned long long)events);
-        printf("link: %llu bytes of events in %llu bytes on the line (%.1f %%)\n",
-               (unsigned long long)(2 * events), (unsigned long long)line,
+        /* payload: what RUN and READ_OUTPUT carry (step counts, events, outputs); events:
+         * the channels alone */
+        printf("link: %llu payload bytes in %llu bytes on the line (%.1f %%), %llu of them "
+               "events (%.1f %%)\n", (unsigned long long)pay, (unsigned long long)line,
+               line ? 100.0 * (double)pay / (double)line : 0.0,
+               (unsigned long long)(2 * events),
                line ? 100.0 * (double)(2 * events) / (double)line : 0.0);
         printf("twin: %ld of %d predictions equal to sglif eval --backend fixed\n", agree,
                d.n_samples);
