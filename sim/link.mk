@@ -85,6 +85,8 @@ link-lint: $(PROTOCOL_VH) ## lint the link RTL: verilator -Wall per module, iver
 	$(IVERILOG) -g2005 -Wall -I$(GEN_DIR) -s tb_cmd -o $(LINK_DIR)/lint-cmd.vvp sim/tb_cmd.v $(CMD_RTL)
 	$(YOSYS) -q -p 'read_verilog -I$(GEN_DIR) $(CMD_RTL); hierarchy -check -top sglif_link; proc; check -assert' >$(LINK_DIR)/yosys.log 2>&1 \
 	  || { cat $(LINK_DIR)/yosys.log; exit 1; }
+	$(YOSYS) -q -p 'read_verilog -lib +/ice40/cells_sim.v; read_verilog -I$(GEN_DIR) rtl/sglif_top_icebreaker.v $(sort $(BOARD_RTL)); hierarchy -check -top sglif_top_icebreaker; proc; check -assert' \
+	  >$(LINK_DIR)/yosys-top.log 2>&1 || { cat $(LINK_DIR)/yosys-top.log; exit 1; }
 	@echo "link-lint: PASS"
 
 # the simulated board: the whole device (rtl/sglif_device.v: link + core) with byte streams,
