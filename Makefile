@@ -60,7 +60,7 @@ TESTSD   := $(BIN)/sglif-tests-double
 help: ## list the entry points
 	@echo "sglif make targets:"
 	@grep -hE '^[a-z][a-zA-Z0-9_-]*:.*## ' $(MAKEFILE_LIST) | \
-	  sed -E 's/^([^:]*):.*## (.*)/\1\t\2/' | awk -F'\t' '{ printf "  %-16s %s\n", $$1, $$2 }'
+	  sed -E 's/^([^:]*):.*## (.*)/\1\t\2/' | awk -F'\t' '!seen[$$1]++ { printf "  %-16s %s\n", $$1, $$2 }'
 	@echo "variables: SAN=1 (ASan+UBSan build), CI=1/WERROR=1 (warnings are errors), JOBS=N"
 
 all: $(SGLIF) ## build build/bin/sglif

@@ -103,6 +103,8 @@ BOARD_GEN    := -GN=$(word 1,$(BOARD_ROW)) -GN_IN=$(word 2,$(BOARD_ROW)) -GEV_AW
                 -GBYTE_IO=1 -GSG_INIT='"rtl/sglif_sg_default.hex"' -GIDLE_CYCLES=50000
 BOARD_RTL    := rtl/sglif_device.v $(CMD_RTL) $(shell cat rtl/files.f)
 SGLIF_BOARD  := $(BIN)/sglif-board
+.PHONY: board
+board: $(SGLIF_BOARD) ## build the simulated board build/bin/sglif-board (BOARD_CONFIG=up5k, a row of rtl/configs.csv)
 $(SGLIF_BOARD): sim/board.cpp sim/link.mk rtl/lint.vlt rtl/files.f rtl/configs.csv $(BOARD_RTL) rtl/sglif_sg_default.hex $(LIB) $(PROTOCOL_VH)
 	@[ -n "$(BOARD_ROW)" ] || { echo "sglif-board: no configuration '$(BOARD_CONFIG)' in rtl/configs.csv"; exit 1; }
 	$(call verilate,$(BUILD)/board/$(BOARD_CONFIG),sglif_device,sglif-board,$(sort $(BOARD_RTL)),sim/board.cpp,$(BOARD_GEN),-DBOARD_HEADER='\"Vsglif_device.h\"' -DBOARD_CLASS=Vsglif_device)
