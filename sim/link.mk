@@ -90,23 +90,33 @@ link-lint: $(PROTOCOL_VH) ## lint the link RTL: verilator -Wall per module, iver
 	@echo "link-lint: PASS"
 
 # the simulated board: the whole device (rtl/sglif_device.v: link + core) with byte streams,
-# served by sim/board.cpp; its sizes are a row of rtl/configs.csv (BOARD_CONFIG, default up5k).
+# served by sim/board.cpp; its sizes are a row of rtl/configs.csv: build/bin/sglif-board is
+# BOARD_CONFIG (default up5k), build/bin/sglif-board-NAME is row NAME (make demo uses
+# ecp5-85f, whose 256 neurons and 20 classes take the demo's randman model).
 # Its decoder abandons a cut frame after 50 000 silent cycles: sim/board.cpp runs the clock
 # for 100 000 cycles after the last byte before it sleeps, so a silence always gets there.
 BOARD_CONFIG ?= up5k
-BOARD_ROW    := $(shell awk -F, -v n=$(BOARD_CONFIG) 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; \
+board_row     = $(shell awk -F, -v n=$(1) 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; \
                   next } $$1 == n { print $$h["N"], $$h["N_IN"], $$h["EV_AW"], $$h["SG_AW"], \
                   $$h["N_OUT"], $$h["HIST_STEPS"], $$h["P"], $$h["L"] }' rtl/configs.csv)
-BOARD_GEN    := -GN=$(word 1,$(BOARD_ROW)) -GN_IN=$(word 2,$(BOARD_ROW)) -GEV_AW=$(word 3,$(BOARD_ROW)) \
-                -GSG_AW=$(word 4,$(BOARD_ROW)) -GN_OUT=$(word 5,$(BOARD_ROW)) \
-                -GHIST_STEPS=$(word 6,$(BOARD_ROW)) -GP=$(word 7,$(BOARD_ROW)) -GL=$(word 8,$(BOARD_ROW)) \
+board_gen     = -GN=$(word 1,$(1)) -GN_IN=$(word 2,$(1)) -GEV_AW=$(word 3,$(1)) \
+                -GSG_AW=$(word 4,$(1)) -GN_OUT=$(word 5,$(1)) -GHIST_STEPS=$(word 6,$(1)) \
+                -GP=$(word 7,$(1)) -GL=$(word 8,$(1)) \
                 -GBYTE_IO=1 -GSG_INIT='"rtl/sglif_sg_default.hex"' -GIDLE_CYCLES=50000
 BOARD_RTL    := rtl/sglif_device.v $(CMD_RTL) $(shell cat rtl/files.f)
+BOARD_DEPS   := sim/board.cpp sim/link.mk rtl/lint.vlt rtl/files.f rtl/configs.csv $(BOARD_RTL) \
+                rtl/sglif_sg_default.hex $(LIB) $(PROTOCOL_VH)
+# $(1): configuration name, $(2): program
+define board_build
+	@[ -n "$(call board_row,$(1))" ] || { echo "sglif-board: no configuration '$(1)' in rtl/configs.csv"; exit 1; }
+	$(call verilate,$(BUILD)/board/$(1),sglif_device,sglif-board,$(sort $(BOARD_RTL)),sim/board.cpp,$(call board_gen,$(call board_row,$(1))),-DBOARD_HEADER='\"Vsglif_device.h\"' -DBOARD_CLASS=Vsglif_device)
+	@mkdir -p $(dir $(2))
+	cp $(BUILD)/board/$(1)/sglif-board $(2)
+endef
 SGLIF_BOARD  := $(BIN)/sglif-board
 .PHONY: board
 board: $(SGLIF_BOARD) ## build the simulated board build/bin/sglif-board (BOARD_CONFIG=up5k, a row of rtl/configs.csv)
-$(SGLIF_BOARD): sim/board.cpp sim/link.mk rtl/lint.vlt rtl/files.f rtl/configs.csv $(BOARD_RTL) rtl/sglif_sg_default.hex $(LIB) $(PROTOCOL_VH)
-	@[ -n "$(BOARD_ROW)" ] || { echo "sglif-board: no configuration '$(BOARD_CONFIG)' in rtl/configs.csv"; exit 1; }
-	$(call verilate,$(BUILD)/board/$(BOARD_CONFIG),sglif_device,sglif-board,$(sort $(BOARD_RTL)),sim/board.cpp,$(BOARD_GEN),-DBOARD_HEADER='\"Vsglif_device.h\"' -DBOARD_CLASS=Vsglif_device)
-	@mkdir -p $(@D)
-	cp $(BUILD)/board/$(BOARD_CONFIG)/sglif-board $@
+$(SGLIF_BOARD): $(BOARD_DEPS)
+	$(call board_build,$(BOARD_CONFIG),$@)
+$(BIN)/sglif-board-%: $(BOARD_DEPS)
+	$(call board_build,$*,$@)
