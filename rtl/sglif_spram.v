@@ -2,8 +2,9 @@
 // sglif_spram: single-port RAM (one address for read and write, one clock), registered read,
 // no read while writing, so that Yosys `synth_ice40 -spram` maps a 16K x 16 instance to one
 // SB_SPRAM256KA (docs/synth.md); smaller or other shapes become block RAM. Not reset. The core
-// uses it for the weight banks: written through the configuration port while idle, read by
-// the op generator while running (the address is muxed by busy).
+// uses it for the weight banks: written through the configuration port while idle, read at
+// the configuration address while idle (the read-back) and by the op generator while running
+// (the address is muxed by busy).
 `default_nettype none
 
 module sglif_spram #(
