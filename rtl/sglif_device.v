@@ -108,6 +108,7 @@ module sglif_device #(
                      .SG_INIT(SG_INIT)) u_core (
         .clk_i(clk_i), .rst_i(rst_i || soft_rst), .cfg_we_i(mem_we), .cfg_sel_i(mem_sel),
         .cfg_addr_i(mem_addr), .cfg_data_i(mem_wdata), .clear_i(clear), .start_i(start),
+        .hist_clear_i(1'b0),
         .n_ev_i(n_ev), .busy_o(busy_o), .done_o(done), .spike_o(spike),
         .spike_layer_o(spike_layer), .spike_idx_o(spike_idx), .ro_class_i(ro_class),
         .ro_sum_o(ro_sum), .pred_o(pred), .hist_raddr_i({HA{1'b0}}), .hist_rdata_o(hist_rdata),

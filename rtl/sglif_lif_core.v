@@ -57,6 +57,9 @@ module sglif_lif_core #(
     // over the first n_ev_i entries of the event list
     input  wire                 clear_i,
     input  wire                 start_i,
+    // (while idle) the history starts again at step 0, the state is kept: a long sample is
+    // recorded in windows of up to HIST_STEPS steps (the host reads each before the next)
+    input  wire                 hist_clear_i,
     input  wire [EV_AW:0]       n_ev_i,
     output wire                 busy_o,
     output reg                  done_o,       // one-cycle pulse: step or clear finished
@@ -206,6 +209,7 @@ module sglif_lif_core #(
                                  f6_vld_q || f7_vld_q || f8_vld_q);
     wire          go_clear   = state_q == ST_IDLE && clear_i;
     wire          go_step    = state_q == ST_IDLE && !clear_i && start_i;
+    wire          hist_clr   = go_clear || (state_q == ST_IDLE && hist_clear_i);
     wire          last_layer = !(layer_q == 1'b0 && two);
     wire          step_fin   = state_q == ST_WAIT && pipe_empty && last_layer &&
                                settle_q == RO_WAIT[3:0];
@@ -644,7 +648,8 @@ module sglif_lif_core #(
     assign spike_idx_o   = f7_i_q;
 
     sglif_history #(.N(N), .HIST_STEPS(HIST_STEPS), .L(L)) u_hist (
-        .clk_i(clk_i), .rst_i(rst_i), .clear_i(go_clear), .step_done_i(step_fin),
+        .clk_i(clk_i), .rst_i(rst_i), .clear_i(hist_clr),
+        .step_done_i(step_fin),
         .we_i(f7_vld_q), .layer_i(f7_layer_q), .idx_i(f7_i_q), .z_i(f7_z_q), .code_i(code),
         .raddr_i(hist_raddr_i), .rdata_o(hist_rdata_o), .steps_o(hist_steps_o));
 
