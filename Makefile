@@ -139,5 +139,7 @@ clean: ## remove build/ except the PyPI venv
 
 include tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk \
         host/protocol.mk sim/link.mk tests/fuzz/fuzz.mk
+# per-board bitstreams and reports (constraints/), post-synthesis netlist co-simulation (sim/)
+-include constraints/boards.mk sim/netlist.mk
 
 -include $(SW_OBJ:.o=.d) $(SWD_OBJ:.o=.d) $(HOST_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(TESTD_OBJ:.o=.d)
