@@ -7,6 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <zlib.h>
+
+#include "file.h"
 
 void sgl_fixed_train_opts_default(sgl_fixed_train_opts *o)
 {
@@ -183,8 +188,12 @@ int sgl_fixed_grad_sample(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl_s
 {
     int pred = 0;
     int rc = sgl_fixed_forward(q, s, &pred, NULL, NULL, record, g);
-    if (rc)
-        return rc;
+    return rc ? rc : sgl_fixed_grad_backward(g, q, s, pred);
+}
+
+int sgl_fixed_grad_backward(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl_sample *s,
+                            int pred)
+{
     if (s->label < 0 || s->label >= q->n_out)
         return sgl_fail(SGL_EDATA, "fixed backward: label %d outside 0..%d", s->label,
                         q->n_out - 1);
@@ -392,11 +401,186 @@ static void copy_weights(sgl_fixed_net *dst, const sgl_fixed_net *src)
     memcpy(dst->b_out, src->b_out, (size_t)src->n_out * sizeof(int16_t));
 }
 
+/* ---- checkpoints (docs/formats.md, "Fixed-point training checkpoint") ---- */
+
+typedef struct {
+    int epoch, b0;          /* the next batch: its epoch and first position in order */
+    int shuffled;           /* order holds this epoch's shuffle already */
+    double loss;            /* running sums of the epoch */
+    int correct;
+    double best_acc;
+    int best_epoch, has_best;
+    long grad_saturations;
+    sgl_rng shuf, rnd;
+} ft_state;
+
+static void put_weights(sgl_wbuf *b, const sgl_fixed_net *q)
+{
+    for (int l = 0; l < q->n_layers; l++) {
+        const sgl_fixed_layer *L = &q->layer[l];
+        size_t n = (size_t)L->n;
+        sgl_put_bytes(b, L->w_in, (size_t)L->n_pre * n);
+        sgl_put_bytes(b, L->w_rec, n * n);
+        for (size_t i = 0; i < n; i++)
+            sgl_put_u32(b, (uint32_t)(int32_t)L->bias[i]);
+    }
+    size_t n_last = (size_t)q->layer[q->n_layers - 1].n;
+    sgl_put_bytes(b, q->w_out, n_last * (size_t)q->n_out);
+    for (int c = 0; c < q->n_out; c++)
+        sgl_put_u32(b, (uint32_t)(int32_t)q->b_out[c]);
+}
+
+static void get_weights(sgl_rbuf *b, sgl_fixed_net *q)
+{
+    for (int l = 0; l < q->n_layers; l++) {
+        sgl_fixed_layer *L = &q->layer[l];
+        size_t n = (size_t)L->n;
+        sgl_get_bytes(b, L->w_in, (size_t)L->n_pre * n);
+        sgl_get_bytes(b, L->w_rec, n * n);
+        for (size_t i = 0; i < n; i++)
+            L->bias[i] = (int16_t)(int32_t)sgl_get_u32(b);
+    }
+    size_t n_last = (size_t)q->layer[q->n_layers - 1].n;
+    sgl_get_bytes(b, q->w_out, n_last * (size_t)q->n_out);
+    for (int c = 0; c < q->n_out; c++)
+        q->b_out[c] = (int16_t)(int32_t)sgl_get_u32(b);
+}
+
+/* What a checkpoint must come from: the starting weights and every other field of q, the
+ * options and the data sets' shapes. */
+static uint32_t fingerprint(const sgl_fixed_net *q, const sgl_fixed_train_opts *o,
+                            const sgl_data *train, const sgl_data *valid)
+{
+    sgl_wbuf b = {0};
+    put_weights(&b, q);
+    const int32_t f[] = {q->n_in, q->n_layers, q->n_out, q->n_steps, (int32_t)q->reset,
+                         q->v_frac, q->theta, q->decay_shift, q->out_frac, q->sg_entries,
+                         q->sg_bits, q->sg_shift, q->sg_lo, q->layer[0].sh_in,
+                         q->layer[0].sh_rec, q->n_layers > 1 ? q->layer[1].sh_in : 0,
+                         q->n_layers > 1 ? q->layer[1].sh_rec : 0, o->epochs, o->batch,
+                         o->grad_frac, o->lr_shift, o->state_shift, o->normalize,
+                         train->n_samples, train->n_units, valid ? valid->n_samples : 0};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        sgl_put_u32(&b, (uint32_t)f[i]);
+    sgl_put_u64(&b, o->seed);
+    sgl_put_bytes(&b, q->sg_code, (size_t)q->sg_entries * sizeof(uint16_t));
+    uint32_t crc = b.oom ? 0 : (uint32_t)crc32(0, b.p, (uInt)b.len);
+    free(b.p);
+    return crc;
+}
+
+static int save_state(const char *path, uint32_t fp, const ft_state *st, const int *order,
+                      int n_order, const sgl_fixed_net *q, const sgl_fixed_net *best)
+{
+    sgl_wbuf b = {0};
+    sgl_put_u32(&b, fp);
+    sgl_put_u32(&b, (uint32_t)st->epoch);
+    sgl_put_u32(&b, (uint32_t)st->b0);
+    sgl_put_u32(&b, (uint32_t)st->shuffled);
+    sgl_put_f64(&b, st->loss);
+    sgl_put_u32(&b, (uint32_t)st->correct);
+    sgl_put_f64(&b, st->best_acc);
+    sgl_put_u32(&b, (uint32_t)(st->best_epoch + 1));
+    sgl_put_u32(&b, (uint32_t)st->has_best);
+    sgl_put_u64(&b, (uint64_t)st->grad_saturations);
+    sgl_put_u64(&b, st->shuf.state);
+    sgl_put_u64(&b, st->shuf.inc);
+    sgl_put_u64(&b, st->rnd.state);
+    sgl_put_u64(&b, st->rnd.inc);
+    sgl_put_u32(&b, (uint32_t)n_order);
+    for (int i = 0; i < n_order; i++)
+        sgl_put_u32(&b, (uint32_t)order[i]);
+    put_weights(&b, q);
+    if (st->has_best)
+        put_weights(&b, best);
+    sgl_file f;
+    sgl_file_init(&f);
+    int rc = b.oom ? sgl_fail(SGL_ENOMEM, "%s: out of memory", path)
+                   : sgl_file_add(&f, "FTCK", b.p, b.len);
+    if (!rc)
+        rc = sgl_file_write(&f, path);
+    sgl_file_free(&f);
+    free(b.p);
+    return rc;
+}
+
+static int load_state(const char *path, uint32_t fp, ft_state *st, int *order, int n_order,
+                      sgl_fixed_net *q, sgl_fixed_net *best)
+{
+    sgl_file f;
+    int rc = sgl_file_read(&f, path);
+    const sgl_section *sec = rc ? NULL : sgl_file_get(&f, "FTCK");
+    if (!sec) {
+        sgl_file_free(&f);
+        return rc ? rc : sgl_fail(SGL_EDATA, "%s: not a checkpoint of fixed-point training (no "
+                                  "FTCK section)", path);
+    }
+    sgl_rbuf b = {sec->data, (size_t)sec->len, 0, 0};
+    uint32_t got = sgl_get_u32(&b);
+    if (got != fp) {
+        sgl_file_free(&f);
+        return sgl_fail(SGL_EUSAGE, "%s: this checkpoint comes from another start (model, "
+                        "options or data differ: fingerprint 0x%08x, this run 0x%08x); resume "
+                        "with the options of the interrupted run", path, (unsigned)got,
+                        (unsigned)fp);
+    }
+    st->epoch = (int)sgl_get_u32(&b);
+    st->b0 = (int)sgl_get_u32(&b);
+    st->shuffled = (int)sgl_get_u32(&b);
+    st->loss = sgl_get_f64(&b);
+    st->correct = (int)sgl_get_u32(&b);
+    st->best_acc = sgl_get_f64(&b);
+    st->best_epoch = (int)sgl_get_u32(&b) - 1;
+    st->has_best = (int)sgl_get_u32(&b);
+    st->grad_saturations = (long)sgl_get_u64(&b);
+    st->shuf.state = sgl_get_u64(&b);
+    st->shuf.inc = sgl_get_u64(&b);
+    st->rnd.state = sgl_get_u64(&b);
+    st->rnd.inc = sgl_get_u64(&b);
+    int n = (int)sgl_get_u32(&b);
+    for (int i = 0; i < n && i < n_order && !b.short_read; i++)
+        order[i] = (int)sgl_get_u32(&b);
+    get_weights(&b, q);
+    if (st->has_best && best->n_layers)
+        get_weights(&b, best);
+    int bad = b.short_read || b.pos != b.len || n != n_order || st->b0 < 0 ||
+              st->b0 > n_order || st->epoch < 0;
+    for (int i = 0; !bad && i < n_order; i++)
+        bad = order[i] < 0 || order[i] >= n_order;
+    sgl_file_free(&f);
+    if (bad)
+        return sgl_fail(SGL_EDATA, "%s: training state damaged or truncated", path);
+    return 0;
+}
+
+static double now_secs(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int twin_forward(void *ctx, const sgl_fixed_net *q, const sgl_sample *s,
+                        sgl_fixed_grad *g, int *pred)
+{
+    (void)ctx;
+    return sgl_fixed_forward(q, s, pred, NULL, NULL, record, g);
+}
+
 int sgl_fixed_train(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *train,
                     const sgl_data *valid, const sgl_fixed_train_opts *o,
                     sgl_fixed_train_result *res)
 {
+    return sgl_fixed_train_run(q, gamma, train, valid, o, NULL, res);
+}
+
+int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *train,
+                        const sgl_data *valid, const sgl_fixed_train_opts *o,
+                        const sgl_fixed_train_hooks *hk, sgl_fixed_train_result *res)
+{
     static const char where[] = "sgl_fixed_train";
+    static const sgl_fixed_train_hooks none = {0};
+    const sgl_fixed_train_hooks *h = hk ? hk : &none;
     memset(res, 0, sizeof *res);
     res->best_valid_acc = -1;
     res->best_epoch = -1;
@@ -410,13 +594,16 @@ int sgl_fixed_train(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *trai
                         train->n_steps, q->n_in, q->n_out, q->n_steps);
     if (train->n_samples < 1)
         return sgl_fail(SGL_EDATA, "%s: %s has no training samples", where, train->name);
+    if (h->resume && !h->checkpoint)
+        return sgl_fail(SGL_EUSAGE, "%s: resume without a checkpoint file", where);
     int use_valid = valid && valid->n_samples > 0;
     sgl_fixed_grad g;
     int rc = sgl_fixed_grad_init(&g, q, gamma, o->grad_frac);
     if (rc)
         return rc;
     sgl_fixed_net best = {0};
-    int *order = sgl_calloc((size_t)train->n_samples, sizeof *order);
+    const int N = train->n_samples;
+    int *order = sgl_calloc((size_t)N, sizeof *order);
     int nh[SGL_MAX_LAYERS];
     for (int l = 0; l < q->n_layers; l++)
         nh[l] = q->layer[l].n;
@@ -425,47 +612,108 @@ int sgl_fixed_train(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *trai
         rc = rc ? rc : sgl_fail(SGL_ENOMEM, "%s: out of memory", where);
         goto done;
     }
-    sgl_rng shuf, rnd;
-    sgl_rng_seed(&shuf, o->seed, 0x7368756666ULL);  /* "shuff" */
-    sgl_rng_seed(&rnd, o->seed, 0x73726f756e64ULL); /* "sround" */
-    for (int i = 0; i < train->n_samples; i++)
+    int (*forward)(void *, const sgl_fixed_net *, const sgl_sample *, sgl_fixed_grad *, int *) =
+        h->forward ? h->forward : twin_forward;
+    const uint32_t fp = fingerprint(q, o, train, use_valid ? valid : NULL);
+    ft_state st = {0};
+    st.best_acc = -1;
+    st.best_epoch = -1;
+    sgl_rng_seed(&st.shuf, o->seed, 0x7368756666ULL);  /* "shuff" */
+    sgl_rng_seed(&st.rnd, o->seed, 0x73726f756e64ULL); /* "sround" */
+    for (int i = 0; i < N; i++)
         order[i] = i;
-    for (int ep = 0; ep < o->epochs; ep++) {
-        sgl_rng_shuffle(&shuf, order, train->n_samples);
-        double loss = 0;
-        int correct = 0;
-        for (int b0 = 0; b0 < train->n_samples; b0 += o->batch) {
-            int b1 = b0 + o->batch < train->n_samples ? b0 + o->batch : train->n_samples;
+    if (h->resume && (rc = load_state(h->checkpoint, fp, &st, order, N, q, &best)))
+        goto done;
+    if (h->updated && (rc = h->updated(h->ctx, q)))
+        goto done;
+    const int batches = (N + o->batch - 1) / o->batch;
+    const double t_start = now_secs();
+    double t_ckpt = t_start;
+    const double every = h->checkpoint_secs > 0 ? h->checkpoint_secs : 60;
+    for (; st.epoch < o->epochs; st.epoch++) {
+        if (!st.shuffled) {
+            sgl_rng_shuffle(&st.shuf, order, N);
+            st.shuffled = 1;
+        }
+        for (; st.b0 < N; st.b0 += o->batch) {
+            if (h->stop && *h->stop) {
+                rc = h->checkpoint ? save_state(h->checkpoint, fp, &st, order, N, q, &best) : 0;
+                if (!rc)
+                    rc = h->checkpoint
+                             ? sgl_fail(SGL_EINTR, "interrupted at epoch %d, batch %d; --resume "
+                                        "continues from %s", st.epoch + 1,
+                                        st.b0 / o->batch + 1, h->checkpoint)
+                             : sgl_fail(SGL_EINTR, "interrupted at epoch %d, batch %d",
+                                        st.epoch + 1, st.b0 / o->batch + 1);
+                goto done;
+            }
+            int b1 = st.b0 + o->batch < N ? st.b0 + o->batch : N;
             sgl_fixed_grad_zero(&g, q);
-            for (int b = b0; b < b1; b++) {
+            for (int b = st.b0; b < b1; b++) {
                 sgl_sample s = sgl_data_sample(train, order[b]);
-                if ((rc = sgl_fixed_grad_sample(&g, q, &s))) {
+                int pred = 0;
+                if ((rc = forward(h->ctx, q, &s, &g, &pred)) ||
+                    (rc = sgl_fixed_grad_backward(&g, q, &s, pred))) {
                     char msg[512];
                     snprintf(msg, sizeof msg, "%s", sgl_errmsg());
                     rc = sgl_fail(-rc, "%s: sample %d: %s", train->name, order[b], msg);
                     goto done;
                 }
             }
-            sgl_fixed_sgd_step(q, &g, o->lr_shift, o->state_shift, o->normalize, &rnd);
-            loss += g.loss;
-            correct += g.correct;
-            res->grad_saturations += g.saturations;
+            sgl_fixed_sgd_step(q, &g, o->lr_shift, o->state_shift, o->normalize, &st.rnd);
+            if (h->updated && (rc = h->updated(h->ctx, q)))
+                goto done;
+            st.loss += g.loss;
+            st.correct += g.correct;
+            st.grad_saturations += g.saturations;
+            double t = now_secs();
+            if (h->progress) {
+                int done_b = st.b0 / o->batch + 1, seen = b1;
+                double frac = ((double)st.epoch * batches + done_b) / ((double)o->epochs * batches);
+                sgl_progress p = {1, st.epoch, o->epochs, done_b, batches, st.loss / seen,
+                                  (double)st.correct / seen, {0}, 0, t - t_start, 0};
+                p.eta = frac > 0 ? (t - t_start) * (1 - frac) / frac : 0;
+                h->progress(&p, h->progress_user);
+            }
+            if (h->checkpoint && b1 < N && t - t_ckpt >= every) {
+                ft_state next = st;
+                next.b0 = b1;
+                if ((rc = save_state(h->checkpoint, fp, &next, order, N, q, &best)))
+                    goto done;
+                t_ckpt = t;
+            }
         }
-        res->epochs_run = ep + 1;
-        res->final_train_loss = loss / train->n_samples;
-        res->final_train_acc = (double)correct / train->n_samples;
+        res->final_train_loss = st.loss / N;
+        res->final_train_acc = (double)st.correct / N;
         if (use_valid) {
             double acc = 0;
-            if ((rc = sgl_fixed_evaluate(q, valid, &acc, NULL, NULL)))
+            if ((rc = h->evaluate ? h->evaluate(h->ctx, q, valid, &acc)
+                                  : sgl_fixed_evaluate(q, valid, &acc, NULL, NULL)))
                 goto done;
-            if (acc > res->best_valid_acc) {
-                res->best_valid_acc = acc;
-                res->best_epoch = ep;
+            if (acc > st.best_acc) {
+                st.best_acc = acc;
+                st.best_epoch = st.epoch;
+                st.has_best = 1;
                 copy_weights(&best, q);
             }
         }
+        st.b0 = 0;
+        st.shuffled = 0;
+        st.loss = 0;
+        st.correct = 0;
+        if (h->checkpoint) {
+            ft_state next = st;
+            next.epoch = st.epoch + 1;
+            if ((rc = save_state(h->checkpoint, fp, &next, order, N, q, &best)))
+                goto done;
+            t_ckpt = now_secs();
+        }
     }
-    if (use_valid)
+    res->epochs_run = st.epoch;
+    res->grad_saturations = st.grad_saturations;
+    res->best_valid_acc = st.best_acc;
+    res->best_epoch = st.best_epoch;
+    if (use_valid && st.has_best)
         copy_weights(q, &best);
     else
         res->best_epoch = res->epochs_run - 1;

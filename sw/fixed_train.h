@@ -13,6 +13,7 @@
 #include "fixed.h"
 #include "net.h"
 #include "rng.h"
+#include "train.h"
 
 #define SGL_FT_GAMMA_FRAC 24 /* gamma_q = round(gamma 2^24 / (2^bits - 1)) */
 
@@ -73,16 +74,49 @@ void sgl_fixed_grad_zero(sgl_fixed_grad *g, const sgl_fixed_net *q);
  * gradient of the mean loss over a batch of B samples is g / (2^GF B T) per unit of float
  * parameter (parameter float = int 2^-e, e: v_frac - sh, v_frac, out_frac). */
 int sgl_fixed_grad_sample(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl_sample *s);
+/* The backward half of sgl_fixed_grad_sample: g->z[l] and g->code[l] ([T][n] per layer) hold
+ * the sample's forward, from the twin or from a board's history (sglif device train); pred is
+ * its prediction. Adds the sample's gradient to g. */
+int sgl_fixed_grad_backward(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl_sample *s,
+                            int pred);
+
 /* One SGD step with stochastic rounding: one draw per stored parameter, in the order of the
  * docs; weights clipped to -127..127, biases to int16, W_rec's diagonal kept 0. */
 void sgl_fixed_sgd_step(sgl_fixed_net *q, const sgl_fixed_grad *g, int lr_shift, int state_shift,
                         int normalize, sgl_rng *r);
+
+/* What a run does around the arithmetic; every member may be 0 / NULL (the twin, no
+ * checkpoints). forward: the forward pass of one sample, filling g->z and g->code of every
+ * layer and step and *pred (default: the twin, sgl_fixed_forward); updated: called with the
+ * new weights after every SGD step and once before the first batch (a board rewrites its
+ * memories); evaluate: accuracy on valid (default sgl_fixed_evaluate). checkpoint: a file
+ * written at each epoch end, at most every checkpoint_secs seconds between batches (0: 60) and
+ * when *stop becomes set (then the run returns -SGL_EINTR); resume: continue from it (it must
+ * come from the same start: the same q, options and data, which a fingerprint checks). The
+ * result, resumed or not, is bit for bit that of an uninterrupted run. */
+typedef struct {
+    int (*forward)(void *ctx, const sgl_fixed_net *q, const sgl_sample *s, sgl_fixed_grad *g,
+                   int *pred);
+    int (*updated)(void *ctx, const sgl_fixed_net *q);
+    int (*evaluate)(void *ctx, const sgl_fixed_net *q, const sgl_data *valid, double *acc);
+    void *ctx;
+    const char *checkpoint;
+    int resume;
+    double checkpoint_secs;
+    volatile sig_atomic_t *stop;
+    sgl_progress_fn progress;
+    void *progress_user;
+} sgl_fixed_train_hooks;
 
 /* Train q in place on train for o->epochs (keeping the weights of the best twin accuracy on
  * valid, which may be NULL or empty: then the last). gamma as in sgl_fixed_grad_init. */
 int sgl_fixed_train(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *train,
                     const sgl_data *valid, const sgl_fixed_train_opts *o,
                     sgl_fixed_train_result *res);
+/* The same with hooks (NULL: none). */
+int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *train,
+                        const sgl_data *valid, const sgl_fixed_train_opts *o,
+                        const sgl_fixed_train_hooks *h, sgl_fixed_train_result *res);
 
 /* Write the twin's weights into a float net of the same sizes (w = w_q 2^(sh - v_frac), bias =
  * b_q 2^-v_frac, readout 2^-out_frac): sgl_fixed_quantize of the result gives the same
