@@ -25,7 +25,7 @@ static int ilog2(int x)
 int sgl_core_shape_init(sgl_core_shape *s, int n, int n_in, int n_out, int p, int l,
                         int sg_entries, int ev_entries)
 {
-    if (p < 1 || p > 16 || (p & (p - 1)) || n < 2 * p || n % p || n > 65536 || n_in < 2 ||
+    if (p < 1 || p > 64 || (p & (p - 1)) || n < 2 * p || n % p || n > 65536 || n_in < 2 ||
         n_out < 2 || l < 1 || l > 2 || sg_entries < 0 || (sg_entries & (sg_entries - 1)))
         return sgl_fail(SGL_EUSAGE, "core shape N %d, N_IN %d, N_OUT %d, P %d, L %d, %d SG "
                         "entries is not one the RTL takes", n, n_in, n_out, p, l, sg_entries);
