@@ -36,7 +36,7 @@ module sglif_lif_core #(
     parameter integer ACC_W  = 32,    // current accumulator width (the twin: int32)
     parameter integer N_OUT  = 10,    // readout classes (2..1024)
     parameter integer HIST_STEPS = 64, // steps recorded by the history per sample
-    parameter integer P      = 4,     // lanes: 1, 2, 4, 8 or 16 (N a multiple of P)
+    parameter integer P      = 4,     // lanes: 1, 2, 4, ..., 64 (N a multiple of P, N >= 2P)
     parameter integer L      = 1,     // layers: 1 or 2 (register 9 sets how many are in use)
     parameter SG_INIT = ""            // SG table initial contents ($readmemh file)
 ) (
@@ -129,7 +129,9 @@ module sglif_lif_core #(
     localparam integer P_LAST = P - 1;
     localparam integer RO_WAIT = CW - 1;   // pred_o settles CW cycles after the last add
     localparam integer RB_LAT  = 2;        // read-back latency (cycles after select, address)
-    localparam integer RBA     = CW > 4 ? CW : 4; // address bits kept for the read-back muxes
+    localparam integer RBA0    = CW > 4 ? CW : 4;
+    localparam integer RBA     = RBA0 > BB ? RBA0 : BB; // address bits kept for the read-back
+                                                        // muxes: register, class, bank
 
     localparam [1:0] ST_IDLE = 2'd0, ST_CLEAR = 2'd1, ST_RUN = 2'd2, ST_WAIT = 2'd3;
     localparam [1:0] K_IN = 2'd0, K_REC = 2'd1, K_NULL = 2'd2;

@@ -23,11 +23,13 @@ COSIM_P      ?= 4
 COSIM_L      ?= 2
 COSIM_SG_INIT := rtl/sglif_sg_default.hex
 COSIM_DIR    := $(BUILD)/cosim
-# the lane counts also co-simulated (a few seeds each, by cosim-seeds): their own builds
-COSIM_LANES  ?= 1 8 16
-COSIM_GEN     = -GN=$(COSIM_N) -GN_IN=$(COSIM_N_IN) -GEV_AW=$(COSIM_EV_AW) -GSG_AW=$(COSIM_SG_AW) \
+# the lane counts also co-simulated (a few seeds each, by cosim-seeds): their own builds, with
+# N = max(COSIM_N, 2P) (the core needs N >= 2P: 128 neurons at P = 64)
+COSIM_LANES  ?= 1 8 16 32 64
+cosim_n       = $(shell echo $$(( $(COSIM_N) > 2 * $(1) ? $(COSIM_N) : 2 * $(1) )))
+COSIM_GEN     = -GN=$(call cosim_n,$(1)) -GN_IN=$(COSIM_N_IN) -GEV_AW=$(COSIM_EV_AW) -GSG_AW=$(COSIM_SG_AW) \
                 -GN_OUT=$(COSIM_N_OUT) -GHIST_STEPS=$(COSIM_HIST) -GP=$(1) -GL=$(COSIM_L) -GSG_INIT='"$(COSIM_SG_INIT)"'
-COSIM_DEFS    = -DCOSIM_N=$(COSIM_N) -DCOSIM_N_IN=$(COSIM_N_IN) -DCOSIM_EV_AW=$(COSIM_EV_AW) \
+COSIM_DEFS    = -DCOSIM_N=$(call cosim_n,$(1)) -DCOSIM_N_IN=$(COSIM_N_IN) -DCOSIM_EV_AW=$(COSIM_EV_AW) \
                 -DCOSIM_SG_AW=$(COSIM_SG_AW) -DCOSIM_N_OUT=$(COSIM_N_OUT) \
                 -DCOSIM_HIST=$(COSIM_HIST) -DCOSIM_P=$(1) -DCOSIM_L=$(COSIM_L) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'
 # $(1): build directory, $(2): extra verilator options, $(3): lanes
@@ -84,7 +86,9 @@ cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsgli
 # parameter sets linted: N N_IN EV_AW SG_AW ACC_W N_OUT HIST_STEPS P L
 LINT_SETS := 64:32:8:8:32:10:40:4:1 64:32:8:8:32:10:40:4:2 2:2:1:1:32:2:1:1:1 4:3:1:1:32:2:1:2:2 \
              256:700:10:10:24:35:100:8:1 256:128:7:8:32:4:16:8:2 1000:3:4:16:32:20:3:8:2 \
-             512:64:6:8:32:10:20:16:1 96:17:5:6:28:3:5:16:2 40:9:3:4:32:2:2:1:2
+             512:64:6:8:32:10:20:16:1 96:17:5:6:28:3:5:16:2 40:9:3:4:32:2:2:1:2 \
+             256:700:10:8:32:20:100:64:1 128:700:10:8:32:20:100:64:2 64:5:3:4:30:3:7:32:1 \
+             192:40:6:8:32:16:9:64:2
 lint: ## verilator --lint-only -Wall over parameter sets (waivers: rtl/lint.vlt), iverilog, yosys
 	@set -e; for p in $(LINT_SETS); do set -- $$(echo $$p | tr : ' '); \
 	  for d in "" +define+SGLIF_TRACE; do \
