@@ -339,6 +339,8 @@ int cmd_device(int argc, char **argv)
         return device_load(argc - 1, argv + 1);
     if (strcmp(argv[1], "infer") == 0)
         return device_infer(argc - 1, argv + 1);
+    if (strcmp(argv[1], "train") == 0)
+        return cmd_device_train(argc - 1, argv + 1);
     return cli_usage_error("device", "unknown device command '%s' (so far: info, load, infer)",
                            argv[1]);
 }

@@ -9,6 +9,8 @@
 
 #include "cli.h"
 #include "data.h"
+#include "device.h"
+#include "device_train.h"
 #include "fixed.h"
 #include "fixed_train.h"
 #include "model.h"
@@ -73,7 +75,30 @@ static const char HELP[] =
     "                       on twin numbers (integer BPTT, SGD with step 2^-round(-log2 LR),\n"
     "                       default 2^-5, stochastic rounding; docs/numerics.md); uses\n"
     "                       --epochs, --batch, --lr, --state-lr, --seed; saves the\n"
-    "                       dequantized model\n\n" SGL_EXIT_CODES_HELP;
+    "                       dequantized model; --checkpoint and --resume as above\n"
+    "  --from MODEL         with --backend fixed: start from this trained model (fine-tuning)\n"
+    "                       instead of initializing\n\n" SGL_EXIT_CODES_HELP;
+
+static const char HELP_DEVICE[] =
+    "usage: sglif device train --data SPEC --out MODEL [--from MODEL] [options] [--port PORT]\n"
+    "Device-in-the-loop training: 'sglif train --backend fixed' with every forward pass on the\n"
+    "board. Each sample runs in windows of at most the board's history depth; the board's\n"
+    "spikes and SG codes (READ_HISTORY) feed the host's integer backward pass and SGD step,\n"
+    "and the weights that changed are written back and checked (MODEL_CRC). The saved model\n"
+    "is bit for bit the one 'sglif train --backend fixed' saves with the same options.\n\n"
+    "  --data SPEC          the data set (docs/data.md)\n"
+    "  --out MODEL          where the trained model is saved\n"
+    "  --from MODEL         start from this trained model (else: initialize, as sglif train)\n"
+    "  --epochs E, --batch B, --lr LR, --state-lr on|off, --seed S, network options:\n"
+    "                       as 'sglif train --backend fixed'\n"
+    "  --checkpoint FILE    checkpoint path (default MODEL.ckpt); written every epoch, every\n"
+    "                       minute and on Ctrl-C\n"
+    "  --resume             continue from the checkpoint (same options) to the same result\n"
+    "  --quiet              no progress output\n"
+    "  --port PORT          sim (default), sim:PROGRAM, tcp:HOST:PORT, tty:/dev/ttyUSBn,\n"
+    "                       ftdi[:VID:PID[:SERIAL]] (see sglif device --help)\n"
+    "  --timeout MS, --tries N  reply timeout per try (500), tries per request (5)\n\n"
+    SGL_EXIT_CODES_HELP;
 
 static const struct option own_opts[] = {
     {"data", required_argument, 0, 0},       {"out", required_argument, 0, 0},
@@ -86,13 +111,26 @@ static const struct option own_opts[] = {
     {"log", required_argument, 0, 0},        {"checkpoint", required_argument, 0, 0},
     {"resume", no_argument, 0, 0},           {"quiet", no_argument, 0, 0},
     {"backend", required_argument, 0, 0},    {"qat", no_argument, 0, 0},
-    {"qat-epochs", required_argument, 0, 0}, {0, 0, 0, 0}};
+    {"qat-epochs", required_argument, 0, 0}, {"from", required_argument, 0, 0},
+    {"port", required_argument, 0, 0},       {"timeout", required_argument, 0, 0},
+    {"tries", required_argument, 0, 0},      {0, 0, 0, 0}};
+
+/* sglif device train: the board that runs the forward passes */
+typedef struct {
+    const char *port;
+    long timeout, tries;
+} board_opts;
 
 /* --backend fixed: quantize net, train the twin, write the dequantized weights back to net
  * and save it; the saved model is checked to quantize back to the same predictions. */
 static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *valid,
-                       const sgl_train_opts *to, int lr_given, const char *meta, int quiet)
+                       const sgl_train_opts *to, int lr_given, const char *meta, int quiet,
+                       const board_opts *board)
 {
+    static sgl_dev dev; /* large buffers: not on the stack */
+    sgl_dev_trainer dt = {0};
+    sgl_fixed_train_hooks hk = {0};
+    char *ckpt = NULL;
     sgl_fixed_opts fo;
     sgl_fixed_opts_default(&fo);
     sgl_fixed_net q = {0}, q2 = {0};
@@ -111,8 +149,50 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     if (!rc && !quiet)
         fprintf(stderr, "train: fixed backend: theta %ld, decay shift %d, SGD step 2^-%d, %d "
                 "epochs\n", (long)q.theta, q.decay_shift, ft.lr_shift, ft.epochs);
+    if (!rc) {
+        size_t n = strlen(to->out) + 6;
+        if (to->checkpoint)
+            ckpt = strdup(to->checkpoint);
+        else if ((ckpt = malloc(n)))
+            snprintf(ckpt, n, "%s.ckpt", to->out);
+        if (!ckpt)
+            rc = sgl_fail(SGL_ENOMEM, "out of memory");
+    }
+    hk.checkpoint = ckpt;
+    hk.resume = to->resume;
+    hk.stop = to->stop;
+    hk.progress = quiet ? NULL : to->progress;
+    hk.progress_user = to->progress_user;
+    if (!rc && board) {
+        dev.timeout_ms = (int)board->timeout;
+        dev.tries = (int)board->tries;
+        if (!(rc = sgl_dev_open(&dev, board->port)) &&
+            !(rc = sgl_dev_trainer_init(&dt, &dev, &q, "the model")))
+            sgl_dev_trainer_hooks(&dt, &hk);
+        if (!rc && !quiet)
+            fprintf(stderr, "train: on the board at %s: %u lanes, %u neurons, history of %u "
+                    "steps (windows of up to %u steps a RUN)\n", board->port, dev.info.lanes,
+                    dev.info.neurons, dev.info.hist_steps, dev.info.hist_steps);
+    }
     if (!rc)
-        rc = sgl_fixed_train(&q, net, train, valid, &ft, &res);
+        rc = sgl_fixed_train_run(&q, net, train, valid, &ft, &hk, &res);
+    if (!rc && board) {
+        const sgl_dev_stats *st = &dev.st;
+        uint64_t line = st->bytes_out + st->bytes_in, pay = st->payload_out + st->payload_in;
+        printf("board: %llu forward passes in %llu RUN windows, %llu weight updates (%llu words "
+               "written), model CRC checked after each\n", (unsigned long long)dt.samples,
+               (unsigned long long)dt.windows, (unsigned long long)dt.updates,
+               (unsigned long long)dt.words);
+        printf("link: %llu requests, %llu retries; %llu payload bytes in %llu bytes on the line "
+               "(%.1f %%)\n", (unsigned long long)st->requests, (unsigned long long)st->retries,
+               (unsigned long long)pay, (unsigned long long)line,
+               line ? 100.0 * (double)pay / (double)line : 0.0);
+    }
+    if (board) {
+        sgl_dev_trainer_free(&dt);
+        sgl_dev_close(&dev);
+    }
+    free(ckpt);
     if (!rc)
         rc = sgl_fixed_dequantize(&q, net);
     if (!rc)
@@ -175,8 +255,13 @@ static int qat_round_trip(const char *path, const sgl_data *valid, const sgl_fix
     return rc;
 }
 
-int cmd_train(int argc, char **argv)
+static int train_main(int argc, char **argv, int device)
 {
+    const char *cmd = device ? "device train" : "train";
+    const char *help = device ? HELP_DEVICE : HELP;
+    board_opts bo = {"sim", 500, 5};
+    const char *from = NULL;
+    int net_given = 0;
     struct option opts[64];
     cli_merge_opts(own_opts, cli_net_longopts, opts, 64);
     cli_net_opts nopt;
@@ -189,15 +274,36 @@ int cmd_train(int argc, char **argv)
     long v;
     const char *name;
     int more, code;
-    while ((more = cli_next(argc, argv, opts, "train", HELP, 0, &name, &code)) > 0) {
+    while ((more = cli_next(argc, argv, opts, cmd, help, 0, &name, &code)) > 0) {
         rc = cli_net_option(&nopt, name, optarg);
         if (rc < 0)
-            return cli_error("train", rc);
+            return cli_error(cmd, rc);
         if (rc == 1) {
             rc = 0;
+            net_given += strcmp(name, "seed") != 0;
             continue;
         }
-        if (strcmp(name, "data") == 0)
+        int dev_opt = strcmp(name, "port") == 0 || strcmp(name, "timeout") == 0 ||
+                      strcmp(name, "tries") == 0;
+        if (device && (strcmp(name, "backend") == 0 || strcmp(name, "qat") == 0 ||
+                       strcmp(name, "qat-epochs") == 0 || strcmp(name, "sparsity") == 0 ||
+                       strcmp(name, "init-rate") == 0 || strcmp(name, "weight-decay") == 0 ||
+                       strcmp(name, "clip") == 0 || strcmp(name, "lr-schedule") == 0 ||
+                       strcmp(name, "patience") == 0 || strcmp(name, "threads") == 0 ||
+                       strcmp(name, "log") == 0 || strcmp(name, "init-rate-batches") == 0))
+            return cli_usage_error(cmd, "--%s is not an option of 'device train' (it trains "
+                                   "as 'sglif train --backend fixed')", name);
+        if (!device && dev_opt)
+            return cli_usage_error(cmd, "--%s is an option of 'sglif device train'", name);
+        if (strcmp(name, "port") == 0)
+            bo.port = optarg;
+        else if (strcmp(name, "timeout") == 0)
+            rc = cli_int(name, optarg, 1, 600000, &bo.timeout);
+        else if (strcmp(name, "tries") == 0)
+            rc = cli_int(name, optarg, 1, 100, &bo.tries);
+        else if (strcmp(name, "from") == 0)
+            from = optarg;
+        else if (strcmp(name, "data") == 0)
             spec = optarg;
         else if (strcmp(name, "out") == 0)
             to.out = optarg;
@@ -215,7 +321,7 @@ int cmd_train(int argc, char **argv)
             if (strcmp(optarg, "on") == 0 || strcmp(optarg, "off") == 0)
                 to.state_lr = strcmp(optarg, "on") == 0;
             else
-                return cli_usage_error("train", "--state-lr: '%s' is not on or off", optarg);
+                return cli_usage_error(cmd, "--state-lr: '%s' is not on or off", optarg);
         } else if (strcmp(name, "lr-schedule") == 0) {
             if (strcmp(optarg, "cosine") == 0 || strcmp(optarg, "constant") == 0)
                 to.cosine = strcmp(optarg, "cosine") == 0;
@@ -251,19 +357,24 @@ int cmd_train(int argc, char **argv)
                 return cli_usage_error("train", "--backend: '%s' is not float or fixed", optarg);
         }
         if (rc)
-            return cli_error("train", rc);
+            return cli_error(cmd, rc);
     }
     if (more < 0)
         return code;
     if (!spec)
-        return cli_usage_error("train", "--data SPEC is required");
+        return cli_usage_error(cmd, "--data SPEC is required");
     if (!to.out)
-        return cli_usage_error("train", "--out MODEL is required");
+        return cli_usage_error(cmd, "--out MODEL is required");
     to.seed = nopt.seed;
-    if (fixed && (to.resume || to.sparsity > 0 || to.init_rate >= 0 || nopt.cfg.reset_grad ||
-                  nopt.cfg.alif))
-        return cli_usage_error("train", "--backend fixed: --resume, --sparsity, --init-rate, "
-                               "--reset-grad and --alif are float only");
+    fixed |= device;
+    if (fixed && (to.sparsity > 0 || to.init_rate >= 0 || nopt.cfg.reset_grad || nopt.cfg.alif))
+        return cli_usage_error(cmd, "%s: --sparsity, --init-rate, --reset-grad and --alif are "
+                               "float only", device ? "device train" : "--backend fixed");
+    if (from && !fixed)
+        return cli_usage_error(cmd, "--from: only with --backend fixed");
+    if (from && net_given)
+        return cli_usage_error(cmd, "--from: the network comes from %s; network options "
+                               "(--hidden, --init, --tau, ...) do not apply", from);
 
     if (qat && (fixed || nopt.cfg.alif))
         return cli_usage_error("train", "--qat: not with %s", fixed ? "--backend fixed (it trains "
@@ -285,21 +396,29 @@ int cmd_train(int argc, char **argv)
     if ((rc = cli_check_writable("out", to.out)) ||
         (to.checkpoint && (rc = cli_check_writable("checkpoint", to.checkpoint))) ||
         (to.log_csv && (rc = cli_check_writable("log", to.log_csv))))
-        return cli_error("train", rc);
+        return cli_error(cmd, rc);
     if ((rc = cli_input(sgl_data_load(&train, spec, SGL_SPLIT_TRAIN))) ||
         (rc = cli_input(sgl_data_load(&valid, spec, SGL_SPLIT_VALID)))) {
         sgl_data_free(&train);
-        return cli_error("train", rc);
+        return cli_error(cmd, rc);
     }
     sgl_net net = {0};
     sgl_init_report rep[SGL_MAX_LAYERS];
-    if (!to.resume) {
-        rc = cli_make_net(&nopt, &train, &net, rep);
-        if (rc) {
-            sgl_data_free(&train);
-            sgl_data_free(&valid);
-            return cli_error("train", rc);
+    if (from) { /* the fixed backend's start; a resumed run starts from it again */
+        rc = cli_input(sgl_model_load(from, &net, NULL));
+        if (!rc && (net.cfg.n_in != train.n_units || net.cfg.n_out != train.n_classes ||
+                    net.cfg.n_steps != train.n_steps)) {
+            rc = sgl_fail(SGL_EUSAGE, "--from %s: %d inputs, %d classes, %d steps; %s has %d, "
+                          "%d, %d", from, net.cfg.n_in, net.cfg.n_out, net.cfg.n_steps,
+                          train.name, train.n_units, train.n_classes, train.n_steps);
+            sgl_net_free(&net);
         }
+    } else if (!to.resume || fixed) /* fixed: the checkpoint holds the weights, not the net */
+        rc = cli_make_net(&nopt, &train, &net, rep);
+    if (rc) {
+        sgl_data_free(&train);
+        sgl_data_free(&valid);
+        return cli_error(cmd, rc);
     }
     char meta[2048];
     int k = snprintf(meta, sizeof meta, "command:");
@@ -327,13 +446,14 @@ int cmd_train(int argc, char **argv)
                 sgl_threads(to.threads));
     sgl_train_result res;
     if (fixed)
-        rc = train_fixed(&net, &train, &valid, &to, lr_given, meta, quiet);
+        rc = train_fixed(&net, &train, &valid, &to, lr_given, meta, quiet,
+                         device ? &bo : NULL);
     else
         rc = sgl_train(&net, &train, &valid, &to, &res);
     if (rc) {
         if (tp.ps.tty && !quiet)
             fputc('\n', stderr);
-        rc = cli_error("train", rc);
+        rc = cli_error(cmd, rc);
     } else if (!fixed) {
         printf("best valid accuracy: %.4f (epoch %d of %d)\n", res.best_valid_acc,
                res.best_epoch, res.epochs_run);
@@ -348,3 +468,7 @@ int cmd_train(int argc, char **argv)
     sgl_data_free(&valid);
     return rc;
 }
+
+int cmd_train(int argc, char **argv) { return train_main(argc, argv, 0); }
+
+int cmd_device_train(int argc, char **argv) { return train_main(argc, argv, 1); }

@@ -238,3 +238,45 @@ int sgl_dev_soft_reset(sgl_dev *d)
 {
     return sgl_dev_request(d, SGL_CMD_SOFT_RESET, NULL, 0, NULL, 0, NULL);
 }
+
+int sgl_dev_read_history(sgl_dev *d, int layer, int t, int n, uint8_t *z, uint16_t *code)
+{
+    /* k neurons a request, a multiple of 8: ceil(k / 8) + 2 k bytes within the payload limit */
+    int per = (int)(d->info.max_payload * 8 / 17) & ~7;
+    if (per < 8)
+        per = 8;
+    static uint8_t buf[65536];
+    for (int i0 = 0; i0 < n; i0 += per) {
+        int k = n - i0 < per ? n - i0 : per;
+        uint8_t req[8] = {(uint8_t)layer, 0, (uint8_t)t, (uint8_t)(t >> 8), (uint8_t)i0,
+                          (uint8_t)(i0 >> 8), (uint8_t)k, (uint8_t)(k >> 8)};
+        uint16_t got = 0;
+        int rc = sgl_dev_request(d, SGL_CMD_READ_HISTORY, req, 8, buf, sizeof buf, &got);
+        if (rc < 0)
+            return rc;
+        int zb = (k + 7) / 8;
+        if (got != zb + 2 * k)
+            return sgl_fail(SGL_EDEVICE, "%s: READ_HISTORY gave %u bytes for %d neurons",
+                            d->t.name, got, k);
+        for (int j = 0; j < k; j++) {
+            z[i0 + j] = (uint8_t)(buf[j / 8] >> (j % 8) & 1);
+            code[i0 + j] = rd16(buf + zb + 2 * j);
+        }
+    }
+    return 0;
+}
+
+int sgl_dev_read_output(sgl_dev *d, int *pred, int32_t *sums, int n_out)
+{
+    static uint8_t r[2 + 4 * 65536];
+    uint16_t n = 0;
+    int rc = sgl_dev_request(d, SGL_CMD_READ_OUTPUT, NULL, 0, r, sizeof r, &n);
+    if (rc < 0)
+        return rc;
+    if (n < 2 || (sums && n < 2 + 4 * n_out))
+        return sgl_fail(SGL_EDEVICE, "%s: READ_OUTPUT gave %u bytes", d->t.name, n);
+    *pred = rd16(r);
+    for (int c = 0; sums && c < n_out; c++)
+        sums[c] = (int32_t)rd32(r + 2 + 4 * c);
+    return 0;
+}

@@ -50,5 +50,10 @@ int sgl_dev_write_mem(sgl_dev *d, int sel, uint32_t addr, const uint16_t *w, siz
 int sgl_dev_read_mem(sgl_dev *d, int sel, uint32_t addr, uint16_t *w, size_t n);
 int sgl_dev_model_crc(sgl_dev *d, uint32_t *crc);
 int sgl_dev_soft_reset(sgl_dev *d);
+/* READ_HISTORY: the spikes z[i] (0/1) and SG codes code[i] of neurons 0..n-1 of layer at step
+ * t of the latest RUN, in as many requests as the payload limit needs. */
+int sgl_dev_read_history(sgl_dev *d, int layer, int t, int n, uint8_t *z, uint16_t *code);
+/* READ_OUTPUT: the predicted class and, when sums is not NULL, the class sums (n_out of them). */
+int sgl_dev_read_output(sgl_dev *d, int *pred, int32_t *sums, int n_out);
 
 #endif

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calibrate.h"
 #include "data.h"
@@ -301,4 +302,96 @@ Test(fixed_train, training_on_randman_beats_chance, .timeout = 60)
     sgl_data_free(&tr);
     sgl_data_free(&va);
     sgl_data_free(&te);
+}
+
+/* Interrupt a run at a batch boundary (the stop flag, set from the progress hook after k
+ * batches), resume it from its checkpoint, and compare with an uninterrupted run: the same
+ * integers, for stops inside an epoch and at an epoch's end; a checkpoint of another start is
+ * refused, a damaged one too. */
+typedef struct {
+    int after, seen;
+    volatile sig_atomic_t *stop;
+} stop_after;
+
+static void stop_cb(const sgl_progress *p, void *user)
+{
+    (void)p;
+    stop_after *s = user;
+    if (++s->seen == s->after)
+        *s->stop = 1;
+}
+
+Test(fixed_train, resume_gives_the_same_integers, .timeout = 60)
+{
+    cr_log_info("init seed 5, training seed 3; 2 epochs of 5 batches; stops after 3, 5, 7");
+    const char *spec = "randman:classes=4,samples=20,steps=30";
+    sgl_data d, v;
+    cr_assert_eq(sgl_data_load(&d, spec, SGL_SPLIT_TRAIN), 0, "%s", sgl_errmsg());
+    cr_assert_eq(sgl_data_load(&v, spec, SGL_SPLIT_VALID), 0, "%s", sgl_errmsg());
+    sgl_net net;
+    make_net(&net, &d, 16, 5);
+    sgl_fixed_opts o;
+    sgl_fixed_opts_default(&o);
+    sgl_fixed_train_opts to;
+    sgl_fixed_train_opts_default(&to);
+    to.epochs = 2;
+    to.batch = 16; /* 80 samples: 5 batches an epoch */
+    to.seed = 3;
+    sgl_fixed_net full, q;
+    sgl_fixed_train_result res;
+    cr_assert_eq(sgl_fixed_quantize(&net, &full, &o, NULL), 0, "%s", sgl_errmsg());
+    cr_assert_eq(sgl_fixed_train(&full, &net, &d, &v, &to, &res), 0, "%s", sgl_errmsg());
+    char path[] = "/tmp/sglif-ft-ckpt-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    static const int stops[] = {3, 5, 7};
+    for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
+        volatile sig_atomic_t stop = 0;
+        stop_after sa = {stops[k], 0, &stop};
+        sgl_fixed_train_hooks h = {0};
+        h.checkpoint = path;
+        h.stop = &stop;
+        h.progress = stop_cb;
+        h.progress_user = &sa;
+        cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
+        int rc = sgl_fixed_train_run(&q, &net, &d, &v, &to, &h, &res);
+        cr_assert_eq(rc, -SGL_EINTR, "stop after %d batches: rc %d (%s)", stops[k], rc,
+                     sgl_errmsg());
+        sgl_fixed_free(&q);
+        /* resume from the start's net, as the command line does */
+        cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
+        h.resume = 1;
+        h.stop = NULL;
+        cr_assert_eq(sgl_fixed_train_run(&q, &net, &d, &v, &to, &h, &res), 0, "%s",
+                     sgl_errmsg());
+        cr_expect(same_weights(&q, &full), "stopped after %d batches: resumed weights differ",
+                  stops[k]);
+        sgl_fixed_free(&q);
+    }
+    /* another start (other training seed): refused by the fingerprint */
+    to.seed = 4;
+    sgl_fixed_train_hooks h = {0};
+    h.checkpoint = path;
+    h.resume = 1;
+    cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
+    cr_expect_eq(sgl_fixed_train_run(&q, &net, &d, &v, &to, &h, &res), -SGL_EUSAGE);
+    cr_expect(strstr(sgl_errmsg(), "another start") != NULL, "%s", sgl_errmsg());
+    /* a flipped byte: the file's CRC refuses it */
+    to.seed = 3;
+    FILE *f = fopen(path, "r+b");
+    cr_assert(f);
+    fseek(f, 100, SEEK_SET);
+    int c = fgetc(f);
+    fseek(f, 100, SEEK_SET);
+    fputc(c ^ 0x10, f);
+    fclose(f);
+    cr_expect_lt(sgl_fixed_train_run(&q, &net, &d, &v, &to, &h, &res), 0);
+    cr_log_info("damaged checkpoint: %s", sgl_errmsg());
+    sgl_fixed_free(&q);
+    unlink(path);
+    sgl_fixed_free(&full);
+    sgl_net_free(&net);
+    sgl_data_free(&d);
+    sgl_data_free(&v);
 }

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* sglif device train: device-in-the-loop training (docs/protocol.md, "Training on the board").
+ * The hooks of sgl_fixed_train_run run every forward pass on the board: each sample in RUN
+ * windows of at most the board's history depth, the spikes and SG codes of each window read
+ * back with READ_HISTORY; the host computes the integer gradients and the SGD step (the
+ * twin's arithmetic, sw/fixed_train.c) and rewrites the weights that changed, checked with
+ * MODEL_CRC. The board's forward is the twin's, so the result is bit for bit that of
+ * `sglif train --backend fixed`. */
+#ifndef SGLIF_DEVICE_TRAIN_H
+#define SGLIF_DEVICE_TRAIN_H
+
+#include "device.h"
+#include "device_model.h"
+#include "fixed_train.h"
+
+typedef struct {
+    sgl_dev *dev;
+    sgl_dev_model m;
+    uint64_t samples, windows, events, updates, words, hist_reads;
+} sgl_dev_trainer;
+
+/* The board's shape and images for q (which must fit: -SGL_EDATA otherwise). */
+int sgl_dev_trainer_init(sgl_dev_trainer *t, sgl_dev *d, const sgl_fixed_net *q,
+                         const char *what);
+void sgl_dev_trainer_free(sgl_dev_trainer *t);
+/* Set h's forward, updated and evaluate hooks (and ctx) to the board's. */
+void sgl_dev_trainer_hooks(sgl_dev_trainer *t, sgl_fixed_train_hooks *h);
+
+#endif
