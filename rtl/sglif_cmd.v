@@ -31,7 +31,11 @@ module sglif_cmd #(
     parameter integer EV_AW      = 8,       // its event list holds 2^EV_AW events of a step
     parameter integer N_IN       = 32,      // input channels
     parameter integer N_OUT      = 10,      // classes
-    parameter integer EV_SEL     = 5        // the event list's select
+    parameter integer EV_SEL     = 5,       // the event list's select
+    // the core's history (READ_HISTORY): neurons per layer, steps recorded, layers
+    parameter integer HN         = 64,
+    parameter integer HIST_STEPS = 64,
+    parameter integer HL         = 1
 ) (
     input  wire          clk_i,
     input  wire          rst_i,
@@ -70,17 +74,30 @@ module sglif_cmd #(
     output wire [CW-1:0] ro_class_o,
     input  wire [31:0]   ro_sum_i,
     input  wire [CW-1:0] pred_i,
+    input  wire          core_busy_i,    // the core is running (READ_HISTORY: ERR_BUSY)
+    // the core's history: restart it at step 0 (every RUN, before its first step); its read
+    // port, {layer (HL = 2 only), step, neuron} -> {z, code} a cycle later; steps recorded
+    output reg           hist_clear_o,
+    output wire [HA-1:0] hist_raddr_o,
+    input  wire [16:0]   hist_rdata_i,
+    input  wire [HW:0]   hist_steps_i,
     output wire          busy_o          // a request is being carried out or answered
 );
 `include "sglif_protocol.vh"
 
     localparam integer CW = N_OUT > 1 ? $clog2(N_OUT) : 1;
+    localparam integer NW = HN > 1 ? $clog2(HN) : 1;
+    localparam integer HW = HIST_STEPS > 1 ? $clog2(HIST_STEPS) : 1;
+    localparam integer LB = HL > 1 ? 1 : 0;
+    localparam integer HA = LB + HW + NW;
     localparam [15:0] EV_MAX = 16'd1 << EV_AW;
     localparam [4:0] S_IDLE = 5'd0, S_HDR_A = 5'd1, S_HDR_D = 5'd2, S_DISPATCH = 5'd3,
                      S_WR_A = 5'd4, S_WR_D = 5'd5, S_CRC_W = 5'd6, S_REPLY = 5'd7,
                      S_PAY = 5'd8, S_RD_W = 5'd9, S_END = 5'd10, S_RUN_A = 5'd11,
-                     S_RUN_D = 5'd12, S_CLEAR = 5'd13, S_STEP = 5'd14, S_STEP_W = 5'd15;
-    localparam [2:0] R_NONE = 3'd0, R_IDENT = 3'd1, R_MEM = 3'd2, R_U32 = 3'd3, R_OUT = 3'd4;
+                     S_RUN_D = 5'd12, S_CLEAR = 5'd13, S_STEP = 5'd14, S_STEP_W = 5'd15,
+                     S_H_A = 5'd16, S_H_D = 5'd17;
+    localparam [2:0] R_NONE = 3'd0, R_IDENT = 3'd1, R_MEM = 3'd2, R_U32 = 3'd3, R_OUT = 3'd4,
+                     R_HIST = 3'd5;
 
     reg [4:0]  state_q;
     reg [7:0]  cmd_q, seq_q, last_seq_q;
@@ -102,6 +119,35 @@ module sglif_cmd #(
     reg [EV_AW:0] ev_q;             // events of this step so far (pass 1: the next list entry)
     reg        bad_q;               // pass 0 found a count above 2^EV_AW or a channel >= N_IN
     wire [31:0] ev_addr = {{(31-EV_AW){1'b0}}, ev_q};
+    // READ_HISTORY: u8 layer, u8 0, u16 step, u16 first, u16 n. The reply streams two passes
+    // over the neurons first .. first + n - 1: their z bits, eight to a byte, then their codes.
+    reg [NW-1:0] hna_q;             // neuron being read
+    reg [NW:0]  hk_q, hn_q;         // neurons of this pass read so far, n
+    reg [NW-1:0] hfirst_q;
+    reg [HW-1:0] hstep_q;
+    reg         hlayer_q;
+    reg         hpass_q;            // 0 z bits, 1 codes
+    reg         hhi_q;              // pass 1: the code's high byte is offered
+    reg [2:0]   hbit_q;             // pass 0: bit of the byte being gathered
+    reg [7:0]   hz_q;               // pass 0: the byte being gathered
+    wire [15:0] hh_step  = {hdr_q[3], hdr_q[2]};
+    wire [15:0] hh_first = {hdr_q[5], hdr_q[4]};
+    wire [15:0] hh_n     = {hdr_q[7], hdr_q[6]};
+    wire [16:0] hh_end   = {1'b0, hh_first} + {1'b0, hh_n};
+    wire [16:0] hh_steps = {{(16-HW){1'b0}}, hist_steps_i};
+    wire        hh_bad   = {24'd0, hdr_q[0]} >= HL || {1'b0, hh_step} >= hh_steps ||
+                           hh_n == 16'd0 || {15'd0, hh_end} > HN;
+    // the reply's length: ceil(n / 8) + 2 n (at most 3 n, below 2^18)
+    wire [17:0] hh_size  = {5'd0, hh_n[15:3]} + {17'd0, hh_n[2:0] != 3'd0} + {1'b0, hh_n, 1'b0};
+    wire        hh_big   = hh_size > MAX_PAYLOAD[17:0];
+    generate
+        if (HL > 1) begin : g_hl
+            assign hist_raddr_o = {hlayer_q, hstep_q, hna_q};
+        end else begin : g_h1
+            assign hist_raddr_o = {hstep_q, hna_q};
+            wire unused_hl = hlayer_q;
+        end
+    endgenerate
 
     // header fields (WRITE_MEM / READ_MEM): u8 sel, u8 0, u32 addr, u16 n
     wire [7:0]  h_sel   = hdr_q[0];
@@ -146,6 +192,7 @@ module sglif_cmd #(
             R_IDENT: pay_w = IDENT[8 * k_q[4:0] +: 8];
             R_U32:   pay_w = u32_q[8 * k_q[1:0] +: 8];
             R_OUT:   pay_w = k_q < 16'd2 ? pred16[8 * k_q[0] +: 8] : ro_sum_i[8 * k_out[1:0] +: 8];
+            R_HIST:  pay_w = !hpass_q ? hz_q : hhi_q ? word_q[15:8] : word_q[7:0];
             default: pay_w = k_q[0] ? word_q[15:8] : word_q[7:0];
         endcase
     end
@@ -183,6 +230,7 @@ module sglif_cmd #(
         soft_rst_o <= 1'b0;
         core_clear_o <= 1'b0;
         core_start_o <= 1'b0;
+        hist_clear_o <= 1'b0;
         if (rst_i) begin
             state_q        <= S_IDLE;
             last_valid_q   <= 1'b0;
@@ -270,6 +318,22 @@ module sglif_cmd #(
                                 bad_q   <= 1'b0;
                                 state_q <= S_RUN_A;
                             end
+                        CMD_READ_HISTORY:
+                            if (len_q != 16'd8)
+                                reply(ST_ERR_LEN, R_NONE, 16'd0);
+                            else if (core_busy_i)
+                                reply(ST_ERR_BUSY, R_NONE, 16'd0);
+                            else if (hh_bad)
+                                reply(ST_ERR_ADDR, R_NONE, 16'd0);
+                            else if (hh_big)
+                                reply(ST_ERR_LEN, R_NONE, 16'd0);
+                            else begin
+                                hlayer_q <= hdr_q[0][0];
+                                hstep_q  <= hh_step[HW-1:0];
+                                hfirst_q <= hh_first[NW-1:0];
+                                hn_q     <= hh_n[NW:0];
+                                reply(ST_OK, R_HIST, hh_size[15:0]);
+                            end
                         CMD_READ_OUTPUT:
                             if (len_q != 16'd0)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
@@ -294,6 +358,11 @@ module sglif_cmd #(
                         pos_q        <= 16'd2;
                         u32_q        <= 32'd0;
                         core_clear_o <= hdr_q[0][0];
+`ifdef SGLIF_FAULT_HIST  // self-test of make cmd-test: a RUN without a clear keeps the history
+                        hist_clear_o <= hdr_q[0][0];
+`else
+                        hist_clear_o <= 1'b1;   // the history holds this RUN's steps
+`endif
                         state_q      <= hdr_q[0][0] ? S_CLEAR : S_RUN_A;
                     end
                 S_RUN_D: begin
@@ -387,8 +456,27 @@ module sglif_cmd #(
                         tx_seq_o   <= seq_q;
                         tx_len_o   <= rlen_q;
                         k_q        <= 16'd0;
-                        state_q    <= rlen_q == 16'd0 ? S_END : rsrc_q == R_MEM ? S_RD_W : S_PAY;
+                        state_q    <= rlen_q == 16'd0 ? S_END : rsrc_q == R_MEM ? S_RD_W :
+                                      rsrc_q == R_HIST ? S_H_A : S_PAY;
+                        hna_q      <= hfirst_q;
+                        hk_q       <= {(NW+1){1'b0}};
+                        hpass_q    <= 1'b0;
+                        hhi_q      <= 1'b0;
+                        hbit_q     <= 3'd0;
+                        hz_q       <= 8'd0;
                     end
+                // READ_HISTORY: the history reads neuron hna_q (S_H_A), its word arrives (S_H_D)
+                S_H_A:
+                    state_q <= S_H_D;
+                S_H_D: begin
+                    if (!hpass_q)
+                        hz_q[hbit_q] <= hist_rdata_i[16];
+                    word_q <= hist_rdata_i[15:0];
+                    hbit_q <= hbit_q + 3'd1;
+                    hna_q  <= hna_q + 1'b1;
+                    hk_q   <= hk_q + 1'b1;
+                    state_q <= hpass_q || hbit_q == 3'd7 || hk_q + 1'b1 == hn_q ? S_PAY : S_H_A;
+                end
                 S_RD_W:  // R_MEM: wait for the word at mem_addr_o
                     if (wait_q != 4'd0)
                         wait_q <= wait_q - 4'd1;
@@ -407,6 +495,22 @@ module sglif_cmd #(
                         else if (rsrc_q == R_MEM && k_q[0]) begin
                             start_read(mem_sel_o, mem_addr_o + 1'b1);
                             state_q <= S_RD_W;
+                        end else if (rsrc_q == R_HIST) begin
+                            if (!hpass_q) begin         // a byte of z bits is out
+                                hz_q    <= 8'd0;
+                                hbit_q  <= 3'd0;
+                                state_q <= S_H_A;
+                                if (hk_q == hn_q) begin // every z: now the codes
+                                    hpass_q <= 1'b1;
+                                    hna_q   <= hfirst_q;
+                                    hk_q    <= {(NW+1){1'b0}};
+                                end
+                            end else if (!hhi_q)        // the code's low byte is out
+                                hhi_q <= 1'b1;
+                            else begin
+                                hhi_q   <= 1'b0;
+                                state_q <= S_H_A;
+                            end
                         end
                     end
                 default: // S_END: the reply is out

@@ -6,7 +6,8 @@
 // 2 cycles), IDENTIFY reports the build below, SOFT_RESET resets the core's control state,
 // RUN writes each step's events into the core's event list and runs the step, READ_OUTPUT
 // reads the class sums and the prediction. A board top adds the clock (PLL) and the reset; the
-// simulated board (sglif-board) uses BYTE_IO = 1. Still to come: READ_HISTORY (training).
+// simulated board (sglif-board) uses BYTE_IO = 1. READ_HISTORY reads the core's history, which
+// every RUN restarts at step 0 (hist_clear_i) before its first step.
 `default_nettype none
 
 module sglif_device #(
@@ -84,36 +85,40 @@ module sglif_device #(
     wire [CFG_AW-1:0] mem_addr;
     wire [15:0]       mem_wdata, rb_data;
     wire [15:0]       dropped;
+    wire [HA-1:0]     hist_raddr;
+    wire              hist_clear;
+    wire [HW:0]       hist_steps;
+    wire [16:0]       hist_rdata;
+    wire [NW-1:0]     spike_idx;
+    wire [31:0]       ro_sum;
+    wire [CW-1:0]     pred;
+    wire              done, spike, spike_layer;
 
     sglif_link #(.CLKS_PER_BIT(CLKS_PER_BIT), .BYTE_IO(BYTE_IO), .MAX_LEN(MAX_LEN),
                  .IDLE_CYCLES(IDLE_CYCLES), .AW(CFG_AW), .RD_LAT(2), .SEL_DEPTH(SEL_DEPTH),
                  .READ_MASK(READ), .MODEL_MASK(MODEL), .IDENT(IDENT), .EV_AW(EV_AW),
-                 .N_IN(N_IN), .N_OUT(N_OUT)) u_link (
+                 .N_IN(N_IN), .N_OUT(N_OUT), .HN(N), .HIST_STEPS(HIST_STEPS), .HL(L)) u_link (
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),
         .rx_byte_i(rx_byte_i), .rx_valid_i(rx_valid_i), .tx_byte_o(tx_byte_o),
         .tx_valid_o(tx_valid_o), .tx_ready_i(tx_ready_i), .rx_err_o(rx_err_o),
         .dropped_o(dropped), .busy_o(link_busy_o), .soft_rst_o(soft_rst), .mem_we_o(mem_we), .mem_sel_o(mem_sel),
         .mem_addr_o(mem_addr), .mem_wdata_o(mem_wdata), .mem_rdata_i(rb_data),
         .core_clear_o(clear), .core_start_o(start), .core_n_ev_o(n_ev), .core_done_i(done),
-        .ro_class_o(ro_class), .ro_sum_i(ro_sum), .pred_i(pred));
+        .ro_class_o(ro_class), .ro_sum_i(ro_sum), .pred_i(pred), .core_busy_i(busy_o),
+        .hist_clear_o(hist_clear), .hist_raddr_o(hist_raddr), .hist_rdata_i(hist_rdata),
+        .hist_steps_i(hist_steps));
 
-    wire [NW-1:0] spike_idx;
-    wire [31:0]   ro_sum;
-    wire [CW-1:0] pred;
-    wire [16:0]   hist_rdata;
-    wire [HW:0]   hist_steps;
-    wire          done, spike, spike_layer;
     sglif_lif_core #(.N(N), .N_IN(N_IN), .EV_AW(EV_AW), .SG_AW(SG_AW), .ACC_W(ACC_W),
                      .N_OUT(N_OUT), .HIST_STEPS(HIST_STEPS), .P(P), .L(L),
                      .SG_INIT(SG_INIT)) u_core (
         .clk_i(clk_i), .rst_i(rst_i || soft_rst), .cfg_we_i(mem_we), .cfg_sel_i(mem_sel),
         .cfg_addr_i(mem_addr), .cfg_data_i(mem_wdata), .clear_i(clear), .start_i(start),
-        .hist_clear_i(1'b0),
+        .hist_clear_i(hist_clear),
         .n_ev_i(n_ev), .busy_o(busy_o), .done_o(done), .spike_o(spike),
         .spike_layer_o(spike_layer), .spike_idx_o(spike_idx), .ro_class_i(ro_class),
-        .ro_sum_o(ro_sum), .pred_o(pred), .hist_raddr_i({HA{1'b0}}), .hist_rdata_o(hist_rdata),
+        .ro_sum_o(ro_sum), .pred_o(pred), .hist_raddr_i(hist_raddr), .hist_rdata_o(hist_rdata),
         .hist_steps_o(hist_steps), .rb_data_o(rb_data));
-    wire unused_ok = &{1'b0, dropped, spike, spike_layer, spike_idx, hist_rdata, hist_steps};
+    wire unused_ok = &{1'b0, dropped, spike, spike_layer, spike_idx};
 endmodule
 
 `default_nettype wire

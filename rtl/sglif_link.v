@@ -18,7 +18,10 @@ module sglif_link #(
     parameter [191:0] IDENT        = 192'd0,
     parameter integer EV_AW        = 8,       // the core (RUN, READ_OUTPUT)
     parameter integer N_IN         = 32,
-    parameter integer N_OUT        = 10
+    parameter integer N_OUT        = 10,
+    parameter integer HN           = 64,      // the core's history (READ_HISTORY)
+    parameter integer HIST_STEPS   = 64,
+    parameter integer HL           = 1
 ) (
     input  wire          clk_i,
     input  wire          rst_i,
@@ -47,10 +50,18 @@ module sglif_link #(
     input  wire          core_done_i,
     output wire [CW-1:0] ro_class_o,
     input  wire [31:0]   ro_sum_i,
-    input  wire [CW-1:0] pred_i
+    input  wire [CW-1:0] pred_i,
+    input  wire          core_busy_i,
+    // the core's history (sglif_cmd)
+    output wire          hist_clear_o,
+    output wire [HA-1:0] hist_raddr_o,
+    input  wire [16:0]   hist_rdata_i,
+    input  wire [HW:0]   hist_steps_i
 );
     localparam integer BW = $clog2(MAX_LEN);
     localparam integer CW = N_OUT > 1 ? $clog2(N_OUT) : 1;
+    localparam integer HW = HIST_STEPS > 1 ? $clog2(HIST_STEPS) : 1;
+    localparam integer HA = (HL > 1 ? 1 : 0) + HW + (HN > 1 ? $clog2(HN) : 1);
 
     wire [7:0] rx_byte, tx_byte;
     wire       rx_valid, tx_valid, tx_ready;
@@ -90,7 +101,7 @@ module sglif_link #(
 
     sglif_cmd #(.BW(BW), .AW(AW), .RD_LAT(RD_LAT), .SEL_DEPTH(SEL_DEPTH),
                 .READ_MASK(READ_MASK), .MODEL_MASK(MODEL_MASK), .IDENT(IDENT), .EV_AW(EV_AW),
-                .N_IN(N_IN), .N_OUT(N_OUT)) u_cmd (
+                .N_IN(N_IN), .N_OUT(N_OUT), .HN(HN), .HIST_STEPS(HIST_STEPS), .HL(HL)) u_cmd (
         .clk_i(clk_i), .rst_i(rst_i), .held_i(held), .bad_i(bad), .bad_code_i(bad_code),
         .cmd_i(cmd), .seq_i(seq), .len_i(len), .release_o(release_w), .buf_raddr_o(buf_raddr),
         .buf_rdata_i(buf_rdata), .tx_start_o(tx_start), .tx_code_o(tx_code), .tx_seq_o(tx_seq),
@@ -99,7 +110,9 @@ module sglif_link #(
         .mem_sel_o(mem_sel_o), .mem_addr_o(mem_addr_o), .mem_wdata_o(mem_wdata_o),
         .mem_rdata_i(mem_rdata_i), .core_clear_o(core_clear_o), .core_start_o(core_start_o),
         .core_n_ev_o(core_n_ev_o), .core_done_i(core_done_i), .ro_class_o(ro_class_o),
-        .ro_sum_i(ro_sum_i), .pred_i(pred_i), .busy_o(busy_o));
+        .ro_sum_i(ro_sum_i), .pred_i(pred_i), .core_busy_i(core_busy_i),
+        .hist_clear_o(hist_clear_o), .hist_raddr_o(hist_raddr_o), .hist_rdata_i(hist_rdata_i),
+        .hist_steps_i(hist_steps_i), .busy_o(busy_o));
 
     wire unused_ok = &{1'b0, ok};  // the executor takes held, not the pulse
 

@@ -10,6 +10,11 @@
 //   4 a retry with the seq of the last write is answered DUP and not applied again
 //   5 damaged frames (a flipped bit, a cut, garbage, a length above MAX_LEN): an error reply
 //     or silence, never a write; afterwards the device answers and MODEL_CRC is unchanged
+//   6 RUN and READ_HISTORY over the behavioural history of sim/tb_cmd.v (600 neurons, 2
+//     layers, 4 steps): every RUN restarts the history (with or without its clear flag), the
+//     steps recorded are those of the latest RUN (at most 4); random READ_HISTORY replies equal
+//     the expected bytes (z bits, then codes); every refusal (length, layer, step, range, n = 0,
+//     a reply above MAX_PAYLOAD, the core busy) gets its status and does nothing
 // Plus-args: +seed=S, +ops=N (phase 2), +frames=N (phase 5). Exit 0 and "cmd: PASS", or 1.
 #include <cinttypes>
 #include <cstdio>
@@ -39,6 +44,7 @@ struct Dev {
     struct W { int sel; unsigned addr; uint16_t data; };
     std::vector<W> writes;       // every write the memory saw
     long soft_resets = 0;
+    long clears = 0, starts = 0, hist_clears = 0;
     sgl_link_decoder dec;
     uint8_t pay[70000];
     void tick()
@@ -48,6 +54,9 @@ struct Dev {
         if (top->mem_we_o)
             writes.push_back({top->mem_sel_o, top->mem_addr_o, (uint16_t)top->mem_wdata_o});
         soft_resets += top->soft_rst_o;
+        clears += top->core_clear_o;
+        starts += top->core_start_o;
+        hist_clears += top->hist_clear_o;
         top->clk_i = 1;
         top->eval();
         cycles++;
@@ -106,6 +115,36 @@ static std::vector<uint8_t> mem_hdr(int sel, uint32_t addr)
 {
     return {(uint8_t)sel, 0, (uint8_t)addr, (uint8_t)(addr >> 8), (uint8_t)(addr >> 16),
             (uint8_t)(addr >> 24)};
+}
+
+// the behavioural history of sim/tb_cmd.v: {z, code} of neuron i of layer l at step t after
+// `epoch` clears
+static const unsigned H_N = 600, H_STEPS = 4;
+static uint32_t hist_word(unsigned l, unsigned t, unsigned i, unsigned epoch)
+{
+    uint32_t a = (uint32_t)(l << 12 | t << 10 | i);
+    uint32_t h = (a ^ (uint32_t)(epoch & 0xFFFF) << 16) * 0x9E3779B1u;
+    return h >> 15;
+}
+// the READ_HISTORY reply: ceil(n / 8) bytes of z bits, then n codes (u16)
+static std::vector<uint8_t> hist_reply(unsigned l, unsigned t, unsigned first, unsigned n,
+                                       unsigned epoch)
+{
+    std::vector<uint8_t> r((n + 7) / 8, 0);
+    for (unsigned k = 0; k < n; k++)
+        if (hist_word(l, t, first + k, epoch) >> 16)
+            r[k / 8] |= (uint8_t)(1u << (k % 8));
+    for (unsigned k = 0; k < n; k++) {
+        uint32_t w = hist_word(l, t, first + k, epoch);
+        r.push_back((uint8_t)w);
+        r.push_back((uint8_t)(w >> 8));
+    }
+    return r;
+}
+static std::vector<uint8_t> hist_req(unsigned l, unsigned t, unsigned first, unsigned n)
+{
+    return {(uint8_t)l, 0, (uint8_t)t, (uint8_t)(t >> 8), (uint8_t)first, (uint8_t)(first >> 8),
+            (uint8_t)n, (uint8_t)(n >> 8)};
 }
 
 static int failures = 0;
@@ -324,6 +363,144 @@ int main(int argc, char **argv)
     printf("cmd: %ld damaged frames: %ld ERR_CRC, %ld ERR_LEN, %ld ERR_CMD/ADDR, %ld silent; "
            "no write, MODEL_CRC %08x unchanged, still answering\n", frames, replies[SGL_ST_ERR_CRC],
            replies[SGL_ST_ERR_LEN], replies[SGL_ST_ERR_CMD] + replies[SGL_ST_ERR_ADDR], silent, got);
+    // ---- 6 RUN and READ_HISTORY ----------------------------------------------------------------
+    {
+        unsigned epoch = 0, steps = 0; // the history's contents and steps, as expected
+        long n_ok = 0, n_refused = 0, hbytes = 0;
+        // a READ_HISTORY answered OK with exactly the expected bytes
+        auto read_ok = [&](unsigned l, unsigned t, unsigned first, unsigned n) -> int {
+            d.writes.clear();
+            long c0 = d.clears, s0 = d.starts, h0 = d.hist_clears;
+            CHECK(d.transact(frame(SGL_CMD_READ_HISTORY, ++seq, hist_req(l, t, first, n)), 20000) ==
+                      SGL_LINK_FRAME, "READ_HISTORY %u %u %u %u: no reply", l, t, first, n);
+            std::vector<uint8_t> want = hist_reply(l, t, first, n, epoch);
+            CHECK(d.dec.code == SGL_ST_OK && d.dec.seq == seq && d.dec.len == want.size(),
+                  "READ_HISTORY layer %u step %u first %u n %u: %s, %d bytes, want OK, %zu", l, t,
+                  first, n, sgl_status_name(d.dec.code), d.dec.len, want.size());
+            for (size_t i = 0; i < want.size(); i++)
+                CHECK(d.pay[i] == want[i], "READ_HISTORY layer %u step %u first %u n %u: byte %zu "
+                      "is %02x, want %02x", l, t, first, n, i, d.pay[i], want[i]);
+            CHECK(d.writes.empty() && d.clears == c0 && d.starts == s0 && d.hist_clears == h0,
+                  "READ_HISTORY changed something");
+            n_ok++;
+            hbytes += (long)want.size();
+            return 0;
+        };
+        // a request refused with status st, which does nothing
+        auto refused = [&](uint8_t cmd, const std::vector<uint8_t> &p, int st, const char *what) -> int {
+            d.writes.clear();
+            long c0 = d.clears, s0 = d.starts, h0 = d.hist_clears;
+            CHECK(d.transact(frame(cmd, ++seq, p)) == SGL_LINK_FRAME, "%s: no reply", what);
+            CHECK(d.dec.code == st && d.dec.len == 0, "%s: %s, want %s", what,
+                  sgl_status_name(d.dec.code), sgl_status_name(st));
+            CHECK(d.writes.empty() && d.clears == c0 && d.starts == s0 && d.hist_clears == h0,
+                  "%s: it changed something", what);
+            n_refused++;
+            return 0;
+        };
+        // a RUN of the given steps' channels; its history clear, clear and steps are checked
+        auto run = [&](bool clear, const std::vector<std::vector<uint16_t>> &st) -> int {
+            std::vector<uint8_t> p = {(uint8_t)clear, 0};
+            size_t nev = 0;
+            for (const auto &s : st) {
+                p.push_back((uint8_t)s.size());
+                p.push_back((uint8_t)(s.size() >> 8));
+                for (uint16_t c : s) {
+                    p.push_back((uint8_t)c);
+                    p.push_back((uint8_t)(c >> 8));
+                }
+                nev += s.size();
+            }
+            d.writes.clear();
+            long c0 = d.clears, s0 = d.starts, h0 = d.hist_clears;
+            CHECK(d.transact(frame(SGL_CMD_RUN, ++seq, p)) == SGL_LINK_FRAME && d.dec.code == SGL_ST_OK &&
+                      d.dec.len == 4, "RUN of %zu steps: %s", st.size(), sgl_status_name(d.dec.code));
+            CHECK(d.hist_clears == h0 + 1, "RUN (clear flag %d): %ld history clears, want 1", clear,
+                  d.hist_clears - h0);
+            CHECK(d.clears == c0 + (clear ? 1 : 0) && d.starts == s0 + (long)st.size() &&
+                      d.writes.size() == nev, "RUN: %ld clears, %ld steps, %zu event writes",
+                  d.clears - c0, d.starts - s0, d.writes.size());
+            epoch++;
+            steps = st.size() < H_STEPS ? (unsigned)st.size() : H_STEPS;
+            return 0;
+        };
+        std::vector<uint8_t> good = hist_req(0, 0, 0, 8);
+        if (refused(SGL_CMD_READ_HISTORY, good, SGL_ST_ERR_ADDR, "READ_HISTORY before any RUN"))
+            return 1;
+        if (run(true, {{2}, {}, {7, 3}}))
+            return 1;
+        // the edges, then random windows
+        const unsigned edge[][4] = {{0, 0, 0, 1}, {1, 2, 599, 1}, {0, 1, 0, 8}, {1, 0, 3, 9},
+                                    {0, 2, 592, 8}, {1, 1, 100, 17}, {0, 0, 0, 481}, {1, 2, 119, 481},
+                                    {0, 1, 0, 255}, {1, 0, 344, 256}};
+        for (const auto &e : edge)
+            if (read_ok(e[0], e[1], e[2], e[3]))
+                return 1;
+        for (int i = 0; i < 200; i++) {
+            unsigned l = sgl_rng_below(&g, 2), t = sgl_rng_below(&g, steps);
+            unsigned first = sgl_rng_below(&g, H_N);
+            unsigned n = 1 + sgl_rng_below(&g, H_N - first);
+            n = n > 481 ? 481 : n;
+            if (read_ok(l, t, first, n))
+                return 1;
+        }
+        struct { const char *what; std::vector<uint8_t> p; int st; } hb[] = {
+            {"READ_HISTORY of layer 2 (L = 2)", hist_req(2, 0, 0, 1), SGL_ST_ERR_ADDR},
+            {"READ_HISTORY of layer 255", hist_req(255, 0, 0, 1), SGL_ST_ERR_ADDR},
+            {"READ_HISTORY of step 3 after a RUN of 3", hist_req(0, 3, 0, 1), SGL_ST_ERR_ADDR},
+            {"READ_HISTORY of step 65535", hist_req(0, 0xFFFF, 0, 1), SGL_ST_ERR_ADDR},
+            {"READ_HISTORY of n = 0", hist_req(0, 0, 0, 0), SGL_ST_ERR_ADDR},
+            {"READ_HISTORY past the last neuron", hist_req(0, 0, 599, 2), SGL_ST_ERR_ADDR},
+            {"READ_HISTORY from neuron N", hist_req(1, 0, 600, 1), SGL_ST_ERR_ADDR},
+            {"READ_HISTORY first + n wrapping 16 bits", hist_req(0, 0, 0xFFFF, 0xFFFF), SGL_ST_ERR_ADDR},
+            {"READ_HISTORY of 482 neurons (a reply of 1025 bytes)", hist_req(0, 0, 0, 482), SGL_ST_ERR_LEN},
+            {"READ_HISTORY of 600 neurons (1875 bytes)", hist_req(1, 2, 0, 600), SGL_ST_ERR_LEN},
+            {"READ_HISTORY, 7 bytes", {0, 0, 0, 0, 0, 0, 1}, SGL_ST_ERR_LEN},
+            {"READ_HISTORY, 9 bytes", {0, 0, 0, 0, 0, 0, 1, 0, 0}, SGL_ST_ERR_LEN},
+            {"READ_HISTORY, no payload", {}, SGL_ST_ERR_LEN},
+        };
+        for (const auto &b : hb)
+            if (refused(SGL_CMD_READ_HISTORY, b.p, b.st, b.what))
+                return 1;
+        d.top->core_busy_i = 1;
+        if (refused(SGL_CMD_READ_HISTORY, good, SGL_ST_ERR_BUSY, "READ_HISTORY while the core runs"))
+            return 1;
+        d.top->core_busy_i = 0;
+        // a window without the clear flag: the history restarts at step 0 with this RUN's step
+        if (run(false, {{1, 5}}))
+            return 1;
+        if (refused(SGL_CMD_READ_HISTORY, hist_req(0, 1, 0, 1), SGL_ST_ERR_ADDR,
+                    "READ_HISTORY of step 1 after a RUN of 1"))
+            return 1;
+        if (read_ok(0, 0, 0, 300) || read_ok(1, 0, 300, 300))
+            return 1;
+        // a RUN longer than the history: its first 4 steps are recorded
+        if (run(false, {{}, {0}, {}, {4}, {6}, {}}))
+            return 1;
+        for (unsigned t = 0; t < H_STEPS; t++)
+            if (read_ok(t & 1, t, 10 * t, 50))
+                return 1;
+        if (refused(SGL_CMD_READ_HISTORY, hist_req(0, 4, 0, 1), SGL_ST_ERR_ADDR,
+                    "READ_HISTORY of step 4 (HIST_STEPS 4)"))
+            return 1;
+        // a retry of that RUN: DUP, the history stays
+        {
+            std::vector<uint8_t> p = {0, 0, 1, 0, 2, 0};
+            long h0 = d.hist_clears, s0 = d.starts;
+            uint8_t s = ++seq;
+            CHECK(d.transact(frame(SGL_CMD_RUN, s, p)) == SGL_LINK_FRAME && d.dec.code == SGL_ST_OK, "RUN");
+            epoch++;
+            steps = 1;
+            CHECK(d.transact(frame(SGL_CMD_RUN, s, p)) == SGL_LINK_FRAME && d.dec.code == SGL_ST_DUP,
+                  "RUN retry: %s", sgl_status_name(d.dec.code));
+            CHECK(d.hist_clears == h0 + 1 && d.starts == s0 + 1, "the RUN retry ran");
+            if (read_ok(1, 0, 0, 481))
+                return 1;
+        }
+        printf("cmd: RUN restarts the history (with and without its clear flag, 4 steps of 6 "
+               "kept); %ld READ_HISTORY replies (%ld bytes) equal the expected bytes; %ld refusals, "
+               "each its status, nothing done\n", n_ok, hbytes, n_refused);
+    }
     printf("cmd: PASS (%" PRIu64 " cycles)\n", d.cycles);
     delete d.top;
     return failures ? 1 : 0;

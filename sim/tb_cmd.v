@@ -2,6 +2,12 @@
 // tb_cmd: sglif_link (byte streams, BYTE_IO = 1) over a behavioural memory of four selects
 // (depths 300, 77, 16, 0 words: select 3 does not exist), read back with a latency of
 // RD_LAT = 2 cycles, for sim/cmd_test.cpp. Selects 0-2 can be read; 0 and 1 are the "model".
+// No core: a step or a clear is done the cycle after it starts. A behavioural history of
+// HN = 600 neurons, 2 layers, HIST_STEPS = 4 for READ_HISTORY: the steps recorded count the
+// steps started since the last clear (RUN's clear or its history clear), up to 4; the word at
+// address a = {layer, step, neuron} is bits 31:15 of (a ^ epoch << 16) * 0x9E3779B1, epoch
+// the number of clears since reset, so every clear changes the contents (sim/cmd_test.cpp
+// computes the same). core_busy_i makes the core look busy (READ_HISTORY: ERR_BUSY).
 `default_nettype none
 
 module tb_cmd #(
@@ -19,7 +25,11 @@ module tb_cmd #(
     output wire [2:0]  mem_sel_o,
     output wire [8:0]  mem_addr_o,
     output wire [15:0] mem_wdata_o,
-    output wire        link_busy_o   // sim/board.cpp runs the clock while it is high
+    output wire        link_busy_o,  // sim/board.cpp runs the clock while it is high
+    input  wire        core_busy_i,
+    output wire        core_clear_o, // observed by the harness: clears, steps, history clears
+    output wire        core_start_o,
+    output wire        hist_clear_o
 );
     localparam [255:0] DEPTH = {32'd0, 32'd0, 32'd0, 32'd0, 32'd0, 32'd16, 32'd77, 32'd300};
     // IDENTIFY: version 1, 1 lane, 1 layer, 16 neurons, 8 inputs, 4 classes, 8 history steps,
@@ -57,7 +67,7 @@ module tb_cmd #(
     wire [15:0] dropped;
     wire        uart_tx, rx_err;
     sglif_link #(.BYTE_IO(1), .MAX_LEN(MAX_LEN), .IDLE_CYCLES(2000), .AW(9), .RD_LAT(2),
-                 .EV_AW(8), .N_IN(8), .N_OUT(4),
+                 .EV_AW(8), .N_IN(8), .N_OUT(4), .HN(600), .HIST_STEPS(4), .HL(2),
                  .SEL_DEPTH(DEPTH), .READ_MASK(8'h07), .MODEL_MASK(8'h03), .IDENT(IDENT)) u_link (
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(1'b1), .uart_tx_o(uart_tx),
         .rx_byte_i(rx_byte_i), .rx_valid_i(rx_valid_i), .tx_byte_o(tx_byte_o),
@@ -66,7 +76,8 @@ module tb_cmd #(
         .mem_sel_o(mem_sel_o), .mem_addr_o(mem_addr_o), .mem_wdata_o(mem_wdata_o),
         .mem_rdata_i(rd2_q), .core_clear_o(core_clear), .core_start_o(core_start),
         .core_n_ev_o(core_n_ev), .core_done_i(core_done_q), .ro_class_o(ro_class),
-        .ro_sum_i(32'd0), .pred_i(2'd0));
+        .ro_sum_i(32'd0), .pred_i(2'd0), .core_busy_i(core_busy_i), .hist_clear_o(hist_clear),
+        .hist_raddr_o(hist_raddr), .hist_rdata_i(hist_rd_q), .hist_steps_i(hist_steps_q));
     // no core here: a step or a clear is done the cycle after it starts
     wire       core_clear, core_start;
     wire [8:0] core_n_ev;
@@ -74,7 +85,29 @@ module tb_cmd #(
     reg        core_done_q;
     always @(posedge clk_i)
         core_done_q <= core_clear || core_start;
-    wire unused_ok = &{1'b0, dropped, uart_tx, rx_err, core_n_ev, ro_class};
+    assign core_clear_o = core_clear;
+    assign core_start_o = core_start;
+    assign hist_clear_o = hist_clear;
+
+    // the history: {layer, step (2 bits), neuron (10 bits)}
+    wire        hist_clear;
+    wire [12:0] hist_raddr;
+    reg  [16:0] hist_rd_q;
+    reg  [2:0]  hist_steps_q;
+    reg  [15:0] epoch_q;
+    wire [31:0] hist_h = ({19'd0, hist_raddr} ^ {epoch_q, 16'd0}) * 32'h9E3779B1;
+    always @(posedge clk_i) begin
+        if (rst_i) begin
+            hist_steps_q <= 3'd0;
+            epoch_q      <= 16'd0;
+        end else if (core_clear || hist_clear) begin
+            hist_steps_q <= 3'd0;
+            epoch_q      <= epoch_q + 16'd1;
+        end else if (core_start && hist_steps_q != 3'd4)
+            hist_steps_q <= hist_steps_q + 3'd1;
+        hist_rd_q <= hist_h[31:15];
+    end
+    wire unused_ok = &{1'b0, dropped, uart_tx, rx_err, core_n_ev, ro_class, hist_h[14:0]};
 endmodule
 
 `default_nettype wire
