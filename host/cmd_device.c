@@ -1,36 +1,52 @@
 /* SPDX-License-Identifier: MIT */
 /* sglif device: the board over its USB link, or the simulated board (docs/protocol.md).
  * So far: info, load. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 
 #include "cli.h"
 #include "core_map.h"
 #include "device.h"
+#include "device_model.h"
 #include "fixed.h"
+#include "fixed_train.h"
 #include "data.h"
 #include "model.h"
+#include "rng.h"
 #include "sglif_protocol.h"
 
 static const char HELP[] =
     "usage: sglif device info [--port PORT] [--timeout MS] [--tries N]\n"
-    "       sglif device load --model MODEL [--port PORT] [--timeout MS] [--tries N]\n"
+    "       sglif device load --model MODEL [--port PORT] ...\n"
     "       sglif device infer --model MODEL --data SPEC [--split S] [--port PORT] ...\n"
+    "       sglif device train --data SPEC --out MODEL [--from MODEL] [options] (see\n"
+    "                          sglif device train --help)\n"
+    "       sglif device save --model MODEL --out FILE [--port PORT] ...\n"
+    "       sglif device lut (--model MODEL | --hex FILE) [--port PORT] ...\n"
+    "       sglif device bench [--samples N] [--seed S] [--port PORT] ...\n"
     "The board over its USB link (docs/protocol.md).\n\n"
     "  info                 the board's build (protocol version, lanes, layers, sizes,\n"
     "                       clock) and the CRC of its model memories, one key: value a line\n"
     "  load                 quantize MODEL as 'sglif eval --backend fixed' does and write it\n"
-    "                       into the board: every word of its model memories (weights,\n"
-    "                       biases, SG table, registers, readout), then check the board's\n"
-    "                       model CRC against the words sent\n"
-    "  infer                load MODEL, run every sample of the data set's split on the\n"
-    "                       board (RUN, READ_OUTPUT) and print how many of its predictions\n"
-    "                       equal the twin's (sglif eval --backend fixed); last line:\n"
-    "                       accuracy: 0.xxxx (n=N)\n\n"
+    "                       into the board: every word of its model memories, then check\n"
+    "                       the board's model CRC against the words sent\n"
+    "  infer                load MODEL, run every sample of the split on the board and\n"
+    "                       count its predictions equal to the twin's; last line:\n"
+    "                       accuracy: 0.xxxx (n=N)\n"
+    "  train                device-in-the-loop training, bit for bit 'sglif train --backend\n"
+    "                       fixed' (forward passes on the board, updates on the host)\n"
+    "  save                 read the board's weights back into the structure of MODEL (the\n"
+    "                       model they came from) and save them as FILE\n"
+    "  lut                  write an SG table into the board (MODEL's, or a hex file as\n"
+    "                       'sglif lut --format hex' writes) and read it back\n"
+    "  bench                link efficiency: the board's weights read and written back, and\n"
+    "                       N samples (default 20) of random spikes streamed; payload\n"
+    "                       against every byte on the line; the model is left as it was\n\n"
     "  --data SPEC          a data set (docs/data.md); --split test (default), valid, train\n"
-    "  --model MODEL        a model file (sglif train --out)\n"
     "  --port PORT          sim (default: start a simulated board, sglif-board beside this\n"
     "                       program or $SGLIF_BOARD), sim:PROGRAM, tcp:HOST:PORT,\n"
     "                       tty:/dev/ttyUSBn, ftdi[:VID:PID[:SERIAL]] (default 0403:6010)\n"
@@ -41,11 +57,12 @@ static sgl_dev dev; /* large buffers: not on the stack */
 
 /* the options every device subcommand takes, then its own (model: --model, for load) */
 typedef struct {
-    const char *port, *model, *data, *split;
-    long timeout, tries;
+    const char *port, *model, *data, *split, *out, *hex;
+    long timeout, tries, samples, seed;
 } dev_opts;
 
-/* want: bit 0 --model, bit 1 --data and --split */
+/* want: bit 0 --model (required), bit 1 --data and --split, bit 2 --out (required), bit 3
+ * --model or --hex (one of them), bit 4 --samples and --seed */
 static int parse(int argc, char **argv, const char *cmd, int want, dev_opts *o,
                  int *exit_code)
 {
@@ -55,10 +72,14 @@ static int parse(int argc, char **argv, const char *cmd, int want, dev_opts *o,
                                         {"model", required_argument, 0, 0},
                                         {"data", required_argument, 0, 0},
                                         {"split", required_argument, 0, 0},
+                                        {"out", required_argument, 0, 0},
+                                        {"hex", required_argument, 0, 0},
+                                        {"samples", required_argument, 0, 0},
+                                        {"seed", required_argument, 0, 0},
                                         {0, 0, 0, 0}};
-    struct option opts[10];
-    cli_merge_opts(own, NULL, opts, 10);
-    *o = (dev_opts){"sim", NULL, NULL, "test", 500, 5};
+    struct option opts[16];
+    cli_merge_opts(own, NULL, opts, 16);
+    *o = (dev_opts){"sim", NULL, NULL, "test", NULL, NULL, 500, 5, 20, 1};
     const char *name;
     int more, rc = 0;
     while ((more = cli_next(argc, argv, opts, cmd, HELP, 0, &name, exit_code)) > 0) {
@@ -68,8 +89,16 @@ static int parse(int argc, char **argv, const char *cmd, int want, dev_opts *o,
             rc = cli_int(name, optarg, 1, 600000, &o->timeout);
         else if (strcmp(name, "tries") == 0)
             rc = cli_int(name, optarg, 1, 100, &o->tries);
-        else if (strcmp(name, "model") == 0 && (want & 1))
+        else if (strcmp(name, "model") == 0 && (want & 9))
             o->model = optarg;
+        else if (strcmp(name, "out") == 0 && (want & 4))
+            o->out = optarg;
+        else if (strcmp(name, "hex") == 0 && (want & 8))
+            o->hex = optarg;
+        else if (strcmp(name, "samples") == 0 && (want & 16))
+            rc = cli_int(name, optarg, 1, 100000, &o->samples);
+        else if (strcmp(name, "seed") == 0 && (want & 16))
+            rc = cli_int(name, optarg, 0, 0x7fffffff, &o->seed);
         else if (strcmp(name, "data") == 0 && (want & 2))
             o->data = optarg;
         else if (strcmp(name, "split") == 0 && (want & 2)) {
@@ -88,6 +117,12 @@ static int parse(int argc, char **argv, const char *cmd, int want, dev_opts *o,
         return *exit_code = cli_usage_error(cmd, "--model is required"), -1;
     if ((want & 2) && !o->data)
         return *exit_code = cli_usage_error(cmd, "--data is required"), -1;
+    if ((want & 4) && !o->out)
+        return *exit_code = cli_usage_error(cmd, "--out is required"), -1;
+    if ((want & 8) && !o->model == !o->hex)
+        return *exit_code = cli_usage_error(cmd, "give one of --model and --hex"), -1;
+    if (o->out && (rc = cli_check_writable("out", o->out)))
+        return *exit_code = cli_error(cmd, rc), -1;
     return 0;
 }
 
@@ -120,27 +155,9 @@ static int device_info(int argc, char **argv)
     return rc < 0 ? cli_error("device info", rc) : SGL_EXIT_OK;
 }
 
-/* The model memories of the board as the host will write them: one image per select of
- * MODEL_CRC (docs/protocol.md: every select but the event list), each word as it reads back. */
-static const int model_sels[] = {SGL_SEL_W, SGL_SEL_BIAS, SGL_SEL_SG, SGL_SEL_REG, SGL_SEL_WOUT,
-                                 SGL_SEL_BOUT};
-typedef struct {
-    uint16_t *img[SGL_N_SEL];
-    uint32_t depth[SGL_N_SEL];
-} images;
-
-static void image_write(void *ctx, int sel, uint32_t addr, uint16_t data)
-{
-    images *m = ctx;
-    if (sel == SGL_SEL_WOUT) /* int8, read back sign-extended */
-        data = (uint16_t)(int16_t)(int8_t)(data & 0xFF);
-    if (m->img[sel] && addr < m->depth[sel])
-        m->img[sel][addr] = data;
-}
-
 /* Quantize o->model into *q, open the board, write every model word, check MODEL_CRC; print
- * the summary when verbose. On success the board stays open (dev). */
-static int load_model(const dev_opts *o, sgl_fixed_net *q, int verbose)
+ * the summary when verbose. On success the board stays open (dev) and *m holds its images. */
+static int load_model(const dev_opts *o, sgl_fixed_net *q, sgl_dev_model *m, int verbose)
 {
     sgl_net net;
     int rc;
@@ -154,60 +171,30 @@ static int load_model(const dev_opts *o, sgl_fixed_net *q, int verbose)
         return rc;
     if ((rc = open_dev(o)) < 0)
         return rc;
-    images m = {{0}, {0}};
-    const sgl_dev_info *in = &dev.info;
-    sgl_core_shape cs;
-    rc = sgl_core_shape_init(&cs, in->neurons, in->inputs, in->classes, in->lanes, in->layers,
-                             in->sg_entries, 0);
-    if (!rc && (rc = sgl_core_fits(&cs, q)) < 0) {
-        char why[256]; /* sgl_fail writes the buffer sgl_errmsg reads */
-        snprintf(why, sizeof why, "%s", sgl_errmsg());
-        rc = sgl_fail(SGL_EDATA, "%s does not fit the board on %s: %s", o->model, o->port, why);
-    }
-    for (size_t k = 0; !rc && k < SGL_ARRAY_LEN(model_sels); k++) {
-        int s = model_sels[k];
-        m.depth[s] = sgl_core_depth(&cs, s);
-        if (!(m.img[s] = sgl_calloc(m.depth[s], sizeof(uint16_t))))
-            rc = -SGL_ENOMEM;
-    }
-    uint32_t want = 0, got = 0;
-    size_t words = 0;
-    if (!rc) {
-        sgl_core_load(&cs, q, 1, image_write, &m);
-        for (size_t k = 0; !rc && k < SGL_ARRAY_LEN(model_sels); k++) {
-            int s = model_sels[k];
-            rc = sgl_dev_write_mem(&dev, s, 0, m.img[s], m.depth[s]);
-            words += m.depth[s];
-            for (uint32_t a = 0; a < m.depth[s]; a++) {
-                uint8_t b[2] = {(uint8_t)m.img[s][a], (uint8_t)(m.img[s][a] >> 8)};
-                want = (uint32_t)crc32(want, b, 2);
-            }
-        }
-    }
-    if (!rc)
-        rc = sgl_dev_model_crc(&dev, &got);
-    if (!rc && got != want)
-        rc = sgl_fail(SGL_EDEVICE, "%s: the board's model CRC 0x%08x is not the model's "
-                      "0x%08x: its memories do not hold what was sent", o->port, (unsigned)got,
-                      (unsigned)want);
+    uint64_t words = 0;
+    if (!(rc = sgl_dev_model_init(m, &dev, q, o->model)))
+        rc = sgl_dev_model_write(m, &dev, q, 1, &words);
     if (!rc && verbose) {
         const sgl_dev_stats *st = &dev.st;
+        const sgl_dev_info *in = &dev.info;
         printf("load: %s: %d layer(s), %d inputs, %d classes, into %u lanes x %u neurons\n",
                o->model, q->n_layers, q->n_in, q->n_out, in->lanes, in->neurons);
-        printf("words: %zu in %lu requests (%lu retries: %lu timeouts, %lu CRC errors)\n",
-               words, (unsigned long)st->requests, (unsigned long)st->retries,
-               (unsigned long)st->timeouts, (unsigned long)st->crc_errors);
+        printf("words: %llu in %lu requests (%lu retries: %lu timeouts, %lu CRC errors)\n",
+               (unsigned long long)words, (unsigned long)st->requests,
+               (unsigned long)st->retries, (unsigned long)st->timeouts,
+               (unsigned long)st->crc_errors);
         /* the figure of merit of a weight load: the words' own bytes against every byte
          * both ways (frames, the WRITE_MEM headers, acknowledgements, retries) */
         uint64_t line = st->bytes_out + st->bytes_in;
-        printf("link: %zu bytes of words in %lu bytes on the line (%.1f %%)\n", 2 * words,
-               (unsigned long)line, 100.0 * (double)(2 * words) / (double)line);
-        printf("model_crc: 0x%08x (the model's)\n", (unsigned)got);
+        printf("link: %llu bytes of words in %llu bytes on the line (%.1f %%)\n",
+               (unsigned long long)(2 * words), (unsigned long long)line,
+               100.0 * (double)(2 * words) / (double)line);
+        printf("model_crc: 0x%08x (the model's)\n", (unsigned)sgl_dev_model_image_crc(m));
     }
-    for (int s = 0; s < SGL_N_SEL; s++)
-        free(m.img[s]);
-    if (rc)
+    if (rc) {
+        sgl_dev_model_free(m);
         sgl_dev_close(&dev);
+    }
     return rc;
 }
 
@@ -218,56 +205,14 @@ static int device_load(int argc, char **argv)
     if (parse(argc, argv, "device load", 1, &o, &code) < 0)
         return code;
     sgl_fixed_net q = {0};
-    rc = load_model(&o, &q, 1);
+    sgl_dev_model m;
+    rc = load_model(&o, &q, &m, 1);
     sgl_fixed_free(&q);
-    if (rc == 0)
+    if (rc == 0) {
+        sgl_dev_model_free(&m);
         sgl_dev_close(&dev);
-    return rc < 0 ? cli_error("device load", rc) : SGL_EXIT_OK;
-}
-
-/* One sample on the board: RUN frames of as many whole steps as the payload limit takes (the
- * first clears the core), then READ_OUTPUT. *pred: the board's prediction. */
-static int run_sample(const sgl_data *d, int i, int n_steps, int *pred, uint64_t *events)
-{
-    static uint8_t req[SGL_LINK_MAX_LEN];
-    static uint8_t r[4 + 2 + 4 * 1024];
-    size_t cap = dev.info.max_payload, len = 2;
-    int64_t e = d->off[i], end = d->off[i + 1];
-    int rc = 0;
-    req[0] = 1; /* clear first */
-    req[1] = 0;
-    for (int t = 0; t < n_steps && !rc; t++) {
-        int64_t e1 = e;
-        while (e1 < end && d->ev_t[e1] == t)
-            e1++;
-        size_t need = 2 + 2 * (size_t)(e1 - e);
-        if (2 + need > cap)
-            return sgl_fail(SGL_EDATA, "sample %d, step %d: %lld events do not fit a frame of "
-                            "%zu bytes", i, t, (long long)(e1 - e), cap);
-        if (len + need > cap) { /* send what is there, go on in a new frame */
-            uint16_t n;
-            rc = sgl_dev_request(&dev, SGL_CMD_RUN, req, (uint16_t)len, r, sizeof r, &n);
-            req[0] = 0;
-            len = 2;
-        }
-        req[len++] = (uint8_t)(e1 - e);
-        req[len++] = (uint8_t)((e1 - e) >> 8);
-        *events += (uint64_t)(e1 - e);
-        for (; e < e1; e++) {
-            req[len++] = (uint8_t)d->ev_u[e];
-            req[len++] = (uint8_t)(d->ev_u[e] >> 8);
-        }
     }
-    uint16_t n = 0;
-    if (!rc)
-        rc = sgl_dev_request(&dev, SGL_CMD_RUN, req, (uint16_t)len, r, sizeof r, &n);
-    if (!rc)
-        rc = sgl_dev_request(&dev, SGL_CMD_READ_OUTPUT, NULL, 0, r, sizeof r, &n);
-    if (!rc && n < 2)
-        rc = sgl_fail(SGL_EDEVICE, "%s: READ_OUTPUT gave %u bytes", dev.t.name, n);
-    if (!rc)
-        *pred = r[0] | r[1] << 8;
-    return rc;
+    return rc < 0 ? cli_error("device load", rc) : SGL_EXIT_OK;
 }
 
 static int device_infer(int argc, char **argv)
@@ -283,7 +228,8 @@ static int device_infer(int argc, char **argv)
     if ((rc = cli_input(sgl_data_load(&d, o.data, split))))
         return cli_error("device infer", rc);
     sgl_fixed_net q = {0};
-    if ((rc = load_model(&o, &q, 0)) < 0) {
+    sgl_dev_model m;
+    if ((rc = load_model(&o, &q, &m, 0)) < 0) {
         sgl_data_free(&d);
         sgl_fixed_free(&q);
         return cli_error("device infer", rc);
@@ -297,8 +243,8 @@ static int device_infer(int argc, char **argv)
              pay0 = dev.st.payload_out + dev.st.payload_in;
     for (int i = 0; !rc && i < d.n_samples; i++) {
         int pred = -1, twin = -1;
-        rc = run_sample(&d, i, q.n_steps, &pred, &events);
         sgl_sample s = sgl_data_sample(&d, i);
+        rc = sgl_dev_run_sample(&dev, &s, q.n_steps, &pred, &events);
         if (!rc)
             rc = sgl_fixed_forward(&q, &s, &twin, NULL, NULL, NULL, NULL);
         correct += !rc && pred == d.label[i];
@@ -321,10 +267,260 @@ static int device_infer(int argc, char **argv)
         printf("accuracy: %.4f (n=%d)\n", d.n_samples ? (double)correct / d.n_samples : 0.0,
                d.n_samples);
     }
+    sgl_dev_model_free(&m);
     sgl_dev_close(&dev);
     sgl_fixed_free(&q);
     sgl_data_free(&d);
     return rc < 0 ? cli_error("device infer", rc) : SGL_EXIT_OK;
+}
+
+/* sglif device save: the board's weights (READ_MEM of every model memory) in the structure of
+ * MODEL (the model they were loaded or trained from), saved as a model file. */
+static int device_save(int argc, char **argv)
+{
+    dev_opts o;
+    int code, rc;
+    if (parse(argc, argv, "device save", 5, &o, &code) < 0)
+        return code;
+    sgl_net net;
+    if ((rc = cli_input(sgl_model_load(o.model, &net, NULL))))
+        return cli_error("device save", rc);
+    sgl_fixed_opts fo;
+    sgl_fixed_opts_default(&fo);
+    sgl_fixed_net ref = {0}, q = {0};
+    sgl_dev_model m = {0};
+    uint32_t crc = 0;
+    if (!(rc = sgl_fixed_quantize(&net, &ref, &fo, NULL)) &&
+        !(rc = sgl_fixed_quantize(&net, &q, &fo, NULL)) && !(rc = open_dev(&o)) &&
+        !(rc = sgl_dev_model_init(&m, &dev, &ref, o.model)) && !(rc = sgl_dev_model_read(&m, &dev)) &&
+        !(rc = sgl_dev_model_crc(&dev, &crc))) {
+        if (crc != sgl_dev_model_image_crc(&m))
+            rc = sgl_fail(SGL_EDEVICE, "%s: the words read (CRC 0x%08x) are not what the board's "
+                          "MODEL_CRC says (0x%08x)", o.port,
+                          (unsigned)sgl_dev_model_image_crc(&m), (unsigned)crc);
+        else if (!(rc = sgl_dev_model_unload(&m, &ref, &q)) &&
+                 !(rc = sgl_fixed_dequantize(&q, &net))) {
+            char meta[512];
+            snprintf(meta, sizeof meta, "saved from the board: sglif device save --model %s\n"
+                     "port: %s\nmodel_crc: 0x%08x\n", o.model, o.port, (unsigned)crc);
+            rc = sgl_model_save(o.out, &net, meta);
+        }
+    }
+    if (!rc)
+        printf("save: the board's weights (model_crc 0x%08x) in the structure of %s\nmodel: %s\n",
+               (unsigned)crc, o.model, o.out);
+    sgl_dev_model_free(&m);
+    sgl_dev_close(&dev);
+    sgl_fixed_free(&ref);
+    sgl_fixed_free(&q);
+    sgl_net_free(&net);
+    return rc < 0 ? cli_error("device save", rc) : SGL_EXIT_OK;
+}
+
+/* A $readmemh file of hex words, one a line ('//' comments, blank lines allowed), as
+ * 'sglif lut --format hex' writes: exactly n words. */
+static int read_hex(const char *path, uint16_t *w, int n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return sgl_fail(SGL_EIO, "%s: cannot open: %s", path, strerror(errno));
+    char line[256];
+    int k = 0, ln = 0, rc = 0;
+    while (!rc && fgets(line, sizeof line, f)) {
+        ln++;
+        char *c = strstr(line, "//");
+        if (c)
+            *c = 0;
+        char *p = line + strspn(line, " \t\r\n");
+        if (!*p)
+            continue;
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(p, &end, 16);
+        end += strspn(end, " \t\r\n");
+        if (errno || end == p || *end || v > 0xFFFF)
+            rc = sgl_fail(SGL_EDATA, "%s:%d: '%.*s' is not a hex word of 16 bits", path, ln,
+                          (int)strcspn(p, "\r\n"), p);
+        else if (k >= n)
+            rc = sgl_fail(SGL_EDATA, "%s:%d: more than the board's %d SG entries", path, ln, n);
+        else
+            w[k++] = (uint16_t)v;
+    }
+    fclose(f);
+    if (!rc && k != n)
+        rc = sgl_fail(SGL_EDATA, "%s: %d words, the board's SG table has %d", path, k, n);
+    return rc;
+}
+
+/* sglif device lut: a new SG table (of a model, or a hex file) into the board, read back. */
+static int device_lut(int argc, char **argv)
+{
+    dev_opts o;
+    int code, rc;
+    if (parse(argc, argv, "device lut", 8, &o, &code) < 0)
+        return code;
+    sgl_fixed_net q = {0};
+    uint16_t *w = NULL, *back = NULL;
+    int n = 0;
+    if (o.model) {
+        sgl_net net;
+        sgl_fixed_opts fo;
+        sgl_fixed_opts_default(&fo);
+        if (!(rc = cli_input(sgl_model_load(o.model, &net, NULL)))) {
+            rc = sgl_fixed_quantize(&net, &q, &fo, NULL);
+            sgl_net_free(&net);
+        }
+        if (rc)
+            return cli_error("device lut", rc);
+    }
+    if ((rc = open_dev(&o)) < 0) {
+        sgl_fixed_free(&q);
+        return cli_error("device lut", rc);
+    }
+    n = o.model ? q.sg_entries : dev.info.sg_entries;
+    if (o.model && n > dev.info.sg_entries)
+        rc = sgl_fail(SGL_EDATA, "%s: an SG table of %d entries; the board has %u", o.model, n,
+                      dev.info.sg_entries);
+    if (!rc && (!(w = sgl_calloc((size_t)n, 2)) || !(back = sgl_calloc((size_t)n, 2))))
+        rc = -SGL_ENOMEM;
+    if (!rc && o.hex)
+        rc = read_hex(o.hex, w, n);
+    if (!rc && o.model)
+        memcpy(w, q.sg_code, (size_t)n * 2);
+    if (!rc)
+        rc = sgl_dev_write_mem(&dev, SGL_SEL_SG, 0, w, (size_t)n);
+    if (!rc && o.model) { /* the table's shape: entries and shift */
+        int lg = 0;
+        while ((1 << lg) < n)
+            lg++;
+        uint16_t r1 = (uint16_t)q.sg_shift, r2 = (uint16_t)lg;
+        if (!(rc = sgl_dev_write_mem(&dev, SGL_SEL_REG, SGL_REG_SG_SHIFT, &r1, 1)))
+            rc = sgl_dev_write_mem(&dev, SGL_SEL_REG, SGL_REG_SG_LOG2, &r2, 1);
+    }
+    if (!rc)
+        rc = sgl_dev_read_mem(&dev, SGL_SEL_SG, 0, back, (size_t)n);
+    if (!rc && memcmp(w, back, (size_t)n * 2))
+        rc = sgl_fail(SGL_EDEVICE, "%s: the SG table reads back other words than were written",
+                      o.port);
+    uint32_t crc = 0;
+    if (!rc)
+        rc = sgl_dev_model_crc(&dev, &crc);
+    if (!rc)
+        printf("lut: %d SG entries from %s written and read back\nmodel_crc: 0x%08x\n", n,
+               o.model ? o.model : o.hex, (unsigned)crc);
+    free(w);
+    free(back);
+    sgl_fixed_free(&q);
+    sgl_dev_close(&dev);
+    return rc < 0 ? cli_error("device lut", rc) : SGL_EXIT_OK;
+}
+
+/* sglif device bench: link efficiency from the bytes on the line (frames, headers,
+ * acknowledgements, retries) for a weight load (the board's own weights, read and written back
+ * unchanged) and for spike streaming (RUN frames of random events), and the payload rate that
+ * gives at 3 Mbaud 8N1; the board's model memories are left as they were (MODEL_CRC). */
+static void bench_line(const char *what, const sgl_dev_stats *a, const sgl_dev_stats *b,
+                       uint64_t pay, double secs)
+{
+    uint64_t line = b->bytes_out + b->bytes_in - a->bytes_out - a->bytes_in;
+    double eff = line ? (double)pay / (double)line : 0;
+    printf("bench: %-8s %llu payload bytes in %llu bytes on the line: %.1f %%; at 3 Mbaud 8N1 "
+           "(300 kB/s) %.1f kB/s of payload; here %.1f kB/s over %s\n", what,
+           (unsigned long long)pay, (unsigned long long)line, 100 * eff, 300 * eff,
+           secs > 0 ? (double)pay / secs / 1000 : 0, dev.t.name);
+}
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int device_bench(int argc, char **argv)
+{
+    dev_opts o;
+    int code, rc;
+    if (parse(argc, argv, "device bench", 16, &o, &code) < 0)
+        return code;
+    if ((rc = open_dev(&o)) < 0)
+        return cli_error("device bench", rc);
+    sgl_core_shape cs;
+    const sgl_dev_info *in = &dev.info;
+    uint32_t crc0 = 0, crc1 = 0;
+    uint16_t *w = NULL;
+    uint32_t nw = 0;
+    if (!(rc = sgl_core_shape_init(&cs, in->neurons, in->inputs, in->classes, in->lanes,
+                                   in->layers, in->sg_entries, 0)) &&
+        !(rc = sgl_dev_model_crc(&dev, &crc0))) {
+        nw = sgl_core_depth(&cs, SGL_SEL_W);
+        if (!(w = sgl_calloc(nw, 2)))
+            rc = -SGL_ENOMEM;
+    }
+    if (!rc && in->inputs < 8)
+        rc = sgl_fail(SGL_EDEVICE, "%s: the board has %u inputs; the bench needs 8", o.port,
+                      in->inputs);
+    printf("bench: %s: %u lanes, %u neurons, %u inputs, %u weight words; seed %ld\n", o.port,
+           in->lanes, in->neurons, in->inputs, nw, o.seed);
+    /* 1. weights: read them, write them back */
+    sgl_dev_stats s0 = dev.st;
+    double t0 = mono();
+    if (!rc)
+        rc = sgl_dev_read_mem(&dev, SGL_SEL_W, 0, w, nw);
+    sgl_dev_stats s1 = dev.st;
+    double t1 = mono();
+    if (!rc)
+        rc = sgl_dev_write_mem(&dev, SGL_SEL_W, 0, w, nw);
+    sgl_dev_stats s2 = dev.st;
+    double t2 = mono();
+    if (!rc) {
+        bench_line("read", &s0, &s1, 2 * (uint64_t)nw, t1 - t0);
+        bench_line("write", &s1, &s2, 2 * (uint64_t)nw, t2 - t1);
+    }
+    /* 2. spikes: samples of 100 steps, 8 random channels a step (clear per sample) */
+    enum { STEPS = 100, PER_STEP = 8 };
+    static uint16_t ev_t[STEPS * PER_STEP], ev_u[STEPS * PER_STEP];
+    sgl_rng r;
+    sgl_rng_seed(&r, (uint64_t)o.seed, 0x62656e6368ULL); /* "bench" */
+    uint64_t events = 0;
+    sgl_dev_stats s3 = dev.st;
+    double t3 = mono();
+    for (long i = 0; !rc && i < o.samples; i++) {
+        int k = 0;
+        for (int t = 0; t < STEPS; t++)
+            for (int j = 0; j < PER_STEP; j++, k++) {
+                ev_t[k] = (uint16_t)t;
+                ev_u[k] = (uint16_t)((j * in->inputs / PER_STEP +
+                                      sgl_rng_below(&r, (uint32_t)(in->inputs / PER_STEP))));
+            }
+        sgl_sample smp = {k, ev_t, ev_u, 0};
+        for (int t = 0; !rc && t < STEPS;) {
+            int n = sgl_dev_run_window(&dev, &smp, STEPS, t, STEPS, t == 0, &events);
+            rc = n < 0 ? n : 0;
+            t += n > 0 ? n : 0;
+        }
+    }
+    sgl_dev_stats s4 = dev.st;
+    double t4 = mono();
+    if (!rc) {
+        uint64_t pay = s4.payload_out + s4.payload_in - s3.payload_out - s3.payload_in;
+        bench_line("spikes", &s3, &s4, pay, t4 - t3);
+        uint64_t line = s4.bytes_out + s4.bytes_in - s3.bytes_out - s3.bytes_in;
+        printf("bench: spikes: %ld samples x %d steps x %d events: %llu event bytes, %.1f %% of "
+               "the line\n", o.samples, STEPS, PER_STEP, (unsigned long long)(2 * events),
+               line ? 200.0 * (double)events / (double)line : 0.0);
+    }
+    if (!rc)
+        rc = sgl_dev_model_crc(&dev, &crc1);
+    if (!rc && crc1 != crc0)
+        rc = sgl_fail(SGL_EDEVICE, "%s: the model CRC changed during the bench (0x%08x, now "
+                      "0x%08x)", o.port, (unsigned)crc0, (unsigned)crc1);
+    if (!rc)
+        printf("bench: model_crc: 0x%08x before and after; %llu retries\n", (unsigned)crc1,
+               (unsigned long long)dev.st.retries);
+    free(w);
+    sgl_dev_close(&dev);
+    return rc < 0 ? cli_error("device bench", rc) : SGL_EXIT_OK;
 }
 
 int cmd_device(int argc, char **argv)
@@ -341,6 +537,12 @@ int cmd_device(int argc, char **argv)
         return device_infer(argc - 1, argv + 1);
     if (strcmp(argv[1], "train") == 0)
         return cmd_device_train(argc - 1, argv + 1);
-    return cli_usage_error("device", "unknown device command '%s' (so far: info, load, infer)",
-                           argv[1]);
+    if (strcmp(argv[1], "save") == 0)
+        return device_save(argc - 1, argv + 1);
+    if (strcmp(argv[1], "lut") == 0)
+        return device_lut(argc - 1, argv + 1);
+    if (strcmp(argv[1], "bench") == 0)
+        return device_bench(argc - 1, argv + 1);
+    return cli_usage_error("device", "unknown device command '%s' (info, load, infer, train, "
+                           "save, lut, bench)", argv[1]);
 }

@@ -26,19 +26,23 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-/* Progress, plus a test hook: SGLIF_TEST_SIGINT_AFTER=N raises SIGINT after N batches, so that
- * tests interrupt a run at a known point through the real signal path. */
+/* Progress, plus test hooks: SGLIF_TEST_SIGINT_AFTER=N raises SIGINT after N batches, so that
+ * tests interrupt a run at a known point through the real signal path;
+ * SGLIF_TEST_SIGKILL_AFTER=N kills the process there (a crash: only checkpoints survive). */
 typedef struct {
     cli_progress_state ps;
-    long sigint_after, seen;
+    long sigint_after, kill_after, seen;
 } train_progress;
 
 static void on_progress(const sgl_progress *p, void *user)
 {
     train_progress *t = user;
     cli_progress(p, &t->ps);
-    if (t->sigint_after > 0 && ++t->seen == t->sigint_after)
+    ++t->seen;
+    if (t->sigint_after > 0 && t->seen == t->sigint_after)
         raise(SIGINT);
+    if (t->kill_after > 0 && t->seen == t->kill_after)
+        raise(SIGKILL);
 }
 
 static const char HELP[] =
@@ -92,9 +96,11 @@ static const char HELP_DEVICE[] =
     "  --epochs E, --batch B, --lr LR, --state-lr on|off, --seed S, network options:\n"
     "                       as 'sglif train --backend fixed'\n"
     "  --checkpoint FILE    checkpoint path (default MODEL.ckpt); written every epoch, every\n"
-    "                       minute and on Ctrl-C\n"
+    "                       --checkpoint-secs S (default 60) between batches, and on Ctrl-C\n"
     "  --resume             continue from the checkpoint (same options) to the same result\n"
     "  --quiet              no progress output\n"
+    "  --check              run the twin beside the board and compare every spike, SG code\n"
+    "                       and prediction of every forward pass (fails on a difference)\n"
     "  --port PORT          sim (default), sim:PROGRAM, tcp:HOST:PORT, tty:/dev/ttyUSBn,\n"
     "                       ftdi[:VID:PID[:SERIAL]] (see sglif device --help)\n"
     "  --timeout MS, --tries N  reply timeout per try (500), tries per request (5)\n\n"
@@ -113,19 +119,21 @@ static const struct option own_opts[] = {
     {"backend", required_argument, 0, 0},    {"qat", no_argument, 0, 0},
     {"qat-epochs", required_argument, 0, 0}, {"from", required_argument, 0, 0},
     {"port", required_argument, 0, 0},       {"timeout", required_argument, 0, 0},
-    {"tries", required_argument, 0, 0},      {0, 0, 0, 0}};
+    {"tries", required_argument, 0, 0},      {"checkpoint-secs", required_argument, 0, 0},
+    {"check", no_argument, 0, 0},            {0, 0, 0, 0}};
 
 /* sglif device train: the board that runs the forward passes */
 typedef struct {
     const char *port;
     long timeout, tries;
+    int check;
 } board_opts;
 
 /* --backend fixed: quantize net, train the twin, write the dequantized weights back to net
  * and save it; the saved model is checked to quantize back to the same predictions. */
 static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *valid,
                        const sgl_train_opts *to, int lr_given, const char *meta, int quiet,
-                       const board_opts *board)
+                       const board_opts *board, double ckpt_secs)
 {
     static sgl_dev dev; /* large buffers: not on the stack */
     sgl_dev_trainer dt = {0};
@@ -161,14 +169,17 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     hk.checkpoint = ckpt;
     hk.resume = to->resume;
     hk.stop = to->stop;
-    hk.progress = quiet ? NULL : to->progress;
+    hk.progress = to->progress; /* (quiet: the test hooks only) */
+    hk.checkpoint_secs = ckpt_secs;
     hk.progress_user = to->progress_user;
     if (!rc && board) {
         dev.timeout_ms = (int)board->timeout;
         dev.tries = (int)board->tries;
         if (!(rc = sgl_dev_open(&dev, board->port)) &&
-            !(rc = sgl_dev_trainer_init(&dt, &dev, &q, "the model")))
+            !(rc = sgl_dev_trainer_init(&dt, &dev, &q, "the model"))) {
             sgl_dev_trainer_hooks(&dt, &hk);
+            dt.check = board->check;
+        }
         if (!rc && !quiet)
             fprintf(stderr, "train: on the board at %s: %u lanes, %u neurons, history of %u "
                     "steps (windows of up to %u steps a RUN)\n", board->port, dev.info.lanes,
@@ -176,6 +187,10 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     }
     if (!rc)
         rc = sgl_fixed_train_run(&q, net, train, valid, &ft, &hk, &res);
+    if (!rc && board && dt.mismatches)
+        rc = sgl_fail(SGL_EDEVICE, "%s: %llu of %llu spikes, SG codes and predictions of the "
+                      "board differ from the twin's", board->port,
+                      (unsigned long long)dt.mismatches, (unsigned long long)dt.checked);
     if (!rc && board) {
         const sgl_dev_stats *st = &dev.st;
         uint64_t line = st->bytes_out + st->bytes_in, pay = st->payload_out + st->payload_in;
@@ -183,6 +198,10 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
                "written), model CRC checked after each\n", (unsigned long long)dt.samples,
                (unsigned long long)dt.windows, (unsigned long long)dt.updates,
                (unsigned long long)dt.words);
+        if (dt.check)
+            printf("check: %llu of %llu spikes, SG codes and predictions of the board equal "
+                   "to the twin's\n", (unsigned long long)(dt.checked - dt.mismatches),
+                   (unsigned long long)dt.checked);
         printf("link: %llu requests, %llu retries; %llu payload bytes in %llu bytes on the line "
                "(%.1f %%)\n", (unsigned long long)st->requests, (unsigned long long)st->retries,
                (unsigned long long)pay, (unsigned long long)line,
@@ -259,7 +278,9 @@ static int train_main(int argc, char **argv, int device)
 {
     const char *cmd = device ? "device train" : "train";
     const char *help = device ? HELP_DEVICE : HELP;
-    board_opts bo = {"sim", 500, 5};
+    board_opts bo = {"sim", 500, 5, 0};
+    double ckpt_secs = 60;
+    int secs_given = 0;
     const char *from = NULL;
     int net_given = 0;
     struct option opts[64];
@@ -284,7 +305,7 @@ static int train_main(int argc, char **argv, int device)
             continue;
         }
         int dev_opt = strcmp(name, "port") == 0 || strcmp(name, "timeout") == 0 ||
-                      strcmp(name, "tries") == 0;
+                      strcmp(name, "tries") == 0 || strcmp(name, "check") == 0;
         if (device && (strcmp(name, "backend") == 0 || strcmp(name, "qat") == 0 ||
                        strcmp(name, "qat-epochs") == 0 || strcmp(name, "sparsity") == 0 ||
                        strcmp(name, "init-rate") == 0 || strcmp(name, "weight-decay") == 0 ||
@@ -301,8 +322,12 @@ static int train_main(int argc, char **argv, int device)
             rc = cli_int(name, optarg, 1, 600000, &bo.timeout);
         else if (strcmp(name, "tries") == 0)
             rc = cli_int(name, optarg, 1, 100, &bo.tries);
+        else if (strcmp(name, "check") == 0)
+            bo.check = 1;
         else if (strcmp(name, "from") == 0)
             from = optarg;
+        else if (strcmp(name, "checkpoint-secs") == 0)
+            rc = cli_double(name, optarg, 1e-6, 1e6, &ckpt_secs), secs_given = 1;
         else if (strcmp(name, "data") == 0)
             spec = optarg;
         else if (strcmp(name, "out") == 0)
@@ -372,6 +397,9 @@ static int train_main(int argc, char **argv, int device)
                                "float only", device ? "device train" : "--backend fixed");
     if (from && !fixed)
         return cli_usage_error(cmd, "--from: only with --backend fixed");
+    if (secs_given && !fixed)
+        return cli_usage_error(cmd, "--checkpoint-secs: only with --backend fixed (float "
+                               "training checkpoints every epoch and on Ctrl-C)");
     if (from && net_given)
         return cli_usage_error(cmd, "--from: the network comes from %s; network options "
                                "(--hidden, --init, --tau, ...) do not apply", from);
@@ -427,11 +455,13 @@ static int train_main(int argc, char **argv, int device)
     snprintf(meta + k, sizeof meta - (size_t)k, "\ndata: %s\nseed: %llu\n", train.name,
              (unsigned long long)nopt.seed);
     to.meta = meta;
-    train_progress tp = {{0, 0}, 0, 0};
+    train_progress tp = {{0, 0}, 0, 0, 0};
     cli_progress_init(&tp.ps, quiet);
     const char *hook = getenv("SGLIF_TEST_SIGINT_AFTER");
     if (hook)
         tp.sigint_after = atol(hook);
+    if ((hook = getenv("SGLIF_TEST_SIGKILL_AFTER")))
+        tp.kill_after = atol(hook);
     to.progress = on_progress;
     to.progress_user = &tp;
     to.stop = &stop_flag;
@@ -447,7 +477,7 @@ static int train_main(int argc, char **argv, int device)
     sgl_train_result res;
     if (fixed)
         rc = train_fixed(&net, &train, &valid, &to, lr_given, meta, quiet,
-                         device ? &bo : NULL);
+                         device ? &bo : NULL, ckpt_secs);
     else
         rc = sgl_train(&net, &train, &valid, &to, &res);
     if (rc) {

@@ -2,6 +2,7 @@
 /* Device-in-the-loop training (device_train.h). */
 #include "device_train.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -20,6 +21,44 @@ int sgl_dev_trainer_init(sgl_dev_trainer *t, sgl_dev *d, const sgl_fixed_net *q,
 void sgl_dev_trainer_free(sgl_dev_trainer *t)
 {
     sgl_dev_model_free(&t->m);
+    for (int l = 0; l < 2; l++) {
+        free(t->tz[l]);
+        free(t->tcode[l]);
+    }
+}
+
+static void twin_record(void *ctx, int layer, int t, int n, const int16_t *v, const uint8_t *z,
+                        const uint16_t *code)
+{
+    (void)v;
+    sgl_dev_trainer *d = ctx;
+    memcpy(d->tz[layer] + (size_t)t * (size_t)n, z, (size_t)n);
+    memcpy(d->tcode[layer] + (size_t)t * (size_t)n, code, (size_t)n * sizeof *code);
+}
+
+/* The twin's forward of the same sample against what the board recorded. */
+static int check_twin(sgl_dev_trainer *t, const sgl_fixed_net *q, const sgl_sample *s,
+                      const sgl_fixed_grad *g, int pred)
+{
+    for (int l = 0; l < q->n_layers; l++) {
+        size_t n = (size_t)q->n_steps * (size_t)q->layer[l].n;
+        if (!t->tz[l] && (!(t->tz[l] = sgl_calloc(n, 1)) ||
+                          !(t->tcode[l] = sgl_calloc(n, sizeof(uint16_t)))))
+            return sgl_fail(SGL_ENOMEM, "out of memory");
+    }
+    int tp = -1;
+    int rc = sgl_fixed_forward(q, s, &tp, NULL, NULL, twin_record, t);
+    if (rc)
+        return rc;
+    for (int l = 0; l < q->n_layers; l++) {
+        size_t n = (size_t)q->n_steps * (size_t)q->layer[l].n;
+        for (size_t i = 0; i < n; i++)
+            t->mismatches += (g->z[l][i] != t->tz[l][i]) + (g->code[l][i] != t->tcode[l][i]);
+        t->checked += 2 * n;
+    }
+    t->checked++;
+    t->mismatches += tp != pred;
+    return 0;
 }
 
 /* One sample on the board: windows of at most hist_steps steps (each one RUN: the history
@@ -49,7 +88,8 @@ static int board_forward(void *ctx, const sgl_fixed_net *q, const sgl_sample *s,
         t0 += k;
     }
     t->samples++;
-    return sgl_dev_read_output(t->dev, pred, NULL, 0);
+    int rc = sgl_dev_read_output(t->dev, pred, NULL, 0);
+    return rc || !t->check ? rc : check_twin(t, q, s, g, *pred);
 }
 
 static int board_updated(void *ctx, const sgl_fixed_net *q)

@@ -17,6 +17,11 @@ typedef struct {
     sgl_dev *dev;
     sgl_dev_model m;
     uint64_t samples, windows, events, updates, words, hist_reads;
+    /* check: run the twin beside the board and compare every spike and SG code */
+    int check;
+    uint64_t checked, mismatches;
+    uint8_t *tz[2];
+    uint16_t *tcode[2];
 } sgl_dev_trainer;
 
 /* The board's shape and images for q (which must fit: -SGL_EDATA otherwise). */

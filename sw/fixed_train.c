@@ -713,9 +713,11 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
     res->grad_saturations = st.grad_saturations;
     res->best_valid_acc = st.best_acc;
     res->best_epoch = st.best_epoch;
-    if (use_valid && st.has_best)
+    if (use_valid && st.has_best) {
         copy_weights(q, &best);
-    else
+        if (h->updated) /* the board ends with the weights the run returns */
+            rc = h->updated(h->ctx, q);
+    } else
         res->best_epoch = res->epochs_run - 1;
 done:
     free(order);
