@@ -62,26 +62,26 @@ static const char HELP[] =
     "                       gradually: 0 before 20% of the epochs, full from 60% (default 0)\n"
     "  --init-rate F        first train the bias currents alone towards initial rate F\n"
     "  --init-rate-batches N  length of that pre-training (default 200 batches)\n"
-    "  --patience N         stop after N epochs without a better validation accuracy\n"
+    "  --patience N         stop after N epochs without a better valid accuracy\n"
     "  --threads N          worker threads (default: all cores; results do not depend on it)\n"
     "  --log FILE.csv       per-epoch log\n"
     "  --checkpoint FILE    checkpoint path (default MODEL.ckpt); written every epoch and on\n"
     "                       Ctrl-C\n"
     "  --resume             continue from the checkpoint (same options) to the same result\n"
     "  --quiet              no progress output\n"
-    "  --qat                quantization-aware training: every forward runs on the\n"
-    "                       integers of 'sglif eval --backend fixed' (int8 weights,\n"
-    "                       membranes on the twin's grid, decay 1 - 2^-k; --tau becomes\n"
-    "                       the twin's: 15.49 for k = 4), gradients straight through;\n"
-    "                       the saved model quantizes to those integers (docs/numerics.md)\n"
+    "  --qat                quantization-aware training: every forward runs on the twin's\n"
+    "                       integers (int8 weights, its membrane grid, decay 1 - 2^-k;\n"
+    "                       --tau becomes the twin's: 15.49 for k = 4), gradients straight\n"
+    "                       through; the model quantizes to those integers (docs/numerics.md)\n"
     "  --qat-epochs N       float first, QAT for the last N epochs (1..E), decay as --qat\n"
-    "  --backend B          float (default) or fixed: quantize the initialized net and train\n"
-    "                       on twin numbers (integer BPTT, SGD with step 2^-round(-log2 LR),\n"
-    "                       default 2^-5, stochastic rounding; docs/numerics.md); uses\n"
-    "                       --epochs, --batch, --lr, --state-lr, --seed; saves the\n"
-    "                       dequantized model; --checkpoint and --resume as above\n"
-    "  --from MODEL         with --backend fixed: start from this trained model (fine-tuning)\n"
-    "                       instead of initializing\n\n" SGL_EXIT_CODES_HELP;
+    "  --backend B          float (default) or fixed: train the quantized net on twin\n"
+    "                       numbers (integer BPTT, SGD step 2^-round(-log2 LR), default\n"
+    "                       2^-5, stochastic rounding; docs/numerics.md); uses --epochs,\n"
+    "                       --batch, --lr, --state-lr, --seed, --checkpoint, --resume\n"
+    "  --from MODEL         fixed: start from a trained model (fine-tuning; it is saved\n"
+    "                       unchanged unless an epoch beats it on validation)\n"
+    "  --train-samples N    fixed: the first N training samples only\n\n"
+    SGL_EXIT_CODES_HELP;
 
 static const char HELP_DEVICE[] =
     "usage: sglif device train --data SPEC --out MODEL [--from MODEL] [options] [--port PORT]\n"
@@ -93,6 +93,7 @@ static const char HELP_DEVICE[] =
     "  --data SPEC          the data set (docs/data.md)\n"
     "  --out MODEL          where the trained model is saved\n"
     "  --from MODEL         start from this trained model (else: initialize, as sglif train)\n"
+    "  --train-samples N    the first N training samples only (a short fine-tuning)\n"
     "  --epochs E, --batch B, --lr LR, --state-lr on|off, --seed S, network options:\n"
     "                       as 'sglif train --backend fixed'\n"
     "  --checkpoint FILE    checkpoint path (default MODEL.ckpt); written every epoch, every\n"
@@ -120,7 +121,8 @@ static const struct option own_opts[] = {
     {"qat-epochs", required_argument, 0, 0}, {"from", required_argument, 0, 0},
     {"port", required_argument, 0, 0},       {"timeout", required_argument, 0, 0},
     {"tries", required_argument, 0, 0},      {"checkpoint-secs", required_argument, 0, 0},
-    {"check", no_argument, 0, 0},            {0, 0, 0, 0}};
+    {"check", no_argument, 0, 0},            {"train-samples", required_argument, 0, 0},
+    {0, 0, 0, 0}};
 
 /* sglif device train: the board that runs the forward passes */
 typedef struct {
@@ -133,7 +135,7 @@ typedef struct {
  * and save it; the saved model is checked to quantize back to the same predictions. */
 static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *valid,
                        const sgl_train_opts *to, int lr_given, const char *meta, int quiet,
-                       const board_opts *board, double ckpt_secs)
+                       const board_opts *board, double ckpt_secs, const char *from)
 {
     static sgl_dev dev; /* large buffers: not on the stack */
     sgl_dev_trainer dt = {0};
@@ -148,6 +150,7 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     ft.batch = to->batch;
     ft.seed = to->seed;
     ft.state_shift = to->state_lr;
+    ft.keep_start = from != NULL; /* fine-tuning: only an improvement replaces the start */
     if (lr_given) {
         long sh = lround(-log2(to->lr));
         ft.lr_shift = sh < 0 ? 0 : sh > 40 ? 40 : (int)sh;
@@ -230,8 +233,12 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     if (!rc)
         rc = sgl_model_save(to->out, net, meta);
     if (!rc) {
-        printf("best valid accuracy (twin): %.4f (epoch %d of %d)\n", res.best_valid_acc,
-               res.best_epoch + 1, res.epochs_run);
+        if (res.best_epoch < 0)
+            printf("best valid accuracy (twin): %.4f (the start: no epoch of %d beat it; "
+                   "saved unchanged)\n", res.best_valid_acc, res.epochs_run);
+        else
+            printf("best valid accuracy (twin): %.4f (epoch %d of %d)\n", res.best_valid_acc,
+                   res.best_epoch + 1, res.epochs_run);
         printf("round trip: %d of %d valid predictions equal after re-quantization\n", agree,
                valid->n_samples);
         printf("model: %s\n", to->out);
@@ -280,6 +287,7 @@ static int train_main(int argc, char **argv, int device)
     const char *help = device ? HELP_DEVICE : HELP;
     board_opts bo = {"sim", 500, 5, 0};
     double ckpt_secs = 60;
+    long train_samples = 0;
     int secs_given = 0;
     const char *from = NULL;
     int net_given = 0;
@@ -324,6 +332,8 @@ static int train_main(int argc, char **argv, int device)
             rc = cli_int(name, optarg, 1, 100, &bo.tries);
         else if (strcmp(name, "check") == 0)
             bo.check = 1;
+        else if (strcmp(name, "train-samples") == 0)
+            rc = cli_int(name, optarg, 1, 1L << 30, &train_samples);
         else if (strcmp(name, "from") == 0)
             from = optarg;
         else if (strcmp(name, "checkpoint-secs") == 0)
@@ -397,6 +407,8 @@ static int train_main(int argc, char **argv, int device)
                                "float only", device ? "device train" : "--backend fixed");
     if (from && !fixed)
         return cli_usage_error(cmd, "--from: only with --backend fixed");
+    if (train_samples && !fixed)
+        return cli_usage_error(cmd, "--train-samples: only with --backend fixed");
     if (secs_given && !fixed)
         return cli_usage_error(cmd, "--checkpoint-secs: only with --backend fixed (float "
                                "training checkpoints every epoch and on Ctrl-C)");
@@ -430,6 +442,8 @@ static int train_main(int argc, char **argv, int device)
         sgl_data_free(&train);
         return cli_error(cmd, rc);
     }
+    if (train_samples && train_samples < train.n_samples)
+        train.n_samples = (int)train_samples; /* the first N (the data set's own order) */
     sgl_net net = {0};
     sgl_init_report rep[SGL_MAX_LAYERS];
     if (from) { /* the fixed backend's start; a resumed run starts from it again */
@@ -477,7 +491,7 @@ static int train_main(int argc, char **argv, int device)
     sgl_train_result res;
     if (fixed)
         rc = train_fixed(&net, &train, &valid, &to, lr_given, meta, quiet,
-                         device ? &bo : NULL, ckpt_secs);
+                         device ? &bo : NULL, ckpt_secs, from);
     else
         rc = sgl_train(&net, &train, &valid, &to, &res);
     if (rc) {

@@ -459,6 +459,7 @@ static uint32_t fingerprint(const sgl_fixed_net *q, const sgl_fixed_train_opts *
                          q->layer[0].sh_rec, q->n_layers > 1 ? q->layer[1].sh_in : 0,
                          q->n_layers > 1 ? q->layer[1].sh_rec : 0, o->epochs, o->batch,
                          o->grad_frac, o->lr_shift, o->state_shift, o->normalize,
+                         o->keep_start,
                          train->n_samples, train->n_units, valid ? valid->n_samples : 0};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         sgl_put_u32(&b, (uint32_t)f[i]);
@@ -626,6 +627,13 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
         goto done;
     if (h->updated && (rc = h->updated(h->ctx, q)))
         goto done;
+    if (use_valid && o->keep_start && !h->resume) {
+        if ((rc = h->evaluate ? h->evaluate(h->ctx, q, valid, &st.best_acc)
+                              : sgl_fixed_evaluate(q, valid, &st.best_acc, NULL, NULL)))
+            goto done;
+        st.has_best = 1;
+        copy_weights(&best, q);
+    }
     const int batches = (N + o->batch - 1) / o->batch;
     const double t_start = now_secs();
     double t_ckpt = t_start;
@@ -717,7 +725,7 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
         copy_weights(q, &best);
         if (h->updated) /* the board ends with the weights the run returns */
             rc = h->updated(h->ctx, q);
-    } else
+    } else if (!use_valid)
         res->best_epoch = res->epochs_run - 1;
 done:
     free(order);

@@ -25,6 +25,8 @@ typedef struct {
     int state_shift; /* 1: biases and W_rec step a further 2^-k (the decay shift; as --state-lr) */
     int normalize;   /* 1 (default): per tensor, the largest step is 2^-lr_shift float units */
     uint64_t seed;   /* shuffle stream and rounding stream (see docs) */
+    int keep_start;  /* 1: the starting weights compete too (validated before the first
+                      * epoch; best_epoch -1 when no epoch beats them): for fine-tuning */
 } sgl_fixed_train_opts;
 
 /* Integer gradient accumulators (sums over the samples added since the last zero) and the
