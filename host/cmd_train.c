@@ -198,9 +198,10 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
         const sgl_dev_stats *st = &dev.st;
         uint64_t line = st->bytes_out + st->bytes_in, pay = st->payload_out + st->payload_in;
         printf("board: %llu forward passes in %llu RUN windows, %llu weight updates (%llu words "
-               "written), model CRC checked after each\n", (unsigned long long)dt.samples,
-               (unsigned long long)dt.windows, (unsigned long long)dt.updates,
-               (unsigned long long)dt.words);
+               "written), model CRC checked after each and after each batch; %llu reloads\n",
+               (unsigned long long)dt.samples, (unsigned long long)dt.windows,
+               (unsigned long long)dt.updates, (unsigned long long)dt.words,
+               (unsigned long long)dt.reloads);
         if (dt.check)
             printf("check: %llu of %llu spikes, SG codes and predictions of the board equal "
                    "to the twin's\n", (unsigned long long)(dt.checked - dt.mismatches),

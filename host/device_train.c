@@ -2,6 +2,7 @@
 /* Device-in-the-loop training (device_train.h). */
 #include "device_train.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,8 +120,32 @@ static int board_evaluate(void *ctx, const sgl_fixed_net *q, const sgl_data *val
     return 0;
 }
 
+/* After a batch's forwards: does the board still hold the weights they were meant to run on?
+ * A board that was reset (power, reprogramming) answers with other memories: write them all
+ * again and have the batch run again. */
+static int board_verify(void *ctx, const sgl_fixed_net *q)
+{
+    sgl_dev_trainer *t = ctx;
+    uint32_t crc = 0;
+    int rc = sgl_dev_model_crc(t->dev, &crc);
+    if (rc < 0)
+        return rc;
+    if (crc == sgl_dev_model_image_crc(&t->m))
+        return 0;
+    fprintf(stderr, "train: %s: the board's model CRC is 0x%08x, not 0x%08x (was it reset?): "
+            "writing the model again and running the batch again\n", t->dev->t.name,
+            (unsigned)crc, (unsigned)sgl_dev_model_image_crc(&t->m));
+    uint64_t w = 0;
+    if ((rc = sgl_dev_model_write(&t->m, t->dev, q, 1, &w)) < 0)
+        return rc;
+    t->words += w;
+    t->reloads++;
+    return 1;
+}
+
 void sgl_dev_trainer_hooks(sgl_dev_trainer *t, sgl_fixed_train_hooks *h)
 {
+    h->verify = board_verify;
     h->forward = board_forward;
     h->updated = board_updated;
     h->evaluate = board_evaluate;

@@ -17,6 +17,7 @@ typedef struct {
     sgl_dev *dev;
     sgl_dev_model m;
     uint64_t samples, windows, events, updates, words, hist_reads;
+    uint64_t reloads; /* batches run again after the board lost its weights (a reset) */
     /* check: run the twin beside the board and compare every spike and SG code */
     int check;
     uint64_t checked, mismatches;

@@ -656,15 +656,30 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
                 goto done;
             }
             int b1 = st.b0 + o->batch < N ? st.b0 + o->batch : N;
-            sgl_fixed_grad_zero(&g, q);
-            for (int b = st.b0; b < b1; b++) {
-                sgl_sample s = sgl_data_sample(train, order[b]);
-                int pred = 0;
-                if ((rc = forward(h->ctx, q, &s, &g, &pred)) ||
-                    (rc = sgl_fixed_grad_backward(&g, q, &s, pred))) {
-                    char msg[512];
-                    snprintf(msg, sizeof msg, "%s", sgl_errmsg());
-                    rc = sgl_fail(-rc, "%s: sample %d: %s", train->name, order[b], msg);
+            for (int tries = 0;; tries++) {
+                sgl_fixed_grad_zero(&g, q);
+                for (int b = st.b0; b < b1; b++) {
+                    sgl_sample s = sgl_data_sample(train, order[b]);
+                    int pred = 0;
+                    if ((rc = forward(h->ctx, q, &s, &g, &pred)) ||
+                        (rc = sgl_fixed_grad_backward(&g, q, &s, pred))) {
+                        char msg[512];
+                        snprintf(msg, sizeof msg, "%s", sgl_errmsg());
+                        rc = sgl_fail(-rc, "%s: sample %d: %s", train->name, order[b], msg);
+                        goto done;
+                    }
+                }
+                int v = h->verify ? h->verify(h->ctx, q) : 0;
+                if (v < 0) {
+                    rc = v;
+                    goto done;
+                }
+                if (v == 0)
+                    break;
+                if (tries == 2) {
+                    rc = sgl_fail(SGL_EDEVICE, "epoch %d, batch %d: the forward passes ran on "
+                                  "other weights three times in a row", st.epoch + 1,
+                                  st.b0 / o->batch + 1);
                     goto done;
                 }
             }

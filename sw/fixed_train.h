@@ -101,6 +101,10 @@ typedef struct {
                    int *pred);
     int (*updated)(void *ctx, const sgl_fixed_net *q);
     int (*evaluate)(void *ctx, const sgl_fixed_net *q, const sgl_data *valid, double *acc);
+    /* after a batch's forward passes, before its SGD step: 0 (go on), 1 (the forwards ran on
+     * other weights, e.g. a board that was reset; the weights are back: run the batch again,
+     * at most 3 times) or -SGL_E* */
+    int (*verify)(void *ctx, const sgl_fixed_net *q);
     void *ctx;
     const char *checkpoint;
     int resume;
