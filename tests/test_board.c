@@ -18,6 +18,7 @@
 #include "device.h"
 #include "rng.h"
 #include "sglif_protocol.h"
+#include "shell.h"
 
 static sgl_dev dev;
 
@@ -140,21 +141,6 @@ Test(board, fuzz_frames_change_nothing)
 
 /* `sglif device load` and `info` as a user runs them, against one board on a TCP port (the
  * sim transport would start a new board for each command) */
-static int sh(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int sh(char *out, size_t n, const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    FILE *p = popen(cmd, "r");
-    size_t got = fread(out, 1, n - 1, p);
-    out[got] = 0;
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 Test(board, cli_load_then_info)
 {
     const char *bin = getenv("SGLIF");
@@ -164,22 +150,8 @@ Test(board, cli_load_then_info)
     self[k > 0 ? k : 0] = 0;
     *strrchr(self, '/') = 0;
     snprintf(board, sizeof board, "%s/sglif-board", self);
-    int fd[2];
-    cr_assert_eq(pipe(fd), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        execl(board, board, "--listen", "tcp:127.0.0.1:0", (char *)NULL);
-        _exit(127);
-    }
-    close(fd[1]);
-    char line[100] = "", port[128], out[4096];
-    FILE *f = fdopen(fd[0], "r");
-    cr_assert(fgets(line, sizeof line, f), "the board printed nothing");
-    fclose(f);
-    line[strcspn(line, "\n")] = 0;
-    snprintf(port, sizeof port, "%s", line + strlen("listening on "));
+    char port[128], out[4096];
+    pid_t pid = board_listen(board, port, sizeof port);
     /* the model of the fuzz corpus: 20 inputs, 4 neurons, 2 classes */
     int rc = sh(out, sizeof out, "%s device load --model tests/fuzz/corpus/model/tiny.sgl "
                 "--port %s 2>&1", bin, port);

@@ -17,24 +17,10 @@
 
 #include "common.h"
 #include "model.h"
+#include "shell.h"
 
 #define DATA "randman:classes=4,samples=20,steps=40"
 #define OPTS "--data " DATA " --hidden 32 --epochs 2 --batch 16 --seed 7"
-
-static int sh(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int sh(char *out, size_t n, const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    FILE *p = popen(cmd, "r");
-    size_t got = fread(out, 1, n - 1, p);
-    out[got] = 0;
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static const char *sglif(void)
 {
@@ -123,29 +109,11 @@ Test(device_train, bit_identical_to_fixed_and_resumable, .timeout = 300)
     unlink(ckpt);
 }
 
-/* A board of its own on loopback TCP, for commands that must see the same board. */
 static pid_t start_board(char *port, size_t n)
 {
-    const char *bin = sglif();
     char board[4096];
-    snprintf(board, sizeof board, "%.*s-board", (int)(sizeof board - 8), bin);
-    int fd[2];
-    cr_assert_eq(pipe(fd), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        execl(board, board, "--listen", "tcp:127.0.0.1:0", (char *)NULL);
-        _exit(127);
-    }
-    close(fd[1]);
-    char line[128] = "";
-    FILE *f = fdopen(fd[0], "r");
-    cr_assert(fgets(line, sizeof line, f), "the board printed nothing");
-    fclose(f);
-    line[strcspn(line, "\n")] = 0;
-    snprintf(port, n, "%s", line + strlen("listening on "));
-    return pid;
+    snprintf(board, sizeof board, "%.*s-board", (int)(sizeof board - 8), sglif());
+    return board_listen(board, port, n);
 }
 
 Test(device_train, save_lut_bench_on_one_board, .timeout = 300)
