@@ -11,17 +11,21 @@
 //   A  op generator (layer, group, event / spike list index); reads the event or spike list
 //   B  weight row = region base + list entry; bank address {row, group}
 //   C  weight banks read
+//   C2 the bank words registered (w_q: the block RAMs' slow clock-to-out and the route to the
+//      lanes get a cycle of their own)
 //   D  per lane: w <<< sh (sh_in or sh_rec of the layer)
 //   E  per lane: acc = (first op ? 0 : acc) + w; on the group's last op: shadow <= sums
 //   F0 drain: lane k of the shadow, neuron i = gP + k; reads bias, membrane, previous spike
-//   F1 cur = sum + bias; decay and reset (sglif_lif_decay)
+//   F1 the bias, membrane and spike words registered
+//   F1b cur = sum + bias; decay and reset (sglif_lif_decay)
 //   F2 u + cur, exact
 //   F3 saturate, compare (sglif_lif_update)
 //   F4 writes membrane and spike, appends to the next spike list; SG lookup (three cycles:
 //      F4 asr(x, s), F5 + entries / 2, F6 clamp and table read)
 //   F7 SG code; trace, history write, W_out row read of a top-layer spike
 //   F8 readout: class accumulators add the W_out row; the argmax tree follows (CW levels)
-// Cycles per step: docs/rtl.md. Configuration is written only while idle (busy_o low).
+// Cycles per step (docs/rtl.md): clog2(N_OUT) + per layer in use (G - 1) max(c, P) + c + m - 1
+// + 16, with c = max(ops, 1), G groups, m neurons in the last group. Configuration is written only while idle (busy_o low).
 // Read-back (docs/rtl.md, "Read-back"): while idle and not writing, rb_data_o is the word of
 // memory cfg_sel_i at cfg_addr_i, RB_LAT = 2 cycles after the select and address (held): the
 // RAMs are read at cfg_addr_i in the first cycle (their read address is muxed by busy_o), the
@@ -128,10 +132,9 @@ module sglif_lif_core #(
 `endif
     localparam integer P_LAST = P - 1;
     localparam integer RO_WAIT = CW - 1;   // pred_o settles CW cycles after the last add
+    localparam integer BB0     = BB > 0 ? BB : 1;  // bank bits compared (NB = 1: none used)
     localparam integer RB_LAT  = 2;        // read-back latency (cycles after select, address)
-    localparam integer RBA0    = CW > 4 ? CW : 4;
-    localparam integer RBA     = RBA0 > BB ? RBA0 : BB; // address bits kept for the read-back
-                                                        // muxes: register, class, bank
+    localparam integer RBA     = CW > 4 ? CW : 4; // address bits kept for the read-back muxes
 
     localparam [1:0] ST_IDLE = 2'd0, ST_CLEAR = 2'd1, ST_RUN = 2'd2, ST_WAIT = 2'd3;
     localparam [1:0] K_IN = 2'd0, K_REC = 2'd1, K_NULL = 2'd2;
@@ -192,8 +195,8 @@ module sglif_lif_core #(
     reg [KW-1:0] hold_q;                // cycles until a group may end (the drain is busy)
     reg [NW-1:0] ci_q;                  // clear index
     reg [3:0]    settle_q;              // cycles waited for the readout's argmax
-    reg          b_vld_q, c_vld_q, d_vld_q, e_vld_q, dr_act_q;
-    reg          f1_vld_q, f2_vld_q, f3_vld_q, f4_vld_q, f5_vld_q, f6_vld_q, f7_vld_q;
+    reg          b_vld_q, c_vld_q, c2_vld_q, d_vld_q, e_vld_q, dr_act_q;
+    reg          f1_vld_q, f1b_vld_q, f2_vld_q, f3_vld_q, f4_vld_q, f5_vld_q, f6_vld_q, f7_vld_q;
     reg          f8_vld_q;
     reg          f4_layer_q, f4_z_q;
 
@@ -206,8 +209,8 @@ module sglif_lif_core #(
                                (ph_q == K_IN && e_last_in && ns_q == 0);
     wire          issue      = state_q == ST_RUN && !(op_last && hold_q != 0);
     wire [1:0]    ph_first   = ne_q != 0 ? K_IN : (ns_q != 0 ? K_REC : K_NULL);
-    wire          pipe_empty = !(b_vld_q || c_vld_q || d_vld_q || e_vld_q || dr_act_q ||
-                                 f1_vld_q || f2_vld_q || f3_vld_q || f4_vld_q || f5_vld_q ||
+    wire          pipe_empty = !(b_vld_q || c_vld_q || c2_vld_q || d_vld_q || e_vld_q || dr_act_q ||
+                                 f1_vld_q || f1b_vld_q || f2_vld_q || f3_vld_q || f4_vld_q || f5_vld_q ||
                                  f6_vld_q || f7_vld_q || f8_vld_q);
     wire          go_clear   = state_q == ST_IDLE && clear_i;
     wire          go_step    = state_q == ST_IDLE && !clear_i && start_i;
@@ -420,6 +423,24 @@ module sglif_lif_core #(
         end
     endgenerate
 
+    // ---- stage C2: the bank words registered ---------------------------------------------------
+    reg [8*P-1:0] w_q;
+    reg [1:0]     c2_kind_q;
+    reg           c2_first_q, c2_last_q, c2_layer_q;
+    reg [GW-1:0]  c2_g_q;
+    always @(posedge clk_i) begin
+        if (rst_i)
+            c2_vld_q <= 1'b0;
+        else
+            c2_vld_q <= c_vld_q;
+        w_q        <= w_rd;
+        c2_kind_q  <= c_kind_q;
+        c2_first_q <= c_first_q;
+        c2_last_q  <= c_last_q;
+        c2_layer_q <= c_layer_q;
+        c2_g_q     <= c_g_q;
+    end
+
     // ---- stage D: w <<< sh per lane -------------------------------------------------------------
     reg [1:0]    d_kind_q;
     reg          d_first_q, d_last_q, d_layer_q;
@@ -428,12 +449,12 @@ module sglif_lif_core #(
         if (rst_i)
             d_vld_q <= 1'b0;
         else
-            d_vld_q <= c_vld_q;
-        d_kind_q  <= c_kind_q;
-        d_first_q <= c_first_q;
-        d_last_q  <= c_last_q;
-        d_layer_q <= c_layer_q;
-        d_g_q     <= c_g_q;
+            d_vld_q <= c2_vld_q;
+        d_kind_q  <= c2_kind_q;
+        d_first_q <= c2_first_q;
+        d_last_q  <= c2_last_q;
+        d_layer_q <= c2_layer_q;
+        d_g_q     <= c2_g_q;
     end
     wire [3:0] d_sh = d_kind_q == K_IN ? (d_layer_q ? sh_in1_q : sh_in0_q)
                                        : (d_layer_q ? sh_rec1_q : sh_rec0_q);
@@ -458,7 +479,7 @@ module sglif_lif_core #(
     genvar k;
     generate
         for (k = 0; k < P; k = k + 1) begin : g_lane
-            wire signed [ACC_W-1:0] wx = {{(ACC_W-8){w_rd[8*k+7]}}, w_rd[8*k +: 8]};
+            wire signed [ACC_W-1:0] wx = {{(ACC_W-8){w_q[8*k+7]}}, w_q[8*k +: 8]};
             reg  signed [ACC_W-1:0] sw_q, acc_q;
             always @(posedge clk_i) begin
                 sw_q <= d_kind_q == K_NULL ? {ACC_W{1'b0}} : wx <<< d_sh;
@@ -504,26 +525,31 @@ module sglif_lif_core #(
     end
 
     // ---- F1: current = sum + bias; decay and reset ---------------------------------------------
-    reg [NW-1:0]           f1_i, f2_i, f3_i;
-    reg                    f1_layer, f2_layer, f3_layer;
-    reg signed [ACC_W-1:0] f1_acc, f2_cur;
+    reg [NW-1:0]           f1_i, f1b_i, f2_i, f3_i;
+    reg                    f1_layer, f1b_layer, f2_layer, f3_layer;
+    reg signed [ACC_W-1:0] f1_acc, f1b_acc, f2_cur;
     reg signed [17:0]      f2_u;
     reg signed [SW-1:0]    f3_sum;
     always @(posedge clk_i) begin
         if (rst_i) begin
             f1_vld_q <= 1'b0;
+            f1b_vld_q <= 1'b0;
             f2_vld_q <= 1'b0;
             f3_vld_q <= 1'b0;
         end else begin
             f1_vld_q <= dr_act_q;
-            f2_vld_q <= f1_vld_q;
+            f1b_vld_q <= f1_vld_q;
+            f2_vld_q <= f1b_vld_q;
             f3_vld_q <= f2_vld_q;
         end
         f1_i     <= dr_i;
         f1_layer <= dr_layer_q;
         f1_acc   <= shadow_q[ACC_W-1:0];
-        f2_i     <= f1_i;
-        f2_layer <= f1_layer;
+        f1b_i    <= f1_i;
+        f1b_layer <= f1_layer;
+        f1b_acc  <= f1_acc;
+        f2_i     <= f1b_i;
+        f2_layer <= f1b_layer;
         f3_i     <= f2_i;
         f3_layer <= f2_layer;
     end
@@ -560,12 +586,21 @@ module sglif_lif_core #(
         .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd2), .waddr_i(bias_waddr),
         .wdata_i(cfg_data_i), .raddr_i(bias_raddr), .rdata_o(bias_rd));
 
+    // F1b: the state RAMs' words registered (block RAM clock-to-out, then the decay's shift
+    // and two subtractions, would not fit one cycle on ECP5)
+    reg [15:0] f1b_bias_q, f1b_v_q;
+    reg        f1b_z_q;
+    always @(posedge clk_i) begin
+        f1b_bias_q <= bias_rd;
+        f1b_v_q    <= v_rd;
+        f1b_z_q    <= z_rd;
+    end
     wire signed [17:0] u_dec;
     sglif_lif_decay u_decay (
-        .v_i(v_rd), .z_i(z_rd), .theta_i(theta_q), .k_i(k_q), .reset_mult_i(reset_mult_q),
+        .v_i(f1b_v_q), .z_i(f1b_z_q), .theta_i(theta_q), .k_i(k_q), .reset_mult_i(reset_mult_q),
         .u_o(u_dec));
     always @(posedge clk_i) begin
-        f2_cur <= f1_acc + {{(ACC_W-16){bias_rd[15]}}, bias_rd};
+        f2_cur <= f1b_acc + {{(ACC_W-16){f1b_bias_q[15]}}, f1b_bias_q};
         f2_u   <= u_dec;
     end
 
@@ -660,9 +695,10 @@ module sglif_lif_core #(
     reg go_step_q;
     // read-back: select and address of the previous cycle, the readout's W_out and b_out words
     reg  [2:0]        rb_sel_q;
-    reg  [RBA-1:0]    rb_addr_q;      // the address bits the muxes need: register, class, bank
+    reg  [RBA-1:0]    rb_addr_q;      // the address bits the muxes need: register, class
     reg  [15:0]       rb_q, rb_reg;
-    reg  [BW-1:0]     rb_bank;
+    reg  [NB-1:0]     rb_oh_q;        // the bank of a weight word read back (one-hot; 0: other)
+    reg  [BW-1:0]     rb_bank, rb_bank_q;
     wire [7:0]        rb_wout;
     wire [15:0]       rb_bout;
     always @(posedge clk_i)
@@ -703,31 +739,36 @@ module sglif_lif_core #(
             default: ;
         endcase
     end
-    generate
-        if (NB > 1) begin : g_rbb
-            integer rb_k;
-            always @* begin
-                rb_bank = {BW{1'b0}};
-                for (rb_k = 0; rb_k < NB; rb_k = rb_k + 1)
-                    if (rb_k[BB-1:0] == rb_addr_q[BB-1:0])
-                        rb_bank = w_rd[BW*rb_k +: BW];
-            end
-        end else begin : g_rbb1
-            always @* rb_bank = w_rd[BW-1:0];
-        end
-    endgenerate
+    // the weight banks' word has a register of its own (rb_bank_q, an AND-OR of the banks by a
+    // one-hot select registered with the address, 0 unless select 0): the block RAMs'
+    // clock-to-out and the route from banks spread over the device leave no room for the
+    // select mux below. rb_data_o = rb_q | rb_bank_q (rb_q is 0 for select 0).
+    integer rb_k;
+    always @(posedge clk_i)
+        for (rb_k = 0; rb_k < NB; rb_k = rb_k + 1)
+            rb_oh_q[rb_k] <= cfg_sel_i == 3'd0 && (NB == 1 || cfg_addr_i[BB0-1:0] == rb_k[BB0-1:0]);
+    always @* begin
+        rb_bank = {BW{1'b0}};
+        for (rb_k = 0; rb_k < NB; rb_k = rb_k + 1)
+            rb_bank = rb_bank | (w_rd[BW*rb_k +: BW] & {BW{rb_oh_q[rb_k]}});
+    end
+    always @(posedge clk_i)
+        rb_bank_q <= rb_bank;
+    // W_out likewise (its RAMs are block RAMs at N = 256): a register of its own, 0 unless
+    // select 6
+    reg [15:0] rb_wout_q;
+    always @(posedge clk_i)
+        rb_wout_q <= rb_sel_q == 3'd6 ? {{8{rb_wout[7]}}, rb_wout} : 16'd0;
     always @(posedge clk_i)
         case (rb_sel_q)
-            3'd0:    rb_q <= {{(16-BW){1'b0}}, rb_bank};
             3'd2:    rb_q <= bias_rd;
             3'd3:    rb_q <= code;
             3'd4:    rb_q <= rb_reg;
             3'd5:    rb_q <= {{(16-IW){1'b0}}, ev_u};
-            3'd6:    rb_q <= {{8{rb_wout[7]}}, rb_wout};
             3'd7:    rb_q <= rb_bout;
             default: rb_q <= 16'd0;
         endcase
-    assign rb_data_o = rb_q;
+    assign rb_data_o = rb_q | rb_wout_q | {{(16-BW){1'b0}}, rb_bank_q};
 
 `ifdef SGLIF_TRACE
     assign tr_valid_o = f7_vld_q;

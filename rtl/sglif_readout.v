@@ -91,15 +91,22 @@ module sglif_readout #(
     assign rd_sum_o = sum;
 
     // read-back port
+    // read-back: W_out by an AND-OR over a one-hot of the class registered with the RAMs'
+    // address (addr_i, the cycle before rb_class_i): the RAMs' clock-to-out leaves no room for
+    // a decoded mux
+    reg [N_OUT-1:0] rb_oh_q;
     integer r;
+    always @(posedge clk_i)
+        for (r = 0; r < N_OUT; r = r + 1)
+            rb_oh_q[r] <= addr_i[CW-1:0] == r[CW-1:0];
     always @* begin
         rb_w_o = 8'd0;
         rb_b_o = 16'd0;
-        for (r = 0; r < N_OUT; r = r + 1)
-            if (r[CW-1:0] == rb_class_i) begin
-                rb_w_o = w_rd[8*r +: 8];
+        for (r = 0; r < N_OUT; r = r + 1) begin
+            rb_w_o = rb_w_o | (w_rd[8*r +: 8] & {8{rb_oh_q[r]}});
+            if (r[CW-1:0] == rb_class_i)
                 rb_b_o = b_all[16*r +: 16];
-            end
+        end
     end
 
     // argmax over classes 0..c_last_i: a heap of NP = 2^CW leaves (class c at node NP + c,

@@ -27,7 +27,7 @@ enum { REG_THETA = SGL_REG_THETA, REG_K = SGL_REG_K, REG_SG_SHIFT = SGL_REG_SG_S
        REG_N_LAST = SGL_REG_N_LAST, REG_SH_IN1 = SGL_REG_SH_IN1, REG_SH_REC1 = SGL_REG_SH_REC1,
        REG_N_LAST1 = SGL_REG_N_LAST1 };
 // docs/rtl.md: cycles of one layer's part of a step beyond its ops and drain
-enum { LAYER_OVERHEAD = 14 };
+enum { LAYER_OVERHEAD = 16 };
 // docs/rtl.md, "Read-back": rb_data_o follows cfg_sel_i / cfg_addr_i by this many cycles
 enum { RB_LAT = 2 };
 

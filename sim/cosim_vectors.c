@@ -29,7 +29,7 @@
 #include "cosim_gen.h"
 
 /* the core's cycle model, as sim/core_port.h (docs/rtl.md); its memory map: sw/core_map.c */
-enum { LAYER_OVERHEAD = 14 }; /* and a step adds clog2(N_OUT) */
+enum { LAYER_OVERHEAD = 16 }; /* and a step adds clog2(N_OUT) */
 
 static long layer_cycles(int P, int n, long ops)
 {

@@ -5,7 +5,7 @@
 #   rtl-bench: <C> M cycles/s (target >= 5), <R> synaptic ops/cycle (lanes P)
 # and checks every step's cycle count against docs/rtl.md. RTLB_CONFIG names a row of
 # rtl/configs.csv (default up5k), RTLB_SEED, RTLB_CYCLES (per row); after the row's own lane
-# count the same sizes are run with each lane count of RTLB_LANES (default 1 4), so that the
+# count the same sizes are run with each lane count of RTLB_LANES (default 1 4 64), so that the
 # ops per cycle can be compared. See docs/rtl-bench.md.
 # Also usable alone: make -f Makefile -f sim/rtl_bench.mk rtl-bench
 ifndef SGLIF_RTL_BENCH_MK
@@ -14,7 +14,7 @@ SGLIF_RTL_BENCH_MK := $(lastword $(MAKEFILE_LIST))
 VERILATOR ?= verilator
 RTLB_SEED   ?= 1
 RTLB_CYCLES ?= 3000000
-RTLB_LANES  ?= 1 4
+RTLB_LANES  ?= 1 4 64
 # the configuration: a row of rtl/configs.csv (the sizes that fit each board), by name; the
 # columns are found by their header names. Without the table: the up5k row as of this file.
 RTLB_CONFIG ?= up5k
