@@ -14,9 +14,12 @@
 //     carried out again. Reads are carried out every time.
 // Payload bytes come from the frame buffer one at a time: its address is the position pos_q,
 // the data arrives a cycle later.
-// Memories: 16-bit words, select 0..7; SEL_DEPTH packs the words of each select (0: none),
-// READ_MASK the selects that can be read back, MODEL_MASK those that MODEL_CRC covers (in
-// select and address order, low byte first; CRC-32 as zlib's).
+// Memories: 16-bit words, select 0..7; SEL_DEPTH packs the words of each select (0: none, at
+// most 2^AW), READ_MASK the selects that can be read back, MODEL_MASK those that MODEL_CRC
+// covers (in select and address order, low byte first; CRC-32 as zlib's, computed in the frame
+// encoder's CRC unit while the encoder is idle: crc_init_o, crc_we_o / crc_byte_o, crc_i).
+// Sized for the iCE40 UP5K: address checks at the memory's address width (AW + 1 bits, not
+// 32), lengths and positions at the frame buffer's width, the reply byte registered.
 `default_nettype none
 
 module sglif_cmd #(
@@ -55,9 +58,14 @@ module sglif_cmd #(
     output reg  [7:0]    tx_seq_o,
     output reg  [15:0]   tx_len_o,
     input  wire          tx_busy_i,
-    output wire [7:0]    tx_pay_o,
+    output reg  [7:0]    tx_pay_o,
     output reg           tx_pay_valid_o,
     input  wire          tx_pay_ready_i,
+    // the frame encoder's CRC unit, lent to MODEL_CRC while the encoder is idle
+    output reg           crc_init_o,     // its register to all ones
+    output reg           crc_we_o,       // its register takes crc_byte_o
+    output reg  [7:0]    crc_byte_o,
+    input  wire [31:0]   crc_i,          // its register
     // memory port
     output reg           soft_rst_o,     // one-cycle pulse: SOFT_RESET
     output reg           mem_we_o,
@@ -91,34 +99,36 @@ module sglif_cmd #(
     localparam integer LB = HL > 1 ? 1 : 0;
     localparam integer HA = LB + HW + NW;
     localparam [15:0] EV_MAX = 16'd1 << EV_AW;
+    localparam integer LW = BW + 1;                 // a payload length, 0 .. MAX_LEN
+    localparam integer EW = (AW > 16 ? AW : 16) + 1; // addr + n
+    localparam [LW-1:0] L2 = 2, L4 = 4, L6 = 6, L8 = 8;
     localparam [4:0] S_IDLE = 5'd0, S_HDR_A = 5'd1, S_HDR_D = 5'd2, S_DISPATCH = 5'd3,
                      S_WR_A = 5'd4, S_WR_D = 5'd5, S_CRC_W = 5'd6, S_REPLY = 5'd7,
                      S_PAY = 5'd8, S_RD_W = 5'd9, S_END = 5'd10, S_RUN_A = 5'd11,
                      S_RUN_D = 5'd12, S_CLEAR = 5'd13, S_STEP = 5'd14, S_STEP_W = 5'd15,
-                     S_H_A = 5'd16, S_H_D = 5'd17;
+                     S_H_A = 5'd16, S_H_D = 5'd17, S_CRC_H = 5'd18, S_CRC_F = 5'd19;
     localparam [2:0] R_NONE = 3'd0, R_IDENT = 3'd1, R_MEM = 3'd2, R_U32 = 3'd3, R_OUT = 3'd4,
                      R_HIST = 3'd5;
 
     reg [4:0]  state_q;
     reg [7:0]  cmd_q, seq_q, last_seq_q;
     reg        last_valid_q;
-    reg [15:0] len_q, pos_q;        // payload length, position of the byte being read
+    reg [LW-1:0] len_q, pos_q;      // payload length, position of the byte being read
     reg [7:0]  hdr_q [0:7];         // the first eight payload bytes
     reg [7:0]  lo_q;                // WRITE_MEM: low byte of the word being assembled
     reg [2:0]  rsrc_q;              // reply payload source
     reg [15:0] rlen_q, k_q;         // reply payload length, bytes offered so far
     reg [15:0] word_q;              // R_MEM: the word being sent
     reg [31:0] u32_q;               // R_U32: the value being sent (the model CRC)
-    reg [31:0] crc_q;
-    reg [31:0] left_q;              // words still to read (READ_MEM, MODEL_CRC)
     reg [3:0]  wait_q;              // read-back latency counter
     // RUN: the payload is walked twice, pass 0 checks every count and channel, pass 1 runs
     reg        apply_q;             // pass 1
     reg        in_ch_q;             // the walker expects channels (else a step's count)
-    reg [15:0] left_q16;            // channels still to come in this step
+    reg [EV_AW:0] left_q16;         // channels still to come in this step
     reg [EV_AW:0] ev_q;             // events of this step so far (pass 1: the next list entry)
-    reg        bad_q;               // pass 0 found a count above 2^EV_AW or a channel >= N_IN
     wire [31:0] ev_addr = {{(31-EV_AW){1'b0}}, ev_q};
+    wire [15+LW:0] len_ix = {{LW{1'b0}}, len_i};
+    wire [15:0] val16   = {buf_rdata_i, lo_q};       // the value complete at an odd position
     // READ_HISTORY: u8 layer, u8 0, u16 step, u16 first, u16 n. The reply streams two passes
     // over the neurons first .. first + n - 1: their z bits, eight to a byte, then their codes.
     reg [NW-1:0] hna_q;             // neuron being read
@@ -130,16 +140,21 @@ module sglif_cmd #(
     reg         hhi_q;              // pass 1: the code's high byte is offered
     reg [2:0]   hbit_q;             // pass 0: bit of the byte being gathered
     reg [7:0]   hz_q;               // pass 0: the byte being gathered
-    wire [15:0] hh_step  = {hdr_q[3], hdr_q[2]};
-    wire [15:0] hh_first = {hdr_q[5], hdr_q[4]};
-    wire [15:0] hh_n     = {hdr_q[7], hdr_q[6]};
-    wire [16:0] hh_end   = {1'b0, hh_first} + {1'b0, hh_n};
-    wire [16:0] hh_steps = {{(16-HW){1'b0}}, hist_steps_i};
-    wire        hh_bad   = {24'd0, hdr_q[0]} >= HL || {1'b0, hh_step} >= hh_steps ||
-                           hh_n == 16'd0 || {15'd0, hh_end} > HN;
-    // the reply's length: ceil(n / 8) + 2 n (at most 3 n, below 2^18)
-    wire [17:0] hh_size  = {5'd0, hh_n[15:3]} + {17'd0, hh_n[2:0] != 3'd0} + {1'b0, hh_n, 1'b0};
-    wire        hh_big   = hh_size > MAX_PAYLOAD[17:0];
+    // (the checks at the history's widths: a step below 2^(HW+1), first and n below 2^(NW+1))
+    wire [15+HW:0] hh_step = {{HW{1'b0}}, hdr_q[3], hdr_q[2]};
+    wire [15+NW:0] hh_first = {{NW{1'b0}}, hdr_q[5], hdr_q[4]};
+    wire [15+NW:0] hh_n    = {{NW{1'b0}}, hdr_q[7], hdr_q[6]};
+    wire [NW+1:0] hh_end   = {1'b0, hh_first[NW:0]} + {1'b0, hh_n[NW:0]};
+    localparam [NW+1:0] HN_X = HN[NW+1:0];
+    wire        hh_layer_bad = HL > 1 ? hdr_q[0][7:1] != 7'd0 : hdr_q[0] != 8'd0;
+    wire        hh_bad   = hh_layer_bad || |hh_step[15+HW:HW+1] || hh_step[HW:0] >= hist_steps_i ||
+                           |hh_first[15+NW:NW+1] || |hh_n[15+NW:NW+1] || hh_n[NW:0] == {(NW+1){1'b0}} ||
+                           hh_end > HN_X;
+    // the reply's length: ceil(n / 8) + 2 n, n <= HN
+    wire [NW+2:0] hh_size  = {5'd0, hh_n[NW:3]} + {{(NW+2){1'b0}}, hh_n[2:0] != 3'd0} +
+                             {1'b0, hh_n[NW:0], 1'b0};
+    wire [31:0]   hh_size32 = {{(29-NW){1'b0}}, hh_size};
+    wire        hh_big   = hh_size32 > MAX_PAYLOAD;
     generate
         if (HL > 1) begin : g_hl
             assign hist_raddr_o = {hlayer_q, hstep_q, hna_q};
@@ -150,19 +165,25 @@ module sglif_cmd #(
     endgenerate
 
     // header fields (WRITE_MEM / READ_MEM): u8 sel, u8 0, u32 addr, u16 n
+    // (the range check at the memory's address width: addr + n <= depth, addr's bits above AW
+    // zero; n is READ_MEM's count or WRITE_MEM's words, (len - 6) / 2)
     wire [7:0]  h_sel   = hdr_q[0];
     wire [31:0] h_addr  = {hdr_q[5], hdr_q[4], hdr_q[3], hdr_q[2]};
-    wire [31:0] h_n     = {16'd0, hdr_q[7], hdr_q[6]};
-    wire [31:0] h_depth = h_sel < 8'd8 ? SEL_DEPTH[32 * h_sel[2:0] +: 32] : 32'd0;
-    wire        h_in_range = h_depth != 32'd0 && h_addr <= h_depth;   // then depth - addr is safe
-    wire [31:0] wr_words   = {17'd0, len_q[15:1]} - 32'd3;            // (len - 6) / 2
+    wire [15:0] h_n     = {hdr_q[7], hdr_q[6]};
+    wire        h_addr_hi = (h_addr >> AW) != 32'd0;
+    wire [AW:0] h_depth = h_sel[7:3] == 5'd0 ? SEL_DEPTH[32 * h_sel[2:0] +: AW+1] : {(AW+1){1'b0}};
+    wire [15:0] wr_words = {{(16-BW){1'b0}}, len_q[BW:1]} - 16'd3;
+    wire [15:0] h_cnt   = cmd_q == CMD_READ_MEM ? h_n : wr_words;
+    wire [EW-1:0] h_end = {{(EW-AW){1'b0}}, h_addr[AW-1:0]} + {{(EW-16){1'b0}}, h_cnt};
+    wire [EW-1:0] h_depth_x = {{(EW-AW-1){1'b0}}, h_depth};
+    wire        h_in_range = h_depth != {(AW+1){1'b0}} && !h_addr_hi && h_end <= h_depth_x;
 `ifdef SGLIF_FAULT_DUP  // self-test of make cmd-test: retries are carried out again
     wire        mutating   = 1'b0;
 `else
     wire        mutating   = cmd_q == CMD_WRITE_MEM || cmd_q == CMD_SOFT_RESET ||
                              cmd_q == CMD_RUN;
 `endif
-    wire        last_byte  = pos_q + 16'd1 == len_q;
+    wire        last_byte  = pos_q + 1'b1 == len_q;
 
     // MODEL_CRC walks the selects of MODEL_MASK in order
     function [3:0] model_from(input [3:0] s);
@@ -176,15 +197,16 @@ module sglif_cmd #(
     endfunction
     wire [3:0]  crc_first = model_from(4'd0);
     wire [3:0]  crc_next_sel = model_from({1'b0, mem_sel_o} + 4'd1);
-    wire [31:0] crc_mid, crc_word;
-    sglif_crc32 u_crc_lo (.crc_i(crc_q), .byte_i(mem_rdata_i[7:0]), .crc_o(crc_mid));
-    sglif_crc32 u_crc_hi (.crc_i(crc_mid), .byte_i(mem_rdata_i[15:8]), .crc_o(crc_word));
+    // the last address of the select being read (a select of MODEL_CRC has words)
+    wire [AW:0] sel_depth = SEL_DEPTH[32 * mem_sel_o +: AW+1];
+    wire [AW:0] sel_last  = sel_depth - 1'b1;
+    wire        addr_last = mem_addr_o == sel_last[AW-1:0];
 
     // READ_OUTPUT: u16 pred, then the int32 sum of each class (the readout's port is
     // combinational: the class is byte k's)
     wire [15:0] k_out = k_q - 16'd2;
     assign ro_class_o = k_out[CW+1:2];
-    wire unused_ok = &{1'b0, ev_addr, k_out};  // only their low bits are addresses
+    wire unused_ok = &{1'b0, ev_addr, k_out, sel_last[AW], val16[15:EV_AW+1], len_ix[15+LW:LW]};  // only their low bits are addresses
     wire [15:0] pred16 = {{(16-CW){1'b0}}, pred_i};
     reg [7:0] pay_w;
     always @(*) begin
@@ -196,7 +218,6 @@ module sglif_cmd #(
             default: pay_w = k_q[0] ? word_q[15:8] : word_q[7:0];
         endcase
     end
-    assign tx_pay_o = pay_w;
     assign buf_raddr_o = pos_q[BW-1:0];
     assign busy_o      = state_q != S_IDLE;
 
@@ -231,6 +252,8 @@ module sglif_cmd #(
         core_clear_o <= 1'b0;
         core_start_o <= 1'b0;
         hist_clear_o <= 1'b0;
+        crc_init_o   <= 1'b0;
+        crc_we_o     <= 1'b0;
         if (rst_i) begin
             state_q        <= S_IDLE;
             last_valid_q   <= 1'b0;
@@ -241,8 +264,8 @@ module sglif_cmd #(
                     if (held_i && !release_o) begin  // (the frame just released is still held)
                         cmd_q   <= cmd_i;
                         seq_q   <= seq_i;
-                        len_q   <= len_i;
-                        pos_q   <= 16'd0;
+                        len_q   <= len_ix[LW-1:0];  // (the decoder took at most MAX_LEN)
+                        pos_q   <= {LW{1'b0}};
                         state_q <= len_i == 16'd0 ? S_DISPATCH : S_HDR_A;
                     end else if (bad_i && bad_code_i != 2'd3) begin
                         seq_q <= seq_i;
@@ -252,56 +275,54 @@ module sglif_cmd #(
                     state_q <= S_HDR_D;
                 S_HDR_D: begin  // its data
                     hdr_q[pos_q[2:0]] <= buf_rdata_i;
-                    pos_q   <= pos_q + 16'd1;
-                    state_q <= last_byte || pos_q == 16'd7 ? S_DISPATCH : S_HDR_A;
+                    pos_q   <= pos_q + 1'b1;
+                    state_q <= last_byte || pos_q[2:0] == 3'd7 ? S_DISPATCH : S_HDR_A;
                 end
                 S_DISPATCH:
                     if (mutating && last_valid_q && seq_q == last_seq_q)
                         reply(ST_DUP, R_NONE, 16'd0);
                     else case (cmd_q)
                         CMD_IDENTIFY:
-                            if (len_q != 16'd0)
+                            if (len_q != {LW{1'b0}})
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else
                                 reply(ST_OK, R_IDENT, 16'd24);
                         CMD_WRITE_MEM:
-                            if (len_q < 16'd6 || len_q[0])
+                            if (len_q < L6 || len_q[0])
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
-                            else if (!h_in_range || wr_words > h_depth - h_addr)
+                            else if (!h_in_range)
                                 reply(ST_ERR_ADDR, R_NONE, 16'd0);
                             else begin
                                 mem_sel_o    <= h_sel[2:0];
                                 mem_addr_o   <= h_addr[AW-1:0];
-                                pos_q        <= 16'd6;
-                                if (len_q == 16'd6)
+                                pos_q        <= L6;
+                                if (len_q == L6)
                                     reply(ST_OK, R_NONE, 16'd0);
                                 else
                                     state_q <= S_WR_A;
                             end
                         CMD_READ_MEM:
-                            if (len_q != 16'd8)
+                            if (len_q != L8)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
-                            else if (!h_in_range || !READ_MASK[h_sel[2:0]] ||
-                                     h_n > h_depth - h_addr || h_n > 32'd32767)
+                            else if (!h_in_range || !READ_MASK[h_sel[2:0]] || h_n[15])
                                 reply(ST_ERR_ADDR, R_NONE, 16'd0);
                             else begin
                                 start_read(h_sel[2:0], h_addr[AW-1:0]);
                                 reply(ST_OK, R_MEM, {h_n[14:0], 1'b0});
                             end
                         CMD_MODEL_CRC:
-                            if (len_q != 16'd0)
+                            if (len_q != {LW{1'b0}})
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else if (crc_first > 4'd7) begin
                                 u32_q <= 32'd0;   // the CRC-32 of no bytes
                                 reply(ST_OK, R_U32, 16'd4);
                             end else begin
-                                crc_q  <= 32'hFFFFFFFF;
-                                left_q <= SEL_DEPTH[32 * crc_first[2:0] +: 32];
+                                crc_init_o <= 1'b1;
                                 start_read(crc_first[2:0], {AW{1'b0}});
                                 state_q <= S_CRC_W;
                             end
                         CMD_SOFT_RESET:
-                            if (len_q != 16'd0)
+                            if (len_q != {LW{1'b0}})
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else begin
                                 soft_rst_o   <= 1'b1;
@@ -309,17 +330,16 @@ module sglif_cmd #(
                             end
                         CMD_RUN: // u8 flags (bit 0: clear first), u8 0, per step: u16 count,
                                  // u16 channel x count
-                            if (len_q < 16'd4 || len_q[0])
+                            if (len_q < L4 || len_q[0])
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else begin
-                                pos_q   <= 16'd2;
+                                pos_q   <= L2;
                                 apply_q <= 1'b0;
                                 in_ch_q <= 1'b0;
-                                bad_q   <= 1'b0;
                                 state_q <= S_RUN_A;
                             end
                         CMD_READ_HISTORY:
-                            if (len_q != 16'd8)
+                            if (len_q != L8)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else if (core_busy_i)
                                 reply(ST_ERR_BUSY, R_NONE, 16'd0);
@@ -332,10 +352,10 @@ module sglif_cmd #(
                                 hstep_q  <= hh_step[HW-1:0];
                                 hfirst_q <= hh_first[NW-1:0];
                                 hn_q     <= hh_n[NW:0];
-                                reply(ST_OK, R_HIST, hh_size[15:0]);
+                                reply(ST_OK, R_HIST, hh_size32[15:0]);
                             end
                         CMD_READ_OUTPUT:
-                            if (len_q != 16'd0)
+                            if (len_q != {LW{1'b0}})
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else
                                 reply(ST_OK, R_OUT, 16'd2 + 16'd4 * N_OUT[15:0]);
@@ -343,19 +363,18 @@ module sglif_cmd #(
                             reply(ST_ERR_CMD, R_NONE, 16'd0);
                     endcase
                 // RUN: the walker, a payload byte every two cycles; a value is complete at
-                // an odd position (low byte first). The end of a pass is seen in S_RUN_A.
+                // an odd position (low byte first). The end of a pass is seen in S_RUN_A. Pass 0
+                // stops at the first count above 2^EV_AW or channel >= N_IN (ERR_ADDR).
                 S_RUN_A:
                     if (pos_q != len_q)
                         state_q <= S_RUN_D;
                     else if (apply_q)                       // pass 1 done: every step ran
                         reply(ST_OK, R_U32, 16'd4);
-                    else if (bad_q)                         // a count or a channel too large
-                        reply(ST_ERR_ADDR, R_NONE, 16'd0);
                     else if (in_ch_q)                       // a step cut short
                         reply(ST_ERR_LEN, R_NONE, 16'd0);
                     else begin                              // pass 0 done: run
                         apply_q      <= 1'b1;
-                        pos_q        <= 16'd2;
+                        pos_q        <= L2;
                         u32_q        <= 32'd0;
                         core_clear_o <= hdr_q[0][0];
 `ifdef SGLIF_FAULT_HIST  // self-test of make cmd-test: a RUN without a clear keeps the history
@@ -366,25 +385,25 @@ module sglif_cmd #(
                         state_q      <= hdr_q[0][0] ? S_CLEAR : S_RUN_A;
                     end
                 S_RUN_D: begin
-                    pos_q   <= pos_q + 16'd1;
+                    pos_q   <= pos_q + 1'b1;
                     state_q <= S_RUN_A;
                     if (!pos_q[0])
                         lo_q <= buf_rdata_i;
                     else if (!in_ch_q) begin // a step's count
-                        left_q16 <= {buf_rdata_i, lo_q};
+                        left_q16 <= val16[EV_AW:0];
                         ev_q     <= {(EV_AW+1){1'b0}};
-                        if ({buf_rdata_i, lo_q} > EV_MAX)
-                            bad_q <= 1'b1;
-                        if ({buf_rdata_i, lo_q} != 16'd0)
+                        if ({buf_rdata_i, lo_q} > EV_MAX)   // a count too large
+                            reply(ST_ERR_ADDR, R_NONE, 16'd0);
+                        else if ({buf_rdata_i, lo_q} != 16'd0)
                             in_ch_q <= 1'b1;
                         else if (apply_q) begin
                             core_n_ev_o <= {(EV_AW+1){1'b0}};
                             state_q     <= S_STEP;
                         end
                     end else begin           // a channel
-                        if ({buf_rdata_i, lo_q} >= N_IN[15:0])
-                            bad_q <= 1'b1;
-                        left_q16 <= left_q16 - 16'd1;
+                        if ({buf_rdata_i, lo_q} >= N_IN[15:0])  // a channel too large
+                            reply(ST_ERR_ADDR, R_NONE, 16'd0);
+                        left_q16 <= left_q16 - 1'b1;
                         ev_q     <= ev_q + 1'b1;
                         if (apply_q) begin   // into the core's event list, entry ev_q
                             mem_we_o    <= 1'b1;
@@ -392,7 +411,7 @@ module sglif_cmd #(
                             mem_addr_o  <= ev_addr[AW-1:0];
                             mem_wdata_o <= {buf_rdata_i, lo_q};
                         end
-                        if (left_q16 == 16'd1) begin
+                        if (left_q16 == {{EV_AW{1'b0}}, 1'b1}) begin
                             in_ch_q <= 1'b0;
                             if (apply_q) begin
                                 core_n_ev_o <= ev_q + 1'b1;
@@ -420,7 +439,7 @@ module sglif_cmd #(
                     state_q <= S_WR_D;
                 end
                 S_WR_D: begin
-                    pos_q <= pos_q + 16'd1;
+                    pos_q <= pos_q + 1'b1;
                     if (!pos_q[0])
                         lo_q <= buf_rdata_i;
                     else begin
@@ -432,22 +451,32 @@ module sglif_cmd #(
                     else
                         state_q <= S_WR_A;
                 end
-                // MODEL_CRC: one word every RD_LAT + 1 cycles
+                // MODEL_CRC: one word every RD_LAT + 2 cycles, its bytes into the encoder's CRC
+                // unit one cycle each
                 S_CRC_W:
                     if (wait_q != 4'd0)
                         wait_q <= wait_q - 4'd1;
                     else begin
-                        crc_q <= crc_word;
-                        if (left_q != 32'd1) begin
-                            left_q <= left_q - 32'd1;
-                            start_read(mem_sel_o, mem_addr_o + 1'b1);
-                        end else if (crc_next_sel <= 4'd7) begin
-                            left_q <= SEL_DEPTH[32 * crc_next_sel[2:0] +: 32];
-                            start_read(crc_next_sel[2:0], {AW{1'b0}});
-                        end else begin
-                            u32_q <= ~crc_word;
-                            reply(ST_OK, R_U32, 16'd4);
-                        end
+                        word_q     <= mem_rdata_i;
+                        crc_we_o   <= 1'b1;
+                        crc_byte_o <= mem_rdata_i[7:0];
+                        state_q    <= S_CRC_H;
+                    end
+                S_CRC_H: begin
+                    crc_we_o   <= 1'b1;
+                    crc_byte_o <= word_q[15:8];
+                    state_q    <= S_CRC_W;
+                    if (!addr_last)
+                        start_read(mem_sel_o, mem_addr_o + 1'b1);
+                    else if (crc_next_sel <= 4'd7)
+                        start_read(crc_next_sel[2:0], {AW{1'b0}});
+                    else
+                        state_q <= S_CRC_F;
+                end
+                S_CRC_F:   // the last byte has gone into the register
+                    if (!crc_we_o) begin
+                        u32_q <= ~crc_i;
+                        reply(ST_OK, R_U32, 16'd4);
                     end
                 S_REPLY:   // the request's payload is no longer needed: the decoder may
                     if (!tx_busy_i) begin  // take the next frame while this reply goes out
@@ -484,9 +513,11 @@ module sglif_cmd #(
                         word_q  <= mem_rdata_i;
                         state_q <= S_PAY;
                     end
-                S_PAY:   // offer byte k_q until the encoder takes it
-                    if (!tx_pay_valid_o)
+                S_PAY:   // offer byte k_q (registered) until the encoder takes it
+                    if (!tx_pay_valid_o) begin
                         tx_pay_valid_o <= 1'b1;
+                        tx_pay_o       <= pay_w;
+                    end
                     else if (tx_pay_ready_i) begin
                         tx_pay_valid_o <= 1'b0;
                         k_q <= k_q + 16'd1;

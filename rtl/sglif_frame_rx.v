@@ -41,9 +41,8 @@ module sglif_frame_rx #(
                      S_PAY = 3'd5, S_CRC = 3'd6, S_HELD = 3'd7;
 
     reg [2:0]    state_q;
-    reg [31:0]   crc_q;           // running CRC register over cmd .. payload
-    reg [23:0]   rx_crc_q;        // the received CRC's first three bytes, shifted in LSB first
-    reg [15:0]   cnt_q;           // payload bytes received / CRC bytes received
+    reg [31:0]   crc_q;           // running CRC register over cmd .. payload .. CRC bytes
+    reg [BW:0]   cnt_q;           // payload bytes received / CRC bytes received
     reg [TW-1:0] idle_q;
     wire [31:0]  crc_next;
 
@@ -58,8 +57,12 @@ module sglif_frame_rx #(
         .clk_i(clk_i), .we_i(buf_we), .waddr_i(cnt_q[BW-1:0]), .wdata_i(byte_i),
         .raddr_i(buf_raddr_i), .rdata_o(buf_rdata_o));
 
-    // the received CRC once its last byte is in, compared with the running one
-    wire [31:0] rx_crc_full = {byte_i, rx_crc_q};
+    // the CRC register runs over the received CRC bytes too: over a message followed by its
+    // CRC-32 (LSB first) it ends at the constant residue 0xDEBB20E3 (zlib's crc32 of the whole
+    // is 0x2144DF1C), whatever the message; so no received CRC is stored or compared
+    localparam [31:0] RESIDUE = 32'hDEBB20E3;
+    wire [16+BW:0] len_x = {{(BW+1){1'b0}}, len_o};
+    wire unused_ok = &{1'b0, len_x[16+BW:BW+1]};
 
     always @(posedge clk_i) begin
         ok_o  <= 1'b0;
@@ -82,7 +85,7 @@ module sglif_frame_rx #(
             end else
                 idle_q <= idle_q + 1'b1;
             if (take) begin
-                if (state_q != S_SOF && state_q != S_CRC)
+                if (state_q != S_SOF)
                     crc_q <= crc_next;
                 case (state_q)
                     S_SOF:
@@ -104,7 +107,7 @@ module sglif_frame_rx #(
                     end
                     S_LEN1: begin
                         len_o[15:8] <= byte_i;
-                        cnt_q       <= 16'd0;
+                        cnt_q       <= {(BW+1){1'b0}};
 `ifdef SGLIF_FAULT_LEN
                         if ({byte_i, len_o[7:0]} >= MAX_LEN[15:0]) begin  // self-test: off by one
 `else
@@ -118,16 +121,15 @@ module sglif_frame_rx #(
                     end
                     S_PAY: begin
                         cnt_q <= cnt_q + 1'b1;
-                        if (cnt_q + 1'b1 == len_o) begin
+                        if (cnt_q + 1'b1 == len_x[BW:0]) begin   // (len_o <= MAX_LEN here)
                             state_q <= S_CRC;
-                            cnt_q   <= 16'd0;
+                            cnt_q   <= {(BW+1){1'b0}};
                         end
                     end
                     S_CRC: begin
-                        rx_crc_q <= rx_crc_full[31:8];
                         cnt_q    <= cnt_q + 1'b1;
                         if (cnt_q[1:0] == 2'd3) begin
-                            if (rx_crc_full == ~crc_q) begin
+                            if (crc_next == RESIDUE) begin
                                 state_q <= S_HELD;
                                 ok_o    <= 1'b1;
                             end else begin

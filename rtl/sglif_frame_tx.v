@@ -4,6 +4,8 @@
 // bytes pulled from pay_data_i with a valid/ready handshake (pay_ready_o high for the cycle a
 // byte is taken), then the CRC-32 of code .. payload, LSB first. Output bytes go to the UART
 // transmitter (tx_valid_o / tx_ready_i). busy_o is high from start_i to the last CRC byte taken.
+// While idle, its CRC unit and register are lent out (the executor's MODEL_CRC): crc_init_i sets
+// the register to all ones, crc_we_i feeds it crc_byte_i; crc_o is the register.
 `default_nettype none
 
 module sglif_frame_tx (
@@ -19,7 +21,11 @@ module sglif_frame_tx (
     output wire        pay_ready_o,
     output wire [7:0]  tx_data_o,
     output wire        tx_valid_o,
-    input  wire        tx_ready_i
+    input  wire        tx_ready_i,
+    input  wire        crc_init_i,
+    input  wire        crc_we_i,
+    input  wire [7:0]  crc_byte_i,
+    output wire [31:0] crc_o
 );
     localparam [7:0] SOF = 8'hA5;
     localparam [2:0] S_IDLE = 3'd0, S_SOF = 3'd1, S_CODE = 3'd2, S_SEQ = 3'd3, S_LEN0 = 3'd4,
@@ -42,7 +48,7 @@ module sglif_frame_tx (
             S_LEN1:  byte_w = len_q[15:8];
             S_PAY:   byte_w = pay_data_i;
             S_CRC:   byte_w = crc_out[8 * cnt_q[1:0] +: 8];
-            default: byte_w = 8'h00;
+            default: byte_w = crc_byte_i;   // S_IDLE: the lent CRC unit's byte
         endcase
     end
 
@@ -51,6 +57,7 @@ module sglif_frame_tx (
     assign pay_ready_o = state_q == S_PAY && tx_ready_i;
     assign busy_o      = state_q != S_IDLE;
     wire   sent        = tx_valid_o && tx_ready_i;
+    assign crc_o       = crc_q;
 
     sglif_crc32 u_crc (.crc_i(crc_q), .byte_i(byte_w), .crc_o(crc_next));
 
@@ -64,7 +71,10 @@ module sglif_frame_tx (
                 seq_q   <= seq_i;
                 len_q   <= len_i;
                 crc_q   <= 32'hFFFFFFFF;
-            end
+            end else if (crc_init_i)
+                crc_q   <= 32'hFFFFFFFF;
+            else if (crc_we_i)
+                crc_q   <= crc_next;
         end else if (sent) begin
             if (state_q != S_SOF && state_q != S_CRC)
                 crc_q <= crc_next;

@@ -92,6 +92,9 @@ module sglif_link #(
     wire [15:0]   len, tx_len;
     wire [BW-1:0] buf_raddr;
     wire [7:0]    buf_rdata;
+    wire          crc_init, crc_we;     // the encoder's CRC unit, lent to MODEL_CRC
+    wire [7:0]    crc_byte;
+    wire [31:0]   crc;
 
     sglif_frame_rx #(.MAX_LEN(MAX_LEN), .IDLE_CYCLES(IDLE_CYCLES)) u_frx (
         .clk_i(clk_i), .rst_i(rst_i), .byte_i(rx_byte), .byte_valid_i(rx_valid), .ok_o(ok),
@@ -111,6 +114,7 @@ module sglif_link #(
         .mem_rdata_i(mem_rdata_i), .core_clear_o(core_clear_o), .core_start_o(core_start_o),
         .core_n_ev_o(core_n_ev_o), .core_done_i(core_done_i), .ro_class_o(ro_class_o),
         .ro_sum_i(ro_sum_i), .pred_i(pred_i), .core_busy_i(core_busy_i),
+        .crc_init_o(crc_init), .crc_we_o(crc_we), .crc_byte_o(crc_byte), .crc_i(crc),
         .hist_clear_o(hist_clear_o), .hist_raddr_o(hist_raddr_o), .hist_rdata_i(hist_rdata_i),
         .hist_steps_i(hist_steps_i), .busy_o(busy_o));
 
@@ -120,7 +124,8 @@ module sglif_link #(
         .clk_i(clk_i), .rst_i(rst_i), .start_i(tx_start), .code_i(tx_code), .seq_i(tx_seq),
         .len_i(tx_len), .busy_o(tx_busy), .pay_data_i(pay), .pay_valid_i(pay_valid),
         .pay_ready_o(pay_ready), .tx_data_o(tx_byte), .tx_valid_o(tx_valid),
-        .tx_ready_i(tx_ready));
+        .tx_ready_i(tx_ready), .crc_init_i(crc_init), .crc_we_i(crc_we), .crc_byte_i(crc_byte),
+        .crc_o(crc));
 endmodule
 
 `default_nettype wire
