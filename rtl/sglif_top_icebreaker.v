@@ -3,10 +3,10 @@
 // icebreaker.pcf): the 12 MHz oscillator through the PLL to 30 MHz, a reset from the PLL's lock
 // and the user button, and sglif_device on the FT2232H's channel B UART at 3 Mbaud (10 clocks
 // per bit). LEDs (active low): green while the core runs, red after a UART framing error.
-// Status (issue 5): read by Yosys in make link-lint; no bitstream yet. Measured: with the
-// up5k sizes (N 256, P 8) the device needs 5990 of the UP5K's 5280 logic cells (the link
-// alone is 1431 LUT4 + 385 carries); with N 128, P 4 it places in all 5280 at 16 MHz. The
-// link must get smaller before the iCEBreaker has a bitstream (docs/protocol.md).
+// Status (issue 5): read by Yosys in make link-lint; no bitstream yet. Measured with the up5k
+// row (N 256, P 8, HIST_STEPS 8): 4741 LUT4, 1183 carries, 24 EBR, 4 SPRAM, which nextpnr
+// packs into 6222 of the UP5K's 5280 logic cells: it does not place yet (docs/protocol.md,
+// "Size on the UP5K").
 `default_nettype none
 
 module sglif_top_icebreaker #(
