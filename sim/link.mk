@@ -114,7 +114,7 @@ define board_build
 	@[ -n "$(call board_row,$(1))" ] || { echo "sglif-board: no configuration '$(1)' in rtl/configs.csv"; exit 1; }
 	$(call verilate,$(BUILD)/board/$(1),sglif_device,sglif-board,$(sort $(BOARD_RTL)),sim/board.cpp,$(call board_gen,$(call board_row,$(1))),-DBOARD_HEADER='\"Vsglif_device.h\"' -DBOARD_CLASS=Vsglif_device)
 	@mkdir -p $(dir $(2))
-	cp $(BUILD)/board/$(1)/sglif-board $(2)
+	cp $(BUILD)/board/$(1)/sglif-board $(2).tmp && mv -f $(2).tmp $(2)
 endef
 SGLIF_BOARD  := $(BIN)/sglif-board
 .PHONY: board
