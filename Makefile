@@ -115,6 +115,12 @@ ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory protocol-check link-lint link-test link-selftest cmd-test cmd-selftest
 	@echo "== fuzz corpora replayed (libFuzzer harnesses of the reply parser and the model reader) =="
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-replay
+	@echo "== post-synthesis: the Yosys netlist of each iCE40 configuration against the twin (Icarus, cell models); self-test =="
+	@$(MAKE) --no-print-directory netlist-cosim netlist-cosim-selftest
+	@echo "== boards: the table against the pin files; every iCE40 bitstream (a missed clock target is reported, not fatal: BIT_STRICT=0) =="
+	@bash .ci/setup fpga
+	@$(MAKE) --no-print-directory boards-check
+	@$(MAKE) --no-print-directory bitstreams-ice40 BIT_STRICT=0
 endif
 	@$(MAKE) --no-print-directory $(BOARD_MEM) $(SGLIF_BOARD)
 	@echo "== double-precision tests (gradient checks) =="

@@ -19,6 +19,9 @@ BOARDS_CSV    := constraints/boards.csv
 BIT_DIR       := $(BUILD)/bitstream
 BOARD         ?= icebreaker
 BIT_SEED      ?= 1
+# 1: a missed clock target fails the build; 0 (make test): the image is still packed, the miss
+# is printed and recorded in <board>.result (make report shows it)
+BIT_STRICT    ?= 1
 ICEPACK       ?= icepack
 ICEBRAM       ?= icebram
 NEXTPNR_ICE40 ?= nextpnr-ice40
@@ -117,10 +120,14 @@ define bit_judge
 	    echo "bitstream: $(1): place and route failed: $${why:-nextpnr exit $(4)} (log $(2))"; exit 1; fi; \
 	  if awk -v f=$$fmax -v t=$(5) 'BEGIN { exit !(f + 0 < t + 0) }'; then \
 	    miss=$$(awk -v f=$$fmax -v t=$(5) 'BEGIN { printf "%.2f MHz (%.1f %%)", t - f, 100 * (t - f) / t }'); \
-	    echo "fail,$$fmax,$(6),Fmax $$fmax MHz below the $(5) MHz target by $$miss" >$$res; rm -f $(3).tmp; \
-	    echo "bitstream: $(1): Fmax $$fmax MHz misses the $(5) MHz target by $$miss (critical path at the end of $(2))"; exit 1; fi; \
+	    echo "fail,$$fmax,$(6),Fmax $$fmax MHz below the $(5) MHz target by $$miss" >$$res; \
+	    echo "bitstream: $(1): Fmax $$fmax MHz misses the $(5) MHz target by $$miss (critical path at the end of $(2))"; \
+	    if [ "$(BIT_STRICT)" = 0 ]; then mv $(3).tmp $(3); \
+	      echo "bitstream: $(1): BIT_STRICT=0: the image is built anyway; it must run at $$fmax MHz or less"; \
+	    else rm -f $(3).tmp; exit 1; fi; \
+	  else \
 	  echo "pass,$$fmax,$(6),Fmax $$fmax MHz meets $(5) MHz" >$$res; mv $(3).tmp $(3); \
-	  echo "bitstream: $(1): Fmax $$fmax MHz meets the $(5) MHz target (place and route $(6) s)"
+	  echo "bitstream: $(1): Fmax $$fmax MHz meets the $(5) MHz target (place and route $(6) s)"; fi
 endef
 
 $(BIT_DIR)/%.asc: $(BIT_DIR)/%.json $(BOARDS_CSV) $(BIT_PINS)

@@ -62,14 +62,18 @@ module sglif_top_icebreaker #(
         .rx_byte_i(8'd0), .rx_valid_i(1'b0), .tx_byte_o(tx_byte), .tx_valid_o(tx_valid),
         .tx_ready_i(1'b0), .rx_err_o(rx_err), .busy_o(busy), .link_busy_o(link_busy));
 
-    reg err_seen_q = 1'b0;
-    always @(posedge clk)
+    // the LEDs from registers: no path from the device's logic to a pad within a cycle
+    reg err_seen_q = 1'b0, busy_q = 1'b0, rx_err_q = 1'b0;
+    always @(posedge clk) begin
+        busy_q <= busy;
+        rx_err_q <= rx_err;
         if (rst_q)
             err_seen_q <= 1'b0;
-        else if (rx_err)
+        else if (rx_err_q)
             err_seen_q <= 1'b1;
+    end
     assign led_r_no = !err_seen_q;
-    assign led_g_no = !busy;
+    assign led_g_no = !busy_q;
     wire unused_ok = &{1'b0, link_busy, tx_valid, tx_byte};
 endmodule
 
