@@ -54,7 +54,7 @@ $(error BOARD=$(BOARD) is not a board of $(BOARDS_CSV) (one of: $(strip $(BOARD_
 endif
 endif
 
-.PHONY: bitstream bitstreams-ice40 bitstreams-ecp5 report test-slow prog lut-swap fpga-deps \
+.PHONY: bitstream bitstreams-ice40 bitstreams-ecp5 report test-slow prog lut-swap lut-swap-test fpga-deps \
         boards-doc boards-check
 fpga-deps: ## install the FPGA tools that are missing (.ci/packages, group fpga)
 	@bash .ci/setup fpga
@@ -268,6 +268,19 @@ lut-swap: $(call bit_file,$(BOARD)) ## swap the SG table in BOARD's built bitstr
 	             { rm -f $$o.config; echo "lut-swap: ecpbram: the table $(BIT_SG) was not found in $$d.config"; exit 1; }; \
 	           $(ECPPACK) $$o.config $$o.bit; echo "lut-swap: $(BOARD): $$o.bit (table $$l)";; \
 	  esac
+
+# make test: on each built iCE40 image, a triangular SG table swapped in must change the image
+# and swapped back must give the original .asc byte for byte
+lut-swap-test: $(SGLIF) ## SG table swapped into every built iCE40 bitstream and back: the original, byte for byte
+	@set -e; t=$(BIT_DIR)/lut-swap-test; mkdir -p $$t; \
+	  $(SGLIF) lut --shape triangular --dampening 0.5 --sharpness 2 --format hex --out $$t/tri.hex >/dev/null; \
+	  for b in $(ICE40_BOARDS); do d=$(BIT_DIR)/$$b/$$b; \
+	    $(MAKE) --no-print-directory lut-swap BOARD=$$b LUT=$$t/tri.hex BIT_STRICT=0; \
+	    n=$$(cmp -l $$d.asc $$d-tri.asc | wc -l); \
+	    [ $$n -gt 0 ] || { echo "lut-swap-test: $$b: the swapped image is the original"; exit 1; }; \
+	    $(ICEBRAM) $$t/tri.hex $(BIT_SG) <$$d-tri.asc >$$t/$$b-back.asc; \
+	    cmp -s $$t/$$b-back.asc $$d.asc || { echo "lut-swap-test: $$b: swapped back, not the original"; exit 1; }; \
+	    echo "lut-swap-test: $$b: $$n bytes of the .asc changed; swapped back: the original, byte for byte"; done
 
 # docs/boards.md's board table, between its markers, generated from constraints/boards.csv
 # (with the configs.csv row's sizes); boards-check fails if the doc's copy differs.
