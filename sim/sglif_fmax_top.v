@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // sglif_fmax_top: a measurement top for place and route (make pnr, sim/synth.mk), not a board
 // top. The core has far more ports than a UP5K package has pins, so every input of the core
-// comes from a 160-bit shift register fed by one pin and every output is XOR-reduced into one
+// comes from a 160-bit shift register fed by one pin and every output is registered and XOR-reduced into one
 // registered pin: nothing is optimized away and every path of the core stays a path between
 // flip-flops, RAMs and SPRAMs, which is what nextpnr's Fmax then measures. Wider slices than a
 // port are truncated by the port (the parameters change the port widths).
@@ -32,9 +32,22 @@ module sglif_fmax_top #(
         .ro_class_i(sr_q[90:79]), .ro_sum_o(ro_sum), .pred_o(pred),
         .hist_raddr_i(sr_q[130:91]), .hist_rdata_o(hist_rdata), .hist_steps_o(hist_steps),
         .rb_data_o(rb_data));
-    always @(posedge clk_i)
-        dout_o <= ^{busy, done, spike, spike_layer, spike_idx, ro_sum, pred, hist_rdata,
-                    hist_steps, rb_data};
+    // the outputs are registered before the XOR: a consumer registers them too (the
+    // history's and the readout's read ports are combinational after their RAMs / registers),
+    // so a path ends at the core's boundary plus one register, not inside an XOR tree that no
+    // board top has
+    reg [31:0] spike_idx_q, ro_sum_q, pred_q, hist_rdata_q, hist_steps_q, rb_data_q;
+    reg [3:0]  bits_q;
+    always @(posedge clk_i) begin
+        bits_q       <= {busy, done, spike, spike_layer};
+        spike_idx_q  <= spike_idx;
+        ro_sum_q     <= ro_sum;
+        pred_q       <= pred;
+        hist_rdata_q <= hist_rdata;
+        hist_steps_q <= hist_steps;
+        rb_data_q    <= rb_data;
+        dout_o <= ^{bits_q, spike_idx_q, ro_sum_q, pred_q, hist_rdata_q, hist_steps_q, rb_data_q};
+    end
 endmodule
 
 `default_nettype wire
