@@ -136,7 +136,7 @@ DEMO_ARGS  ?=
 DEMO_BOARD := $(BIN)/sglif-board-ecp5-85f
 # (PORT from the command line only: an environment PORT, as web tools set, is not a board)
 DEMO_PORT  := $(if $(filter command line,$(origin PORT)),$(PORT),sim:$(abspath $(DEMO_BOARD)))
-demo: ## the main job: train on randman with the paper's method, quantize, run on the (simulated) board, a table
+demo: ## the main job: train on randman (the paper's method), quantize, run and fine-tune on the (simulated) board, a table
 	@bash .ci/setup base
 	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(DEMO_BOARD)
 	bash host/demo.sh $(SGLIF) $(BUILD)/demo $(DEMO_DATA) $(DEMO_PORT) $(DEMO_ARGS)
