@@ -12,8 +12,11 @@
 //   - A request that changes state (WRITE_MEM, SOFT_RESET) with the seq of the last request
 //     carried out (of any kind) is a retry whose reply was lost: it is answered DUP and not
 //     carried out again. Reads are carried out every time.
-// Payload bytes come from the frame buffer one at a time: its address is the position pos_q,
-// the data arrives a cycle later.
+// Payload bytes come from the frame buffer one at a time: its address is the position pos_q
+// (set by a state *_A, held for two cycles: a_wait_q), the data is registered (bq) and used by
+// the state *_D two cycles after the address (the block RAM's clock-to-out gets a cycle of its
+// own; on ECP5 it ran on into the RUN walker). The request's checks (range, duplicate,
+// READ_HISTORY's bounds) are registered in S_CHECK, a cycle before S_DISPATCH decides on them.
 // Memories: 16-bit words, select 0..7; SEL_DEPTH packs the words of each select (0: none, at
 // most 2^AW), READ_MASK the selects that can be read back, MODEL_MASK those that MODEL_CRC
 // covers (in select and address order, low byte first; CRC-32 as zlib's, computed in the frame
@@ -106,7 +109,8 @@ module sglif_cmd #(
                      S_WR_A = 5'd4, S_WR_D = 5'd5, S_CRC_W = 5'd6, S_REPLY = 5'd7,
                      S_PAY = 5'd8, S_RD_W = 5'd9, S_END = 5'd10, S_RUN_A = 5'd11,
                      S_RUN_D = 5'd12, S_CLEAR = 5'd13, S_STEP = 5'd14, S_STEP_W = 5'd15,
-                     S_H_A = 5'd16, S_H_D = 5'd17, S_CRC_H = 5'd18, S_CRC_F = 5'd19;
+                     S_H_A = 5'd16, S_H_D = 5'd17, S_CRC_H = 5'd18, S_CRC_F = 5'd19,
+                     S_CHECK = 5'd20;
     localparam [2:0] R_NONE = 3'd0, R_IDENT = 3'd1, R_MEM = 3'd2, R_U32 = 3'd3, R_OUT = 3'd4,
                      R_HIST = 3'd5;
 
@@ -121,6 +125,8 @@ module sglif_cmd #(
     reg [15:0] word_q;              // R_MEM: the word being sent
     reg [31:0] u32_q;               // R_U32: the value being sent (the model CRC)
     reg [3:0]  wait_q;              // read-back latency counter
+    reg        a_wait_q;            // a state *_A's first cycle is over (the buffer has the address)
+    reg [7:0]  bq;                  // the buffer's byte, registered
     // RUN: the payload is walked twice, pass 0 checks every count and channel, pass 1 runs
     reg        apply_q;             // pass 1
     reg        in_ch_q;             // the walker expects channels (else a step's count)
@@ -128,7 +134,7 @@ module sglif_cmd #(
     reg [EV_AW:0] ev_q;             // events of this step so far (pass 1: the next list entry)
     wire [31:0] ev_addr = {{(31-EV_AW){1'b0}}, ev_q};
     wire [15+LW:0] len_ix = {{LW{1'b0}}, len_i};
-    wire [15:0] val16   = {buf_rdata_i, lo_q};       // the value complete at an odd position
+    wire [15:0] val16   = {bq, lo_q};       // the value complete at an odd position
     // READ_HISTORY: u8 layer, u8 0, u16 step, u16 first, u16 n. The reply streams two passes
     // over the neurons first .. first + n - 1: their z bits, eight to a byte, then their codes.
     reg [NW-1:0] hna_q;             // neuron being read
@@ -184,6 +190,18 @@ module sglif_cmd #(
                              cmd_q == CMD_RUN;
 `endif
     wire        last_byte  = pos_q + 1'b1 == len_q;
+    // the checks, registered every cycle: S_CHECK waits one cycle after the header's last byte
+    reg         dup_q, h_in_range_q, h_rd_ok_q, hh_bad_q, hh_big_q;
+    reg [15:0]  hh_size_q;
+    always @(posedge clk_i) begin
+        bq           <= buf_rdata_i;
+        dup_q        <= mutating && last_valid_q && seq_q == last_seq_q;
+        h_in_range_q <= h_in_range;
+        h_rd_ok_q    <= READ_MASK[h_sel[2:0]] && !h_n[15];
+        hh_bad_q     <= hh_bad;
+        hh_big_q     <= hh_big;
+        hh_size_q    <= hh_size32[15:0];
+    end
 
     // MODEL_CRC walks the selects of MODEL_MASK in order
     function [3:0] model_from(input [3:0] s);
@@ -266,20 +284,26 @@ module sglif_cmd #(
                         seq_q   <= seq_i;
                         len_q   <= len_ix[LW-1:0];  // (the decoder took at most MAX_LEN)
                         pos_q   <= {LW{1'b0}};
-                        state_q <= len_i == 16'd0 ? S_DISPATCH : S_HDR_A;
+                        a_wait_q <= 1'b0;
+                        state_q <= len_i == 16'd0 ? S_CHECK : S_HDR_A;
                     end else if (bad_i && bad_code_i != 2'd3) begin
                         seq_q <= seq_i;
                         reply(bad_code_i == 2'd1 ? ST_ERR_CRC : ST_ERR_LEN, R_NONE, 16'd0);
                     end
-                S_HDR_A:        // the buffer reads payload byte pos_q
-                    state_q <= S_HDR_D;
-                S_HDR_D: begin  // its data
-                    hdr_q[pos_q[2:0]] <= buf_rdata_i;
-                    pos_q   <= pos_q + 1'b1;
-                    state_q <= last_byte || pos_q[2:0] == 3'd7 ? S_DISPATCH : S_HDR_A;
+                S_HDR_A: begin  // the buffer reads payload byte pos_q (two cycles)
+                    a_wait_q <= !a_wait_q;
+                    if (a_wait_q)
+                        state_q <= S_HDR_D;
                 end
+                S_HDR_D: begin  // its data
+                    hdr_q[pos_q[2:0]] <= bq;
+                    pos_q   <= pos_q + 1'b1;
+                    state_q <= last_byte || pos_q[2:0] == 3'd7 ? S_CHECK : S_HDR_A;
+                end
+                S_CHECK:        // the checks of the header are registered
+                    state_q <= S_DISPATCH;
                 S_DISPATCH:
-                    if (mutating && last_valid_q && seq_q == last_seq_q)
+                    if (dup_q)
                         reply(ST_DUP, R_NONE, 16'd0);
                     else case (cmd_q)
                         CMD_IDENTIFY:
@@ -290,7 +314,7 @@ module sglif_cmd #(
                         CMD_WRITE_MEM:
                             if (len_q < L6 || len_q[0])
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
-                            else if (!h_in_range)
+                            else if (!h_in_range_q)
                                 reply(ST_ERR_ADDR, R_NONE, 16'd0);
                             else begin
                                 mem_sel_o    <= h_sel[2:0];
@@ -304,7 +328,7 @@ module sglif_cmd #(
                         CMD_READ_MEM:
                             if (len_q != L8)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
-                            else if (!h_in_range || !READ_MASK[h_sel[2:0]] || h_n[15])
+                            else if (!h_in_range_q || !h_rd_ok_q)
                                 reply(ST_ERR_ADDR, R_NONE, 16'd0);
                             else begin
                                 start_read(h_sel[2:0], h_addr[AW-1:0]);
@@ -343,16 +367,16 @@ module sglif_cmd #(
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else if (core_busy_i)
                                 reply(ST_ERR_BUSY, R_NONE, 16'd0);
-                            else if (hh_bad)
+                            else if (hh_bad_q)
                                 reply(ST_ERR_ADDR, R_NONE, 16'd0);
-                            else if (hh_big)
+                            else if (hh_big_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else begin
                                 hlayer_q <= hdr_q[0][0];
                                 hstep_q  <= hh_step[HW-1:0];
                                 hfirst_q <= hh_first[NW-1:0];
                                 hn_q     <= hh_n[NW:0];
-                                reply(ST_OK, R_HIST, hh_size32[15:0]);
+                                reply(ST_OK, R_HIST, hh_size_q);
                             end
                         CMD_READ_OUTPUT:
                             if (len_q != {LW{1'b0}})
@@ -362,12 +386,15 @@ module sglif_cmd #(
                         default:
                             reply(ST_ERR_CMD, R_NONE, 16'd0);
                     endcase
-                // RUN: the walker, a payload byte every two cycles; a value is complete at
+                // RUN: the walker, a payload byte every three cycles; a value is complete at
                 // an odd position (low byte first). The end of a pass is seen in S_RUN_A. Pass 0
                 // stops at the first count above 2^EV_AW or channel >= N_IN (ERR_ADDR).
                 S_RUN_A:
-                    if (pos_q != len_q)
-                        state_q <= S_RUN_D;
+                    if (pos_q != len_q) begin
+                        a_wait_q <= !a_wait_q;
+                        if (a_wait_q)
+                            state_q <= S_RUN_D;
+                    end
                     else if (apply_q)                       // pass 1 done: every step ran
                         reply(ST_OK, R_U32, 16'd4);
                     else if (in_ch_q)                       // a step cut short
@@ -388,20 +415,20 @@ module sglif_cmd #(
                     pos_q   <= pos_q + 1'b1;
                     state_q <= S_RUN_A;
                     if (!pos_q[0])
-                        lo_q <= buf_rdata_i;
+                        lo_q <= bq;
                     else if (!in_ch_q) begin // a step's count
                         left_q16 <= val16[EV_AW:0];
                         ev_q     <= {(EV_AW+1){1'b0}};
-                        if ({buf_rdata_i, lo_q} > EV_MAX)   // a count too large
+                        if ({bq, lo_q} > EV_MAX)   // a count too large
                             reply(ST_ERR_ADDR, R_NONE, 16'd0);
-                        else if ({buf_rdata_i, lo_q} != 16'd0)
+                        else if ({bq, lo_q} != 16'd0)
                             in_ch_q <= 1'b1;
                         else if (apply_q) begin
                             core_n_ev_o <= {(EV_AW+1){1'b0}};
                             state_q     <= S_STEP;
                         end
                     end else begin           // a channel
-                        if ({buf_rdata_i, lo_q} >= N_IN[15:0])  // a channel too large
+                        if ({bq, lo_q} >= N_IN[15:0])  // a channel too large
                             reply(ST_ERR_ADDR, R_NONE, 16'd0);
                         left_q16 <= left_q16 - 1'b1;
                         ev_q     <= ev_q + 1'b1;
@@ -409,7 +436,7 @@ module sglif_cmd #(
                             mem_we_o    <= 1'b1;
                             mem_sel_o   <= EV_SEL[2:0];
                             mem_addr_o  <= ev_addr[AW-1:0];
-                            mem_wdata_o <= {buf_rdata_i, lo_q};
+                            mem_wdata_o <= {bq, lo_q};
                         end
                         if (left_q16 == {{EV_AW{1'b0}}, 1'b1}) begin
                             in_ch_q <= 1'b0;
@@ -436,15 +463,17 @@ module sglif_cmd #(
                 S_WR_A: begin
                     if (mem_we_o)   // the word before went to mem_addr_o in this cycle
                         mem_addr_o <= mem_addr_o + 1'b1;
-                    state_q <= S_WR_D;
+                    a_wait_q <= !a_wait_q;
+                    if (a_wait_q)
+                        state_q <= S_WR_D;
                 end
                 S_WR_D: begin
                     pos_q <= pos_q + 1'b1;
                     if (!pos_q[0])
-                        lo_q <= buf_rdata_i;
+                        lo_q <= bq;
                     else begin
                         mem_we_o    <= 1'b1;
-                        mem_wdata_o <= {buf_rdata_i, lo_q};
+                        mem_wdata_o <= {bq, lo_q};
                     end
                     if (last_byte)
                         reply(ST_OK, R_NONE, 16'd0);
