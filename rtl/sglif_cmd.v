@@ -127,6 +127,8 @@ module sglif_cmd #(
     reg [3:0]  wait_q;              // read-back latency counter
     reg        a_wait_q;            // a state *_A's first cycle is over (the buffer has the address)
     reg [7:0]  bq;                  // the buffer's byte, registered
+    reg [16:0] hq;                  // the history's word, registered (its RAM is many block
+                                    // RAMs on ECP5: their output mux gets a cycle of its own)
     // RUN: the payload is walked twice, pass 0 checks every count and channel, pass 1 runs
     reg        apply_q;             // pass 1
     reg        in_ch_q;             // the walker expects channels (else a step's count)
@@ -195,6 +197,7 @@ module sglif_cmd #(
     reg [15:0]  hh_size_q;
     always @(posedge clk_i) begin
         bq           <= buf_rdata_i;
+        hq           <= hist_rdata_i;
         dup_q        <= mutating && last_valid_q && seq_q == last_seq_q;
         h_in_range_q <= h_in_range;
         h_rd_ok_q    <= READ_MASK[h_sel[2:0]] && !h_n[15];
@@ -516,6 +519,7 @@ module sglif_cmd #(
                         k_q        <= 16'd0;
                         state_q    <= rlen_q == 16'd0 ? S_END : rsrc_q == R_MEM ? S_RD_W :
                                       rsrc_q == R_HIST ? S_H_A : S_PAY;
+                        a_wait_q   <= 1'b0;
                         hna_q      <= hfirst_q;
                         hk_q       <= {(NW+1){1'b0}};
                         hpass_q    <= 1'b0;
@@ -523,13 +527,17 @@ module sglif_cmd #(
                         hbit_q     <= 3'd0;
                         hz_q       <= 8'd0;
                     end
-                // READ_HISTORY: the history reads neuron hna_q (S_H_A), its word arrives (S_H_D)
-                S_H_A:
-                    state_q <= S_H_D;
+                // READ_HISTORY: the history reads neuron hna_q (S_H_A, two cycles), its word
+                // is registered (hq) and taken (S_H_D)
+                S_H_A: begin
+                    a_wait_q <= !a_wait_q;
+                    if (a_wait_q)
+                        state_q <= S_H_D;
+                end
                 S_H_D: begin
                     if (!hpass_q)
-                        hz_q[hbit_q] <= hist_rdata_i[16];
-                    word_q <= hist_rdata_i[15:0];
+                        hz_q[hbit_q] <= hq[16];
+                    word_q <= hq[15:0];
                     hbit_q <= hbit_q + 3'd1;
                     hna_q  <= hna_q + 1'b1;
                     hk_q   <= hk_q + 1'b1;
