@@ -3,7 +3,7 @@
 // codec, command executor) on the core's host port (rtl/sglif_lif_core.v). The executor's
 // memory port is the core's configuration port: WRITE_MEM writes a select and address of the
 // core's memory map (docs/rtl.md), READ_MEM and MODEL_CRC read them back (rb_data_o, RB_LAT =
-// 2 cycles), IDENTIFY reports the build below, SOFT_RESET resets the core's control state,
+// 3 cycles), IDENTIFY reports the build below, SOFT_RESET resets the core's control state,
 // RUN writes each step's events into the core's event list and runs the step, READ_OUTPUT
 // reads the class sums and the prediction. A board top adds the clock (PLL) and the reset; the
 // simulated board (sglif-board) uses BYTE_IO = 1. READ_HISTORY reads the core's history, which
@@ -95,7 +95,7 @@ module sglif_device #(
     wire              done, spike, spike_layer;
 
     sglif_link #(.CLKS_PER_BIT(CLKS_PER_BIT), .BYTE_IO(BYTE_IO), .MAX_LEN(MAX_LEN),
-                 .IDLE_CYCLES(IDLE_CYCLES), .AW(CFG_AW), .RD_LAT(2), .SEL_DEPTH(SEL_DEPTH),
+                 .IDLE_CYCLES(IDLE_CYCLES), .AW(CFG_AW), .RD_LAT(3), .SEL_DEPTH(SEL_DEPTH),
                  .READ_MASK(READ), .MODEL_MASK(MODEL), .IDENT(IDENT), .EV_AW(EV_AW),
                  .N_IN(N_IN), .N_OUT(N_OUT), .HN(N), .HIST_STEPS(HIST_STEPS), .HL(L)) u_link (
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),

@@ -27,9 +27,10 @@
 // Cycles per step (docs/rtl.md): clog2(N_OUT) + per layer in use (G - 1) max(c, P) + c + m - 1
 // + 16, with c = max(ops, 1), G groups, m neurons in the last group. Configuration is written only while idle (busy_o low).
 // Read-back (docs/rtl.md, "Read-back"): while idle and not writing, rb_data_o is the word of
-// memory cfg_sel_i at cfg_addr_i, RB_LAT = 2 cycles after the select and address (held): the
+// memory cfg_sel_i at cfg_addr_i, RB_LAT = 3 cycles after the select and address (held): the
 // RAMs are read at cfg_addr_i in the first cycle (their read address is muxed by busy_o), the
-// select mux is registered in the second.
+// select mux (the weight banks: their registered words, w_q) is registered in the second, the
+// word once more in the third.
 `default_nettype none
 
 module sglif_lif_core #(
@@ -133,7 +134,7 @@ module sglif_lif_core #(
     localparam integer P_LAST = P - 1;
     localparam integer RO_WAIT = CW - 1;   // pred_o settles CW cycles after the last add
     localparam integer BB0     = BB > 0 ? BB : 1;  // bank bits compared (NB = 1: none used)
-    localparam integer RB_LAT  = 2;        // read-back latency (cycles after select, address)
+    localparam integer RB_LAT  = 3;        // read-back latency (cycles after select, address)
     localparam integer RBA     = CW > 4 ? CW : 4; // address bits kept for the read-back muxes
 
     localparam [1:0] ST_IDLE = 2'd0, ST_CLEAR = 2'd1, ST_RUN = 2'd2, ST_WAIT = 2'd3;
@@ -711,11 +712,12 @@ module sglif_lif_core #(
         .rd_sum_o(ro_sum_o), .pred_o(pred_o), .rb_i(!busy_o), .rb_class_i(rb_addr_q[CW-1:0]),
         .rb_w_o(rb_wout), .rb_b_o(rb_bout));
 
-    // ---- configuration read-back: RB_LAT = 2 ------------------------------------------------------
+    // ---- configuration read-back: RB_LAT = 3 ------------------------------------------------------
     // cycle 1: the RAMs read at cfg_addr_i (weight banks, bias, SG table, event list, W_out:
     // their read address is the configuration address while idle); select and address are
-    // registered. Cycle 2: the word of the select is registered into rb_data_o (the bank of a
-    // weight word, the class of W_out / b_out, the register of a register address).
+    // registered. Cycle 2: the word of the select is registered (the class of W_out / b_out, the
+    // register of a register address; the banks' words are registered in w_q). Cycle 3: the
+    // word registered into rb_data_o (a weight word: its bank picked from w_q).
     always @(posedge clk_i) begin
         rb_sel_q  <= cfg_sel_i;
         rb_addr_q <= cfg_addr_i[RBA-1:0];
@@ -739,18 +741,22 @@ module sglif_lif_core #(
             default: ;
         endcase
     end
-    // the weight banks' word has a register of its own (rb_bank_q, an AND-OR of the banks by a
-    // one-hot select registered with the address, 0 unless select 0): the block RAMs'
-    // clock-to-out and the route from banks spread over the device leave no room for the
-    // select mux below. rb_data_o = rb_q | rb_bank_q (rb_q is 0 for select 0).
+    // the weight banks' word: an AND-OR of the banks' registered words (w_q, stage C2's
+    // register, which takes the banks' words every cycle) by a one-hot select registered twice
+    // with the address, 0 unless select 0: the block RAMs' clock-to-out and the route from 32
+    // banks spread over the ECP5-85F left no room for the select mux (63 MHz). rb_data_o =
+    // rb_q2 | rb_bank_q (rb_q2 is 0 for select 0).
     integer rb_k;
-    always @(posedge clk_i)
+    reg  [NB-1:0]     rb_oh_q2;
+    always @(posedge clk_i) begin
         for (rb_k = 0; rb_k < NB; rb_k = rb_k + 1)
             rb_oh_q[rb_k] <= cfg_sel_i == 3'd0 && (NB == 1 || cfg_addr_i[BB0-1:0] == rb_k[BB0-1:0]);
+        rb_oh_q2 <= rb_oh_q;
+    end
     always @* begin
         rb_bank = {BW{1'b0}};
         for (rb_k = 0; rb_k < NB; rb_k = rb_k + 1)
-            rb_bank = rb_bank | (w_rd[BW*rb_k +: BW] & {BW{rb_oh_q[rb_k]}});
+            rb_bank = rb_bank | (w_q[BW*rb_k +: BW] & {BW{rb_oh_q2[rb_k]}});
     end
     always @(posedge clk_i)
         rb_bank_q <= rb_bank;
@@ -768,7 +774,10 @@ module sglif_lif_core #(
             3'd7:    rb_q <= rb_bout;
             default: rb_q <= 16'd0;
         endcase
-    assign rb_data_o = rb_q | rb_wout_q | {{(16-BW){1'b0}}, rb_bank_q};
+    reg [15:0] rb_q2;
+    always @(posedge clk_i)
+        rb_q2 <= rb_q | rb_wout_q;
+    assign rb_data_o = rb_q2 | {{(16-BW){1'b0}}, rb_bank_q};
 
 `ifdef SGLIF_TRACE
     assign tr_valid_o = f7_vld_q;

@@ -29,7 +29,7 @@ enum { REG_THETA = SGL_REG_THETA, REG_K = SGL_REG_K, REG_SG_SHIFT = SGL_REG_SG_S
 // docs/rtl.md: cycles of one layer's part of a step beyond its ops and drain
 enum { LAYER_OVERHEAD = 16 };
 // docs/rtl.md, "Read-back": rb_data_o follows cfg_sel_i / cfg_addr_i by this many cycles
-enum { RB_LAT = 2 };
+enum { RB_LAT = 3 };
 
 static inline int clog2(int x) { return x > 1 ? 32 - __builtin_clz((unsigned)(x - 1)) : 1; }
 // the step's fixed part: the start cycle and the readout's argmax tree (clog2(N_OUT) levels,
