@@ -89,8 +89,9 @@ $(BIT_DIR)/%.json: $(BIT_DEPS) | fpga-deps
 	  set -- $$($(SYNTH_ROW) n=$$cfg c='family device spram_max N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W P L' $(SYNTH_CSV)); \
 	  [ $$# -eq 12 ] && [ $$1 = $$fam ] || { echo "bitstream: $$b: no $$fam row '$$cfg' in $(SYNTH_CSV)"; exit 1; }; \
 	  case $$fam in \
-	    ice40) syn="synth_ice40 -device $$2 -top $$top"; [ $$3 -gt 0 ] && syn="$$syn -spram"; :;; \
-	    ecp5)  syn="synth_ecp5 -top $$top";; \
+	    ice40) syn="synth_ice40 -device $$2 -top $$top"; def=""; \
+	           [ $$3 -gt 0 ] && syn="$$syn $(UP5K_SYNTH)" && def="$(UP5K_DEFINE)"; :;; \
+	    ecp5)  syn="synth_ecp5 -top $$top"; def="";; \
 	  esac; shift 3; \
 	  params="N=$$1 N_IN=$$2 N_OUT=$$3 HIST_STEPS=$$4 EV_AW=$$5 SG_AW=$$6 ACC_W=$$7 P=$$8 L=$$9"; \
 	  pll=$$($(SYNTH_ROW) n=$$b c=pll $(BOARDS_CSV)); set -- $$pll; prim=$$1; shift; \
@@ -102,9 +103,9 @@ $(BIT_DIR)/%.json: $(BIT_DEPS) | fpga-deps
 	         fixed="$$fixed $${kv%%=*}";; esac; \
 	  done; \
 	  sel="t:$$prim"; for kv in $$*; do sel="$$sel r:$${kv%%=*}>=$${kv#*=} %i r:$${kv%%=*}<=$${kv#*=} %i"; done; \
-	  echo "bitstream: $$b: $$top, $(SYNTH_CSV) row $$cfg ($$params), $$pll -> $$mhz MHz, $$cpb clocks per bit: $$syn"; \
+	  echo "bitstream: $$b: $$top, $(SYNTH_CSV) row $$cfg ($$params), $$pll -> $$mhz MHz, $$cpb clocks per bit: $$syn $$def"; \
 	  [ -z "$$fixed" ] || echo "bitstream: $$b: set in rtl/$$top.v itself (not parameters):$$fixed; its PLL is checked against the table"; \
-	  { echo "read_verilog -I$(GEN_DIR) rtl/$$top.v $(BIT_RTL)"; \
+	  { echo "read_verilog $$def -I$(GEN_DIR) rtl/$$top.v $(BIT_RTL)"; \
 	    echo "chparam $$chp $$top"; \
 	    echo "$$syn -json $@"; \
 	    echo "tee -q -o $$d.stat stat"; \

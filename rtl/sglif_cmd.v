@@ -16,7 +16,8 @@
 // (set by a state *_A, held for two cycles: a_wait_q), the data is registered (bq) and used by
 // the state *_D two cycles after the address (the block RAM's clock-to-out gets a cycle of its
 // own; on ECP5 it ran on into the RUN walker). The request's checks (range, duplicate,
-// READ_HISTORY's bounds) are registered in S_CHECK, a cycle before S_DISPATCH decides on them.
+// READ_HISTORY's bounds) are registered in two stages (S_CHECK, S_CHECK2) before S_DISPATCH
+// decides on them.
 // Memories: 16-bit words, select 0..7; SEL_DEPTH packs the words of each select (0: none, at
 // most 2^AW), READ_MASK the selects that can be read back, MODEL_MASK those that MODEL_CRC
 // covers (in select and address order, low byte first; CRC-32 as zlib's, computed in the frame
@@ -110,7 +111,7 @@ module sglif_cmd #(
                      S_PAY = 5'd8, S_RD_W = 5'd9, S_END = 5'd10, S_RUN_A = 5'd11,
                      S_RUN_D = 5'd12, S_CLEAR = 5'd13, S_STEP = 5'd14, S_STEP_W = 5'd15,
                      S_H_A = 5'd16, S_H_D = 5'd17, S_CRC_H = 5'd18, S_CRC_F = 5'd19,
-                     S_CHECK = 5'd20;
+                     S_CHECK = 5'd20, S_CHECK2 = 5'd21;
     localparam [2:0] R_NONE = 3'd0, R_IDENT = 3'd1, R_MEM = 3'd2, R_U32 = 3'd3, R_OUT = 3'd4,
                      R_HIST = 3'd5;
 
@@ -182,28 +183,54 @@ module sglif_cmd #(
     wire [AW:0] h_depth = h_sel[7:3] == 5'd0 ? SEL_DEPTH[32 * h_sel[2:0] +: AW+1] : {(AW+1){1'b0}};
     wire [15:0] wr_words = {{(16-BW){1'b0}}, len_q[BW:1]} - 16'd3;
     wire [15:0] h_cnt   = cmd_q == CMD_READ_MEM ? h_n : wr_words;
+    // stage 1 registers the sum and the depth, stage 2 compares them (on the UP5K the whole
+    // check in one cycle was the critical path, 26 MHz)
     wire [EW-1:0] h_end = {{(EW-AW){1'b0}}, h_addr[AW-1:0]} + {{(EW-16){1'b0}}, h_cnt};
-    wire [EW-1:0] h_depth_x = {{(EW-AW-1){1'b0}}, h_depth};
-    wire        h_in_range = h_depth != {(AW+1){1'b0}} && !h_addr_hi && h_end <= h_depth_x;
+    reg  [EW-1:0] h_end_q;
+    reg  [AW:0]   h_depth_q;
+    reg           h_addr_hi_q;
+    wire [EW-1:0] h_depth_x = {{(EW-AW-1){1'b0}}, h_depth_q};
+    wire        h_in_range = h_depth_q != {(AW+1){1'b0}} && !h_addr_hi_q && h_end_q <= h_depth_x;
 `ifdef SGLIF_FAULT_DUP  // self-test of make cmd-test: retries are carried out again
     wire        mutating   = 1'b0;
 `else
     wire        mutating   = cmd_q == CMD_WRITE_MEM || cmd_q == CMD_SOFT_RESET ||
                              cmd_q == CMD_RUN;
 `endif
-    wire        last_byte  = pos_q + 1'b1 == len_q;
-    // the checks, registered every cycle: S_CHECK waits one cycle after the header's last byte
+    // the position's compares, registered: a *_D state comes two cycles after pos_q changed,
+    // S_RUN_A decides on the end of a pass in its second cycle
+    reg         last_byte, pos_end_q;
+    always @(posedge clk_i) begin
+        last_byte <= pos_q + 1'b1 == len_q;
+        pos_end_q <= pos_q == len_q;
+    end
+    // the checks, registered every cycle: S_CHECK and S_CHECK2 wait two cycles after the
+    // header's last byte
     reg         dup_q, h_in_range_q, h_rd_ok_q, hh_bad_q, hh_big_q;
     reg [15:0]  hh_size_q;
+    reg         k_end_q, hk_end_q;
+    reg         v_big_q, v_nz_q, v_ch_bad_q;
     always @(posedge clk_i) begin
         bq           <= buf_rdata_i;
+        // RUN's value checks, from the buffer's byte as it comes (the odd byte; the low byte
+        // lo_q was taken at least two cycles before): registered with bq
+        v_big_q      <= {buf_rdata_i, lo_q} > EV_MAX;
+        v_nz_q       <= {buf_rdata_i, lo_q} != 16'd0;
+        v_ch_bad_q   <= {buf_rdata_i, lo_q} >= N_IN[15:0];
         hq           <= hist_rdata_i;
         dup_q        <= mutating && last_valid_q && seq_q == last_seq_q;
+        h_end_q      <= h_end;
+        h_depth_q    <= h_depth;
+        h_addr_hi_q  <= h_addr_hi;
         h_in_range_q <= h_in_range;
         h_rd_ok_q    <= READ_MASK[h_sel[2:0]] && !h_n[15];
         hh_bad_q     <= hh_bad;
         hh_big_q     <= hh_big;
         hh_size_q    <= hh_size32[15:0];
+        // the reply's last byte / the pass's last neuron, registered: k_q and hk_q change at
+        // most every other cycle (S_PAY offers a byte before it is taken; S_H_A takes two)
+        k_end_q      <= k_q + 16'd1 == rlen_q;
+        hk_end_q     <= hk_q + 1'b1 == hn_q;
     end
 
     // MODEL_CRC walks the selects of MODEL_MASK in order
@@ -221,12 +248,31 @@ module sglif_cmd #(
     // the last address of the select being read (a select of MODEL_CRC has words)
     wire [AW:0] sel_depth = SEL_DEPTH[32 * mem_sel_o +: AW+1];
     wire [AW:0] sel_last  = sel_depth - 1'b1;
-    wire        addr_last = mem_addr_o == sel_last[AW-1:0];
+    // registered: S_CRC_H uses them at least RD_LAT + 1 cycles after the address was set
+    reg         addr_last_q;
+    reg  [3:0]  crc_next_q;
+    always @(posedge clk_i) begin
+        addr_last_q <= mem_addr_o == sel_last[AW-1:0];
+        crc_next_q  <= crc_next_sel;
+    end
 
-    // READ_OUTPUT: u16 pred, then the int32 sum of each class (the readout's port is
-    // combinational: the class is byte k's)
+    // READ_OUTPUT: u16 pred, then the int32 sum of each class: the class of byte k registered
+    // (ro_class_q), the readout's sum registered (ro_sum_q); S_PAY offers a byte two cycles
+    // after k_q changed (pw_q), so both are byte k's (on the UP5K and the ECP5 the path
+    // k_q -> class -> the readout's mux -> the byte was critical)
     wire [15:0] k_out = k_q - 16'd2;
-    assign ro_class_o = k_out[CW+1:2];
+    reg  [CW-1:0] ro_class_q;
+    reg  [31:0]   ro_sum_q;
+    reg  [1:0]    pw_q;
+    assign ro_class_o = ro_class_q;
+    always @(posedge clk_i) begin
+        ro_class_q <= k_out[CW+1:2];
+        ro_sum_q   <= ro_sum_i;
+        if (state_q != S_PAY || tx_pay_valid_o)
+            pw_q <= 2'd0;
+        else if (pw_q != 2'd2)
+            pw_q <= pw_q + 2'd1;
+    end
     wire unused_ok = &{1'b0, ev_addr, k_out, sel_last[AW], val16[15:EV_AW+1], len_ix[15+LW:LW]};  // only their low bits are addresses
     wire [15:0] pred16 = {{(16-CW){1'b0}}, pred_i};
     reg [7:0] pay_w;
@@ -234,7 +280,7 @@ module sglif_cmd #(
         case (rsrc_q)
             R_IDENT: pay_w = IDENT[8 * k_q[4:0] +: 8];
             R_U32:   pay_w = u32_q[8 * k_q[1:0] +: 8];
-            R_OUT:   pay_w = k_q < 16'd2 ? pred16[8 * k_q[0] +: 8] : ro_sum_i[8 * k_out[1:0] +: 8];
+            R_OUT:   pay_w = k_q < 16'd2 ? pred16[8 * k_q[0] +: 8] : ro_sum_q[8 * k_out[1:0] +: 8];
             R_HIST:  pay_w = !hpass_q ? hz_q : hhi_q ? word_q[15:8] : word_q[7:0];
             default: pay_w = k_q[0] ? word_q[15:8] : word_q[7:0];
         endcase
@@ -303,7 +349,9 @@ module sglif_cmd #(
                     pos_q   <= pos_q + 1'b1;
                     state_q <= last_byte || pos_q[2:0] == 3'd7 ? S_CHECK : S_HDR_A;
                 end
-                S_CHECK:        // the checks of the header are registered
+                S_CHECK:        // the checks of the header are registered (two stages)
+                    state_q <= S_CHECK2;
+                S_CHECK2:
                     state_q <= S_DISPATCH;
                 S_DISPATCH:
                     if (dup_q)
@@ -393,16 +441,18 @@ module sglif_cmd #(
                 // an odd position (low byte first). The end of a pass is seen in S_RUN_A. Pass 0
                 // stops at the first count above 2^EV_AW or channel >= N_IN (ERR_ADDR).
                 S_RUN_A:
-                    if (pos_q != len_q) begin
-                        a_wait_q <= !a_wait_q;
-                        if (a_wait_q)
-                            state_q <= S_RUN_D;
+                    if (!a_wait_q)
+                        a_wait_q <= 1'b1;
+                    else if (!pos_end_q) begin
+                        a_wait_q <= 1'b0;
+                        state_q  <= S_RUN_D;
                     end
                     else if (apply_q)                       // pass 1 done: every step ran
                         reply(ST_OK, R_U32, 16'd4);
                     else if (in_ch_q)                       // a step cut short
                         reply(ST_ERR_LEN, R_NONE, 16'd0);
                     else begin                              // pass 0 done: run
+                        a_wait_q     <= 1'b0;
                         apply_q      <= 1'b1;
                         pos_q        <= L2;
                         u32_q        <= 32'd0;
@@ -422,16 +472,16 @@ module sglif_cmd #(
                     else if (!in_ch_q) begin // a step's count
                         left_q16 <= val16[EV_AW:0];
                         ev_q     <= {(EV_AW+1){1'b0}};
-                        if ({bq, lo_q} > EV_MAX)   // a count too large
+                        if (v_big_q)               // a count too large
                             reply(ST_ERR_ADDR, R_NONE, 16'd0);
-                        else if ({bq, lo_q} != 16'd0)
+                        else if (v_nz_q)
                             in_ch_q <= 1'b1;
                         else if (apply_q) begin
                             core_n_ev_o <= {(EV_AW+1){1'b0}};
                             state_q     <= S_STEP;
                         end
                     end else begin           // a channel
-                        if ({bq, lo_q} >= N_IN[15:0])  // a channel too large
+                        if (v_ch_bad_q)            // a channel too large
                             reply(ST_ERR_ADDR, R_NONE, 16'd0);
                         left_q16 <= left_q16 - 1'b1;
                         ev_q     <= ev_q + 1'b1;
@@ -498,10 +548,10 @@ module sglif_cmd #(
                     crc_we_o   <= 1'b1;
                     crc_byte_o <= word_q[15:8];
                     state_q    <= S_CRC_W;
-                    if (!addr_last)
+                    if (!addr_last_q)
                         start_read(mem_sel_o, mem_addr_o + 1'b1);
-                    else if (crc_next_sel <= 4'd7)
-                        start_read(crc_next_sel[2:0], {AW{1'b0}});
+                    else if (crc_next_q <= 4'd7)
+                        start_read(crc_next_q[2:0], {AW{1'b0}});
                     else
                         state_q <= S_CRC_F;
                 end
@@ -541,7 +591,7 @@ module sglif_cmd #(
                     hbit_q <= hbit_q + 3'd1;
                     hna_q  <= hna_q + 1'b1;
                     hk_q   <= hk_q + 1'b1;
-                    state_q <= hpass_q || hbit_q == 3'd7 || hk_q + 1'b1 == hn_q ? S_PAY : S_H_A;
+                    state_q <= hpass_q || hbit_q == 3'd7 || hk_end_q ? S_PAY : S_H_A;
                 end
                 S_RD_W:  // R_MEM: wait for the word at mem_addr_o
                     if (wait_q != 4'd0)
@@ -552,13 +602,14 @@ module sglif_cmd #(
                     end
                 S_PAY:   // offer byte k_q (registered) until the encoder takes it
                     if (!tx_pay_valid_o) begin
-                        tx_pay_valid_o <= 1'b1;
-                        tx_pay_o       <= pay_w;
-                    end
-                    else if (tx_pay_ready_i) begin
+                        if (pw_q == 2'd2) begin
+                            tx_pay_valid_o <= 1'b1;
+                            tx_pay_o       <= pay_w;
+                        end
+                    end else if (tx_pay_ready_i) begin
                         tx_pay_valid_o <= 1'b0;
                         k_q <= k_q + 16'd1;
-                        if (k_q + 16'd1 == rlen_q)
+                        if (k_end_q)
                             state_q <= S_END;
                         else if (rsrc_q == R_MEM && k_q[0]) begin
                             start_read(mem_sel_o, mem_addr_o + 1'b1);

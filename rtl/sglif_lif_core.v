@@ -23,7 +23,8 @@
 //   F4 writes membrane and spike, appends to the next spike list; SG lookup (three cycles:
 //      F4 asr(x, s), F5 + entries / 2, F6 clamp and table read)
 //   F7 SG code; trace, history write, W_out row read of a top-layer spike
-//   F8 readout: class accumulators add the W_out row; the argmax tree follows (CW levels)
+//   F8 readout: the W_out row registered; F9 the class accumulators add it. The step's
+//      argmax is a scan of the classes started when the last add is done (N_OUT + 1 cycles)
 // Cycles per step (docs/rtl.md): clog2(N_OUT) + per layer in use (G - 1) max(c, P) + c + m - 1
 // + 16, with c = max(ops, 1), G groups, m neurons in the last group. Configuration is written only while idle (busy_o low).
 // Read-back (docs/rtl.md, "Read-back"): while idle and not writing, rb_data_o is the word of
@@ -132,7 +133,6 @@ module sglif_lif_core #(
     localparam integer P_HOLD = P - 1;
 `endif
     localparam integer P_LAST = P - 1;
-    localparam integer RO_WAIT = CW - 1;   // pred_o settles CW cycles after the last add
     localparam integer BB0     = BB > 0 ? BB : 1;  // bank bits compared (NB = 1: none used)
     localparam integer RB_LAT  = 3;        // read-back latency (cycles after select, address)
     localparam integer RBA     = CW > 4 ? CW : 4; // address bits kept for the read-back muxes
@@ -195,7 +195,7 @@ module sglif_lif_core #(
     reg [NW:0]   n_next0_q, n_next1_q;  // spikes of this step so far
     reg [KW-1:0] hold_q;                // cycles until a group may end (the drain is busy)
     reg [NW-1:0] ci_q;                  // clear index
-    reg [3:0]    settle_q;              // cycles waited for the readout's argmax
+    reg          scan_q;                // the readout's argmax scan of this step started
     reg          b_vld_q, c_vld_q, c2_vld_q, d_vld_q, e_vld_q, dr_act_q;
     reg          f1_vld_q, f1b_vld_q, f2_vld_q, f3_vld_q, f4_vld_q, f5_vld_q, f6_vld_q, f7_vld_q;
     reg          f8_vld_q;
@@ -217,8 +217,13 @@ module sglif_lif_core #(
     wire          go_step    = state_q == ST_IDLE && !clear_i && start_i;
     wire          hist_clr   = go_clear || (state_q == ST_IDLE && hist_clear_i);
     wire          last_layer = !(layer_q == 1'b0 && two);
-    wire          step_fin   = state_q == ST_WAIT && pipe_empty && last_layer &&
-                               settle_q == RO_WAIT[3:0];
+    // the step's end: the pipeline empty and the readout's adds done, its argmax scan is
+    // started (ro_scan, scan_q set) and awaited
+    wire          ro_busy;
+    wire          ro_scan    = state_q == ST_WAIT && pipe_empty && last_layer && !ro_busy &&
+                               !scan_q;
+    wire          step_fin   = state_q == ST_WAIT && pipe_empty && last_layer && !ro_busy &&
+                               scan_q;
     wire          clr        = state_q == ST_CLEAR;
     wire [EC:0]   n_ev_x     = {{(EC-EV_AW){1'b0}}, n_ev_i};
     wire [EC:0]   n_prev0_x  = {{(EC-NW){1'b0}}, n_prev0_q};
@@ -243,7 +248,7 @@ module sglif_lif_core #(
             n_next1_q <= {(NW+1){1'b0}};
             hold_q    <= {KW{1'b0}};
             ci_q      <= {NW{1'b0}};
-            settle_q  <= 4'd0;
+            scan_q    <= 1'b0;
         end else begin
             if (hold_q != 0)
                 hold_q <= hold_q - 1'b1;
@@ -317,11 +322,11 @@ module sglif_lif_core #(
                             ne_q    <= n_next0_x;
                             ns_q    <= n_prev1_x;
                             ph_q    <= n_next0_q != 0 ? K_IN : (n_prev1_q != 0 ? K_REC : K_NULL);
-                        end else if (!step_fin)
-                            settle_q <= settle_q + 1'b1;
-                        else begin
+                        end else if (ro_scan)
+                            scan_q <= 1'b1;
+                        else if (step_fin) begin
                             state_q   <= ST_IDLE;
-                            settle_q  <= 4'd0;
+                            scan_q    <= 1'b0;
                             layer_q   <= 1'b0;
                             bank_q    <= ~bank_q;
                             n_prev0_q <= n_next0_q;
@@ -460,6 +465,11 @@ module sglif_lif_core #(
     wire [3:0] d_sh = d_kind_q == K_IN ? (d_layer_q ? sh_in1_q : sh_in0_q)
                                        : (d_layer_q ? sh_rec1_q : sh_rec0_q);
 
+`ifdef SGLIF_UP5K
+    // the multiplier of the lanes' DSP shift: 2^sh[2:0], 0 for a null op
+    wire signed [8:0] d_wb = d_kind_q == K_NULL ? 9'sd0 : $signed({1'b0, 8'd1 << d_sh[2:0]});
+`endif
+
     // ---- stage E: lane accumulators; shadow at a group's last op ---------------------------------
     reg          e_first_q, e_last_q, e_layer_q;
     reg [GW-1:0] e_g_q;
@@ -480,10 +490,18 @@ module sglif_lif_core #(
     genvar k;
     generate
         for (k = 0; k < P; k = k + 1) begin : g_lane
-            wire signed [ACC_W-1:0] wx = {{(ACC_W-8){w_q[8*k+7]}}, w_q[8*k +: 8]};
             reg  signed [ACC_W-1:0] sw_q, acc_q;
+`ifdef SGLIF_UP5K
+            // the shift as a multiply, for the UltraPlus' SB_MAC16 (synth_ice40 -dsp): w <<< sh
+            // = (w <<< 8 sh[3]) * 2^sh[2:0], a 16 x 9 signed product whose register is sw_q
+            wire signed [15:0] d_wa = d_sh[3] ? {w_q[8*k +: 8], 8'd0} : {{8{w_q[8*k+7]}}, w_q[8*k +: 8]};
+            always @(posedge clk_i) begin
+                sw_q <= d_wa * d_wb;
+`else
+            wire signed [ACC_W-1:0] wx = {{(ACC_W-8){w_q[8*k+7]}}, w_q[8*k +: 8]};
             always @(posedge clk_i) begin
                 sw_q <= d_kind_q == K_NULL ? {ACC_W{1'b0}} : wx <<< d_sh;
+`endif
                 if (e_vld_q)
                     acc_q <= acc_next[ACC_W*k +: ACC_W];
             end
@@ -708,16 +726,17 @@ module sglif_lif_core #(
         .clk_i(clk_i), .w_we_i(cfg_we_i && cfg_sel_i == 3'd6),
         .b_we_i(cfg_we_i && cfg_sel_i == 3'd7), .addr_i(cfg_addr_i[NW+CW-1:0]),
         .data_i(cfg_data_i), .c_last_i(cls_last_q), .clear_i(go_clear), .step_i(go_step_q),
-        .spike_i(spike_o && f7_layer_q == two), .spike_idx_i(f7_i_q), .rd_class_i(ro_class_i),
+        .spike_i(spike_o && f7_layer_q == two), .spike_idx_i(f7_i_q), .scan_i(ro_scan),
+        .busy_o(ro_busy), .rd_class_i(ro_class_i),
         .rd_sum_o(ro_sum_o), .pred_o(pred_o), .rb_i(!busy_o), .rb_class_i(rb_addr_q[CW-1:0]),
         .rb_w_o(rb_wout), .rb_b_o(rb_bout));
 
     // ---- configuration read-back: RB_LAT = 3 ------------------------------------------------------
     // cycle 1: the RAMs read at cfg_addr_i (weight banks, bias, SG table, event list, W_out:
     // their read address is the configuration address while idle); select and address are
-    // registered. Cycle 2: the word of the select is registered (the class of W_out / b_out, the
-    // register of a register address; the banks' words are registered in w_q). Cycle 3: the
-    // word registered into rb_data_o (a weight word: its bank picked from w_q).
+    // registered. Cycle 2: every RAM's word and the register / b_out word of the address are
+    // registered (the banks' words in w_q). Cycle 3: the select's word (a weight word: its bank
+    // picked from w_q) registered into rb_data_o.
     always @(posedge clk_i) begin
         rb_sel_q  <= cfg_sel_i;
         rb_addr_q <= cfg_addr_i[RBA-1:0];
@@ -765,14 +784,29 @@ module sglif_lif_core #(
     reg [15:0] rb_wout_q;
     always @(posedge clk_i)
         rb_wout_q <= rb_sel_q == 3'd6 ? {{8{rb_wout[7]}}, rb_wout} : 16'd0;
-    always @(posedge clk_i)
-        case (rb_sel_q)
-            3'd2:    rb_q <= bias_rd;
-            3'd3:    rb_q <= code;
-            3'd4:    rb_q <= rb_reg;
-            3'd5:    rb_q <= {{(16-IW){1'b0}}, ev_u};
-            3'd7:    rb_q <= rb_bout;
-            default: rb_q <= 16'd0;
+    // the other RAMs' words (bias, SG table, event list) and the register and b_out words are
+    // registered each as they come (cycle 2) and the select mux is taken from those registers
+    // (cycle 3): on the ECP5-85F the SG table's block RAM into the mux into rb_q was the
+    // critical path (67.9 MHz)
+    reg [15:0] rb_bias_q, rb_code_q, rb_reg_q, rb_bout_q;
+    reg [IW-1:0] rb_ev_q;
+    reg [2:0]  rb_sel_q2;
+    always @(posedge clk_i) begin
+        rb_bias_q <= bias_rd;
+        rb_code_q <= code;
+        rb_reg_q  <= rb_reg;
+        rb_ev_q   <= ev_u;
+        rb_bout_q <= rb_bout;
+        rb_sel_q2 <= rb_sel_q;
+    end
+    always @*
+        case (rb_sel_q2)
+            3'd2:    rb_q = rb_bias_q;
+            3'd3:    rb_q = rb_code_q;
+            3'd4:    rb_q = rb_reg_q;
+            3'd5:    rb_q = {{(16-IW){1'b0}}, rb_ev_q};
+            3'd7:    rb_q = rb_bout_q;
+            default: rb_q = 16'd0;
         endcase
     reg [15:0] rb_q2;
     always @(posedge clk_i)

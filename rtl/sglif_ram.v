@@ -17,6 +17,7 @@ module sglif_ram #(
     input  wire [AW-1:0] raddr_i,
     output reg  [DW-1:0] rdata_o
 );
+    (* no_rw_check *)
     reg [DW-1:0] mem [0:(1<<AW)-1];
 
     initial begin

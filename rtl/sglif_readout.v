@@ -3,13 +3,16 @@
 // sgl_fixed_forward's logit_sum: per class c an int32 accumulator,
 //   acc[c] += b_out[c] + sum over the neurons i that spiked in the step of W_out[i][c],
 // summed over the steps of a sample, cleared by clear_i. All classes in parallel: W_out is one
-// RAM of 2^NW int8 words per class (read at the spiking neuron's index), b_out is a register
-// per class, so a spike costs one cycle and no step cycle is added. The adds wrap modulo 2^32
-// (two's complement), which is the twin's int32 sum whenever sgl_fixed_check's bound
-// T * (32768 + n * 128) < 2^31 holds. Prediction: argmax over the classes in use (0..c_last_i),
-// ties to the lowest index, by a registered tournament tree (one compare per level, clog2(N_OUT)
-// levels: pred_o follows the accumulators clog2(N_OUT) cycles later; the core waits for it
-// before done_o).
+// RAM of 2^NW int8 words per class (read at the spiking neuron's index, the word registered
+// before the add: two cycles from spike_i to the add), b_out is a register per class, so a
+// spike costs one cycle and no step cycle is added. The adds wrap modulo 2^32 (two's
+// complement), which is the twin's int32 sum whenever sgl_fixed_check's bound
+// T * (32768 + n * 128) < 2^31 holds. Prediction: argmax over the classes in use
+// (0..c_last_i), ties to the lowest index, by a scan started by scan_i once the step's last add
+// is done: one class a cycle through the read port's mux into one compare (N_OUT + 1 cycles;
+// busy_o is high until pred_o is the step's; the core waits for it before done_o). A tree of
+// compares would answer in clog2(N_OUT) cycles but costs N_OUT - 1 comparators of 32 bits and
+// their registers: the iCE40 UP5K has no room for them.
 `default_nettype none
 
 module sglif_readout #(
@@ -28,9 +31,11 @@ module sglif_readout #(
     input  wire                 step_i,       // a step starts: add b_out
     input  wire                 spike_i,      // neuron spike_idx_i spiked: add its W_out row
     input  wire [NW-1:0]        spike_idx_i,
+    input  wire                 scan_i,       // the step's adds are done: find the argmax
+    output wire                 busy_o,       // the argmax scan in flight
     // read port and prediction
     input  wire [CW-1:0]        rd_class_i,
-    output wire [31:0]          rd_sum_o,     // acc[rd_class_i], combinational
+    output wire [31:0]          rd_sum_o,     // acc[rd_class_i], combinational (while idle)
     output wire [CW-1:0]        pred_o,       // argmax, ties to the lowest class
     // configuration read-back (while the core is idle, rb_i): the W_out RAMs are read at row
     // addr_i[NW+CW-1:CW]; rb_w_o = that row's word of class rb_class_i (one cycle after the
@@ -47,10 +52,12 @@ module sglif_readout #(
     wire [8*N_OUT-1:0]  w_rd;         // W_out[spike_idx][c] for every c, one cycle later
     wire [16*N_OUT-1:0] b_all;        // b_out, class c at [16c +: 16]
     wire [NW-1:0]       w_raddr = rb_i ? addr_i[NW+CW-1:CW] : spike_idx_i;
-    reg                 spk_q;        // the row being read belongs to a spike
+    reg                 spk_q, spk_q2; // the row being read / registered belongs to a spike
 
-    always @(posedge clk_i)
-        spk_q <= spike_i && !clear_i;
+    always @(posedge clk_i) begin
+        spk_q  <= spike_i && !clear_i;
+        spk_q2 <= spk_q && !clear_i;
+    end
 
     genvar c;
     generate
@@ -62,16 +69,19 @@ module sglif_readout #(
                 .clk_i(clk_i), .we_i(w_we_i && sel), .waddr_i(addr_i[NW+CW-1:CW]),
                 .wdata_i(data_i[7:0]), .raddr_i(w_raddr), .rdata_o(w_rd[8*c +: 8]));
 
-            // one adder: a step starts only while the core is idle, after the last spike's
-            // add (docs/rtl.md), so step_i and spk_q are never high together
-            wire [31:0] addend = step_i ? {{16{b_out_q[15]}}, b_out_q}
-                                        : {{24{w_rd[8*c+7]}}, w_rd[8*c +: 8]};
+            // the W_out word registered: on the ECP5 a block RAM's clock-to-out left no room
+            // for the add (71 MHz). One adder: a step starts only while the core is idle,
+            // after the last spike's add (docs/rtl.md), so step_i and spk_q2 are never high
+            // together
+            reg  [7:0]  w_q;
+            wire [31:0] addend = step_i ? {{16{b_out_q[15]}}, b_out_q} : {{24{w_q[7]}}, w_q};
             always @(posedge clk_i) begin
+                w_q <= w_rd[8*c +: 8];
                 if (b_we_i && sel)
                     b_out_q <= data_i;
                 if (clear_i)
                     acc_q <= 32'd0;
-                else if (step_i || spk_q)
+                else if (step_i || spk_q2)
                     acc_q <= acc_q + addend;
             end
             assign acc[32*c +: 32] = acc_q;
@@ -79,16 +89,57 @@ module sglif_readout #(
         end
     endgenerate
 
-    // read port
+    // read port, shared with the argmax scan (the host reads while the core is idle)
+    reg            sc_act_q;      // scanning: class sc_c_q is read
+    reg [CW-1:0]   sc_c_q;
+    wire [CW-1:0]  rd_c = sc_act_q ? sc_c_q : rd_class_i;
     integer k;
     reg [31:0] sum;
     always @* begin
         sum = 32'd0;
         for (k = 0; k < N_OUT; k = k + 1)
-            if (k[CW-1:0] == rd_class_i)
+            if (k[CW-1:0] == rd_c)
                 sum = acc[32*k +: 32];
     end
     assign rd_sum_o = sum;
+
+    // argmax scan: class sc_c_q's sum registered (sv_q), then compared with the best so far;
+    // the first class is taken, a later one in use only if strictly greater (ties keep the
+    // lowest index). Cleared to class 0 (the argmax of zeros) with the accumulators.
+    localparam integer  N_LAST = N_OUT - 1;
+    localparam [CW-1:0] C_END  = N_LAST[CW-1:0];
+    reg [31:0]   sv_q, best_q;
+    reg [CW-1:0] sv_c_q, pred_q;
+    reg          sv_vld_q;
+    always @(posedge clk_i) begin
+        if (clear_i) begin
+            sc_act_q <= 1'b0;
+            sv_vld_q <= 1'b0;
+            pred_q   <= {CW{1'b0}};
+            best_q   <= 32'd0;
+        end else begin
+            if (scan_i) begin
+                sc_act_q <= 1'b1;
+                sc_c_q   <= {CW{1'b0}};
+            end else if (sc_act_q) begin
+                sc_c_q <= sc_c_q + 1'b1;
+                if (sc_c_q == C_END)
+                    sc_act_q <= 1'b0;
+            end
+            sv_vld_q <= sc_act_q;
+            sv_q     <= sum;
+            sv_c_q   <= sc_c_q;
+            if (sv_vld_q && (sv_c_q == {CW{1'b0}} ||
+                             (sv_c_q <= c_last_i && $signed(sv_q) > $signed(best_q)))) begin
+                best_q <= sv_q;
+                pred_q <= sv_c_q;
+            end
+        end
+    end
+    assign pred_o = pred_q;
+    // (a spike's add may be under way when scan_i comes: sv_q takes class 0's sum a cycle
+    // after the add; the core's pipeline covers the spike's first readout cycle, spk_q)
+    assign busy_o = sc_act_q || sv_vld_q;
 
     // read-back port
     // read-back: W_out by an AND-OR over a one-hot of the class registered with the RAMs'
@@ -109,53 +160,6 @@ module sglif_readout #(
         end
     end
 
-    // argmax over classes 0..c_last_i: a heap of NP = 2^CW leaves (class c at node NP + c,
-    // node j at index j - 1 of the t_* vectors), internal node j registered from its children
-    // 2j and 2j + 1; the right child wins only if valid and strictly greater, so ties keep the
-    // lowest index
-    localparam integer NP = 1 << CW;
-    localparam integer NT = 2 * NP - 1;
-    wire [32*NT-1:0] t_val;
-    wire [CW*NT-1:0] t_idx;
-    wire [NT-1:0]    t_vld;
-    genvar j;
-    generate
-        for (j = 1; j < NP; j = j + 1) begin : g_node
-            reg  [31:0]   val_q;
-            reg  [CW-1:0] idx_q;
-            reg           vld_q;
-            wire [31:0]   va = t_val[32*(2*j-1) +: 32];
-            wire [31:0]   vb = t_val[32*(2*j) +: 32];
-            wire          pick_b = t_vld[2*j] && (!t_vld[2*j-1] || $signed(vb) > $signed(va));
-            always @(posedge clk_i) begin
-                val_q <= pick_b ? vb : va;
-                idx_q <= pick_b ? t_idx[CW*(2*j) +: CW] : t_idx[CW*(2*j-1) +: CW];
-                vld_q <= t_vld[2*j] || t_vld[2*j-1];
-            end
-            assign t_val[32*(j-1) +: 32] = val_q;
-            assign t_idx[CW*(j-1) +: CW] = idx_q;
-            assign t_vld[j-1]            = vld_q;
-        end
-        for (j = NP; j < 2 * NP; j = j + 1) begin : g_leaf
-            localparam integer  CI  = j - NP;
-            localparam [CW-1:0] CLS = CI[CW-1:0];
-            if (j == NP) begin : g_class0      // class 0 is always in use
-                assign t_val[32*(j-1) +: 32] = acc[31:0];
-                assign t_idx[CW*(j-1) +: CW] = CLS;
-                assign t_vld[j-1]            = 1'b1;
-            end else if (j - NP < N_OUT) begin : g_class
-                assign t_val[32*(j-1) +: 32] = acc[32*(j-NP) +: 32];
-                assign t_idx[CW*(j-1) +: CW] = CLS;
-                assign t_vld[j-1]            = CLS <= c_last_i;
-            end else begin : g_pad
-                assign t_val[32*(j-1) +: 32] = 32'd0;
-                assign t_idx[CW*(j-1) +: CW] = {CW{1'b0}};
-                assign t_vld[j-1]            = 1'b0;
-            end
-        end
-    endgenerate
-    assign pred_o = t_idx[CW-1:0];
-    wire unused_root = &{1'b0, t_val[31:0], t_vld[0]};
 endmodule
 
 `default_nettype wire

@@ -32,9 +32,9 @@ enum { LAYER_OVERHEAD = 16 };
 enum { RB_LAT = 3 };
 
 static inline int clog2(int x) { return x > 1 ? 32 - __builtin_clz((unsigned)(x - 1)) : 1; }
-// the step's fixed part: the start cycle and the readout's argmax tree (clog2(N_OUT) levels,
-// the first overlapping the hand-over cycle)
-static inline int step_overhead(int n_out) { return clog2(n_out); }
+// the step's fixed part: the readout's add stage, the start of its argmax scan and the scan
+// (N_OUT classes, then the last compare)
+static inline int step_overhead(int n_out) { return n_out + 3; }
 static inline int ilog2(int x) { return x > 1 ? 31 - __builtin_clz((unsigned)x) : 0; }
 
 // One layer of a step: n neurons in use, P lanes, ops = E + S (input events or layer-0 spikes

@@ -50,6 +50,12 @@ $(COSIM_DIR)-p%/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-p$*,,$*)
 
+# the UltraPlus' RTL (SGLIF_UP5K: the lanes' shifts as multiplies for SB_MAC16) at P = COSIM_UP5K_P
+COSIM_UP5K_P ?= 8
+$(COSIM_DIR)-up5k/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+	@mkdir -p $(@D)
+	$(call cosim_build,$(COSIM_DIR)-up5k,+define+SGLIF_UP5K,$(COSIM_UP5K_P))
+
 $(COSIM_DIR)-fault-hold/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault-hold,+define+SGLIF_FAULT_HOLD,$(COSIM_P))
@@ -91,7 +97,7 @@ LINT_SETS := 64:32:8:8:32:10:40:4:1 64:32:8:8:32:10:40:4:2 2:2:1:1:32:2:1:1:1 4:
              192:40:6:8:32:16:9:64:2
 lint: ## verilator --lint-only -Wall over parameter sets (waivers: rtl/lint.vlt), iverilog, yosys
 	@set -e; for p in $(LINT_SETS); do set -- $$(echo $$p | tr : ' '); \
-	  for d in "" +define+SGLIF_TRACE; do \
+	  for d in "" +define+SGLIF_TRACE "+define+SGLIF_TRACE +define+SGLIF_UP5K"; do \
 	    echo "lint: verilator N=$$1 N_IN=$$2 EV_AW=$$3 SG_AW=$$4 ACC_W=$$5 N_OUT=$$6 HIST_STEPS=$$7 P=$$8 L=$$9 $$d"; \
 	    $(VERILATOR) --lint-only -Wall $$d --top-module $(RTL_TOP) -GN=$$1 -GN_IN=$$2 -GEV_AW=$$3 \
 	      -GSG_AW=$$4 -GACC_W=$$5 -GN_OUT=$$6 -GHIST_STEPS=$$7 -GP=$$8 -GL=$$9 rtl/lint.vlt -f rtl/files.f; \
@@ -108,14 +114,16 @@ lint: ## verilator --lint-only -Wall over parameter sets (waivers: rtl/lint.vlt)
 COSIM_SEEDS ?= $(shell seq 1 20)
 LANE_SEEDS  ?= $(shell seq 1 4)
 LANE_STEPS  ?= 1500
-cosim-seeds: $(COSIM_DIR)/Vsglif_lif_core $(foreach p,$(COSIM_LANES),$(COSIM_DIR)-p$(p)/Vsglif_lif_core) ## cosim over 20 seeds x STEPS at P=COSIM_P (make test: >= 10^6 updates), then 4 seeds at each P of COSIM_LANES
+cosim-seeds: $(COSIM_DIR)/Vsglif_lif_core $(foreach p,$(COSIM_LANES),$(COSIM_DIR)-p$(p)/Vsglif_lif_core) $(COSIM_DIR)-up5k/Vsglif_lif_core ## cosim over 20 seeds x STEPS at P=COSIM_P (make test: >= 10^6 updates), then 4 seeds at each P of COSIM_LANES and of the UltraPlus RTL
 	@set -e; u=0; for s in $(COSIM_SEEDS); do \
 	  $< +seed=$$s +steps=$(STEPS) >$(COSIM_DIR)/seed-$$s.log 2>&1 || { cat $(COSIM_DIR)/seed-$$s.log; exit 1; }; \
 	  line=$$(grep 'neuron-updates compared' $(COSIM_DIR)/seed-$$s.log); echo "seed $$s: $$line"; \
 	  u=$$((u + $$(echo "$$line" | sed -E 's/cosim: ([0-9]+) .*/\1/'))); done; \
 	  echo "cosim-seeds: $$u neuron-updates compared over $(words $(COSIM_SEEDS)) seeds at P=$(COSIM_P), 0 mismatches"; \
-	  for p in $(COSIM_LANES); do u=0; d=$(COSIM_DIR)-p$$p; for s in $(LANE_SEEDS); do \
+	  for p in $(COSIM_LANES) up5k; do u=0; d=$(COSIM_DIR)-p$$p; [ $$p = up5k ] && d=$(COSIM_DIR)-up5k; \
+	    for s in $(LANE_SEEDS); do \
 	    $$d/Vsglif_lif_core +seed=$$s +steps=$(LANE_STEPS) >$$d/seed-$$s.log 2>&1 || { cat $$d/seed-$$s.log; exit 1; }; \
 	    line=$$(grep 'neuron-updates compared' $$d/seed-$$s.log); \
 	    u=$$((u + $$(echo "$$line" | sed -E 's/cosim: ([0-9]+) .*/\1/'))); done; \
-	    echo "cosim-seeds: $$u neuron-updates compared over $(words $(LANE_SEEDS)) seeds at P=$$p, 0 mismatches"; done
+	    w="P=$$p"; [ $$p = up5k ] && w="P=$(COSIM_UP5K_P) with SGLIF_UP5K (DSP shifts)"; \
+	    echo "cosim-seeds: $$u neuron-updates compared over $(words $(LANE_SEEDS)) seeds at $$w, 0 mismatches"; done

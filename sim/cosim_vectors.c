@@ -29,7 +29,7 @@
 #include "cosim_gen.h"
 
 /* the core's cycle model, as sim/core_port.h (docs/rtl.md); its memory map: sw/core_map.c */
-enum { LAYER_OVERHEAD = 16 }; /* and a step adds clog2(N_OUT) */
+enum { LAYER_OVERHEAD = 16 }; /* and a step adds N_OUT + 3 (sim/core_port.h) */
 
 static long layer_cycles(int P, int n, long ops)
 {
@@ -82,7 +82,6 @@ int main(int argc, char **argv)
     const int N = atoi(argv[6]), N_IN = atoi(argv[7]), EV_AW = atoi(argv[8]);
     const int SG_AW = atoi(argv[9]), N_OUT = atoi(argv[10]), HIST = atoi(argv[11]);
     const int P = atoi(argv[12]), L = atoi(argv[13]);
-    const int CW = clog2(N_OUT);
     sgl_core_shape cs;
     if (sgl_core_shape_init(&cs, N, N_IN, N_OUT, P, L, 1 << SG_AW, 1 << EV_AW)) {
         fprintf(stderr, "cosim_vectors: %s\n", sgl_errmsg());
@@ -165,7 +164,7 @@ int main(int argc, char **argv)
                 int e = 0;
                 for (; k_ev < n_ev && ev_t[k_ev] == t; k_ev++)
                     fprintf(cmd, "W %d %d %d\n", SGL_SEL_EV, e++, ev_u[k_ev]);
-                long cyc = CW;
+                long cyc = N_OUT + 3;
                 for (int l = 0; l < nl; l++) {
                     long ops = (l == 0 ? e : spikes(&tro, 0, t, L0->n)) +
                                (t > 0 ? spikes(&tro, l, t - 1, q.layer[l].n) : 0);

@@ -36,9 +36,10 @@ define netlist_build
 	@mkdir -p $(2)
 	@set -e; set -- $$($(NETLIST_ROW) n='$(1)' c='$(NETLIST_COLS)' $(NETLIST_CSV)); \
 	  [ $$# -eq 11 ] || { echo "netlist: $(1): no complete row in $(NETLIST_CSV)"; exit 1; }; \
-	  cmd="synth_ice40 -device $$1 -top sglif_lif_core"; [ $$9 -gt 0 ] && cmd="$$cmd -spram"; \
-	  echo "netlist: $(1) N=$$2 N_IN=$$3 N_OUT=$$4 HIST_STEPS=$$5 EV_AW=$$6 SG_AW=$$7 ACC_W=$$8 P=$${10} L=$${11}: $$cmd $(3)"; \
-	  { echo "read_verilog -DSGLIF_TRACE $(3) $(NETLIST_RTL)"; \
+	  cmd="synth_ice40 -device $$1 -top sglif_lif_core"; def=""; \
+	  [ $$9 -gt 0 ] && cmd="$$cmd $(UP5K_SYNTH)" && def="$(UP5K_DEFINE)"; \
+	  echo "netlist: $(1) N=$$2 N_IN=$$3 N_OUT=$$4 HIST_STEPS=$$5 EV_AW=$$6 SG_AW=$$7 ACC_W=$$8 P=$${10} L=$${11}: $$cmd $$def $(3)"; \
+	  { echo "read_verilog -DSGLIF_TRACE $$def $(3) $(NETLIST_RTL)"; \
 	    echo "chparam -set N $$2 -set N_IN $$3 -set N_OUT $$4 -set HIST_STEPS $$5 -set EV_AW $$6 -set SG_AW $$7 -set ACC_W $$8 -set P $${10} -set L $${11} -set SG_INIT \"$(NETLIST_SG)\" sglif_lif_core"; \
 	    echo "$$cmd"; \
 	    echo "tee -q -o $(2)/netlist.stat stat"; \

@@ -13,6 +13,10 @@ SYNTH_RTL  := $(shell cat rtl/files.f)
 SYNTH_TOP  := sglif_lif_core
 SYNTH_SG   := rtl/sglif_sg_default.hex
 SYNTH_NAMES = $(shell awk -F, 'NR > 1 && NF > 1 { print $$1 }' $(SYNTH_CSV))
+# an iCE40 with SPRAM (the UltraPlus): the weight banks in SB_SPRAM256KA and the lanes' shifts in
+# SB_MAC16 (rtl/sglif_lif_core.v and rtl/sglif_spram.v under SGLIF_UP5K; docs/synth.md)
+UP5K_DEFINE := -DSGLIF_UP5K
+UP5K_SYNTH  := -spram -dsp
 # columns of a row, by header name (so the table's column order is free)
 SYNTH_ROW  := awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; next } \
                 $$1 == n { m = split(c, cols, " "); s = ""; \
@@ -23,12 +27,13 @@ $(SYNTH_DIR)/%.json: $(SYNTH_CSV) $(SYNTH_RTL) $(SYNTH_SG) sim/synth.mk
 	@set -e; set -- $$($(SYNTH_ROW) n='$*' c='family device N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W spram_max P L' $(SYNTH_CSV)); \
 	  [ $$# -eq 12 ] || { echo "synth: $*: no complete row in $(SYNTH_CSV)"; exit 1; }; \
 	  case $$1 in \
-	    ice40) cmd="synth_ice40 -device $$2 -top $(SYNTH_TOP)"; [ $${10} -gt 0 ] && cmd="$$cmd -spram"; :;; \
-	    ecp5)  cmd="synth_ecp5 -top $(SYNTH_TOP)";; \
+	    ice40) cmd="synth_ice40 -device $$2 -top $(SYNTH_TOP)"; def=""; \
+	           [ $${10} -gt 0 ] && cmd="$$cmd $(UP5K_SYNTH)" && def="$(UP5K_DEFINE)"; :;; \
+	    ecp5)  cmd="synth_ecp5 -top $(SYNTH_TOP)"; def="";; \
 	    *) echo "synth: $*: unknown family '$$1' in $(SYNTH_CSV)"; exit 1;; \
 	  esac; \
 	  echo "synth: $* ($$1 $$2) N=$$3 N_IN=$$4 N_OUT=$$5 HIST_STEPS=$$6 EV_AW=$$7 SG_AW=$$8 ACC_W=$$9 P=$${11} L=$${12}: $$cmd"; \
-	  { echo "read_verilog $(SYNTH_RTL)"; \
+	  { echo "read_verilog $$def $(SYNTH_RTL)"; \
 	    echo "chparam -set N $$3 -set N_IN $$4 -set N_OUT $$5 -set HIST_STEPS $$6 -set EV_AW $$7 -set SG_AW $$8 -set ACC_W $$9 -set P $${11} -set L $${12} -set SG_INIT \"$(SYNTH_SG)\" $(SYNTH_TOP)"; \
 	    echo "$$cmd -json $@"; \
 	    echo "tee -q -o $(SYNTH_DIR)/$*.stat stat"; } >$(SYNTH_DIR)/$*.ys; \
@@ -82,16 +87,16 @@ pnr: $(SYNTH_CSV) $(SYNTH_RTL) sim/sglif_fmax_top.v ## place and route (nextpnr-
 	  [ $$# -eq 11 ] || { echo "pnr: $(PNR_CONFIG): no row in $(SYNTH_CSV)"; exit 1; }; \
 	  fam=$$1; d=$(PNR_DIR)/$(PNR_CONFIG); \
 	  case $$fam-$$2 in \
-	    ice40-u)  dev="--up5k --package sg48"; syn="synth_ice40 -device u -spram";; \
-	    ice40-hx) dev="--hx8k --package ct256"; syn="synth_ice40 -device hx";; \
-	    ecp5-12f|ecp5-25f) dev="--25k --package CABGA381"; syn="synth_ecp5";; \
-	    ecp5-45f) dev="--45k --package CABGA381"; syn="synth_ecp5";; \
-	    ecp5-85f) dev="--85k --package CABGA381"; syn="synth_ecp5";; \
+	    ice40-u)  dev="--up5k --package sg48"; syn="synth_ice40 -device u $(UP5K_SYNTH)"; def="$(UP5K_DEFINE)";; \
+	    ice40-hx) dev="--hx8k --package ct256"; syn="synth_ice40 -device hx"; def="";; \
+	    ecp5-12f|ecp5-25f) dev="--25k --package CABGA381"; syn="synth_ecp5"; def="";; \
+	    ecp5-45f) dev="--45k --package CABGA381"; syn="synth_ecp5"; def="";; \
+	    ecp5-85f) dev="--85k --package CABGA381"; syn="synth_ecp5"; def="";; \
 	    *) echo "pnr: $(PNR_CONFIG): device $$fam $$2?"; exit 1;; \
 	  esac; \
 	  echo "pnr: $(PNR_CONFIG) N=$$3 N_IN=$$4 N_OUT=$$5 HIST_STEPS=$$6 EV_AW=$$7 SG_AW=$$8 ACC_W=$$9 P=$${10} L=$${11}, $$dev, $(PNR_FREQ) MHz, seed $(PNR_SEED)"; \
 	  t0=$$(date +%s); \
-	  $(YOSYS) -q -l $$d.ylog -p "read_verilog $(SYNTH_RTL) sim/sglif_fmax_top.v; \
+	  $(YOSYS) -q -l $$d.ylog -p "read_verilog $$def $(SYNTH_RTL) sim/sglif_fmax_top.v; \
 	    chparam -set N $$3 -set N_IN $$4 -set N_OUT $$5 -set HIST_STEPS $$6 -set EV_AW $$7 -set SG_AW $$8 -set ACC_W $$9 -set P $${10} -set L $${11} -set SG_INIT \"$(SYNTH_SG)\" sglif_fmax_top; \
 	    $$syn -top sglif_fmax_top -json $$d.json" >/dev/null 2>&1 \
 	    || { tail -20 $$d.ylog; exit 1; }; \
