@@ -493,8 +493,11 @@ module sglif_lif_core #(
             reg  signed [ACC_W-1:0] sw_q, acc_q;
 `ifdef SGLIF_UP5K
             // the shift as a multiply, for the UltraPlus' SB_MAC16 (synth_ice40 -dsp): w <<< sh
-            // = (w <<< 8 sh[3]) * 2^sh[2:0], a 16 x 9 signed product whose register is sw_q
-            wire signed [15:0] d_wa = d_sh[3] ? {w_q[8*k +: 8], 8'd0} : {{8{w_q[8*k+7]}}, w_q[8*k +: 8]};
+            // = (w <<< 8 sh[3]) * 2^sh[2:0], a 16 x 9 signed product whose register is sw_q;
+            // a null op zeroes both factors (its bank word may be a never written one: 0 times
+            // an unknown is unknown in simulation)
+            wire signed [15:0] d_wa = d_kind_q == K_NULL ? 16'sd0 :
+                                      d_sh[3] ? {w_q[8*k +: 8], 8'd0} : {{8{w_q[8*k+7]}}, w_q[8*k +: 8]};
             always @(posedge clk_i) begin
                 sw_q <= d_wa * d_wb;
 `else

@@ -2,7 +2,9 @@
 // sglif_ram: simple dual-port RAM (one write port, one read port, one clock) with a
 // registered read, so that Yosys infers block RAM (iCE40 EBR, ECP5 DP16KD). Not reset:
 // contents are undefined at power-up unless INIT_FILE names a $readmemh file. A read of
-// the address being written returns the old word (read-first); the core never relies on it.
+// the address being written is undefined (no_rw_check: Yosys adds no bypass logic; on the
+// UP5K that logic was 406 flip-flops over 15 RAMs): no user reads a word in the cycle it is
+// written (docs/synth.md, "RAM collisions").
 `default_nettype none
 
 module sglif_ram #(
@@ -28,6 +30,11 @@ module sglif_ram #(
     always @(posedge clk_i) begin
         if (we_i)
             mem[waddr_i] <= wdata_i;
+`ifdef SGLIF_RW_X   // simulation (the Icarus cosim): a collision reads unknown, so a use shows
+        if (we_i && waddr_i == raddr_i)
+            rdata_o <= {DW{1'bx}};
+        else
+`endif
         rdata_o <= mem[raddr_i];
     end
 endmodule
