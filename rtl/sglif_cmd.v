@@ -209,6 +209,7 @@ module sglif_cmd #(
     reg         dup_q, h_in_range_q, h_rd_ok_q, hh_bad_q, hh_big_q;
     reg [15:0]  hh_size_q;
     reg         k_end_q, hk_end_q;
+    reg         len_z_q, len_lt4_q, len_lt6_q, len_6_q, len_8_q;
     reg         v_big_q, v_nz_q, v_ch_bad_q;
     always @(posedge clk_i) begin
         bq           <= buf_rdata_i;
@@ -230,6 +231,12 @@ module sglif_cmd #(
         // the reply's last byte / the pass's last neuron, registered: k_q and hk_q change at
         // most every other cycle (S_PAY offers a byte before it is taken; S_H_A takes two)
         k_end_q      <= k_q + 16'd1 == rlen_q;
+        // the length's checks (len_q is set two or more cycles before S_DISPATCH)
+        len_z_q      <= len_q == {LW{1'b0}};
+        len_lt4_q    <= len_q < L4 || len_q[0];
+        len_lt6_q    <= len_q < L6 || len_q[0];
+        len_6_q      <= len_q == L6;
+        len_8_q      <= len_q == L8;
         hk_end_q     <= hk_q + 1'b1 == hn_q;
     end
 
@@ -358,12 +365,12 @@ module sglif_cmd #(
                         reply(ST_DUP, R_NONE, 16'd0);
                     else case (cmd_q)
                         CMD_IDENTIFY:
-                            if (len_q != {LW{1'b0}})
+                            if (!len_z_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else
                                 reply(ST_OK, R_IDENT, 16'd24);
                         CMD_WRITE_MEM:
-                            if (len_q < L6 || len_q[0])
+                            if (len_lt6_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else if (!h_in_range_q)
                                 reply(ST_ERR_ADDR, R_NONE, 16'd0);
@@ -371,13 +378,13 @@ module sglif_cmd #(
                                 mem_sel_o    <= h_sel[2:0];
                                 mem_addr_o   <= h_addr[AW-1:0];
                                 pos_q        <= L6;
-                                if (len_q == L6)
+                                if (len_6_q)
                                     reply(ST_OK, R_NONE, 16'd0);
                                 else
                                     state_q <= S_WR_A;
                             end
                         CMD_READ_MEM:
-                            if (len_q != L8)
+                            if (!len_8_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else if (!h_in_range_q || !h_rd_ok_q)
                                 reply(ST_ERR_ADDR, R_NONE, 16'd0);
@@ -386,7 +393,7 @@ module sglif_cmd #(
                                 reply(ST_OK, R_MEM, {h_n[14:0], 1'b0});
                             end
                         CMD_MODEL_CRC:
-                            if (len_q != {LW{1'b0}})
+                            if (!len_z_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else if (crc_first > 4'd7) begin
                                 u32_q <= 32'd0;   // the CRC-32 of no bytes
@@ -397,7 +404,7 @@ module sglif_cmd #(
                                 state_q <= S_CRC_W;
                             end
                         CMD_SOFT_RESET:
-                            if (len_q != {LW{1'b0}})
+                            if (!len_z_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else begin
                                 soft_rst_o   <= 1'b1;
@@ -405,7 +412,7 @@ module sglif_cmd #(
                             end
                         CMD_RUN: // u8 flags (bit 0: clear first), u8 0, per step: u16 count,
                                  // u16 channel x count
-                            if (len_q < L4 || len_q[0])
+                            if (len_lt4_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else begin
                                 pos_q   <= L2;
@@ -414,7 +421,7 @@ module sglif_cmd #(
                                 state_q <= S_RUN_A;
                             end
                         CMD_READ_HISTORY:
-                            if (len_q != L8)
+                            if (!len_8_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else if (core_busy_i)
                                 reply(ST_ERR_BUSY, R_NONE, 16'd0);
@@ -430,7 +437,7 @@ module sglif_cmd #(
                                 reply(ST_OK, R_HIST, hh_size_q);
                             end
                         CMD_READ_OUTPUT:
-                            if (len_q != {LW{1'b0}})
+                            if (!len_z_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else
                                 reply(ST_OK, R_OUT, 16'd2 + 16'd4 * N_OUT[15:0]);

@@ -43,6 +43,7 @@ module sglif_frame_rx #(
     reg [2:0]    state_q;
     reg [31:0]   crc_q;           // running CRC register over cmd .. payload .. CRC bytes
     reg [BW:0]   cnt_q;           // payload bytes received / CRC bytes received
+    reg          pay_last_q;      // the next payload byte is the last (registered compare)
     reg [TW-1:0] idle_q;
     wire [31:0]  crc_next;
 
@@ -108,6 +109,7 @@ module sglif_frame_rx #(
                     S_LEN1: begin
                         len_o[15:8] <= byte_i;
                         cnt_q       <= {(BW+1){1'b0}};
+                        pay_last_q  <= {byte_i, len_o[7:0]} == 16'd1;
 `ifdef SGLIF_FAULT_LEN
                         if ({byte_i, len_o[7:0]} >= MAX_LEN[15:0]) begin  // self-test: off by one
 `else
@@ -120,8 +122,9 @@ module sglif_frame_rx #(
                             state_q <= {byte_i, len_o[7:0]} == 16'd0 ? S_CRC : S_PAY;
                     end
                     S_PAY: begin
-                        cnt_q <= cnt_q + 1'b1;
-                        if (cnt_q + 1'b1 == len_x[BW:0]) begin   // (len_o <= MAX_LEN here)
+                        cnt_q      <= cnt_q + 1'b1;
+                        pay_last_q <= cnt_q + {{(BW-1){1'b0}}, 2'd2} == len_x[BW:0];  // (len_o <= MAX_LEN here)
+                        if (pay_last_q) begin
                             state_q <= S_CRC;
                             cnt_q   <= {(BW+1){1'b0}};
                         end

@@ -24,8 +24,8 @@
 //      F4 asr(x, s), F5 + entries / 2, F6 clamp and table read)
 //   F7 SG code; trace, history write, W_out row read of a top-layer spike
 //   F8 readout: the W_out row registered; F9 the class accumulators add it. The step's
-//      argmax is a scan of the classes started when the last add is done (N_OUT + 1 cycles)
-// Cycles per step (docs/rtl.md): clog2(N_OUT) + per layer in use (G - 1) max(c, P) + c + m - 1
+//      argmax is a scan of the classes started when the last add is done (2 N_OUT + 1 cycles)
+// Cycles per step (docs/rtl.md): 2 N_OUT + 3 + per layer in use (G - 1) max(c, P) + c + m - 1
 // + 16, with c = max(ops, 1), G groups, m neurons in the last group. Configuration is written only while idle (busy_o low).
 // Read-back (docs/rtl.md, "Read-back"): while idle and not writing, rb_data_o is the word of
 // memory cfg_sel_i at cfg_addr_i, RB_LAT = 3 cycles after the select and address (held): the
@@ -191,6 +191,8 @@ module sglif_lif_core #(
     reg [GW-1:0] g_q;
     reg [EC-1:0] e_q;
     reg [EC:0]   ne_q, ns_q;            // IN ops and REC ops per group of the current layer
+    reg [EC:0]   ne_m1_q, ns_m1_q;      // the same minus 1, registered with them (the last op's
+                                        // compares: on the UP5K the subtraction was critical)
     reg [NW:0]   n_prev0_q, n_prev1_q;  // spikes of the previous step, per layer
     reg [NW:0]   n_next0_q, n_next1_q;  // spikes of this step so far
     reg [KW-1:0] hold_q;                // cycles until a group may end (the drain is busy)
@@ -204,8 +206,8 @@ module sglif_lif_core #(
     wire [NW-1:0] n_last_cur = layer_q ? n_last1_q : n_last0_q;
     wire [GW-1:0] g_last     = n_last_cur[NW-1:PW];
     wire [EC:0]   e_ext      = {1'b0, e_q};
-    wire          e_last_in  = e_ext == ne_q - 1'b1;
-    wire          e_last_rec = e_ext == ns_q - 1'b1;
+    wire          e_last_in  = e_ext == ne_m1_q;
+    wire          e_last_rec = e_ext == ns_m1_q;
     wire          op_last    = ph_q == K_NULL || (ph_q == K_REC && e_last_rec) ||
                                (ph_q == K_IN && e_last_in && ns_q == 0);
     wire          issue      = state_q == ST_RUN && !(op_last && hold_q != 0);
@@ -242,6 +244,8 @@ module sglif_lif_core #(
             e_q       <= {EC{1'b0}};
             ne_q      <= {(EC+1){1'b0}};
             ns_q      <= {(EC+1){1'b0}};
+            ne_m1_q   <= {(EC+1){1'b1}};
+            ns_m1_q   <= {(EC+1){1'b1}};
             n_prev0_q <= {(NW+1){1'b0}};
             n_prev1_q <= {(NW+1){1'b0}};
             n_next0_q <= {(NW+1){1'b0}};
@@ -272,6 +276,8 @@ module sglif_lif_core #(
                         first_q <= 1'b1;
                         ne_q    <= n_ev_x;
                         ns_q    <= n_prev0_x;
+                        ne_m1_q <= n_ev_x - 1'b1;
+                        ns_m1_q <= n_prev0_x - 1'b1;
                         ph_q    <= n_ev_i != 0 ? K_IN : (n_prev0_q != 0 ? K_REC : K_NULL);
                     end
                 ST_CLEAR: begin
@@ -321,6 +327,8 @@ module sglif_lif_core #(
                             first_q <= 1'b1;
                             ne_q    <= n_next0_x;
                             ns_q    <= n_prev1_x;
+                            ne_m1_q <= n_next0_x - 1'b1;
+                            ns_m1_q <= n_prev1_x - 1'b1;
                             ph_q    <= n_next0_q != 0 ? K_IN : (n_prev1_q != 0 ? K_REC : K_NULL);
                         end else if (ro_scan)
                             scan_q <= 1'b1;

@@ -9,10 +9,10 @@
 // complement), which is the twin's int32 sum whenever sgl_fixed_check's bound
 // T * (32768 + n * 128) < 2^31 holds. Prediction: argmax over the classes in use
 // (0..c_last_i), ties to the lowest index, by a scan started by scan_i once the step's last add
-// is done: one class a cycle through the read port's mux into one compare (N_OUT + 1 cycles;
-// busy_o is high until pred_o is the step's; the core waits for it before done_o). A tree of
-// compares would answer in clog2(N_OUT) cycles but costs N_OUT - 1 comparators of 32 bits and
-// their registers: the iCE40 UP5K has no room for them.
+// is done: one class every two cycles through the read port's mux into one compare (2 N_OUT
+// + 1 cycles; busy_o is high until pred_o is the step's; the core waits for it before
+// done_o). A tree of compares would answer in clog2(N_OUT) cycles but costs N_OUT - 1
+// comparators of 32 bits and their registers: the iCE40 UP5K has no room for them.
 `default_nettype none
 
 module sglif_readout #(
@@ -103,35 +103,45 @@ module sglif_readout #(
     end
     assign rd_sum_o = sum;
 
-    // argmax scan: class sc_c_q's sum registered (sv_q), then compared with the best so far;
-    // the first class is taken, a later one in use only if strictly greater (ties keep the
-    // lowest index). Cleared to class 0 (the argmax of zeros) with the accumulators.
+    // argmax scan, two cycles a class: its sum registered (sv_q), then compared with the best
+    // so far (gt_q: the first class, or a later one in use and strictly greater, so ties keep
+    // the lowest index), then taken. The compare has a cycle of its own: on the UP5K a 32-bit
+    // compare into the enables of the 35 best/pred registers was the critical path. Cleared
+    // to class 0 (the argmax of zeros) with the accumulators.
     localparam integer  N_LAST = N_OUT - 1;
     localparam [CW-1:0] C_END  = N_LAST[CW-1:0];
+    reg          sc_ph_q;         // 0: class sc_c_q's sum is read, 1: it is compared
     reg [31:0]   sv_q, best_q;
     reg [CW-1:0] sv_c_q, pred_q;
-    reg          sv_vld_q;
+    reg          gt_q, gt_vld_q;
     always @(posedge clk_i) begin
         if (clear_i) begin
             sc_act_q <= 1'b0;
-            sv_vld_q <= 1'b0;
+            gt_vld_q <= 1'b0;
             pred_q   <= {CW{1'b0}};
             best_q   <= 32'd0;
         end else begin
             if (scan_i) begin
                 sc_act_q <= 1'b1;
+                sc_ph_q  <= 1'b0;
                 sc_c_q   <= {CW{1'b0}};
             end else if (sc_act_q) begin
-                sc_c_q <= sc_c_q + 1'b1;
-                if (sc_c_q == C_END)
-                    sc_act_q <= 1'b0;
+                sc_ph_q <= !sc_ph_q;
+                if (sc_ph_q) begin
+                    sc_c_q <= sc_c_q + 1'b1;
+                    if (sc_c_q == C_END)
+                        sc_act_q <= 1'b0;
+                end
             end
-            sv_vld_q <= sc_act_q;
-            sv_q     <= sum;
-            sv_c_q   <= sc_c_q;
-            if (sv_vld_q && (sv_c_q == {CW{1'b0}} ||
-                             (sv_c_q <= c_last_i && $signed(sv_q) > $signed(best_q)))) begin
-                best_q <= sv_q;
+            if (sc_act_q && !sc_ph_q) begin
+                sv_q   <= sum;
+                sv_c_q <= sc_c_q;
+            end
+            gt_vld_q <= sc_act_q && sc_ph_q;
+            gt_q     <= sv_c_q == {CW{1'b0}} ||
+                        (sv_c_q <= c_last_i && $signed(sv_q) > $signed(best_q));
+            if (gt_vld_q && gt_q) begin      // (sv_q is loaded with the next class's sum
+                best_q <= sv_q;              // in this same cycle: the old one is taken)
                 pred_q <= sv_c_q;
             end
         end
@@ -139,7 +149,7 @@ module sglif_readout #(
     assign pred_o = pred_q;
     // (a spike's add may be under way when scan_i comes: sv_q takes class 0's sum a cycle
     // after the add; the core's pipeline covers the spike's first readout cycle, spk_q)
-    assign busy_o = sc_act_q || sv_vld_q;
+    assign busy_o = sc_act_q || gt_vld_q;
 
     // read-back port
     // read-back: W_out by an AND-OR over a one-hot of the class registered with the RAMs'

@@ -33,8 +33,8 @@ enum { RB_LAT = 3 };
 
 static inline int clog2(int x) { return x > 1 ? 32 - __builtin_clz((unsigned)(x - 1)) : 1; }
 // the step's fixed part: the readout's add stage, the start of its argmax scan and the scan
-// (N_OUT classes, then the last compare)
-static inline int step_overhead(int n_out) { return n_out + 3; }
+// (two cycles a class, then the last compare's take)
+static inline int step_overhead(int n_out) { return 2 * n_out + 3; }
 static inline int ilog2(int x) { return x > 1 ? 31 - __builtin_clz((unsigned)x) : 0; }
 
 // One layer of a step: n neurons in use, P lanes, ops = E + S (input events or layer-0 spikes

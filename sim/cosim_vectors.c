@@ -29,7 +29,7 @@
 #include "cosim_gen.h"
 
 /* the core's cycle model, as sim/core_port.h (docs/rtl.md); its memory map: sw/core_map.c */
-enum { LAYER_OVERHEAD = 16 }; /* and a step adds N_OUT + 3 (sim/core_port.h) */
+enum { LAYER_OVERHEAD = 16 }; /* and a step adds 2 N_OUT + 3 (sim/core_port.h) */
 
 static long layer_cycles(int P, int n, long ops)
 {
@@ -164,7 +164,7 @@ int main(int argc, char **argv)
                 int e = 0;
                 for (; k_ev < n_ev && ev_t[k_ev] == t; k_ev++)
                     fprintf(cmd, "W %d %d %d\n", SGL_SEL_EV, e++, ev_u[k_ev]);
-                long cyc = N_OUT + 3;
+                long cyc = 2 * N_OUT + 3;
                 for (int l = 0; l < nl; l++) {
                     long ops = (l == 0 ? e : spikes(&tro, 0, t, L0->n)) +
                                (t > 0 ? spikes(&tro, l, t - 1, q.layer[l].n) : 0);
