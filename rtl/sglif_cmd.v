@@ -128,6 +128,7 @@ module sglif_cmd #(
     reg [3:0]  wait_q;              // read-back latency counter
     reg        a_wait_q;            // a state *_A's first cycle is over (the buffer has the address)
     reg [7:0]  bq;                  // the buffer's byte, registered
+    reg [1:0]  hw_q;                // S_H_A's cycles
     reg [16:0] hq;                  // the history's word, registered (its RAM is many block
                                     // RAMs on ECP5: their output mux gets a cycle of its own)
     // RUN: the payload is walked twice, pass 0 checks every count and channel, pass 1 runs
@@ -229,7 +230,7 @@ module sglif_cmd #(
         hh_big_q     <= hh_big;
         hh_size_q    <= hh_size32[15:0];
         // the reply's last byte / the pass's last neuron, registered: k_q and hk_q change at
-        // most every other cycle (S_PAY offers a byte before it is taken; S_H_A takes two)
+        // most every other cycle (S_PAY offers a byte before it is taken; S_H_A takes three)
         k_end_q      <= k_q + 16'd1 == rlen_q;
         // the length's checks (len_q is set two or more cycles before S_DISPATCH)
         len_z_q      <= len_q == {LW{1'b0}};
@@ -579,18 +580,21 @@ module sglif_cmd #(
                         a_wait_q   <= 1'b0;
                         hna_q      <= hfirst_q;
                         hk_q       <= {(NW+1){1'b0}};
+                        hw_q       <= 2'd0;
                         hpass_q    <= 1'b0;
                         hhi_q      <= 1'b0;
                         hbit_q     <= 3'd0;
                         hz_q       <= 8'd0;
                     end
-                // READ_HISTORY: the history reads neuron hna_q (S_H_A, two cycles), its word
-                // is registered (hq) and taken (S_H_D)
-                S_H_A: begin
-                    a_wait_q <= !a_wait_q;
-                    if (a_wait_q)
+                // READ_HISTORY: the history reads neuron hna_q (S_H_A, three cycles: its
+                // latency HIST_LAT = 2), its word is registered (hq) and taken (S_H_D)
+                S_H_A:
+                    if (hw_q != 2'd2)
+                        hw_q <= hw_q + 2'd1;
+                    else begin
+                        hw_q    <= 2'd0;
                         state_q <= S_H_D;
-                end
+                    end
                 S_H_D: begin
                     if (!hpass_q)
                         hz_q[hbit_q] <= hq[16];

@@ -790,11 +790,8 @@ module sglif_lif_core #(
     end
     always @(posedge clk_i)
         rb_bank_q <= rb_bank;
-    // W_out likewise (its RAMs are block RAMs at N = 256): a register of its own, 0 unless
-    // select 6
-    reg [15:0] rb_wout_q;
-    always @(posedge clk_i)
-        rb_wout_q <= rb_sel_q == 3'd6 ? {{8{rb_wout[7]}}, rb_wout} : 16'd0;
+    // W_out: the readout's word is from its registered words already (cycle 2), picked in
+    // cycle 3, 0 unless select 6
     // the other RAMs' words (bias, SG table, event list) and the register and b_out words are
     // registered each as they come (cycle 2) and the select mux is taken from those registers
     // (cycle 3): on the ECP5-85F the SG table's block RAM into the mux into rb_q was the
@@ -821,7 +818,7 @@ module sglif_lif_core #(
         endcase
     reg [15:0] rb_q2;
     always @(posedge clk_i)
-        rb_q2 <= rb_q | rb_wout_q;
+        rb_q2 <= rb_q | (rb_sel_q2 == 3'd6 ? {{8{rb_wout[7]}}, rb_wout} : 16'd0);
     assign rb_data_o = rb_q2 | {{(16-BW){1'b0}}, rb_bank_q};
 
 `ifdef SGLIF_TRACE

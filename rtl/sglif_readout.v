@@ -38,8 +38,9 @@ module sglif_readout #(
     output wire [31:0]          rd_sum_o,     // acc[rd_class_i], combinational (while idle)
     output wire [CW-1:0]        pred_o,       // argmax, ties to the lowest class
     // configuration read-back (while the core is idle, rb_i): the W_out RAMs are read at row
-    // addr_i[NW+CW-1:CW]; rb_w_o = that row's word of class rb_class_i (one cycle after the
-    // address), rb_b_o = b_out[rb_class_i]; both combinational in rb_class_i (0 beyond N_OUT)
+    // addr_i[NW+CW-1:CW]; rb_w_o = that row's word of the class of addr_i two cycles before
+    // (from the registered words w_q), rb_b_o = b_out[rb_class_i], combinational in
+    // rb_class_i (0 beyond N_OUT)
     input  wire                 rb_i,
     input  wire [CW-1:0]        rb_class_i,
     output reg  [7:0]           rb_w_o,
@@ -50,6 +51,7 @@ module sglif_readout #(
 
     wire [32*N_OUT-1:0] acc;          // the accumulators, class c at [32c +: 32]
     wire [8*N_OUT-1:0]  w_rd;         // W_out[spike_idx][c] for every c, one cycle later
+    wire [8*N_OUT-1:0]  w_all;        // the same registered (each class's w_q)
     wire [16*N_OUT-1:0] b_all;        // b_out, class c at [16c +: 16]
     wire [NW-1:0]       w_raddr = rb_i ? addr_i[NW+CW-1:CW] : spike_idx_i;
     reg                 spk_q, spk_q2; // the row being read / registered belongs to a spike
@@ -85,6 +87,7 @@ module sglif_readout #(
                     acc_q <= acc_q + addend;
             end
             assign acc[32*c +: 32] = acc_q;
+            assign w_all[8*c +: 8]  = w_q;
             assign b_all[16*c +: 16] = b_out_q;
         end
     endgenerate
@@ -152,19 +155,21 @@ module sglif_readout #(
     assign busy_o = sc_act_q || gt_vld_q;
 
     // read-back port
-    // read-back: W_out by an AND-OR over a one-hot of the class registered with the RAMs'
-    // address (addr_i, the cycle before rb_class_i): the RAMs' clock-to-out leaves no room for
-    // a decoded mux
-    reg [N_OUT-1:0] rb_oh_q;
+    // read-back: W_out by an AND-OR of the registered words (w_q, the add's) over a one-hot of
+    // the class registered twice with the RAMs' address: on the ECP5-85F the RAMs'
+    // clock-to-out and the route of 20 block RAMs into the mux were the critical path (69.5 MHz)
+    reg [N_OUT-1:0] rb_oh_q, rb_oh_q2;
     integer r;
-    always @(posedge clk_i)
+    always @(posedge clk_i) begin
         for (r = 0; r < N_OUT; r = r + 1)
             rb_oh_q[r] <= addr_i[CW-1:0] == r[CW-1:0];
+        rb_oh_q2 <= rb_oh_q;
+    end
     always @* begin
         rb_w_o = 8'd0;
         rb_b_o = 16'd0;
         for (r = 0; r < N_OUT; r = r + 1) begin
-            rb_w_o = rb_w_o | (w_rd[8*r +: 8] & {8{rb_oh_q[r]}});
+            rb_w_o = rb_w_o | (w_all[8*r +: 8] & {8{rb_oh_q2[r]}});
             if (r[CW-1:0] == rb_class_i)
                 rb_b_o = b_all[16*r +: 16];
         end

@@ -325,6 +325,7 @@ module tb_cosim #(
                         for (a1 = 0; a1 < t_hist && !stop; a1 = a1 + 1)
                             for (i = 0; i < ln && !stop; i = i + 1) begin
                                 hist_raddr = (((L > 1 ? xl : 0) << HW | a1) << NW) | i;
+                                tick;       // HIST_LAT = 2 (rtl/sglif_history.v)
                                 tick;
                                 hist_words = hist_words + 1;
                                 if (hist_rdata[16] !== hz_m[(xl * HIST_STEPS + a1) * N + i][0] ||
