@@ -37,7 +37,6 @@ static long layer_cycles(int P, int n, long ops)
     return (ng - 1) * (c > P ? c : P) + c + m - 1 + LAYER_OVERHEAD;
 }
 
-static int clog2(int x) { return x > 1 ? 32 - __builtin_clz((unsigned)(x - 1)) : 1; }
 
 typedef struct {
     FILE *exp;
