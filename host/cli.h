@@ -109,6 +109,7 @@ int cmd_lut(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_device(int argc, char **argv);
+int cmd_nir(int argc, char **argv);
 /* sglif device train (host/cmd_train.c: sglif train --backend fixed on the board) */
 int cmd_device_train(int argc, char **argv);
 

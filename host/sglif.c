@@ -17,6 +17,7 @@ static const struct {
     {"lut", cmd_lut, "the SG lookup table the hardware loads (CSV or hex)"},
     {"sweep", cmd_sweep, "the paper's grid of SG shapes, knobs, learning rates, seeds"},
     {"plot", cmd_plot, "plots with gnuplot: training curves, SG shapes, spike rasters"},
+    {"nir", cmd_nir, "models to and from NIR graphs (snnTorch, Norse, ...; HDF5)"},
     {"device", cmd_device, "the board over its USB link, or a simulated board (so far: info)"},
 };
 
