@@ -126,6 +126,8 @@ ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory report-csv
 endif
 	@$(MAKE) --no-print-directory $(BOARD_MEM) $(SGLIF_BOARD)
+	@echo "== interop: NIR with snnTorch (PyPI, pinned), spike for spike; on the simulated board =="
+	@$(MAKE) --no-print-directory interop
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
 	@echo "== tests =="
@@ -147,7 +149,7 @@ clean: ## remove build/ except the PyPI venv
 	@[ ! -d $(BUILD) ] || find $(BUILD) -mindepth 1 -maxdepth 1 ! -name venv -exec rm -rf {} +
 
 include tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk \
-        host/protocol.mk sim/link.mk tests/fuzz/fuzz.mk
+        host/protocol.mk sim/link.mk tests/fuzz/fuzz.mk tests/interop/interop.mk
 # per-board bitstreams and reports (constraints/), post-synthesis netlist co-simulation (sim/)
 -include constraints/boards.mk sim/netlist.mk
 

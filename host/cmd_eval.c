@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* sglif eval: accuracy of a model on the test split of a data set. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dump.h"
 #include "data.h"
 #include "fixed.h"
 #include "model.h"
@@ -15,13 +17,16 @@
 
 static const char HELP[] =
     "usage: sglif eval --model MODEL --data SPEC [--split test|valid|train] [--threads N]\n"
-    "                  [--predictions FILE] [--backend float|fixed|rtl]\n"
+    "                  [--predictions FILE] [--backend float|fixed|rtl] [--dump FILE.h5]\n"
     "Score a model; the last line is 'accuracy: 0.xxxx (n=N)'.\n\n"
     "  --model MODEL        a model file written by 'sglif train'\n"
     "  --data SPEC          the data set (docs/data.md); its test split by default\n"
     "  --split S            which split to score (default test)\n"
     "  --threads N          worker threads (default: all cores)\n"
     "  --predictions FILE   write 'index,label,prediction' lines\n"
+    "  --dump FILE.h5       write per sample the input, every layer's spikes and the\n"
+    "                       readout's per-step values (HDF5, docs/formats.md; float and\n"
+    "                       fixed backends); 'sglif plot raster --dump' draws it\n"
     "  --backend B          float (default) or fixed: quantize the model and run the\n"
     "                       integer twin of the hardware (docs/numerics.md); or rtl:\n"
     "                       run the RTL core under Verilator (the program sglif-rtl next\n"
@@ -75,6 +80,73 @@ static int eval_rtl(char *model, char *spec, char *split, char *pfile)
     return WIFEXITED(st) ? WEXITSTATUS(st) : SGL_EXIT_FAIL;
 }
 
+typedef struct {
+    uint8_t **z;
+    int T;
+    const int *n;
+} trace_ctx;
+
+static void trace_spikes(void *ctx, int layer, int t, int n, const int16_t *v, const uint8_t *z,
+                         const uint16_t *code)
+{
+    (void)v;
+    (void)code;
+    trace_ctx *c = ctx;
+    if (t < c->T)
+        memcpy(c->z[layer] + (size_t)t * (size_t)n, z, (size_t)n);
+}
+
+/* --dump: every sample again, its spikes and per-step readout into FILE (host/dump.c). The
+ * fixed backend dumps the twin's spikes and its integer readout times 2^-out_frac. */
+static int eval_dump(const sgl_net *net, const sgl_data *d, int fixed, const char *path,
+                     const char *model, const char *spec, const int *pred)
+{
+    const sgl_config *c = &net->cfg;
+    const int T = c->n_steps, L = c->n_layers, C = c->n_out, nl = c->n_hidden[L - 1];
+    cli_dump *dp = NULL;
+    uint8_t *z[SGL_MAX_LAYERS] = {0};
+    double *ro = sgl_calloc((size_t)T * (size_t)C, sizeof(double));
+    sgl_work *w = fixed ? NULL : sgl_work_new(net, 1, 1);
+    sgl_fixed_net q;
+    sgl_fixed_opts fo;
+    int rc = ro && (fixed || w) ? 0 : -SGL_ENOMEM, have_q = 0;
+    for (int l = 0; l < L && !rc; l++)
+        if (!(z[l] = sgl_calloc((size_t)T * (size_t)c->n_hidden[l], 1)))
+            rc = -SGL_ENOMEM;
+    if (!rc && fixed) {
+        sgl_fixed_opts_default(&fo);
+        have_q = !(rc = sgl_fixed_quantize(net, &q, &fo, NULL));
+    }
+    if (!rc)
+        rc = cli_dump_open(&dp, path, c, d->n_samples, fixed ? "fixed" : "float", model, spec);
+    trace_ctx tc = {z, T, c->n_hidden};
+    for (int i = 0; i < d->n_samples && !rc; i++) {
+        sgl_sample s = sgl_data_sample(d, i);
+        if (!fixed)
+            rc = cli_dump_float(w, net, &s, z, ro);
+        else if (!(rc = sgl_fixed_forward(&q, &s, NULL, NULL, NULL, trace_spikes, &tc)))
+            for (int t = 0; t < T; t++)
+                for (int k = 0; k < C; k++) {
+                    int32_t v = q.b_out[k];
+                    for (int j = 0; j < nl; j++)
+                        if (z[L - 1][(size_t)t * (size_t)nl + (size_t)j])
+                            v += q.w_out[(size_t)j * (size_t)C + (size_t)k];
+                    ro[(size_t)t * (size_t)C + (size_t)k] = ldexp((double)v, -q.out_frac);
+                }
+        if (!rc)
+            rc = cli_dump_sample(dp, i, &s, z, ro, pred[i]);
+    }
+    int rc2 = cli_dump_close(dp);
+    if (have_q)
+        sgl_fixed_free(&q);
+    if (w)
+        sgl_work_free(w);
+    for (int l = 0; l < L; l++)
+        free(z[l]);
+    free(ro);
+    return rc ? rc : rc2;
+}
+
 int cmd_eval(int argc, char **argv)
 {
     static const struct option own[] = {{"model", required_argument, 0, 0},
@@ -83,10 +155,11 @@ int cmd_eval(int argc, char **argv)
                                         {"threads", required_argument, 0, 0},
                                         {"predictions", required_argument, 0, 0},
                                         {"backend", required_argument, 0, 0},
+                                        {"dump", required_argument, 0, 0},
                                         {0, 0, 0, 0}};
     struct option opts[16];
     cli_merge_opts(own, NULL, opts, 16);
-    char *model = NULL, *spec = NULL, *pfile = NULL, *split_name = NULL;
+    char *model = NULL, *spec = NULL, *pfile = NULL, *split_name = NULL, *dfile = NULL;
     sgl_split split = SGL_SPLIT_TEST;
     long threads = 0;
     int rc, fixed = 0, rtl = 0;
@@ -99,6 +172,8 @@ int cmd_eval(int argc, char **argv)
             spec = optarg;
         else if (strcmp(name, "predictions") == 0)
             pfile = optarg;
+        else if (strcmp(name, "dump") == 0)
+            dfile = optarg;
         else if (strcmp(name, "backend") == 0) {
             if (strcmp(optarg, "float") == 0 || strcmp(optarg, "fixed") == 0 ||
                 strcmp(optarg, "rtl") == 0) {
@@ -128,6 +203,8 @@ int cmd_eval(int argc, char **argv)
         return code;
     if (!model || !spec)
         return cli_usage_error("eval", "--model and --data are required");
+    if (rtl && dfile)
+        return cli_usage_error("eval", "--dump: not with --backend rtl (use float or fixed)");
     if (rtl) {
         static char test_split[] = "test";
         return eval_rtl(model, spec, split_name ? split_name : test_split, pfile);
@@ -160,6 +237,8 @@ int cmd_eval(int argc, char **argv)
         }
     } else
         rc = sgl_evaluate(&net, &d, (int)threads, &acc, &loss, pred, rate);
+    if (!rc && dfile)
+        rc = eval_dump(&net, &d, fixed, dfile, model, spec, pred);
     if (!rc && pfile) {
         FILE *f = fopen(pfile, "w");
         if (!f)

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Spike dumps (sglif eval --dump): per sample, the input spikes, every hidden layer's spikes
+ * and the readout's per-step values, in HDF5 (docs/formats.md, "Spike dumps"). */
+#ifndef SGLIF_DUMP_H
+#define SGLIF_DUMP_H
+
+#include <stdint.h>
+
+#include "data.h"
+#include "net.h"
+
+typedef struct cli_dump cli_dump;
+
+/* Create path for n samples of the network's sizes; backend and spec go into attributes. */
+int cli_dump_open(cli_dump **out, const char *path, const sgl_config *c, int n,
+                  const char *backend, const char *model, const char *spec);
+/* Sample i: input events s, spikes z[l] ([n_steps][n_hidden[l]] 0/1), readout
+ * ([n_steps][n_out]), label and prediction. */
+int cli_dump_sample(cli_dump *d, int i, const sgl_sample *s, uint8_t *const *z,
+                    const double *readout, int pred);
+int cli_dump_close(cli_dump *d); /* also on error paths; returns the first error */
+
+/* The float network's spikes and readout of one sample: z[l] as above, readout
+ * ([n_steps][n_out]) = b_out + sum_j z_j W_out[j] in double. */
+int cli_dump_float(sgl_work *w, const sgl_net *net, const sgl_sample *s, uint8_t *const *z,
+                   double *readout);
+
+#endif
