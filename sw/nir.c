@@ -741,10 +741,11 @@ static int walk(ngraph *G, const sgl_nir_import_opts *o, sgl_net *net)
                                 (real)(s * rec[l].w[(size_t)i * (size_t)ly->n + (size_t)j]);
                 }
             }
+            const int nl = c.n_hidden[L - 1];
             for (int k = 0; k < c.n_out; k++) {
-                for (int j = 0; j < width; j++)
+                for (int j = 0; j < nl; j++)
                     net->w_out[(size_t)j * (size_t)c.n_out + (size_t)k] =
-                        (real)fc[L].w[(size_t)k * (size_t)width + (size_t)j];
+                        (real)fc[L].w[(size_t)k * (size_t)nl + (size_t)j];
                 net->b_out[k] = (real)(fc[L].bias ? fc[L].bias[k] : 0);
             }
         }

@@ -120,7 +120,7 @@ def snn_forward(fc1, lif, xs):
 def sglif_spikes(model, dump, backend="float"):
     out = run("eval", "--model", model, "--data", spec, "--dump", dump, "--backend", backend)
     with h5py.File(dump) as f:
-        return f["spikes/layer1"][()], f["input"][()], out
+        return f["spikes/layer1"][()], f["input"][()], f["readout"][()]
 
 
 # 2. snnTorch -> NIR -> sglif
@@ -131,11 +131,16 @@ for rd in (False, True):
     nir.write(path, g)
     model = os.path.join(WORK, f"snntorch-rd{int(rd)}.sgl")
     print("interop: " + run("nir", "import", path, "--out", model, "--steps", str(T), *FAULT).strip())
-    z, xin, _ = sglif_spikes(model, os.path.join(WORK, f"dump-rd{int(rd)}.h5"))
+    z, xin, ro = sglif_spikes(model, os.path.join(WORK, f"dump-rd{int(rd)}.h5"))
+    ref = snn_forward(net.fc1, net.lif1, x)
     if not rd:
         check(np.array_equal(xin, x.astype(np.uint8)),
               f"sglif's SHD loader gives back all {int(x.sum())} input events (float16 times)")
-    ref = snn_forward(net.fc1, net.lif1, x)
+        with torch.no_grad():  # the readout per step: weights on a 2^-8 grid, sums exact
+            ref_ro = net.fc2(torch.from_numpy(ref.astype(np.float32))).numpy()
+        check(np.array_equal(ro, ref_ro.astype(np.float64)),
+              f"sglif's per-step readout equals snnTorch's fc2(spikes): max |diff| "
+              f"{np.abs(ro - ref_ro).max():g} over {ro.size} values")
     diff = int((z != ref).sum())
     what = (f"snnTorch RLeaky(reset_delay={rd}) -> export_to_nir -> sglif nir import: "
             f"{diff} of {ref.size} hidden spike values differ ({int(ref.sum())} spikes in "
@@ -171,11 +176,16 @@ fc1 = import_nir._nir_to_snntorch_module(gs.nodes["fc1"])
 rl = import_nir._nir_to_snntorch_module(gs.nodes["lif1"])
 check(isinstance(rl, snn.RLeaky) and rl.reset_delay is False and rl.all_to_all,
       f"snnTorch ({upstream}) makes an RLeaky, all to all, reset_delay=False from sglif's LIF")
-z3, _, _ = sglif_spikes(base_model, os.path.join(WORK, "dump-export.h5"))
+fc2 = import_nir._nir_to_snntorch_module(gs.nodes["fc2"])
+z3, _, ro3 = sglif_spikes(base_model, os.path.join(WORK, "dump-export.h5"))
 ref3 = snn_forward(fc1, rl, x)
 d3 = int((z3 != ref3).sum())
 check(d3 == 0, f"sglif nir export -> snnTorch: {d3} of {ref3.size} hidden spike values differ "
                f"({int(ref3.sum())} spikes)")
+with torch.no_grad():
+    ro3_ref = fc2(torch.from_numpy(ref3.astype(np.float32))).numpy().astype(np.float64)
+check(np.array_equal(ro3, ro3_ref), f"sglif nir export -> snnTorch: its readout per step equals "
+      f"sglif's (max |diff| {np.abs(ro3 - ro3_ref).max():g})")
 
 # 4. on the simulated board
 if BOARD:
