@@ -128,6 +128,8 @@ endif
 	@$(MAKE) --no-print-directory $(BOARD_MEM) $(SGLIF_BOARD)
 	@echo "== interop: NIR with snnTorch (PyPI, pinned), spike for spike; on the simulated board =="
 	@$(MAKE) --no-print-directory interop
+	@echo "== sweeps: a small grid locally, under GNU parallel and on a single-node Slurm cluster (Debian's slurm-wlm, munge) =="
+	@$(MAKE) --no-print-directory cluster-test
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
 	@echo "== tests =="
