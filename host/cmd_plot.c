@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dump.h"
 #include "data.h"
 #include "model.h"
 #include "sg.h"
@@ -27,8 +28,10 @@ static const char HELP[] =
     "  sg [--shapes LIST] [--dampening G] [--sharpness B] [--tail-fatness Q]\n"
     "        the SG shapes (default all 7, gamma 1, beta 1, q 2) over x = v - theta\n"
     "  raster --model MODEL --data SPEC [--sample I] [--layer L] [--split S]\n"
-    "        input and hidden spikes of sample I (default 0) of split S (default test);\n"
-    "        every hidden layer, or only layer L (1-based)\n"
+    "  raster --dump FILE.h5 [--sample I] [--layer L]\n"
+    "        input and hidden spikes of sample I (default 0) of split S (default test),\n"
+    "        or of a spike dump ('sglif eval --dump'); every hidden layer, or only layer L\n"
+    "        (1-based)\n"
     "  sweep --csv results.csv [--x COL] [--by COL] [--metric COL]\n"
     "        mean metric (default test_acc) over the rows with status ok against column COL\n"
     "        (default lr, log scale), one line per value of --by (default shape), error bars\n"
@@ -39,7 +42,7 @@ static const char HELP[] =
     "  --size W,H           pixels (default 900,500)\n\n" SGL_EXIT_CODES_HELP;
 
 typedef struct {
-    const char *out, *title, *logs, *shapes, *model, *data, *csv, *x, *by, *metric;
+    const char *out, *title, *logs, *shapes, *model, *data, *csv, *x, *by, *metric, *dump;
     double gamma, beta, q;
     long sample, layer, w, h;
     sgl_split split;
@@ -262,10 +265,24 @@ static int plot_sg(const plot_opts *o, FILE *s, tmpdata *td)
     return 0;
 }
 
-static int plot_raster(const plot_opts *o, FILE *s, tmpdata *td)
+/* One sample's spikes, from a model run here or from a spike dump. */
+typedef struct {
+    int T, n_in, L, n[SGL_MAX_LAYERS], label, pred;
+    uint8_t *in, *z[SGL_MAX_LAYERS]; /* [T][n_in], [T][n_l] */
+    const char *name;                /* the model or dump file, for the title */
+} raster;
+
+static void raster_free(raster *r)
+{
+    free(r->in);
+    for (int l = 0; l < SGL_MAX_LAYERS; l++)
+        free(r->z[l]);
+}
+
+static int raster_from_model(const plot_opts *o, raster *r)
 {
     if (!o->model || !o->data)
-        return sgl_fail(SGL_EUSAGE, "plot raster: --model and --data are required");
+        return sgl_fail(SGL_EUSAGE, "plot raster: --model and --data (or --dump) are required");
     sgl_net net;
     int rc = cli_input(sgl_model_load(o->model, &net, NULL));
     if (rc)
@@ -277,17 +294,6 @@ static int plot_raster(const plot_opts *o, FILE *s, tmpdata *td)
     }
     const sgl_config *c = &net.cfg;
     sgl_work *w = NULL;
-    unsigned char *z = NULL;
-    int l0 = 0, l1 = c->n_layers, pred = -1;
-    if (o->layer > 0) {
-        if (o->layer > c->n_layers) {
-            rc = sgl_fail(SGL_EUSAGE, "--layer %ld: %s has %d hidden layers", o->layer,
-                          o->model, c->n_layers);
-            goto out;
-        }
-        l0 = (int)o->layer - 1;
-        l1 = l0 + 1;
-    }
     if (o->sample >= d.n_samples) {
         rc = sgl_fail(SGL_EUSAGE, "--sample %ld: %s has %d samples in this split", o->sample,
                       d.name, d.n_samples);
@@ -298,32 +304,69 @@ static int plot_raster(const plot_opts *o, FILE *s, tmpdata *td)
                       o->model, c->n_in, c->n_steps);
         goto out;
     }
-    int maxn = 1;
-    for (int l = 0; l < c->n_layers; l++)
-        maxn = c->n_hidden[l] > maxn ? c->n_hidden[l] : maxn;
+    r->T = c->n_steps;
+    r->n_in = d.n_units;
+    r->L = c->n_layers;
+    r->name = o->model;
     w = sgl_work_new(&net, 1, 1);
-    z = sgl_calloc((size_t)c->n_steps * (size_t)maxn, 1);
-    if (!w || !z) {
+    r->in = sgl_calloc((size_t)r->T * (size_t)r->n_in, 1);
+    for (int l = 0; l < r->L; l++) {
+        r->n[l] = c->n_hidden[l];
+        r->z[l] = sgl_calloc((size_t)r->T * (size_t)r->n[l], 1);
+        if (!r->z[l])
+            w = NULL;
+    }
+    if (!w || !r->in) {
         rc = sgl_fail(SGL_ENOMEM, "out of memory");
         goto out;
     }
     sgl_sample smp = sgl_data_sample(&d, (int)o->sample);
     sgl_batch_stats st;
-    if ((rc = sgl_forward(w, &net, &smp, 1, NULL, &pred, NULL, &st)))
+    if ((rc = sgl_forward(w, &net, &smp, 1, NULL, &r->pred, NULL, &st)))
         goto out;
+    r->label = smp.label;
+    for (int k = 0; k < smp.n_ev; k++)
+        r->in[(size_t)smp.ev_t[k] * (size_t)r->n_in + smp.ev_u[k]] = 1;
+    for (int l = 0; l < r->L && !rc; l++)
+        rc = sgl_spikes(w, &net, &smp, l, r->z[l]);
+out:
+    sgl_work_free(w);
+    sgl_data_free(&d);
+    sgl_net_free(&net);
+    return rc;
+}
+
+static int plot_raster(const plot_opts *o, FILE *s, tmpdata *td)
+{
+    raster r = {0};
+    int rc = o->dump ? (o->model || o->data
+                            ? sgl_fail(SGL_EUSAGE, "plot raster: --dump excludes --model, --data")
+                            : cli_input(cli_dump_read(o->dump, o->sample, &r.T, &r.n_in, &r.L,
+                                                      r.n, &r.in, r.z, &r.label, &r.pred)))
+                     : raster_from_model(o, &r);
+    if (o->dump)
+        r.name = o->dump;
+    if (rc)
+        goto out;
+    int l0 = 0, l1 = r.L;
+    if (o->layer > 0) {
+        if (o->layer > r.L) {
+            rc = sgl_fail(SGL_EUSAGE, "--layer %ld: %s has %d hidden layers", o->layer, r.name,
+                          r.L);
+            goto out;
+        }
+        l0 = (int)o->layer - 1;
+        l1 = l0 + 1;
+    }
     /* block 0: input events; then one block per hidden layer. An empty block gets a point
      * outside the axes so that gnuplot has something to read. */
-    for (int k = 0; k < smp.n_ev; k++)
-        fprintf(td->f, "%d %d\n", smp.ev_t[k], smp.ev_u[k]);
-    if (smp.n_ev == 0)
-        fputs("-10 -10\n", td->f);
-    fputs("\n\n", td->f);
     double rate[SGL_MAX_LAYERS] = {0};
-    for (int l = l0; l < l1; l++) {
-        if ((rc = sgl_spikes(w, &net, &smp, l, z)))
-            goto out;
-        int n = c->n_hidden[l], cnt = 0;
-        for (int t = 0; t < c->n_steps; t++)
+    for (int l = -1; l < l1; l++) {
+        if (l >= 0 && l < l0)
+            continue;
+        const uint8_t *z = l < 0 ? r.in : r.z[l];
+        int n = l < 0 ? r.n_in : r.n[l], cnt = 0;
+        for (int t = 0; t < r.T; t++)
             for (int i = 0; i < n; i++)
                 if (z[(size_t)t * (size_t)n + (size_t)i]) {
                     fprintf(td->f, "%d %d\n", t, i);
@@ -331,33 +374,30 @@ static int plot_raster(const plot_opts *o, FILE *s, tmpdata *td)
                 }
         if (!cnt)
             fputs("-10 -10\n", td->f);
-        rate[l] = (double)cnt / ((double)c->n_steps * n);
+        if (l >= 0)
+            rate[l] = (double)cnt / ((double)r.T * n);
         fputs("\n\n", td->f);
     }
     char t[512];
-    snprintf(t, sizeof t, "%s, sample %ld: label %d, predicted %d", base_name(o->model),
-             o->sample, d.label[o->sample], pred);
+    snprintf(t, sizeof t, "%s, sample %ld: label %d, predicted %d", base_name(r.name),
+             o->sample, r.label, r.pred);
     fprintf(s, "set multiplot layout %d,1 title ", 1 + l1 - l0);
     gq(s, o->title ? o->title : t);
-    fprintf(s, "\nunset key\nset xrange [-0.5:%d]\n", c->n_steps);
-    fprintf(s, "set ylabel 'input channel'\nset yrange [-0.5:%d]\nplot ", d.n_units);
+    fprintf(s, "\nunset key\nset xrange [-0.5:%d]\n", r.T);
+    fprintf(s, "set ylabel 'input channel'\nset yrange [-0.5:%d]\nplot ", r.n_in);
     gq(s, td->path);
     fputs(" index 0 using 1:2 with points pt 7 ps 0.4 lc rgb '#404040'\n", s);
     for (int l = l0; l < l1; l++) {
         if (l == l1 - 1)
             fputs("set xlabel 'step'\n", s);
-        fprintf(s, "set ylabel 'layer %d neuron'\nset yrange [-0.5:%d]\n", l + 1,
-                c->n_hidden[l]);
+        fprintf(s, "set ylabel 'layer %d neuron'\nset yrange [-0.5:%d]\n", l + 1, r.n[l]);
         fprintf(s, "set label 1 'rate %.3f' at graph 0.99, graph 0.93 right front\nplot ", rate[l]);
         gq(s, td->path);
         fprintf(s, " index %d using 1:2 with points pt 7 ps 0.3 lc %d\n", 1 + l - l0, l + 1);
     }
     fputs("unset multiplot\n", s);
 out:
-    free(z);
-    sgl_work_free(w);
-    sgl_data_free(&d);
-    sgl_net_free(&net);
+    raster_free(&r);
     return rc;
 }
 
@@ -519,12 +559,13 @@ int cmd_plot(int argc, char **argv)
         {"sample", required_argument, 0, 0},    {"layer", required_argument, 0, 0},
         {"split", required_argument, 0, 0},     {"csv", required_argument, 0, 0},
         {"x", required_argument, 0, 0},         {"by", required_argument, 0, 0},
-        {"metric", required_argument, 0, 0},    {0, 0, 0, 0}};
+        {"metric", required_argument, 0, 0},    {"dump", required_argument, 0, 0},
+        {0, 0, 0, 0}};
     /* which options each kind takes (the common ones: out, title, size) */
     static const char *const kinds[][2] = {
         {"curves", " log "},
         {"sg", " shapes dampening sharpness tail-fatness "},
-        {"raster", " model data sample layer split "},
+        {"raster", " model data sample layer split dump "},
         {"sweep", " csv x by metric "}};
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(HELP, stdout);
@@ -575,6 +616,8 @@ int cmd_plot(int argc, char **argv)
             rc = cli_double(name, optarg, 1e-6, 1e6, &o.beta);
         else if (strcmp(name, "tail-fatness") == 0)
             rc = cli_double(name, optarg, 1.0 + 1e-9, 1e6, &o.q);
+        else if (strcmp(name, "dump") == 0)
+            o.dump = optarg;
         else if (strcmp(name, "model") == 0)
             o.model = optarg;
         else if (strcmp(name, "data") == 0)

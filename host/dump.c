@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -175,5 +176,85 @@ int cli_dump_float(sgl_work *w, const sgl_net *net, const sgl_sample *s, uint8_t
                     v += (double)net->w_out[(size_t)j * (size_t)C + (size_t)k];
             readout[(size_t)t * (size_t)C + (size_t)k] = v;
         }
+    return rc;
+}
+
+/* Sample i of the 3-D u8 dataset name ([S][T][w]) into a new buffer. */
+static int get3(hid_t f, const char *path, const char *name, long i, int *S, int *T, int *w,
+                uint8_t **out)
+{
+    if (H5Lexists(f, name, H5P_DEFAULT) <= 0)
+        return sgl_fail(SGL_EDATA, "%s: %s is missing: not a spike dump", path, name);
+    hid_t ds = H5Dopen2(f, name, H5P_DEFAULT), fs = H5Dget_space(ds);
+    hsize_t d[3] = {0, 0, 0};
+    int rc = 0;
+    if (H5Sget_simple_extent_ndims(fs) != 3)
+        rc = sgl_fail(SGL_EDATA, "%s: %s is not [samples][steps][width]", path, name);
+    else {
+        H5Sget_simple_extent_dims(fs, d, NULL);
+        if (i < 0 || (hsize_t)i >= d[0])
+            rc = sgl_fail(SGL_EDATA, "%s: sample %ld: the dump has %llu samples", path, i,
+                          (unsigned long long)d[0]);
+        else if (!(*out = sgl_calloc((size_t)(d[1] * d[2]) + 1, 1)))
+            rc = -SGL_ENOMEM;
+        else {
+            hsize_t off[3] = {(hsize_t)i, 0, 0}, cnt[3] = {1, d[1], d[2]};
+            hid_t ms = H5Screate_simple(3, cnt, NULL);
+            H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL);
+            if (H5Dread(ds, H5T_NATIVE_UINT8, ms, fs, H5P_DEFAULT, *out) < 0)
+                rc = sgl_fail(SGL_EDATA, "%s: %s cannot be read", path, name);
+            H5Sclose(ms);
+        }
+    }
+    *S = (int)d[0];
+    *T = (int)d[1];
+    *w = (int)d[2];
+    H5Sclose(fs);
+    H5Dclose(ds);
+    return rc;
+}
+
+static int get1(hid_t f, const char *name, long i, int *v)
+{
+    *v = -1;
+    if (H5Lexists(f, name, H5P_DEFAULT) <= 0)
+        return 0;
+    hid_t ds = H5Dopen2(f, name, H5P_DEFAULT), fs = H5Dget_space(ds);
+    hsize_t off[1] = {(hsize_t)i}, cnt[1] = {1};
+    hid_t ms = H5Screate_simple(1, cnt, NULL);
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL);
+    H5Dread(ds, H5T_NATIVE_INT, ms, fs, H5P_DEFAULT, v);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    H5Dclose(ds);
+    return 0;
+}
+
+int cli_dump_read(const char *path, long i, int *T, int *n_in, int *L, int *n, uint8_t **in,
+                  uint8_t **z, int *label, int *pred)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (access(path, R_OK) != 0)
+        return sgl_fail(SGL_EIO, "%s: cannot be opened", path);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return sgl_fail(SGL_EDATA, "%s: not an HDF5 file", path);
+    int S, Tl, rc = get3(f, path, "/input", i, &S, T, n_in, in);
+    *L = 0;
+    for (int l = 0; l < SGL_MAX_LAYERS && !rc; l++) {
+        char name[32];
+        snprintf(name, sizeof name, "/spikes/layer%d", l + 1);
+        if (l > 0 && H5Lexists(f, "/spikes", H5P_DEFAULT) > 0 &&
+            H5Lexists(f, name, H5P_DEFAULT) <= 0)
+            break;
+        if (!(rc = get3(f, path, name, i, &S, &Tl, &n[l], &z[l])) && Tl != *T)
+            rc = sgl_fail(SGL_EDATA, "%s: %s has %d steps, /input %d", path, name, Tl, *T);
+        *L += !rc;
+    }
+    if (!rc) {
+        get1(f, "/labels", i, label);
+        get1(f, "/predictions", i, pred);
+    }
+    H5Fclose(f);
     return rc;
 }

@@ -20,6 +20,12 @@ int cli_dump_sample(cli_dump *d, int i, const sgl_sample *s, uint8_t *const *z,
                     const double *readout, int pred);
 int cli_dump_close(cli_dump *d); /* also on error paths; returns the first error */
 
+/* Read sample i of a dump: sizes, the input [T][n_in] and each layer's spikes [T][n[l]]
+ * (malloc'ed; the caller frees them), label and prediction. -SGL_EIO: cannot open;
+ * -SGL_EDATA: not a dump, or i out of range. */
+int cli_dump_read(const char *path, long i, int *T, int *n_in, int *L, int *n, uint8_t **in,
+                  uint8_t **z, int *label, int *pred);
+
 /* The float network's spikes and readout of one sample: z[l] as above, readout
  * ([n_steps][n_out]) = b_out + sum_j z_j W_out[j] in double. */
 int cli_dump_float(sgl_work *w, const sgl_net *net, const sgl_sample *s, uint8_t *const *z,

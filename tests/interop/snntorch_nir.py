@@ -60,19 +60,23 @@ labels = rng.integers(0, N_OUT, S)
 # 1. SHD-layout files (the published types), one event per (step, channel) at the bin's centre
 ddir = os.path.join(WORK, "shd")
 os.makedirs(ddir, exist_ok=True)
-for part in ("train", "test"):
-    with h5py.File(os.path.join(ddir, f"shd_{part}.h5"), "w") as f:
+for tag, part in [("shd", "train"), ("shd", "test"), ("ssc", "train"), ("ssc", "valid"),
+                  ("ssc", "test")]:
+    with h5py.File(os.path.join(ddir, f"{tag}_{part}.h5"), "w") as f:
         times = f.create_dataset("spikes/times", (S,), dtype=h5py.vlen_dtype(np.float16))
         units = f.create_dataset("spikes/units", (S,), dtype=h5py.vlen_dtype(np.uint16))
         for i in range(S):
             t, u = np.nonzero(x[i])
             times[i] = ((t + 0.5) * DT_BIN).astype(np.float16)
             units[i] = u.astype(np.uint16)
-        f.create_dataset("labels", data=labels.astype(np.uint16))
+        f.create_dataset("labels", data=(labels if tag == "shd" else labels + 15).astype(np.uint16))
         f.create_dataset("extra/speaker", data=rng.integers(0, 12, S).astype(np.uint16))
         f.create_dataset("extra/keys", data=[f"word{k}".encode() for k in range(N_OUT)])
         f.create_dataset("extra/meta_info/gender", data=[b"f"] * S)
 spec = f"shd:{ddir},dt={DT_BIN:g},steps={T},units={N_IN}"
+out = run("train", "--data", f"ssc:{ddir},dt={DT_BIN:g},steps={T},units={N_IN}", "--epochs", "1",
+          "--hidden", "8", "--quiet", "--out", os.path.join(WORK, "ssc.sgl"))
+check(True, "sglif train reads ssc_{train,valid,test}.h5 in the same layout (35 classes)")
 with h5py.File(os.path.join(ddir, "shd_test.h5")) as f:
     check(f["spikes/times"].dtype.metadata["vlen"] == np.float16,
           "test files hold float16 times, as the published SHD/SSC files")
