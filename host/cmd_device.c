@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "cli.h"
+#include "dump.h"
 #include "core_map.h"
 #include "device.h"
 #include "device_model.h"
@@ -22,7 +23,8 @@
 static const char HELP[] =
     "usage: sglif device info [--port PORT] [--timeout MS] [--tries N]\n"
     "       sglif device load --model MODEL [--port PORT] ...\n"
-    "       sglif device infer --model MODEL --data SPEC [--split S] [--port PORT] ...\n"
+    "       sglif device infer --model MODEL --data SPEC [--split S] [--dump FILE.h5]\n"
+    "                          [--port PORT] ...\n"
     "       sglif device train --data SPEC --out MODEL [--from MODEL] [options] (see\n"
     "                          sglif device train --help)\n"
     "       sglif device save --model MODEL --out FILE [--port PORT] ...\n"
@@ -36,7 +38,10 @@ static const char HELP[] =
     "                       the board's model CRC against the words sent\n"
     "  infer                load MODEL, run every sample of the split on the board and\n"
     "                       count its predictions equal to the twin's; last line:\n"
-    "                       accuracy: 0.xxxx (n=N)\n"
+    "                       accuracy: 0.xxxx (n=N); --dump: the board's spikes (read back\n"
+    "                       with READ_HISTORY after RUN windows of its history depth),\n"
+    "                       compared with the twin's, and the readout per step, as\n"
+    "                       'sglif eval --dump' writes them (docs/formats.md)\n"
     "  train                device-in-the-loop training, bit for bit 'sglif train --backend\n"
     "                       fixed' (forward passes on the board, updates on the host)\n"
     "  save                 read the board's weights back into the structure of MODEL (the\n"
@@ -59,10 +64,11 @@ static sgl_dev dev; /* large buffers: not on the stack */
 typedef struct {
     const char *port, *model, *data, *split, *out, *hex;
     long timeout, tries, samples, seed;
+    const char *dump; /* infer --dump FILE.h5 */
 } dev_opts;
 
 /* want: bit 0 --model (required), bit 1 --data and --split, bit 2 --out (required), bit 3
- * --model or --hex (one of them), bit 4 --samples and --seed */
+ * --model or --hex (one of them), bit 4 --samples and --seed, bit 5 --dump */
 static int parse(int argc, char **argv, const char *cmd, int want, dev_opts *o,
                  int *exit_code)
 {
@@ -76,10 +82,11 @@ static int parse(int argc, char **argv, const char *cmd, int want, dev_opts *o,
                                         {"hex", required_argument, 0, 0},
                                         {"samples", required_argument, 0, 0},
                                         {"seed", required_argument, 0, 0},
+                                        {"dump", required_argument, 0, 0},
                                         {0, 0, 0, 0}};
     struct option opts[16];
     cli_merge_opts(own, NULL, opts, 16);
-    *o = (dev_opts){"sim", NULL, NULL, "test", NULL, NULL, 500, 5, 20, 1};
+    *o = (dev_opts){"sim", NULL, NULL, "test", NULL, NULL, 500, 5, 20, 1, NULL};
     const char *name;
     int more, rc = 0;
     while ((more = cli_next(argc, argv, opts, cmd, HELP, 0, &name, exit_code)) > 0) {
@@ -99,6 +106,8 @@ static int parse(int argc, char **argv, const char *cmd, int want, dev_opts *o,
             rc = cli_int(name, optarg, 1, 100000, &o->samples);
         else if (strcmp(name, "seed") == 0 && (want & 16))
             rc = cli_int(name, optarg, 0, 0x7fffffff, &o->seed);
+        else if (strcmp(name, "dump") == 0 && (want & 32))
+            o->dump = optarg;
         else if (strcmp(name, "data") == 0 && (want & 2))
             o->data = optarg;
         else if (strcmp(name, "split") == 0 && (want & 2)) {
@@ -219,7 +228,7 @@ static int device_infer(int argc, char **argv)
 {
     dev_opts o;
     int code, rc;
-    if (parse(argc, argv, "device infer", 3, &o, &code) < 0)
+    if (parse(argc, argv, "device infer", 3 | 32, &o, &code) < 0)
         return code;
     sgl_split split = strcmp(o.split, "train") == 0   ? SGL_SPLIT_TRAIN
                       : strcmp(o.split, "valid") == 0 ? SGL_SPLIT_VALID
@@ -238,15 +247,65 @@ static int device_infer(int argc, char **argv)
         rc = sgl_fail(SGL_EDATA, "%s: %d channels, %d classes, %d steps; the model %s wants "
                       "%d, %d, %d", o.data, d.n_units, d.n_classes, d.n_steps, o.model, q.n_in,
                       q.n_out, q.n_steps);
-    long correct = 0, agree = 0;
+    long correct = 0, agree = 0, z_same = 0, z_all = 0;
+    uint8_t *zb[SGL_MAX_LAYERS] = {0}, *zt[SGL_MAX_LAYERS] = {0};
+    uint16_t *code16 = NULL;
+    double *ro = NULL;
+    cli_dump *dp = NULL;
+    cli_dump_trace_ctx tc = {zt, q.n_steps};
+    if (!rc && o.dump) { /* the board's spikes, read back step by step */
+        int nmax = 1;
+        for (int l = 0; l < q.n_layers; l++) {
+            size_t sz = (size_t)q.n_steps * (size_t)q.layer[l].n;
+            zb[l] = sgl_calloc(sz, 1);
+            zt[l] = sgl_calloc(sz, 1);
+            nmax = q.layer[l].n > nmax ? q.layer[l].n : nmax;
+            if (!zb[l] || !zt[l])
+                rc = -SGL_ENOMEM;
+        }
+        code16 = sgl_calloc((size_t)nmax, sizeof(uint16_t));
+        ro = sgl_calloc((size_t)q.n_steps * (size_t)q.n_out, sizeof(double));
+        if (!rc && (!code16 || !ro))
+            rc = -SGL_ENOMEM;
+        sgl_config c = {.n_in = q.n_in, .n_layers = q.n_layers, .n_out = q.n_out,
+                        .n_steps = q.n_steps};
+        for (int l = 0; l < q.n_layers; l++)
+            c.n_hidden[l] = q.layer[l].n;
+        if (!rc)
+            rc = cli_dump_open(&dp, o.dump, &c, d.n_samples, "board", o.model, o.data);
+    }
     uint64_t events = 0, line0 = dev.st.bytes_out + dev.st.bytes_in,
              pay0 = dev.st.payload_out + dev.st.payload_in;
     for (int i = 0; !rc && i < d.n_samples; i++) {
         int pred = -1, twin = -1;
         sgl_sample s = sgl_data_sample(&d, i);
-        rc = sgl_dev_run_sample(&dev, &s, q.n_steps, &pred, &events);
+        if (!o.dump)
+            rc = sgl_dev_run_sample(&dev, &s, q.n_steps, &pred, &events);
+        for (int t0 = 0; o.dump && !rc && t0 < q.n_steps;) {
+            int k = sgl_dev_run_window(&dev, &s, q.n_steps, t0, dev.info.hist_steps, t0 == 0,
+                                       &events);
+            rc = k < 0 ? k : 0;
+            for (int l = 0; !rc && l < q.n_layers; l++)
+                for (int j = 0; !rc && j < k; j++)
+                    rc = sgl_dev_read_history(&dev, l, j, q.layer[l].n,
+                                              zb[l] + (size_t)(t0 + j) * (size_t)q.layer[l].n,
+                                              code16);
+            t0 += k;
+            if (!rc && t0 >= q.n_steps)
+                rc = sgl_dev_read_output(&dev, &pred, NULL, 0);
+        }
         if (!rc)
-            rc = sgl_fixed_forward(&q, &s, &twin, NULL, NULL, NULL, NULL);
+            rc = sgl_fixed_forward(&q, &s, &twin, NULL, NULL, o.dump ? cli_dump_trace : NULL,
+                                   &tc);
+        for (int l = 0; o.dump && !rc && l < q.n_layers; l++)
+            for (size_t k = 0; k < (size_t)q.n_steps * (size_t)q.layer[l].n; k++) {
+                z_same += zb[l][k] == zt[l][k];
+                z_all++;
+            }
+        if (o.dump && !rc) {
+            cli_dump_fixed_readout(&q, zb[q.n_layers - 1], ro);
+            rc = cli_dump_sample(dp, i, &s, zb, ro, pred);
+        }
         correct += !rc && pred == d.label[i];
         agree += !rc && pred == twin;
     }
@@ -264,9 +323,20 @@ static int device_infer(int argc, char **argv)
                line ? 100.0 * (double)(2 * events) / (double)line : 0.0);
         printf("twin: %ld of %d predictions equal to sglif eval --backend fixed\n", agree,
                d.n_samples);
+        if (o.dump)
+            printf("spikes: %ld of %ld equal to the twin's (read back with READ_HISTORY; "
+                   "written to %s)\n", z_same, z_all, o.dump);
         printf("accuracy: %.4f (n=%d)\n", d.n_samples ? (double)correct / d.n_samples : 0.0,
                d.n_samples);
     }
+    int rc2 = cli_dump_close(dp);
+    rc = rc < 0 ? rc : rc2;
+    for (int l = 0; l < SGL_MAX_LAYERS; l++) {
+        free(zb[l]);
+        free(zt[l]);
+    }
+    free(code16);
+    free(ro);
     sgl_dev_model_free(&m);
     sgl_dev_close(&dev);
     sgl_fixed_free(&q);

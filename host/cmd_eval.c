@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* sglif eval: accuracy of a model on the test split of a data set. */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,29 +79,13 @@ static int eval_rtl(char *model, char *spec, char *split, char *pfile)
     return WIFEXITED(st) ? WEXITSTATUS(st) : SGL_EXIT_FAIL;
 }
 
-typedef struct {
-    uint8_t **z;
-    int T;
-    const int *n;
-} trace_ctx;
-
-static void trace_spikes(void *ctx, int layer, int t, int n, const int16_t *v, const uint8_t *z,
-                         const uint16_t *code)
-{
-    (void)v;
-    (void)code;
-    trace_ctx *c = ctx;
-    if (t < c->T)
-        memcpy(c->z[layer] + (size_t)t * (size_t)n, z, (size_t)n);
-}
-
 /* --dump: every sample again, its spikes and per-step readout into FILE (host/dump.c). The
  * fixed backend dumps the twin's spikes and its integer readout times 2^-out_frac. */
 static int eval_dump(const sgl_net *net, const sgl_data *d, int fixed, const char *path,
                      const char *model, const char *spec, const int *pred)
 {
     const sgl_config *c = &net->cfg;
-    const int T = c->n_steps, L = c->n_layers, C = c->n_out, nl = c->n_hidden[L - 1];
+    const int T = c->n_steps, L = c->n_layers, C = c->n_out;
     cli_dump *dp = NULL;
     uint8_t *z[SGL_MAX_LAYERS] = {0};
     double *ro = sgl_calloc((size_t)T * (size_t)C, sizeof(double));
@@ -119,20 +102,13 @@ static int eval_dump(const sgl_net *net, const sgl_data *d, int fixed, const cha
     }
     if (!rc)
         rc = cli_dump_open(&dp, path, c, d->n_samples, fixed ? "fixed" : "float", model, spec);
-    trace_ctx tc = {z, T, c->n_hidden};
+    cli_dump_trace_ctx tc = {z, T};
     for (int i = 0; i < d->n_samples && !rc; i++) {
         sgl_sample s = sgl_data_sample(d, i);
         if (!fixed)
             rc = cli_dump_float(w, net, &s, z, ro);
-        else if (!(rc = sgl_fixed_forward(&q, &s, NULL, NULL, NULL, trace_spikes, &tc)))
-            for (int t = 0; t < T; t++)
-                for (int k = 0; k < C; k++) {
-                    int32_t v = q.b_out[k];
-                    for (int j = 0; j < nl; j++)
-                        if (z[L - 1][(size_t)t * (size_t)nl + (size_t)j])
-                            v += q.w_out[(size_t)j * (size_t)C + (size_t)k];
-                    ro[(size_t)t * (size_t)C + (size_t)k] = ldexp((double)v, -q.out_frac);
-                }
+        else if (!(rc = sgl_fixed_forward(&q, &s, NULL, NULL, NULL, cli_dump_trace, &tc)))
+            cli_dump_fixed_readout(&q, z[L - 1], ro);
         if (!rc)
             rc = cli_dump_sample(dp, i, &s, z, ro, pred[i]);
     }

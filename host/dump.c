@@ -5,6 +5,7 @@
 #include "dump.h"
 
 #include <hdf5.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,4 +258,27 @@ int cli_dump_read(const char *path, long i, int *T, int *n_in, int *L, int *n, u
     }
     H5Fclose(f);
     return rc;
+}
+
+void cli_dump_fixed_readout(const sgl_fixed_net *q, const uint8_t *z, double *readout)
+{
+    const int T = q->n_steps, C = q->n_out, n = q->layer[q->n_layers - 1].n;
+    for (int t = 0; t < T; t++)
+        for (int k = 0; k < C; k++) {
+            int32_t v = q->b_out[k];
+            for (int j = 0; j < n; j++)
+                if (z[(size_t)t * (size_t)n + (size_t)j])
+                    v += q->w_out[(size_t)j * (size_t)C + (size_t)k];
+            readout[(size_t)t * (size_t)C + (size_t)k] = ldexp((double)v, -q->out_frac);
+        }
+}
+
+void cli_dump_trace(void *ctx, int layer, int t, int n, const int16_t *v, const uint8_t *z,
+                    const uint16_t *code)
+{
+    (void)v;
+    (void)code;
+    cli_dump_trace_ctx *c = ctx;
+    if (t < c->T)
+        memcpy(c->z[layer] + (size_t)t * (size_t)n, z, (size_t)n);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "data.h"
+#include "fixed.h"
 #include "net.h"
 
 typedef struct cli_dump cli_dump;
@@ -30,5 +31,17 @@ int cli_dump_read(const char *path, long i, int *T, int *n_in, int *L, int *n, u
  * ([n_steps][n_out]) = b_out + sum_j z_j W_out[j] in double. */
 int cli_dump_float(sgl_work *w, const sgl_net *net, const sgl_sample *s, uint8_t *const *z,
                    double *readout);
+
+/* A sgl_fixed_forward trace that copies each layer's spikes into z[layer] ([T][n]). */
+typedef struct {
+    uint8_t **z;
+    int T;
+} cli_dump_trace_ctx;
+void cli_dump_trace(void *ctx, int layer, int t, int n, const int16_t *v, const uint8_t *z,
+                    const uint16_t *code);
+
+/* The twin's readout per step from its last layer's spikes z ([n_steps][n_last]):
+ * (b_out + sum_j z_j W_out[j]) 2^-out_frac, into readout ([n_steps][n_out]). */
+void cli_dump_fixed_readout(const sgl_fixed_net *q, const uint8_t *z, double *readout);
 
 #endif

@@ -15,7 +15,8 @@ usage: python snntorch_nir.py SGLIF WORKDIR [BOARD]
 3. `sglif nir export` read back by nir.read and snnTorch's importer; its forward gives sglif's
    spikes (0 differences required).
 4. With BOARD: the imported network quantized and run on the simulated board by `sglif device
-   infer` (its twin check: every prediction equal).
+   infer --dump` (its twin check: every prediction equal; the board's spikes, read back, equal
+   to `sglif eval --backend fixed --dump`'s).
 Exits 1 on the first failed check.
 """
 import os
@@ -193,12 +194,20 @@ check(np.array_equal(ro3, ro3_ref), f"sglif nir export -> snnTorch: its readout 
 
 # 4. on the simulated board
 if BOARD:
-    out = run("device", "infer", "--model", base_model, "--data", spec, "--port", "sim:" + BOARD)
-    line = [l for l in out.splitlines() if l.startswith("twin:")]
-    print("interop: " + (line[0] if line else out.strip().splitlines()[-1]))
-    check(bool(line) and f"{S} of {S} predictions equal" in line[0],
+    bdump = os.path.join(WORK, "dump-board.h5")
+    out = run("device", "infer", "--model", base_model, "--data", spec, "--port", "sim:" + BOARD,
+              "--dump", bdump)
+    lines = [l for l in out.splitlines() if l.startswith(("twin:", "spikes:"))]
+    for l in lines:
+        print("interop: " + l)
+    check(len(lines) == 2 and f"{S} of {S} predictions equal" in lines[0],
           "the imported snnTorch network quantized on the simulated board: twin's predictions")
-    zf, _, _ = sglif_spikes(base_model, os.path.join(WORK, "dump-fixed.h5"), "fixed")
+    zf, _, rf = sglif_spikes(base_model, os.path.join(WORK, "dump-fixed.h5"), "fixed")
+    with h5py.File(bdump) as f:
+        zb, rb = f["spikes/layer1"][()], f["readout"][()]
+    check(np.array_equal(zb, zf) and np.array_equal(rb, rf),
+          f"device infer --dump (the board's spikes, READ_HISTORY) equals eval --backend fixed "
+          f"--dump: {int((zb != zf).sum())} of {zf.size} spike values differ")
     print(f"interop: note the twin's spikes (int8 weights, decay 1 - 2^-k) differ from the float "
           f"ones in {int((zf != z3).sum())} of {zf.size} values")
 
