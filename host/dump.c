@@ -86,7 +86,7 @@ int cli_dump_open(cli_dump **out, const char *path, const sgl_config *c, int n,
     hid_t g = H5Gcreate2(d->f, "spikes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     d->in = mk3(d->f, "input", H5T_STD_U8LE, n, d->T, c->n_in);
     for (int l = 0; l < c->n_layers; l++) {
-        char name[16];
+        char name[24];
         snprintf(name, sizeof name, "layer%d", l + 1);
         d->sp[l] = mk3(g, name, H5T_STD_U8LE, n, d->T, c->n_hidden[l]);
         d->err |= d->sp[l] < 0;

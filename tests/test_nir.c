@@ -193,8 +193,8 @@ Test(nir, refuses_node_types_naming_node_and_why)
 
 Test(nir, refuses_shapes_and_parameters_sglif_cannot_hold)
 {
-    double v[64];
-    for (int i = 0; i < 64; i++)
+    double v[128];
+    for (int i = 0; i < 128; i++)
         v[i] = 0.01 * i;
     fresh(); /* readout weight 3 x 8 where the layer has 9 */
     set_arr("/node/nodes/fc2/weight", 2, 3, 8, v);
