@@ -83,11 +83,13 @@ int cmd_nir(int argc, char **argv)
         char meta[4400];
         snprintf(meta, sizeof meta, "nir: %s\ndt: %g\n", file, dt);
         rc = sgl_model_save(out, &net, meta);
-        if (!rc)
-            printf("nir import: %d -> %d%s%s%s%s -> %d, tau %.6g steps (alpha %.9g), theta %g, "
-                   "reset to 0\n", net.cfg.n_in, net.cfg.n_hidden[0],
-                   net.cfg.n_layers > 1 ? " -> " : "", net.cfg.n_layers > 1 ? "..." : "", "",
-                   "", net.cfg.n_out, net.cfg.tau, sgl_config_alpha(&net.cfg), net.cfg.theta);
+        if (!rc) {
+            printf("nir import: %d", net.cfg.n_in);
+            for (int l = 0; l < net.cfg.n_layers; l++)
+                printf(" -> %d", net.cfg.n_hidden[l]);
+            printf(" -> %d, tau %.6g steps (alpha %.9g), theta %g, reset to 0\n", net.cfg.n_out,
+                   net.cfg.tau, sgl_config_alpha(&net.cfg), net.cfg.theta);
+        }
         sgl_net_free(&net);
         return rc ? cli_error("nir", rc) : SGL_EXIT_OK;
     }

@@ -285,8 +285,9 @@ static int get_str(hid_t loc, const char *name, char *buf, size_t cap)
     return rc;
 }
 
-/* A numeric dataset of rank `rank` (1 or 2) read as double; dims receives its shape. NULL with
- * an error message naming the node on a missing or malformed array. */
+/* A numeric dataset of rank `rank` (1 or 2; a scalar passes for rank 1, length 1) read as
+ * double; dims receives its shape. NULL with an error message naming the node on a missing or
+ * malformed array. */
 static double *get_arr(const ngraph *G, const nnode *nd, const char *name, int rank,
                        hsize_t dims[2], int *rc)
 {
@@ -300,8 +301,9 @@ static double *get_arr(const ngraph *G, const nnode *nd, const char *name, int r
     int r = H5Sget_simple_extent_ndims(sp);
     H5T_class_t cls = H5Tget_class(t);
     double *a = NULL;
-    if (r == rank && (cls == H5T_FLOAT || cls == H5T_INTEGER)) {
-        H5Sget_simple_extent_dims(sp, dims, NULL);
+    if ((r == rank || (r == 0 && rank == 1)) && (cls == H5T_FLOAT || cls == H5T_INTEGER)) {
+        if (r > 0) /* a scalar stands for an array of one (snnTorch's Leaky with a scalar beta) */
+            H5Sget_simple_extent_dims(sp, dims, NULL);
         a = sgl_calloc((size_t)(dims[0] * (rank > 1 ? dims[1] : 1)) + 1, sizeof(double));
         if (a && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a) < 0) {
             free(a);

@@ -12,6 +12,8 @@ usage: python snntorch_nir.py SGLIF WORKDIR [BOARD]
    reset_delay=False (NIR's LIF: 0 differences required) and with snnTorch's default
    reset_delay=True (differences counted and printed: snnTorch then also drops the input of
    the step after a spike, which NIR's LIF and sglif keep).
+   Two feed-forward Leaky layers (default reset_delay=True, whose zero reset keeps the next
+   input): 0 differences required.
 3. `sglif nir export` read back by nir.read and snnTorch's importer; its forward gives sglif's
    spikes (0 differences required).
 4. With BOARD: the imported network quantized and run on the simulated board by `sglif device
@@ -161,6 +163,53 @@ for rd in (False, True):
     else:
         check(diff == 0, what)
         base_model, base_net = model, net
+
+# 2b. two feed-forward Leaky layers (snnTorch's default reset_delay=True): Leaky's zero reset
+# keeps the next input (mem <- (1 - reset) mem, then beta mem + input), as NIR's LIF and sglif
+class TwoLeaky(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc2, self.fc3 = (torch.nn.Linear(N_IN, 32), torch.nn.Linear(32, 24),
+                                        torch.nn.Linear(24, N_OUT))
+        self.lif1 = snn.Leaky(beta=torch.full((32,), 0.85), threshold=torch.full((32,), 0.75),
+                              reset_mechanism="zero")
+        self.lif2 = snn.Leaky(beta=torch.full((24,), 0.95), threshold=torch.full((24,), 0.75),
+                              reset_mechanism="zero")
+
+    def forward(self, x):
+        z1, _ = self.lif1(self.fc1(x), self.lif1.init_leaky())
+        z2, _ = self.lif2(self.fc2(z1), self.lif2.init_leaky())
+        return self.fc3(z2)
+
+
+torch.manual_seed(5)
+ff = TwoLeaky()
+with torch.no_grad():
+    for p in ff.parameters():
+        p.copy_(torch.round(p * 2 * 256) / 256)
+    ff.lif1.beta.fill_(0.85)
+    ff.lif2.beta.fill_(0.85)  # sglif has one tau per network: both layers alike
+    ff.lif1.threshold.fill_(0.75)
+    ff.lif2.threshold.fill_(0.75)
+path = os.path.join(WORK, "snntorch-leaky.nir")
+nir.write(path, export_to_nir(ff, torch.zeros(N_IN)))
+model = os.path.join(WORK, "snntorch-leaky.sgl")
+print("interop: " + run("nir", "import", path, "--out", model, "--steps", str(T), *FAULT).strip())
+out = run("eval", "--model", model, "--data", spec, "--dump", os.path.join(WORK, "dump-leaky.h5"))
+with h5py.File(os.path.join(WORK, "dump-leaky.h5")) as f:
+    zl = [f["spikes/layer1"][()], f["spikes/layer2"][()]]
+ref = [np.zeros_like(zl[0]), np.zeros_like(zl[1])]
+with torch.no_grad():
+    for i in range(S):
+        m1, m2 = ff.lif1.init_leaky(), ff.lif2.init_leaky()
+        for t in range(T):
+            a, m1 = ff.lif1(ff.fc1(torch.from_numpy(x[i, t])), m1)
+            b, m2 = ff.lif2(ff.fc2(a), m2)
+            ref[0][i, t], ref[1][i, t] = a.numpy(), b.numpy()
+dl = [int((zl[k] != ref[k]).sum()) for k in range(2)]
+check(sum(dl) == 0, f"snnTorch Linear -> Leaky -> Linear -> Leaky -> Linear (reset_delay=True) -> "
+                    f"sglif: {dl[0]} + {dl[1]} of {ref[0].size + ref[1].size} hidden spike values "
+                    f"differ ({int(ref[0].sum())} + {int(ref[1].sum())} spikes)")
 
 # 3. sglif -> NIR -> nir.read / snnTorch's importer
 out_nir = os.path.join(WORK, "sglif.nir")
