@@ -599,7 +599,11 @@ static int walk(ngraph *G, const sgl_nir_import_opts *o, sgl_net *net)
         }
         if (!is_dense(nd)) {
             rc = sgl_fail(SGL_EDATA, "%s: node '%s' (%s) follows '%s': sglif expects an Affine "
-                                     "or Linear node there", G->path, nd->name, nd->type, curname);
+                                     "or Linear node there%s", G->path, nd->name, nd->type,
+                          curname, strcmp(nd->type, "Output") == 0 && L > 0
+                                        ? " (a spiking output layer: sglif reads out through "
+                                          "an affine map, per step)"
+                                        : "");
             break;
         }
         if ((rc = get_dense(G, nd, width, &fc[L])))
