@@ -188,16 +188,21 @@ int sgl_nir_export(const sgl_net *net, const char *path, const sgl_nir_export_op
     } while (0)
     for (int l = 0; l < L && !bad; l++) {
         const sgl_layer *ly = &net->layer[l];
+        int recurrent = 0; /* a layer without recurrent weights is written as snnTorch's Leaky */
+        for (size_t k = 0; k < (size_t)ly->n * (size_t)ly->n; k++)
+            recurrent |= ly->w_rec[k] != 0;
         snprintf(name, sizeof name, "fc%d", l + 1);
-        snprintf(lif, sizeof lif, "lif%d.lif", l + 1);
+        snprintf(lif, sizeof lif, recurrent ? "lif%d.lif" : "lif%d", l + 1);
         snprintf(rec, sizeof rec, "lif%d.w_rec", l + 1);
         bad = put_affine(nodes, name, "Affine", ly->w_in, ly->n_pre, ly->n, ly->bias) ||
               put_lif(nodes, lif, ly->n, tau, r, c->theta) ||
-              put_affine(nodes, rec, "Linear", ly->w_rec, ly->n, ly->n, NULL);
+              (recurrent && put_affine(nodes, rec, "Linear", ly->w_rec, ly->n, ly->n, NULL));
         EDGE(prev, name);
         EDGE(name, lif);
-        EDGE(lif, rec);
-        EDGE(rec, lif);
+        if (recurrent) {
+            EDGE(lif, rec);
+            EDGE(rec, lif);
+        }
         snprintf(prev, sizeof prev, "%s", lif);
     }
     if (!bad) {

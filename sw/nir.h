@@ -21,7 +21,8 @@ typedef struct {
 
 /* Write net as a NIR graph: Input -> Affine (W_in, bias) -> LIF with a recurrent Linear edge
  * (W_rec) -> ... -> Affine (W_out, b_out) -> Output, node names as snnTorch's exporter writes
- * them ("fc1", "lif1.lif", "lif1.w_rec", ...). Refuses (-SGL_EUSAGE) ALIF, and a subtractive
+ * them ("fc1", "lif1.lif", "lif1.w_rec", ...; a layer whose W_rec is all zero: "lif1" without
+ * the recurrent edge, as a Leaky layer). Refuses (-SGL_EUSAGE) ALIF, and a subtractive
  * reset without approx_reset. Written to PATH.tmpPID and renamed. */
 int sgl_nir_export(const sgl_net *net, const char *path, const sgl_nir_export_opts *o);
 

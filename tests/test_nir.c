@@ -91,6 +91,23 @@ Test(nir, round_trip_is_exact)
     }
 }
 
+Test(nir, a_layer_without_recurrent_weights_is_written_feed_forward)
+{
+    sgl_net a, b;
+    make_net(&a, 2, SGL_RESET_MULT, 20);
+    memset(a.layer[1].w_rec, 0, sizeof(real) * 25);
+    export_ok(&a, SGL_NIR_DT_DEFAULT);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert(H5Lexists(f, "/node/nodes/lif1.w_rec", H5P_DEFAULT) > 0);
+    cr_assert(H5Lexists(f, "/node/nodes/lif2", H5P_DEFAULT) > 0);
+    cr_assert(H5Lexists(f, "/node/nodes/lif2.w_rec", H5P_DEFAULT) <= 0);
+    H5Fclose(f);
+    cr_assert_eq(import(&b, SGL_NIR_DT_DEFAULT), 0, "%s", sgl_errmsg());
+    same_net(&a, &b);
+    sgl_net_free(&a);
+    sgl_net_free(&b);
+}
+
 Test(nir, subtractive_reset_only_with_the_approximation)
 {
     sgl_net a, b;

@@ -16,6 +16,8 @@ usage: python snntorch_nir.py SGLIF WORKDIR [BOARD]
    input): 0 differences required.
 3. `sglif nir export` read back by nir.read and snnTorch's importer; its forward gives sglif's
    spikes (0 differences required).
+   The two-Leaky model exported by sglif (no recurrent weights: no subgraph) goes through
+   snnTorch's import_from_nir itself: its spikes and readout equal sglif's.
 4. With BOARD: the imported network quantized and run on the simulated board by `sglif device
    infer --dump` (its twin check: every prediction equal; the board's spikes, read back, equal
    to `sglif eval --backend fixed --dump`'s).
@@ -240,6 +242,31 @@ with torch.no_grad():
     ro3_ref = fc2(torch.from_numpy(ref3.astype(np.float32))).numpy().astype(np.float64)
 check(np.array_equal(ro3, ro3_ref), f"sglif nir export -> snnTorch: its readout per step equals "
       f"sglif's (max |diff| {np.abs(ro3 - ro3_ref).max():g})")
+
+# 3b. the feed-forward model back through snnTorch's import_from_nir itself (no RLeaky
+# subgraph: nirtorch's executor runs it), every step from rest per sample
+leaky_nir = os.path.join(WORK, "sglif-leaky.nir")
+run("nir", "export", "--model", model, "--out", leaky_nir)
+mod = import_nir.import_from_nir(nir.read(leaky_nir))
+seen = {}
+for nm in ("lif1", "lif2"):
+    getattr(mod, nm).register_forward_hook(lambda m, i, o, nm=nm: seen.__setitem__(nm, o))
+zi = [np.zeros_like(zl[0]), np.zeros_like(zl[1])]
+roi = np.zeros((S, T, N_OUT))
+with torch.no_grad():
+    for i in range(S):
+        for nm in ("lif1", "lif2"):
+            getattr(mod, nm).reset_mem()
+        for t in range(T):
+            o, _ = mod(torch.from_numpy(x[i, t]))
+            zi[0][i, t], zi[1][i, t] = seen["lif1"].numpy(), seen["lif2"].numpy()
+            roi[i, t] = o.numpy()
+with h5py.File(os.path.join(WORK, "dump-leaky.h5")) as f:
+    rol = f["readout"][()]
+di = [int((zl[k] != zi[k]).sum()) for k in range(2)]
+check(sum(di) == 0 and np.array_equal(roi, rol),
+      f"sglif nir export (2 layers, no W_rec) -> snnTorch import_from_nir -> forward: {di[0]} + "
+      f"{di[1]} hidden spike values differ, readout max |diff| {np.abs(roi - rol).max():g}")
 
 # 4. on the simulated board
 if BOARD:
