@@ -227,6 +227,31 @@ except Exception as e:  # snnTorch 1.0.0 + nirtorch 2.6: fails on every RLeaky s
     print(f"interop: note snnTorch's import_from_nir fails here ({type(e).__name__}: {e}); "
           "the layers come from snnTorch's own per-node converter instead")
     upstream = "_nir_to_snntorch_module"
+# with the nodes in topological order (nir.read gives them in HDF5's name order) it runs, but
+# its RNN subgraph feeds the layer's input through w_rec into a plain Leaky: count how far
+g3 = nir.read(out_nir)
+g3 = nir.NIRGraph(nodes={k: g3.nodes[k] for k in
+                         ["input", "fc1", "lif1.lif", "lif1.w_rec", "fc2", "output"]},
+                  edges=g3.edges)
+try:
+    m3 = import_nir.import_from_nir(g3)
+    leaf = m3.lif1.lif1_lif
+    seen3 = {}
+    leaf.register_forward_hook(lambda m, i, o: seen3.__setitem__("z", o))
+    z_imp = np.zeros((S, T, N_HID), np.uint8)
+    with torch.no_grad():
+        for i in range(S):
+            leaf.reset_mem()
+            st = None
+            for t in range(T):
+                _, st = m3(torch.from_numpy(x[i, t]), st)
+                z_imp[i, t] = seen3["z"].numpy()
+    z_own, _, _ = sglif_spikes(base_model, os.path.join(WORK, "dump-base.h5"))
+    print(f"interop: note with its nodes in topological order import_from_nir runs, but builds "
+          f"{type(leaf).__name__} fed by w_rec(spikes + input): {int((z_imp != z_own).sum())} of "
+          f"{z_own.size} hidden spike values differ from sglif's")
+except Exception as e:
+    print(f"interop: note import_from_nir in topological order fails too ({type(e).__name__})")
 gs = import_nir._replace_rnn_subgraph_with_nirgraph(nir.read(out_nir))
 fc1 = import_nir._nir_to_snntorch_module(gs.nodes["fc1"])
 rl = import_nir._nir_to_snntorch_module(gs.nodes["lif1"])
