@@ -12,7 +12,7 @@ SGLIF=$(realpath "$1")
 WORK=$(realpath -m "$2")
 rm -rf "$WORK"
 mkdir -p "$WORK"
-GRID=(--data "randman:samples=60,steps=30,units=10" --epochs 3 --hidden 16 --lr 5e-2
+GRID=(--data "randman:samples=50,steps=30,units=10,classes=4" --epochs 3 --hidden 16 --lr 5e-2
       --seeds 2 --shapes fast-sigmoid,gaussian)
 say() { echo "cluster: $*"; }
 fail() { echo "cluster: FAIL $*" >&2; exit 1; }
@@ -68,7 +68,7 @@ munged --key-file="$S/munge.key" --socket="$S/munge.sock" --pid-file="$S/munged.
        --log-file="$S/munged.log" --seed-file="$S/munged.seed" --force
 cat >"$S/slurm.conf" <<CONF
 ClusterName=sglif-test
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -90,7 +90,7 @@ MpiDefault=none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
-NodeName=$host CPUs=$(nproc) State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES State=UP MaxTime=INFINITE
 CONF
 export SLURM_CONF="$S/slurm.conf"
