@@ -124,12 +124,12 @@ ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory bitstreams-ecp5 BIT_STRICT=0
 	@$(MAKE) --no-print-directory lut-swap-test BIT_STRICT=0
 	@$(MAKE) --no-print-directory report-csv
-endif
-	@$(MAKE) --no-print-directory $(BOARD_MEM) $(SGLIF_BOARD)
 	@echo "== interop: NIR with snnTorch (PyPI, pinned), spike for spike; on the simulated board =="
 	@$(MAKE) --no-print-directory interop
 	@echo "== sweeps: a small grid locally, under GNU parallel and on a single-node Slurm cluster (Debian's slurm-wlm, munge) =="
 	@$(MAKE) --no-print-directory cluster-test
+endif
+	@$(MAKE) --no-print-directory $(BOARD_MEM) $(SGLIF_BOARD)
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
 	@echo "== tests =="
