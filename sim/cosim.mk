@@ -34,37 +34,37 @@ COSIM_DEFS    = -DCOSIM_N=$(call cosim_n,$(1)) -DCOSIM_N_IN=$(COSIM_N_IN) -DCOSI
                 -DCOSIM_HIST=$(COSIM_HIST) -DCOSIM_P=$(1) -DCOSIM_L=$(COSIM_L) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'
 # $(1): build directory, $(2): extra verilator options, $(3): lanes
 define cosim_build
-	$(VERILATOR) --cc --exe --build -j 2 --top-module $(RTL_TOP) +define+SGLIF_TRACE $(2) \
+	$(VERILATOR) --cc --exe --build -j 2 --top-module $(RTL_TOP) +define+SGLIF_TRACE $(2) $(CORE_MAP_INC) \
 	  $(call COSIM_GEN,$(3)) --Mdir $(1) -o Vsglif_lif_core -MAKEFLAGS OPT_FAST=-O2 \
-	  -CFLAGS "-O2 -I$(abspath sw) $(call COSIM_DEFS,$(3))" \
+	  -CFLAGS "-O2 -I$(abspath sw) $(CORE_MAP_CINC) $(call COSIM_DEFS,$(3))" \
 	  -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
 	  -f rtl/files.f $(abspath sim/cosim.cpp) >$(1).log 2>&1 \
 	  || { tail -30 $(1).log; exit 1; }
 endef
 
-$(COSIM_DIR)/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR),,$(COSIM_P))
 
-$(COSIM_DIR)-p%/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)-p%/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-p$*,,$*)
 
 # the UltraPlus' RTL (SGLIF_UP5K: the lanes' shifts as multiplies for SB_MAC16) at P = COSIM_UP5K_P
 COSIM_UP5K_P ?= 8
-$(COSIM_DIR)-up5k/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)-up5k/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-up5k,+define+SGLIF_UP5K,$(COSIM_UP5K_P))
 
-$(COSIM_DIR)-fault-hold/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)-fault-hold/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault-hold,+define+SGLIF_FAULT_HOLD,$(COSIM_P))
 
-$(COSIM_DIR)-fault-rb/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)-fault-rb/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault-rb,+define+SGLIF_FAULT_RB,$(COSIM_P))
 
-$(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault,+define+SGLIF_FAULT_DECAY,$(COSIM_P))
 
@@ -95,18 +95,18 @@ LINT_SETS := 64:32:8:8:32:10:40:4:1 64:32:8:8:32:10:40:4:2 2:2:1:1:32:2:1:1:1 4:
              512:64:6:8:32:10:20:16:1 96:17:5:6:28:3:5:16:2 40:9:3:4:32:2:2:1:2 \
              256:700:10:8:32:20:100:64:1 128:700:10:8:32:20:100:64:2 64:5:3:4:30:3:7:32:1 \
              192:40:6:8:32:16:9:64:2
-lint: ## verilator --lint-only -Wall over parameter sets (waivers: rtl/lint.vlt), iverilog, yosys
+lint: $(CORE_MAP_VH) ## verilator --lint-only -Wall over parameter sets (waivers: rtl/lint.vlt), iverilog, yosys
 	@set -e; for p in $(LINT_SETS); do set -- $$(echo $$p | tr : ' '); \
 	  for d in "" +define+SGLIF_TRACE "+define+SGLIF_TRACE +define+SGLIF_UP5K"; do \
 	    echo "lint: verilator N=$$1 N_IN=$$2 EV_AW=$$3 SG_AW=$$4 ACC_W=$$5 N_OUT=$$6 HIST_STEPS=$$7 P=$$8 L=$$9 $$d"; \
-	    $(VERILATOR) --lint-only -Wall $$d --top-module $(RTL_TOP) -GN=$$1 -GN_IN=$$2 -GEV_AW=$$3 \
+	    $(VERILATOR) --lint-only -Wall $$d $(CORE_MAP_INC) --top-module $(RTL_TOP) -GN=$$1 -GN_IN=$$2 -GEV_AW=$$3 \
 	      -GSG_AW=$$4 -GACC_W=$$5 -GN_OUT=$$6 -GHIST_STEPS=$$7 -GP=$$8 -GL=$$9 rtl/lint.vlt -f rtl/files.f; \
 	  done; done
 	@mkdir -p $(BUILD)/lint
-	$(IVERILOG) -g2005 -Wall -DSGLIF_TRACE -s $(RTL_TOP) -o $(BUILD)/lint/core.vvp -c rtl/files.f
+	$(IVERILOG) -g2005 -Wall -DSGLIF_TRACE $(CORE_MAP_INC) -s $(RTL_TOP) -o $(BUILD)/lint/core.vvp -c rtl/files.f
 	@if command -v $(YOSYS) >/dev/null; then \
 	  echo "lint: $(YOSYS) read_verilog + hierarchy + proc"; \
-	  $(YOSYS) -q -p 'read_verilog -DSGLIF_TRACE $(RTL_FILES); hierarchy -check -top $(RTL_TOP); proc; check -assert' \
+	  $(YOSYS) -q -p 'read_verilog -DSGLIF_TRACE $(CORE_MAP_INC) $(RTL_FILES); hierarchy -check -top $(RTL_TOP); proc; check -assert' \
 	    >$(BUILD)/lint/yosys.log 2>&1 || { cat $(BUILD)/lint/yosys.log; exit 1; }; \
 	else echo "lint: $(YOSYS) not installed (Debian package yosys): skipped"; fi
 	@echo "lint: PASS"
