@@ -6,3 +6,4 @@ rtl/sglif_lif_update.v
 rtl/sglif_history.v
 rtl/sglif_readout.v
 rtl/sglif_lif_core.v
+rtl/sglif_bwd_neuron.v
