@@ -7,3 +7,4 @@ rtl/sglif_history.v
 rtl/sglif_readout.v
 rtl/sglif_lif_core.v
 rtl/sglif_bwd_neuron.v
+rtl/sglif_bwd_gather.v

@@ -2,14 +2,21 @@
 # The training engine's pieces against their C references (issue 13, docs/rtl.md "Training
 # engine (design)"): `make bwd-test` runs rtl/sglif_bwd_neuron.v against sgl_bwd_neuron_ref
 # (sim/bwd_ref.c) over BWD_SEEDS x BWD_N random neurons, every output compared, after a lint
-# of the module (verilator -Wall through the build, iverilog, yosys); `make bwd-selftest`
-# proves the comparison fails on each altered RTL (the decay one shift off, the SG product's
-# rounding dropped, the multiplicative reset's cut ignored). Both are in make test.
+# of the module (verilator -Wall through the build, iverilog, yosys), and
+# rtl/sglif_bwd_gather.v (the gradient through a recurrent row: the dot of a weight row with a
+# gv row, rounded) against sgl_bwd_gather_ref at each P of GATHER_LANES, BWD_SEEDS x GATHER_N
+# rows; `make bwd-selftest` proves the comparisons fail on each altered RTL (the decay one
+# shift off, the SG product's rounding dropped, the multiplicative reset's cut ignored, the
+# gather's rounding dropped). Both are in make test.
 BWD_DIR    := $(BUILD)/bwd
 BWD_N      ?= 1000000
 BWD_SEEDS  ?= 1 2
 BWD_RTL    := rtl/sglif_bwd_neuron.v
 BWD_FAULTS := DECAY ROUND RESET
+GATHER_N     ?= 200000
+GATHER_LANES ?= 1 4 64
+GATHER_RTL   := rtl/sglif_bwd_gather.v
+GATHER_DEPS  := sim/gather_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(GATHER_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 BWD_DEPS   := sim/bwd_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(BWD_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 
 $(BWD_DIR)/ok/Vsglif_bwd_neuron: $(BWD_DEPS)
@@ -18,21 +25,37 @@ $(BWD_DIR)/ok/Vsglif_bwd_neuron: $(BWD_DEPS)
 $(BWD_DIR)/fault-%/Vsglif_bwd_neuron: $(BWD_DEPS)
 	$(call verilate,$(@D),sglif_bwd_neuron,Vsglif_bwd_neuron,$(BWD_RTL),sim/bwd_test.cpp $(OBJ)/sim/bwd_ref.o,+define+SGLIF_FAULT_BWD_$*,)
 
+$(BWD_DIR)/gather-p%/Vsglif_bwd_gather: $(GATHER_DEPS)
+	$(call verilate,$(@D),sglif_bwd_gather,Vsglif_bwd_gather,$(GATHER_RTL),sim/gather_test.cpp $(OBJ)/sim/bwd_ref.o,-GP=$*,-DGATHER_P=$*)
+
+$(BWD_DIR)/gather-fault/Vsglif_bwd_gather: $(GATHER_DEPS)
+	$(call verilate,$(@D),sglif_bwd_gather,Vsglif_bwd_gather,$(GATHER_RTL),sim/gather_test.cpp $(OBJ)/sim/bwd_ref.o,-GP=4 +define+SGLIF_FAULT_GATHER_ROUND,-DGATHER_P=4)
+
 .PHONY: bwd-test bwd-selftest
-bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron ## the backward walk's neuron (SG code x dampening, backward decay) vs its C reference (BWD_SEEDS x BWD_N neurons)
+bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)/gather-p$(p)/Vsglif_bwd_gather) ## the backward walk's neuron (SG code x dampening, backward decay) and gather (recurrent rows) vs their C references
 	@mkdir -p $(BWD_DIR)
 	$(IVERILOG) -g2005 -Wall -s sglif_bwd_neuron -o $(BWD_DIR)/lint.vvp $(BWD_RTL)
-	$(YOSYS) -q -p 'read_verilog $(BWD_RTL); hierarchy -check -top sglif_bwd_neuron; proc; check -assert' >$(BWD_DIR)/yosys.log 2>&1 \
-	  || { cat $(BWD_DIR)/yosys.log; exit 1; }
+	$(IVERILOG) -g2005 -Wall -s sglif_bwd_gather -o $(BWD_DIR)/lint-gather.vvp $(GATHER_RTL)
+	@set -e; for p in 1 2 8 16 32; do $(VERILATOR) --lint-only -Wall -GP=$$p rtl/lint.vlt $(GATHER_RTL); done
+	@set -e; for t in "sglif_bwd_neuron:1" "sglif_bwd_gather:1" "sglif_bwd_gather:8"; do m=$${t%:*}; p=$${t#*:}; \
+	  $(YOSYS) -q -p "read_verilog $(BWD_RTL) $(GATHER_RTL); chparam -set P $$p sglif_bwd_gather; hierarchy -check -top $$m; proc; check -assert" \
+	    >$(BWD_DIR)/yosys.log 2>&1 || { cat $(BWD_DIR)/yosys.log; exit 1; }; done
 	@set -e; for s in $(BWD_SEEDS); do \
 	  $< +seed=$$s +n=$(BWD_N) >$(BWD_DIR)/seed-$$s.log 2>&1 || { tail -5 $(BWD_DIR)/seed-$$s.log; exit 1; }; \
 	  echo "seed $$s: $$(grep 'neurons compared' $(BWD_DIR)/seed-$$s.log)"; done
+	@set -e; for p in $(GATHER_LANES); do for s in $(BWD_SEEDS); do l=$(BWD_DIR)/gather-p$$p-seed-$$s.log; \
+	  $(BWD_DIR)/gather-p$$p/Vsglif_bwd_gather +seed=$$s +n=$(GATHER_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
+	  echo "seed $$s: $$(grep 'rows compared' $$l)"; done; done
 
-bwd-selftest: $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) ## prove bwd-test fails: backward decay one shift off, SG product's rounding dropped, reset cut ignored
+bwd-selftest: $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather ## prove bwd-test fails: backward decay one shift off, SG product's or gather's rounding dropped, reset cut ignored
 	@set -e; for f in $(BWD_FAULTS); do d=$(BWD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_bwd_neuron +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'bwd: [0-9]+ neurons compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
 	    echo "bwd-selftest: SGLIF_FAULT_BWD_$$f: PASS (the altered RTL was caught: $$(grep -m1 -o 'neuron [0-9]*' $$d/run.log))"; \
 	  else echo "bwd-selftest: SGLIF_FAULT_BWD_$$f: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi; done
+	@d=$(BWD_DIR)/gather-fault; rc=0; $$d/Vsglif_bwd_gather +seed=1 +n=20000 >$$d/run.log 2>&1 || rc=$$?; \
+	  if [ $$rc -ne 0 ] && grep -qE 'gather: P 4 lanes, [0-9]+ rows compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
+	    echo "bwd-selftest: SGLIF_FAULT_GATHER_ROUND: PASS (the altered RTL was caught: $$(grep -m1 -o 'row [0-9]*' $$d/run.log))"; \
+	  else echo "bwd-selftest: SGLIF_FAULT_GATHER_ROUND: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
 
 -include $(OBJ)/sim/bwd_ref.d

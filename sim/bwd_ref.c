@@ -23,3 +23,11 @@ int32_t sgl_bwd_neuron_ref(int64_t gz, uint16_t code, int32_t gamma_q, int32_t g
         a += sgl_fixed_decay(gv_next, k);
     return sat32(a, sat_gv);
 }
+
+int64_t sgl_bwd_gather_ref(const int8_t *w, const int32_t *g, int n, int s)
+{
+    int64_t a = 0;
+    for (int j = 0; j < n; j++)
+        a += (int64_t)w[j] * g[j];
+    return sgl_fixed_rshift_round(a, s);
+}

@@ -18,4 +18,9 @@ int32_t sgl_bwd_neuron_ref(int64_t gz, uint16_t code, int32_t gamma_q, int32_t g
                            int has_next, int z, int reset_mult, int k, int *sat_gz,
                            int *sat_gv);
 
+/* The gather of rtl/sglif_bwd_gather.v: rnd(sum_j w[j] g[j], s) over j < n, the exact int64
+ * sum (int8 x int32 products) rounded by the twin's sgl_fixed_rshift_round: the gradient
+ * through a recurrent row (or layer 1's W_in) in sgl_fixed_grad_backward. */
+int64_t sgl_bwd_gather_ref(const int8_t *w, const int32_t *g, int n, int s);
+
 #endif
