@@ -8,3 +8,5 @@ rtl/sglif_readout.v
 rtl/sglif_lif_core.v
 rtl/sglif_bwd_neuron.v
 rtl/sglif_bwd_gather.v
+rtl/sglif_pcg32.v
+rtl/sglif_sround.v
