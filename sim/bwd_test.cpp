@@ -15,10 +15,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
-#include <memory>
 
 #include "Vsglif_bwd_neuron.h"
-#include "verilated.h"
+#include "unit_harness.h"
 
 extern "C" {
 #include "bwd_ref.h"
@@ -87,29 +86,13 @@ static In draw(sgl_rng *r, uint32_t tag)
 
 int main(int argc, char **argv)
 {
-    auto ctx = std::make_unique<VerilatedContext>();
-    ctx->commandArgs(argc, argv);
-    const char *a;
-    uint64_t seed = 1, n = 1000000;
-    if ((a = ctx->commandArgsPlusMatch("seed=")) && *a)
-        seed = strtoull(a + 6, nullptr, 10);
-    if ((a = ctx->commandArgsPlusMatch("n=")) && *a)
-        n = strtoull(a + 3, nullptr, 10);
-    auto top = std::make_unique<Vsglif_bwd_neuron>(ctx.get());
+    UnitHarness<Vsglif_bwd_neuron> h(argc, argv, 1000000);
+    Vsglif_bwd_neuron *top = h.top.get();
+    const uint64_t seed = h.seed, n = h.n;
     sgl_rng r;
     sgl_rng_seed(&r, seed, 0x627764); // "bwd"
-
-    auto tick = [&]() {
-        top->clk_i = 0;
-        top->eval();
-        top->clk_i = 1;
-        top->eval();
-    };
-    top->rst_i = 1;
     top->in_valid_i = 0;
-    tick();
-    tick();
-    top->rst_i = 0;
+    h.reset();
 
     // in flight: each cycle's input (or none), so that the output of cycle c is checked
     // against the input of cycle c - LAT exactly
@@ -133,7 +116,7 @@ int main(int argc, char **argv)
             sent++;
         }
         top->in_valid_i = v;
-        tick();
+        h.tick();
         cycle++;
         pipe.push_back({v, x});
         // after this edge, out_valid_o holds the input presented LAT edges ago

@@ -12,11 +12,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
-#include <memory>
 #include <vector>
 
 #include "Vsglif_bwd_gather.h"
-#include "verilated.h"
+#include "unit_harness.h"
 
 extern "C" {
 #include "bwd_ref.h"
@@ -75,28 +74,13 @@ static Row draw(sgl_rng *r, uint32_t tag)
 
 int main(int argc, char **argv)
 {
-    auto ctx = std::make_unique<VerilatedContext>();
-    ctx->commandArgs(argc, argv);
-    const char *a;
-    uint64_t seed = 1, n = 200000;
-    if ((a = ctx->commandArgsPlusMatch("seed=")) && *a)
-        seed = strtoull(a + 6, nullptr, 10);
-    if ((a = ctx->commandArgsPlusMatch("n=")) && *a)
-        n = strtoull(a + 3, nullptr, 10);
-    auto top = std::make_unique<Vsglif_bwd_gather>(ctx.get());
+    UnitHarness<Vsglif_bwd_gather> h(argc, argv, 200000);
+    Vsglif_bwd_gather *top = h.top.get();
+    const uint64_t seed = h.seed, n = h.n;
     sgl_rng r;
     sgl_rng_seed(&r, seed, 0x676174686572); // "gather"
-    auto tick = [&]() {
-        top->clk_i = 0;
-        top->eval();
-        top->clk_i = 1;
-        top->eval();
-    };
-    top->rst_i = 1;
     top->valid_i = 0;
-    tick();
-    tick();
-    top->rst_i = 0;
+    h.reset();
 
     const int LAT = lat();
     std::deque<const Row *> pipe;            // per cycle: the row whose last beat it was, or null
@@ -132,7 +116,7 @@ int main(int argc, char **argv)
             }
             beat++;
         }
-        tick();
+        h.tick();
         cycle++;
         pipe.push_back(last);
         if ((int)pipe.size() > LAT)

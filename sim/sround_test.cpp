@@ -11,10 +11,9 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 
 #include "Vtb_sround.h"
-#include "verilated.h"
+#include "unit_harness.h"
 
 extern "C" {
 #include "fixed_train.h"
@@ -25,23 +24,10 @@ static const uint64_t STREAM = 0x73726f756e64; // "sround", as sgl_fixed_train
 
 int main(int argc, char **argv)
 {
-    auto ctx = std::make_unique<VerilatedContext>();
-    ctx->commandArgs(argc, argv);
-    const char *a;
-    uint64_t seed = 1, n = 1000000;
-    if ((a = ctx->commandArgsPlusMatch("seed=")) && *a)
-        seed = strtoull(a + 6, nullptr, 10);
-    if ((a = ctx->commandArgsPlusMatch("n=")) && *a)
-        n = strtoull(a + 3, nullptr, 10);
-    auto top = std::make_unique<Vtb_sround>(ctx.get());
-    uint64_t cycles = 0;
-    auto tick = [&]() {
-        top->clk_i = 0;
-        top->eval();
-        top->clk_i = 1;
-        top->eval();
-        cycles++;
-    };
+    UnitHarness<Vtb_sround> h(argc, argv, 1000000);
+    Vtb_sround *top = h.top.get();
+    const uint64_t seed = h.seed, n = h.n;
+    auto tick = [&]() { h.tick(); };
     sgl_rng in;                      // the inputs' own stream
     sgl_rng_seed(&in, seed, 0x696e70); // "inp"
     sgl_rng twin;
@@ -53,11 +39,9 @@ int main(int argc, char **argv)
         tick();
         top->load_i = 0;
     };
-    top->rst_i = 1;
     top->load_i = 0;
     top->next_i = 0;
-    tick();
-    top->rst_i = 0;
+    h.reset();
     load(seed);
 
     uint64_t done = 0, values = 0, mismatches = 0, ups = 0, readbacks = 0;
@@ -112,7 +96,7 @@ int main(int argc, char **argv)
     }
     top->final();
     printf("sround: seed %" PRIu64 ", %" PRIu64 " cycles, %" PRIu64 " state read-backs, %" PRIu64
-           " rounded up\n", seed, cycles, readbacks, ups);
+           " rounded up\n", seed, h.cycles, readbacks, ups);
     printf("sround: %" PRIu64 " draws compared (%" PRIu64 " values), %" PRIu64 " mismatches\n",
            done, values, mismatches);
     printf("sround: %s\n", mismatches ? "FAIL" : "PASS");
