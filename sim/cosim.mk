@@ -32,11 +32,11 @@ COSIM_GEN     = -GN=$(call cosim_n,$(1)) -GN_IN=$(COSIM_N_IN) -GEV_AW=$(COSIM_EV
 COSIM_DEFS    = -DCOSIM_N=$(call cosim_n,$(1)) -DCOSIM_N_IN=$(COSIM_N_IN) -DCOSIM_EV_AW=$(COSIM_EV_AW) \
                 -DCOSIM_SG_AW=$(COSIM_SG_AW) -DCOSIM_N_OUT=$(COSIM_N_OUT) \
                 -DCOSIM_HIST=$(COSIM_HIST) -DCOSIM_P=$(1) -DCOSIM_L=$(COSIM_L) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'
-# $(1): build directory, $(2): extra verilator options, $(3): lanes
+# $(1): build directory, $(2): extra verilator options, $(3): lanes, $(4): C++ flags first
 define cosim_build
 	$(VERILATOR) --cc --exe --build -j 2 --top-module $(RTL_TOP) +define+SGLIF_TRACE $(2) $(CORE_MAP_INC) \
 	  $(call COSIM_GEN,$(3)) --Mdir $(1) -o Vsglif_lif_core -MAKEFLAGS OPT_FAST=-O2 \
-	  -CFLAGS "-O2 -I$(abspath sw) $(CORE_MAP_CINC) $(call COSIM_DEFS,$(3))" \
+	  -CFLAGS "-O2 $(4) -I$(abspath sw) $(CORE_MAP_CINC) $(call COSIM_DEFS,$(3))" \
 	  -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
 	  -f rtl/files.f $(abspath sim/cosim.cpp) >$(1).log 2>&1 \
 	  || { tail -30 $(1).log; exit 1; }
@@ -64,6 +64,18 @@ $(COSIM_DIR)-fault-rb/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault-rb,+define+SGLIF_FAULT_RB,$(COSIM_P))
 
+# the harness with a core map that disagrees with the RTL (RB_LAT one less in a copy of
+# rtl/core_map.csv): its read-back must fail, so the harness does read the map
+COSIM_MAP_FAULT := $(BUILD)/gen-fault
+$(COSIM_MAP_FAULT)/sglif_core_map.h: $(CORE_MAP_SRC) host/gen_core_map.py
+	@mkdir -p $(@D)
+	awk -F, -v OFS=, '$$2 == "RB_LAT" { $$3 = $$3 - 1 } { print }' $(CORE_MAP_SRC) >$(@D)/core_map.csv
+	$(PYTHON) host/gen_core_map.py $(@D)/core_map.csv --c $@
+
+$(COSIM_DIR)-fault-map/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_MAP_FAULT)/sglif_core_map.h $(COSIM_SG_INIT) $(LIB)
+	@mkdir -p $(@D)
+	$(call cosim_build,$(COSIM_DIR)-fault-map,,$(COSIM_P),-I$(abspath $(COSIM_MAP_FAULT)))
+
 $(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault,+define+SGLIF_FAULT_DECAY,$(COSIM_P))
@@ -80,9 +92,9 @@ endif
 # each altered RTL must fail with mismatches: the decay one shift off (SGLIF_FAULT_DECAY) and
 # the drain's hold one cycle short (SGLIF_FAULT_HOLD: a group's sums overwrite the shadow
 # before its last neuron is drained) and the bias read back one address off (SGLIF_FAULT_RB:
-# caught by the configuration read-back)
-cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core $(COSIM_DIR)-fault-rb/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off
-	@set -e; for f in fault fault-hold fault-rb; do d=$(COSIM_DIR)-$$f; rc=0; \
+# caught by the configuration read-back) and a core map whose RB_LAT disagrees with the RTL
+cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core $(COSIM_DIR)-fault-rb/Vsglif_lif_core $(COSIM_DIR)-fault-map/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off, a core map's RB_LAT off
+	@set -e; for f in fault fault-hold fault-rb fault-map; do d=$(COSIM_DIR)-$$f; rc=0; \
 	  $$d/Vsglif_lif_core +seed=$(SEED) +steps=200 >$$d/run.log 2>&1 || rc=$$?; \
 	  grep -E 'MISMATCH|cosim: .* mismatches' $$d/run.log; \
 	  if [ $$rc -ne 0 ] && grep -qE 'cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' $$d/run.log; then \
