@@ -7,7 +7,10 @@
 # gv row, rounded) against sgl_bwd_gather_ref at each P of GATHER_LANES, BWD_SEEDS x GATHER_N
 # rows; `make bwd-selftest` proves the comparisons fail on each altered RTL (the decay one
 # shift off, the SG product's rounding dropped, the multiplicative reset's cut ignored, the
-# gather's rounding dropped, the generator's rotation off, the rounding's compare off), and the
+# gather's rounding dropped, the walk reading the wrong gv row, the generator's rotation off, the
+# rounding's compare off), rtl/sglif_bwd_walk.v (one layer's backward walk: both gathers and the
+# neuron over every step and neuron, the RAMs modelled by sim/walk_test.cpp) against
+# sgl_bwd_walk_ref at each P of WALK_LANES, BWD_SEEDS x WALK_N configurations, and the
 # update's rounding path rtl/sglif_pcg32.v + rtl/sglif_sround.v (sim/tb_sround.v) draw for draw
 # against the twin's sgl_rng_u32 and sgl_fixed_sround, BWD_SEEDS x SROUND_N draws. Both are in
 # make test.
@@ -20,6 +23,12 @@ GATHER_N     ?= 200000
 GATHER_LANES ?= 1 4 64
 GATHER_RTL   := rtl/sglif_bwd_gather.v
 GATHER_DEPS  := sim/unit_harness.h sim/gather_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(GATHER_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
+WALK_N       ?= 400
+WALK_LANES   ?= 1 4 16
+WALK_SIZES    = -GN=32 -GC=10 -GT_MAX=24
+WALK_DEFS     = -DWALK_N=32 -DWALK_C=10 -DWALK_T=24
+WALK_RTL     := rtl/sglif_bwd_walk.v $(GATHER_RTL) $(BWD_RTL)
+WALK_DEPS    := sim/unit_harness.h sim/walk_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(WALK_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 SROUND_N     ?= 1000000
 SROUND_RTL   := rtl/sglif_pcg32.v rtl/sglif_sround.v
 SROUND_DEPS  := sim/unit_harness.h sim/sround_test.cpp sim/tb_sround.v sim/bwd.mk rtl/lint.vlt $(SROUND_RTL) $(LIB)
@@ -44,15 +53,24 @@ $(BWD_DIR)/sround/Vtb_sround: $(SROUND_DEPS)
 $(BWD_DIR)/sround-fault-%/Vtb_sround: $(SROUND_DEPS)
 	$(call verilate,$(@D),tb_sround,Vtb_sround,sim/tb_sround.v $(SROUND_RTL),sim/sround_test.cpp,+define+SGLIF_FAULT_$*,)
 
+$(BWD_DIR)/walk-p%/Vsglif_bwd_walk: $(WALK_DEPS)
+	$(call verilate,$(@D),sglif_bwd_walk,Vsglif_bwd_walk,$(WALK_RTL),sim/walk_test.cpp $(OBJ)/sim/bwd_ref.o,$(WALK_SIZES) -GP=$*,$(WALK_DEFS) -DWALK_P=$*)
+
+$(BWD_DIR)/walk-fault/Vsglif_bwd_walk: $(WALK_DEPS)
+	$(call verilate,$(@D),sglif_bwd_walk,Vsglif_bwd_walk,$(WALK_RTL),sim/walk_test.cpp $(OBJ)/sim/bwd_ref.o,$(WALK_SIZES) -GP=4 +define+SGLIF_FAULT_WALK_ROW,$(WALK_DEFS) -DWALK_P=4)
+
 .PHONY: bwd-test bwd-selftest
-bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)/gather-p$(p)/Vsglif_bwd_gather) $(BWD_DIR)/sround/Vtb_sround ## the engine's units vs the twin: backward neuron (SG code x dampening, decay), gather (recurrent rows), PCG32 + stochastic rounding
+bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)/gather-p$(p)/Vsglif_bwd_gather) $(foreach p,$(WALK_LANES),$(BWD_DIR)/walk-p$(p)/Vsglif_bwd_walk) $(BWD_DIR)/sround/Vtb_sround ## the engine's units vs the twin: backward neuron (SG code x dampening, decay), gather (recurrent rows), one layer's walk, PCG32 + stochastic rounding
 	@mkdir -p $(BWD_DIR)
 	$(IVERILOG) -g2005 -Wall -s sglif_bwd_neuron -o $(BWD_DIR)/lint.vvp $(BWD_RTL)
 	$(IVERILOG) -g2005 -Wall -s sglif_bwd_gather -o $(BWD_DIR)/lint-gather.vvp $(GATHER_RTL)
 	$(IVERILOG) -g2005 -Wall -s tb_sround -o $(BWD_DIR)/lint-sround.vvp sim/tb_sround.v $(SROUND_RTL)
 	@set -e; for p in 1 2 8 16 32; do $(VERILATOR) --lint-only -Wall -GP=$$p rtl/lint.vlt $(GATHER_RTL); done
-	@set -e; for t in "sglif_bwd_neuron:1" "sglif_bwd_gather:1" "sglif_bwd_gather:8" "sglif_pcg32:1" "sglif_sround:1"; do m=$${t%:*}; p=$${t#*:}; \
-	  $(YOSYS) -q -p "read_verilog $(BWD_RTL) $(GATHER_RTL) $(SROUND_RTL); chparam -set P $$p sglif_bwd_gather; hierarchy -check -top $$m; proc; check -assert" \
+	@set -e; for g in "-GN=2 -GP=1 -GC=2 -GT_MAX=1" "-GN=64 -GP=8 -GC=20 -GT_MAX=100" "-GN=256 -GP=64 -GC=10 -GT_MAX=100"; do \
+	  $(VERILATOR) --lint-only -Wall $$g --top-module sglif_bwd_walk rtl/lint.vlt $(WALK_RTL); done
+	$(IVERILOG) -g2005 -Wall -s sglif_bwd_walk -o $(BWD_DIR)/lint-walk.vvp $(WALK_RTL)
+	@set -e; for t in "sglif_bwd_neuron:1" "sglif_bwd_gather:1" "sglif_bwd_gather:8" "sglif_pcg32:1" "sglif_sround:1" "sglif_bwd_walk:4"; do m=$${t%:*}; p=$${t#*:}; \
+	  $(YOSYS) -q -p "read_verilog $(WALK_RTL) $(SROUND_RTL); chparam -set P $$p sglif_bwd_gather; hierarchy -check -top $$m; proc; check -assert" \
 	    >$(BWD_DIR)/yosys.log 2>&1 || { cat $(BWD_DIR)/yosys.log; exit 1; }; done
 	@set -e; for s in $(BWD_SEEDS); do \
 	  $< +seed=$$s +n=$(BWD_N) >$(BWD_DIR)/seed-$$s.log 2>&1 || { tail -5 $(BWD_DIR)/seed-$$s.log; exit 1; }; \
@@ -60,11 +78,14 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)
 	@set -e; for p in $(GATHER_LANES); do for s in $(BWD_SEEDS); do l=$(BWD_DIR)/gather-p$$p-seed-$$s.log; \
 	  $(BWD_DIR)/gather-p$$p/Vsglif_bwd_gather +seed=$$s +n=$(GATHER_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'rows compared' $$l)"; done; done
+	@set -e; for p in $(WALK_LANES); do for s in $(BWD_SEEDS); do l=$(BWD_DIR)/walk-p$$p-seed-$$s.log; \
+	  $(BWD_DIR)/walk-p$$p/Vsglif_bwd_walk +seed=$$s +n=$(WALK_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
+	  echo "seed $$s: P $$p: $$(grep 'configurations,' $$l)"; done; done
 	@set -e; for s in $(BWD_SEEDS); do l=$(BWD_DIR)/sround-seed-$$s.log; \
 	  $(BWD_DIR)/sround/Vtb_sround +seed=$$s +n=$(SROUND_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'draws compared' $$l)"; done
 
-bwd-selftest: $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's or gather's rounding dropped, reset cut ignored, PCG32 rotation off, sround compare off
+bwd-selftest: $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's or gather's rounding dropped, reset cut ignored, walk reads the wrong gv row, PCG32 rotation off, sround compare off
 	@set -e; for f in $(BWD_FAULTS); do d=$(BWD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_bwd_neuron +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'bwd: [0-9]+ neurons compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
@@ -75,6 +96,10 @@ bwd-selftest: $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron)
 	    echo "bwd-selftest: SGLIF_FAULT_GATHER_ROUND: PASS (the altered RTL was caught: $$(grep -m1 -o 'row [0-9]*' $$d/run.log))"; \
 	  else echo "bwd-selftest: SGLIF_FAULT_GATHER_ROUND: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
 
+	@d=$(BWD_DIR)/walk-fault; rc=0; $$d/Vsglif_bwd_walk +seed=1 +n=50 >$$d/run.log 2>&1 || rc=$$?; \
+	  if [ $$rc -ne 0 ] && grep -qE 'walk: [0-9]+ configurations, .* [1-9][0-9]* mismatches' $$d/run.log; then \
+	    echo "bwd-selftest: SGLIF_FAULT_WALK_ROW: PASS (the altered RTL was caught: $$(grep -m1 -o 'config [0-9]*' $$d/run.log))"; \
+	  else echo "bwd-selftest: SGLIF_FAULT_WALK_ROW: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
 	@set -e; for f in $(SROUND_FAULTS); do d=$(BWD_DIR)/sround-fault-$$f; rc=0; \
 	  $$d/Vtb_sround +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'sround: [0-9]+ draws compared .* [1-9][0-9]* mismatches' $$d/run.log; then \

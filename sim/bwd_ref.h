@@ -23,4 +23,14 @@ int32_t sgl_bwd_neuron_ref(int64_t gz, uint16_t code, int32_t gamma_q, int32_t g
  * through a recurrent row (or layer 1's W_in) in sgl_fixed_grad_backward. */
 int64_t sgl_bwd_gather_ref(const int8_t *w, const int32_t *g, int n, int s);
 
+/* One layer's backward walk as the top layer of sgl_fixed_grad_backward: for t = T-1 .. 0 and
+ * i < n, gz = rnd(sum_c w_out[i][c] err[t][c], out_frac) + (t < T-1 ? rnd(sum_j w_rec[i][j]
+ * gv[t+1][j], s_rec) : 0), gv[t][i] = sgl_bwd_neuron_ref(gz, ...). w_rec [n][n] (row i: i's
+ * outgoing weights), w_out [n][C], err [T][C], z and code [T][n], gamma_q [n]; gv [T][n] out,
+ * and clamp [T][n] (bit 0: gz clamped, bit 1: gv clamped). */
+void sgl_bwd_walk_ref(int n, int C, int T, const int8_t *w_rec, const int8_t *w_out,
+                      const int32_t *err, const uint8_t *z, const uint16_t *code,
+                      const int32_t *gamma_q, int s_rec, int out_frac, int k, int reset_mult,
+                      int32_t *gv, uint8_t *clamp);
+
 #endif

@@ -28,21 +28,6 @@ extern "C" {
 static const int P = GATHER_P;
 static int lat() { int lv = 0; while ((1 << lv) < P) lv++; return lv + 3; }
 
-// bits lsb .. lsb + w - 1 of a Verilated port (an integer up to 64 bits, or a wide one)
-template <typename T> static void setb(T &p, int lsb, int w, uint64_t v)
-{
-    uint64_t m = (w >= 64 ? ~0ull : (1ull << w) - 1) << lsb;
-    p = (T)(((uint64_t)p & ~m) | ((v << lsb) & m));
-}
-template <std::size_t N> static void setb(VlWide<N> &p, int lsb, int w, uint64_t v)
-{
-    for (int b = 0; b < w; b++) {
-        int i = lsb + b;
-        uint32_t bit = (uint32_t)(v >> b) & 1u;
-        p[i / 32] = (p[i / 32] & ~(1u << (i % 32))) | bit << (i % 32);
-    }
-}
-
 struct Row {
     std::vector<int8_t> w;
     std::vector<int32_t> g;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The plumbing of the training engine units' Verilator harnesses (sim/bwd_test.cpp,
 // sim/gather_test.cpp, sim/sround_test.cpp): the context, the plus-args +seed=S and +n=N, a
-// clock tick that counts cycles, the synchronous reset (rst_i).
+// clock tick that counts cycles, the synchronous reset (rst_i), and setb() for a port's bits.
 #ifndef SGLIF_SIM_UNIT_HARNESS_H
 #define SGLIF_SIM_UNIT_HARNESS_H
 
@@ -10,6 +10,22 @@
 #include <memory>
 
 #include "verilated.h"
+#include "verilated_types.h"
+
+// bits lsb .. lsb + w - 1 of a Verilated port (an integer up to 64 bits, or a wide one)
+template <typename T> static void setb(T &p, int lsb, int w, uint64_t v)
+{
+    uint64_t m = (w >= 64 ? ~0ull : (1ull << w) - 1) << lsb;
+    p = (T)(((uint64_t)p & ~m) | ((v << lsb) & m));
+}
+template <std::size_t N> static void setb(VlWide<N> &p, int lsb, int w, uint64_t v)
+{
+    for (int b = 0; b < w; b++) {
+        int i = lsb + b;
+        uint32_t bit = (uint32_t)(v >> b) & 1u;
+        p[i / 32] = (p[i / 32] & ~(1u << (i % 32))) | bit << (i % 32);
+    }
+}
 
 template <typename Top> struct UnitHarness {
     std::unique_ptr<VerilatedContext> ctx;
