@@ -59,8 +59,12 @@ $(BWD_DIR)/walk-p%/Vsglif_bwd_walk: $(WALK_DEPS)
 $(BWD_DIR)/walk-fault/Vsglif_bwd_walk: $(WALK_DEPS)
 	$(call verilate,$(@D),sglif_bwd_walk,Vsglif_bwd_walk,$(WALK_RTL),sim/walk_test.cpp $(OBJ)/sim/bwd_ref.o,$(WALK_SIZES) -GP=4 +define+SGLIF_FAULT_WALK_ROW,$(WALK_DEFS) -DWALK_P=4)
 
+$(BIN)/walk_twin: $(OBJ)/sim/walk_twin.o $(OBJ)/sim/bwd_ref.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 .PHONY: bwd-test bwd-selftest
-bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)/gather-p$(p)/Vsglif_bwd_gather) $(foreach p,$(WALK_LANES),$(BWD_DIR)/walk-p$(p)/Vsglif_bwd_walk) $(BWD_DIR)/sround/Vtb_sround ## the engine's units vs the twin: backward neuron (SG code x dampening, decay), gather (recurrent rows), one layer's walk, PCG32 + stochastic rounding
+bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)/gather-p$(p)/Vsglif_bwd_gather) $(foreach p,$(WALK_LANES),$(BWD_DIR)/walk-p$(p)/Vsglif_bwd_walk) $(BIN)/walk_twin $(BWD_DIR)/sround/Vtb_sround ## the engine's units vs the twin: backward neuron (SG code x dampening, decay), gather (recurrent rows), one layer's walk, PCG32 + stochastic rounding
 	@mkdir -p $(BWD_DIR)
 	$(IVERILOG) -g2005 -Wall -s sglif_bwd_neuron -o $(BWD_DIR)/lint.vvp $(BWD_RTL)
 	$(IVERILOG) -g2005 -Wall -s sglif_bwd_gather -o $(BWD_DIR)/lint-gather.vvp $(GATHER_RTL)
@@ -81,6 +85,7 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)
 	@set -e; for p in $(WALK_LANES); do for s in $(BWD_SEEDS); do l=$(BWD_DIR)/walk-p$$p-seed-$$s.log; \
 	  $(BWD_DIR)/walk-p$$p/Vsglif_bwd_walk +seed=$$s +n=$(WALK_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: P $$p: $$(grep 'configurations,' $$l)"; done; done
+	$(BIN)/walk_twin
 	@set -e; for s in $(BWD_SEEDS); do l=$(BWD_DIR)/sround-seed-$$s.log; \
 	  $(BWD_DIR)/sround/Vtb_sround +seed=$$s +n=$(SROUND_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'draws compared' $$l)"; done
@@ -106,4 +111,4 @@ bwd-selftest: $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron)
 	    echo "bwd-selftest: SGLIF_FAULT_$$f: PASS (the altered RTL was caught: $$(grep -m1 -o 'draw [0-9]*' $$d/run.log))"; \
 	  else echo "bwd-selftest: SGLIF_FAULT_$$f: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi; done
 
--include $(OBJ)/sim/bwd_ref.d
+-include $(OBJ)/sim/bwd_ref.d $(OBJ)/sim/walk_twin.d
