@@ -22,18 +22,18 @@ BWD_FAULTS := DECAY ROUND RESET
 GATHER_N     ?= 200000
 GATHER_LANES ?= 1 4 64
 GATHER_RTL   := rtl/sglif_bwd_gather.v
-GATHER_DEPS  := sim/unit_harness.h sim/gather_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(GATHER_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
+GATHER_DEPS  := $(CORE_MAP_H) sim/unit_harness.h sim/gather_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(GATHER_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 WALK_N       ?= 400
 WALK_LANES   ?= 1 4 16
 WALK_SIZES    = -GN=32 -GC=10 -GT_MAX=24
 WALK_DEFS     = -DWALK_N=32 -DWALK_C=10 -DWALK_T=24
 WALK_RTL     := rtl/sglif_bwd_walk.v $(GATHER_RTL) $(BWD_RTL)
-WALK_DEPS    := sim/unit_harness.h sim/walk_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(WALK_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
+WALK_DEPS    := $(CORE_MAP_H) sim/unit_harness.h sim/walk_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(WALK_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 SROUND_N     ?= 1000000
 SROUND_RTL   := rtl/sglif_pcg32.v rtl/sglif_sround.v
-SROUND_DEPS  := sim/unit_harness.h sim/sround_test.cpp sim/tb_sround.v sim/bwd.mk rtl/lint.vlt $(SROUND_RTL) $(LIB)
+SROUND_DEPS  := $(CORE_MAP_H) sim/unit_harness.h sim/sround_test.cpp sim/tb_sround.v sim/bwd.mk rtl/lint.vlt $(SROUND_RTL) $(LIB)
 SROUND_FAULTS := PCG SROUND
-BWD_DEPS   := sim/unit_harness.h sim/bwd_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(BWD_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
+BWD_DEPS   := $(CORE_MAP_H) sim/unit_harness.h sim/bwd_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(BWD_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 
 $(BWD_DIR)/ok/Vsglif_bwd_neuron: $(BWD_DEPS)
 	$(call verilate,$(@D),sglif_bwd_neuron,Vsglif_bwd_neuron,$(BWD_RTL),sim/bwd_test.cpp $(OBJ)/sim/bwd_ref.o,,)

@@ -17,6 +17,7 @@
 #include <deque>
 
 #include "Vsglif_bwd_neuron.h"
+#include "sglif_core_map.h"
 #include "unit_harness.h"
 
 extern "C" {
@@ -24,7 +25,7 @@ extern "C" {
 #include "rng.h"
 }
 
-enum { LAT = 4 };
+enum { LAT = SGL_BWD_NEURON_LAT }; // rtl/core_map.csv
 
 struct In {
     int64_t gz;

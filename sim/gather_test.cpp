@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "Vsglif_bwd_gather.h"
+#include "sglif_core_map.h"
 #include "unit_harness.h"
 
 extern "C" {
@@ -26,7 +27,7 @@ extern "C" {
 #define GATHER_P 4
 #endif
 static const int P = GATHER_P;
-static int lat() { int lv = 0; while ((1 << lv) < P) lv++; return lv + 3; }
+static int lat() { int lv = 0; while ((1 << lv) < P) lv++; return lv + SGL_GATHER_LAT; } // rtl/core_map.csv
 
 struct Row {
     std::vector<int8_t> w;

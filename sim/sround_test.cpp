@@ -13,6 +13,7 @@
 #include <cstdlib>
 
 #include "Vtb_sround.h"
+#include "sglif_core_map.h"
 #include "unit_harness.h"
 
 extern "C" {
@@ -72,8 +73,8 @@ int main(int argc, char **argv)
         values += 2;
         ups += s > 0 && y_want != (x >> (s > 62 ? 62 : s));
         done++;
-        // one draw every 4 cycles: busy for the three cycles after this one
-        for (int c = 1; c < 4; c++) {
+        // one draw every PCG_DRAW_CYCLES (rtl/core_map.csv): busy for the cycles after this one
+        for (int c = 1; c < SGL_PCG_DRAW_CYCLES; c++) {
             if (!top->busy_o) {
                 mismatches++;
                 fprintf(stderr, "MISMATCH draw %" PRIu64 ": not busy %d cycles after the draw\n", done, c);
@@ -82,7 +83,8 @@ int main(int argc, char **argv)
         }
         if (top->busy_o) {
             mismatches++;
-            fprintf(stderr, "MISMATCH draw %" PRIu64 ": still busy 4 cycles after the draw\n", done);
+            fprintf(stderr, "MISMATCH draw %" PRIu64 ": still busy %d cycles after the draw\n", done,
+                    SGL_PCG_DRAW_CYCLES);
         }
         if (done % 1000 == 0) {
             readbacks++;

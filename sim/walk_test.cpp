@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "Vsglif_bwd_walk.h"
+#include "sglif_core_map.h"
 #include "unit_harness.h"
 
 extern "C" {
@@ -26,6 +27,16 @@ extern "C" {
 
 static const int NMAX = WALK_N, P = WALK_P, CMAX = WALK_C, TMAX = WALK_T;
 static int clog2(int x) { int b = 0; while ((1 << b) < x) b++; return b > 0 ? b : 1; }
+static int log2i(int x) { int b = 0; while ((1 << b) < x) b++; return b; }
+
+// the walk's cycles from start_i to done_o (rtl/core_map.csv, WALK_STEP_EXTRA)
+static uint64_t walk_cycles(int n, int T, int GW, int cp)
+{
+    int gn = (n - 1) / P + 1;
+    int lat_r = log2i(P) + SGL_GATHER_LAT, lat_o = log2i(cp) + SGL_GATHER_LAT;
+    int a = n * gn + lat_r, b = (n - 1) * gn + lat_o + 1;
+    return (1u << (GW + 1)) + 1 + (uint64_t)T * (uint64_t)((a > b ? a : b) + SGL_WALK_STEP_EXTRA);
+}
 
 int main(int argc, char **argv)
 {
@@ -40,7 +51,7 @@ int main(int argc, char **argv)
     top->start_i = 0;
     h.reset();
 
-    uint64_t configs = 0, compared = 0, mismatches = 0;
+    uint64_t configs = 0, compared = 0, mismatches = 0, cycles_walked = 0;
     long sats = 0;
     while (configs < h.n && mismatches == 0) {
         int n = sgl_rng_below(&r, 4) == 0 ? 1 + (int)sgl_rng_below(&r, 4) : 1 + (int)sgl_rng_below(&r, (uint32_t)NMAX);
@@ -95,7 +106,7 @@ int main(int argc, char **argv)
             top->h_data_i = hi < n && ht < T ? (uint32_t)z[ho] << 16 | code[ho] : 0;
             top->gm_data_i = (int)gma < n ? (uint32_t)gamma[gma] : 0;
         };
-        uint64_t got = 0, want = (uint64_t)T * n, guard = 0;
+        uint64_t got = 0, want = (uint64_t)T * n, guard = 0, c0 = h.cycles;
         int t_exp = T - 1, i_exp = 0;
         bool done = false;
         while (!done && mismatches == 0) {
@@ -126,6 +137,13 @@ int main(int argc, char **argv)
             }
             if (top->done_o) {
                 done = true;
+                uint64_t cyc = h.cycles - c0, cw = walk_cycles(n, T, GW, cp);
+                if (cyc != cw) {
+                    mismatches++;
+                    fprintf(stderr, "MISMATCH config %" PRIu64 " (n %d, T %d): %" PRIu64 " cycles, the "
+                            "formula %" PRIu64 "\n", configs, n, T, cyc, cw);
+                }
+                cycles_walked += cyc;
                 if (got != want) {
                     mismatches++;
                     fprintf(stderr, "MISMATCH config %" PRIu64 ": done after %" PRIu64 " gv values, expected %" PRIu64 "\n",
@@ -142,6 +160,8 @@ int main(int argc, char **argv)
     top->final();
     printf("walk: N %d, P %d lanes, %d classes, %d steps at most; seed %" PRIu64 ", %" PRIu64 " cycles\n",
            NMAX, P, CMAX, TMAX, h.seed, h.cycles);
+    printf("walk: every configuration's cycles equal the formula (%" PRIu64 " cycles walked)\n",
+           cycles_walked);
     printf("walk: %" PRIu64 " configurations, %" PRIu64 " gv values compared (%" PRIu64 " values), %" PRIu64
            " mismatches, %ld clamps\n", configs, compared, compared * 5, mismatches, sats);
     printf("walk: %s\n", mismatches ? "FAIL" : "PASS");
