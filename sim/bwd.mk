@@ -24,9 +24,11 @@ GATHER_LANES ?= 1 4 64
 GATHER_RTL   := rtl/sglif_bwd_gather.v
 GATHER_DEPS  := $(CORE_MAP_H) sim/unit_harness.h sim/gather_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(GATHER_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 WALK_N       ?= 400
-WALK_LANES   ?= 1 4 16
-WALK_SIZES    = -GN=32 -GC=10 -GT_MAX=24
-WALK_DEFS     = -DWALK_N=32 -DWALK_C=10 -DWALK_T=24
+WALK_LANES   ?= 1 4 16 64
+# N = max(32, 2P) neurons (the walk needs N >= 2P: 128 at the 85F's 64 lanes), 10 classes, 24 steps
+walk_n        = $(shell echo $$(( 32 > 2 * $(1) ? 32 : 2 * $(1) )))
+WALK_SIZES    = -GN=$(call walk_n,$(1)) -GC=10 -GT_MAX=24
+WALK_DEFS     = -DWALK_N=$(call walk_n,$(1)) -DWALK_C=10 -DWALK_T=24
 WALK_RTL     := rtl/sglif_bwd_walk.v $(GATHER_RTL) $(BWD_RTL)
 WALK_DEPS    := $(CORE_MAP_H) sim/unit_harness.h sim/walk_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(WALK_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 SROUND_N     ?= 1000000
@@ -54,10 +56,10 @@ $(BWD_DIR)/sround-fault-%/Vtb_sround: $(SROUND_DEPS)
 	$(call verilate,$(@D),tb_sround,Vtb_sround,sim/tb_sround.v $(SROUND_RTL),sim/sround_test.cpp,+define+SGLIF_FAULT_$*,)
 
 $(BWD_DIR)/walk-p%/Vsglif_bwd_walk: $(WALK_DEPS)
-	$(call verilate,$(@D),sglif_bwd_walk,Vsglif_bwd_walk,$(WALK_RTL),sim/walk_test.cpp $(OBJ)/sim/bwd_ref.o,$(WALK_SIZES) -GP=$*,$(WALK_DEFS) -DWALK_P=$*)
+	$(call verilate,$(@D),sglif_bwd_walk,Vsglif_bwd_walk,$(WALK_RTL),sim/walk_test.cpp $(OBJ)/sim/bwd_ref.o,$(call WALK_SIZES,$*) -GP=$*,$(call WALK_DEFS,$*) -DWALK_P=$*)
 
 $(BWD_DIR)/walk-fault/Vsglif_bwd_walk: $(WALK_DEPS)
-	$(call verilate,$(@D),sglif_bwd_walk,Vsglif_bwd_walk,$(WALK_RTL),sim/walk_test.cpp $(OBJ)/sim/bwd_ref.o,$(WALK_SIZES) -GP=4 +define+SGLIF_FAULT_WALK_ROW,$(WALK_DEFS) -DWALK_P=4)
+	$(call verilate,$(@D),sglif_bwd_walk,Vsglif_bwd_walk,$(WALK_RTL),sim/walk_test.cpp $(OBJ)/sim/bwd_ref.o,$(call WALK_SIZES,4) -GP=4 +define+SGLIF_FAULT_WALK_ROW,$(call WALK_DEFS,4) -DWALK_P=4)
 
 $(BIN)/walk_twin: $(OBJ)/sim/walk_twin.o $(OBJ)/sim/bwd_ref.o $(LIB)
 	@mkdir -p $(@D)
