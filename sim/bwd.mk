@@ -65,8 +65,23 @@ $(BIN)/walk_twin: $(OBJ)/sim/walk_twin.o $(OBJ)/sim/bwd_ref.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# the walk under Icarus (shorter): sim/walk_vectors.c writes the vectors, sim/tb_walk.v replays
+WALK_ICARUS_N   ?= 40
+WALK_ICARUS_SET := -Ptb_walk.N=32 -Ptb_walk.P=4 -Ptb_walk.C=10 -Ptb_walk.T_MAX=24 -Ptb_walk.VEC='"$(BWD_DIR)/walk-icarus.txt"'
+$(BIN)/walk_vectors: $(OBJ)/sim/walk_vectors.o $(OBJ)/sim/bwd_ref.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BWD_DIR)/tb_walk.vvp: sim/tb_walk.v $(WALK_RTL) sim/bwd.mk
+	@mkdir -p $(@D)
+	$(IVERILOG) -g2005 -Wall -s tb_walk $(WALK_ICARUS_SET) -o $@ sim/tb_walk.v $(WALK_RTL)
+
+$(BWD_DIR)/tb_walk-fault.vvp: sim/tb_walk.v $(WALK_RTL) sim/bwd.mk
+	@mkdir -p $(@D)
+	$(IVERILOG) -g2005 -Wall -DSGLIF_FAULT_WALK_ROW -s tb_walk $(WALK_ICARUS_SET) -o $@ sim/tb_walk.v $(WALK_RTL)
+
 .PHONY: bwd-test bwd-selftest
-bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)/gather-p$(p)/Vsglif_bwd_gather) $(foreach p,$(WALK_LANES),$(BWD_DIR)/walk-p$(p)/Vsglif_bwd_walk) $(BIN)/walk_twin $(BWD_DIR)/sround/Vtb_sround ## the engine's units vs the twin: backward neuron (SG code x dampening, decay), gather (recurrent rows), one layer's walk, PCG32 + stochastic rounding
+bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)/gather-p$(p)/Vsglif_bwd_gather) $(foreach p,$(WALK_LANES),$(BWD_DIR)/walk-p$(p)/Vsglif_bwd_walk) $(BIN)/walk_twin $(BIN)/walk_vectors $(BWD_DIR)/tb_walk.vvp $(BWD_DIR)/sround/Vtb_sround ## the engine's units vs the twin: backward neuron (SG code x dampening, decay), gather (recurrent rows), one layer's walk, PCG32 + stochastic rounding
 	@mkdir -p $(BWD_DIR)
 	$(IVERILOG) -g2005 -Wall -s sglif_bwd_neuron -o $(BWD_DIR)/lint.vvp $(BWD_RTL)
 	$(IVERILOG) -g2005 -Wall -s sglif_bwd_gather -o $(BWD_DIR)/lint-gather.vvp $(GATHER_RTL)
@@ -88,11 +103,14 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)
 	  $(BWD_DIR)/walk-p$$p/Vsglif_bwd_walk +seed=$$s +n=$(WALK_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: P $$p: $$(grep 'configurations,' $$l)"; done; done
 	$(BIN)/walk_twin
+	$(BIN)/walk_vectors 1 $(WALK_ICARUS_N) $(BWD_DIR)/walk-icarus.txt 32 4 10 24
+	@vvp -n $(BWD_DIR)/tb_walk.vvp >$(BWD_DIR)/walk-icarus.log 2>&1 || { tail -5 $(BWD_DIR)/walk-icarus.log; exit 1; }
+	@grep 'walk-icarus: N' $(BWD_DIR)/walk-icarus.log
 	@set -e; for s in $(BWD_SEEDS); do l=$(BWD_DIR)/sround-seed-$$s.log; \
 	  $(BWD_DIR)/sround/Vtb_sround +seed=$$s +n=$(SROUND_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'draws compared' $$l)"; done
 
-bwd-selftest: $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's or gather's rounding dropped, reset cut ignored, walk reads the wrong gv row, PCG32 rotation off, sround compare off
+bwd-selftest: $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's or gather's rounding dropped, reset cut ignored, walk reads the wrong gv row, PCG32 rotation off, sround compare off
 	@set -e; for f in $(BWD_FAULTS); do d=$(BWD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_bwd_neuron +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'bwd: [0-9]+ neurons compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
@@ -107,10 +125,15 @@ bwd-selftest: $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron)
 	  if [ $$rc -ne 0 ] && grep -qE 'walk: [0-9]+ configurations, .* [1-9][0-9]* mismatches' $$d/run.log; then \
 	    echo "bwd-selftest: SGLIF_FAULT_WALK_ROW: PASS (the altered RTL was caught: $$(grep -m1 -o 'config [0-9]*' $$d/run.log))"; \
 	  else echo "bwd-selftest: SGLIF_FAULT_WALK_ROW: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
+	@$(BIN)/walk_vectors 1 5 $(BWD_DIR)/walk-icarus.txt 32 4 10 24; rc=0; \
+	  vvp -n $(BWD_DIR)/tb_walk-fault.vvp >$(BWD_DIR)/walk-icarus-fault.log 2>&1 || rc=$$?; \
+	  if grep -qE 'walk-icarus: .* [1-9][0-9]* mismatches' $(BWD_DIR)/walk-icarus-fault.log; then \
+	    echo "bwd-selftest: SGLIF_FAULT_WALK_ROW under Icarus: PASS (the altered RTL was caught, exit $$rc)"; \
+	  else echo "bwd-selftest: SGLIF_FAULT_WALK_ROW under Icarus: FAIL (not caught, exit $$rc)"; exit 1; fi
 	@set -e; for f in $(SROUND_FAULTS); do d=$(BWD_DIR)/sround-fault-$$f; rc=0; \
 	  $$d/Vtb_sround +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'sround: [0-9]+ draws compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
 	    echo "bwd-selftest: SGLIF_FAULT_$$f: PASS (the altered RTL was caught: $$(grep -m1 -o 'draw [0-9]*' $$d/run.log))"; \
 	  else echo "bwd-selftest: SGLIF_FAULT_$$f: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi; done
 
--include $(OBJ)/sim/bwd_ref.d $(OBJ)/sim/walk_twin.d
+-include $(OBJ)/sim/bwd_ref.d $(OBJ)/sim/walk_twin.d $(OBJ)/sim/walk_vectors.d
