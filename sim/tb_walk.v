@@ -102,6 +102,10 @@ module tb_walk #(
         repeat (2) @(posedge clk);
         rst = 1'b0;
         rc = $fscanf(fd, " %c", ch);
+        if (rc != 1) begin
+            $display("tb_walk: %s: empty", VEC);
+            $fatal(1);
+        end
         more = ch == "K";
         while (more && mism == 0) begin
             rc = $fscanf(fd, "%d %d %d %d %d %d %d", n, T, sr, of, kk, rs, cyc);
@@ -128,6 +132,10 @@ module tb_walk #(
                     end
                 endcase
                 rc = $fscanf(fd, " %c", ch);
+                if (rc != 1) begin
+                    $display("tb_walk: %s: ends without Q", VEC);
+                    $fatal(1);
+                end
             end
             more = ch == "K";
             // run
