@@ -45,7 +45,9 @@ def cycles(n_in, n, c, t, p, e, s, batch):
     fwd = t * ((g - 1) * max(ops, p) + max(ops, 1) + p - 1 + 16 + 2 * c + 3)
     bwd = t * (n * g + (e + s + 1) * g + s + L_B)
     params = n_in * n + n * n + n + n * c + c
-    upd = (UPDATE_CYC * params + 2 * math.ceil(params / p) + 5 * 3 * DIV) / batch
+    # a pass for max |G| and the per-unit squares (P lanes), a square root and a division a
+    # postsynaptic unit (n for W_in, W_rec, bias; C for W_out, b_out), a PCG32 draw an entry
+    upd = (UPDATE_CYC * params + 2 * math.ceil(params / p) + (3 * n + 2 * c) * DIV) / batch
     return fwd, bwd, upd
 
 
