@@ -70,6 +70,8 @@ deps: ## install missing Debian packages (.ci/packages, group base)
 
 # the host and the tests include the generated protocol header (host/protocol.mk)
 $(HOST_OBJ) $(TEST_OBJ): | $(BUILD)/gen/sglif_protocol.h
+# the twin's core map, the host and the harnesses include the generated core map (rtl/core_map.mk)
+$(SW_OBJ) $(SWD_OBJ) $(HOST_OBJ) $(TEST_OBJ) $(TESTD_OBJ) $(OBJ)/sim/cosim_vectors.o $(OBJ)/sim/bwd_ref.o $(OBJ)/sim/walk_twin.o $(OBJ)/sim/walk_vectors.o $(OBJ)/sim/softmax_ref.o: | $(BUILD)/gen/sglif_core_map.h
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
@@ -109,10 +111,10 @@ test: ## install what is missing, build, run every test (SAN=1 for sanitizers)
 	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(TESTS) $(TESTSD)
 ifneq ($(SAN),1)
 	@echo "== RTL: lint, lock-step co-simulation against the twin (Verilator, 20 seeds; Icarus), checker self-tests, synthesis per board =="
-	@$(MAKE) --no-print-directory lint cosim-seeds cosim-selftest cosim-icarus cosim-icarus-selftest
+	@$(MAKE) --no-print-directory lint cosim-seeds cosim-selftest cosim-icarus cosim-icarus-selftest bwd-test bwd-selftest
 	@$(MAKE) --no-print-directory -j$(JOBS) synth $(BIN)/sglif-rtl
 	@echo "== link RTL: UART and frame codec against sw/link.c through the UART bit timing; the command executor against a memory mirror; self-tests =="
-	@$(MAKE) --no-print-directory protocol-check link-lint link-test link-selftest cmd-test cmd-selftest
+	@$(MAKE) --no-print-directory protocol-check core-map-check link-lint link-test link-selftest cmd-test cmd-selftest
 	@echo "== fuzz corpora replayed (libFuzzer harnesses of the reply parser and the model reader) =="
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-replay
 	@echo "== post-synthesis: the Yosys netlist of each iCE40 configuration against the twin (Icarus, cell models); self-test =="
@@ -150,8 +152,8 @@ demo: ## the main job: train on randman (the paper's method), quantize, run and 
 clean: ## remove build/ except the PyPI venv
 	@[ ! -d $(BUILD) ] || find $(BUILD) -mindepth 1 -maxdepth 1 ! -name venv -exec rm -rf {} +
 
-include tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk \
-        host/protocol.mk sim/link.mk tests/fuzz/fuzz.mk tests/interop/interop.mk
+include rtl/core_map.mk tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk \
+        host/protocol.mk sim/link.mk sim/bwd.mk tests/fuzz/fuzz.mk tests/interop/interop.mk
 # per-board bitstreams and reports (constraints/), post-synthesis netlist co-simulation (sim/)
 -include constraints/boards.mk sim/netlist.mk
 

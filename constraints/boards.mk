@@ -47,7 +47,7 @@ BIT_SG        := $(SYNTH_SG)
 # the board tops read the device (sim/link.mk's BOARD_RTL: sglif_device, the link, the core)
 BIT_RTL        = $(sort $(BOARD_RTL))
 BIT_DEPS       = $(BOARDS_CSV) $(SYNTH_CSV) $(BIT_RTL) $(wildcard rtl/sglif_top_*.v) $(BIT_SG) \
-                 $(PROTOCOL_VH) constraints/boards.mk
+                 $(PROTOCOL_VH) $(CORE_MAP_VH) constraints/boards.mk
 BIT_PINS      := $(wildcard constraints/*.pcf constraints/*.lpf)
 
 # one column of a board's row / of a configuration's row (sim/synth.mk's SYNTH_ROW)

@@ -85,8 +85,29 @@ def markdown(rows, src):
     return "\n".join(out) + "\n"
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def splice(path, begin, end, block, check, stale):
+    """Put block between the lines begin and end of the document at path; with check, only
+    compare and exit 1 with "path: stale" if the document differs."""
+    with open(path) as f:
+        doc = f.read()
+    if begin not in doc or end not in doc:
+        sys.exit(f"{path}: the markers {begin} and {end} are missing")
+    head, rest = doc.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    new = head + begin + "\n" + block + end + tail
+    if check:
+        if new != doc:
+            sys.exit(f"{path}: {stale}")
+    elif new != doc:
+        with open(path, "w") as f:
+            f.write(new)
+
+
+def cli(doc, load, c_header, verilog, markdown, begin, end, stale):
+    """The command line of a generator: CSV [--c OUT.h] [--verilog OUT.vh] [--markdown DOC.md
+    [--check]], each output from the rows load() reads; stale names the make target that
+    regenerates DOC.md."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("csv")
     ap.add_argument("--c")
     ap.add_argument("--verilog")
@@ -99,20 +120,12 @@ def main():
             with open(path, "w") as f:
                 f.write(fn(rows, a.csv))
     if a.markdown:
-        with open(a.markdown) as f:
-            doc = f.read()
-        if BEGIN not in doc or END not in doc:
-            sys.exit(f"{a.markdown}: the markers {BEGIN} and {END} are missing")
-        head, rest = doc.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        new = head + BEGIN + "\n" + markdown(rows, a.csv) + END + tail
-        if a.check:
-            if new != doc:
-                sys.exit(f"{a.markdown}: the protocol tables differ from {a.csv}: run make protocol-docs")
-        elif new != doc:
-            with open(a.markdown, "w") as f:
-                f.write(new)
+        splice(a.markdown, begin, end, markdown(rows, a.csv), a.check,
+               f"the tables differ from {a.csv}: run make {stale}")
 
+
+def main():
+    cli(__doc__, load, c_header, verilog, markdown, BEGIN, END, "protocol-docs")
 
 if __name__ == "__main__":
     main()

@@ -59,19 +59,27 @@ module sglif_device #(
     localparam integer A2  = A0 > A1 ? A0 : A1;
     localparam integer A3  = A2 > NW + CW ? A2 : NW + CW;
     localparam integer CFG_AW = A3 > 4 ? A3 : 4;
-    // words per select: 0 weight bank words, 2 biases, 3 SG table, 4 registers, 5 event
-    // list, 6 W_out, 7 b_out (1 is unused)
+    // the memory selects and RB_LAT (rtl/core_map.csv)
+`include "sglif_core_map.vh"
     function [31:0] u32(input integer v);  // an integer as 32 bits (for the concatenations)
         u32 = v;
     endfunction
     function [15:0] u16(input integer v);
         u16 = v[15:0];
     endfunction
-    localparam [255:0] SEL_DEPTH = {u32(N_OUT), u32(1 << (NW + CW)), u32(1 << EV_AW), u32(16),
-                                    u32(1 << SG_AW), u32(1 << (LB + NW)), 32'd0,
-                                    u32(1 << (WAW + BB))};
-    // the model: every select but the event list
-    localparam [7:0] MODEL = 8'b1101_1101, READ = 8'b1111_1101;
+    // the words of select sel at [32 sel +: 32] of SEL_DEPTH
+    function [255:0] at_sel(input [2:0] sel, input integer words);
+        at_sel = {224'd0, u32(words)} << (32 * sel);
+    endfunction
+    // words per select (select 1 is unused: 0)
+    localparam [255:0] SEL_DEPTH = at_sel(SEL_W, 1 << (WAW + BB)) | at_sel(SEL_BIAS, 1 << (LB + NW)) |
+                                   at_sel(SEL_SG, 1 << SG_AW) | at_sel(SEL_REG, N_REG) |
+                                   at_sel(SEL_EV, 1 << EV_AW) | at_sel(SEL_WOUT, 1 << (NW + CW)) |
+                                   at_sel(SEL_BOUT, N_OUT);
+    // the model: every select but the event list; read: every select
+    localparam [7:0] MODEL = 8'd1 << SEL_W | 8'd1 << SEL_BIAS | 8'd1 << SEL_SG | 8'd1 << SEL_REG |
+                             8'd1 << SEL_WOUT | 8'd1 << SEL_BOUT;
+    localparam [7:0] READ  = MODEL | 8'd1 << SEL_EV;
     // IDENTIFY: version, lanes, layers, neurons, inputs, classes, history steps, SG entries,
     // max payload, clock, 0 (u16 / u32 little-endian, byte 0 at the right)
     localparam [191:0] IDENT = {16'd0, u32(CLK_HZ), u16(MAX_LEN), u16(SG_AW < 16 ? 1 << SG_AW : 0),
@@ -95,7 +103,7 @@ module sglif_device #(
     wire              done, spike, spike_layer;
 
     sglif_link #(.CLKS_PER_BIT(CLKS_PER_BIT), .BYTE_IO(BYTE_IO), .MAX_LEN(MAX_LEN),
-                 .IDLE_CYCLES(IDLE_CYCLES), .AW(CFG_AW), .RD_LAT(3), .SEL_DEPTH(SEL_DEPTH),
+                 .IDLE_CYCLES(IDLE_CYCLES), .AW(CFG_AW), .RD_LAT(RB_LAT), .SEL_DEPTH(SEL_DEPTH),
                  .READ_MASK(READ), .MODEL_MASK(MODEL), .IDENT(IDENT), .EV_AW(EV_AW),
                  .N_IN(N_IN), .N_OUT(N_OUT), .HN(N), .HIST_STEPS(HIST_STEPS), .HL(L)) u_link (
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),

@@ -28,7 +28,7 @@
 // Cycles per step (docs/rtl.md): 2 N_OUT + 3 + per layer in use (G - 1) max(c, P) + c + m - 1
 // + 16, with c = max(ops, 1), G groups, m neurons in the last group. Configuration is written only while idle (busy_o low).
 // Read-back (docs/rtl.md, "Read-back"): while idle and not writing, rb_data_o is the word of
-// memory cfg_sel_i at cfg_addr_i, RB_LAT = 3 cycles after the select and address (held): the
+// memory cfg_sel_i at cfg_addr_i, RB_LAT (rtl/core_map.csv: 3) cycles after the select and address (held): the
 // RAMs are read at cfg_addr_i in the first cycle (their read address is muxed by busy_o), the
 // select mux (the weight banks: their registered words, w_q) is registered in the second, the
 // word once more in the third.
@@ -134,20 +134,28 @@ module sglif_lif_core #(
 `endif
     localparam integer P_LAST = P - 1;
     localparam integer BB0     = BB > 0 ? BB : 1;  // bank bits compared (NB = 1: none used)
-    localparam integer RB_LAT  = 3;        // read-back latency (cycles after select, address)
     localparam integer RBA     = CW > 4 ? CW : 4; // address bits kept for the read-back muxes
+
+    // the memory selects, register addresses and RB_LAT (rtl/core_map.csv)
+`include "sglif_core_map.vh"
 
     localparam [1:0] ST_IDLE = 2'd0, ST_CLEAR = 2'd1, ST_RUN = 2'd2, ST_WAIT = 2'd3;
     localparam [1:0] K_IN = 2'd0, K_REC = 2'd1, K_NULL = 2'd2;
 
     // ---- configuration registers (control: reset to sgl_fixed_alloc's defaults) ----------
-    reg [14:0] theta_q;
-    reg [3:0]  k_q, sg_shift_q, sh_in0_q, sh_rec0_q, sh_in1_q, sh_rec1_q;
-    reg [4:0]  sg_log2_q;
-    reg        reset_mult_q, two_q;
+    // (widths: the bits each register keeps, rtl/core_map.csv)
+    reg [REG_THETA_BITS-1:0]    theta_q;
+    reg [REG_K_BITS-1:0]        k_q;
+    reg [REG_SG_SHIFT_BITS-1:0] sg_shift_q;
+    reg [REG_SH_IN_BITS-1:0]    sh_in0_q;
+    reg [REG_SH_REC_BITS-1:0]   sh_rec0_q;
+    reg [REG_SH_IN1_BITS-1:0]   sh_in1_q;
+    reg [REG_SH_REC1_BITS-1:0]  sh_rec1_q;
+    reg [REG_SG_LOG2_BITS-1:0]  sg_log2_q;
+    reg                         reset_mult_q, two_q;
     reg [NW-1:0] n_last0_q, n_last1_q;  // neurons in use - 1 per layer (<= N - 1)
     reg [CW-1:0] cls_last_q;              // classes in use - 1 (<= N_OUT - 1)
-    wire       cfg_reg_we = cfg_we_i && cfg_sel_i == 3'd4;
+    wire       cfg_reg_we = cfg_we_i && cfg_sel_i == SEL_REG;
     wire       two = L > 1 && two_q;    // two layers in use
 
     always @(posedge clk_i) begin
@@ -164,22 +172,22 @@ module sglif_lif_core #(
             two_q        <= 1'b0;
             n_last0_q    <= N_LAST[NW-1:0];
             n_last1_q    <= N_LAST[NW-1:0];
-            cls_last_q     <= C_LAST[CW-1:0];
+            cls_last_q   <= C_LAST[CW-1:0];
         end else if (cfg_reg_we) begin
             case (cfg_addr_i[3:0])
-                4'd0:  theta_q      <= cfg_data_i[14:0];
-                4'd1:  k_q          <= cfg_data_i[3:0];
-                4'd2:  sh_in0_q     <= cfg_data_i[3:0];
-                4'd3:  sh_rec0_q    <= cfg_data_i[3:0];
-                4'd4:  sg_shift_q   <= cfg_data_i[3:0];
-                4'd5:  sg_log2_q    <= cfg_data_i[4:0];
-                4'd6:  reset_mult_q <= cfg_data_i[0];
-                4'd7:  n_last0_q    <= cfg_data_i[NW-1:0];
-                4'd8:  cls_last_q     <= cfg_data_i[CW-1:0];
-                4'd9:  two_q        <= cfg_data_i[0];
-                4'd10: sh_in1_q     <= cfg_data_i[3:0];
-                4'd11: sh_rec1_q    <= cfg_data_i[3:0];
-                4'd12: n_last1_q    <= cfg_data_i[NW-1:0];
+                REG_THETA:    theta_q      <= cfg_data_i[REG_THETA_BITS-1:0];
+                REG_K:        k_q          <= cfg_data_i[REG_K_BITS-1:0];
+                REG_SH_IN:    sh_in0_q     <= cfg_data_i[REG_SH_IN_BITS-1:0];
+                REG_SH_REC:   sh_rec0_q    <= cfg_data_i[REG_SH_REC_BITS-1:0];
+                REG_SG_SHIFT: sg_shift_q   <= cfg_data_i[REG_SG_SHIFT_BITS-1:0];
+                REG_SG_LOG2:  sg_log2_q    <= cfg_data_i[REG_SG_LOG2_BITS-1:0];
+                REG_RESET:    reset_mult_q <= cfg_data_i[0];
+                REG_N_LAST:   n_last0_q    <= cfg_data_i[NW-1:0];
+                REG_C_LAST:   cls_last_q   <= cfg_data_i[CW-1:0];
+                REG_LAYERS:   two_q        <= cfg_data_i[0];
+                REG_SH_IN1:   sh_in1_q     <= cfg_data_i[REG_SH_IN1_BITS-1:0];
+                REG_SH_REC1:  sh_rec1_q    <= cfg_data_i[REG_SH_REC1_BITS-1:0];
+                REG_N_LAST1:  n_last1_q    <= cfg_data_i[NW-1:0];
                 default: ;
             endcase
         end
@@ -371,7 +379,7 @@ module sglif_lif_core #(
         end
     endgenerate
     sglif_ram #(.DW(IW), .AW(EV_AW)) u_ev_list (
-        .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd5), .waddr_i(cfg_addr_i[EV_AW-1:0]),
+        .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == SEL_EV), .waddr_i(cfg_addr_i[EV_AW-1:0]),
         .wdata_i(cfg_data_i[IW-1:0]), .raddr_i(busy_o ? e_q[EV_AW-1:0] : cfg_addr_i[EV_AW-1:0]),
         .rdata_o(ev_u));
     sglif_ram #(.DW(NW), .AW(LB + NW + 1)) u_spk_list (
@@ -421,7 +429,7 @@ module sglif_lif_core #(
     // ([15:8]); written while idle at {row, group} = cfg_addr[BB +: WAW], bank cfg_addr[BB-1:0]
     wire [8*P-1:0] w_rd;                       // lane k at [8k +: 8]
     wire [WAW-1:0] bank_addr = busy_o ? c_waddr_q : cfg_addr_i[BB +: WAW];
-    wire           w_we      = cfg_we_i && cfg_sel_i == 3'd0 && !busy_o;
+    wire           w_we      = cfg_we_i && cfg_sel_i == SEL_W && !busy_o;
     genvar b;
     generate
         for (b = 0; b < NB; b = b + 1) begin : g_bank
@@ -613,7 +621,7 @@ module sglif_lif_core #(
         end
     endgenerate
     sglif_ram #(.DW(16), .AW(LB + NW)) u_bias (
-        .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd2), .waddr_i(bias_waddr),
+        .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == SEL_BIAS), .waddr_i(bias_waddr),
         .wdata_i(cfg_data_i), .raddr_i(bias_raddr), .rdata_o(bias_rd));
 
     // F1b: the state RAMs' words registered (block RAM clock-to-out, then the decay's shift
@@ -671,7 +679,7 @@ module sglif_lif_core #(
     wire signed [17:0] x_sg = {{2{f4_v_q[15]}}, f4_v_q} - {3'b000, theta_q};
     wire [15:0]        code;
     sglif_sg_table #(.AW(SG_AW), .INIT_FILE(SG_INIT)) u_sg (
-        .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == 3'd3), .waddr_i(cfg_addr_i[SG_AW-1:0]),
+        .clk_i(clk_i), .we_i(cfg_we_i && cfg_sel_i == SEL_SG), .waddr_i(cfg_addr_i[SG_AW-1:0]),
         .wdata_i(cfg_data_i), .rb_i(!busy_o), .x_i(x_sg), .shift_i(sg_shift_q),
         .log2n_i(sg_log2_q), .code_o(code));
 
@@ -734,15 +742,15 @@ module sglif_lif_core #(
     always @(posedge clk_i)
         go_step_q <= !rst_i && go_step;
     sglif_readout #(.N(N), .N_OUT(N_OUT)) u_readout (
-        .clk_i(clk_i), .w_we_i(cfg_we_i && cfg_sel_i == 3'd6),
-        .b_we_i(cfg_we_i && cfg_sel_i == 3'd7), .addr_i(cfg_addr_i[NW+CW-1:0]),
+        .clk_i(clk_i), .w_we_i(cfg_we_i && cfg_sel_i == SEL_WOUT),
+        .b_we_i(cfg_we_i && cfg_sel_i == SEL_BOUT), .addr_i(cfg_addr_i[NW+CW-1:0]),
         .data_i(cfg_data_i), .c_last_i(cls_last_q), .clear_i(go_clear), .step_i(go_step_q),
         .spike_i(spike_o && f7_layer_q == two), .spike_idx_i(f7_i_q), .scan_i(ro_scan),
         .busy_o(ro_busy), .rd_class_i(ro_class_i),
         .rd_sum_o(ro_sum_o), .pred_o(pred_o), .rb_i(!busy_o), .rb_class_i(rb_addr_q[CW-1:0]),
         .rb_w_o(rb_wout), .rb_b_o(rb_bout));
 
-    // ---- configuration read-back: RB_LAT = 3 ------------------------------------------------------
+    // ---- configuration read-back: RB_LAT (3) -------------------------------------------------------
     // cycle 1: the RAMs read at cfg_addr_i (weight banks, bias, SG table, event list, W_out:
     // their read address is the configuration address while idle); select and address are
     // registered. Cycle 2: every RAM's word and the register / b_out word of the address are
@@ -755,19 +763,19 @@ module sglif_lif_core #(
     always @* begin
         rb_reg = 16'd0;
         case (rb_addr_q[3:0])
-            4'd0:  rb_reg[14:0]   = theta_q;
-            4'd1:  rb_reg[3:0]    = k_q;
-            4'd2:  rb_reg[3:0]    = sh_in0_q;
-            4'd3:  rb_reg[3:0]    = sh_rec0_q;
-            4'd4:  rb_reg[3:0]    = sg_shift_q;
-            4'd5:  rb_reg[4:0]    = sg_log2_q;
-            4'd6:  rb_reg[0]      = reset_mult_q;
-            4'd7:  rb_reg[NW-1:0] = n_last0_q;
-            4'd8:  rb_reg[CW-1:0] = cls_last_q;
-            4'd9:  rb_reg[0]      = two_q;
-            4'd10: rb_reg[3:0]    = sh_in1_q;
-            4'd11: rb_reg[3:0]    = sh_rec1_q;
-            4'd12: rb_reg[NW-1:0] = n_last1_q;
+            REG_THETA:    rb_reg[REG_THETA_BITS-1:0]    = theta_q;
+            REG_K:        rb_reg[REG_K_BITS-1:0]        = k_q;
+            REG_SH_IN:    rb_reg[REG_SH_IN_BITS-1:0]    = sh_in0_q;
+            REG_SH_REC:   rb_reg[REG_SH_REC_BITS-1:0]   = sh_rec0_q;
+            REG_SG_SHIFT: rb_reg[REG_SG_SHIFT_BITS-1:0] = sg_shift_q;
+            REG_SG_LOG2:  rb_reg[REG_SG_LOG2_BITS-1:0]  = sg_log2_q;
+            REG_RESET:    rb_reg[0]                     = reset_mult_q;
+            REG_N_LAST:   rb_reg[NW-1:0]                = n_last0_q;
+            REG_C_LAST:   rb_reg[CW-1:0]                = cls_last_q;
+            REG_LAYERS:   rb_reg[0]                     = two_q;
+            REG_SH_IN1:   rb_reg[REG_SH_IN1_BITS-1:0]   = sh_in1_q;
+            REG_SH_REC1:  rb_reg[REG_SH_REC1_BITS-1:0]  = sh_rec1_q;
+            REG_N_LAST1:  rb_reg[NW-1:0]                = n_last1_q;
             default: ;
         endcase
     end
@@ -780,7 +788,7 @@ module sglif_lif_core #(
     reg  [NB-1:0]     rb_oh_q2;
     always @(posedge clk_i) begin
         for (rb_k = 0; rb_k < NB; rb_k = rb_k + 1)
-            rb_oh_q[rb_k] <= cfg_sel_i == 3'd0 && (NB == 1 || cfg_addr_i[BB0-1:0] == rb_k[BB0-1:0]);
+            rb_oh_q[rb_k] <= cfg_sel_i == SEL_W && (NB == 1 || cfg_addr_i[BB0-1:0] == rb_k[BB0-1:0]);
         rb_oh_q2 <= rb_oh_q;
     end
     always @* begin
@@ -809,16 +817,16 @@ module sglif_lif_core #(
     end
     always @*
         case (rb_sel_q2)
-            3'd2:    rb_q = rb_bias_q;
-            3'd3:    rb_q = rb_code_q;
-            3'd4:    rb_q = rb_reg_q;
-            3'd5:    rb_q = {{(16-IW){1'b0}}, rb_ev_q};
-            3'd7:    rb_q = rb_bout_q;
-            default: rb_q = 16'd0;
+            SEL_BIAS: rb_q = rb_bias_q;
+            SEL_SG:   rb_q = rb_code_q;
+            SEL_REG:  rb_q = rb_reg_q;
+            SEL_EV:   rb_q = {{(16-IW){1'b0}}, rb_ev_q};
+            SEL_BOUT: rb_q = rb_bout_q;
+            default:  rb_q = 16'd0;
         endcase
     reg [15:0] rb_q2;
     always @(posedge clk_i)
-        rb_q2 <= rb_q | (rb_sel_q2 == 3'd6 ? {{8{rb_wout[7]}}, rb_wout} : 16'd0);
+        rb_q2 <= rb_q | (rb_sel_q2 == SEL_WOUT ? {{8{rb_wout[7]}}, rb_wout} : 16'd0);
     assign rb_data_o = rb_q2 | {{(16-BW){1'b0}}, rb_bank_q};
 
 `ifdef SGLIF_TRACE

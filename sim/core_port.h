@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The host side of rtl/sglif_lif_core.v's ports, shared by the Verilator programs (cosim.cpp,
 // rtl_bench.cpp, rtl_eval.cpp): configuration selects and registers, the weight-bank memory
-// map (row regions, two int8 per 16-bit bank word), the cycles-per-step model (docs/rtl.md),
+// map (row regions, two int8 per 16-bit bank word), the cycles-per-step model (docs/rtl.md;
+// its constants and the latencies from rtl/core_map.csv through sw/core_map.h),
 // and a clocked wrapper with the configuration write, which writes a whole sgl_fixed_net into
 // the core (load_net) through the memory map of sw/core_map.c.
 #ifndef SGLIF_SIM_CORE_PORT_H
@@ -27,14 +28,15 @@ enum { REG_THETA = SGL_REG_THETA, REG_K = SGL_REG_K, REG_SG_SHIFT = SGL_REG_SG_S
        REG_N_LAST = SGL_REG_N_LAST, REG_SH_IN1 = SGL_REG_SH_IN1, REG_SH_REC1 = SGL_REG_SH_REC1,
        REG_N_LAST1 = SGL_REG_N_LAST1 };
 // docs/rtl.md: cycles of one layer's part of a step beyond its ops and drain
-enum { LAYER_OVERHEAD = 16 };
-// docs/rtl.md, "Read-back": rb_data_o follows cfg_sel_i / cfg_addr_i by this many cycles
-enum { RB_LAT = 3 };
+enum { LAYER_OVERHEAD = SGL_LAYER_OVERHEAD };
+// docs/rtl.md, "Read-back": rb_data_o follows cfg_sel_i / cfg_addr_i by this many cycles;
+// hist_rdata_o follows hist_raddr_i by HIST_LAT
+enum { RB_LAT = SGL_RB_LAT, HIST_LAT = SGL_HIST_LAT };
 
 static inline int clog2(int x) { return x > 1 ? 32 - __builtin_clz((unsigned)(x - 1)) : 1; }
 // the step's fixed part: the readout's add stage, the start of its argmax scan and the scan
 // (two cycles a class, then the last compare's take)
-static inline int step_overhead(int n_out) { return 2 * n_out + 3; }
+static inline int step_overhead(int n_out) { return (int)sgl_core_step_fixed(n_out); }
 static inline int ilog2(int x) { return x > 1 ? 31 - __builtin_clz((unsigned)x) : 0; }
 
 // One layer of a step: n neurons in use, P lanes, ops = E + S (input events or layer-0 spikes
@@ -43,9 +45,7 @@ static inline int ilog2(int x) { return x > 1 ? 31 - __builtin_clz((unsigned)x) 
 // one (the drain updates one neuron per cycle); the last group's m neurons drain after it.
 static inline uint64_t layer_cycles(int P, int n, uint64_t ops)
 {
-    uint64_t c = std::max<uint64_t>(ops, 1), ng = (uint64_t)((n + P - 1) / P);
-    uint64_t m = (uint64_t)n - (ng - 1) * (uint64_t)P;
-    return (ng - 1) * std::max<uint64_t>(c, (uint64_t)P) + c + m - 1 + LAYER_OVERHEAD;
+    return sgl_core_layer_cycles(P, n, ops);
 }
 
 struct CorePort {

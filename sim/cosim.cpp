@@ -381,8 +381,8 @@ int main(int argc, char **argv)
                 for (int t = 0; t < t_hist && mismatches == 0; t++)
                     for (int i = 0; i < q.layer[l].n && mismatches == 0; i++) {
                         sim.top->hist_raddr_i = sim.hist_addr(l, t, i);
-                        sim.tick();     // HIST_LAT = 2 (rtl/sglif_history.v)
-                        sim.tick();
+                        for (int c = 0; c < HIST_LAT; c++)
+                            sim.tick();
                         uint32_t w = sim.top->hist_rdata_o;
                         size_t o = rec.at(l, t, i);
                         hist_words++;

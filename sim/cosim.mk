@@ -32,39 +32,51 @@ COSIM_GEN     = -GN=$(call cosim_n,$(1)) -GN_IN=$(COSIM_N_IN) -GEV_AW=$(COSIM_EV
 COSIM_DEFS    = -DCOSIM_N=$(call cosim_n,$(1)) -DCOSIM_N_IN=$(COSIM_N_IN) -DCOSIM_EV_AW=$(COSIM_EV_AW) \
                 -DCOSIM_SG_AW=$(COSIM_SG_AW) -DCOSIM_N_OUT=$(COSIM_N_OUT) \
                 -DCOSIM_HIST=$(COSIM_HIST) -DCOSIM_P=$(1) -DCOSIM_L=$(COSIM_L) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'
-# $(1): build directory, $(2): extra verilator options, $(3): lanes
+# $(1): build directory, $(2): extra verilator options, $(3): lanes, $(4): C++ flags first
 define cosim_build
-	$(VERILATOR) --cc --exe --build -j 2 --top-module $(RTL_TOP) +define+SGLIF_TRACE $(2) \
+	$(VERILATOR) --cc --exe --build -j 2 --top-module $(RTL_TOP) +define+SGLIF_TRACE $(2) $(CORE_MAP_INC) \
 	  $(call COSIM_GEN,$(3)) --Mdir $(1) -o Vsglif_lif_core -MAKEFLAGS OPT_FAST=-O2 \
-	  -CFLAGS "-O2 -I$(abspath sw) $(call COSIM_DEFS,$(3))" \
+	  -CFLAGS "-O2 $(4) -I$(abspath sw) $(CORE_MAP_CINC) $(call COSIM_DEFS,$(3))" \
 	  -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
 	  -f rtl/files.f $(abspath sim/cosim.cpp) >$(1).log 2>&1 \
 	  || { tail -30 $(1).log; exit 1; }
 endef
 
-$(COSIM_DIR)/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR),,$(COSIM_P))
 
-$(COSIM_DIR)-p%/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)-p%/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-p$*,,$*)
 
 # the UltraPlus' RTL (SGLIF_UP5K: the lanes' shifts as multiplies for SB_MAC16) at P = COSIM_UP5K_P
 COSIM_UP5K_P ?= 8
-$(COSIM_DIR)-up5k/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)-up5k/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-up5k,+define+SGLIF_UP5K,$(COSIM_UP5K_P))
 
-$(COSIM_DIR)-fault-hold/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)-fault-hold/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault-hold,+define+SGLIF_FAULT_HOLD,$(COSIM_P))
 
-$(COSIM_DIR)-fault-rb/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)-fault-rb/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault-rb,+define+SGLIF_FAULT_RB,$(COSIM_P))
 
-$(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+# the harness with a core map that disagrees with the RTL (RB_LAT one less in a copy of
+# rtl/core_map.csv): its read-back must fail, so the harness does read the map
+COSIM_MAP_FAULT := $(BUILD)/gen-fault
+$(COSIM_MAP_FAULT)/sglif_core_map.h: $(CORE_MAP_SRC) host/gen_core_map.py
+	@mkdir -p $(@D)
+	awk -F, -v OFS=, '$$2 == "RB_LAT" { $$3 = $$3 - 1 } { print }' $(CORE_MAP_SRC) >$(@D)/core_map.csv
+	$(PYTHON) host/gen_core_map.py $(@D)/core_map.csv --c $@
+
+$(COSIM_DIR)-fault-map/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_MAP_FAULT)/sglif_core_map.h $(COSIM_SG_INIT) $(LIB)
+	@mkdir -p $(@D)
+	$(call cosim_build,$(COSIM_DIR)-fault-map,,$(COSIM_P),-I$(abspath $(COSIM_MAP_FAULT)))
+
+$(COSIM_DIR)-fault/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault,+define+SGLIF_FAULT_DECAY,$(COSIM_P))
 
@@ -80,9 +92,9 @@ endif
 # each altered RTL must fail with mismatches: the decay one shift off (SGLIF_FAULT_DECAY) and
 # the drain's hold one cycle short (SGLIF_FAULT_HOLD: a group's sums overwrite the shadow
 # before its last neuron is drained) and the bias read back one address off (SGLIF_FAULT_RB:
-# caught by the configuration read-back)
-cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core $(COSIM_DIR)-fault-rb/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off
-	@set -e; for f in fault fault-hold fault-rb; do d=$(COSIM_DIR)-$$f; rc=0; \
+# caught by the configuration read-back) and a core map whose RB_LAT disagrees with the RTL
+cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core $(COSIM_DIR)-fault-rb/Vsglif_lif_core $(COSIM_DIR)-fault-map/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off, a core map's RB_LAT off
+	@set -e; for f in fault fault-hold fault-rb fault-map; do d=$(COSIM_DIR)-$$f; rc=0; \
 	  $$d/Vsglif_lif_core +seed=$(SEED) +steps=200 >$$d/run.log 2>&1 || rc=$$?; \
 	  grep -E 'MISMATCH|cosim: .* mismatches' $$d/run.log; \
 	  if [ $$rc -ne 0 ] && grep -qE 'cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' $$d/run.log; then \
@@ -95,18 +107,18 @@ LINT_SETS := 64:32:8:8:32:10:40:4:1 64:32:8:8:32:10:40:4:2 2:2:1:1:32:2:1:1:1 4:
              512:64:6:8:32:10:20:16:1 96:17:5:6:28:3:5:16:2 40:9:3:4:32:2:2:1:2 \
              256:700:10:8:32:20:100:64:1 128:700:10:8:32:20:100:64:2 64:5:3:4:30:3:7:32:1 \
              192:40:6:8:32:16:9:64:2
-lint: ## verilator --lint-only -Wall over parameter sets (waivers: rtl/lint.vlt), iverilog, yosys
+lint: $(CORE_MAP_VH) ## verilator --lint-only -Wall over parameter sets (waivers: rtl/lint.vlt), iverilog, yosys
 	@set -e; for p in $(LINT_SETS); do set -- $$(echo $$p | tr : ' '); \
 	  for d in "" +define+SGLIF_TRACE "+define+SGLIF_TRACE +define+SGLIF_UP5K"; do \
 	    echo "lint: verilator N=$$1 N_IN=$$2 EV_AW=$$3 SG_AW=$$4 ACC_W=$$5 N_OUT=$$6 HIST_STEPS=$$7 P=$$8 L=$$9 $$d"; \
-	    $(VERILATOR) --lint-only -Wall $$d --top-module $(RTL_TOP) -GN=$$1 -GN_IN=$$2 -GEV_AW=$$3 \
+	    $(VERILATOR) --lint-only -Wall $$d $(CORE_MAP_INC) --top-module $(RTL_TOP) -GN=$$1 -GN_IN=$$2 -GEV_AW=$$3 \
 	      -GSG_AW=$$4 -GACC_W=$$5 -GN_OUT=$$6 -GHIST_STEPS=$$7 -GP=$$8 -GL=$$9 rtl/lint.vlt -f rtl/files.f; \
 	  done; done
 	@mkdir -p $(BUILD)/lint
-	$(IVERILOG) -g2005 -Wall -DSGLIF_TRACE -s $(RTL_TOP) -o $(BUILD)/lint/core.vvp -c rtl/files.f
+	$(IVERILOG) -g2005 -Wall -DSGLIF_TRACE $(CORE_MAP_INC) -s $(RTL_TOP) -o $(BUILD)/lint/core.vvp -c rtl/files.f
 	@if command -v $(YOSYS) >/dev/null; then \
 	  echo "lint: $(YOSYS) read_verilog + hierarchy + proc"; \
-	  $(YOSYS) -q -p 'read_verilog -DSGLIF_TRACE $(RTL_FILES); hierarchy -check -top $(RTL_TOP); proc; check -assert' \
+	  $(YOSYS) -q -p 'read_verilog -DSGLIF_TRACE $(CORE_MAP_INC) $(RTL_FILES); hierarchy -check -top $(RTL_TOP); proc; check -assert' \
 	    >$(BUILD)/lint/yosys.log 2>&1 || { cat $(BUILD)/lint/yosys.log; exit 1; }; \
 	else echo "lint: $(YOSYS) not installed (Debian package yosys): skipped"; fi
 	@echo "lint: PASS"

@@ -28,14 +28,7 @@
 #include "rng.h"
 #include "cosim_gen.h"
 
-/* the core's cycle model, as sim/core_port.h (docs/rtl.md); its memory map: sw/core_map.c */
-enum { LAYER_OVERHEAD = 16 }; /* and a step adds 2 N_OUT + 3 (sim/core_port.h) */
-
-static long layer_cycles(int P, int n, long ops)
-{
-    long c = ops > 1 ? ops : 1, ng = (n + P - 1) / P, m = n - (ng - 1) * P;
-    return (ng - 1) * (c > P ? c : P) + c + m - 1 + LAYER_OVERHEAD;
-}
+/* the core's cycle model and memory map: sw/core_map.c (docs/rtl.md, rtl/core_map.csv) */
 
 
 typedef struct {
@@ -163,11 +156,11 @@ int main(int argc, char **argv)
                 int e = 0;
                 for (; k_ev < n_ev && ev_t[k_ev] == t; k_ev++)
                     fprintf(cmd, "W %d %d %d\n", SGL_SEL_EV, e++, ev_u[k_ev]);
-                long cyc = 2 * N_OUT + 3;
+                long cyc = (long)sgl_core_step_fixed(N_OUT);
                 for (int l = 0; l < nl; l++) {
                     long ops = (l == 0 ? e : spikes(&tro, 0, t, L0->n)) +
                                (t > 0 ? spikes(&tro, l, t - 1, q.layer[l].n) : 0);
-                    cyc += layer_cycles(P, q.layer[l].n, ops);
+                    cyc += (long)sgl_core_layer_cycles(P, q.layer[l].n, (uint64_t)ops);
                 }
                 fprintf(cmd, "S %d %d %ld\n", t, e, cyc);
                 t_done++;

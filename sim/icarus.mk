@@ -37,14 +37,14 @@ $(ICARUS_VEC): $(OBJ)/sim/cosim_vectors.o $(LIB)
 # reports as a mismatch wherever it is used
 define icarus_build
 	@mkdir -p $(@D)
-	$(IVERILOG) -g2005 -Wall -DSGLIF_TRACE -DSGLIF_RW_X $(2) -s tb_cosim $(ICARUS_PARAMS) -o $(1) \
+	$(IVERILOG) -g2005 -Wall -DSGLIF_TRACE -DSGLIF_RW_X $(CORE_MAP_INC) $(2) -s tb_cosim $(ICARUS_PARAMS) -o $(1) \
 	  -c rtl/files.f sim/tb_cosim.v
 endef
 
-$(ICARUS_DIR)/tb_cosim.vvp: sim/tb_cosim.v sim/icarus.mk sim/cosim.mk rtl/files.f $(ICARUS_RTL)
+$(ICARUS_DIR)/tb_cosim.vvp: sim/tb_cosim.v sim/icarus.mk sim/cosim.mk rtl/files.f $(ICARUS_RTL) $(CORE_MAP_VH)
 	$(call icarus_build,$@,)
 
-$(ICARUS_DIR)/tb_cosim-fault.vvp: sim/tb_cosim.v sim/icarus.mk sim/cosim.mk rtl/files.f $(ICARUS_RTL)
+$(ICARUS_DIR)/tb_cosim-fault.vvp: sim/tb_cosim.v sim/icarus.mk sim/cosim.mk rtl/files.f $(ICARUS_RTL) $(CORE_MAP_VH)
 	$(call icarus_build,$@,-DSGLIF_FAULT_DECAY)
 
 # $(1): the .vvp, $(2): log name, $(3): steps. A shell command: writes the vectors, runs vvp,

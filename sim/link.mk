@@ -78,7 +78,7 @@ cmd-selftest: $(CMD_DIR)-fault/Vtb_cmd $(CMD_DIR)-fault-hist/Vtb_cmd ## prove cm
 	$(call selftest,$< +seed=$(SEED) +ops=200 +frames=100,$(CMD_DIR)-fault,cmd-selftest,the executor that carries out retries)
 	$(call selftest,$(CMD_DIR)-fault-hist/Vtb_cmd +seed=$(SEED) +ops=200 +frames=100,$(CMD_DIR)-fault-hist,cmd-selftest,the executor whose RUN keeps the history)
 
-link-lint: $(PROTOCOL_VH) ## lint the link RTL: verilator -Wall per module, iverilog, yosys
+link-lint: $(PROTOCOL_VH) $(CORE_MAP_VH) ## lint the link RTL: verilator -Wall per module, iverilog, yosys
 	@set -e; for m in sglif_uart_rx sglif_uart_tx sglif_crc32 sglif_frame_rx sglif_frame_tx sglif_cmd sglif_link; do \
 	  for c in 4 12 16; do \
 	    case $$m in sglif_uart_*) g=-GCLKS_PER_BIT=$$c ;; sglif_frame_rx) g="-GMAX_LEN=$$((1 << c)) -GIDLE_CYCLES=$$((c * 1000))" ;; *) g= ;; esac; \
@@ -108,7 +108,7 @@ board_gen     = -GN=$(word 1,$(1)) -GN_IN=$(word 2,$(1)) -GEV_AW=$(word 3,$(1)) 
                 -GBYTE_IO=1 -GSG_INIT='"rtl/sglif_sg_default.hex"' -GIDLE_CYCLES=50000
 BOARD_RTL    := rtl/sglif_device.v $(CMD_RTL) $(shell cat rtl/files.f)
 BOARD_DEPS   := sim/board.cpp sim/link.mk rtl/lint.vlt rtl/files.f rtl/configs.csv $(BOARD_RTL) \
-                rtl/sglif_sg_default.hex $(LIB) $(PROTOCOL_VH)
+                rtl/sglif_sg_default.hex $(LIB) $(PROTOCOL_VH) $(CORE_MAP_VH)
 # $(1): configuration name, $(2): program
 define board_build
 	@[ -n "$(call board_row,$(1))" ] || { echo "sglif-board: no configuration '$(1)' in rtl/configs.csv"; exit 1; }

@@ -39,7 +39,7 @@ define netlist_build
 	  cmd="synth_ice40 -device $$1 -top sglif_lif_core"; def=""; \
 	  [ $$9 -gt 0 ] && cmd="$$cmd $(UP5K_SYNTH)" && def="$(UP5K_DEFINE)"; \
 	  echo "netlist: $(1) N=$$2 N_IN=$$3 N_OUT=$$4 HIST_STEPS=$$5 EV_AW=$$6 SG_AW=$$7 ACC_W=$$8 P=$${10} L=$${11}: $$cmd $$def $(3)"; \
-	  { echo "read_verilog -DSGLIF_TRACE $$def $(3) $(NETLIST_RTL)"; \
+	  { echo "read_verilog -DSGLIF_TRACE $$def $(3) $(CORE_MAP_INC) $(NETLIST_RTL)"; \
 	    echo "chparam -set N $$2 -set N_IN $$3 -set N_OUT $$4 -set HIST_STEPS $$5 -set EV_AW $$6 -set SG_AW $$7 -set ACC_W $$8 -set P $${10} -set L $${11} -set SG_INIT \"$(NETLIST_SG)\" sglif_lif_core"; \
 	    echo "$$cmd"; \
 	    echo "tee -q -o $(2)/netlist.stat stat"; \
@@ -51,7 +51,7 @@ define netlist_build
 	  params="N=$$2 N_IN=$$3 EV_AW=$$6 SG_AW=$$7 N_OUT=$$4 HIST_STEPS=$$5 P=$${10} L=$${11}"; \
 	  awk -v params="$$params" -v sg='$(NETLIST_SG)' -f sim/netlist_wrap.awk $(2)/netlist.v >$(2)/wrap.v; \
 	  echo "$$2 $$3 $$6 $$7 $$4 $$5 $${10} $${11}" >$(2)/sizes; \
-	  $(IVERILOG) -g2005 -DNO_ICE40_DEFAULT_ASSIGNMENTS -s tb_cosim \
+	  $(IVERILOG) -g2005 -DNO_ICE40_DEFAULT_ASSIGNMENTS $(CORE_MAP_INC) -s tb_cosim \
 	    -Ptb_cosim.N=$$2 -Ptb_cosim.N_IN=$$3 -Ptb_cosim.EV_AW=$$6 -Ptb_cosim.SG_AW=$$7 \
 	    -Ptb_cosim.N_OUT=$$4 -Ptb_cosim.HIST_STEPS=$$5 -Ptb_cosim.P=$${10} -Ptb_cosim.L=$${11} \
 	    -Ptb_cosim.SG_INIT='"$(NETLIST_SG)"' -o $(2)/tb.vvp \
@@ -78,10 +78,10 @@ define netlist_run
   [ $$rc -eq 0 ] && [ "$${u:-0}" -gt 0 ] && [ "$$m" = 0 ] && grep -qx PASS $$d/run.log )
 endef
 
-$(NETLIST_DIR)/%/tb.vvp: $(NETLIST_CSV) $(NETLIST_RTL) $(NETLIST_SG) sim/netlist.mk sim/netlist_wrap.awk sim/tb_cosim.v
+$(NETLIST_DIR)/%/tb.vvp: $(NETLIST_CSV) $(NETLIST_RTL) $(CORE_MAP_VH) $(NETLIST_SG) sim/netlist.mk sim/netlist_wrap.awk sim/tb_cosim.v
 	$(call netlist_build,$*,$(@D),)
 
-$(NETLIST_DIR)/fault-%/tb.vvp: $(NETLIST_CSV) $(NETLIST_RTL) $(NETLIST_SG) sim/netlist.mk sim/netlist_wrap.awk sim/tb_cosim.v
+$(NETLIST_DIR)/fault-%/tb.vvp: $(NETLIST_CSV) $(NETLIST_RTL) $(CORE_MAP_VH) $(NETLIST_SG) sim/netlist.mk sim/netlist_wrap.awk sim/tb_cosim.v
 	$(call netlist_build,$*,$(@D),-DSGLIF_FAULT_DECAY)
 
 .PHONY: netlist-cosim netlist-cosim-selftest

@@ -41,13 +41,13 @@ RTLB_ALL    := $(RTLB_P) $(filter-out $(RTLB_P),$(RTLB_LANES))
 # links libsglif.a only for the seeded generator (sw/rng.c); $(1): lanes
 define rtlb_rule
 $(call RTLB_DIR,$(1))/Vsglif_lif_core: sim/rtl_bench.cpp $(SGLIF_RTL_BENCH_MK) sim/core_port.h rtl/files.f \
-                             $(RTLB_FILES) $(RTLB_CSV) $(LIB)
+                             $(RTLB_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(RTLB_CSV) $(LIB)
 	@if [ "$(words $(RTLB_ROW))" != 8 ]; then \
 	  echo "rtl-bench: no configuration '$(RTLB_CONFIG)' in rtl/configs.csv"; exit 1; fi
 	@mkdir -p $$(@D)
-	$(VERILATOR) --cc --exe --build -j 2 --top-module sglif_lif_core $(call RTLB_GEN,$(1)) \
+	$(VERILATOR) --cc --exe --build -j 2 --top-module sglif_lif_core $(CORE_MAP_INC) $(call RTLB_GEN,$(1)) \
 	  --Mdir $(call RTLB_DIR,$(1)) -o Vsglif_lif_core -MAKEFLAGS OPT_FAST=-O2 \
-	  -CFLAGS "-O2 -I$(abspath sw) $(call RTLB_DEFS,$(1))" \
+	  -CFLAGS "-O2 -I$(abspath sw) $(CORE_MAP_CINC) $(call RTLB_DEFS,$(1))" \
 	  -LDFLAGS "$(abspath $(LIB))" \
 	  -f rtl/files.f $(abspath sim/rtl_bench.cpp) >$(call RTLB_DIR,$(1)).log 2>&1 \
 	  || { tail -30 $(call RTLB_DIR,$(1)).log; exit 1; }

@@ -26,11 +26,11 @@ RTL_EVAL_DEFS  := -DRTL_EVAL_N=$(RTL_EVAL_N) -DRTL_EVAL_N_IN=$(RTL_EVAL_N_IN) \
                   -DRTL_EVAL_EV_AW=$(RTL_EVAL_EV_AW) -DRTL_EVAL_SG_AW=$(RTL_EVAL_SG_AW) \
                   -DRTL_EVAL_N_OUT=$(RTL_EVAL_N_OUT) -DRTL_EVAL_P=$(RTL_EVAL_P) -DRTL_EVAL_L=$(RTL_EVAL_L)
 
-$(BIN)/sglif-rtl: sim/rtl_eval.cpp $(SGLIF_RTL_EVAL_MK) sim/core_port.h rtl/files.f $(RTL_EVAL_FILES) $(LIB)
+$(BIN)/sglif-rtl: sim/rtl_eval.cpp $(SGLIF_RTL_EVAL_MK) sim/core_port.h rtl/files.f $(RTL_EVAL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(LIB)
 	@mkdir -p $(RTL_EVAL_DIR) $(@D)
-	$(VERILATOR) --cc --exe --build -j 2 --top-module sglif_lif_core $(RTL_EVAL_GEN) \
+	$(VERILATOR) --cc --exe --build -j 2 --top-module sglif_lif_core $(CORE_MAP_INC) $(RTL_EVAL_GEN) \
 	  --Mdir $(RTL_EVAL_DIR) -o sglif-rtl -MAKEFLAGS OPT_FAST=-O2 \
-	  -CFLAGS "-O2 -I$(abspath sw) $(RTL_EVAL_DEFS)" \
+	  -CFLAGS "-O2 -I$(abspath sw) $(CORE_MAP_CINC) $(RTL_EVAL_DEFS)" \
 	  -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
 	  -f rtl/files.f $(abspath sim/rtl_eval.cpp) >$(RTL_EVAL_DIR).log 2>&1 \
 	  || { tail -30 $(RTL_EVAL_DIR).log; exit 1; }

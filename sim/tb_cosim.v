@@ -23,6 +23,8 @@ module tb_cosim #(
     parameter integer L     = 1,
     parameter SG_INIT = "rtl/sglif_sg_default.hex"
 );
+    // the core's map and latencies (rtl/core_map.csv: HIST_LAT)
+`include "sglif_core_map.vh"
     // the core's derived widths (as in rtl/sglif_lif_core.v)
     localparam integer NW  = N    > 1 ? $clog2(N)    : 1;
     localparam integer IW  = N_IN > 1 ? $clog2(N_IN) : 1;
@@ -325,8 +327,7 @@ module tb_cosim #(
                         for (a1 = 0; a1 < t_hist && !stop; a1 = a1 + 1)
                             for (i = 0; i < ln && !stop; i = i + 1) begin
                                 hist_raddr = (((L > 1 ? xl : 0) << HW | a1) << NW) | i;
-                                tick;       // HIST_LAT = 2 (rtl/sglif_history.v)
-                                tick;
+                                repeat (HIST_LAT) tick;
                                 hist_words = hist_words + 1;
                                 if (hist_rdata[16] !== hz_m[(xl * HIST_STEPS + a1) * N + i][0] ||
                                     hist_rdata[15:0] !== hc_m[(xl * HIST_STEPS + a1) * N + i]) begin

@@ -69,6 +69,18 @@ int sgl_core_fits(const sgl_core_shape *s, const sgl_fixed_net *q)
     return 0;
 }
 
+uint64_t sgl_core_layer_cycles(int p, int n, uint64_t ops)
+{
+    uint64_t c = ops > 1 ? ops : 1, P = (uint64_t)p, ng = (uint64_t)((n + p - 1) / p);
+    uint64_t m = (uint64_t)n - (ng - 1) * P;
+    return (ng - 1) * (c > P ? c : P) + c + m - 1 + SGL_LAYER_OVERHEAD;
+}
+
+uint64_t sgl_core_step_fixed(int n_out)
+{
+    return (uint64_t)SGL_STEP_PER_CLASS * (uint64_t)n_out + SGL_STEP_FIXED;
+}
+
 int sgl_core_row_in(const sgl_core_shape *s, int l) { return l == 0 ? 0 : s->n_in + s->n; }
 int sgl_core_row_rec(const sgl_core_shape *s, int l)
 {

@@ -2,20 +2,16 @@
 /* The core's memory map (docs/rtl.md, "Memory map"), host side: the configuration writes that
  * put a twin net (sw/fixed.h) into rtl/sglif_lif_core.v, for every program that talks to a
  * core: the Verilator harnesses (sim/core_port.h, sim/cosim_vectors.c) and `sglif device`
- * (through the link's WRITE_MEM, docs/protocol.md). */
+ * (through the link's WRITE_MEM, docs/protocol.md). The selects, register addresses, widths,
+ * latencies and cycle constants (SGL_SEL_*, SGL_REG_*, SGL_RB_LAT, SGL_LAYER_OVERHEAD, ...)
+ * come from rtl/core_map.csv through the generated sglif_core_map.h, as the RTL's do. */
 #ifndef SGLIF_CORE_MAP_H
 #define SGLIF_CORE_MAP_H
 
 #include <stdint.h>
 
 #include "fixed.h"
-
-/* configuration selects and registers (select 4) */
-enum { SGL_SEL_W = 0, SGL_SEL_BIAS = 2, SGL_SEL_SG = 3, SGL_SEL_REG = 4, SGL_SEL_EV = 5,
-       SGL_SEL_WOUT = 6, SGL_SEL_BOUT = 7, SGL_N_SEL = 8 };
-enum { SGL_REG_THETA = 0, SGL_REG_K, SGL_REG_SH_IN, SGL_REG_SH_REC, SGL_REG_SG_SHIFT,
-       SGL_REG_SG_LOG2, SGL_REG_RESET, SGL_REG_N_LAST, SGL_REG_C_LAST, SGL_REG_LAYERS,
-       SGL_REG_SH_IN1, SGL_REG_SH_REC1, SGL_REG_N_LAST1, SGL_N_REG = 16 };
+#include "sglif_core_map.h"
 
 /* The core's parameters and the address widths derived from them (as the RTL derives them). */
 typedef struct {
@@ -31,6 +27,13 @@ int sgl_core_shape_init(sgl_core_shape *s, int n, int n_in, int n_out, int p, in
 uint32_t sgl_core_depth(const sgl_core_shape *s, int sel);
 /* Does the net fit the core? 0, or -SGL_EUSAGE naming what is too large. */
 int sgl_core_fits(const sgl_core_shape *s, const sgl_fixed_net *q);
+
+/* The cycles-per-step model (docs/rtl.md, "Cycles per step"): one layer of a step with n
+ * neurons in use, p lanes and ops = E + S, (G - 1) max(c, p) + c + m - 1 + SGL_LAYER_OVERHEAD
+ * (c = max(ops, 1), G = ceil(n / p) groups, m neurons in the last group); a step's fixed part
+ * for a core of n_out classes, SGL_STEP_PER_CLASS n_out + SGL_STEP_FIXED. */
+uint64_t sgl_core_layer_cycles(int p, int n, uint64_t ops);
+uint64_t sgl_core_step_fixed(int n_out);
 
 typedef void (*sgl_core_write_fn)(void *ctx, int sel, uint32_t addr, uint16_t data);
 /* Rows row0 .. row0 + nrows - 1 of the weight banks from w[r][i] (n postsynaptic neurons,

@@ -8,14 +8,14 @@ FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=all -Isw $(PKG_CFLAGS)
+                -fno-sanitize-recover=all -Isw -I$(BUILD)/gen $(PKG_CFLAGS)
 FUZZ_TARGETS := link model
 
 $(FUZZ_DIR)/fuzz_link: tests/fuzz/fuzz_link.c sw/link.c sw/link.h tests/fuzz/fuzz.mk
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_link.c sw/link.c -lz
 
-$(FUZZ_DIR)/fuzz_model: tests/fuzz/fuzz_model.c $(SW_SRC) $(wildcard sw/*.h) tests/fuzz/fuzz.mk
+$(FUZZ_DIR)/fuzz_model: tests/fuzz/fuzz_model.c $(SW_SRC) $(wildcard sw/*.h) $(CORE_MAP_H) tests/fuzz/fuzz.mk
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Wno-unknown-pragmas -o $@ tests/fuzz/fuzz_model.c $(SW_SRC) \
 	  $(PKG_LIBS) -lm

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+// sglif_bwd_gather: the training engine's gather (docs/rtl.md, "Training engine (design)"):
+// the dot product of one weight row with a gv row, rounded, as the twin's backward computes the
+// gradient through the recurrent rows (and, with two layers, through layer 1's W_in):
+//   y = rnd(sum_j W[i][j] gv[j], s)      rnd(x, s) = floor((x + 2^(s-1)) / 2^s) for s > 0,
+//                                        0 for s > 62, clamp(x 2^-s, +-2^62) for s <= 0
+// (sgl_fixed_rshift_round of sw/fixed_train.c over the exact int64 sum). The row comes as G
+// beats of P lanes: lane k of a beat holds W[i][gP + k] (int8, the bank word's lane) and
+// gv[gP + k] (int32, the gv bank of lane k); first_i marks the row's first beat, last_i its
+// last (a one-beat row has both), s_i is taken with the last beat. Lanes beyond the neurons
+// in use must carry 0 (the banks hold 0 there). One beat a cycle, no stall: the P products
+// are registered, an adder tree of log2(P) registered levels sums them, an accumulator sums
+// the beats, the rounding is registered: y_o LAT = log2(P) + 3 cycles after the last beat.
+// `define SGLIF_FAULT_GATHER_ROUND (the rounding's half dropped: floor) for the self-test.
+`default_nettype none
+
+module sglif_bwd_gather #(
+    parameter integer P     = 4,       // lanes: 1, 2, 4, ..., 64
+    parameter integer TAG_W = 8        // width of tag_i (the row index)
+) (
+    input  wire                    clk_i,
+    input  wire                    rst_i,     // synchronous, the valid bits only
+    input  wire                    valid_i,
+    input  wire                    first_i,
+    input  wire                    last_i,
+    input  wire [TAG_W-1:0]        tag_i,     // taken with the last beat
+    input  wire signed [6:0]       s_i,       // the rounding shift, -64 .. 63; taken with the last beat
+    input  wire [8*P-1:0]          w_i,       // lane k: int8 at [8k +: 8]
+    input  wire [32*P-1:0]         g_i,       // lane k: int32 at [32k +: 32]
+    output reg                     valid_o,
+    output reg  [TAG_W-1:0]        tag_o,
+    output reg  signed [63:0]      y_o
+);
+    localparam integer LV = P > 1 ? $clog2(P) : 0;   // adder tree levels
+    localparam integer SW = 60;                       // |sum| <= 127 2^31 65536 < 2^55: 60 bits hold it
+    localparam integer NODES = 2 * P - 1;             // tree nodes: level lv at 2P - 2 (P >> lv)
+
+    // ---- stage 0: the P products -----------------------------------------------------------
+    // ---- stages 1 .. LV: the tree, one level a stage --------------------------------------
+    reg [SW*NODES-1:0] tree_q;
+    integer k, lv;          // loop indices of this block only (each block has its own)
+    always @(posedge clk_i) begin
+        for (k = 0; k < P; k = k + 1)
+            tree_q[SW*k +: SW] <= $signed(w_i[8*k +: 8]) * $signed(g_i[32*k +: 32]);
+        for (lv = 1; lv <= LV; lv = lv + 1)
+            for (k = 0; k < (P >> lv); k = k + 1)
+                tree_q[SW*(2*P - 2*(P >> lv) + k) +: SW] <=
+                    tree_q[SW*(2*P - 2*(P >> (lv - 1)) + 2*k) +: SW] +
+                    tree_q[SW*(2*P - 2*(P >> (lv - 1)) + 2*k + 1) +: SW];
+    end
+    wire signed [SW-1:0] root = tree_q[SW*(NODES-1) +: SW];
+
+    // the beat's flags, tag and shift travel beside the tree (LV + 1 stages)
+    reg [LV:0]          v_d, f_d, l_d;
+    reg [TAG_W*(LV+1)-1:0] tag_d;
+    reg [7*(LV+1)-1:0]  s_d;
+    integer dl;
+    always @(posedge clk_i) begin
+        f_d[0] <= first_i;
+        l_d[0] <= last_i;
+        tag_d[TAG_W-1:0] <= tag_i;
+        s_d[6:0] <= s_i;
+        for (dl = 1; dl <= LV; dl = dl + 1) begin
+            f_d[dl] <= f_d[dl-1];
+            l_d[dl] <= l_d[dl-1];
+            tag_d[TAG_W*dl +: TAG_W] <= tag_d[TAG_W*(dl-1) +: TAG_W];
+            s_d[7*dl +: 7] <= s_d[7*(dl-1) +: 7];
+        end
+    end
+
+    // ---- stage LV + 1: the row's sum (the accumulator; the last beat's sum goes on) --------
+    reg signed [63:0] acc_q, x_q;
+    reg               xv_q;
+    reg [TAG_W-1:0]   xtag_q;
+    reg signed [6:0]  xs_q;
+    wire signed [63:0] sum = (f_d[LV] ? 64'sd0 : acc_q) + {{(64-SW){root[SW-1]}}, root};
+    always @(posedge clk_i) begin
+        if (v_d[LV])
+            acc_q <= sum;
+        x_q    <= sum;
+        xtag_q <= tag_d[TAG_W*LV +: TAG_W];
+        xs_q   <= s_d[7*LV +: 7];
+    end
+
+    // ---- stage LV + 2: rnd(x, s) ------------------------------------------------------------
+    // s > 0: floor((x + 2^(s-1)) / 2^s) (x + 2^(s-1) < 2^63 since |x| < 2^55); s > 62: 0.
+    // s <= 0: x 2^-s clamped to +-2^62 (x 2^n < 2^55 2^64: 120 bits hold it).
+`ifdef SGLIF_FAULT_GATHER_ROUND
+    wire signed [63:0] half = 64'sd0;
+`else
+    wire signed [63:0] half = xs_q > 7'sd0 ? 64'sd1 <<< (xs_q - 7'sd1) : 64'sd0;
+`endif
+    wire signed [63:0]  r_pos = (x_q + half) >>> xs_q;
+    wire [6:0]          n_l   = -xs_q;                                   // 0 .. 64 when s <= 0
+    wire signed [119:0] wide  = {{56{x_q[63]}}, x_q} <<< n_l;
+    localparam signed [119:0] LIM = 120'sd1 <<< 62;
+    wire signed [63:0]  r_neg = wide > LIM ? 64'sd1 <<< 62 : wide < -LIM ? -(64'sd1 <<< 62) : wide[63:0];
+    always @(posedge clk_i)
+        y_o <= xs_q > 7'sd62 ? 64'sd0 : xs_q > 7'sd0 ? r_pos : r_neg;
+    always @(posedge clk_i)
+        tag_o <= xtag_q;
+
+    integer vl;
+    always @(posedge clk_i) begin
+        if (rst_i) begin
+            v_d     <= {(LV+1){1'b0}};
+            xv_q    <= 1'b0;
+            valid_o <= 1'b0;
+        end else begin
+            v_d[0]  <= valid_i;
+            for (vl = 1; vl <= LV; vl = vl + 1)
+                v_d[vl] <= v_d[vl-1];
+            xv_q    <= v_d[LV] && l_d[LV];
+            valid_o <= xv_q;
+        end
+    end
+endmodule
+
+`default_nettype wire

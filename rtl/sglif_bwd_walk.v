@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+// sglif_bwd_walk: the training engine's backward walk over one layer (docs/rtl.md, "Training
+// engine (design)"): for t = T-1 down to 0 and every neuron i in use,
+//   gz      = rnd(sum_c W_out[i][c] e_t[c], out_frac) + rnd(sum_j W_rec[i][j] gv_(t+1)[j], s_rec)
+//   gv_t[i] = sglif_bwd_neuron(gz, code_t[i], gamma_q[i], gv_(t+1)[i], t < T-1, z_t[i])
+// as the twin's sgl_fixed_grad_backward does for the top layer (gv_T = 0, so the recurrent term
+// of the last step is 0). The weights, W_out, the errors, the history and gamma_q are read
+// through ports from RAMs outside (registered reads: the word one cycle after its address), as
+// the core's banks, readout RAMs and history will serve them; the two gv rows (t + 1 read, t
+// written) are inside, P lanes wide (lane k holds neuron gP + k at word g). Every gv_t[i] leaves
+// on gv_valid_o with its step and neuron.
+// The rows go back to back: neuron i's G_n = floor((n - 1) / P) + 1 words, one a cycle, then
+// neuron i + 1's; the W_out word of a neuron goes with its first word. Each gather's results,
+// and each neuron's history word, gamma_q and gv_(t+1), wait in a FIFO of FIFO_D until the
+// three are there; then the neuron unit takes them (one a cycle). A step ends when its last
+// gv is written. Cycles (start_i to done_o, docs/rtl.md): 2^(GW+1) (clearing the gv rows) +
+// T (n G_n + LAT_R + 8) + 1, LAT_R = log2(P) + 3 the gather's latency (WALK_STEP_EXTRA = 8).
+// One layer; no gradient accumulation yet.
+// `define SGLIF_FAULT_WALK_ROW (gv_(t+1) read from the row of step t) for the self-test.
+`default_nettype none
+
+module sglif_bwd_walk #(
+    parameter integer N     = 64,      // neurons (a multiple of P, at least 2P)
+    parameter integer P     = 4,       // lanes
+    parameter integer C     = 10,      // classes
+    parameter integer T_MAX = 64       // steps
+) (
+    input  wire                  clk_i,
+    input  wire                  rst_i,
+    input  wire                  start_i,        // while idle
+    input  wire [NW-1:0]         n_last_i,       // neurons in use - 1 (held while busy)
+    input  wire [HW-1:0]         t_last_i,       // steps - 1
+    input  wire signed [6:0]     s_rec_i,        // v_frac - sh_rec
+    input  wire signed [6:0]     out_frac_i,
+    input  wire [3:0]            k_i,
+    input  wire                  reset_mult_i,
+    output wire                  busy_o,
+    output reg                   done_o,
+    // W_rec rows: word {i, g} = W_rec[i][gP .. gP + P-1], int8 lanes
+    output wire [NW+GW-1:0]      w_addr_o,
+    input  wire [8*P-1:0]        w_data_i,
+    // W_out of neuron i: class c at [8c +: 8] (classes >= C read 0)
+    output wire [NW-1:0]         wo_addr_o,
+    input  wire [8*CP-1:0]       wo_data_i,
+    // e_t: class c at [32c +: 32] (classes >= C read 0)
+    output wire [HW-1:0]         e_addr_o,
+    input  wire [32*CP-1:0]      e_data_i,
+    // history {z, code} of neuron i at step t: address {t, i}
+    output wire [HW+NW-1:0]      h_addr_o,
+    input  wire [16:0]           h_data_i,
+    output wire [NW-1:0]         gm_addr_o,
+    input  wire signed [31:0]    gm_data_i,
+    output wire                  gv_valid_o,
+    output wire [HW-1:0]         gv_t_o,
+    output wire [NW-1:0]         gv_i_o,
+    output wire signed [31:0]    gv_o,
+    output wire                  sat_gz_o,
+    output wire                  sat_gv_o
+);
+    localparam integer NW = N > 1 ? $clog2(N) : 1;
+    localparam integer HW = T_MAX > 1 ? $clog2(T_MAX) : 1;
+    localparam integer PW = P > 1 ? $clog2(P) : 0;
+    localparam integer GW = NW - PW;                        // N >= 2P: at least 1
+    localparam integer CP = C > 1 ? 1 << $clog2(C) : 1;     // classes padded to a power of two
+    localparam integer KW = P > 1 ? PW : 1;
+    localparam integer FW = 4;                              // FIFO pointer bits: FIFO_D = 16
+    // (in flight at most: a neuron's words take G_n >= 1 cycles, so a gather holds at most
+    // log2(max(P, CP)) + 5 <= 15 neurons' results ahead of the others, for P, CP <= 1024)
+
+    localparam [2:0] S_IDLE = 3'd0, S_CLEAR = 3'd1, S_ERR = 3'd2, S_ROW = 3'd3, S_DRAIN = 3'd4;
+    reg [2:0]     state_q;
+    reg [HW-1:0]  t_q;
+    reg [NW-1:0]  i_q;
+    reg [GW-1:0]  g_q, g_last_q;
+    reg [GW:0]    clr_q;
+    reg [32*CP-1:0] e_q;
+    assign busy_o = state_q != S_IDLE;
+
+    // ---- the gv rows: word {row, g}, P lanes; row t[0] is written at step t ----------------
+    localparam integer GV_WORDS = 1 << (GW + 1);
+    localparam [GW:0]  CLR_LAST = {(GW+1){1'b1}};        // GV_WORDS - 1
+    reg [32*P-1:0] gv_mem [0:GV_WORDS-1];
+`ifdef SGLIF_FAULT_WALK_ROW
+    wire           rd_row = t_q[0];                  // (the row being written: the self-test)
+`else
+    wire           rd_row = ~t_q[0];                 // row of step t + 1
+`endif
+    wire [GW-1:0]  i_word = i_q[NW-1:PW];
+    reg  [32*P-1:0] gvw_q;                           // the word's lanes of gv_(t+1)
+    reg  [32*P-1:0] gvo_q;                           // the word of the neuron's own gv_(t+1)
+    always @(posedge clk_i) begin
+        gvw_q <= gv_mem[{rd_row, g_q}];
+        gvo_q <= gv_mem[{rd_row, i_word}];
+    end
+
+    // ---- the words: a row's G_n words, one a cycle, rows back to back ---------------------
+    wire       beat  = state_q == S_ROW;
+    wire       first = beat && g_q == {GW{1'b0}};
+    wire       last  = beat && g_q == g_last_q;
+    assign w_addr_o  = {i_q, g_q};
+    assign wo_addr_o = i_q;
+    assign gm_addr_o = i_q;
+    assign h_addr_o  = {t_q, i_q};
+    assign e_addr_o  = t_q;
+    reg            b_v_q, b_f_q, b_l_q;              // the word's flags and neuron, a cycle later
+    reg [NW-1:0]   b_i_q;
+    always @(posedge clk_i) begin
+        b_f_q <= first;
+        b_l_q <= last;
+        b_i_q <= i_q;
+    end
+
+    // ---- the FIFOs: side data (neuron, {z, code}, gamma_q, gv_(t+1)), the two gathers' results
+    reg [NW+17+64-1:0] sf_m [0:15];
+    reg [63:0]         rf_m [0:15], of_m [0:15];
+    reg [FW-1:0]       sf_w, sf_r, rf_w, rf_r, of_w, of_r;
+    wire               sf_e = sf_w == sf_r, rf_e = rf_w == rf_r, of_e = of_w == of_r;
+    wire [KW-1:0]      b_lane = P > 1 ? b_i_q[KW-1:0] : {KW{1'b0}};
+    wire               side_push = b_v_q && b_f_q;
+
+    wire        r_v, o_v;
+    wire [0:0]  r_tag, o_tag;
+    wire signed [63:0] r_y, o_y;
+    sglif_bwd_gather #(.P(P), .TAG_W(1)) u_rec (
+        .clk_i(clk_i), .rst_i(rst_i), .valid_i(b_v_q), .first_i(b_f_q), .last_i(b_l_q),
+        .tag_i(1'b0), .s_i(s_rec_i), .w_i(w_data_i), .g_i(gvw_q), .valid_o(r_v), .tag_o(r_tag),
+        .y_o(r_y));
+    sglif_bwd_gather #(.P(CP), .TAG_W(1)) u_out (
+        .clk_i(clk_i), .rst_i(rst_i), .valid_i(side_push), .first_i(1'b1), .last_i(1'b1),
+        .tag_i(1'b0), .s_i(out_frac_i), .w_i(wo_data_i), .g_i(e_q), .valid_o(o_v),
+        .tag_o(o_tag), .y_o(o_y));
+
+    always @(posedge clk_i) begin
+        if (side_push)
+            sf_m[sf_w] <= {b_i_q, h_data_i, gm_data_i, gvo_q[32*b_lane +: 32]};
+        if (r_v)
+            rf_m[rf_w] <= r_y;
+        if (o_v)
+            of_m[of_w] <= o_y;
+    end
+
+    // ---- the neuron unit: one neuron a cycle when its three entries are in ----------------
+    wire               n_go = !sf_e && !rf_e && !of_e;
+    wire [NW+17+64-1:0] sf  = sf_m[sf_r];
+    wire [NW-1:0]      n_i  = sf[NW+17+64-1:17+64];
+    wire [16:0]        n_h  = sf[17+64-1:64];
+    wire signed [31:0] n_gm = sf[63:32];
+    wire signed [31:0] n_gvn = sf[31:0];
+    wire signed [63:0] gz   = rf_m[rf_r] + of_m[of_r];
+    wire               nu_v;
+    wire [HW+NW-1:0]   nu_tag;
+    sglif_bwd_neuron #(.TAG_W(HW + NW)) u_neuron (
+        .clk_i(clk_i), .rst_i(rst_i), .in_valid_i(n_go), .tag_i({t_q, n_i}), .gz_i(gz),
+        .code_i(n_h[15:0]), .gamma_i(n_gm), .gv_next_i(n_gvn), .has_next_i(t_q != t_last_i),
+        .z_i(n_h[16]), .reset_mult_i(reset_mult_i), .k_i(k_i), .out_valid_o(nu_v),
+        .tag_o(nu_tag), .gv_o(gv_o), .sat_gz_o(sat_gz_o), .sat_gv_o(sat_gv_o));
+    assign gv_valid_o = nu_v;
+    assign gv_t_o     = nu_tag[HW+NW-1:NW];
+    assign gv_i_o     = nu_tag[NW-1:0];
+    // gv_t[i] into row t[0], word i / P, lane i mod P
+    wire [GW-1:0] wr_g    = gv_i_o[NW-1:PW];
+    wire [KW-1:0] wr_lane = P > 1 ? gv_i_o[KW-1:0] : {KW{1'b0}};
+    integer cl;
+    always @(posedge clk_i)
+        if (state_q == S_CLEAR)
+            gv_mem[clr_q] <= {32*P{1'b0}};
+        else if (nu_v)
+            for (cl = 0; cl < P; cl = cl + 1)
+                if (wr_lane == cl[KW-1:0])
+                    gv_mem[{gv_t_o[0], wr_g}][32*cl +: 32] <= gv_o;
+    // the step's last gv: the neuron unit's result for neuron n - 1
+    wire step_end = nu_v && gv_i_o == n_last_i;
+
+    // ---- control -------------------------------------------------------------------------------
+    always @(posedge clk_i) begin
+        done_o <= 1'b0;
+        if (rst_i) begin
+            state_q <= S_IDLE;
+            b_v_q   <= 1'b0;
+            sf_w <= {FW{1'b0}}; sf_r <= {FW{1'b0}};
+            rf_w <= {FW{1'b0}}; rf_r <= {FW{1'b0}};
+            of_w <= {FW{1'b0}}; of_r <= {FW{1'b0}};
+        end else begin
+            b_v_q <= beat;
+            if (side_push) sf_w <= sf_w + 1'b1;
+            if (r_v)       rf_w <= rf_w + 1'b1;
+            if (o_v)       of_w <= of_w + 1'b1;
+            if (n_go) begin
+                sf_r <= sf_r + 1'b1;
+                rf_r <= rf_r + 1'b1;
+                of_r <= of_r + 1'b1;
+            end
+            case (state_q)
+                S_IDLE:
+                    if (start_i) begin
+                        state_q  <= S_CLEAR;
+                        clr_q    <= {(GW+1){1'b0}};
+                        t_q      <= t_last_i;
+                        g_last_q <= n_last_i[NW-1:PW];
+                    end
+                S_CLEAR: begin                        // both gv rows to 0 (gv_T = 0, lanes beyond n)
+                    clr_q <= clr_q + 1'b1;
+                    if (clr_q == CLR_LAST)
+                        state_q <= S_ERR;
+                end
+                S_ERR: begin                          // e_t read (its word arrives next cycle)
+                    i_q     <= {NW{1'b0}};
+                    g_q     <= {GW{1'b0}};
+                    state_q <= S_ROW;
+                end
+                S_ROW: begin
+                    if (first && i_q == {NW{1'b0}})
+                        e_q <= e_data_i;              // e_t, read in S_ERR
+                    if (last) begin
+                        g_q <= {GW{1'b0}};
+                        if (i_q == n_last_i)
+                            state_q <= S_DRAIN;
+                        else
+                            i_q <= i_q + 1'b1;
+                    end else
+                        g_q <= g_q + 1'b1;
+                end
+                S_DRAIN:                              // until the step's last gv is written
+                    if (step_end) begin
+                        if (t_q == {HW{1'b0}}) begin
+                            state_q <= S_IDLE;
+                            done_o  <= 1'b1;
+                        end else begin
+                            t_q     <= t_q - 1'b1;
+                            state_q <= S_ERR;
+                        end
+                    end
+                default: state_q <= S_IDLE;
+            endcase
+        end
+    end
+    wire unused_ok = &{1'b0, r_tag, o_tag};
+endmodule
+
+`default_nettype wire

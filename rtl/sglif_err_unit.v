@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+// sglif_err_unit: the training engine's readout error of one step (docs/rtl.md, "Training
+// engine (design)"; docs/numerics.md of issue 12, "Readout error", sgl_fixed_softmax_error):
+// from the step's readout sums a_c (read through a port, registered RAM: the word one cycle
+// after its address) and the label y,
+//   M = max a_c;  d_c = min(M - a_c, 32 2^max(out_frac, 0));  y_c = rnd(d_c L, out_frac + 8)
+//   E_c = y_c < 31 256 ? EXP2[y_c mod 256] >> (y_c / 256) : 0;  S = sum E_c;  R = floor(2^46 / S)
+//   e_t[c] = ((E_c R + 2^(45 - GF)) >> (46 - GF)) - 2^GF [c = y]
+// with L = 94548 and the 256-word table EXP2[f] = round(2^15 2^(-f/256)) (rtl/sglif_exp2.hex).
+// Passes: the maximum (one class a cycle), the E_c and their sum (one a cycle, three stages),
+// R by a restoring division (one bit a cycle, 47), the errors (one a cycle, out on err_valid_o
+// with the class). The cross-entropy of the step (for the progress line only) is not computed
+// here. out_frac: -8 .. 23. Cycles from start_i to done_o: ERR_CYCLES_FIXED + 3 C
+// (rtl/core_map.csv). `define SGLIF_FAULT_ERR_ROUND (the half dropped from p's rounding).
+`default_nettype none
+
+module sglif_err_unit #(
+    parameter integer C  = 10,                    // classes (2 .. 1024)
+    parameter integer GF = 16,                    // error units 2^-GF (2 .. 30)
+    parameter EXP2_INIT  = "rtl/sglif_exp2.hex"
+) (
+    input  wire               clk_i,
+    input  wire               rst_i,
+    input  wire               start_i,            // while idle
+    input  wire [CW-1:0]      c_last_i,           // classes in use - 1 (held while busy)
+    input  wire [CW-1:0]      label_i,
+    input  wire signed [5:0]  out_frac_i,         // -8 .. 23
+    output wire               busy_o,
+    output reg                done_o,
+    output wire [CW-1:0]      acc_addr_o,
+    input  wire signed [31:0] acc_data_i,
+    output reg                err_valid_o,
+    output reg  [CW-1:0]      err_c_o,
+    output reg  signed [31:0] err_o
+);
+    localparam integer CW = C > 1 ? $clog2(C) : 1;
+    localparam [16:0]  LOG2E = 17'd94548;
+
+    reg [15:0] exp2_rom [0:255];
+    initial $readmemh(EXP2_INIT, exp2_rom);
+
+    localparam [2:0] S_IDLE = 3'd0, S_MAX = 3'd1, S_EXP = 3'd2, S_DIV = 3'd3, S_OUT = 3'd4;
+    reg [2:0]     state_q;
+    reg [CW-1:0]  c_q;                 // class addressed
+    reg           issue_done_q;        // the pass has issued its last class
+    assign busy_o     = state_q != S_IDLE;
+    assign acc_addr_o = c_q;
+
+    // ---- pass 1: the maximum -----------------------------------------------------------------
+    reg               v1_q, first1_q;
+    reg [CW-1:0]      c1_q;
+    reg signed [31:0] m_q;
+
+    // ---- pass 2: E_c and S (a: the class's sum in, y; b: y registered, ROM read; c: the ROM
+    // word shifted, written, summed) -------------------------------------------------------------
+    wire signed [32:0] diff  = {m_q[31], m_q} - {acc_data_i[31], acc_data_i};   // >= 0
+    wire [4:0]         ofp   = out_frac_i[5] ? 5'd0 : out_frac_i[4:0];
+    wire [32:0]        dmax  = 33'd32 << ofp;
+    wire [32:0]        d     = diff > $signed(dmax) ? dmax : diff[32:0];        // <= 2^28
+    wire [49:0]        dl    = d[28:0] * LOG2E;                                   // < 2^46
+    wire [5:0]         s_y   = out_frac_i + 6'sd8;                                // 0 .. 31
+    wire [49:0]        yh    = s_y == 6'd0 ? 50'd0 : 50'd1 << (s_y - 6'd1);
+    wire [49:0]        y     = (dl + yh) >> s_y;
+    reg               va_q, vb_q, vc_q;
+    reg [CW-1:0]      cb_q, cc_q;
+    reg [7:0]         fb_q;            // y mod 256
+    reg [4:0]         shb_q, shc_q;    // y / 256
+    reg               zb_q, zc_q;      // y >= 31 256: E = 0
+    reg [15:0]        rom_q;
+    reg [15:0]        e_mem [0:C-1];
+    reg [31:0]        s_q;             // S <= 1024 2^15
+
+    // ---- pass 3: R = floor(2^46 / S) ---------------------------------------------------------
+    reg [5:0]  k_q;                    // the bit being made, 46 .. 0
+    reg [32:0] rem_q;
+    reg [46:0] r_q;
+    wire [33:0] rem_n = {rem_q, k_q == 6'd46};
+    wire        ge    = rem_n >= {2'b00, s_q};
+
+    // ---- pass 4: the errors --------------------------------------------------------------------
+    wire [15:0] e_c   = e_mem[c_q];
+    wire [47:0] pr    = e_c * r_q[31:0];                       // R < 2^31
+`ifdef SGLIF_FAULT_ERR_ROUND
+    wire [47:0] p     = pr >> (46 - GF);
+`else
+    wire [47:0] p     = (pr + (48'd1 << (45 - GF))) >> (46 - GF);
+`endif
+    localparam [31:0] ONE = 32'd1 << GF;
+
+    always @(posedge clk_i) begin
+        done_o      <= 1'b0;
+        err_valid_o <= 1'b0;
+        // pass 1's data
+        if (v1_q) begin
+            if (first1_q || acc_data_i > m_q)
+                m_q <= acc_data_i;
+        end
+        // pass 2's stages
+        cb_q  <= c1_q;
+        fb_q  <= y[7:0];
+        shb_q <= y[12:8];
+        zb_q  <= y >= 50'd7936;
+        rom_q <= exp2_rom[fb_q];
+        cc_q  <= cb_q;
+        shc_q <= shb_q;
+        zc_q  <= zb_q;
+        if (vc_q) begin
+            e_mem[cc_q] <= zc_q ? 16'd0 : rom_q >> shc_q;
+            s_q         <= s_q + (zc_q ? 32'd0 : {16'd0, rom_q >> shc_q});
+        end
+        if (rst_i) begin
+            state_q <= S_IDLE;
+            v1_q    <= 1'b0;
+            va_q    <= 1'b0;
+            vb_q    <= 1'b0;
+            vc_q    <= 1'b0;
+        end else begin
+            v1_q     <= state_q == S_MAX && !issue_done_q;
+            first1_q <= state_q == S_MAX && c_q == {CW{1'b0}} && !issue_done_q;
+            va_q     <= state_q == S_EXP && !issue_done_q;
+            vb_q     <= va_q;
+            vc_q     <= vb_q;
+            c1_q     <= c_q;
+            case (state_q)
+                S_IDLE:
+                    if (start_i) begin
+                        state_q      <= S_MAX;
+                        c_q          <= {CW{1'b0}};
+                        issue_done_q <= 1'b0;
+                    end
+                S_MAX:                                       // classes 0 .. c_last, then the last data
+                    if (!issue_done_q) begin
+                        if (c_q == c_last_i)
+                            issue_done_q <= 1'b1;
+                        else
+                            c_q <= c_q + 1'b1;
+                    end else if (!v1_q) begin
+                        state_q      <= S_EXP;
+                        c_q          <= {CW{1'b0}};
+                        issue_done_q <= 1'b0;
+                        s_q          <= 32'd0;
+                    end
+                S_EXP:                                       // then three stages to the sum
+                    if (!issue_done_q) begin
+                        if (c_q == c_last_i)
+                            issue_done_q <= 1'b1;
+                        else
+                            c_q <= c_q + 1'b1;
+                    end else if (!va_q && !vb_q && !vc_q) begin
+                        state_q <= S_DIV;
+                        k_q     <= 6'd46;
+                        rem_q   <= 33'd0;
+                        r_q     <= 47'd0;
+                    end
+                S_DIV: begin
+                    rem_q <= ge ? rem_n[32:0] - {1'b0, s_q} : rem_n[32:0];
+                    r_q   <= {r_q[45:0], ge};
+                    if (k_q == 6'd0) begin
+                        state_q <= S_OUT;
+                        c_q     <= {CW{1'b0}};
+                    end else
+                        k_q <= k_q - 6'd1;
+                end
+                S_OUT: begin
+                    err_valid_o <= 1'b1;
+                    err_c_o     <= c_q;
+                    err_o       <= p[31:0] - (c_q == label_i ? ONE : 32'd0);
+                    if (c_q == c_last_i) begin
+                        state_q <= S_IDLE;
+                        done_o  <= 1'b1;
+                    end else
+                        c_q <= c_q + 1'b1;
+                end
+                default: state_q <= S_IDLE;
+            endcase
+        end
+    end
+    wire unused_ok = &{1'b0, d[32:29], dl[49:46], y[49:13], rem_n[33], r_q[46:31], p[47:32]};
+endmodule
+
+`default_nettype wire

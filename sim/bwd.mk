@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: MIT
+# The training engine's pieces against their C references (issue 13, docs/rtl.md "Training
+# engine (design)"): `make bwd-test` runs rtl/sglif_bwd_neuron.v against sgl_bwd_neuron_ref
+# (sim/bwd_ref.c) over BWD_SEEDS x BWD_N random neurons, every output compared, after a lint
+# of the module (verilator -Wall through the build, iverilog, yosys), and
+# rtl/sglif_bwd_gather.v (the gradient through a recurrent row: the dot of a weight row with a
+# gv row, rounded) against sgl_bwd_gather_ref at each P of GATHER_LANES, BWD_SEEDS x GATHER_N
+# rows; `make bwd-selftest` proves the comparisons fail on each altered RTL (the decay one
+# shift off, the SG product's rounding dropped, the multiplicative reset's cut ignored, the
+# gather's rounding dropped, the walk reading the wrong gv row, the generator's rotation off, the
+# rounding's compare off), rtl/sglif_bwd_walk.v (one layer's backward walk: both gathers and the
+# neuron over every step and neuron, the RAMs modelled by sim/walk_test.cpp) against
+# sgl_bwd_walk_ref at each P of WALK_LANES, BWD_SEEDS x WALK_N configurations, and the
+# update's rounding path rtl/sglif_pcg32.v + rtl/sglif_sround.v (sim/tb_sround.v) draw for draw
+# against the twin's sgl_rng_u32 and sgl_fixed_sround, BWD_SEEDS x SROUND_N draws, and the
+# readout error rtl/sglif_err_unit.v against sgl_softmax_error_ref (sim/softmax_ref.c, issue
+# 12's documented formula) at each class count of ERR_CLASSES, BWD_SEEDS x ERR_N steps. Both
+# are in make test.
+BWD_DIR    := $(BUILD)/bwd
+BWD_N      ?= 1000000
+BWD_SEEDS  ?= 1 2
+BWD_RTL    := rtl/sglif_bwd_neuron.v
+BWD_FAULTS := DECAY ROUND RESET
+GATHER_N     ?= 200000
+GATHER_LANES ?= 1 4 64
+GATHER_RTL   := rtl/sglif_bwd_gather.v
+GATHER_DEPS  := $(CORE_MAP_H) sim/unit_harness.h sim/gather_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(GATHER_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
+WALK_N       ?= 400
+WALK_LANES   ?= 1 4 16 64
+# N = max(32, 2P) neurons (the walk needs N >= 2P: 128 at the 85F's 64 lanes), 10 classes, 24 steps
+walk_n        = $(shell echo $$(( 32 > 2 * $(1) ? 32 : 2 * $(1) )))
+WALK_SIZES    = -GN=$(call walk_n,$(1)) -GC=10 -GT_MAX=24
+WALK_DEFS     = -DWALK_N=$(call walk_n,$(1)) -DWALK_C=10 -DWALK_T=24
+WALK_RTL     := rtl/sglif_bwd_walk.v $(GATHER_RTL) $(BWD_RTL)
+WALK_DEPS    := $(CORE_MAP_H) sim/unit_harness.h sim/walk_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(WALK_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
+ERR_N        ?= 100000
+ERR_CLASSES  ?= 2 10 64
+ERR_RTL      := rtl/sglif_err_unit.v
+ERR_DEPS     := $(CORE_MAP_H) sim/unit_harness.h sim/err_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(ERR_RTL) rtl/sglif_exp2.hex $(OBJ)/sim/softmax_ref.o $(LIB)
+SROUND_N     ?= 1000000
+SROUND_RTL   := rtl/sglif_pcg32.v rtl/sglif_sround.v
+SROUND_DEPS  := $(CORE_MAP_H) sim/unit_harness.h sim/sround_test.cpp sim/tb_sround.v sim/bwd.mk rtl/lint.vlt $(SROUND_RTL) $(LIB)
+SROUND_FAULTS := PCG SROUND
+BWD_DEPS   := $(CORE_MAP_H) sim/unit_harness.h sim/bwd_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(BWD_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
+
+$(BWD_DIR)/ok/Vsglif_bwd_neuron: $(BWD_DEPS)
+	$(call verilate,$(@D),sglif_bwd_neuron,Vsglif_bwd_neuron,$(BWD_RTL),sim/bwd_test.cpp $(OBJ)/sim/bwd_ref.o,,)
+
+$(BWD_DIR)/fault-%/Vsglif_bwd_neuron: $(BWD_DEPS)
+	$(call verilate,$(@D),sglif_bwd_neuron,Vsglif_bwd_neuron,$(BWD_RTL),sim/bwd_test.cpp $(OBJ)/sim/bwd_ref.o,+define+SGLIF_FAULT_BWD_$*,)
+
+$(BWD_DIR)/gather-p%/Vsglif_bwd_gather: $(GATHER_DEPS)
+	$(call verilate,$(@D),sglif_bwd_gather,Vsglif_bwd_gather,$(GATHER_RTL),sim/gather_test.cpp $(OBJ)/sim/bwd_ref.o,-GP=$*,-DGATHER_P=$*)
+
+$(BWD_DIR)/gather-fault/Vsglif_bwd_gather: $(GATHER_DEPS)
+	$(call verilate,$(@D),sglif_bwd_gather,Vsglif_bwd_gather,$(GATHER_RTL),sim/gather_test.cpp $(OBJ)/sim/bwd_ref.o,-GP=4 +define+SGLIF_FAULT_GATHER_ROUND,-DGATHER_P=4)
+
+$(BWD_DIR)/sround/Vtb_sround: $(SROUND_DEPS)
+	$(call verilate,$(@D),tb_sround,Vtb_sround,sim/tb_sround.v $(SROUND_RTL),sim/sround_test.cpp,,)
+
+$(BWD_DIR)/sround-fault-%/Vtb_sround: $(SROUND_DEPS)
+	$(call verilate,$(@D),tb_sround,Vtb_sround,sim/tb_sround.v $(SROUND_RTL),sim/sround_test.cpp,+define+SGLIF_FAULT_$*,)
+
+$(BWD_DIR)/walk-p%/Vsglif_bwd_walk: $(WALK_DEPS)
+	$(call verilate,$(@D),sglif_bwd_walk,Vsglif_bwd_walk,$(WALK_RTL),sim/walk_test.cpp $(OBJ)/sim/bwd_ref.o,$(call WALK_SIZES,$*) -GP=$*,$(call WALK_DEFS,$*) -DWALK_P=$*)
+
+$(BWD_DIR)/walk-fault/Vsglif_bwd_walk: $(WALK_DEPS)
+	$(call verilate,$(@D),sglif_bwd_walk,Vsglif_bwd_walk,$(WALK_RTL),sim/walk_test.cpp $(OBJ)/sim/bwd_ref.o,$(call WALK_SIZES,4) -GP=4 +define+SGLIF_FAULT_WALK_ROW,$(call WALK_DEFS,4) -DWALK_P=4)
+
+$(BIN)/walk_twin: $(OBJ)/sim/walk_twin.o $(OBJ)/sim/bwd_ref.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# the walk under Icarus (shorter): sim/walk_vectors.c writes the vectors, sim/tb_walk.v replays
+WALK_ICARUS_N   ?= 40
+WALK_ICARUS_SET := -Ptb_walk.N=32 -Ptb_walk.P=4 -Ptb_walk.C=10 -Ptb_walk.T_MAX=24
+$(BIN)/walk_vectors: $(OBJ)/sim/walk_vectors.o $(OBJ)/sim/bwd_ref.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BWD_DIR)/tb_walk.vvp: sim/tb_walk.v $(WALK_RTL) sim/bwd.mk
+	@mkdir -p $(@D)
+	$(IVERILOG) -g2005 -Wall -s tb_walk $(WALK_ICARUS_SET) -Ptb_walk.VEC='"$(BWD_DIR)/walk-icarus.txt"' -o $@ sim/tb_walk.v $(WALK_RTL)
+
+$(BWD_DIR)/tb_walk-fault.vvp: sim/tb_walk.v $(WALK_RTL) sim/bwd.mk
+	@mkdir -p $(@D)
+	$(IVERILOG) -g2005 -Wall -DSGLIF_FAULT_WALK_ROW -s tb_walk $(WALK_ICARUS_SET) -Ptb_walk.VEC='"$(BWD_DIR)/walk-icarus-fault.txt"' -o $@ sim/tb_walk.v $(WALK_RTL)
+
+$(BWD_DIR)/err-c%/Vsglif_err_unit: $(ERR_DEPS)
+	$(call verilate,$(@D),sglif_err_unit,Vsglif_err_unit,$(ERR_RTL),sim/err_test.cpp $(OBJ)/sim/softmax_ref.o,-GC=$*,-DERR_C=$*)
+
+$(BWD_DIR)/err-fault/Vsglif_err_unit: $(ERR_DEPS)
+	$(call verilate,$(@D),sglif_err_unit,Vsglif_err_unit,$(ERR_RTL),sim/err_test.cpp $(OBJ)/sim/softmax_ref.o,-GC=10 +define+SGLIF_FAULT_ERR_ROUND,-DERR_C=10)
+
+.PHONY: bwd-test bwd-selftest
+bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)/gather-p$(p)/Vsglif_bwd_gather) $(foreach p,$(WALK_LANES),$(BWD_DIR)/walk-p$(p)/Vsglif_bwd_walk) $(BIN)/walk_twin $(BIN)/walk_vectors $(BWD_DIR)/tb_walk.vvp $(foreach c,$(ERR_CLASSES),$(BWD_DIR)/err-c$(c)/Vsglif_err_unit) $(BWD_DIR)/sround/Vtb_sround ## the engine's units vs the twin: backward neuron, gather, one layer's walk (also Icarus), readout error, PCG32 + stochastic rounding
+	@mkdir -p $(BWD_DIR)
+	$(IVERILOG) -g2005 -Wall -s sglif_bwd_neuron -o $(BWD_DIR)/lint.vvp $(BWD_RTL)
+	$(IVERILOG) -g2005 -Wall -s sglif_bwd_gather -o $(BWD_DIR)/lint-gather.vvp $(GATHER_RTL)
+	$(IVERILOG) -g2005 -Wall -s tb_sround -o $(BWD_DIR)/lint-sround.vvp sim/tb_sround.v $(SROUND_RTL)
+	@set -e; for p in 1 2 8 16 32; do $(VERILATOR) --lint-only -Wall -GP=$$p rtl/lint.vlt $(GATHER_RTL); done
+	@set -e; for g in "-GN=2 -GP=1 -GC=2 -GT_MAX=1" "-GN=64 -GP=8 -GC=20 -GT_MAX=100" "-GN=256 -GP=64 -GC=10 -GT_MAX=100"; do \
+	  $(VERILATOR) --lint-only -Wall $$g --top-module sglif_bwd_walk rtl/lint.vlt $(WALK_RTL); done
+	$(IVERILOG) -g2005 -Wall -s sglif_bwd_walk -o $(BWD_DIR)/lint-walk.vvp $(WALK_RTL)
+	@set -e; for c in 2 20 1024; do $(VERILATOR) --lint-only -Wall -GC=$$c rtl/lint.vlt $(ERR_RTL); done
+	$(IVERILOG) -g2005 -Wall -s sglif_err_unit -o $(BWD_DIR)/lint-err.vvp $(ERR_RTL)
+	@set -e; for t in "sglif_bwd_neuron:1" "sglif_bwd_gather:1" "sglif_bwd_gather:8" "sglif_pcg32:1" "sglif_sround:1" "sglif_bwd_walk:4" "sglif_err_unit:1"; do m=$${t%:*}; p=$${t#*:}; \
+	  $(YOSYS) -q -p "read_verilog $(WALK_RTL) $(SROUND_RTL) $(ERR_RTL); chparam -set P $$p sglif_bwd_gather; hierarchy -check -top $$m; proc; check -assert" \
+	    >$(BWD_DIR)/yosys.log 2>&1 || { cat $(BWD_DIR)/yosys.log; exit 1; }; done
+	@set -e; for s in $(BWD_SEEDS); do \
+	  $< +seed=$$s +n=$(BWD_N) >$(BWD_DIR)/seed-$$s.log 2>&1 || { tail -5 $(BWD_DIR)/seed-$$s.log; exit 1; }; \
+	  echo "seed $$s: $$(grep 'neurons compared' $(BWD_DIR)/seed-$$s.log)"; done
+	@set -e; for p in $(GATHER_LANES); do for s in $(BWD_SEEDS); do l=$(BWD_DIR)/gather-p$$p-seed-$$s.log; \
+	  $(BWD_DIR)/gather-p$$p/Vsglif_bwd_gather +seed=$$s +n=$(GATHER_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
+	  echo "seed $$s: $$(grep 'rows compared' $$l)"; done; done
+	@set -e; for p in $(WALK_LANES); do for s in $(BWD_SEEDS); do l=$(BWD_DIR)/walk-p$$p-seed-$$s.log; \
+	  $(BWD_DIR)/walk-p$$p/Vsglif_bwd_walk +seed=$$s +n=$(WALK_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
+	  echo "seed $$s: P $$p: $$(grep 'configurations,' $$l)"; done; done
+	$(BIN)/walk_twin
+	$(BIN)/walk_vectors 1 $(WALK_ICARUS_N) $(BWD_DIR)/walk-icarus.txt 32 4 10 24
+	@vvp -n $(BWD_DIR)/tb_walk.vvp >$(BWD_DIR)/walk-icarus.log 2>&1 || { tail -5 $(BWD_DIR)/walk-icarus.log; exit 1; }
+	@grep 'walk-icarus: N' $(BWD_DIR)/walk-icarus.log
+	@set -e; for c in $(ERR_CLASSES); do for s in $(BWD_SEEDS); do l=$(BWD_DIR)/err-c$$c-seed-$$s.log; \
+	  $(BWD_DIR)/err-c$$c/Vsglif_err_unit +seed=$$s +n=$(ERR_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
+	  echo "seed $$s: $$c classes: $$(grep 'errors compared' $$l)"; done; done
+	@set -e; for s in $(BWD_SEEDS); do l=$(BWD_DIR)/sround-seed-$$s.log; \
+	  $(BWD_DIR)/sround/Vtb_sround +seed=$$s +n=$(SROUND_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
+	  echo "seed $$s: $$(grep 'draws compared' $$l)"; done
+
+bwd-selftest: $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, reset cut ignored, walk reads the wrong gv row, PCG32 rotation off, sround compare off
+	@set -e; for f in $(BWD_FAULTS); do d=$(BWD_DIR)/fault-$$f; rc=0; \
+	  $$d/Vsglif_bwd_neuron +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
+	  if [ $$rc -ne 0 ] && grep -qE 'bwd: [0-9]+ neurons compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
+	    echo "bwd-selftest: SGLIF_FAULT_BWD_$$f: PASS (the altered RTL was caught: $$(grep -m1 -o 'neuron [0-9]*' $$d/run.log))"; \
+	  else echo "bwd-selftest: SGLIF_FAULT_BWD_$$f: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi; done
+	@d=$(BWD_DIR)/gather-fault; rc=0; $$d/Vsglif_bwd_gather +seed=1 +n=20000 >$$d/run.log 2>&1 || rc=$$?; \
+	  if [ $$rc -ne 0 ] && grep -qE 'gather: P 4 lanes, [0-9]+ rows compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
+	    echo "bwd-selftest: SGLIF_FAULT_GATHER_ROUND: PASS (the altered RTL was caught: $$(grep -m1 -o 'row [0-9]*' $$d/run.log))"; \
+	  else echo "bwd-selftest: SGLIF_FAULT_GATHER_ROUND: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
+
+	@d=$(BWD_DIR)/walk-fault; rc=0; $$d/Vsglif_bwd_walk +seed=1 +n=50 >$$d/run.log 2>&1 || rc=$$?; \
+	  if [ $$rc -ne 0 ] && grep -qE 'walk: [0-9]+ configurations, .* [1-9][0-9]* mismatches' $$d/run.log; then \
+	    echo "bwd-selftest: SGLIF_FAULT_WALK_ROW: PASS (the altered RTL was caught: $$(grep -m1 -o 'config [0-9]*' $$d/run.log))"; \
+	  else echo "bwd-selftest: SGLIF_FAULT_WALK_ROW: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
+	@$(BIN)/walk_vectors 1 5 $(BWD_DIR)/walk-icarus-fault.txt 32 4 10 24; rc=0; \
+	  vvp -n $(BWD_DIR)/tb_walk-fault.vvp >$(BWD_DIR)/walk-icarus-fault.log 2>&1 || rc=$$?; \
+	  if grep -qE 'walk-icarus: .* [1-9][0-9]* mismatches' $(BWD_DIR)/walk-icarus-fault.log; then \
+	    echo "bwd-selftest: SGLIF_FAULT_WALK_ROW under Icarus: PASS (the altered RTL was caught, exit $$rc)"; \
+	  else echo "bwd-selftest: SGLIF_FAULT_WALK_ROW under Icarus: FAIL (not caught, exit $$rc)"; exit 1; fi
+	@d=$(BWD_DIR)/err-fault; rc=0; $$d/Vsglif_err_unit +seed=1 +n=1000 >$$d/run.log 2>&1 || rc=$$?; \
+	  if [ $$rc -ne 0 ] && grep -qE 'err: [0-9]+ steps, .* [1-9][0-9]* mismatches' $$d/run.log; then \
+	    echo "bwd-selftest: SGLIF_FAULT_ERR_ROUND: PASS (the altered RTL was caught: $$(grep -m1 -o 'step [0-9]*' $$d/run.log))"; \
+	  else echo "bwd-selftest: SGLIF_FAULT_ERR_ROUND: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
+	@set -e; for f in $(SROUND_FAULTS); do d=$(BWD_DIR)/sround-fault-$$f; rc=0; \
+	  $$d/Vtb_sround +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
+	  if [ $$rc -ne 0 ] && grep -qE 'sround: [0-9]+ draws compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
+	    echo "bwd-selftest: SGLIF_FAULT_$$f: PASS (the altered RTL was caught: $$(grep -m1 -o 'draw [0-9]*' $$d/run.log))"; \
+	  else echo "bwd-selftest: SGLIF_FAULT_$$f: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi; done
+
+-include $(OBJ)/sim/bwd_ref.d $(OBJ)/sim/walk_twin.d $(OBJ)/sim/walk_vectors.d $(OBJ)/sim/softmax_ref.d
