@@ -6,9 +6,3 @@ rtl/sglif_lif_update.v
 rtl/sglif_history.v
 rtl/sglif_readout.v
 rtl/sglif_lif_core.v
-rtl/sglif_bwd_neuron.v
-rtl/sglif_bwd_gather.v
-rtl/sglif_pcg32.v
-rtl/sglif_sround.v
-rtl/sglif_bwd_walk.v
-rtl/sglif_err_unit.v
