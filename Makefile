@@ -147,7 +147,7 @@ clean: ## remove build/ except the PyPI venv
 	@[ ! -d $(BUILD) ] || find $(BUILD) -mindepth 1 -maxdepth 1 ! -name venv -exec rm -rf {} +
 
 include tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk \
-        host/protocol.mk sim/link.mk tests/fuzz/fuzz.mk
+        host/protocol.mk sim/link.mk sim/board.mk tests/fuzz/fuzz.mk
 # per-board bitstreams and reports (constraints/), post-synthesis netlist co-simulation (sim/)
 -include constraints/boards.mk sim/netlist.mk
 

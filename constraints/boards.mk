@@ -44,8 +44,9 @@ pad512       = awk 'NR == 1 { z = $$1; gsub(/./, "0", z) } { print } END { for (
 OPENFPGALOADER ?= openFPGALoader
 # the SG table every bitstream is built with (lut-swap replaces exactly these contents)
 BIT_SG        := $(SYNTH_SG)
-# the board tops read the device (sim/link.mk's BOARD_RTL: sglif_device, the link, the core)
-BIT_RTL        = $(sort $(BOARD_RTL))
+# the board tops read the shared board module and the device (sim/link.mk's BOARD_RTL:
+# sglif_device, the link, the core)
+BIT_RTL        = $(sort rtl/sglif_board.v $(BOARD_RTL))
 BIT_DEPS       = $(BOARDS_CSV) $(SYNTH_CSV) $(BIT_RTL) $(wildcard rtl/sglif_top_*.v) $(BIT_SG) \
                  $(PROTOCOL_VH) constraints/boards.mk
 BIT_PINS      := $(wildcard constraints/*.pcf constraints/*.lpf)

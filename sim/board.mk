@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: MIT
+# The pin-level simulated boards (issue 14, docs/boards.md "Simulated boards"): the board's top
+# module as it goes into the bitstream (rtl/sglif_top_*.v over rtl/sglif_board.v), its PLL
+# primitive replaced by sim/pll_models.v, its parameters those of the bitstream flow
+# (sim/board_args.sh from constraints/boards.csv and rtl/configs.csv), served by sim/board.cpp
+# with the UART pins driven and sampled bit by bit at the table's divider:
+#   make build/bin/sglif-board-top-BOARD    (BOARD a row of constraints/boards.csv)
+#   build/bin/sglif-board-top-BOARD --listen pty | tcp:127.0.0.1:0  (or sglif-board --board BOARD)
+# make boards-sim builds those of BOARDS_SIM (the tests' boards).
+BOARDS_SIM      ?= icebreaker hx8k ulx3s-85f
+BOARD_TOP_DEPS  := sim/board.cpp sim/board.mk sim/board.vlt sim/board_args.sh sim/pll_models.v \
+                   rtl/sglif_board.v $(wildcard rtl/sglif_top_*.v) constraints/boards.csv \
+                   rtl/lint.vlt rtl/files.f rtl/configs.csv $(BOARD_RTL) rtl/sglif_sg_default.hex \
+                   $(LIB) $(PROTOCOL_VH)
+# $(1): board, $(2): program, $(3): more Verilator options (a fault)
+define board_top_build
+	@set -e; a=$$(sh sim/board_args.sh $(1)); top=$${a%%|*}; r=$${a#*|}; g=$${r%%|*}; c=$${r#*|}; \
+	  d=$(BUILD)/board-top/$(1)$(if $(3),-fault); mkdir -p $$d; \
+	  echo "sglif-board-top-$(1): $$top $$g"; \
+	  $(VERILATOR) --cc --exe --build -j 2 -Wall --top-module $$top -I$(GEN_DIR) rtl/lint.vlt sim/board.vlt \
+	    $$g -GSG_INIT='"$(SYNTH_SG)"' $(3) --Mdir $$d -o sglif-board -MAKEFLAGS OPT_FAST=-O2 \
+	    -CFLAGS "-O2 -I$(abspath sw) -I$(abspath $(GEN_DIR)) $$c -DBOARD_HEADER='\"V'$$top'.h\"' \
+	             -DBOARD_ROOT_HEADER='\"V'$$top'___024root.h\"' -DBOARD_CLASS=V$$top" \
+	    -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
+	    sim/pll_models.v rtl/sglif_board.v rtl/$$top.v $(sort $(BOARD_RTL)) $(abspath sim/board.cpp) \
+	    >$$d.log 2>&1 || { tail -30 $$d.log; exit 1; }; \
+	  mkdir -p $(dir $(2)); cp $$d/sglif-board $(2).tmp && mv -f $(2).tmp $(2)
+endef
+$(BIN)/sglif-board-top-%: $(BOARD_TOP_DEPS)
+	$(call board_top_build,$*,$@,)
+
+.PHONY: boards-sim
+boards-sim: $(foreach b,$(BOARDS_SIM),$(BIN)/sglif-board-top-$(b)) ## the pin-level simulated boards of BOARDS_SIM (sglif-board --board B)
