@@ -125,7 +125,9 @@ ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory lut-swap-test BIT_STRICT=0
 	@$(MAKE) --no-print-directory report-csv
 endif
-	@$(MAKE) --no-print-directory $(BOARD_MEM) $(SGLIF_BOARD)
+	@echo "== simulated boards: byte level (sglif-board-CONFIG; plain sim is ecp5-85f) and the board tops as flashed (sglif-board-top-BOARD, UART pins bit by bit) =="
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BOARD_MEM) $(SGLIF_BOARD) $(DEMO_BOARD) $(BIN)/sglif-board-up5k-dev \
+	  $(BIN)/sglif-board-hx8k-dev boards-sim
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
 	@echo "== tests =="

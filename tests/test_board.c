@@ -202,7 +202,7 @@ Test(board, cli_infer_equals_the_twin)
     cr_assert_eq(sh(out, sizeof out, "%s device infer --model %s --data %s 2>&1", bin, model,
                     data), 0, "%s", out);
     printf("%s", out);
-    cr_assert(strstr(out, "twin: 80 of 80 predictions equal"), "%s", out);
+    cr_assert(strstr(out, "twin: 20 of 20 predictions equal"), "%s", out);
     const char *acc = strstr(fixed, "accuracy: ");
     cr_assert(acc, "%s", fixed);
     char line[64];
@@ -402,12 +402,12 @@ static void pty_same_as_sim(const char *board, const char *config, long clock_hz
 
 Test(board_pty, icebreaker, .fini = stop_pty_boards)
 {
-    pty_same_as_sim("icebreaker", "up5k-dev", 30000000, 1, "500");
+    pty_same_as_sim("icebreaker", "up5k-dev", 30000000, 1, "10000");
 }
 
 Test(board_pty, hx8k, .fini = stop_pty_boards)
 {
-    pty_same_as_sim("hx8k", "hx8k-dev", 60000000, 1, "500");
+    pty_same_as_sim("hx8k", "hx8k-dev", 60000000, 1, "10000");
 }
 
 /* the ULX3S-85F's top simulates at some 50 000 cycles a second (64 lanes): longer timeouts,
@@ -415,4 +415,88 @@ Test(board_pty, hx8k, .fini = stop_pty_boards)
 Test(board_pty, ulx3s_85f, .timeout = 900, .fini = stop_pty_boards)
 {
     pty_same_as_sim("ulx3s-85f", "ecp5-85f", 75000000, 0, "20000");
+}
+
+/* sglif device selftest: passes on the simulated boards (the tops as flashed, and plain sim),
+ * and fails, naming the check, with exit 4 on a board with a stuck memory bit (sim/board.cpp
+ * --stuck-bit: bit 3 of bias word 5 reads 1) */
+Test(board_selftest, passes_on_the_boards)
+{
+    const char *bin = getenv("SGLIF");
+    cr_assert(bin, "SGLIF must be set (make test sets it)");
+    static char out[16384];
+    const char *ports[] = {"sim:icebreaker", "sim:hx8k", "sim"};
+    for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
+        int rc = sh(out, sizeof out, "%s device selftest --port %s --timeout 10000 2>&1", bin,
+                    ports[i]);
+        printf("%s", out);
+        cr_assert_eq(rc, 0, "%s:\n%s", ports[i], out);
+        cr_assert(strstr(out, "\nselftest: pass\n"), "%s", out);
+        static const char *const checks[] = {"identify", "sg-table", "memory weights",
+                                             "memory biases", "memory sg-table", "memory w_out",
+                                             "memory b_out", "model", "restore", "link"};
+        for (size_t c = 0; c < sizeof checks / sizeof checks[0]; c++) {
+            char want[64];
+            snprintf(want, sizeof want, "selftest: %s: pass", checks[c]);
+            cr_assert(strstr(out, want), "%s: no '%s':\n%s", ports[i], want, out);
+        }
+    }
+}
+
+Test(board_selftest, a_stuck_bit_fails, .fini = stop_pty_boards)
+{
+    const char *bin = getenv("SGLIF");
+    cr_assert(bin, "SGLIF must be set (make test sets it)");
+    char self[PATH_MAX - 64], prog[PATH_MAX], port[128];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[k > 0 ? k : 0] = 0;
+    *strrchr(self, '/') = 0;
+    snprintf(prog, sizeof prog, "%s/sglif-board-top-hx8k", self);
+    int fd[2];
+    cr_assert_eq(pipe(fd), 0);
+    pty_pids[0] = fork();
+    if (pty_pids[0] == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        execl(prog, prog, "--listen", "tcp:127.0.0.1:0", "--stuck-bit", "2:5:3", (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    FILE *f = fdopen(fd[0], "r");
+    char line[128] = "";
+    cr_assert(fgets(line, sizeof line, f), "%s printed nothing", prog);
+    fclose(f);
+    line[strcspn(line, "\n")] = 0;
+    cr_assert(strncmp(line, "listening on ", 13) == 0, "%s", line);
+    snprintf(port, sizeof port, "%s", line + 13);
+    static char out[16384];
+    int rc = sh(out, sizeof out, "%s device selftest --port %s --timeout 10000 2>&1", bin,
+                port);
+    printf("%s", out);
+    cr_assert_eq(rc, 4, "%s", out);
+    cr_assert(strstr(out, "selftest: memory biases: FAIL: 1 of 64 words wrong"), "%s", out);
+    cr_assert(strstr(out, "address 5 reads"), "%s", out);
+    cr_assert(strstr(out, "\nselftest: FAIL: memory biases"), "%s", out);
+    cr_assert(strstr(out, "selftest: memory weights: pass"), "%s", out);
+}
+
+/* a new user: `sglif train` with its defaults, then `sglif device infer` on the default port:
+ * plain sim holds the default model (20 inputs, 256 neurons, 10 classes; the up5k board would
+ * say "10 classes, the core has 7") */
+Test(board, default_model_on_plain_sim, .timeout = 600)
+{
+    const char *bin = getenv("SGLIF");
+    cr_assert(bin, "SGLIF must be set (make test sets it)");
+    char model[64];
+    snprintf(model, sizeof model, "/tmp/sglif-default-%d.sgl", (int)getpid());
+    static char out[16384];
+    cr_assert_eq(sh(out, sizeof out, "%s train --data randman --epochs 1 --out %s --quiet 2>&1",
+                    bin, model), 0, "%s", out);
+    int rc = sh(out, sizeof out, "%s device infer --model %s --data randman:samples=20 2>&1",
+                bin, model);
+    printf("%s", out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "on sim: 20 samples"), "%s", out);
+    cr_assert(strstr(out, "twin: 20 of 20 predictions equal"), "%s", out);
+    unlink(model);
 }
