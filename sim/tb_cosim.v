@@ -8,8 +8,11 @@
 // saturation count, the hardware readout (every class sum through the read port, the predicted
 // class) and the history memory read back (spike and SG code of every neuron and recorded step,
 // against the expected trace). Stops at the first difference with its context. Last lines: `cosim: <U> neuron-updates compared, <M> mismatches, <X>
-// saturations` then PASS or FAIL; on FAIL, $fatal (vvp exits non-zero).
-// Plus-args: +cmd=FILE +exp=FILE (required), +verbose.
+// saturations` then PASS or FAIL; on FAIL, $fatal (vvp exits non-zero). Every comparison is
+// `!==`, so an x or z in an RTL value is a mismatch (the saturation flag must be 0 or 1 at
+// every update). Plus-args: +cmd=FILE +exp=FILE (required), +verbose, +fault_x=v|sum|sat (the
+// X self-test, make cosim-icarus-selftest: from the 50th update on, bit 0 of the traced
+// membrane, of the readout sum, or the saturation flag is forced to x; the bench must fail).
 `default_nettype none
 
 module tb_cosim #(
@@ -162,7 +165,7 @@ module tb_cosim #(
                 if (tr_valid === 1'b1) begin
                     r = $fscanf(fe, "%d %d %d %d %d %d\n", xl, xt, xi, xv, xz, xc);
                     v_s = tr_v[15] ? tr_v - 65536 : tr_v;
-                    if (r != 6) begin
+                    if (r !== 6) begin
                         mismatch_head;
                         $display(": the expected trace file ended (extra RTL update, layer %0d neuron %0d)",
                                  tr_layer, tr_idx);
@@ -170,12 +173,18 @@ module tb_cosim #(
                         updates = updates + 1;
                         rtl_sat = rtl_sat + tr_sat;
                         sats = sats + tr_sat;
+                        if (tr_sat !== 1'b0 && tr_sat !== 1'b1) begin
+                            mismatch_head;
+                            $display(": layer %0d neuron %0d: the saturation flag is %b", tr_layer,
+                                     tr_idx, tr_sat);
+                        end
                         if (xt >= 0 && xt < HIST_STEPS && xi >= 0 && xi < N && xl >= 0 && xl < 2) begin
                             hz_m[(xl * HIST_STEPS + xt) * N + xi] = xz;
                             hc_m[(xl * HIST_STEPS + xt) * N + xi] = xc;
                         end
-                        if (xt != t || xl != nxl || xi != nxi || tr_layer !== xl[0] ||
-                            tr_idx !== xi || v_s != xv || tr_z !== xz || tr_code !== xc) begin
+                        if (xt !== t || xl !== nxl || xi !== nxi || tr_layer !== xl[0] ||
+                            tr_idx !== xi[NW-1:0] || tr_v !== xv[15:0] || tr_z !== xz[0] ||
+                            tr_code !== xc[15:0]) begin
                             mismatch_head;
                             $display(" layer %0d neuron %0d (expected layer %0d neuron %0d, twin step %0d layer %0d neuron %0d)",
                                      tr_layer, tr_idx, nxl, nxi, xt, xl, xi);
@@ -213,18 +222,35 @@ module tb_cosim #(
                     end
                 end
             end
-            if (!stop && cycles - c0 != want_cyc) begin
+            if (!stop && cycles - c0 !== want_cyc) begin
                 mismatch_head;
                 $display(": %0d cycles, expected %0d", cycles - c0, want_cyc);
             end
             n_upd = n0 + (nl > 1 ? n1 : 0);
-            if (!stop && next != n_upd) begin
+            if (!stop && next !== n_upd) begin
                 mismatch_head;
                 $display(": %0d neuron updates, expected %0d", next, n_upd);
             end
             steps_done = steps_done + 1;
         end
     endtask
+
+    // +fault_x: an x forced into one RTL value from the 50th update on (the bench's self-test)
+    reg [8*8-1:0] fault_x;
+    initial begin
+        if ($value$plusargs("fault_x=%s", fault_x)) begin
+            wait (updates >= 50);
+            $display("tb_cosim: +fault_x=%0s: an x forced from update %0d on", fault_x, updates);
+            if (fault_x == "v")
+                force tr_v[0] = 1'bx;
+            else if (fault_x == "sum")
+                force ro_sum[0] = 1'bx;
+            else if (fault_x == "sat")
+                force tr_sat = 1'bx;
+            else
+                $fatal(1, "tb_cosim: +fault_x=%0s: expected v, sum or sat", fault_x);
+        end
+    end
 
     initial begin
         verbose = $test$plusargs("verbose");
@@ -247,7 +273,7 @@ module tb_cosim #(
         rst = 1'b0;
         while (!stop) begin
             r = $fscanf(fc, " %c", c);
-            if (r != 1) begin
+            if (r !== 1) begin
                 $display("tb_cosim: the command file ended without Q");
                 mismatches = mismatches + 1;
                 stop = 1'b1;
@@ -286,7 +312,7 @@ module tb_cosim #(
                 end
                 "E": begin
                     r = $fscanf(fc, "%d %d %d", a0, x_pred, n_cls);
-                    if (!stop && rtl_sat != a0) begin
+                    if (!stop && rtl_sat !== a0) begin
                         mismatch_head;
                         $display(": %0d saturations in the RTL, %0d in the twin", rtl_sat, a0);
                     end
@@ -298,7 +324,7 @@ module tb_cosim #(
                         #1;
                         if (!stop) begin
                             ro_sums = ro_sums + 1;
-                            if ($signed(ro_sum) != x_sum) begin
+                            if (ro_sum !== x_sum[31:0]) begin
                                 mismatch_head;
                                 $display(": readout class %0d: rtl %0d, twin %0d", i,
                                          $signed(ro_sum), x_sum);
@@ -316,7 +342,7 @@ module tb_cosim #(
                     end
                     // the history, read back: {z, code} at {t, i} for the recorded steps
                     t_hist = T < HIST_STEPS ? T : HIST_STEPS;
-                    if (!stop && hist_steps != t_hist) begin
+                    if (!stop && hist_steps !== t_hist[HW:0]) begin
                         mismatch_head;
                         $display(": history holds %0d steps, expected %0d", hist_steps, t_hist);
                     end
@@ -329,7 +355,7 @@ module tb_cosim #(
                                 tick;
                                 hist_words = hist_words + 1;
                                 if (hist_rdata[16] !== hz_m[(xl * HIST_STEPS + a1) * N + i][0] ||
-                                    hist_rdata[15:0] !== hc_m[(xl * HIST_STEPS + a1) * N + i]) begin
+                                    hist_rdata[15:0] !== hc_m[(xl * HIST_STEPS + a1) * N + i][15:0]) begin
                                     t = a1;
                                     mismatch_head;
                                     $display(": history layer %0d neuron %0d: rtl z %0d code %0d, twin z %0d code %0d",
