@@ -12,7 +12,10 @@
 // `!==`, so an x or z in an RTL value is a mismatch (the saturation flag must be 0 or 1 at
 // every update). Plus-args: +cmd=FILE +exp=FILE (required), +verbose, +fault_x=v|sum|sat (the
 // X self-test, make cosim-icarus-selftest: from the 50th update on, bit 0 of the traced
-// membrane, of the readout sum, or the saturation flag is forced to x; the bench must fail).
+// membrane, of the readout sum, or the saturation flag is forced to x; the bench must fail),
+// +fault=sg|readout|history (a fault forced into a path of the core from the start: the SG
+// table's index input v - theta off by 32, the readout's spike input stuck at 0 (no W_out row
+// is ever added), the history's spike input inverted; the bench must fail).
 `default_nettype none
 
 module tb_cosim #(
@@ -234,6 +237,22 @@ module tb_cosim #(
             steps_done = steps_done + 1;
         end
     endtask
+
+    // +fault: a stuck bit in the SG-code, readout or history path (the bench's self-test)
+    reg [8*8-1:0] fault_p;
+    initial begin
+        if ($value$plusargs("fault=%s", fault_p)) begin
+            $display("tb_cosim: +fault=%0s", fault_p);
+            if (fault_p == "sg")
+                force dut.x_sg = {{2{dut.f4_v_q[15]}}, dut.f4_v_q} - {3'b000, dut.theta_q} + 18'sd32;
+            else if (fault_p == "readout")
+                force dut.u_readout.spike_i = 1'b0;
+            else if (fault_p == "history")
+                force dut.u_hist.z_i = !dut.f7_z_q;
+            else
+                $fatal(1, "tb_cosim: +fault=%0s: expected sg, readout or history", fault_p);
+        end
+    end
 
     // +fault_x: an x forced into one RTL value from the 50th update on (the bench's self-test)
     reg [8*8-1:0] fault_x;
