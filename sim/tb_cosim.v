@@ -15,7 +15,8 @@
 // membrane, of the readout sum, or the saturation flag is forced to x; the bench must fail),
 // +fault=sg|readout|history (a fault forced into a path of the core from the start: the SG
 // table's index input v - theta off by 32, the readout's spike input stuck at 0 (no W_out row
-// is ever added), the history's spike input inverted; the bench must fail).
+// is ever added), the history's read address with bit 0 inverted (neuron i read as i ^ 1);
+// the bench must fail).
 `default_nettype none
 
 module tb_cosim #(
@@ -248,7 +249,7 @@ module tb_cosim #(
             else if (fault_p == "readout")
                 force dut.u_readout.spike_i = 1'b0;
             else if (fault_p == "history")
-                force dut.u_hist.z_i = !dut.f7_z_q;
+                force dut.u_hist.raddr_i = hist_raddr ^ 1;
             else
                 $fatal(1, "tb_cosim: +fault=%0s: expected sg, readout or history", fault_p);
         end
