@@ -127,11 +127,12 @@ ifneq ($(SAN),1)
 endif
 	@echo "== simulated boards: byte level (sglif-board-CONFIG; plain sim is ecp5-85f) and the board tops as flashed (sglif-board-top-BOARD, UART pins bit by bit) =="
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BOARD_MEM) $(SGLIF_BOARD) $(DEMO_BOARD) $(BIN)/sglif-board-up5k-dev \
-	  $(BIN)/sglif-board-hx8k-dev boards-sim
+	  $(BIN)/sglif-board-hx8k-dev $(BIN)/sglif-board-up5k-2l boards-sim
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
 	@echo "== tests =="
-	SGLIF=$(abspath $(SGLIF)) SGLIF_BOARD_MEM=$(abspath $(BOARD_MEM)) $(TESTS) --jobs 1
+	SGLIF=$(abspath $(SGLIF)) SGLIF_BOARD_MEM=$(abspath $(BOARD_MEM)) SGLIF_BOARD=$(abspath $(SGLIF_BOARD)) \
+	  $(TESTS) --jobs 1
 
 DEMO_DATA  ?= randman
 DEMO_ARGS  ?=

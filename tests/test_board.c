@@ -16,6 +16,7 @@
 
 #include "common.h"
 #include "device.h"
+#include "model.h"
 #include "rng.h"
 #include "sglif_protocol.h"
 #include "shell.h"
@@ -431,8 +432,9 @@ Test(board_selftest, passes_on_the_boards)
     static char out[16384];
     const char *ports[] = {"sim:icebreaker", "sim:hx8k", "sim"};
     for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
-        int rc = sh(out, sizeof out, "%s device selftest --port %s --timeout 10000 2>&1", bin,
-                    ports[i]);
+        /* plain sim as a user has it (make test names the up5k board in $SGLIF_BOARD) */
+        int rc = sh(out, sizeof out, "env -u SGLIF_BOARD %s device selftest --port %s "
+                    "--timeout 10000 2>&1", bin, ports[i]);
         printf("%s", out);
         cr_assert_eq(rc, 0, "%s:\n%s", ports[i], out);
         cr_assert(strstr(out, "\nselftest: pass\n"), "%s", out);
@@ -496,11 +498,51 @@ Test(board, default_model_on_plain_sim, .timeout = 600)
     static char out[16384];
     cr_assert_eq(sh(out, sizeof out, "%s train --data randman --epochs 1 --out %s --quiet 2>&1",
                     bin, model), 0, "%s", out);
-    int rc = sh(out, sizeof out, "%s device infer --model %s --data randman:samples=20 2>&1",
-                bin, model);
+    int rc = sh(out, sizeof out, "env -u SGLIF_BOARD %s device infer --model %s "
+                "--data randman:samples=20 2>&1", bin, model);
     printf("%s", out);
     cr_assert_eq(rc, 0, "%s", out);
     cr_assert(strstr(out, "on sim: 20 samples"), "%s", out);
     cr_assert(strstr(out, "twin: 20 of 20 predictions equal"), "%s", out);
     unlink(model);
+}
+
+/* board training on two hidden layers: the byte-level board of the up5k-2l row (two layers of
+ * 128 neurons, 8 steps of history) trains 16,16 as `sglif train --backend fixed` does, bit for
+ * bit, with --check comparing every spike, SG code and prediction of both layers */
+Test(board, train_two_layers, .timeout = 600)
+{
+    const char *bin = getenv("SGLIF");
+    cr_assert(bin, "SGLIF must be set (make test sets it)");
+    char self[PATH_MAX - 64], port[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[k > 0 ? k : 0] = 0;
+    *strrchr(self, '/') = 0;
+    snprintf(port, sizeof port, "sim:%s/sglif-board-up5k-2l", self);
+    cr_assert(access(port + 4, X_OK) == 0, "%s not built (make %s)", port + 4, port + 4);
+    const char *opts = "--data randman:classes=4,units=16,samples=10,steps=20 --hidden 16,16 "
+                       "--epochs 1 --batch 8 --seed 5";
+    char twin[64], board[64];
+    snprintf(twin, sizeof twin, "/tmp/sglif-2l-%d-twin.sgl", (int)getpid());
+    snprintf(board, sizeof board, "/tmp/sglif-2l-%d-board.sgl", (int)getpid());
+    static char out[16384];
+    cr_assert_eq(sh(out, sizeof out, "%s train --backend fixed %s --out %s --quiet 2>&1", bin,
+                    opts, twin), 0, "%s", out);
+    int rc = sh(out, sizeof out, "%s device train %s --check --out %s --quiet --port %s 2>&1",
+                bin, opts, board, port);
+    printf("%s", out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "check: "), "%s", out);
+    sgl_net x, y;
+    cr_assert_eq(sgl_model_load(twin, &x, NULL), 0, "%s", sgl_errmsg());
+    cr_assert_eq(sgl_model_load(board, &y, NULL), 0, "%s", sgl_errmsg());
+    cr_assert_eq(x.cfg.n_layers, 2);
+    cr_assert_eq(y.cfg.n_layers, 2);
+    cr_assert(x.n_params == y.n_params &&
+              memcmp(x.params, y.params, x.n_params * sizeof *x.params) == 0,
+              "device train (two layers) and train --backend fixed differ");
+    sgl_net_free(&x);
+    sgl_net_free(&y);
+    unlink(twin);
+    unlink(board);
 }
