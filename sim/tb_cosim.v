@@ -239,7 +239,10 @@ module tb_cosim #(
         end
     endtask
 
-    // +fault: a stuck bit in the SG-code, readout or history path (the bench's self-test)
+    // +fault: a stuck bit in the SG-code, readout or history path (the bench's self-test). Only
+    // in the RTL build (sim/icarus.mk defines SGLIF_TRACE): a netlist (sim/netlist.mk) has none
+    // of these internal names.
+`ifdef SGLIF_TRACE
     reg [8*8-1:0] fault_p;
     initial begin
         if ($value$plusargs("fault=%s", fault_p)) begin
@@ -254,6 +257,7 @@ module tb_cosim #(
                 $fatal(1, "tb_cosim: +fault=%0s: expected sg, readout or history", fault_p);
         end
     end
+`endif
 
     // +fault_x: an x forced into one RTL value from the 50th update on (the bench's self-test)
     reg [8*8-1:0] fault_x;
