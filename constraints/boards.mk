@@ -242,9 +242,12 @@ readme-table:
 	    { cp $(BUILD)/README.md.tmp README.md; echo "readme-table: README.md's resource table regenerated"; }; \
 	  rm -f $(BUILD)/README.md.tmp
 
-test-slow: ## the slow FPGA flow: every board's bitstream (the ECP5 ones take minutes each), make report, the iCE40 boards over SEEDS; fails if an ECP5 board failed
+test-slow: ## the slow FPGA flow: every board's bitstream (the ECP5 ones take minutes each), make report, the iCE40 boards over SEEDS and their netlists through a pty; fails if an ECP5 board failed
 	@$(MAKE) --no-print-directory report
 	@for b in $(ICE40_BOARDS); do $(MAKE) --no-print-directory bit-seeds BOARD=$$b || exit 1; done
+	@echo "== the iCE40 tops' netlists through a pty: device info and a short device infer (tests/test_board.c, board_netlist) =="
+	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(TESTS) $(foreach b,$(ICE40_BOARDS),$(BIN)/sglif-board-netlist-$(b))
+	SGLIF=$(abspath $(SGLIF)) SGLIF_NETLIST_BOARDS="$(ICE40_BOARDS)" $(TESTS) --filter 'board_netlist/*' --jobs 1
 	@bad=""; for b in $(ECP5_BOARDS); do grep -q '^pass,' $(BIT_DIR)/$$b/$$b.result 2>/dev/null || bad="$$bad $$b"; done; \
 	  if [ -n "$$bad" ]; then echo "test-slow: FAIL:$$bad (why: $(REPORT_CSV), $(BIT_DIR)/<board>/<board>.result)"; exit 1; fi; \
 	  echo "test-slow: PASS: $(strip $(ECP5_BOARDS))"

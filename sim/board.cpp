@@ -183,7 +183,12 @@ static int open_listener(const char *spec, Listener &l)
     return 0;
 }
 
-#ifdef BOARD_PINS
+#if defined(BOARD_PINS) && defined(BOARD_NETLIST)
+// a netlist has no internal names: the board is taken as idle after BOARD_NETLIST_IDLE
+// cycles with both lines idle (longer than any request's work)
+#define LINK_BUSY (quiet < BOARD_NETLIST_IDLE)
+#define FRX_STATE 0
+#elif defined(BOARD_PINS)
 // the top's internal signals the harness may look at to sleep (sim/board.vlt makes them
 // public): a request being carried out, the frame decoder's state (0: between frames)
 #define BOARD_CAT2(a, b) a##b
@@ -192,7 +197,9 @@ static int open_listener(const char *spec, Listener &l)
 #define LINK_BUSY BOARD_SIG(__DOT__u_board__DOT__link_busy)
 #define FRX_STATE BOARD_SIG(__DOT__u_board__DOT__u_device__DOT__u_link__DOT__u_frx__DOT__state_q)
 #include BOARD_ROOT_HEADER
+#endif
 
+#ifdef BOARD_PINS
 // the LEDs as busy | err << 1 | lock << 2 | blink << 3 (what the board shows)
 static unsigned leds(const BOARD_CLASS *top)
 {

@@ -31,3 +31,29 @@ $(BIN)/sglif-board-top-%: $(BOARD_TOP_DEPS)
 
 .PHONY: boards-sim
 boards-sim: $(foreach b,$(BOARDS_SIM),$(BIN)/sglif-board-top-$(b)) ## the pin-level simulated boards of BOARDS_SIM (sglif-board --board B)
+
+# The netlist of a board as it goes to nextpnr (the bitstream flow's build/bitstream/B/B.json,
+# written out as Verilog) under Verilator with Yosys's iCE40 cell models (their PLL stubs
+# replaced by sim/pll_models.v), served by sim/board.cpp as above; with no internal names to
+# look at, it sleeps only after BOARD_NETLIST_IDLE cycles with both lines idle. iCE40 boards:
+#   make build/bin/sglif-board-netlist-hx8k   (make test-slow: tests/test_board.c, board_netlist)
+BOARD_NETLIST_IDLE ?= 2000000
+ICE40_CELLS        ?= /usr/share/yosys/ice40/cells_sim.v
+$(BIN)/sglif-board-netlist-%: sim/board.cpp sim/board.mk sim/pll_models.v sim/board_args.sh $(LIB)
+	@set -e; b=$*; j=$(BUILD)/bitstream/$$b/$$b.json; \
+	  [ -f $$j ] || { echo "sglif-board-netlist-$$b: no $$j (make bitstream BOARD=$$b first)"; exit 1; }; \
+	  a=$$(sh sim/board_args.sh $$b); top=$${a%%|*}; r=$${a#*|}; g=$${r%%|*}; c=$${r#*|}; \
+	  d=$(BUILD)/board-netlist/$$b; mkdir -p $$d; \
+	  def=$$(for x in $$g; do case $$x in +define+*) printf '%s ' $$x;; esac; done); \
+	  dev=$$($(SYNTH_ROW) n=$$b c=device $(BOARDS_CSV)); \
+	  case $$dev in *up5k*) cdef=+define+ICE40_U;; *) cdef=+define+ICE40_HX;; esac; \
+	  $(YOSYS) -q -p "read_json $$j; write_verilog -noattr $$d/netlist.v" >$$d/yosys.log 2>&1 || { cat $$d/yosys.log; exit 1; }; \
+	  awk '/^module SB_PLL40_/ { skip = 1 } !skip { print } skip && /^endmodule/ { skip = 0 }' $(ICE40_CELLS) >$$d/cells.v; \
+	  echo "sglif-board-netlist-$$b: $$j ($$(grep -c '^ *SB_' $$d/netlist.v) cells) $$def $$cdef"; \
+	  $(VERILATOR) --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style --top-module $$top \
+	    +define+NO_ICE40_DEFAULT_ASSIGNMENTS $$cdef $$def --Mdir $$d -o sglif-board -MAKEFLAGS OPT_FAST=-O1 \
+	    -CFLAGS "-O1 -I$(abspath sw) -I$(abspath $(GEN_DIR)) $$c -DBOARD_NETLIST -DBOARD_NETLIST_IDLE=$(BOARD_NETLIST_IDLE) \
+	             -DBOARD_HEADER='\"V'$$top'.h\"' -DBOARD_CLASS=V$$top" \
+	    -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
+	    sim/pll_models.v $$d/cells.v $$d/netlist.v $(abspath sim/board.cpp) >$$d.log 2>&1 || { grep -m5 -i error $$d.log; tail -5 $$d.log; exit 1; }; \
+	  mkdir -p $(dir $@); cp $$d/sglif-board $@.tmp && mv -f $@.tmp $@

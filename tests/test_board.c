@@ -546,3 +546,49 @@ Test(board, train_two_layers, .timeout = 600)
     unlink(twin);
     unlink(board);
 }
+
+/* The Yosys netlist of a board top as it goes to nextpnr (build/bin/sglif-board-netlist-BOARD,
+ * sim/board.mk: iCE40 cell models, the PLL model) on a pseudo-terminal: `device info` and a
+ * short `device infer` with the twin's predictions. Slow (the load writes every model word
+ * through gate-level cells): run by make test-slow, which sets SGLIF_NETLIST_BOARDS; skipped
+ * otherwise. */
+static void netlist_board(const char *board)
+{
+    const char *bin = getenv("SGLIF"), *on = getenv("SGLIF_NETLIST_BOARDS");
+    if (!on || !strstr(on, board))
+        cr_skip_test("SGLIF_NETLIST_BOARDS does not name %s (make test-slow)", board);
+    cr_assert(bin, "SGLIF must be set");
+    char self[PATH_MAX - 64], prog[PATH_MAX], pty[128];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[k > 0 ? k : 0] = 0;
+    *strrchr(self, '/') = 0;
+    snprintf(prog, sizeof prog, "%s/sglif-board-netlist-%s", self, board);
+    cr_assert(access(prog, X_OK) == 0, "%s not built (make %s)", prog, prog);
+    pty_pids[0] = pty_board(prog, pty, sizeof pty);
+    const char *data = "randman:classes=4,units=16,samples=10,steps=20";
+    char model[64];
+    snprintf(model, sizeof model, "/tmp/sglif-netlist-%d.sgl", (int)getpid());
+    static char out[16384];
+    cr_assert_eq(sh(out, sizeof out, "%s train --data %s --hidden 32 --epochs 2 --qat --seed 3 "
+                    "--out %s --quiet 2>&1", bin, data, model), 0, "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s device info --port %s --timeout 20000 2>&1", bin, pty),
+                 0, "%s", out);
+    printf("%s", out);
+    cr_assert(strstr(out, "protocol: 1\n"), "%s", out);
+    int rc = sh(out, sizeof out, "%s device infer --model %s --data %s --port %s --timeout "
+                "20000 2>&1", bin, model, data, pty);
+    printf("%s", out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "twin: 4 of 4 predictions equal"), "%s", out);
+    unlink(model);
+}
+
+Test(board_netlist, icebreaker, .timeout = 1800, .fini = stop_pty_boards)
+{
+    netlist_board("icebreaker");
+}
+
+Test(board_netlist, hx8k, .timeout = 1800, .fini = stop_pty_boards)
+{
+    netlist_board("hx8k");
+}
