@@ -57,3 +57,14 @@ $(BIN)/sglif-board-netlist-%: sim/board.cpp sim/board.mk sim/pll_models.v sim/bo
 	    -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
 	    sim/pll_models.v $$d/cells.v $$d/netlist.v $(abspath sim/board.cpp) >$$d.log 2>&1 || { grep -m5 -i error $$d.log; tail -5 $$d.log; exit 1; }; \
 	  mkdir -p $(dir $@); cp $$d/sglif-board $@.tmp && mv -f $@.tmp $@
+
+# the PLL model's check: the HX8K top built with DIVF 70 (12 MHz x 71 / 16 = 53.25 MHz, not the
+# table's 60) must stop at start with the model's message
+$(BUILD)/board-top/pll-fault/sglif-board: $(BOARD_TOP_DEPS)
+	$(call board_top_build,hx8k,$@,-GDIVF=70)
+.PHONY: boards-sim-selftest
+boards-sim-selftest: $(BUILD)/board-top/pll-fault/sglif-board ## prove the PLL model refuses dividers that do not give the table's clock
+	@rc=0; $< --listen tcp:127.0.0.1:0 >$(BUILD)/board-top/pll-fault.run 2>&1 || rc=$$?; \
+	  if [ $$rc -ne 0 ] && grep -q 'pll: DIVR 0 DIVF 70 DIVQ 4 give 53250000' $(BUILD)/board-top/pll-fault.run; then \
+	    echo "boards-sim-selftest: PASS (the PLL model refused DIVF 70: $$(grep -m1 -o 'pll: .*' $(BUILD)/board-top/pll-fault.run))"; \
+	  else cat $(BUILD)/board-top/pll-fault.run; echo "boards-sim-selftest: FAIL (exit $$rc)"; exit 1; fi
