@@ -272,9 +272,14 @@ int main(int argc, char **argv)
         cycle++;
         if (show_leds) {
             unsigned l = leds(top.get());
-            if ((l & ~9u) != (led_was & ~9u)) // busy and blink change all the time
+            if ((l & ~9u) != (led_was & ~9u)) { // busy and blink change all the time
+#ifdef BOARD_LEDS_RG // no PLL-lock LED
+                fprintf(stderr, "board: cycle %lld: LEDs error %u\n", cycle, (l >> 1) & 1);
+#else
                 fprintf(stderr, "board: cycle %lld: LEDs error %u, PLL lock %u\n", cycle,
                         (l >> 1) & 1, (l >> 2) & 1);
+#endif
+            }
             led_was = l;
         }
     };
