@@ -405,7 +405,7 @@ static void pty_same_as_sim(const char *board, const char *config, long clock_hz
 
 Test(board_pty, icebreaker, .fini = stop_pty_boards)
 {
-    pty_same_as_sim("icebreaker", "up5k-dev", 30000000, 0x7f, "10000");
+    pty_same_as_sim("icebreaker", "up5k-dev", 27000000, 0x7f, "10000");
 }
 
 Test(board_pty, hx8k, .fini = stop_pty_boards)
