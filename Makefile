@@ -110,8 +110,8 @@ test: ## install what is missing, build, run every test (SAN=1 for sanitizers)
 	@bash .ci/setup base
 	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(TESTS) $(TESTSD)
 ifneq ($(SAN),1)
-	@echo "== RTL: lint, lock-step co-simulation against the twin (Verilator, 20 seeds; Icarus), checker self-tests, synthesis per board =="
-	@$(MAKE) --no-print-directory lint cosim-seeds cosim-selftest cosim-icarus cosim-icarus-selftest bwd-test bwd-selftest
+	@echo "== RTL: lint, lock-step co-simulation against the twin (Verilator, 20 seeds; every configs.csv row at full size; Icarus), the training engine's units, checker self-tests, synthesis per board =="
+	@$(MAKE) --no-print-directory lint cosim-seeds cosim-boards cosim-selftest cosim-icarus cosim-icarus-selftest bwd-test bwd-selftest
 	@$(MAKE) --no-print-directory -j$(JOBS) synth $(BIN)/sglif-rtl
 	@echo "== link RTL: UART and frame codec against sw/link.c through the UART bit timing; the command executor against a memory mirror; self-tests =="
 	@$(MAKE) --no-print-directory protocol-check core-map-check link-lint link-test link-selftest cmd-test cmd-selftest
@@ -131,11 +131,15 @@ ifneq ($(SAN),1)
 	@echo "== sweeps: a small grid locally, under GNU parallel and on a single-node Slurm cluster (Debian's slurm-wlm, munge) =="
 	@$(MAKE) --no-print-directory cluster-test
 endif
-	@$(MAKE) --no-print-directory $(BOARD_MEM) $(SGLIF_BOARD)
+	@echo "== simulated boards: byte level (sglif-board-CONFIG; plain sim is ecp5-85f) and the board tops as flashed (sglif-board-top-BOARD, UART pins bit by bit) =="
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BOARD_MEM) $(SGLIF_BOARD) $(DEMO_BOARD) $(BIN)/sglif-board-up5k-dev \
+	  $(BIN)/sglif-board-hx8k-dev $(BIN)/sglif-board-up5k-2l boards-sim
+	@$(MAKE) --no-print-directory boards-sim-selftest
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
 	@echo "== tests =="
-	SGLIF=$(abspath $(SGLIF)) SGLIF_BOARD_MEM=$(abspath $(BOARD_MEM)) $(TESTS) --jobs 1
+	SGLIF=$(abspath $(SGLIF)) SGLIF_BOARD_MEM=$(abspath $(BOARD_MEM)) SGLIF_BOARD=$(abspath $(SGLIF_BOARD)) \
+	  $(TESTS) --jobs 1
 
 DEMO_DATA  ?= randman
 DEMO_ARGS  ?=
@@ -153,7 +157,7 @@ clean: ## remove build/ except the PyPI venv
 	@[ ! -d $(BUILD) ] || find $(BUILD) -mindepth 1 -maxdepth 1 ! -name venv -exec rm -rf {} +
 
 include rtl/core_map.mk tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk \
-        host/protocol.mk sim/link.mk sim/bwd.mk tests/fuzz/fuzz.mk tests/interop/interop.mk
+        host/protocol.mk sim/link.mk sim/board.mk sim/bwd.mk tests/fuzz/fuzz.mk tests/interop/interop.mk
 # per-board bitstreams and reports (constraints/), post-synthesis netlist co-simulation (sim/)
 -include constraints/boards.mk sim/netlist.mk
 

@@ -44,8 +44,9 @@ pad512       = awk 'NR == 1 { z = $$1; gsub(/./, "0", z) } { print } END { for (
 OPENFPGALOADER ?= openFPGALoader
 # the SG table every bitstream is built with (lut-swap replaces exactly these contents)
 BIT_SG        := $(SYNTH_SG)
-# the board tops read the device (sim/link.mk's BOARD_RTL: sglif_device, the link, the core)
-BIT_RTL        = $(sort $(BOARD_RTL))
+# the board tops read the shared board module and the device (sim/link.mk's BOARD_RTL:
+# sglif_device, the link, the core)
+BIT_RTL        = $(sort rtl/sglif_board.v $(BOARD_RTL))
 BIT_DEPS       = $(BOARDS_CSV) $(SYNTH_CSV) $(BIT_RTL) $(wildcard rtl/sglif_top_*.v) $(BIT_SG) \
                  $(PROTOCOL_VH) $(CORE_MAP_VH) constraints/boards.mk
 BIT_PINS      := $(wildcard constraints/*.pcf constraints/*.lpf)
@@ -241,8 +242,12 @@ readme-table:
 	    { cp $(BUILD)/README.md.tmp README.md; echo "readme-table: README.md's resource table regenerated"; }; \
 	  rm -f $(BUILD)/README.md.tmp
 
-test-slow: ## the slow FPGA flow: every board's bitstream (the ECP5 ones take minutes each), make report; fails if an ECP5 board failed
+test-slow: ## the slow FPGA flow: every board's bitstream (the ECP5 ones take minutes each), make report, the iCE40 boards over SEEDS and their netlists through a pty; fails if an ECP5 board failed
 	@$(MAKE) --no-print-directory report
+	@for b in $(ICE40_BOARDS); do $(MAKE) --no-print-directory bit-seeds BOARD=$$b || exit 1; done
+	@echo "== the iCE40 tops' netlists through a pty: device info and a short device infer (tests/test_board.c, board_netlist) =="
+	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(TESTS) $(foreach b,$(ICE40_BOARDS),$(BIN)/sglif-board-netlist-$(b))
+	SGLIF=$(abspath $(SGLIF)) SGLIF_NETLIST_BOARDS="$(ICE40_BOARDS)" $(TESTS) --filter 'board_netlist/*' --jobs 1
 	@bad=""; for b in $(ECP5_BOARDS); do grep -q '^pass,' $(BIT_DIR)/$$b/$$b.result 2>/dev/null || bad="$$bad $$b"; done; \
 	  if [ -n "$$bad" ]; then echo "test-slow: FAIL:$$bad (why: $(REPORT_CSV), $(BIT_DIR)/<board>/<board>.result)"; exit 1; fi; \
 	  echo "test-slow: PASS: $(strip $(ECP5_BOARDS))"
@@ -341,3 +346,30 @@ boards-check: ## docs/boards.md's board table equals constraints/boards.csv; the
 	      grep -qE "^(set_io +(-nowarn +)?$${pp%%:*} +$${pp#*:}( |$$)|LOCATE COMP \"$${pp%%:*}\" SITE \"$${pp#*:}\")" $$f || \
 	        { echo "boards-check: FAIL: $$b: $${pp%%:*} is not at $${pp#*:} in $$f"; exit 1; }; \
 	    done; done; echo "boards-check: PASS: the docs' table is the csv's, its pins are the pin files'"
+
+# Timing margin: place and route of BOARD's synthesized netlist again with each nextpnr seed of
+# SEEDS (the image of make bitstream is left alone); the board passes if at least SEEDS_MIN of
+# them meet its clock target. $(BIT_DIR)/<b>/seeds.csv: seed,fmax_mhz,target_mhz,seconds.
+SEEDS     ?= 1 2 3 4 5
+SEEDS_MIN ?= 4
+.PHONY: bit-seeds
+bit-seeds: $(BIT_DIR)/$(BOARD)/$(BOARD).json ## BOARD's place and route over nextpnr SEEDS (default 1..5): Fmax per seed; fails below SEEDS_MIN (4) meeting the target
+	@set -e; b=$(BOARD); d=$(BIT_DIR)/$$b; \
+	  set -- $$($(SYNTH_ROW) n=$$b c='family device package pins target_mhz' $(BOARDS_CSV)); \
+	  fam=$$1 dev=$$2 pkg=$$3 pins=$$4 t=$$5; ok=0; n=0; \
+	  echo "seed,fmax_mhz,target_mhz,seconds" >$$d/seeds.csv; \
+	  for s in $(SEEDS); do t0=$$(date +%s); \
+	    case $$fam in \
+	      ice40) $(NEXTPNR_ICE40) --$$dev --package $$pkg --pcf $$pins --json $< --freq $$t --seed $$s \
+	               --timing-allow-fail -l $$d/seed-$$s.log >/dev/null 2>&1 || true;; \
+	      ecp5)  $(NEXTPNR_ECP5) --$$dev --package $$pkg --lpf $$pins --json $< --freq $$t --seed $$s \
+	               --timing-allow-fail -l $$d/seed-$$s.log >/dev/null 2>&1 || true;; \
+	    esac; \
+	    f=$$(awk -F"'" '/Max frequency for clock/ { split($$3, a, " "); f[$$2] = a[2] } \
+	      END { m = ""; for (k in f) if (m == "" || f[k] + 0 < m + 0) m = f[k]; print m }' $$d/seed-$$s.log); \
+	    n=$$((n + 1)); m=miss; \
+	    if [ -n "$$f" ] && awk -v f=$$f -v t=$$t 'BEGIN { exit !(f + 0 >= t + 0) }'; then ok=$$((ok + 1)); m=meets; fi; \
+	    echo "$$s,$$f,$$t,$$(( $$(date +%s) - t0 ))" >>$$d/seeds.csv; \
+	    echo "bit-seeds: $$b: seed $$s: Fmax $${f:-none} MHz ($$m the $$t MHz target)"; done; \
+	  if [ $$ok -ge $(SEEDS_MIN) ]; then echo "bit-seeds: $$b: PASS: $$ok of $$n seeds meet $$t MHz ($$d/seeds.csv)"; \
+	  else echo "bit-seeds: $$b: FAIL: $$ok of $$n seeds meet $$t MHz, $(SEEDS_MIN) needed ($$d/seeds.csv)"; exit 1; fi

@@ -18,6 +18,7 @@
 #include "data.h"
 #include "model.h"
 #include "rng.h"
+#include "selftest.h"
 #include "sglif_protocol.h"
 
 static const char HELP[] =
@@ -30,6 +31,7 @@ static const char HELP[] =
     "       sglif device save --model MODEL --out FILE [--port PORT] ...\n"
     "       sglif device lut (--model MODEL | --hex FILE) [--port PORT] ...\n"
     "       sglif device bench [--samples N] [--seed S] [--port PORT] ...\n"
+    "       sglif device selftest [--port PORT] ... (see sglif device selftest --help)\n"
     "The board over its USB link (docs/protocol.md).\n\n"
     "  info                 the board's build (protocol version, lanes, layers, sizes,\n"
     "                       clock) and the CRC of its model memories, one key: value a line\n"
@@ -50,10 +52,14 @@ static const char HELP[] =
     "                       'sglif lut --format hex' writes) and read it back\n"
     "  bench                link efficiency: the board's weights read and written back, and\n"
     "                       N samples (default 20) of random spikes streamed; payload\n"
-    "                       against every byte on the line; the model is left as it was\n\n"
+    "                       against every byte on the line; the model is left as it was\n"
+    "  selftest             the checks of a freshly flashed board, one line each; last\n"
+    "                       line 'selftest: pass' (exit 0) or names what failed (exit 4)\n\n"
     "  --data SPEC          a data set (docs/data.md); --split test (default), valid, train\n"
-    "  --port PORT          sim (default: start a simulated board, sglif-board beside this\n"
-    "                       program or $SGLIF_BOARD), sim:PROGRAM, tcp:HOST:PORT,\n"
+    "  --port PORT          sim (default: start a simulated board of the ULX3S-85F's sizes,\n"
+    "                       sglif-board-ecp5-85f beside this program, or $SGLIF_BOARD),\n"
+    "                       sim:BOARD (a board of constraints/boards.csv, its top as\n"
+    "                       flashed: icebreaker, hx8k, ulx3s-85f, ...), sim:PROGRAM, tcp:HOST:PORT,\n"
     "                       tty:/dev/ttyUSBn, ftdi[:VID:PID[:SERIAL]] (default 0403:6010)\n"
     "  --timeout MS         reply timeout per try (default 500)\n"
     "  --tries N            tries per request (default 5)\n\n" SGL_EXIT_CODES_HELP;
@@ -613,6 +619,8 @@ int cmd_device(int argc, char **argv)
         return device_lut(argc - 1, argv + 1);
     if (strcmp(argv[1], "bench") == 0)
         return device_bench(argc - 1, argv + 1);
+    if (strcmp(argv[1], "selftest") == 0)
+        return cmd_device_selftest(argc - 1, argv + 1);
     return cli_usage_error("device", "unknown device command '%s' (info, load, infer, train, "
-                           "save, lut, bench)", argv[1]);
+                           "save, lut, bench, selftest)", argv[1]);
 }

@@ -102,7 +102,7 @@ static const char HELP_DEVICE[] =
     "  --quiet              no progress output\n"
     "  --check              run the twin beside the board and compare every spike, SG code\n"
     "                       and prediction of every forward pass (fails on a difference)\n"
-    "  --port PORT          sim (default), sim:PROGRAM, tcp:HOST:PORT, tty:/dev/ttyUSBn,\n"
+    "  --port PORT          sim (default), sim:BOARD, sim:PROGRAM, tcp:HOST:PORT, tty:DEVICE,\n"
     "                       ftdi[:VID:PID[:SERIAL]] (see sglif device --help)\n"
     "  --timeout MS, --tries N  reply timeout per try (500), tries per request (5)\n\n"
     SGL_EXIT_CODES_HELP;

@@ -32,7 +32,7 @@ int sgl_transport_open(sgl_transport *t, const char *port)
         }
     }
     return sgl_fail(SGL_EUSAGE, "port '%s': unknown transport (ftdi[:VID:PID[:SERIAL]], "
-                    "tty:DEVICE, tcp:HOST:PORT, sim[:PROGRAM])", port);
+                    "tty:DEVICE, tcp:HOST:PORT, sim[:BOARD|:PROGRAM])", port);
 }
 
 long sgl_transport_read(sgl_transport *t, uint8_t *buf, size_t n, int timeout_ms)

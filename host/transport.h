@@ -5,8 +5,10 @@
  *                             default 0403:6010) or an FT231X (ULX3S, 0403:6015)
  *   tty:/dev/ttyUSBn          the kernel's serial driver (ftdi_sio), raw 8N1
  *   tcp:HOST:PORT             a simulated board listening on loopback (sglif-board)
- *   sim[:PROGRAM]             starts a simulated board itself (default: $SGLIF_BOARD, else
- *                             sglif-board beside the sglif program) and talks to it over tcp
+ *   sim[:BOARD|:PROGRAM]      starts a simulated board itself and talks to it over tcp: sim
+ *                             $SGLIF_BOARD, else sglif-board-ecp5-85f beside the sglif program
+ *                             (the ULX3S-85F's sizes); sim:BOARD a board of
+ *                             constraints/boards.csv, its top as flashed (sglif-board-top-BOARD)
  *
  * Every call returns 0 (or a byte count) or a negative SGL_E* code with a one-line message in
  * sgl_errmsg() that names the port and says what to do. */

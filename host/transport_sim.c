@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* sim[:PROGRAM]: start a simulated board and talk to it over loopback TCP. The program is
- * PROGRAM, else $SGLIF_BOARD, else sglif-board in the directory of the running sglif. It is
- * started as PROGRAM --listen tcp:127.0.0.1:0 --once; its first line names the port. Closing
- * the transport ends it. */
+/* sim[:BOARD|:PROGRAM]: start a simulated board and talk to it over loopback TCP.
+ *   sim           $SGLIF_BOARD, else sglif-board-ecp5-85f beside the running sglif: the device
+ *                 of the ULX3S-85F's configuration (rtl/configs.csv row ecp5-85f: 256 neurons,
+ *                 700 inputs, 20 classes) at byte level, which holds `sglif train`'s default
+ *                 model;
+ *   sim:BOARD     a board of constraints/boards.csv (icebreaker, hx8k, ulx3s-85f, ...): its top
+ *                 module as flashed, UART pins bit by bit (sglif-board-top-BOARD beside sglif;
+ *                 sim/board.mk);
+ *   sim:PROGRAM   a board program named by its path (a name with a '/').
+ * It is started as PROGRAM --listen tcp:127.0.0.1:0 --once; its first line names the port.
+ * Closing the transport ends it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,21 +24,30 @@
 #include "common.h"
 #include "transport.h"
 
-static void board_path(const char *arg, char *out, size_t n)
+/* the program of sim[:ARG] into out; the make target that builds it into make (empty if ARG is
+ * a path) */
+static void board_path(const char *arg, char *out, size_t n, char *make, size_t mn)
 {
     const char *env = getenv("SGLIF_BOARD");
-    if (*arg)
+    char self[PATH_MAX - 64]; /* room for the program name in out */
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[k > 0 ? k : 0] = 0;
+    char *slash = strrchr(self, '/');
+    if (slash)
+        slash[1] = 0;
+    const char *dir = slash ? self : "./";
+    *make = 0;
+    if (strchr(arg, '/'))
         snprintf(out, n, "%s", arg);
-    else if (env && *env)
+    else if (*arg) {
+        snprintf(out, n, "%ssglif-board-top-%s", dir, arg);
+        snprintf(make, mn, "make build/bin/sglif-board-top-%s (%s must be a board of "
+                 "constraints/boards.csv)", arg, arg);
+    } else if (env && *env)
         snprintf(out, n, "%s", env);
     else {
-        char self[PATH_MAX - 16]; /* room for the program name in out */
-        ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
-        self[k > 0 ? k : 0] = 0;
-        char *slash = strrchr(self, '/');
-        if (slash)
-            slash[1] = 0;
-        snprintf(out, n, "%ssglif-board", slash ? self : "./");
+        snprintf(out, n, "%ssglif-board-ecp5-85f", dir);
+        snprintf(make, mn, "make build/bin/sglif-board-ecp5-85f");
     }
 }
 
@@ -46,12 +62,12 @@ static void stop(sgl_transport *t)
 
 static int sim_open(sgl_transport *t, const char *arg)
 {
-    char prog[PATH_MAX];
-    board_path(arg, prog, sizeof prog);
+    char prog[PATH_MAX], make[256];
+    board_path(arg, prog, sizeof prog, make, sizeof make);
     if (access(prog, X_OK) != 0)
-        return sgl_fail(SGL_EDEVICE, "%s: no simulated board at %s (build it with make "
-                        "build/bin/sglif-board, or name one with sim:PROGRAM or $SGLIF_BOARD)",
-                        t->name, prog);
+        return sgl_fail(SGL_EDEVICE, "%s: no simulated board at %s (%s%s)", t->name, prog,
+                        *make ? "build it with " : "name one with sim:BOARD, sim:PROGRAM or "
+                        "$SGLIF_BOARD", make);
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         return sgl_fail(SGL_EDEVICE, "%s: pipe: %s", t->name, strerror(errno));
@@ -103,5 +119,5 @@ static void sim_close(sgl_transport *t)
 }
 
 const sgl_transport_ops sgl_transport_sim = {
-    .scheme = "sim", .usage = "sim[:PROGRAM]", .open = sim_open, .read = sgl_fd_read,
+    .scheme = "sim", .usage = "sim[:BOARD|:PROGRAM]", .open = sim_open, .read = sgl_fd_read,
     .write = sgl_fd_write, .close = sim_close};

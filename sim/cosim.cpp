@@ -6,7 +6,8 @@
 // readout (every class sum and the prediction) and the history memory read back (spike and SG
 // code of every neuron, layer and step). Stops at the first difference with its context.
 // Plus-args: +seed=S (default 1), +steps=N (time steps to run in total, default 2000),
-// +verbose. Exit 0 on PASS, 1 on FAIL; the last line is the count of compared updates.
+// +full (board sizes: every configuration at the core's full size, COSIM_T_MAX steps, full
+// event lists: sim/cosim_gen.h's cg_full; make cosim-boards), +verbose. Exit 0 on PASS, 1 on FAIL; the last line is the count of compared updates.
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -140,10 +141,12 @@ int main(int argc, char **argv)
     if ((a = ctx->commandArgsPlusMatch("steps=")) && *a)
         steps = strtol(a + 7, NULL, 0);
     bool verbose = *ctx->commandArgsPlusMatch("verbose") != 0;
+    cg_full = *ctx->commandArgsPlusMatch("full") != 0;
     printf("cosim: seed %" PRIu64 ", %ld steps, RTL N %d, N_IN %d, P %d lanes, L %d layers, "
-           "%d events per step, SG table %d entries, %d classes, history of %d steps\n",
+           "%d events per step, SG table %d entries, %d classes, history of %d steps%s\n",
            seed, steps, COSIM_N, COSIM_N_IN, COSIM_P, COSIM_L, 1 << COSIM_EV_AW,
-           1 << COSIM_SG_AW, COSIM_N_OUT, COSIM_HIST);
+           1 << COSIM_SG_AW, COSIM_N_OUT, COSIM_HIST,
+           cg_full ? ", full sizes (+full)" : "");
 
     Sim sim;
     sim.ctx = ctx.get();

@@ -139,3 +139,43 @@ cosim-seeds: $(COSIM_DIR)/Vsglif_lif_core $(foreach p,$(COSIM_LANES),$(COSIM_DIR
 	    u=$$((u + $$(echo "$$line" | sed -E 's/cosim: ([0-9]+) .*/\1/'))); done; \
 	    w="P=$$p"; [ $$p = up5k ] && w="P=$(COSIM_UP5K_P) with SGLIF_UP5K (DSP shifts)"; \
 	    echo "cosim-seeds: $$u neuron-updates compared over $(words $(LANE_SEEDS)) seeds at $$w, 0 mismatches"; done
+
+# Board sizes: the lock-step co-simulation built at each row of rtl/configs.csv (its N, N_IN,
+# EV_AW, SG_AW, N_OUT, HIST_STEPS, P, L; the UP5K rows with SGLIF_UP5K) and run with +full:
+# every configuration at the row's full size, samples of HIST_STEPS + COSIM_BOARD_EXTRA steps
+# (longer than the history, which keeps the first HIST_STEPS), one sample in two with full
+# event lists (1024 events a step on the ECP5-85F rows); every update, readout and history
+# word compared (docs/rtl.md, "Verification").
+COSIM_BOARD_EXTRA ?= 6
+COSIM_BOARD_SEED  ?= 1
+COSIM_ROWS        := $(shell awk -F, 'NR > 1 { print $$1 }' rtl/configs.csv)
+cosim_row          = $(shell awk -F, -v n=$(1) 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; next } \
+                       $$1 == n { print $$h["N"], $$h["N_IN"], $$h["EV_AW"], $$h["SG_AW"], $$h["N_OUT"], \
+                       $$h["HIST_STEPS"], $$h["P"], $$h["L"], $$h["spram_max"] }' rtl/configs.csv)
+# $(1): the row's values (cosim_row), $(2): build directory
+define cosim_row_build
+	$(VERILATOR) --cc --exe --build -j 2 --top-module $(RTL_TOP) +define+SGLIF_TRACE \
+	  $(if $(filter-out 0,$(word 9,$(1))),+define+SGLIF_UP5K) \
+	  -GN=$(word 1,$(1)) -GN_IN=$(word 2,$(1)) -GEV_AW=$(word 3,$(1)) -GSG_AW=$(word 4,$(1)) \
+	  -GN_OUT=$(word 5,$(1)) -GHIST_STEPS=$(word 6,$(1)) -GP=$(word 7,$(1)) -GL=$(word 8,$(1)) \
+	  -GSG_INIT='"$(COSIM_SG_INIT)"' --Mdir $(2) -o Vsglif_lif_core -MAKEFLAGS OPT_FAST=-O2 \
+	  -CFLAGS "-O2 -I$(abspath sw) -DCOSIM_N=$(word 1,$(1)) -DCOSIM_N_IN=$(word 2,$(1)) \
+	    -DCOSIM_EV_AW=$(word 3,$(1)) -DCOSIM_SG_AW=$(word 4,$(1)) -DCOSIM_N_OUT=$(word 5,$(1)) \
+	    -DCOSIM_HIST=$(word 6,$(1)) -DCOSIM_P=$(word 7,$(1)) -DCOSIM_L=$(word 8,$(1)) \
+	    -DCOSIM_T_MAX=$$(( $(word 6,$(1)) + $(COSIM_BOARD_EXTRA) )) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'" \
+	  -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
+	  -f rtl/files.f $(abspath sim/cosim.cpp) >$(2).log 2>&1 || { tail -30 $(2).log; exit 1; }
+endef
+$(COSIM_DIR)-row-%/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f rtl/configs.csv $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+	@mkdir -p $(@D)
+	$(call cosim_row_build,$(call cosim_row,$*),$(COSIM_DIR)-row-$*)
+
+.PHONY: cosim-boards
+cosim-boards: $(foreach r,$(COSIM_ROWS),$(COSIM_DIR)-row-$(r)/Vsglif_lif_core) ## cosim at every rtl/configs.csv row's full sizes, samples longer than the history, full event lists (+full)
+	@set -e; for r in $(COSIM_ROWS); do d=$(COSIM_DIR)-row-$$r; \
+	  set -- $$(awk -F, -v n=$$r 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; next } $$1 == n { print $$h["HIST_STEPS"] }' rtl/configs.csv); \
+	  st=$$(( 2 * ($$1 + $(COSIM_BOARD_EXTRA)) )); \
+	  $$d/Vsglif_lif_core +full +seed=$(COSIM_BOARD_SEED) +steps=$$st >$$d/run.log 2>&1 || { cat $$d/run.log; exit 1; }; \
+	  echo "cosim-boards: $$r: $$(grep -m1 '^cosim: seed' $$d/run.log | sed 's/^cosim: //')"; \
+	  echo "cosim-boards: $$r: $$(grep 'neuron-updates compared' $$d/run.log | sed 's/^cosim: //'); $$(grep 'readout:' $$d/run.log | sed 's/^cosim: //')"; done; \
+	  echo "cosim-boards: PASS: $(words $(COSIM_ROWS)) rows at full size"

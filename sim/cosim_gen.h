@@ -9,7 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#ifndef COSIM_T_MAX
 #define COSIM_T_MAX 40 /* steps per sample at most */
+#endif
+
+/* Board sizes (the harness's +full, make cosim-boards): every configuration at the core's
+ * full size (N neurons per layer, N_IN inputs, N_OUT classes, the whole SG table) with
+ * COSIM_T_MAX steps (set above the history depth by the make target), and one sample in two
+ * with every step's event list full (all N_IN channels, then random channels listed again up
+ * to the list's 2^EV_AW entries). 0: the random sizes below the maxima. */
+static int cg_full;
 
 static int cg_rnd(sgl_rng *g, int lo, int hi) /* uniform in lo..hi */
 {
@@ -58,6 +67,14 @@ static int cg_net(sgl_rng *g, long cfg, int N, int N_IN, int SG_AW, int N_OUT, i
     int T = cg_rnd(g, 1, COSIM_T_MAX);
     int C = cg_rnd(g, 2, N_OUT);
     int log2e = cfg == 0 ? SG_AW : cg_rnd(g, 1, SG_AW);
+    if (cg_full) {
+        nl = L_MAX;
+        n[0] = n[1] = N;
+        n_in = N_IN;
+        T = COSIM_T_MAX;
+        C = N_OUT;
+        log2e = SG_AW;
+    }
     if (sgl_fixed_alloc(q, n_in, nl, n, C, T, 1 << log2e)) {
         fprintf(stderr, "cosim: %s\n", sgl_errmsg());
         return -1;
@@ -134,8 +151,20 @@ static int cg_sample(sgl_rng *g, const sgl_fixed_net *q, int ev_max, uint16_t *e
 {
     int n_ev = 0;
     int rate = cg_rnd(g, 0, 7) == 0 ? 100 : cg_rnd(g, 0, 30); /* percent per channel */
+    int fill = cg_full && cg_rnd(g, 0, 1) == 0;
     for (int t = 0; t < q->n_steps; t++) {
         int cnt = 0;
+        if (fill) { /* every channel, then random ones again: the list full */
+            for (int u = 0; u < q->n_in && cnt < ev_max; u++, cnt++) {
+                ev_t[n_ev] = (uint16_t)t;
+                ev_u[n_ev++] = (uint16_t)u;
+            }
+            for (; cnt < ev_max; cnt++) {
+                ev_t[n_ev] = (uint16_t)t;
+                ev_u[n_ev++] = (uint16_t)cg_rnd(g, 0, q->n_in - 1);
+            }
+            continue;
+        }
         for (int u = 0; u < q->n_in && cnt < ev_max; u++)
             if (cg_rnd(g, 1, 100) <= rate) {
                 ev_t[n_ev] = (uint16_t)t;

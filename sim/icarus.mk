@@ -47,7 +47,7 @@ $(ICARUS_DIR)/tb_cosim.vvp: sim/tb_cosim.v sim/icarus.mk sim/cosim.mk rtl/files.
 $(ICARUS_DIR)/tb_cosim-fault.vvp: sim/tb_cosim.v sim/icarus.mk sim/cosim.mk rtl/files.f $(ICARUS_RTL) $(CORE_MAP_VH)
 	$(call icarus_build,$@,-DSGLIF_FAULT_DECAY)
 
-# $(1): the .vvp, $(2): log name, $(3): steps. A shell command: writes the vectors, runs vvp,
+# $(1): the .vvp, $(2): log name, $(3): steps, $(4): more plus-args. A shell command: writes the vectors, runs vvp,
 # keeps the log in $(ICARUS_DIR); true only if vvp exited 0 and the log says `cosim: U
 # neuron-updates compared, 0 mismatches` (U > 0) and PASS.
 define icarus_run
@@ -56,7 +56,7 @@ define icarus_run
     $(COSIM_N) $(COSIM_N_IN) $(COSIM_EV_AW) $(COSIM_SG_AW) $(COSIM_N_OUT) $(COSIM_HIST) \
     $(COSIM_P) $(COSIM_L); \
   s0=$$(date +%s%N); rc=0; \
-  $(VVP) -n $(1) +cmd=$$d/$(2).cmd +exp=$$d/$(2).exp >$$d/$(2).log 2>&1 || rc=$$?; \
+  $(VVP) -n $(1) +cmd=$$d/$(2).cmd +exp=$$d/$(2).exp $(4) >$$d/$(2).log 2>&1 || rc=$$?; \
   s1=$$(date +%s%N); \
   grep -E '^(MISMATCH|  |cosim: |tb_cosim: |FATAL|PASS|FAIL)' $$d/$(2).log || true; \
   echo "cosim-icarus: vvp exit $$rc after $$(( (s1 - s0) / 1000000 )) ms, log $$d/$(2).log"; \
@@ -68,13 +68,23 @@ endef
 cosim-icarus: $(ICARUS_DIR)/tb_cosim.vvp $(ICARUS_VEC) ## RTL vs twin under Icarus (SEED=S ICARUS_STEPS=N)
 	@$(call icarus_run,$<,seed-$(SEED),$(ICARUS_STEPS))
 
-# passes only if the run with the decay one shift off fails with mismatches (not a crash)
-cosim-icarus-selftest: $(ICARUS_DIR)/tb_cosim-fault.vvp $(ICARUS_VEC) ## prove the Icarus cosim fails on an altered RTL
+# passes only if the run with the decay one shift off fails with mismatches (not a crash), and
+# so does every run with a stuck bit in the SG-code, readout or history path (+fault) and with
+# an x forced into an RTL value (+fault_x: the traced membrane, a readout sum, the saturation
+# flag): the bench's comparisons are !==
+cosim-icarus-selftest: $(ICARUS_DIR)/tb_cosim-fault.vvp $(ICARUS_DIR)/tb_cosim.vvp $(ICARUS_VEC) ## prove the Icarus cosim fails on an altered RTL, on a stuck bit in the SG-code, readout and history paths, and on an x in the membrane, a readout sum or the saturation flag
 	@if $(call icarus_run,$<,fault-seed-$(SEED),50); then \
 	  echo "cosim-icarus-selftest: FAIL (the altered RTL was not caught)"; exit 1; \
 	elif grep -qE '^cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' \
 	       $(ICARUS_DIR)/fault-seed-$(SEED).log; then \
 	  echo "cosim-icarus-selftest: PASS (the altered RTL was caught)"; \
 	else echo "cosim-icarus-selftest: FAIL (the run failed without a mismatch report)"; exit 1; fi
+	@for x in fault=sg fault=readout fault=history fault_x=v fault_x=sum fault_x=sat; do \
+	  if $(call icarus_run,$(ICARUS_DIR)/tb_cosim.vvp,$${x%%=*}-$${x#*=}-seed-$(SEED),50,+$$x); then \
+	    echo "cosim-icarus-selftest: FAIL (+$$x was not caught)"; exit 1; \
+	  elif grep -qE '^cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' \
+	         $(ICARUS_DIR)/$${x%%=*}-$${x#*=}-seed-$(SEED).log; then \
+	    echo "cosim-icarus-selftest: PASS (+$$x was caught)"; \
+	  else echo "cosim-icarus-selftest: FAIL (the run with +$$x failed without a mismatch report)"; exit 1; fi; done
 
 -include $(OBJ)/sim/cosim_vectors.d

@@ -88,8 +88,14 @@ link-lint: $(PROTOCOL_VH) $(CORE_MAP_VH) ## lint the link RTL: verilator -Wall p
 	$(IVERILOG) -g2005 -Wall -I$(GEN_DIR) -s tb_cmd -o $(LINK_DIR)/lint-cmd.vvp sim/tb_cmd.v $(CMD_RTL)
 	$(YOSYS) -q -p 'read_verilog -I$(GEN_DIR) $(CMD_RTL); hierarchy -check -top sglif_link; proc; check -assert' >$(LINK_DIR)/yosys.log 2>&1 \
 	  || { cat $(LINK_DIR)/yosys.log; exit 1; }
-	$(YOSYS) -q -p 'read_verilog -lib +/ice40/cells_sim.v; read_verilog -I$(GEN_DIR) rtl/sglif_top_icebreaker.v $(sort $(BOARD_RTL)); hierarchy -check -top sglif_top_icebreaker; proc; check -assert' \
-	  >$(LINK_DIR)/yosys-top.log 2>&1 || { cat $(LINK_DIR)/yosys-top.log; exit 1; }
+	@set -e; for t in icebreaker:ice40/cells_sim hx8k:ice40/cells_sim ulx3s:ecp5/cells_bb; do \
+	  echo "link-lint: yosys rtl/sglif_top_$${t%%:*}.v (+/$${t#*:}.v for the PLL)"; \
+	  $(YOSYS) -q -p "read_verilog -lib +/$${t#*:}.v; read_verilog -I$(GEN_DIR) rtl/sglif_top_$${t%%:*}.v rtl/sglif_board.v $(sort $(BOARD_RTL)); hierarchy -check -top sglif_top_$${t%%:*}; proc; check -assert" \
+	    >$(LINK_DIR)/yosys-top.log 2>&1 || { cat $(LINK_DIR)/yosys-top.log; exit 1; }; done
+	@for t in icebreaker hx8k ulx3s; do echo "link-lint: verilator -Wall rtl/sglif_top_$$t.v over sim/pll_models.v"; \
+	  $(VERILATOR) --lint-only -Wall -I$(GEN_DIR) --top-module sglif_top_$$t rtl/lint.vlt sim/pll_models.v \
+	    $$(sh sim/board_args.sh $$(awk -F, -v t=sglif_top_$$t '$$7 == t { print $$1; exit }' constraints/boards.csv) | cut -d'|' -f2) \
+	    rtl/sglif_top_$$t.v rtl/sglif_board.v $(sort $(BOARD_RTL)) || exit 1; done
 	@echo "link-lint: PASS"
 
 # the simulated board: the whole device (rtl/sglif_device.v: link + core) with byte streams,

@@ -8,8 +8,15 @@
 // saturation count, the hardware readout (every class sum through the read port, the predicted
 // class) and the history memory read back (spike and SG code of every neuron and recorded step,
 // against the expected trace). Stops at the first difference with its context. Last lines: `cosim: <U> neuron-updates compared, <M> mismatches, <X>
-// saturations` then PASS or FAIL; on FAIL, $fatal (vvp exits non-zero).
-// Plus-args: +cmd=FILE +exp=FILE (required), +verbose.
+// saturations` then PASS or FAIL; on FAIL, $fatal (vvp exits non-zero). Every comparison is
+// `!==`, so an x or z in an RTL value is a mismatch (the saturation flag must be 0 or 1 at
+// every update). Plus-args: +cmd=FILE +exp=FILE (required), +verbose, +fault_x=v|sum|sat (the
+// X self-test, make cosim-icarus-selftest: from the 50th update on, bit 0 of the traced
+// membrane, of the readout sum, or the saturation flag is forced to x; the bench must fail),
+// +fault=sg|readout|history (a fault forced into a path of the core from the start: the SG
+// table's index input v - theta off by 32, the readout's spike input stuck at 0 (no W_out row
+// is ever added), the history's read address with bit 0 inverted (neuron i read as i ^ 1);
+// the bench must fail).
 `default_nettype none
 
 module tb_cosim #(
@@ -164,7 +171,7 @@ module tb_cosim #(
                 if (tr_valid === 1'b1) begin
                     r = $fscanf(fe, "%d %d %d %d %d %d\n", xl, xt, xi, xv, xz, xc);
                     v_s = tr_v[15] ? tr_v - 65536 : tr_v;
-                    if (r != 6) begin
+                    if (r !== 6) begin
                         mismatch_head;
                         $display(": the expected trace file ended (extra RTL update, layer %0d neuron %0d)",
                                  tr_layer, tr_idx);
@@ -172,12 +179,18 @@ module tb_cosim #(
                         updates = updates + 1;
                         rtl_sat = rtl_sat + tr_sat;
                         sats = sats + tr_sat;
+                        if (tr_sat !== 1'b0 && tr_sat !== 1'b1) begin
+                            mismatch_head;
+                            $display(": layer %0d neuron %0d: the saturation flag is %b", tr_layer,
+                                     tr_idx, tr_sat);
+                        end
                         if (xt >= 0 && xt < HIST_STEPS && xi >= 0 && xi < N && xl >= 0 && xl < 2) begin
                             hz_m[(xl * HIST_STEPS + xt) * N + xi] = xz;
                             hc_m[(xl * HIST_STEPS + xt) * N + xi] = xc;
                         end
-                        if (xt != t || xl != nxl || xi != nxi || tr_layer !== xl[0] ||
-                            tr_idx !== xi || v_s != xv || tr_z !== xz || tr_code !== xc) begin
+                        if (xt !== t || xl !== nxl || xi !== nxi || tr_layer !== xl[0] ||
+                            tr_idx !== xi[NW-1:0] || tr_v !== xv[15:0] || tr_z !== xz[0] ||
+                            tr_code !== xc[15:0]) begin
                             mismatch_head;
                             $display(" layer %0d neuron %0d (expected layer %0d neuron %0d, twin step %0d layer %0d neuron %0d)",
                                      tr_layer, tr_idx, nxl, nxi, xt, xl, xi);
@@ -215,18 +228,55 @@ module tb_cosim #(
                     end
                 end
             end
-            if (!stop && cycles - c0 != want_cyc) begin
+            if (!stop && cycles - c0 !== want_cyc) begin
                 mismatch_head;
                 $display(": %0d cycles, expected %0d", cycles - c0, want_cyc);
             end
             n_upd = n0 + (nl > 1 ? n1 : 0);
-            if (!stop && next != n_upd) begin
+            if (!stop && next !== n_upd) begin
                 mismatch_head;
                 $display(": %0d neuron updates, expected %0d", next, n_upd);
             end
             steps_done = steps_done + 1;
         end
     endtask
+
+    // +fault: a stuck bit in the SG-code, readout or history path (the bench's self-test). Only
+    // in the RTL build (sim/icarus.mk defines SGLIF_TRACE): a netlist (sim/netlist.mk) has none
+    // of these internal names.
+`ifdef SGLIF_TRACE
+    reg [8*8-1:0] fault_p;
+    initial begin
+        if ($value$plusargs("fault=%s", fault_p)) begin
+            $display("tb_cosim: +fault=%0s", fault_p);
+            if (fault_p == "sg")
+                force dut.x_sg = {{2{dut.f4_v_q[15]}}, dut.f4_v_q} - {3'b000, dut.theta_q} + 18'sd32;
+            else if (fault_p == "readout")
+                force dut.u_readout.spike_i = 1'b0;
+            else if (fault_p == "history")
+                force dut.u_hist.raddr_i = hist_raddr ^ 1;
+            else
+                $fatal(1, "tb_cosim: +fault=%0s: expected sg, readout or history", fault_p);
+        end
+    end
+`endif
+
+    // +fault_x: an x forced into one RTL value from the 50th update on (the bench's self-test)
+    reg [8*8-1:0] fault_x;
+    initial begin
+        if ($value$plusargs("fault_x=%s", fault_x)) begin
+            wait (updates >= 50);
+            $display("tb_cosim: +fault_x=%0s: an x forced from update %0d on", fault_x, updates);
+            if (fault_x == "v")
+                force tr_v[0] = 1'bx;
+            else if (fault_x == "sum")
+                force ro_sum[0] = 1'bx;
+            else if (fault_x == "sat")
+                force tr_sat = 1'bx;
+            else
+                $fatal(1, "tb_cosim: +fault_x=%0s: expected v, sum or sat", fault_x);
+        end
+    end
 
     initial begin
         verbose = $test$plusargs("verbose");
@@ -249,7 +299,7 @@ module tb_cosim #(
         rst = 1'b0;
         while (!stop) begin
             r = $fscanf(fc, " %c", c);
-            if (r != 1) begin
+            if (r !== 1) begin
                 $display("tb_cosim: the command file ended without Q");
                 mismatches = mismatches + 1;
                 stop = 1'b1;
@@ -288,7 +338,7 @@ module tb_cosim #(
                 end
                 "E": begin
                     r = $fscanf(fc, "%d %d %d", a0, x_pred, n_cls);
-                    if (!stop && rtl_sat != a0) begin
+                    if (!stop && rtl_sat !== a0) begin
                         mismatch_head;
                         $display(": %0d saturations in the RTL, %0d in the twin", rtl_sat, a0);
                     end
@@ -300,7 +350,7 @@ module tb_cosim #(
                         #1;
                         if (!stop) begin
                             ro_sums = ro_sums + 1;
-                            if ($signed(ro_sum) != x_sum) begin
+                            if (ro_sum !== x_sum[31:0]) begin
                                 mismatch_head;
                                 $display(": readout class %0d: rtl %0d, twin %0d", i,
                                          $signed(ro_sum), x_sum);
@@ -318,7 +368,7 @@ module tb_cosim #(
                     end
                     // the history, read back: {z, code} at {t, i} for the recorded steps
                     t_hist = T < HIST_STEPS ? T : HIST_STEPS;
-                    if (!stop && hist_steps != t_hist) begin
+                    if (!stop && hist_steps !== t_hist[HW:0]) begin
                         mismatch_head;
                         $display(": history holds %0d steps, expected %0d", hist_steps, t_hist);
                     end
@@ -330,7 +380,7 @@ module tb_cosim #(
                                 repeat (HIST_LAT) tick;
                                 hist_words = hist_words + 1;
                                 if (hist_rdata[16] !== hz_m[(xl * HIST_STEPS + a1) * N + i][0] ||
-                                    hist_rdata[15:0] !== hc_m[(xl * HIST_STEPS + a1) * N + i]) begin
+                                    hist_rdata[15:0] !== hc_m[(xl * HIST_STEPS + a1) * N + i][15:0]) begin
                                     t = a1;
                                     mismatch_head;
                                     $display(": history layer %0d neuron %0d: rtl z %0d code %0d, twin z %0d code %0d",

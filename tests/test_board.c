@@ -16,6 +16,7 @@
 
 #include "common.h"
 #include "device.h"
+#include "model.h"
 #include "rng.h"
 #include "sglif_protocol.h"
 #include "shell.h"
@@ -238,4 +239,356 @@ Test(board, run_refuses_bad_requests)
     cr_assert_eq(n, 4); /* the core's cycles */
     cr_assert_gt(r[0] | r[1] << 8, 0);
     sgl_dev_close(&dev);
+}
+
+/* The board tops as flashed, on a pseudo-terminal: build/bin/sglif-board-top-BOARD (the top
+ * module of rtl/sglif_top_*.v with sim/pll_models.v in place of the PLL, its UART pins driven
+ * bit by bit at the board table's divider; sim/board.mk) with --listen pty, reached through
+ * tty:/dev/pts/N, the termios code of a real FTDI serial port (host/transport_tty.c). Each
+ * `sglif device` command gives what it gives on the byte-level board of the same configuration
+ * (sglif-board-CONFIG, the program `--port sim` starts, here kept on one TCP port so that both
+ * boards carry their state from one command to the next): the same output but for the port's
+ * name, the clock (the top reports the PLL's, the byte-level board its default) and the
+ * wall-clock rates of bench, and the same files. */
+static pid_t pty_board(const char *prog, char *port, size_t n)
+{
+    int fd[2];
+    cr_assert_eq(pipe(fd), 0);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        execl(prog, prog, "--listen", "pty", (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    char line[128] = "";
+    FILE *f = fdopen(fd[0], "r");
+    cr_assert(fgets(line, sizeof line, f), "%s printed nothing", prog);
+    fclose(f);
+    line[strcspn(line, "\n")] = 0;
+    cr_assert(strncmp(line, "pty: /dev/pts/", 14) == 0, "%s: %s", prog, line);
+    snprintf(port, n, "tty:%s", line + 5);
+    return pid;
+}
+
+/* the output with the port's name replaced, the clock_hz line and bench's "; here ..." rates
+ * dropped */
+static void normalize(char *s, const char *port)
+{
+    char out[16384];
+    size_t o = 0, pl = strlen(port);
+    for (char *line = s; *line;) {
+        size_t len = strcspn(line, "\n");
+        int keep = strncmp(line, "clock_hz:", 9) != 0;
+        for (size_t i = 0; keep && i < len && o + 8 < sizeof out;) {
+            if (!strncmp(line + i, port, pl) && pl) {
+                memcpy(out + o, "PORT", 4);
+                o += 4;
+                i += pl;
+            } else if (!strncmp(line + i, "; here ", 7))
+                break;
+            else
+                out[o++] = line[i++];
+        }
+        if (keep && o + 1 < sizeof out)
+            out[o++] = '\n';
+        line += len + (line[len] == '\n');
+    }
+    out[o] = 0;
+    memcpy(s, out, o + 1);
+}
+
+/* two model files equal up to their META chunk (free text: the command line, which names the
+ * port; docs/formats.md) */
+static void models_equal(const char *a, const char *b)
+{
+    static uint8_t x[2][1 << 20];
+    size_t n[2], meta[2];
+    for (int i = 0; i < 2; i++) {
+        FILE *f = fopen(i ? b : a, "rb");
+        cr_assert(f, "%s", i ? b : a);
+        n[i] = fread(x[i], 1, sizeof x[i], f);
+        fclose(f);
+        uint8_t *m = memmem(x[i], n[i], "META", 4);
+        cr_assert(m, "%s: no META chunk", i ? b : a);
+        meta[i] = (size_t)(m - x[i]);
+    }
+    cr_assert_eq(meta[0], meta[1], "%s, %s: META at %zu, %zu", a, b, meta[0], meta[1]);
+    cr_assert(memcmp(x[0], x[1], meta[0]) == 0, "%s and %s differ before their META chunks", a,
+              b);
+}
+
+/* the boards of a test, ended by its .fini also when an assertion failed */
+static pid_t pty_pids[2];
+static void stop_pty_boards(void)
+{
+    for (int i = 0; i < 2; i++)
+        if (pty_pids[i] > 0) {
+            kill(pty_pids[i], SIGTERM);
+            waitpid(pty_pids[i], NULL, 0);
+            pty_pids[i] = 0;
+        }
+}
+
+/* cmds: bit k runs command k of info, load, infer, train, save, lut, bench */
+static void pty_same_as_sim(const char *board, const char *config, long clock_hz, int cmds_on,
+                            const char *timeout)
+{
+    const char *bin = getenv("SGLIF");
+    cr_assert(bin, "SGLIF must be set (make test sets it)");
+    char self[PATH_MAX - 64], top[PATH_MAX], byte[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[k > 0 ? k : 0] = 0;
+    *strrchr(self, '/') = 0;
+    snprintf(top, sizeof top, "%s/sglif-board-top-%s", self, board);
+    snprintf(byte, sizeof byte, "%s/sglif-board-%s", self, config);
+    cr_assert(access(top, X_OK) == 0, "%s not built (make %s)", top, top);
+    cr_assert(access(byte, X_OK) == 0, "%s not built (make %s)", byte, byte);
+    char pty[128], tcp[128];
+    pty_pids[0] = pty_board(top, pty, sizeof pty);
+    pty_pids[1] = board_listen(byte, tcp, sizeof tcp);
+    printf("board: %s on %s (its top, UART pins bit by bit) against %s on %s\n", board, pty,
+           config, tcp);
+    /* a model that fits every board: 16 inputs, 32 neurons, 4 classes */
+    const char *data = "randman:classes=4,units=16,samples=20,steps=30";
+    char model[96], tmp[96], trained[96], a[128], b[128];
+    snprintf(model, sizeof model, "/tmp/sglif-pty-%d.sgl", (int)getpid());
+    snprintf(tmp, sizeof tmp, "/tmp/sglif-pty-%d-out.sgl", (int)getpid());
+    snprintf(trained, sizeof trained, "/tmp/sglif-pty-%d-trained.sgl", (int)getpid());
+    static char out[2][16384];
+    cr_assert_eq(sh(out[0], sizeof out[0], "%s train --data %s --hidden 32 --epochs 3 --qat "
+                    "--seed 3 --out %s --quiet 2>&1", bin, data, model), 0, "%s", out[0]);
+    char cmds[7][512];
+    int nc = 0;
+    snprintf(cmds[nc++], 512, "info");
+    snprintf(cmds[nc++], 512, "load --model %s", model);
+    snprintf(cmds[nc++], 512, "infer --model %s --data %s", model, data);
+    snprintf(cmds[nc++], 512, "train --data randman:classes=4,units=16,samples=10,steps=8 "
+             "--hidden 16 --epochs 1 --batch 4 --seed 1 --out %s --quiet", tmp);
+    snprintf(cmds[nc++], 512, "save --model %s --out %s", trained, tmp);
+    snprintf(cmds[nc++], 512, "lut --model %s", model);
+    snprintf(cmds[nc++], 512, "bench --samples 3");
+    for (int c = 0; c < nc; c++) {
+        if (!(cmds_on >> c & 1))
+            continue;
+        int rc[2];
+        for (int side = 0; side < 2; side++) {
+            const char *port = side ? pty : tcp;
+            rc[side] = sh(out[side], sizeof out[side], "%s device %s --port %s --timeout %s "
+                          "2>&1", bin, cmds[c], port, timeout);
+            cr_assert_eq(rc[side], 0, "%s over %s:\n%s", cmds[c], port, out[side]);
+            if (c == 0 && side) { /* the top's clock is the PLL's */
+                char want[64];
+                snprintf(want, sizeof want, "clock_hz: %ld\n", clock_hz);
+                cr_assert(strstr(out[1], want), "%s: %s", want, out[1]);
+            }
+            normalize(out[side], port);
+            if (c == 3 || c == 4) { /* train, save: the files */
+                snprintf(side ? b : a, 128, "%s.%d", tmp, side);
+                cr_assert_eq(rename(tmp, side ? b : a), 0);
+            }
+        }
+        cr_assert_str_eq(out[1], out[0], "sglif device %s: over the pty\n%s\nover tcp\n%s",
+                         cmds[c], out[1], out[0]);
+        if (c == 3 || c == 4) {
+            models_equal(a, b);
+            cr_assert_eq(rename(b, trained), 0); /* save takes the trained model */
+            unlink(a);
+        }
+        printf("board: %s: sglif device %.40s...: the same over the pty\n", board, cmds[c]);
+    }
+    unlink(trained);
+    unlink(model);
+}
+
+Test(board_pty, icebreaker, .fini = stop_pty_boards)
+{
+    pty_same_as_sim("icebreaker", "up5k-dev", 27000000, 0x7f, "10000");
+}
+
+Test(board_pty, hx8k, .fini = stop_pty_boards)
+{
+    pty_same_as_sim("hx8k", "hx8k-dev", 60000000, 0x7f, "10000");
+}
+
+/* the ULX3S-85F's top simulates at some 50 000 cycles a second (64 lanes): longer timeouts,
+ * and info, load, infer and lut only: train, save and bench move its 131 072-word weight
+ * memory over the line (save and bench read all of it, train rewrites rows: tens of millions
+ * of cycles at 25 clocks a bit; docs/boards.md) */
+Test(board_pty, ulx3s_85f, .timeout = 900, .fini = stop_pty_boards)
+{
+    pty_same_as_sim("ulx3s-85f", "ecp5-85f", 75000000, 0x27, "20000");
+}
+
+/* sglif device selftest: passes on the simulated boards (the tops as flashed, and plain sim),
+ * and fails, naming the check, with exit 4 on a board with a stuck memory bit (sim/board.cpp
+ * --stuck-bit: bit 3 of bias word 5 reads 1) */
+Test(board_selftest, passes_on_the_boards)
+{
+    const char *bin = getenv("SGLIF");
+    cr_assert(bin, "SGLIF must be set (make test sets it)");
+    static char out[16384];
+    const char *ports[] = {"sim:icebreaker", "sim:hx8k", "sim"};
+    for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
+        /* plain sim as a user has it (make test names the up5k board in $SGLIF_BOARD) */
+        int rc = sh(out, sizeof out, "env -u SGLIF_BOARD %s device selftest --port %s "
+                    "--timeout 10000 2>&1", bin, ports[i]);
+        printf("%s", out);
+        cr_assert_eq(rc, 0, "%s:\n%s", ports[i], out);
+        cr_assert(strstr(out, "\nselftest: pass\n"), "%s", out);
+        static const char *const checks[] = {"identify", "sg-table", "memory weights",
+                                             "memory biases", "memory sg-table", "memory w_out",
+                                             "memory b_out", "model", "restore", "link"};
+        for (size_t c = 0; c < sizeof checks / sizeof checks[0]; c++) {
+            char want[64];
+            snprintf(want, sizeof want, "selftest: %s: pass", checks[c]);
+            cr_assert(strstr(out, want), "%s: no '%s':\n%s", ports[i], want, out);
+        }
+    }
+}
+
+Test(board_selftest, a_stuck_bit_fails, .fini = stop_pty_boards)
+{
+    const char *bin = getenv("SGLIF");
+    cr_assert(bin, "SGLIF must be set (make test sets it)");
+    char self[PATH_MAX - 64], prog[PATH_MAX], port[128];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[k > 0 ? k : 0] = 0;
+    *strrchr(self, '/') = 0;
+    snprintf(prog, sizeof prog, "%s/sglif-board-top-hx8k", self);
+    int fd[2];
+    cr_assert_eq(pipe(fd), 0);
+    pty_pids[0] = fork();
+    if (pty_pids[0] == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        execl(prog, prog, "--listen", "tcp:127.0.0.1:0", "--stuck-bit", "2:5:3", (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    FILE *f = fdopen(fd[0], "r");
+    char line[128] = "";
+    cr_assert(fgets(line, sizeof line, f), "%s printed nothing", prog);
+    fclose(f);
+    line[strcspn(line, "\n")] = 0;
+    cr_assert(strncmp(line, "listening on ", 13) == 0, "%s", line);
+    snprintf(port, sizeof port, "%s", line + 13);
+    static char out[16384];
+    int rc = sh(out, sizeof out, "%s device selftest --port %s --timeout 10000 2>&1", bin,
+                port);
+    printf("%s", out);
+    cr_assert_eq(rc, 4, "%s", out);
+    cr_assert(strstr(out, "selftest: memory biases: FAIL: 1 of 64 words wrong"), "%s", out);
+    cr_assert(strstr(out, "address 5 reads"), "%s", out);
+    cr_assert(strstr(out, "\nselftest: FAIL: memory biases"), "%s", out);
+    cr_assert(strstr(out, "selftest: memory weights: pass"), "%s", out);
+}
+
+/* a new user: `sglif train` with its defaults, then `sglif device infer` on the default port:
+ * plain sim holds the default model (20 inputs, 256 neurons, 10 classes; the up5k board would
+ * say "10 classes, the core has 7") */
+Test(board, default_model_on_plain_sim, .timeout = 600)
+{
+    const char *bin = getenv("SGLIF");
+    cr_assert(bin, "SGLIF must be set (make test sets it)");
+    char model[64];
+    snprintf(model, sizeof model, "/tmp/sglif-default-%d.sgl", (int)getpid());
+    static char out[16384];
+    cr_assert_eq(sh(out, sizeof out, "%s train --data randman --epochs 1 --out %s --quiet 2>&1",
+                    bin, model), 0, "%s", out);
+    int rc = sh(out, sizeof out, "env -u SGLIF_BOARD %s device infer --model %s "
+                "--data randman:samples=20 2>&1", bin, model);
+    printf("%s", out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "on sim: 20 samples"), "%s", out);
+    cr_assert(strstr(out, "twin: 20 of 20 predictions equal"), "%s", out);
+    unlink(model);
+}
+
+/* board training on two hidden layers: the byte-level board of the up5k-2l row (two layers of
+ * 128 neurons, 8 steps of history) trains 16,16 as `sglif train --backend fixed` does, bit for
+ * bit, with --check comparing every spike, SG code and prediction of both layers */
+Test(board, train_two_layers, .timeout = 600)
+{
+    const char *bin = getenv("SGLIF");
+    cr_assert(bin, "SGLIF must be set (make test sets it)");
+    char self[PATH_MAX - 64], port[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[k > 0 ? k : 0] = 0;
+    *strrchr(self, '/') = 0;
+    snprintf(port, sizeof port, "sim:%s/sglif-board-up5k-2l", self);
+    cr_assert(access(port + 4, X_OK) == 0, "%s not built (make %s)", port + 4, port + 4);
+    const char *opts = "--data randman:classes=4,units=16,samples=10,steps=20 --hidden 16,16 "
+                       "--epochs 1 --batch 8 --seed 5";
+    char twin[64], board[64];
+    snprintf(twin, sizeof twin, "/tmp/sglif-2l-%d-twin.sgl", (int)getpid());
+    snprintf(board, sizeof board, "/tmp/sglif-2l-%d-board.sgl", (int)getpid());
+    static char out[16384];
+    cr_assert_eq(sh(out, sizeof out, "%s train --backend fixed %s --out %s --quiet 2>&1", bin,
+                    opts, twin), 0, "%s", out);
+    int rc = sh(out, sizeof out, "%s device train %s --check --out %s --quiet --port %s 2>&1",
+                bin, opts, board, port);
+    printf("%s", out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "check: "), "%s", out);
+    sgl_net x, y;
+    cr_assert_eq(sgl_model_load(twin, &x, NULL), 0, "%s", sgl_errmsg());
+    cr_assert_eq(sgl_model_load(board, &y, NULL), 0, "%s", sgl_errmsg());
+    cr_assert_eq(x.cfg.n_layers, 2);
+    cr_assert_eq(y.cfg.n_layers, 2);
+    cr_assert(x.n_params == y.n_params &&
+              memcmp(x.params, y.params, x.n_params * sizeof *x.params) == 0,
+              "device train (two layers) and train --backend fixed differ");
+    sgl_net_free(&x);
+    sgl_net_free(&y);
+    unlink(twin);
+    unlink(board);
+}
+
+/* The Yosys netlist of a board top as it goes to nextpnr (build/bin/sglif-board-netlist-BOARD,
+ * sim/board.mk: iCE40 cell models, the PLL model) on a pseudo-terminal: `device info` and a
+ * short `device infer` with the twin's predictions. Slow (the load writes every model word
+ * through gate-level cells): run by make test-slow, which sets SGLIF_NETLIST_BOARDS; skipped
+ * otherwise. */
+static void netlist_board(const char *board)
+{
+    const char *bin = getenv("SGLIF"), *on = getenv("SGLIF_NETLIST_BOARDS");
+    if (!on || !strstr(on, board))
+        cr_skip_test("SGLIF_NETLIST_BOARDS does not name %s (make test-slow)", board);
+    cr_assert(bin, "SGLIF must be set");
+    char self[PATH_MAX - 64], prog[PATH_MAX], pty[128];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[k > 0 ? k : 0] = 0;
+    *strrchr(self, '/') = 0;
+    snprintf(prog, sizeof prog, "%s/sglif-board-netlist-%s", self, board);
+    cr_assert(access(prog, X_OK) == 0, "%s not built (make %s)", prog, prog);
+    pty_pids[0] = pty_board(prog, pty, sizeof pty);
+    const char *data = "randman:classes=4,units=16,samples=10,steps=20";
+    char model[64];
+    snprintf(model, sizeof model, "/tmp/sglif-netlist-%d.sgl", (int)getpid());
+    static char out[16384];
+    cr_assert_eq(sh(out, sizeof out, "%s train --data %s --hidden 32 --epochs 2 --qat --seed 3 "
+                    "--out %s --quiet 2>&1", bin, data, model), 0, "%s", out);
+    cr_assert_eq(sh(out, sizeof out, "%s device info --port %s --timeout 20000 2>&1", bin, pty),
+                 0, "%s", out);
+    printf("%s", out);
+    cr_assert(strstr(out, "protocol: 1\n"), "%s", out);
+    int rc = sh(out, sizeof out, "%s device infer --model %s --data %s --port %s --timeout "
+                "20000 2>&1", bin, model, data, pty);
+    printf("%s", out);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "twin: 4 of 4 predictions equal"), "%s", out);
+    unlink(model);
+}
+
+Test(board_netlist, icebreaker, .timeout = 1800, .fini = stop_pty_boards)
+{
+    netlist_board("icebreaker");
+}
+
+Test(board_netlist, hx8k, .timeout = 1800, .fini = stop_pty_boards)
+{
+    netlist_board("hx8k");
 }
