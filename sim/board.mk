@@ -11,7 +11,7 @@ BOARDS_SIM      ?= icebreaker hx8k ulx3s-85f
 BOARD_TOP_DEPS  := sim/board.cpp sim/board.mk sim/board.vlt sim/board_args.sh sim/pll_models.v \
                    rtl/sglif_board.v $(wildcard rtl/sglif_top_*.v) constraints/boards.csv \
                    rtl/lint.vlt rtl/files.f rtl/configs.csv $(BOARD_RTL) rtl/sglif_sg_default.hex \
-                   $(LIB) $(PROTOCOL_VH)
+                   $(LIB) $(PROTOCOL_VH) $(CORE_MAP_VH) $(CORE_MAP_H)
 # $(1): board, $(2): program, $(3): more Verilator options (a fault)
 define board_top_build
 	@set -e; a=$$(sh sim/board_args.sh $(1)); top=$${a%%|*}; r=$${a#*|}; g=$${r%%|*}; c=$${r#*|}; \
