@@ -74,10 +74,9 @@ static const char HELP[] =
     "                       --tau becomes the twin's: 15.49 for k = 4), gradients straight\n"
     "                       through; the model quantizes to those integers (docs/numerics.md)\n"
     "  --qat-epochs N       float first, QAT for the last N epochs (1..E), decay as --qat\n"
-    "  --backend B          float (default) or fixed: train the quantized net on twin\n"
-    "                       numbers (integer BPTT, SGD step 2^-round(-log2 LR), default\n"
-    "                       2^-5, stochastic rounding; docs/numerics.md); uses --epochs,\n"
-    "                       --batch, --lr, --state-lr, --seed, --checkpoint, --resume\n"
+    "  --backend B          float (default) or fixed: the all-integer rule the hardware\n"
+    "                       runs (docs/numerics.md; --tau becomes the twin's as with --qat;\n"
+    "                       --lr in units of 2^-16, at most 0.99998)\n"
     "  --from MODEL         fixed: start from a trained model (fine-tuning; it is saved\n"
     "                       unchanged unless an epoch beats it on validation)\n"
     "  --train-samples N    fixed: the first N training samples only\n\n"
@@ -150,16 +149,32 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     ft.batch = to->batch;
     ft.seed = to->seed;
     ft.state_shift = to->state_lr;
+    ft.schedule = to->cosine;
+    ft.threads = to->threads;
+    /* the ablation of docs/numerics.md: one ingredient of the rule removed */
+    const char *abl = getenv("SGLIF_FIXED_ABLATE");
+    if (abl && strstr(abl, "momentum"))
+        ft.momentum = 0;
+    if (abl && strstr(abl, "rownorm"))
+        ft.row_norm = 0;
     ft.keep_start = from != NULL; /* fine-tuning: only an improvement replaces the start */
-    if (lr_given) {
-        long sh = lround(-log2(to->lr));
-        ft.lr_shift = sh < 0 ? 0 : sh > 40 ? 40 : (int)sh;
-    }
+    if (lr_given) /* checked by the caller: 1..65535 */
+        ft.lr = (int32_t)lround(ldexp(to->lr, SGL_FT_LR_FRAC));
     sgl_fixed_train_result res;
     int rc = sgl_fixed_quantize(net, &q, &fo, NULL);
-    if (!rc && !quiet)
-        fprintf(stderr, "train: fixed backend: theta %ld, decay shift %d, SGD step 2^-%d, %d "
-                "epochs\n", (long)q.theta, q.decay_shift, ft.lr_shift, ft.epochs);
+    if (!rc && !quiet) {
+        sgl_fixed_stats fs = {0};
+        double a0 = 0;
+        rc = sgl_fixed_evaluate(&q, valid, &a0, NULL, &fs);
+        fprintf(stderr, "train: fixed backend: theta %ld, decay shift %d, lr %ld/65536, %d "
+                "epochs; the quantized start: valid accuracy %.4f, rate", (long)q.theta,
+                q.decay_shift, (long)ft.lr, ft.epochs, a0);
+        for (int l = 0; l < q.n_layers; l++)
+            fprintf(stderr, " %.3f", valid->n_samples ? (double)fs.spikes[l] /
+                                     ((double)valid->n_samples * q.n_steps * q.layer[l].n)
+                                                      : 0.0);
+        fputc('\n', stderr);
+    }
     if (!rc) {
         size_t n = strlen(to->out) + 6;
         if (to->checkpoint)
@@ -423,6 +438,20 @@ static int train_main(int argc, char **argv, int device)
     if (qat_epochs > to.epochs)
         return cli_usage_error("train", "--qat-epochs: %ld is more than --epochs %d", qat_epochs,
                                to.epochs);
+    if (fixed && lr_given && (lround(ldexp(to.lr, SGL_FT_LR_FRAC)) < 1 ||
+                              lround(ldexp(to.lr, SGL_FT_LR_FRAC)) > 65535))
+        return cli_usage_error(cmd, "--lr: %g is outside the integer rule's 2^-16..65535/65536 "
+                               "(an integer of 2^-16)", to.lr);
+    if (fixed && !from) {
+        /* as --qat: the twin's decay before the initialization and the rate calibration, so
+         * that the quantized start keeps the calibrated rate (at tau 20 the twin's k = 4
+         * leaves the layer nearly silent) */
+        int k = sgl_qat_decay_shift(nopt.cfg.tau, &to.qat_opts);
+        if (!quiet)
+            fprintf(stderr, "train: fixed backend: decay shift %d: tau %g -> %.4f\n", k,
+                    nopt.cfg.tau, sgl_qat_tau(k));
+        nopt.cfg.tau = sgl_qat_tau(k);
+    }
     if (qat) {
         /* the twin's decay from the start: initialization and calibration see it too */
         int k = sgl_qat_decay_shift(nopt.cfg.tau, &to.qat_opts);

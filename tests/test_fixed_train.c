@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -169,8 +170,8 @@ Test(fixed_train, integer_gradient_matches_float_bptt)
     cr_assert(gr);
     sgl_batch_stats st;
     cr_assert_eq(sgl_backward(w, &net, bs, B, NULL, gr, &st), 0, "%s", sgl_errmsg());
-    cr_expect(fabs(g.loss / B - st.loss) < 0.01 * st.loss, "loss twin %.4f, float %.4f",
-              g.loss / B, st.loss);
+    const double tl = (double)g.loss * log(2.0) / 256.0 / (B * d.n_steps);
+    cr_expect(fabs(tl - st.loss) < 0.01 * st.loss, "loss twin %.4f, float %.4f", tl, st.loss);
     sgl_layout lay;
     sgl_net_layout(&net, &lay);
     const double sc = 1.0 / (ldexp(1.0, 16) * B * d.n_steps);
@@ -236,9 +237,9 @@ Test(fixed_train, same_seed_same_integers)
     sgl_data_free(&d);
 }
 
-/* Measured (init seed 3, training seed 1, 64 neurons, batch 16, lr_shift 5, 15 epochs): twin
- * test accuracy 0.225 before, 0.450 after (best valid epoch 8; chance 0.25; 80 test samples,
- * so one sd of chance is 0.048). Training seeds 2 and 4 give 0.5375 and 0.625. */
+/* Measured (init seed 3, training seed 1, 64 neurons, batch 16, the rule's defaults, 15
+ * epochs): twin test accuracy 0.225 before, 0.5875 after (best valid epoch 13; chance 0.25; 80
+ * test samples, so one sd of chance is 0.048). The SGD rule this one replaced reached 0.45. */
 Test(fixed_train, training_on_randman_beats_chance, .timeout = 60)
 {
     cr_log_info("init seed 3, training seed 1");
@@ -259,7 +260,6 @@ Test(fixed_train, training_on_randman_beats_chance, .timeout = 60)
     sgl_fixed_train_opts_default(&to);
     to.epochs = 15;
     to.batch = 16;
-    to.lr_shift = 5;
     to.seed = 1;
     sgl_fixed_train_result res;
     cr_assert_eq(sgl_fixed_train(&q, &net, &tr, &va, &to, &res), 0, "%s", sgl_errmsg());
