@@ -125,7 +125,7 @@ ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory lut-swap-test BIT_STRICT=0
 	@$(MAKE) --no-print-directory report-csv
 endif
-	@$(MAKE) --no-print-directory $(BOARD_MEM) $(SGLIF_BOARD)
+	@$(MAKE) --no-print-directory $(BOARD_MEM) $(SGLIF_BOARD) $(BIN)/sglif-board-up5k-2l
 	@echo "== double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
 	@echo "== tests =="

@@ -161,7 +161,11 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     if (lr_given) /* checked by the caller: 1..65535 */
         ft.lr = (int32_t)lround(ldexp(to->lr, SGL_FT_LR_FRAC));
     sgl_fixed_train_result res;
-    int rc = sgl_fixed_quantize(net, &q, &fo, NULL);
+    sgl_fixed_opts fo_start = fo; /* the start: weights with room to grow (docs/numerics.md) */
+    fo_start.headroom = from ? 0 : SGL_FT_HEADROOM;
+    if (getenv("SGLIF_FIXED_HEADROOM"))
+        fo_start.headroom = atoi(getenv("SGLIF_FIXED_HEADROOM"));
+    int rc = sgl_fixed_quantize(net, &q, &fo_start, NULL);
     if (!rc && !quiet) {
         sgl_fixed_stats fs = {0};
         double a0 = 0;
@@ -226,15 +230,22 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
                (unsigned long long)pay, (unsigned long long)line,
                line ? 100.0 * (double)pay / (double)line : 0.0);
     }
-    if (board) {
-        sgl_dev_trainer_free(&dt);
-        sgl_dev_close(&dev);
-    }
     free(ckpt);
     if (!rc)
         rc = sgl_fixed_dequantize(&q, net);
     if (!rc)
         rc = sgl_fixed_quantize(net, &q2, &fo, NULL);
+    if (!rc && board) {
+        /* the board ends with the integers the saved model quantizes to (the trained ones up to
+         * a power of two per tensor: the start's headroom may be left), so that `sglif device
+         * save` finds the model it was given */
+        uint64_t w = 0;
+        rc = sgl_dev_model_write(&dt.m, &dev, &q2, 1, &w);
+    }
+    if (board) {
+        sgl_dev_trainer_free(&dt);
+        sgl_dev_close(&dev);
+    }
     int agree = 0;
     for (int i = 0; !rc && i < valid->n_samples; i++) {
         sgl_sample s = sgl_data_sample(valid, i);
@@ -257,6 +268,8 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
                    res.best_epoch + 1, res.epochs_run);
         printf("round trip: %d of %d valid predictions equal after re-quantization\n", agree,
                valid->n_samples);
+        printf("counters: %ld gradients clamped to int32, %ld master weights clamped to their "
+               "range\n", res.grad_saturations, res.w_clamped);
         printf("model: %s\n", to->out);
     }
     sgl_fixed_free(&q);
