@@ -361,7 +361,7 @@ static int64_t dot8x32(const int8_t *w, const int32_t *x, int n)
 {
     int64_t a = 0;
     for (int j = 0; j < n; j++)
-        a += (int64_t)((int32_t)w[j] * x[j]);
+        a += (int64_t)w[j] * x[j];
     return a;
 }
 
