@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Training on twin numbers (docs/numerics.md, "The integer learning rule"): the integer
- * softmax error, integer BPTT from the twin's spikes and SG codes, and the RMS-normalized
+/* The integer learning rule (docs/numerics.md, "The integer learning rule"): the integer
+ * softmax error, integer BPTT from the twin's spikes and SG codes, and the sign-of-momentum
  * update with stochastic rounding onto master weights. */
 #include "fixed_train.h"
 

@@ -3,9 +3,10 @@
  * The forward pass is the integer twin (sgl_fixed_forward with its trace), the readout error
  * an integer softmax (a 256-word table of powers of two and one division a step), the backward
  * pass (BPTT through the network, cut reset) integer with explicit rounding, and the update
- * normalizes each tensor's step by its gradient's RMS, scales it by an integer learning rate
- * and schedule, and rounds it stochastically (seeded PCG32 stream) onto master weights 8 bits
- * finer than the int8 weights of the forward. */
+ * normalizes each postsynaptic unit's gradient by its RMS, keeps an int16 momentum of it and
+ * steps every parameter by the integer learning rate (times the schedule) in the direction of
+ * the momentum's sign, rounded stochastically (seeded PCG32 stream) onto master weights 8
+ * bits finer than the int8 weights of the forward. */
 #ifndef SGLIF_FIXED_TRAIN_H
 #define SGLIF_FIXED_TRAIN_H
 
