@@ -22,7 +22,7 @@
 #define SGL_FT_MASTER_FRAC 8 /* master weights: 8 bits below the int8 / int16 weight */
 #define SGL_FT_LR_FRAC 16    /* the learning rate is an integer in units of 2^-16 */
 #define SGL_FT_EXP_FRAC 8    /* the softmax's exponent: units of 2^-8 of a power of two */
-#define SGL_FT_HEADROOM 4    /* the start's weights use 127 2^-4 at most: room to grow */
+#define SGL_FT_HEADROOM 6    /* the start's weights use 127 2^-6 at most: room to grow */
 
 typedef struct {
     int epochs;      /* 30 */
