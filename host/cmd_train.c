@@ -86,7 +86,7 @@ static const char HELP_DEVICE[] =
     "usage: sglif device train --data SPEC --out MODEL [--from MODEL] [options] [--port PORT]\n"
     "Device-in-the-loop training: 'sglif train --backend fixed' with every forward pass on the\n"
     "board. Each sample runs in windows of at most the board's history depth; the board's\n"
-    "spikes and SG codes (READ_HISTORY) feed the host's integer backward pass and SGD step,\n"
+    "spikes and SG codes (READ_HISTORY) feed the host's integer backward pass and update,\n"
     "and the weights that changed are written back and checked (MODEL_CRC). The saved model\n"
     "is bit for bit the one 'sglif train --backend fixed' saves with the same options.\n\n"
     "  --data SPEC          the data set (docs/data.md)\n"
