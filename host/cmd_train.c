@@ -74,10 +74,9 @@ static const char HELP[] =
     "                       --tau becomes the twin's: 15.49 for k = 4), gradients straight\n"
     "                       through; the model quantizes to those integers (docs/numerics.md)\n"
     "  --qat-epochs N       float first, QAT for the last N epochs (1..E), decay as --qat\n"
-    "  --backend B          float (default) or fixed: train the quantized net on twin\n"
-    "                       numbers (integer BPTT, SGD step 2^-round(-log2 LR), default\n"
-    "                       2^-5, stochastic rounding; docs/numerics.md); uses --epochs,\n"
-    "                       --batch, --lr, --state-lr, --seed, --checkpoint, --resume\n"
+    "  --backend B          float (default) or fixed: the all-integer rule the hardware\n"
+    "                       runs (docs/numerics.md; --tau becomes the twin's as with --qat;\n"
+    "                       --lr in units of 2^-16, at most 0.99998)\n"
     "  --from MODEL         fixed: start from a trained model (fine-tuning; it is saved\n"
     "                       unchanged unless an epoch beats it on validation)\n"
     "  --train-samples N    fixed: the first N training samples only\n\n"
@@ -87,7 +86,7 @@ static const char HELP_DEVICE[] =
     "usage: sglif device train --data SPEC --out MODEL [--from MODEL] [options] [--port PORT]\n"
     "Device-in-the-loop training: 'sglif train --backend fixed' with every forward pass on the\n"
     "board. Each sample runs in windows of at most the board's history depth; the board's\n"
-    "spikes and SG codes (READ_HISTORY) feed the host's integer backward pass and SGD step,\n"
+    "spikes and SG codes (READ_HISTORY) feed the host's integer backward pass and update,\n"
     "and the weights that changed are written back and checked (MODEL_CRC). The saved model\n"
     "is bit for bit the one 'sglif train --backend fixed' saves with the same options.\n\n"
     "  --data SPEC          the data set (docs/data.md)\n"
@@ -150,16 +149,36 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     ft.batch = to->batch;
     ft.seed = to->seed;
     ft.state_shift = to->state_lr;
+    ft.schedule = to->cosine;
+    ft.threads = to->threads;
+    /* the ablation of docs/numerics.md: one ingredient of the rule removed */
+    const char *abl = getenv("SGLIF_FIXED_ABLATE");
+    if (abl && strstr(abl, "momentum"))
+        ft.momentum = 0;
+    if (abl && strstr(abl, "rownorm"))
+        ft.row_norm = 0;
     ft.keep_start = from != NULL; /* fine-tuning: only an improvement replaces the start */
-    if (lr_given) {
-        long sh = lround(-log2(to->lr));
-        ft.lr_shift = sh < 0 ? 0 : sh > 40 ? 40 : (int)sh;
-    }
+    if (lr_given) /* checked by the caller: 1..65535 */
+        ft.lr = (int32_t)lround(ldexp(to->lr, SGL_FT_LR_FRAC));
     sgl_fixed_train_result res;
-    int rc = sgl_fixed_quantize(net, &q, &fo, NULL);
-    if (!rc && !quiet)
-        fprintf(stderr, "train: fixed backend: theta %ld, decay shift %d, SGD step 2^-%d, %d "
-                "epochs\n", (long)q.theta, q.decay_shift, ft.lr_shift, ft.epochs);
+    sgl_fixed_opts fo_start = fo; /* the start: weights with room to grow (docs/numerics.md) */
+    fo_start.headroom = from ? 0 : SGL_FT_HEADROOM;
+    if (getenv("SGLIF_FIXED_HEADROOM"))
+        fo_start.headroom = atoi(getenv("SGLIF_FIXED_HEADROOM"));
+    int rc = sgl_fixed_quantize(net, &q, &fo_start, NULL);
+    if (!rc && !quiet) {
+        sgl_fixed_stats fs = {0};
+        double a0 = 0;
+        rc = sgl_fixed_evaluate(&q, valid, &a0, NULL, &fs);
+        fprintf(stderr, "train: fixed backend: theta %ld, decay shift %d, lr %ld/65536, %d "
+                "epochs; the quantized start: valid accuracy %.4f, rate", (long)q.theta,
+                q.decay_shift, (long)ft.lr, ft.epochs, a0);
+        for (int l = 0; l < q.n_layers; l++)
+            fprintf(stderr, " %.3f", valid->n_samples ? (double)fs.spikes[l] /
+                                     ((double)valid->n_samples * q.n_steps * q.layer[l].n)
+                                                      : 0.0);
+        fputc('\n', stderr);
+    }
     if (!rc) {
         size_t n = strlen(to->out) + 6;
         if (to->checkpoint)
@@ -211,15 +230,22 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
                (unsigned long long)pay, (unsigned long long)line,
                line ? 100.0 * (double)pay / (double)line : 0.0);
     }
-    if (board) {
-        sgl_dev_trainer_free(&dt);
-        sgl_dev_close(&dev);
-    }
     free(ckpt);
     if (!rc)
         rc = sgl_fixed_dequantize(&q, net);
     if (!rc)
         rc = sgl_fixed_quantize(net, &q2, &fo, NULL);
+    if (!rc && board) {
+        /* the board ends with the integers the saved model quantizes to (the trained ones up to
+         * a power of two per tensor: the start's headroom may be left), so that `sglif device
+         * save` finds the model it was given */
+        uint64_t w = 0;
+        rc = sgl_dev_model_write(&dt.m, &dev, &q2, 1, &w);
+    }
+    if (board) {
+        sgl_dev_trainer_free(&dt);
+        sgl_dev_close(&dev);
+    }
     int agree = 0;
     for (int i = 0; !rc && i < valid->n_samples; i++) {
         sgl_sample s = sgl_data_sample(valid, i);
@@ -242,6 +268,8 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
                    res.best_epoch + 1, res.epochs_run);
         printf("round trip: %d of %d valid predictions equal after re-quantization\n", agree,
                valid->n_samples);
+        printf("counters: %ld gradients clamped to int32, %ld master weights clamped to their "
+               "range\n", res.grad_saturations, res.w_clamped);
         printf("model: %s\n", to->out);
     }
     sgl_fixed_free(&q);
@@ -423,6 +451,20 @@ static int train_main(int argc, char **argv, int device)
     if (qat_epochs > to.epochs)
         return cli_usage_error("train", "--qat-epochs: %ld is more than --epochs %d", qat_epochs,
                                to.epochs);
+    if (fixed && lr_given && (lround(ldexp(to.lr, SGL_FT_LR_FRAC)) < 1 ||
+                              lround(ldexp(to.lr, SGL_FT_LR_FRAC)) > 65535))
+        return cli_usage_error(cmd, "--lr: %g is outside the integer rule's 2^-16..65535/65536 "
+                               "(an integer of 2^-16)", to.lr);
+    if (fixed && !from) {
+        /* as --qat: the twin's decay before the initialization and the rate calibration, so
+         * that the quantized start keeps the calibrated rate (at tau 20 the twin's k = 4
+         * leaves the layer nearly silent) */
+        int k = sgl_qat_decay_shift(nopt.cfg.tau, &to.qat_opts);
+        if (!quiet)
+            fprintf(stderr, "train: fixed backend: decay shift %d: tau %g -> %.4f\n", k,
+                    nopt.cfg.tau, sgl_qat_tau(k));
+        nopt.cfg.tau = sgl_qat_tau(k);
+    }
     if (qat) {
         /* the twin's decay from the start: initialization and calibration see it too */
         int k = sgl_qat_decay_shift(nopt.cfg.tau, &to.qat_opts);

@@ -39,7 +39,7 @@ static void twin_record(void *ctx, int layer, int t, int n, const int16_t *v, co
 
 /* The twin's forward of the same sample against what the board recorded. */
 static int check_twin(sgl_dev_trainer *t, const sgl_fixed_net *q, const sgl_sample *s,
-                      const sgl_fixed_grad *g, int pred)
+                      const sgl_fixed_trace *g, int pred)
 {
     for (int l = 0; l < q->n_layers; l++) {
         size_t n = (size_t)q->n_steps * (size_t)q->layer[l].n;
@@ -65,7 +65,7 @@ static int check_twin(sgl_dev_trainer *t, const sgl_fixed_net *q, const sgl_samp
 /* One sample on the board: windows of at most hist_steps steps (each one RUN: the history
  * holds the latest RUN's steps), the history of every layer read after each window. */
 static int board_forward(void *ctx, const sgl_fixed_net *q, const sgl_sample *s,
-                         sgl_fixed_grad *g, int *pred)
+                         sgl_fixed_trace *g, int *pred)
 {
     sgl_dev_trainer *t = ctx;
     const int T = q->n_steps;

@@ -194,13 +194,14 @@ static long clip_round(double x, long lo, long hi, long *clipped)
 
 /* Exponent e with max|w| 2^e <= 127, limited so that the shift v_frac - e is in 0..15.
  * Returns e; w_q = round(w 2^e). */
-static int weight_exp(double m, int v_frac, int *sh)
+static int weight_exp(double m, int v_frac, int headroom, int *sh)
 {
     int e = v_frac;
     if (m > 0) {
         e = (int)floor(log2(SGL_FIXED_WMAX / m));
         while (ldexp(m, e) > SGL_FIXED_WMAX + 0.5)
             e--;
+        e -= headroom;
     }
     if (v_frac - e < 0)
         e = v_frac;
@@ -257,6 +258,8 @@ int sgl_fixed_quantize(const sgl_net *net, sgl_fixed_net *q, const sgl_fixed_opt
         return sgl_fail(SGL_EUSAGE, "%s: decay shift %d outside 0..15", where, o->decay_shift);
     if (!(o->sg_range >= 0) || !isfinite(o->sg_range))
         return sgl_fail(SGL_EUSAGE, "%s: SG range %g must be >= 0", where, o->sg_range);
+    if (o->headroom < 0 || o->headroom > 7)
+        return sgl_fail(SGL_EUSAGE, "%s: weight headroom %d outside 0..7", where, o->headroom);
     int rc = sgl_fixed_alloc(q, c->n_in, c->n_layers, c->n_hidden, c->n_out, c->n_steps,
                              o->sg_entries);
     if (rc)
@@ -280,8 +283,8 @@ int sgl_fixed_quantize(const sgl_net *net, sgl_fixed_net *q, const sgl_fixed_opt
         const sgl_layer *F = &net->layer[l];
         sgl_fixed_layer *L = &q->layer[l];
         size_t nin = (size_t)F->n_pre * (size_t)F->n, nrec = (size_t)F->n * (size_t)F->n;
-        int e_in = weight_exp(max_abs(F->w_in, nin), q->v_frac, &L->sh_in);
-        int e_rec = weight_exp(max_abs(F->w_rec, nrec), q->v_frac, &L->sh_rec);
+        int e_in = weight_exp(max_abs(F->w_in, nin), q->v_frac, o->headroom, &L->sh_in);
+        int e_rec = weight_exp(max_abs(F->w_rec, nrec), q->v_frac, o->headroom, &L->sh_rec);
         r.w_err_max[l][0] = quant_tensor(F->w_in, L->w_in, nin, e_in, &r.w_clipped);
         r.w_err_max[l][1] = quant_tensor(F->w_rec, L->w_rec, nrec, e_rec, &r.w_clipped);
         for (int i = 0; i < F->n; i++) {
@@ -299,6 +302,7 @@ int sgl_fixed_quantize(const sgl_net *net, sgl_fixed_net *q, const sgl_fixed_opt
         e_out = (int)floor(log2(SGL_FIXED_WMAX / m_out));
         while (ldexp(m_out, e_out) > SGL_FIXED_WMAX + 0.5)
             e_out--;
+        e_out -= o->headroom;
     }
     q->out_frac = e_out;
     r.w_out_err_max = quant_tensor(net->w_out, q->w_out, nout, e_out, &r.w_clipped);

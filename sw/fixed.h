@@ -50,6 +50,8 @@ typedef struct {
     int decay_shift;  /* k; 0 chooses the k whose 1 - 2^-k is nearest to alpha */
     int sg_entries, sg_bits;
     double sg_range;  /* half-width of the table in float units of v - theta; 0 = automatic */
+    int headroom;     /* weight tensors' largest |w| at 127 2^-headroom (0; training: room
+                       * to grow, docs/numerics.md "Start") */
 } sgl_fixed_opts;
 
 /* What quantization did (for logs and tests). */

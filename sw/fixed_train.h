@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Training on twin numbers (docs/numerics.md, "Training on twin numbers"): the forward pass is
- * the integer twin (sgl_fixed_forward with its trace), the backward pass (BPTT through the
- * network, cut reset) is integer with explicit rounding, and the weight update is SGD with a
- * power-of-two learning rate and stochastic rounding from a seeded PCG32 stream. Only the
- * softmax / cross-entropy error of the readout is computed in floating point (on the host). */
+/* The integer learning rule (docs/numerics.md, "The integer learning rule"): wholly integer.
+ * The forward pass is the integer twin (sgl_fixed_forward with its trace), the readout error
+ * an integer softmax (a 256-word table of powers of two and one division a step), the backward
+ * pass (BPTT through the network, cut reset) integer with explicit rounding, and the update
+ * normalizes each postsynaptic unit's gradient by its RMS, keeps an int16 momentum of it and
+ * steps every parameter by the integer learning rate (times the schedule) in the direction of
+ * the momentum's sign, rounded stochastically (seeded PCG32 stream) onto master weights 8
+ * bits finer than the int8 weights of the forward. */
 #ifndef SGLIF_FIXED_TRAIN_H
 #define SGLIF_FIXED_TRAIN_H
 
@@ -16,18 +19,31 @@
 #include "train.h"
 
 #define SGL_FT_GAMMA_FRAC 24 /* gamma_q = round(gamma 2^24 / (2^bits - 1)) */
+#define SGL_FT_MASTER_FRAC 8 /* master weights: 8 bits below the int8 / int16 weight */
+#define SGL_FT_LR_FRAC 16    /* the learning rate is an integer in units of 2^-16 */
+#define SGL_FT_EXP_FRAC 8    /* the softmax's exponent: units of 2^-8 of a power of two */
+#define SGL_FT_HEADROOM 6    /* the start's weights use 127 2^-6 at most: room to grow */
 
 typedef struct {
-    int epochs;      /* 5 */
+    int epochs;      /* 30 */
     int batch;       /* 32 */
+    int threads;     /* 0: all cores (the result does not depend on it) */
     int grad_frac;   /* GF: gradients are int in units of 2^-GF (default 16, 4..24) */
-    int lr_shift;    /* SGD step 2^-lr_shift (default 5, 0..40; see normalize) */
-    int state_shift; /* 1: biases and W_rec step a further 2^-k (the decay shift; as --state-lr) */
-    int normalize;   /* 1 (default): per tensor, the largest step is 2^-lr_shift float units */
+    int32_t lr;      /* step in units of 2^-16 float units (1..65535; default 655 = 0.01) */
+    int state_shift; /* 1: biases and W_rec step a further 2^-k (the decay shift; --state-lr) */
+    int schedule;    /* 1: lr times 1 - x^2 (3 - 2x) over the run (x = batch / batches) */
+    int momentum;    /* b2: M <- M - M 2^-b2 + gn 2^-b2 (default 6); 0: the sign of gn alone */
+    int row_norm;    /* 1: gn normalized per postsynaptic unit (default); 0: per tensor */
     uint64_t seed;   /* shuffle stream and rounding stream (see docs) */
     int keep_start;  /* 1: the starting weights compete too (validated before the first
                       * epoch; best_epoch -1 when no epoch beats them): for fine-tuning */
 } sgl_fixed_train_opts;
+
+/* One sample's forward as the backward needs it: per layer [T][n] spikes and SG codes. */
+typedef struct {
+    uint8_t *z[SGL_MAX_LAYERS];
+    uint16_t *code[SGL_MAX_LAYERS];
+} sgl_fixed_trace;
 
 /* Integer gradient accumulators (sums over the samples added since the last zero) and the
  * per-sample work space. Tensors in the twin's layout. */
@@ -37,27 +53,45 @@ typedef struct {
     int64_t *w_in[SGL_MAX_LAYERS], *w_rec[SGL_MAX_LAYERS], *bias[SGL_MAX_LAYERS];
     int64_t *w_out, *b_out;
     long saturations; /* gz / gv values clamped to int32 */
-    double loss;      /* sum over samples of the mean over steps of the cross-entropy */
+    int64_t loss;     /* sum over samples and steps of CE_t in units of 2^-8 bit (integer) */
     int correct, samples;
-    /* work: per layer [T][n] spikes, codes, gv; gz [n]; error [C] */
+    /* work: per layer [T][n] spikes and codes (the trace of sgl_fixed_grad_sample), gv;
+     * gz [n]; error [T][C] */
     uint8_t *z[SGL_MAX_LAYERS];
     uint16_t *code[SGL_MAX_LAYERS];
     int32_t *gv[SGL_MAX_LAYERS];
     int64_t *gz;
     int32_t *err;
-    double *logit;
+    int32_t *acc;
     int T;
 } sgl_fixed_grad;
+
+/* The rule's state beyond the int8 weights (docs/numerics.md, "The integer learning rule"):
+ * master weights with SGL_FT_MASTER_FRAC more bits (the int8 / int16 the forward uses is
+ * asr(master, 8)) and a momentum of the normalized gradient, int16 per parameter. */
+typedef struct {
+    int16_t *w_in[SGL_MAX_LAYERS], *w_rec[SGL_MAX_LAYERS];
+    int32_t *bias[SGL_MAX_LAYERS];
+    int16_t *w_out;
+    int32_t *b_out;
+    int16_t *m_in[SGL_MAX_LAYERS], *m_rec[SGL_MAX_LAYERS], *m_bias[SGL_MAX_LAYERS];
+    int16_t *m_out, *m_bout;
+    int64_t *nu;    /* work: per unit multiplier, [max(n, C)] */
+    long w_clamped; /* master values clamped to their range (counted) */
+} sgl_fixed_master;
 
 typedef struct {
     int epochs_run;
     double best_valid_acc; /* twin accuracy on valid (-1 without) */
     int best_epoch;
     double final_train_loss, final_train_acc;
-    long grad_saturations;
+    long grad_saturations; /* gz / gv clamped to int32 */
+    long w_clamped;        /* master weights and biases clamped to their range */
 } sgl_fixed_train_result;
 
 void sgl_fixed_train_opts_default(sgl_fixed_train_opts *o);
+/* Refuses options out of range (-SGL_EUSAGE, one line naming the option). */
+int sgl_fixed_train_opts_check(const sgl_fixed_train_opts *o);
 
 /* Stochastic rounding of x / 2^s with one draw u = sgl_rng_u32(r), always consumed (also for
  * s <= 0, where the result x 2^-s is exact). s > 0: q = floor(x / 2^s), rem = x - q 2^s;
@@ -65,6 +99,15 @@ void sgl_fixed_train_opts_default(sgl_fixed_train_opts *o);
 int64_t sgl_fixed_sround(int64_t x, int s, sgl_rng *r);
 /* Round to nearest (ties up) of x / 2^s: floor((x + 2^(s-1)) / 2^s); s <= 0: x 2^-s. */
 int64_t sgl_fixed_rshift_round(int64_t x, int s);
+/* floor(sqrt(x)) */
+uint64_t sgl_fixed_isqrt(uint64_t x);
+
+/* The integer readout error of one step (docs: "Readout error"): acc[c] the step's readout
+ * sums (readout units, float = acc 2^-out_frac), label; err[c] = p_c - 2^GF [c = label] with
+ * p_c the integer softmax in units of 2^-GF. Returns the step's cross-entropy in units of
+ * 2^-8 bit (integer log2). */
+int64_t sgl_fixed_softmax_error(const int32_t *acc, int C, int out_frac, int label, int GF,
+                                int32_t *err);
 
 /* gamma: the per-neuron dampening of a float net with the same sizes (net->layer[l].gamma), or
  * NULL for gamma = 1 everywhere. */
@@ -76,19 +119,26 @@ void sgl_fixed_grad_zero(sgl_fixed_grad *g, const sgl_fixed_net *q);
  * gradient of the mean loss over a batch of B samples is g / (2^GF B T) per unit of float
  * parameter (parameter float = int 2^-e, e: v_frac - sh, v_frac, out_frac). */
 int sgl_fixed_grad_sample(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl_sample *s);
-/* The backward half of sgl_fixed_grad_sample: g->z[l] and g->code[l] ([T][n] per layer) hold
- * the sample's forward, from the twin or from a board's history (sglif device train); pred is
- * its prediction. Adds the sample's gradient to g. */
+/* The backward half of sgl_fixed_grad_sample: tr holds the sample's forward, from the twin or
+ * from a board's history (sglif device train); pred is its prediction. Adds the sample's
+ * gradient to g. */
 int sgl_fixed_grad_backward(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl_sample *s,
-                            int pred);
+                            const sgl_fixed_trace *tr, int pred);
 
-/* One SGD step with stochastic rounding: one draw per stored parameter, in the order of the
- * docs; weights clipped to -127..127, biases to int16, W_rec's diagonal kept 0. */
-void sgl_fixed_sgd_step(sgl_fixed_net *q, const sgl_fixed_grad *g, int lr_shift, int state_shift,
-                        int normalize, sgl_rng *r);
+/* The master state of q's weights (master = w_q 2^8 + 128; momentum 0) and its release. */
+int sgl_fixed_master_init(sgl_fixed_master *m, const sgl_fixed_net *q);
+void sgl_fixed_master_free(sgl_fixed_master *m);
+/* One update of the rule (docs): the gradient normalized per postsynaptic unit, a momentum of
+ * it, a step of lr_t in the direction of its sign, stochastically rounded onto the master;
+ * q's weights become asr(master, 8). One draw per stored parameter, in the order of the
+ * docs. */
+void sgl_fixed_update(sgl_fixed_net *q, sgl_fixed_master *m, const sgl_fixed_grad *g,
+                      const sgl_fixed_train_opts *o, int32_t lr_t, sgl_rng *r);
+/* lr_t of batch i of n (0-based) under o's schedule. */
+int32_t sgl_fixed_lr_at(const sgl_fixed_train_opts *o, long i, long n);
 
 /* What a run does around the arithmetic; every member may be 0 / NULL (the twin, no
- * checkpoints). forward: the forward pass of one sample, filling g->z and g->code of every
+ * checkpoints). forward: the forward pass of one sample, filling tr's z and code of every
  * layer and step and *pred (default: the twin, sgl_fixed_forward); updated: called with the
  * new weights after every SGD step and once before the first batch (a board rewrites its
  * memories); evaluate: accuracy on valid (default sgl_fixed_evaluate). checkpoint: a file
@@ -97,7 +147,7 @@ void sgl_fixed_sgd_step(sgl_fixed_net *q, const sgl_fixed_grad *g, int lr_shift,
  * come from the same start: the same q, options and data, which a fingerprint checks). The
  * result, resumed or not, is bit for bit that of an uninterrupted run. */
 typedef struct {
-    int (*forward)(void *ctx, const sgl_fixed_net *q, const sgl_sample *s, sgl_fixed_grad *g,
+    int (*forward)(void *ctx, const sgl_fixed_net *q, const sgl_sample *s, sgl_fixed_trace *tr,
                    int *pred);
     int (*updated)(void *ctx, const sgl_fixed_net *q);
     int (*evaluate)(void *ctx, const sgl_fixed_net *q, const sgl_data *valid, double *acc);

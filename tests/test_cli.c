@@ -268,6 +268,16 @@ Test(cli, train_on_twin_numbers)
     rc = sh(NULL, 0, err, sizeof err,
             "train --backend fixed --data %s --resume --out %s/fx.sgl", data, dir);
     cr_assert_eq(rc, 2, "--resume with --backend fixed: exit %d (%s)", rc, err);
+    /* options out of the integer rule's range: one line, exit 2 */
+    const char *bad[] = {"--lr 0.000001", "--lr 1", "--lr -0.5", "--batch 0", "--epochs 0",
+                         "--epochs many"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        rc = sh(NULL, 0, err, sizeof err, "train --backend fixed --data %s --out %s/bad.sgl %s",
+                data, dir, bad[i]);
+        cr_expect_eq(rc, 2, "'%s': exit %d, want 2 (%s)", bad[i], rc, err);
+        cr_expect_eq(count_lines(err), 1, "'%s': %d lines: %s", bad[i], count_lines(err), err);
+        cr_expect(strncmp(err, "sglif train: ", 13) == 0, "'%s': %s", bad[i], err);
+    }
 }
 
 /* --qat: trains, prints the round trip of the saved model (twin == QAT forward on the validation

@@ -118,6 +118,50 @@ Test(device_train, bit_identical_to_fixed_and_resumable, .timeout = 300)
     unlink(ckpt);
 }
 
+/* Two hidden layers, on the simulated two-layer board (build/bin/sglif-board-up5k-2l, built
+ * by make test): the board's training equals the twin's, also after a kill and --resume. */
+Test(device_train, two_layers_bit_identical_and_resumable, .timeout = 300)
+{
+    const char *bin = sglif();
+    char port[4200], twin[256], board[256], killed[256], ckpt[300], out[16384];
+    snprintf(port, sizeof port, "sim:%.*s-board-up5k-2l", 4096, bin);
+    cr_assert(access(port + 4, X_OK) == 0, "no two-layer board at %s (make %s)", port + 4,
+              "build/bin/sglif-board-up5k-2l");
+    tmp(twin, sizeof twin, "twin2.sgl");
+    tmp(board, sizeof board, "board2.sgl");
+    tmp(killed, sizeof killed, "killed2.sgl");
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", killed);
+    unlink(ckpt);
+#define OPTS2 "--data " DATA " --hidden 16,16 --epochs 2 --batch 16 --seed 5"
+    cr_log_info("%s on %s", OPTS2, port);
+    int rc = sh(out, sizeof out, "%s train --backend fixed " OPTS2 " --out %s --quiet 2>&1", bin,
+                twin);
+    cr_assert_eq(rc, 0, "%s", out);
+    rc = sh(out, sizeof out, "%s device train " OPTS2 " --check --port %s --out %s --quiet 2>&1",
+            bin, port, board);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "check: ") && strstr(out, "equal to the twin's"), "%s", out);
+    cr_expect(same_params(twin, board), "two layers: device train and train --backend fixed "
+              "differ");
+    rc = sh(out, sizeof out, "SGLIF_TEST_SIGKILL_AFTER=3 %s device train " OPTS2 " --port %s "
+            "--out %s --checkpoint-secs 0.000001 --quiet 2>&1", bin, port, killed);
+    cr_assert_neq(rc, 0, "the kill hook did not stop the run: %s", out);
+    cr_assert(access(ckpt, R_OK) == 0, "no checkpoint after the kill");
+    rc = sh(out, sizeof out, "%s device train " OPTS2 " --port %s --out %s --resume --quiet 2>&1",
+            bin, port, killed);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(same_params(twin, killed), "two layers, killed and resumed: other weights");
+#undef OPTS2
+    unlink(twin);
+    unlink(board);
+    unlink(killed);
+    unlink(ckpt);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin);
+    unlink(ckpt);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", board);
+    unlink(ckpt);
+}
+
 static pid_t start_board(char *port, size_t n)
 {
     char board[4096];

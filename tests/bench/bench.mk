@@ -15,6 +15,12 @@ RANDMAN_ARGS ?=
 FMNIST_ARGS  ?= --hidden 256 --epochs 10
 # Float-vs-twin gap checks after quantization-aware training (`sglif train --qat` + these)
 RANDMAN_QAT_ARGS ?= $(RANDMAN_ARGS)
+# The integer rule (`sglif train --backend fixed` + these): floors a little below the figures
+# of docs/numerics.md, not the float parity the rule has not reached yet
+FIXED_RANDMAN_ARGS  ?=
+FIXED_FMNIST_ARGS   ?= --hidden 256 --epochs 10 --lr 0.002
+FIXED_RANDMAN_FLOOR ?= 0.88
+FIXED_FMNIST_FLOOR  ?= 0.82
 FMNIST_QAT_ARGS  ?= $(FMNIST_ARGS)
 BENCH        := $(BIN)/sglif-bench
 BENCH_OBJ    := $(OBJ)/tests/bench/bench_train.o
@@ -36,6 +42,14 @@ bench: ## throughput vs PyTorch, peak memory, accuracy floors, QAT gaps (long; d
 	bash tests/bench/floor.sh $(SGLIF) $(BENCH_DIR) randman 0.90 randman $(RANDMAN_ARGS) \
 	  || fail=1; \
 	bash tests/bench/floor.sh $(SGLIF) $(BENCH_DIR) fmnist 0.85 fmnist $(FMNIST_ARGS) \
+	  || fail=1; \
+	echo; echo "== the integer learning rule (docs/numerics.md), seed 0 =="; \
+	bash tests/bench/fixed_speed.sh $(SGLIF) $(BENCH_DIR) 2 || fail=1; \
+	FLOOR_EVAL_ARGS="--backend fixed" bash tests/bench/floor.sh $(SGLIF) $(BENCH_DIR) \
+	  randman-fixed $(FIXED_RANDMAN_FLOOR) randman --backend fixed $(FIXED_RANDMAN_ARGS) \
+	  || fail=1; \
+	FLOOR_EVAL_ARGS="--backend fixed" bash tests/bench/floor.sh $(SGLIF) $(BENCH_DIR) \
+	  fmnist-fixed $(FIXED_FMNIST_FLOOR) fmnist --backend fixed $(FIXED_FMNIST_ARGS) \
 	  || fail=1; \
 	echo; echo "== float vs twin after QAT (docs/numerics.md) =="; \
 	GAP_BASE=$(BENCH_DIR)/randman.sgl bash tests/bench/gap.sh $(SGLIF) $(BENCH_DIR) \

@@ -3,6 +3,7 @@
 # One accuracy floor of `make bench`: train with `sglif train`, score the test split with
 # `sglif eval`, print PASS or FAIL with the times; exit 1 on FAIL.
 #   floor.sh SGLIF DIR NAME FLOOR SPEC [train options...]
+# FLOOR_EVAL_ARGS (e.g. "--backend fixed") is passed to sglif eval.
 set -u
 if [ $# -lt 5 ]; then
   echo "usage: floor.sh SGLIF DIR NAME FLOOR SPEC [train options...]" >&2
@@ -22,7 +23,8 @@ if ! "$sglif" train --data "$spec" --out "$model" --quiet "$@" >"$log" 2>&1; the
   exit 1
 fi
 t1=$(ms)
-if ! out=$("$sglif" eval --model "$model" --data "$spec" 2>&1); then
+# shellcheck disable=SC2086 # FLOOR_EVAL_ARGS: words
+if ! out=$("$sglif" eval --model "$model" --data "$spec" ${FLOOR_EVAL_ARGS:-} 2>&1); then
   echo "FAIL $name: sglif eval failed: $out"
   exit 1
 fi
@@ -33,7 +35,7 @@ if [ -z "$acc" ]; then
   exit 1
 fi
 times="train $(((t1 - t0) / 1000)) s, eval $(((t2 - t1) / 1000)) s"
-valid=$(sed -n 's/^best valid accuracy: //p' "$log")
+valid=$(sed -n 's/^best valid accuracy[^:]*: //p' "$log")
 if awk -v a="$acc" -v f="$floor" 'BEGIN { exit !(a >= f) }'; then
   echo "PASS $name: test accuracy $acc >= $floor (best valid $valid; $times)"
 else
