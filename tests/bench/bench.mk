@@ -30,6 +30,8 @@ bench: ## throughput vs PyTorch, peak memory, accuracy floors, QAT gaps (long; d
 	  -j$(JOBS) $(SGLIF) $(BENCH)
 	@mkdir -p $(BENCH_DIR)
 	@fail=0; \
+	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f $(SGLIF_BENCH_MK) \
+	  bench-selftest || fail=1; \
 	$(BENCH) --dir $(BENCH_DIR) --python $(BENCH_PYTHON) --script tests/bench/torch_lif.py \
 	  $(BENCH_ARGS) || fail=1; \
 	echo; echo "== accuracy floors (fixed seeds) =="; \
@@ -47,6 +49,18 @@ bench: ## throughput vs PyTorch, peak memory, accuracy floors, QAT gaps (long; d
 	  rtl-bench || fail=1; \
 	if [ $$fail = 0 ]; then echo "bench: PASS"; else echo "bench: FAIL"; fi; \
 	exit $$fail
+
+# The same-equations check must catch a PyTorch formulation whose loss is right and whose
+# gradient is not (its backward drops the leak): sglif-bench must say DISAGREE and exit 1.
+.PHONY: bench-selftest
+bench-selftest: $(BENCH) ## prove make bench's check fails on a PyTorch backward that drops the leak
+	@mkdir -p $(BENCH_DIR)/selftest
+	@out=$$($(BENCH) --dir $(BENCH_DIR)/selftest --python $(BENCH_PYTHON) \
+	  --script tests/bench/torch_lif.py --only randman --quick --no-plain --threads 1 --fault \
+	  2>&1); rc=$$?; \
+	if [ $$rc = 1 ] && echo "$$out" | grep -q 'same equations (fast).*DISAGREE'; then \
+	  echo "bench-selftest: PASS (a backward without the leak is caught: exit 1, DISAGREE)"; \
+	else echo "$$out"; echo "bench-selftest: FAIL (exit $$rc)"; exit 1; fi
 
 .PHONY: bench-qat
 bench-qat: ## the two float-vs-twin gap checks of make bench alone (about 6 min)
