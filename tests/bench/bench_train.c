@@ -19,6 +19,7 @@
 
 #include "calibrate.h"
 #include "data.h"
+#include "fixed.h"
 #include "init.h"
 #include "net.h"
 #include "optim.h"
@@ -257,9 +258,9 @@ static int write_problem(const char *path, const sgl_net *net, const sgl_data *d
 }
 
 /* Train a copy of net0 for warmup + reps * steps batches, cycling over the problem's batches
- * in the order the Python side uses. */
+ * in the order the Python side uses. The trained copy goes to *trained if not NULL. */
 static int time_c(const sgl_net *net0, const sgl_data *d, const problem *pb, int threads,
-                  c_result *res)
+                  c_result *res, sgl_net *trained)
 {
     sgl_net net = {0};
     sgl_adamw opt = {0};
@@ -309,12 +310,58 @@ static int time_c(const sgl_net *net0, const sgl_data *d, const problem *pb, int
         res->rate = rate_sum / ((double)pb->reps * pb->steps);
         res->cpu_ms = cpu_sum / ((double)pb->reps * pb->steps);
         res->rss_mib = peak_rss_mib();
+        if (trained)
+            rc = sgl_net_copy(trained, &net);
     }
     free(grad);
     sgl_work_free(w);
     sgl_adamw_free(&opt);
     sgl_net_free(&net);
     free(batch);
+    return rc;
+}
+
+static void twin_nop(void *ctx, int layer, int t, int n, const int16_t *v, const uint8_t *z,
+                     const uint16_t *code)
+{
+    (void)ctx, (void)layer, (void)t, (void)n, (void)v, (void)z, (void)code;
+}
+
+/* The integer twin's forward over the problem's batches, quantized from net with the default
+ * options: without a trace (sglif eval --backend fixed) and with one that records nothing
+ * (the integer trainer's forward computes the SG codes for its trace). Median over
+ * repetitions of the time per batch. */
+static int time_twin(const sgl_net *net, const sgl_data *d, const problem *pb, const char *what)
+{
+    sgl_fixed_opts fo;
+    sgl_fixed_net q;
+    sgl_fixed_opts_default(&fo);
+    if (sgl_fixed_quantize(net, &q, &fo, NULL)) {
+        fprintf(stderr, "sglif-bench: %s: twin: %s\n", pb->name, sgl_errmsg());
+        return -1;
+    }
+    const int n = pb->batch * pb->n_batches, reps = pb->reps;
+    double ms[2][MAX_REPS];
+    sgl_fixed_stats st = {0};
+    int rc = 0;
+    for (int tr = 0; tr < 2 && !rc; tr++)
+        for (int r = 0; r <= reps && !rc; r++) { /* r = 0: warm-up */
+            double t0 = now_ms();
+            for (int i = 0; i < n && !rc; i++) {
+                sgl_sample s = sgl_data_sample(d, i);
+                rc = sgl_fixed_forward(&q, &s, NULL, NULL, r == 0 && tr == 0 ? &st : NULL,
+                                       tr ? twin_nop : NULL, NULL);
+            }
+            if (r > 0)
+                ms[tr][r - 1] = (now_ms() - t0) * pb->batch / n;
+        }
+    if (rc)
+        fprintf(stderr, "sglif-bench: %s: twin: %s\n", pb->name, sgl_errmsg());
+    else
+        printf("    %-26s %8.3f without trace, %8.3f with (hidden rate %.3f)\n", what,
+               median(ms[0], reps), median(ms[1], reps),
+               (double)st.spikes[0] / (double)(st.updates > 0 ? st.updates : 1));
+    sgl_fixed_free(&q);
     return rc;
 }
 
@@ -415,8 +462,9 @@ static int bench_problem(const problem *pb, const options *o)
            pb->steps, (now_ms() - t0) / 1e3);
     c_result c1 = {0}, cn = {0};
     int fail = 0;
-    if (time_c(&net, &d, pb, 1, &c1) ||
-        (o->threads > 1 && time_c(&net, &d, pb, o->threads, &cn)))
+    sgl_net trained = {0};
+    if (time_c(&net, &d, pb, 1, &c1, &trained) ||
+        (o->threads > 1 && time_c(&net, &d, pb, o->threads, &cn, NULL)))
         fail = 2;
     if (o->threads == 1)
         cn = c1;
@@ -489,6 +537,14 @@ static int bench_problem(const problem *pb, const options *o)
         if (rn < pb->target && o->strict && !fail)
             fail = 1;
     }
+    if (!fail) {
+        printf("  twin forward (sgl_fixed_forward, 1 thread; the RTL's numbers), ms per batch "
+               "of %d:\n", pb->batch);
+        if (time_twin(&net, &d, pb, "calibrated start") ||
+            time_twin(&trained, &d, pb, "after the timed training"))
+            fail = 2;
+    }
+    sgl_net_free(&trained);
     sgl_net_free(&net);
     sgl_data_free(&d);
     return fail;
