@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
-# make bench (included from the Makefile): training throughput of the C trainer against the
-# PyTorch reference on the same network and batches, peak memory, the full accuracy floors and
-# the float-vs-twin gaps after quantization-aware training.
+# make bench (included from the Makefile): training throughput of the C trainer against
+# PyTorch (its fast formulation the baseline, the plain one beside it) on the same network and
+# batches, peak memory, the integer twin's forward time, the full accuracy floors and the
+# float-vs-twin gaps after quantization-aware training.
 # See docs/bench.md. Also usable alone: make -f Makefile -f tests/bench/bench.mk bench
 ifndef SGLIF_BENCH_MK
 SGLIF_BENCH_MK := $(lastword $(MAKEFILE_LIST))
@@ -24,7 +25,7 @@ $(BENCH): $(BENCH_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .PHONY: bench
-bench: ## throughput vs PyTorch, peak memory, accuracy floors, QAT gaps (long; docs/bench.md)
+bench: ## throughput vs PyTorch, peak memory, twin forward, accuracy floors, QAT gaps (long; docs/bench.md)
 	@bash .ci/setup base bench
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f $(SGLIF_BENCH_MK) \
 	  -j$(JOBS) $(SGLIF) $(BENCH)

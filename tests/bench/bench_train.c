@@ -41,16 +41,17 @@ typedef struct {
 
 typedef struct {
     double ms_median, cpu_ms, loss_first, loss_last, rss_mib;
-    double grad_err; /* max |g - g_C| / max |g_C| over the tensors, first batch */
+    double grad_err; /* max over the tensors of |g - g_C| / |g_C| (L2), first batch */
     int threads;
     const char *form; /* formulation: "fast" (the baseline) or "plain" */
     char blas[512], version[64];
     int ok;
 } torch_result;
 
-/* A formulation's gradient must equal the C trainer's to this (relative to each tensor's
- * largest entry): float rounding gives about 1e-6, a different equation far more. */
-#define GRAD_TOL 1e-4
+/* A formulation's gradient must equal the C trainer's to this (relative L2 error of each
+ * tensor): float rounding gives about 1e-6 on randman and 1e-3 on the SHD-like problem (a few
+ * spikes flip), a different equation far more (a backward without the leak: 0.95). */
+#define GRAD_TOL 1e-2
 
 typedef struct {
     const char *dir, *python, *script, *only;
@@ -512,8 +513,8 @@ static int bench_problem(const problem *pb, const options *o)
             const torch_result *t = best[f];
             double dl = fabs(t->loss_first - cn.loss_first);
             int same = dl <= 1e-3 * fmax(1.0, fabs(cn.loss_first)) && t->grad_err <= GRAD_TOL;
-            printf("  same equations (%s): first-batch loss C %.6f, PyTorch %.6f; gradient "
-                   "against C's %.1e of each tensor's largest (<= %.0e): %s\n",
+            printf("  same equations (%s): first-batch loss C %.6f, PyTorch %.6f; gradient's "
+                   "relative L2 error against C's %.1e (<= %.0e): %s\n",
                    t->form, cn.loss_first, t->loss_first, t->grad_err, GRAD_TOL,
                    same ? "agree" : "DISAGREE");
             if (!same)
