@@ -15,12 +15,14 @@ sglif-bench parses:
     AdamW(lr, betas (0.9, 0.999), eps 1e-8, weight_decay), clip_grad_norm_(clip)
 
 Two formulations of the same loss (--formulation):
-  fast   the input projection and the readout are one matrix product each over all steps and
-         the batch; the recurrence is the only per-step work: a TorchScript loop forward (one
-         addmm and one add a step, the reset folded into the recurrent matrix as W_rec - theta I,
-         which has the same zero diagonal) and a TorchScript loop backward (one mm and one fused
-         multiply-add a step) inside a torch.autograd.Function; the spike mask, the SG and the
-         gradient of W_rec are computed over all steps at once. The baseline of make bench.
+  fast   the input projection (an embedding_bag over the input events: the sum of the active
+         units' rows of W_in) and the readout (one matrix product) are computed over all steps
+         and the batch at once; the recurrence is the only per-step work: a TorchScript loop
+         forward (one addmm and one add a step, the reset folded into the recurrent matrix as
+         W_rec - theta I, which has the same zero diagonal) and a TorchScript loop backward (one
+         mm and one fused multiply-add a step) inside a torch.autograd.Function; the spike mask,
+         the SG and the gradient of W_rec are computed over all steps at once. The baseline of
+         make bench.
   plain  the textbook loop: a Python loop over steps, the spike as an autograd.Function, and
          autograd through the whole unrolled graph (the formulation of earlier benchmarks).
 
@@ -190,13 +192,20 @@ class Fast:
         self.cfg, self.P, self.gamma = cfg, P, gamma
 
     def prepare(self, x, y):
-        """Time-major spikes [T, B, n_in] and labels in the order of the [T * B] logits."""
-        return x.transpose(0, 1).contiguous(), y.repeat(self.cfg["T"])
+        """The spikes as events, time-major (row t * B + b: the input units active at step t in
+        sample b, and where each row starts), and the labels in the order of the T * B logits."""
+        T, B = self.cfg["T"], x.shape[0]
+        rows, units = x.transpose(0, 1).reshape(T * B, -1).nonzero(as_tuple=True)
+        starts = torch.zeros(T * B, dtype=torch.long)
+        starts[1:] = torch.bincount(rows, minlength=T * B).cumsum(0)[:-1]
+        return units, starts, y.repeat(T)
 
-    def loss(self, x, y):
+    def loss(self, units, starts, y):
         cfg, P = self.cfg, self.P
-        T, B = x.shape[0], x.shape[1]
-        cur_in = torch.addmm(P["bias"], x.reshape(T * B, -1), P["w_in"]).view(T, B, -1)
+        T, B = cfg["T"], starts.numel() // cfg["T"]
+        # x_t W_in as the sum of the active units' rows (the input is 0/1 and sparse)
+        cur_in = torch.nn.functional.embedding_bag(units, P["w_in"], starts, mode="sum")
+        cur_in = (cur_in + P["bias"]).view(T, B, -1)
         Z = LIFLayer.apply(cur_in, P["w_rec"], self.gamma, cfg["alpha"], cfg["theta"],
                            2.0 * cfg["beta"])
         logits = torch.addmm(P["b_out"], Z.view(T * B, -1), P["w_out"])
