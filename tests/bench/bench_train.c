@@ -342,25 +342,29 @@ static int time_twin(const sgl_net *net, const sgl_data *d, const problem *pb, c
         return -1;
     }
     const int n = pb->batch * pb->n_batches, reps = pb->reps;
-    double ms[2][MAX_REPS];
+    double ms[2][MAX_REPS], cpu[2][MAX_REPS];
     sgl_fixed_stats st = {0};
     int rc = 0;
     for (int tr = 0; tr < 2 && !rc; tr++)
         for (int r = 0; r <= reps && !rc; r++) { /* r = 0: warm-up */
-            double t0 = now_ms();
+            double t0 = now_ms(), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
             for (int i = 0; i < n && !rc; i++) {
                 sgl_sample s = sgl_data_sample(d, i);
                 rc = sgl_fixed_forward(&q, &s, NULL, NULL, r == 0 && tr == 0 ? &st : NULL,
                                        tr ? twin_nop : NULL, NULL);
             }
-            if (r > 0)
+            if (r > 0) {
                 ms[tr][r - 1] = (now_ms() - t0) * pb->batch / n;
+                cpu[tr][r - 1] = (clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0) * pb->batch / n;
+            }
         }
     if (rc)
         fprintf(stderr, "sglif-bench: %s: twin: %s\n", pb->name, sgl_errmsg());
     else
-        printf("    %-26s %8.3f without trace, %8.3f with (hidden rate %.3f)\n", what,
-               median(ms[0], reps), median(ms[1], reps),
+        printf("    %-26s %7.3f (CPU %.3f) without trace, %7.3f (CPU %.3f) with; hidden "
+               "rate %.3f\n",
+               what, median(ms[0], reps), median(cpu[0], reps), median(ms[1], reps),
+               median(cpu[1], reps),
                (double)st.spikes[0] / (double)(st.updates > 0 ? st.updates : 1));
     sgl_fixed_free(&q);
     return rc;
@@ -540,7 +544,7 @@ static int bench_problem(const problem *pb, const options *o)
     }
     if (!fail) {
         printf("  twin forward (sgl_fixed_forward, 1 thread; the RTL's numbers), ms per batch "
-               "of %d:\n", pb->batch);
+               "of %d (wall, and CPU time of the thread):\n", pb->batch);
         if (time_twin(&net, &d, pb, "calibrated start") ||
             time_twin(&trained, &d, pb, "after the timed training"))
             fail = 2;
