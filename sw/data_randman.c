@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* randman: the random-manifold spiking task of Zenke & Vogels (2021), generated with the
  * project's PCG32 so that a seed names the same data set everywhere. Definition in
- * docs/data.md and /work/shared/reference/data.md. */
+ * docs/data.md; the task is from F. Zenke and T. P. Vogels, "The Remarkable Robustness of
+ * Surrogate Gradient Learning for Instilling Complex Function in Spiking Neural Networks",
+ * Neural Computation 33(4), 899-925, 2021 (reference code: github.com/fzenke/randman). */
 #include "data_priv.h"
 #include "rng.h"
 

@@ -346,10 +346,72 @@ int sgl_fixed_quantize(const sgl_net *net, sgl_fixed_net *q, const sgl_fixed_opt
 /* ---------------------------------------------------------------------------------------- */
 /* Integer-only forward                                                                      */
 
-static void add_row(int32_t *restrict cur, const int8_t *restrict w, int32_t scale, int n)
+/* cur[0..n) += scale * sum of the rows w[row[0]], ..., w[row[m-1]] (each n int8, `stride`
+ * apart). Four rows are summed before the scale is applied and the sum is added to cur: the
+ * integer result is the same as adding scale * w row by row in any order (no intermediate
+ * exceeds the accumulator bound that check_shape guarantees), with a quarter of the traffic
+ * through cur. */
+static void add_rows(int32_t *restrict cur, const int8_t *restrict w, size_t stride,
+                     const int *restrict row, int m, int32_t scale, int n)
 {
-    for (int i = 0; i < n; i++)
-        cur[i] += (int32_t)w[i] * scale;
+    int r = 0;
+    for (; r + 4 <= m; r += 4) {
+        const int8_t *w0 = w + (size_t)row[r] * stride, *w1 = w + (size_t)row[r + 1] * stride;
+        const int8_t *w2 = w + (size_t)row[r + 2] * stride, *w3 = w + (size_t)row[r + 3] * stride;
+        for (int i = 0; i < n; i++)
+            cur[i] += ((int32_t)w0[i] + w1[i] + w2[i] + w3[i]) * scale;
+    }
+    for (; r < m; r++) {
+        const int8_t *w0 = w + (size_t)row[r] * stride;
+        for (int i = 0; i < n; i++)
+            cur[i] += (int32_t)w0[i] * scale;
+    }
+}
+
+/* The indices j < n with z[j] != 0, in order, into row; returns their count. Spikes are sparse:
+ * eight z bytes are tested at once and skipped when all zero. */
+static int spiking(const uint8_t *restrict z, int n, int *restrict row)
+{
+    int m = 0, j = 0;
+    for (; j + 8 <= n; j += 8) {
+        uint64_t any;
+        memcpy(&any, z + j, sizeof any);
+        if (any)
+            for (int b = j; b < j + 8; b++)
+                if (z[b])
+                    row[m++] = b;
+    }
+    for (; j < n; j++)
+        if (z[j])
+            row[m++] = j;
+    return m;
+}
+
+/* Step 2 of sgl_fixed_forward for the n neurons of a layer, the same arithmetic as
+ *   u = sgl_fixed_decay(v, k); if (z) u = (u & keep) - drop; v = sgl_fixed_sat16(u + cur);
+ *   z = v > theta
+ * written without branches so that the compiler vectorizes it: the arithmetic shift as
+ * m ^ ((v ^ m) >> k) on unsigned bits with m the sign mask (= sgl_fixed_asr), the reset and the
+ * clamp as masks and min/max. Returns the number of clamped updates. Every intermediate fits
+ * int32: |cur| < 2^30 (check_shape) and |u| <= 2^15 + theta. */
+static long update_layer(int32_t *restrict v, uint8_t *restrict z, const int32_t *restrict cur,
+                         int n, int k, int32_t theta, int32_t keep, int32_t drop)
+{
+    long sat = 0;
+    for (int i = 0; i < n; i++) {
+        const int32_t x = v[i];
+        const int32_t m = -(int32_t)((uint32_t)x >> 31); /* 0 or -1: the sign of x */
+        int32_t u = x - (m ^ (int32_t)((uint32_t)(x ^ m) >> k));
+        const int32_t fired = -(int32_t)z[i]; /* 0 or -1 */
+        u = (u & ~fired) | (((u & keep) - drop) & fired);
+        int32_t y = u + cur[i];
+        sat += (y > SGL_FIXED_VMAX) + (y < SGL_FIXED_VMIN);
+        y = y > SGL_FIXED_VMAX ? SGL_FIXED_VMAX : y;
+        y = y < SGL_FIXED_VMIN ? SGL_FIXED_VMIN : y;
+        v[i] = y;
+        z[i] = (uint8_t)(y > theta);
+    }
+    return sat;
 }
 
 int sgl_fixed_forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, int32_t *logit_sum,
@@ -372,13 +434,24 @@ int sgl_fixed_forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, in
     int32_t *v = sgl_calloc(cells, sizeof *v);
     uint8_t *z = sgl_calloc(cells, 1);
     int32_t *cur = sgl_calloc((size_t)nmax, sizeof *cur);
-    int32_t *acc = sgl_calloc((size_t)C, sizeof *acc);
+    /* the readout's rows padded with zeros to Cp classes, a whole number of vector lanes */
+    const int n_last = q->layer[L - 1].n, Cp = (C + 15) & ~15;
+    int32_t *acc = sgl_calloc((size_t)Cp, sizeof *acc);
+    /* rows to add in one step: the inputs' events (at most n_in), the spiking neurons */
+    const int n_row = q->n_in > nmax ? q->n_in : nmax;
+    int *row = sgl_calloc((size_t)n_row, sizeof *row);
+    int8_t *w_out = sgl_calloc((size_t)n_last * (size_t)Cp, 1);
     int16_t *v16 = trace ? sgl_calloc((size_t)nmax, sizeof *v16) : NULL;
     uint16_t *code = trace ? sgl_calloc((size_t)nmax, sizeof *code) : NULL;
-    if (!v || !z || !cur || !acc || (trace && (!v16 || !code))) {
+    if (!v || !z || !cur || !acc || !row || !w_out || (trace && (!v16 || !code))) {
         rc = sgl_fail(SGL_ENOMEM, "fixed forward: out of memory (%d neurons)", nmax);
         goto done;
     }
+    for (int i = 0; i < n_last; i++)
+        memcpy(w_out + (size_t)i * (size_t)Cp, q->w_out + (size_t)i * (size_t)C, (size_t)C);
+    /* the reset of a neuron that spiked: u -> (u & keep) - drop (SUB: u - theta; MULT: 0) */
+    const int32_t keep = q->reset == SGL_RESET_SUB ? -1 : 0;
+    const int32_t drop = q->reset == SGL_RESET_SUB ? theta : 0;
     long sat = 0, updates = 0, spikes[SGL_MAX_LAYERS] = {0};
     int k_ev = 0;
     for (int t = 0; t < T; t++) {
@@ -394,26 +467,24 @@ int sgl_fixed_forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, in
             if (l == 0) {
                 while (k_ev < s->n_ev && s->ev_t[k_ev] < t)
                     k_ev++;
-                for (; k_ev < s->n_ev && s->ev_t[k_ev] == t; k_ev++)
-                    add_row(cur, Ly->w_in + (size_t)s->ev_u[k_ev] * (size_t)n, s_in, n);
+                int m = 0;
+                for (; k_ev < s->n_ev && s->ev_t[k_ev] == t; k_ev++) {
+                    if (m == n_row) { /* a step with repeated events: flush */
+                        add_rows(cur, Ly->w_in, (size_t)n, row, m, s_in, n);
+                        m = 0;
+                    }
+                    row[m++] = s->ev_u[k_ev];
+                }
+                add_rows(cur, Ly->w_in, (size_t)n, row, m, s_in, n);
             } else {
                 const uint8_t *zb = z + (size_t)(l - 1) * (size_t)nmax; /* layer below, step t */
-                for (int i = 0; i < Ly->n_pre; i++)
-                    if (zb[i])
-                        add_row(cur, Ly->w_in + (size_t)i * (size_t)n, s_in, n);
+                add_rows(cur, Ly->w_in, (size_t)n, row, spiking(zb, Ly->n_pre, row), s_in, n);
             }
-            for (int j = 0; j < n; j++)
-                if (zl[j])
-                    add_row(cur, Ly->w_rec + (size_t)j * (size_t)n, s_rec, n);
+            add_rows(cur, Ly->w_rec, (size_t)n, row, spiking(zl, n, row), s_rec, n);
             /* 2. decay, reset, add, saturate, compare */
-            for (int i = 0; i < n; i++) {
-                int32_t u = sgl_fixed_decay(vl[i], k);
-                if (zl[i])
-                    u = q->reset == SGL_RESET_SUB ? u - theta : 0;
-                vl[i] = sgl_fixed_sat16(u + cur[i], &sat);
-                zl[i] = vl[i] > theta;
+            sat += update_layer(vl, zl, cur, n, k, theta, keep, drop);
+            for (int i = 0; i < n; i++)
                 spikes[l] += zl[i];
-            }
             updates += n;
             /* 3. SG codes (read only when someone records them) */
             if (trace) {
@@ -425,13 +496,10 @@ int sgl_fixed_forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, in
             }
         }
         /* 4. readout of the last layer's spikes of step t */
-        const sgl_fixed_layer *Lt = &q->layer[L - 1];
         const uint8_t *zt = z + (size_t)(L - 1) * (size_t)nmax;
         for (int c = 0; c < C; c++)
             acc[c] += q->b_out[c];
-        for (int i = 0; i < Lt->n; i++)
-            if (zt[i])
-                add_row(acc, q->w_out + (size_t)i * (size_t)C, 1, C);
+        add_rows(acc, w_out, (size_t)Cp, row, spiking(zt, n_last, row), 1, Cp);
     }
     int best = 0;
     for (int c = 1; c < C; c++)
@@ -452,6 +520,8 @@ done:
     free(z);
     free(cur);
     free(acc);
+    free(row);
+    free(w_out);
     free(v16);
     free(code);
     return rc;

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
-# make bench (included from the Makefile): training throughput of the C trainer against the
-# PyTorch reference on the same network and batches, peak memory, the full accuracy floors and
-# the float-vs-twin gaps after quantization-aware training.
+# make bench (included from the Makefile): training throughput of the C trainer against
+# PyTorch (its fast formulation the baseline, the plain one beside it) on the same network and
+# batches, peak memory, the integer twin's forward time, the full accuracy floors and the
+# float-vs-twin gaps after quantization-aware training.
 # See docs/bench.md. Also usable alone: make -f Makefile -f tests/bench/bench.mk bench
 ifndef SGLIF_BENCH_MK
 SGLIF_BENCH_MK := $(lastword $(MAKEFILE_LIST))
@@ -30,12 +31,14 @@ $(BENCH): $(BENCH_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .PHONY: bench
-bench: ## throughput vs PyTorch, peak memory, accuracy floors, QAT gaps (long; docs/bench.md)
+bench: ## throughput vs PyTorch, peak memory, twin forward, accuracy floors, QAT gaps (long; docs/bench.md)
 	@bash .ci/setup base bench
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f $(SGLIF_BENCH_MK) \
 	  -j$(JOBS) $(SGLIF) $(BENCH)
 	@mkdir -p $(BENCH_DIR)
 	@fail=0; \
+	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f $(SGLIF_BENCH_MK) \
+	  bench-selftest || fail=1; \
 	$(BENCH) --dir $(BENCH_DIR) --python $(BENCH_PYTHON) --script tests/bench/torch_lif.py \
 	  $(BENCH_ARGS) || fail=1; \
 	echo; echo "== accuracy floors (fixed seeds) =="; \
@@ -61,6 +64,18 @@ bench: ## throughput vs PyTorch, peak memory, accuracy floors, QAT gaps (long; d
 	  rtl-bench || fail=1; \
 	if [ $$fail = 0 ]; then echo "bench: PASS"; else echo "bench: FAIL"; fi; \
 	exit $$fail
+
+# The same-equations check must catch a PyTorch formulation whose loss is right and whose
+# gradient is not (its backward drops the leak): sglif-bench must say DISAGREE and exit 1.
+.PHONY: bench-selftest
+bench-selftest: $(BENCH) ## prove make bench's check fails on a PyTorch backward that drops the leak
+	@mkdir -p $(BENCH_DIR)/selftest
+	@out=$$($(BENCH) --dir $(BENCH_DIR)/selftest --python $(BENCH_PYTHON) \
+	  --script tests/bench/torch_lif.py --only randman --quick --no-plain --threads 1 --fault \
+	  2>&1); rc=$$?; \
+	if [ $$rc = 1 ] && echo "$$out" | grep -q 'same equations (fast).*DISAGREE'; then \
+	  echo "bench-selftest: PASS (a backward without the leak is caught: exit 1, DISAGREE)"; \
+	else echo "$$out"; echo "bench-selftest: FAIL (exit $$rc)"; exit 1; fi
 
 .PHONY: bench-qat
 bench-qat: ## the two float-vs-twin gap checks of make bench alone (about 6 min)
