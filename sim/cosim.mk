@@ -154,19 +154,19 @@ cosim_row          = $(shell awk -F, -v n=$(1) 'NR == 1 { for (i = 1; i <= NF; i
                        $$h["HIST_STEPS"], $$h["P"], $$h["L"], $$h["spram_max"] }' rtl/configs.csv)
 # $(1): the row's values (cosim_row), $(2): build directory
 define cosim_row_build
-	$(VERILATOR) --cc --exe --build -j 2 --top-module $(RTL_TOP) +define+SGLIF_TRACE \
+	$(VERILATOR) --cc --exe --build -j 2 --top-module $(RTL_TOP) +define+SGLIF_TRACE $(CORE_MAP_INC) \
 	  $(if $(filter-out 0,$(word 9,$(1))),+define+SGLIF_UP5K) \
 	  -GN=$(word 1,$(1)) -GN_IN=$(word 2,$(1)) -GEV_AW=$(word 3,$(1)) -GSG_AW=$(word 4,$(1)) \
 	  -GN_OUT=$(word 5,$(1)) -GHIST_STEPS=$(word 6,$(1)) -GP=$(word 7,$(1)) -GL=$(word 8,$(1)) \
 	  -GSG_INIT='"$(COSIM_SG_INIT)"' --Mdir $(2) -o Vsglif_lif_core -MAKEFLAGS OPT_FAST=-O2 \
-	  -CFLAGS "-O2 -I$(abspath sw) -DCOSIM_N=$(word 1,$(1)) -DCOSIM_N_IN=$(word 2,$(1)) \
+	  -CFLAGS "-O2 -I$(abspath sw) $(CORE_MAP_CINC) -DCOSIM_N=$(word 1,$(1)) -DCOSIM_N_IN=$(word 2,$(1)) \
 	    -DCOSIM_EV_AW=$(word 3,$(1)) -DCOSIM_SG_AW=$(word 4,$(1)) -DCOSIM_N_OUT=$(word 5,$(1)) \
 	    -DCOSIM_HIST=$(word 6,$(1)) -DCOSIM_P=$(word 7,$(1)) -DCOSIM_L=$(word 8,$(1)) \
 	    -DCOSIM_T_MAX=$$(( $(word 6,$(1)) + $(COSIM_BOARD_EXTRA) )) -DCOSIM_SG_INIT='\"$(COSIM_SG_INIT)\"'" \
 	  -LDFLAGS "$(LDFLAGS) -Wl,--whole-archive $(abspath $(LIB)) -Wl,--no-whole-archive $(LDLIBS)" \
 	  -f rtl/files.f $(abspath sim/cosim.cpp) >$(2).log 2>&1 || { tail -30 $(2).log; exit 1; }
 endef
-$(COSIM_DIR)-row-%/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f rtl/configs.csv $(RTL_FILES) $(COSIM_SG_INIT) $(LIB)
+$(COSIM_DIR)-row-%/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f rtl/configs.csv $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_row_build,$(call cosim_row,$*),$(COSIM_DIR)-row-$*)
 
