@@ -13,8 +13,8 @@
 # sgl_bwd_walk_ref at each P of WALK_LANES, BWD_SEEDS x WALK_N configurations, and the
 # update's rounding path rtl/sglif_pcg32.v + rtl/sglif_sround.v (sim/tb_sround.v) draw for draw
 # against the twin's sgl_rng_u32 and sgl_fixed_sround, BWD_SEEDS x SROUND_N draws, and the
-# readout error rtl/sglif_err_unit.v against sgl_softmax_error_ref (sim/softmax_ref.c, issue
-# 12's documented formula) at each class count of ERR_CLASSES, BWD_SEEDS x ERR_N steps. Both
+# readout error rtl/sglif_err_unit.v against sgl_softmax_error_ref (sim/softmax_ref.c, the
+# twin's sgl_fixed_softmax_error) at each class count of ERR_CLASSES, BWD_SEEDS x ERR_N steps. Both
 # are in make test.
 BWD_DIR    := $(BUILD)/bwd
 BWD_N      ?= 1000000

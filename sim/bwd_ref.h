@@ -34,7 +34,7 @@ void sgl_bwd_walk_ref(int n, int C, int T, const int8_t *w_rec, const int8_t *w_
                       int32_t *gv, uint8_t *clamp);
 
 /* The readout error of one step (sim/softmax_ref.c): err[c] from the step's readout sums
- * acc[c] (C classes), out_frac (-8 .. 23), the label and GF, as issue 12's rule specifies. */
+ * acc[c] (C classes), out_frac (-8 .. 23), the label and GF: the twin's sgl_fixed_softmax_error. */
 void sgl_softmax_error_ref(const int32_t *acc, int C, int out_frac, int label, int GF,
                            int32_t *err);
 

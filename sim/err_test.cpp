@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // make bwd-test (its error part): rtl/sglif_err_unit.v (the readout error of a step: maximum,
 // EXP2 table, sum, one division, the errors) against sgl_softmax_error_ref (sim/softmax_ref.c:
-// issue 12's documented formula), step after step: 2 .. ERR_C classes, readout sums close
+// the twin's sgl_fixed_softmax_error), step after step: 2 .. ERR_C classes, readout sums close
 // together, spread over tens of float units and at the int32 extremes, out_frac -8 .. 23, every
 // label; the sums are served by a registered-read RAM here. Every error value and its class is
 // compared, and the cycles from start_i to done_o against ERR_CYCLES_FIXED + 3 C
