@@ -71,7 +71,7 @@ deps: ## install missing Debian packages (.ci/packages, group base)
 # the host and the tests include the generated protocol header (host/protocol.mk)
 $(HOST_OBJ) $(TEST_OBJ): | $(BUILD)/gen/sglif_protocol.h
 # the twin's core map, the host and the harnesses include the generated core map (rtl/core_map.mk)
-$(SW_OBJ) $(SWD_OBJ) $(HOST_OBJ) $(TEST_OBJ) $(TESTD_OBJ) $(OBJ)/sim/cosim_vectors.o $(OBJ)/sim/bwd_ref.o $(OBJ)/sim/walk_twin.o $(OBJ)/sim/walk_vectors.o $(OBJ)/sim/softmax_ref.o: | $(BUILD)/gen/sglif_core_map.h
+$(SW_OBJ) $(SWD_OBJ) $(HOST_OBJ) $(TEST_OBJ) $(TESTD_OBJ) $(OBJ)/sim/cosim_vectors.o $(OBJ)/sim/bwd_ref.o $(OBJ)/sim/walk_twin.o $(OBJ)/sim/walk_vectors.o $(OBJ)/sim/softmax_ref.o $(OBJ)/sim/acc_vectors.o: | $(BUILD)/gen/sglif_core_map.h
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)

@@ -13,17 +13,31 @@
 // neuron i + 1's; the W_out word of a neuron goes with its first word. Each gather's results,
 // and each neuron's history word, gamma_q and gv_(t+1), wait in a FIFO of FIFO_D until the
 // three are there; then the neuron unit takes them (one a cycle). A step ends when its last
-// gv is written. Cycles (start_i to done_o, docs/rtl.md): 2^(GW+1) (clearing the gv rows) +
-// T (n G_n + LAT_R + 8) + 1, LAT_R = log2(P) + 3 the gather's latency (WALK_STEP_EXTRA = 8).
-// One layer; no gradient accumulation yet.
-// `define SGLIF_FAULT_WALK_ROW (gv_(t+1) read from the row of step t) for the self-test.
+// gv is written.
+// The gradients (sglif_bwd_accum, inside): dbias[i] += gv_t[i] as each gv leaves; at a spike
+// z_t,i (the history word of the walk) dW_out[i] += e_t and once a step db_out += e_t; and
+// after the walk of step t - 1 (so that the spikes of t - 1, read by it, are listed and the gv
+// row of step t is still whole) the accumulation of step t: the rows of its input events
+// (the event store, {t, u} in forward order, read from the top down: the events of step t
+// are the last ones not yet taken) and of the spikes of step t - 1 (rows N_IN + j), each
+// row's G_n words P lanes wide, one a cycle; after step 0's walk, step 1's and then step 0's
+// (events only). Cycles (start_i to done_o, docs/rtl.md): 2^(GW+1) (clearing the gv rows) + 1
+// + T (max(n G_n + LAT_R, (n - 1) G_n + LAT_O + 1) + WALK_STEP_EXTRA) + sum_t (ACC_STEP_FIXED
+// + E_t (G_n + ACC_EV_EXTRA) + S_(t-1) G_n), LAT_R, LAT_O the gathers' latencies
+// (rtl/core_map.csv). One layer.
+// `define SGLIF_FAULT_WALK_ROW (gv_(t+1) read from the row of step t), SGLIF_FAULT_WALK_CODE
+// (the SG code's bit 0 dropped on its way to the neuron) and SGLIF_FAULT_ACC_EVENT (the event
+// store's first entry never taken) for the self-test.
 `default_nettype none
 
 module sglif_bwd_walk #(
     parameter integer N     = 64,      // neurons (a multiple of P, at least 2P)
     parameter integer P     = 4,       // lanes
     parameter integer C     = 10,      // classes
-    parameter integer T_MAX = 64       // steps
+    parameter integer T_MAX = 64,      // steps
+    parameter integer N_IN  = 16,      // input channels (rows 0 .. N_IN-1 of the gradient banks)
+    parameter integer ES_AW = 10,      // event store: 2^ES_AW events a sample
+    parameter integer GRAD_W = 48      // gradient words (sglif_bwd_accum)
 ) (
     input  wire                  clk_i,
     input  wire                  rst_i,
@@ -55,7 +69,18 @@ module sglif_bwd_walk #(
     output wire [NW-1:0]         gv_i_o,
     output wire signed [31:0]    gv_o,
     output wire                  sat_gz_o,
-    output wire                  sat_gv_o
+    output wire                  sat_gv_o,
+    // the sample's events: ev_count_i of them (held while busy), entry e = {t, u} at e
+    input  wire [ES_AW:0]        ev_count_i,
+    output wire [ES_AW-1:0]      es_addr_o,
+    input  wire [HW+UW-1:0]      es_data_i,
+    // the gradient memories' port (sglif_bwd_accum; while idle)
+    input  wire [1:0]            gp_sel_i,
+    input  wire [GA_W-1:0]       gp_addr_i,
+    input  wire                  gp_we_i,
+    input  wire [GRAD_W-1:0]     gp_wdata_i,
+    output wire [GRAD_W-1:0]     gp_rdata_o,
+    output wire                  ovf_o
 );
     localparam integer NW = N > 1 ? $clog2(N) : 1;
     localparam integer HW = T_MAX > 1 ? $clog2(T_MAX) : 1;
@@ -63,12 +88,17 @@ module sglif_bwd_walk #(
     localparam integer GW = NW - PW;                        // N >= 2P: at least 1
     localparam integer CP = C > 1 ? 1 << $clog2(C) : 1;     // classes padded to a power of two
     localparam integer KW = P > 1 ? PW : 1;
+    localparam integer UW = N_IN > 1 ? $clog2(N_IN) : 1;
+    localparam integer RW = $clog2(N_IN + N);
+    localparam integer CPW = C > 1 ? $clog2(C) : 1;
+    localparam integer GA_W = RW + NW > NW + CPW ? RW + NW : NW + CPW;
     localparam integer FW = 4;                              // FIFO pointer bits: FIFO_D = 16
     // (in flight at most: a neuron's words take G_n >= 1 cycles, so a gather holds at most
     // log2(max(P, CP)) + 5 <= 15 neurons' results ahead of the others, for P, CP <= 1024)
 
-    localparam [2:0] S_IDLE = 3'd0, S_CLEAR = 3'd1, S_ERR = 3'd2, S_ROW = 3'd3, S_DRAIN = 3'd4;
-    reg [2:0]     state_q;
+    localparam [3:0] S_IDLE = 4'd0, S_CLEAR = 4'd1, S_ERR = 4'd2, S_ROW = 4'd3, S_DRAIN = 4'd4,
+                     S_AEV = 4'd5, S_AEV2 = 4'd6, S_ABEAT = 4'd7, S_ASP = 4'd8, S_AEND = 4'd9;
+    reg [3:0]     state_q;
     reg [HW-1:0]  t_q;
     reg [NW-1:0]  i_q;
     reg [GW-1:0]  g_q, g_last_q;
@@ -149,9 +179,14 @@ module sglif_bwd_walk #(
     wire signed [63:0] gz   = rf_m[rf_r] + of_m[of_r];
     wire               nu_v;
     wire [HW+NW-1:0]   nu_tag;
+`ifdef SGLIF_FAULT_WALK_CODE
+    wire [15:0]        n_code = {n_h[15:1], n_h[0] & 1'b0};  // (the self-test: bit 0 dropped)
+`else
+    wire [15:0]        n_code = n_h[15:0];
+`endif
     sglif_bwd_neuron #(.TAG_W(HW + NW)) u_neuron (
         .clk_i(clk_i), .rst_i(rst_i), .in_valid_i(n_go), .tag_i({t_q, n_i}), .gz_i(gz),
-        .code_i(n_h[15:0]), .gamma_i(n_gm), .gv_next_i(n_gvn), .has_next_i(t_q != t_last_i),
+        .code_i(n_code), .gamma_i(n_gm), .gv_next_i(n_gvn), .has_next_i(t_q != t_last_i),
         .z_i(n_h[16]), .reset_mult_i(reset_mult_i), .k_i(k_i), .out_valid_o(nu_v),
         .tag_o(nu_tag), .gv_o(gv_o), .sat_gz_o(sat_gz_o), .sat_gv_o(sat_gv_o));
     assign gv_valid_o = nu_v;
@@ -171,6 +206,43 @@ module sglif_bwd_walk #(
     // the step's last gv: the neuron unit's result for neuron n - 1
     wire step_end = nu_v && gv_i_o == n_last_i;
 
+    // ---- the accumulation ------------------------------------------------------------------
+    // the spikes of the step being walked (z in the history word of each neuron's first word)
+    reg  [NW-1:0] sl_m [0:N-1];
+    reg  [NW:0]   sl_w, sl_r;
+    wire          h_z = side_push && h_data_i[16];
+    always @(posedge clk_i)
+        if (h_z)
+            sl_m[sl_w[NW-1:0]] <= b_i_q;
+    reg           fin_q;                 // the last phase: step 0's events
+    reg  [RW-1:0] row_q;
+    reg           ret_ev_q;              // the row came from an event
+    reg  [ES_AW:0] ev_rem;               // events not yet taken (the top of the store)
+    wire [HW-1:0] t_acc = t_q + 1'b1;    // the step accumulated (t_q: the step walked last)
+    wire [HW-1:0] es_t  = es_data_i[HW+UW-1:UW];
+    wire [UW-1:0] es_u  = es_data_i[UW-1:0];
+    assign es_addr_o = ev_rem[ES_AW-1:0] - 1'b1;
+`ifdef SGLIF_FAULT_ACC_EVENT
+    wire          ev_more = ev_rem > 1;  // (the self-test: entry 0 never taken)
+`else
+    wire          ev_more = ev_rem != {(ES_AW+1){1'b0}};
+`endif
+    wire [RW:0]   sp_x   = {{(RW+1-NW){1'b0}}, sl_m[sl_r[NW-1:0]]};
+    wire [RW:0]   es_x   = {{(RW+1-UW){1'b0}}, es_u};
+    wire [RW-1:0] sp_row = N_IN[RW-1:0] + sp_x[RW-1:0];
+    wire          a_beat = state_q == S_ABEAT;
+    // after step t_q's walk (the first step) or step t_q + 1's accumulation: the walk of step
+    // t_q - 1, or after step 0 the phase of step 0's events (t_q - 1 = -1, so t_acc = 0), or
+    // after that the end
+    wire          nx_fin   = t_q == {HW{1'b0}} && !fin_q;
+    wire [3:0]    nx_state = fin_q ? S_IDLE : nx_fin ? S_AEV : S_ERR;
+    sglif_bwd_accum #(.N(N), .P(P), .C(C), .N_IN(N_IN), .GRAD_W(GRAD_W)) u_acc (
+        .clk_i(clk_i), .rst_i(rst_i), .beat_i(a_beat), .row_i(row_q), .g_i(g_q),
+        .gv_word_i(gvw_q), .bias_v_i(nu_v), .bias_i_i(gv_i_o), .bias_gv_i(gv_o),
+        .wo_v_i(h_z), .wo_i_i(b_i_q), .bo_v_i(side_push && b_i_q == {NW{1'b0}}), .e_i(e_q),
+        .gp_sel_i(gp_sel_i), .gp_addr_i(gp_addr_i), .gp_we_i(gp_we_i), .gp_wdata_i(gp_wdata_i),
+        .gp_rdata_o(gp_rdata_o), .ovf_o(ovf_o));
+
     // ---- control -------------------------------------------------------------------------------
     always @(posedge clk_i) begin
         done_o <= 1'b0;
@@ -182,6 +254,7 @@ module sglif_bwd_walk #(
             of_w <= {FW{1'b0}}; of_r <= {FW{1'b0}};
         end else begin
             b_v_q <= beat;
+            if (h_z) sl_w <= sl_w + 1'b1;
             if (side_push) sf_w <= sf_w + 1'b1;
             if (r_v)       rf_w <= rf_w + 1'b1;
             if (o_v)       of_w <= of_w + 1'b1;
@@ -197,6 +270,8 @@ module sglif_bwd_walk #(
                         clr_q    <= {(GW+1){1'b0}};
                         t_q      <= t_last_i;
                         g_last_q <= n_last_i[NW-1:PW];
+                        ev_rem   <= ev_count_i;
+                        fin_q    <= 1'b0;
                     end
                 S_CLEAR: begin                        // both gv rows to 0 (gv_T = 0, lanes beyond n)
                     clr_q <= clr_q + 1'b1;
@@ -204,6 +279,8 @@ module sglif_bwd_walk #(
                         state_q <= S_ERR;
                 end
                 S_ERR: begin                          // e_t read (its word arrives next cycle)
+                    sl_w    <= {(NW+1){1'b0}};
+                    sl_r    <= {(NW+1){1'b0}};
                     i_q     <= {NW{1'b0}};
                     g_q     <= {GW{1'b0}};
                     state_q <= S_ROW;
@@ -222,19 +299,55 @@ module sglif_bwd_walk #(
                 end
                 S_DRAIN:                              // until the step's last gv is written
                     if (step_end) begin
-                        if (t_q == {HW{1'b0}}) begin
-                            state_q <= S_IDLE;
-                            done_o  <= 1'b1;
-                        end else begin
+                        if (t_q != t_last_i)
+                            state_q <= S_AEV;         // accumulate step t_q + 1
+                        else begin                    // the first step: nothing to accumulate
+                            state_q <= nx_state;
                             t_q     <= t_q - 1'b1;
-                            state_q <= S_ERR;
+                            fin_q   <= nx_fin;
                         end
                     end
+                S_AEV:                                // the event at the top is read
+                    state_q <= S_AEV2;
+                S_AEV2:
+                    if (ev_more && es_t == t_acc) begin
+                        row_q    <= es_x[RW-1:0];
+                        ret_ev_q <= 1'b1;
+                        ev_rem   <= ev_rem - 1'b1;
+                        state_q  <= S_ABEAT;
+                    end else
+                        state_q  <= S_ASP;
+                S_ASP:                                // the first spike row of step t_q
+                    if (!fin_q && sl_r != sl_w) begin
+                        row_q    <= sp_row;
+                        ret_ev_q <= 1'b0;
+                        sl_r     <= sl_r + 1'b1;
+                        state_q  <= S_ABEAT;
+                    end else
+                        state_q  <= S_AEND;
+                S_ABEAT:                              // word g_q of row row_q
+                    if (g_q == g_last_q) begin
+                        g_q <= {GW{1'b0}};
+                        if (ret_ev_q)
+                            state_q <= S_AEV;
+                        else if (sl_r != sl_w) begin  // the next spike row at once
+                            row_q   <= sp_row;
+                            sl_r    <= sl_r + 1'b1;
+                        end else
+                            state_q <= S_AEND;
+                    end else
+                        g_q <= g_q + 1'b1;
+                S_AEND: begin                         // the last word's write
+                    state_q <= nx_state;
+                    t_q     <= t_q - 1'b1;
+                    fin_q   <= nx_fin;
+                    done_o  <= fin_q;
+                end
                 default: state_q <= S_IDLE;
             endcase
         end
     end
-    wire unused_ok = &{1'b0, r_tag, o_tag};
+    wire unused_ok = &{1'b0, r_tag, o_tag, sp_x[RW], es_x[RW]};
 endmodule
 
 `default_nettype wire

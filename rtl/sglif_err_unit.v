@@ -11,7 +11,8 @@
 // R by a restoring division (one bit a cycle, 47), the errors (one a cycle, out on err_valid_o
 // with the class). The cross-entropy of the step (for the progress line only) is not computed
 // here. out_frac: -8 .. 23. Cycles from start_i to done_o: ERR_CYCLES_FIXED + 3 C
-// (rtl/core_map.csv). `define SGLIF_FAULT_ERR_ROUND (the half dropped from p's rounding).
+// (rtl/core_map.csv). `define SGLIF_FAULT_ERR_ROUND (the half dropped from p's rounding),
+// SGLIF_FAULT_ERR_TABLE (EXP2[1 .. 255] one less) for the self-tests.
 `default_nettype none
 
 module sglif_err_unit #(
@@ -37,7 +38,16 @@ module sglif_err_unit #(
     localparam [16:0]  LOG2E = 17'd94548;
 
     reg [15:0] exp2_rom [0:255];
+`ifdef SGLIF_FAULT_ERR_TABLE
+    integer fi;
+    initial begin                                 // (the self-test: entries 1 .. 255 one less)
+        $readmemh(EXP2_INIT, exp2_rom);
+        for (fi = 1; fi < 256; fi = fi + 1)
+            exp2_rom[fi] = exp2_rom[fi] - 16'd1;
+    end
+`else
     initial $readmemh(EXP2_INIT, exp2_rom);
+`endif
 
     localparam [2:0] S_IDLE = 3'd0, S_MAX = 3'd1, S_EXP = 3'd2, S_DIV = 3'd3, S_OUT = 3'd4;
     reg [2:0]     state_q;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Vectors for the Icarus replay of the backward walk (sim/tb_walk.v, make bwd-test): random
- * configurations as sim/walk_test.cpp draws them (its own stream here), the expected gv stream
- * from sgl_bwd_walk_ref (sim/bwd_ref.c) and the cycle count from the walk's formula, as text:
- *   K n T s_rec out_frac k reset cycles     a configuration (then its memories)
+/* Vectors for the Icarus replay of the backward walk (sim/tb_acc_replay.v, make bwd-test):
+ * random configurations as sim/walk_test.cpp draws them (its own stream here), the expected gv
+ * stream from sgl_bwd_walk_ref (sim/bwd_ref.c) and the cycle count from the walk's formula (no
+ * input events; the gradient words are not compared here: sim/acc_vectors.c), as text:
+ *   K n n_in T s_rec out_frac k reset n_ev cycles clear   a configuration (n_in 1, n_ev 0;
+ *                 clear 1 at the first: the gradient memories to 0), then its memories
  *   R addr data   W_rec word {i, g} (P int8 lanes, hex)      O i data   W_out row (hex)
  *   E t data      e_t (CP int32 lanes, hex)                   H addr zc  history {t, i}: {z, code} (hex)
  *   G i data      gamma_q (hex)
@@ -77,7 +79,12 @@ int main(int argc, char **argv)
         int gn = (n - 1) / P + 1, a = n * gn + log2i(P) + SGL_GATHER_LAT,
             b = (n - 1) * gn + log2i(cp) + SGL_GATHER_LAT + 1;
         long cycles = (1L << (GW + 1)) + 1 + (long)T * ((a > b ? a : b) + SGL_WALK_STEP_EXTRA);
-        fprintf(f, "K %d %d %d %d %d %d %ld\n", n, T, s_rec, out_frac, k, reset_mult, cycles);
+        for (int t = 0; t < T; t++) { /* the accumulation: no events, the spikes' rows */
+            cycles += SGL_ACC_STEP_FIXED;
+            for (int j = 0; t > 0 && j < n; j++)
+                cycles += z[(t - 1) * n + j] ? gn : 0;
+        }
+        fprintf(f, "K %d 1 %d %d %d %d %d 0 %ld %d\n", n, T, s_rec, out_frac, k, reset_mult, cycles, cfg == 0);
         for (int i = 0; i < n; i++)
             for (int g = 0; g < gn; g++) {
                 fprintf(f, "R %d ", i << GW | g);

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+// sglif_bwd_accum: the training engine's gradient memories and their read-modify-writes
+// (docs/rtl.md, "Training engine", "The gradient memories"): the sums of the integer rule's
+// sgl_fixed_grad_backward (sw/fixed_train.c) for one layer and its readout, over the samples
+// of a batch, exact in GRAD_W-bit two's complement (the bound that makes them exact is in the
+// docs; ovf_o is a sticky flag of a lane's sum leaving the range, which the bound says never
+// happens):
+//   bank {row, g} lane k (row u < N_IN: dW_in[u][gP + k]; row N_IN + j: dW_rec[j][gP + k])
+//       += gv_t[gP + k], a beat a word: beat_i with {row_i, g_i}, the gv word of group g one
+//       cycle later on gv_word_i; lane k of row N_IN + j is left alone where gP + k = j (the
+//       twin's diagonal: no gradient); same-address beats back to back are forwarded
+//   bias[i]   += gv_t[i]         bias_v_i (consecutive ones name different neurons)
+//   wout[i]   lane c += e_t[c]   wo_v_i at a spike z_t,i = 1 of the layer (e_i held meanwhile)
+//   bout      lane c += e_t[c]   bo_v_i, once a step
+// The port (sel 0 bank {row, g, lane}, 1 bias {i}, 2 W_out {i, c}, 3 b_out {c}; addresses
+// and latency in rtl/core_map.csv, GP_*) reads a word GP_LAT = 1 cycle after its address and
+// writes one (the update clears, a checkpoint restores); only while no accumulation runs.
+// `define SGLIF_FAULT_ACC_DIAG (the diagonal lane added too) for the self-test.
+`default_nettype none
+
+module sglif_bwd_accum #(
+    parameter integer N      = 64,     // neurons (a multiple of P, at least 2P)
+    parameter integer P      = 4,      // lanes
+    parameter integer C      = 10,     // classes
+    parameter integer N_IN   = 16,     // input rows
+    parameter integer GRAD_W = 48      // gradient word (docs: the bound that makes it exact)
+) (
+    input  wire                  clk_i,
+    input  wire                  rst_i,
+    input  wire                  beat_i,
+    input  wire [RW-1:0]         row_i,
+    input  wire [GW-1:0]         g_i,
+    input  wire [32*P-1:0]       gv_word_i,
+    input  wire                  bias_v_i,
+    input  wire [NW-1:0]         bias_i_i,
+    input  wire signed [31:0]    bias_gv_i,
+    input  wire                  wo_v_i,
+    input  wire [NW-1:0]         wo_i_i,
+    input  wire                  bo_v_i,
+    input  wire [32*CP-1:0]      e_i,
+    input  wire [1:0]            gp_sel_i,
+    input  wire [GA_W-1:0]       gp_addr_i,
+    input  wire                  gp_we_i,
+    input  wire [GRAD_W-1:0]     gp_wdata_i,
+    output wire [GRAD_W-1:0]     gp_rdata_o,
+    output reg                   ovf_o
+);
+    localparam integer NW   = N > 1 ? $clog2(N) : 1;
+    localparam integer PW   = P > 1 ? $clog2(P) : 0;
+    localparam integer GW   = NW - PW;
+    localparam integer KW   = P > 1 ? PW : 1;
+    localparam integer CP   = C > 1 ? 1 << $clog2(C) : 1;
+    localparam integer CPW  = C > 1 ? $clog2(C) : 1;
+    localparam integer RW   = $clog2(N_IN + N);
+    localparam integer GA_W = RW + NW > NW + CPW ? RW + NW : NW + CPW;
+    localparam [RW-1:0] ROW_REC = N_IN[RW-1:0];
+
+    // sum of a gradient word and a sign-extended int32, with its overflow
+    function automatic [GRAD_W:0] add32(input [GRAD_W-1:0] a, input [31:0] b);
+        reg [GRAD_W-1:0] bx, s;
+        begin
+            bx = {{(GRAD_W-32){b[31]}}, b};
+            s  = a + bx;
+            add32 = {(a[GRAD_W-1] == bx[GRAD_W-1]) && (s[GRAD_W-1] != a[GRAD_W-1]), s};
+        end
+    endfunction
+
+    // ---- the banks: one word of P lanes at {row, g} (the P lane banks side by side) ----------
+    reg  [GRAD_W*P-1:0] bank [0:(1 << (RW + GW)) - 1];
+    wire [RW+GW-1:0]    gp_word = gp_addr_i[RW+NW-1:PW];
+    wire [RW+GW-1:0]    b_addr  = beat_i ? {row_i, g_i} : gp_word;
+    reg  [GRAD_W*P-1:0] b_rd_q;
+    reg                 b1_v_q, byp_q;
+    reg  [RW+GW-1:0]    b1_a_q;
+    reg  [P-1:0]        b1_m_q;                        // lanes that add
+    reg  [GRAD_W*P-1:0] byp_d_q, b_sum;
+    reg  [P-1:0]        b_ovf;
+    // the diagonal of a recurrent row N_IN + j: lane j mod P of group j / P
+    wire [RW-1:0]       rj = row_i - ROW_REC;
+    wire                rec = row_i >= ROW_REC;
+    reg  [P-1:0]        mask;
+    integer la, lw, lr, ca, cw, cr;
+    always @(*) begin
+        for (la = 0; la < P; la = la + 1)
+`ifdef SGLIF_FAULT_ACC_DIAG
+            mask[la] = !(rec && 1'b0 && {{(32-RW){1'b0}}, rj} == {{(32-GW){1'b0}}, g_i} * P + la);
+`else
+            mask[la] = !(rec && {{(32-RW){1'b0}}, rj} == {{(32-GW){1'b0}}, g_i} * P + la);
+`endif
+        for (la = 0; la < P; la = la + 1)
+            {b_ovf[la], b_sum[GRAD_W*la +: GRAD_W]} =
+                add32(byp_q ? byp_d_q[GRAD_W*la +: GRAD_W] : b_rd_q[GRAD_W*la +: GRAD_W],
+                      b1_m_q[la] ? gv_word_i[32*la +: 32] : 32'd0);
+    end
+    wire [KW-1:0] gp_lane = P > 1 ? gp_addr_i[KW-1:0] : {KW{1'b0}};
+    always @(posedge clk_i) begin
+        b_rd_q  <= bank[b_addr];
+        b1_a_q  <= {row_i, g_i};
+        b1_m_q  <= mask;
+        byp_q   <= b1_v_q && beat_i && b1_a_q == {row_i, g_i};
+        byp_d_q <= b_sum;
+        if (b1_v_q)
+            bank[b1_a_q] <= b_sum;
+        else if (gp_we_i && gp_sel_i == 2'd0)
+            for (lw = 0; lw < P; lw = lw + 1)
+                if (gp_lane == lw[KW-1:0])
+                    bank[gp_word][GRAD_W*lw +: GRAD_W] <= gp_wdata_i;
+    end
+
+    // ---- bias gradients: N words ----------------------------------------------------------
+    reg  [GRAD_W-1:0]  bias_m [0:N-1];
+    wire [NW-1:0]      bias_a = bias_v_i ? bias_i_i : gp_addr_i[NW-1:0];
+    reg  [GRAD_W-1:0]  bias_rd_q;
+    reg                b2_v_q;
+    reg  [NW-1:0]      b2_i_q;
+    reg  [31:0]        b2_gv_q;
+    wire [GRAD_W:0]    bias_s = add32(bias_rd_q, b2_gv_q);
+    always @(posedge clk_i) begin
+        bias_rd_q <= bias_m[bias_a];
+        b2_i_q    <= bias_i_i;
+        b2_gv_q   <= bias_gv_i;
+        if (b2_v_q)
+            bias_m[b2_i_q] <= bias_s[GRAD_W-1:0];
+        else if (gp_we_i && gp_sel_i == 2'd1)
+            bias_m[gp_addr_i[NW-1:0]] <= gp_wdata_i;
+    end
+
+    // ---- W_out gradients: N words of CP lanes at {i}; b_out: CP registers ----------------------
+    reg  [GRAD_W*CP-1:0] wout_m [0:N-1];
+    wire [NW-1:0]        wo_a = wo_v_i ? wo_i_i : gp_addr_i[CPW+NW-1:CPW];
+    reg  [GRAD_W*CP-1:0] wo_rd_q, wo_sum, bo_sum;
+    reg                  w1_v_q;
+    reg  [NW-1:0]        w1_i_q;
+    reg  [CP-1:0]        wo_ovf, bo_ovf;
+    reg  [GRAD_W*CP-1:0] bout_q;
+    always @(*)
+        for (ca = 0; ca < CP; ca = ca + 1) begin
+            {wo_ovf[ca], wo_sum[GRAD_W*ca +: GRAD_W]} = add32(wo_rd_q[GRAD_W*ca +: GRAD_W], e_i[32*ca +: 32]);
+            {bo_ovf[ca], bo_sum[GRAD_W*ca +: GRAD_W]} = add32(bout_q[GRAD_W*ca +: GRAD_W], e_i[32*ca +: 32]);
+        end
+    wire [CPW-1:0] gp_c = gp_addr_i[CPW-1:0];
+    always @(posedge clk_i) begin
+        wo_rd_q <= wout_m[wo_a];
+        w1_i_q  <= wo_i_i;
+        if (w1_v_q)
+            wout_m[w1_i_q] <= wo_sum;
+        else if (gp_we_i && gp_sel_i == 2'd2)
+            for (cw = 0; cw < CP; cw = cw + 1)
+                if (gp_c == cw[CPW-1:0])
+                    wout_m[wo_a][GRAD_W*cw +: GRAD_W] <= gp_wdata_i;
+        if (bo_v_i)
+            bout_q <= bo_sum;
+        else if (gp_we_i && gp_sel_i == 2'd3)
+            for (cw = 0; cw < CP; cw = cw + 1)
+                if (gp_c == cw[CPW-1:0])
+                    bout_q[GRAD_W*cw +: GRAD_W] <= gp_wdata_i;
+    end
+
+    // ---- valid bits, the overflow flag, the port's read ------------------------------------
+    reg [1:0]      rd_sel_q;
+    reg [KW-1:0]   rd_lane_q;
+    reg [CPW-1:0]  rd_c_q;
+    reg [GRAD_W*CP-1:0] rd_bo_q;
+    always @(posedge clk_i) begin
+        rd_sel_q  <= gp_sel_i;
+        rd_lane_q <= gp_lane;
+        rd_c_q    <= gp_c;
+        rd_bo_q   <= bout_q;
+        if (rst_i) begin
+            b1_v_q <= 1'b0;
+            b2_v_q <= 1'b0;
+            w1_v_q <= 1'b0;
+            ovf_o  <= 1'b0;
+        end else begin
+            b1_v_q <= beat_i;
+            b2_v_q <= bias_v_i;
+            w1_v_q <= wo_v_i;
+            if ((b1_v_q && |b_ovf) || (b2_v_q && bias_s[GRAD_W]) || (w1_v_q && |wo_ovf) ||
+                (bo_v_i && |bo_ovf))
+                ovf_o <= 1'b1;
+        end
+    end
+    reg [GRAD_W-1:0] rd_mux;
+    always @(*) begin
+        rd_mux = {GRAD_W{1'b0}};
+        case (rd_sel_q)
+            2'd0:
+                for (lr = 0; lr < P; lr = lr + 1)
+                    if (rd_lane_q == lr[KW-1:0])
+                        rd_mux = b_rd_q[GRAD_W*lr +: GRAD_W];
+            2'd1: rd_mux = bias_rd_q;
+            2'd2:
+                for (cr = 0; cr < CP; cr = cr + 1)
+                    if (rd_c_q == cr[CPW-1:0])
+                        rd_mux = wo_rd_q[GRAD_W*cr +: GRAD_W];
+            default:
+                for (cr = 0; cr < CP; cr = cr + 1)
+                    if (rd_c_q == cr[CPW-1:0])
+                        rd_mux = rd_bo_q[GRAD_W*cr +: GRAD_W];
+        endcase
+    end
+    assign gp_rdata_o = rd_mux;
+endmodule
+
+`default_nettype wire

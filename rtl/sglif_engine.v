@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+// sglif_engine: the training engine's backward pass of one sample over one layer (docs/rtl.md,
+// "Training engine", "The engine of a sample"): after the forward, from the history {z, code},
+// the weights, the sample's events and its label, in three phases,
+//   1. per step t = 0 .. T-1 the readout sums a_c = b_out[c] + sum_{i: z_t,i} W_out[i][c] (one
+//      neuron a cycle from the history and the W_out RAMs) and the error unit's
+//      e_t[c] (rtl/sglif_err_unit.v) into the error memory (T_MAX words of C lanes, inside);
+//   2. the backward walk with its gradient accumulation (rtl/sglif_bwd_walk.v,
+//      rtl/sglif_bwd_accum.v), which reads the error memory;
+// the gradients add to the sums of the batch (the gradient port: sglif_bwd_accum). The history,
+// the W_rec rows, W_out, b_out, gamma_q and the event store are RAMs outside (registered reads:
+// the word one cycle after its address), as the core will serve them; the W_out and history
+// ports serve phase 1 and then the walk. Cycles (start_i to done_o): T (n + ENG_STEP_EXTRA +
+// ERR_CYCLES_FIXED + 3 C) + ENG_FIXED + the walk's (rtl/core_map.csv). `define
+// SGLIF_FAULT_ENG_SUM (the readout sums miss the last neuron) for the self-test.
+`default_nettype none
+
+module sglif_engine #(
+    parameter integer N      = 64,
+    parameter integer P      = 4,
+    parameter integer C      = 10,
+    parameter integer T_MAX  = 64,
+    parameter integer N_IN   = 16,
+    parameter integer ES_AW  = 10,
+    parameter integer GRAD_W = 48
+) (
+    input  wire                  clk_i,
+    input  wire                  rst_i,
+    input  wire                  start_i,        // while idle
+    input  wire [NW-1:0]         n_last_i,       // the sample's sizes and the layer's constants
+    input  wire [HW-1:0]         t_last_i,       // (held while busy)
+    input  wire [CW-1:0]         c_last_i,
+    input  wire [CW-1:0]         label_i,
+    input  wire signed [6:0]     s_rec_i,
+    input  wire signed [5:0]     out_frac_i,     // -8 .. 23 (the error unit's range)
+    input  wire [3:0]            k_i,
+    input  wire                  reset_mult_i,
+    input  wire [ES_AW:0]        ev_count_i,
+    output wire                  busy_o,
+    output reg                   done_o,
+    // RAMs outside
+    output wire [NW+GW-1:0]      w_addr_o,
+    input  wire [8*P-1:0]        w_data_i,
+    output wire [NW-1:0]         wo_addr_o,
+    input  wire [8*CP-1:0]       wo_data_i,
+    input  wire [16*CP-1:0]      bo_i,           // b_out (registers; classes >= C read 0)
+    output wire [HW+NW-1:0]      h_addr_o,
+    input  wire [16:0]           h_data_i,
+    output wire [NW-1:0]         gm_addr_o,
+    input  wire signed [31:0]    gm_data_i,
+    output wire [ES_AW-1:0]      es_addr_o,
+    input  wire [HW+UW-1:0]      es_data_i,
+    // what the engine computes, for the tests: each error and each gv as it is made
+    output wire                  err_valid_o,
+    output wire [HW-1:0]         err_t_o,
+    output wire [CW-1:0]         err_c_o,
+    output wire signed [31:0]    err_o,
+    output wire                  gv_valid_o,
+    output wire [HW-1:0]         gv_t_o,
+    output wire [NW-1:0]         gv_i_o,
+    output wire signed [31:0]    gv_o,
+    // the gradient memories' port (while idle)
+    input  wire [1:0]            gp_sel_i,
+    input  wire [GA_W-1:0]       gp_addr_i,
+    input  wire                  gp_we_i,
+    input  wire [GRAD_W-1:0]     gp_wdata_i,
+    output wire [GRAD_W-1:0]     gp_rdata_o,
+    output wire                  ovf_o
+);
+    localparam integer NW   = N > 1 ? $clog2(N) : 1;
+    localparam integer HW   = T_MAX > 1 ? $clog2(T_MAX) : 1;
+    localparam integer PW   = P > 1 ? $clog2(P) : 0;
+    localparam integer GW   = NW - PW;
+    localparam integer CP   = C > 1 ? 1 << $clog2(C) : 1;
+    localparam integer CW   = C > 1 ? $clog2(C) : 1;
+    localparam integer UW   = N_IN > 1 ? $clog2(N_IN) : 1;
+    localparam integer RW   = $clog2(N_IN + N);
+    localparam integer GA_W = RW + NW > NW + CW ? RW + NW : NW + CW;
+
+    localparam [2:0] S_IDLE = 3'd0, S_SUM = 3'd1, S_SUMW = 3'd2, S_ERR = 3'd3, S_ERRW = 3'd4,
+                     S_WALK = 3'd5, S_WALKW = 3'd6;
+    reg [2:0]    state_q;
+    reg [HW-1:0] t_q;
+    reg [NW-1:0] i_q;
+    assign busy_o = state_q != S_IDLE;
+
+    // ---- phase 1: the readout sums of step t_q, then its errors ------------------------------
+    reg  [32*CP-1:0] sum_q;
+    reg              s_v_q;                        // a history word of phase 1 arrives
+    wire [HW+NW-1:0] w_h_addr;
+    wire [NW-1:0]    w_wo_addr;
+    wire             walking = state_q == S_WALK || state_q == S_WALKW;
+    assign h_addr_o  = walking ? w_h_addr : {t_q, i_q};
+    assign wo_addr_o = walking ? w_wo_addr : i_q;
+    integer c;
+    always @(posedge clk_i) begin
+        if (state_q == S_SUM && i_q == {NW{1'b0}})
+            for (c = 0; c < CP; c = c + 1)
+                sum_q[32*c +: 32] <= {{16{bo_i[16*c+15]}}, bo_i[16*c +: 16]};
+        else if (s_v_q && h_data_i[16])
+            for (c = 0; c < CP; c = c + 1)
+                sum_q[32*c +: 32] <= sum_q[32*c +: 32] + {{24{wo_data_i[8*c+7]}}, wo_data_i[8*c +: 8]};
+    end
+
+    wire          e_done, e_busy, e_v;
+    wire [CW-1:0] e_addr_c, e_c;
+    wire signed [31:0] e_val;
+    reg  signed [31:0] acc_q;                      // the error unit's sums port: registered read
+    integer cs;
+    always @(posedge clk_i)
+        for (cs = 0; cs < CP; cs = cs + 1)
+            if (e_addr_c == cs[CW-1:0])
+                acc_q <= sum_q[32*cs +: 32];
+    sglif_err_unit #(.C(C)) u_err (
+        .clk_i(clk_i), .rst_i(rst_i), .start_i(state_q == S_ERR), .c_last_i(c_last_i),
+        .label_i(label_i), .out_frac_i(out_frac_i), .busy_o(e_busy), .done_o(e_done),
+        .acc_addr_o(e_addr_c), .acc_data_i(acc_q), .err_valid_o(e_v), .err_c_o(e_c),
+        .err_o(e_val));
+    assign err_valid_o = e_v;
+    assign err_t_o     = t_q;
+    assign err_c_o     = e_c;
+    assign err_o       = e_val;
+
+    // the error memory: word t, lane c
+    reg  [32*CP-1:0] emem [0:T_MAX-1];
+    reg  [32*CP-1:0] e_rd_q;
+    wire [HW-1:0]    w_e_addr;
+    integer ce;
+    always @(posedge clk_i) begin
+        e_rd_q <= emem[w_e_addr];
+        if (state_q == S_ERR)                     // the step's word to 0 (classes >= C stay 0)
+            emem[t_q] <= {32*CP{1'b0}};
+        else if (e_v)
+            for (ce = 0; ce < CP; ce = ce + 1)
+                if (e_c == ce[CW-1:0])
+                    emem[t_q][32*ce +: 32] <= e_val;
+    end
+
+    // ---- phase 2: the walk and the accumulation ----------------------------------------------
+    wire w_busy, w_done, sat_gz, sat_gv;
+    sglif_bwd_walk #(.N(N), .P(P), .C(C), .T_MAX(T_MAX), .N_IN(N_IN), .ES_AW(ES_AW),
+                     .GRAD_W(GRAD_W)) u_walk (
+        .clk_i(clk_i), .rst_i(rst_i), .start_i(state_q == S_WALK), .n_last_i(n_last_i),
+        .t_last_i(t_last_i), .s_rec_i(s_rec_i), .out_frac_i({out_frac_i[5], out_frac_i}),
+        .k_i(k_i), .reset_mult_i(reset_mult_i), .busy_o(w_busy), .done_o(w_done),
+        .w_addr_o(w_addr_o), .w_data_i(w_data_i), .wo_addr_o(w_wo_addr), .wo_data_i(wo_data_i),
+        .e_addr_o(w_e_addr), .e_data_i(e_rd_q), .h_addr_o(w_h_addr), .h_data_i(h_data_i),
+        .gm_addr_o(gm_addr_o), .gm_data_i(gm_data_i), .gv_valid_o(gv_valid_o),
+        .gv_t_o(gv_t_o), .gv_i_o(gv_i_o), .gv_o(gv_o), .sat_gz_o(sat_gz), .sat_gv_o(sat_gv),
+        .ev_count_i(ev_count_i), .es_addr_o(es_addr_o), .es_data_i(es_data_i),
+        .gp_sel_i(gp_sel_i), .gp_addr_i(gp_addr_i), .gp_we_i(gp_we_i), .gp_wdata_i(gp_wdata_i),
+        .gp_rdata_o(gp_rdata_o), .ovf_o(ovf_o));
+
+    // ---- control -------------------------------------------------------------------------------
+    always @(posedge clk_i) begin
+        done_o <= 1'b0;
+        if (rst_i) begin
+            state_q <= S_IDLE;
+            s_v_q   <= 1'b0;
+        end else begin
+`ifdef SGLIF_FAULT_ENG_SUM
+            s_v_q <= state_q == S_SUM && i_q != n_last_i;   // (the self-test: the last neuron lost)
+`else
+            s_v_q <= state_q == S_SUM;
+`endif
+            case (state_q)
+                S_IDLE:
+                    if (start_i) begin
+                        t_q     <= {HW{1'b0}};
+                        i_q     <= {NW{1'b0}};
+                        state_q <= S_SUM;
+                    end
+                S_SUM:                                // neuron i_q's history word and W_out row
+                    if (i_q == n_last_i)
+                        state_q <= S_SUMW;
+                    else
+                        i_q <= i_q + 1'b1;
+                S_SUMW:                               // the last word added
+                    state_q <= S_ERR;
+                S_ERR:                                // the error unit starts
+                    state_q <= S_ERRW;
+                S_ERRW:
+                    if (e_done) begin
+                        i_q <= {NW{1'b0}};
+                        if (t_q == t_last_i)
+                            state_q <= S_WALK;
+                        else begin
+                            t_q     <= t_q + 1'b1;
+                            state_q <= S_SUM;
+                        end
+                    end
+                S_WALK:                               // the walk starts
+                    state_q <= S_WALKW;
+                S_WALKW:
+                    if (w_done) begin
+                        state_q <= S_IDLE;
+                        done_o  <= 1'b1;
+                    end
+                default: state_q <= S_IDLE;
+            endcase
+        end
+    end
+    wire unused_ok = &{1'b0, e_busy, w_busy, sat_gz, sat_gv};
+endmodule
+
+`default_nettype wire

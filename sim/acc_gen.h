@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* The configurations, samples and cycle formula of the whole-sample backward check, shared by
+ * the Verilator harness (sim/acc_test.cpp, C++) and the Icarus vector writer
+ * (sim/acc_vectors.c, C). Include after fixed.h, fixed_train.h, rng.h, sglif_core_map.h and
+ * sim/cosim_gen.h (with COSIM_T_MAX set to the walk's T_MAX). */
+#ifndef SGLIF_SIM_ACC_GEN_H
+#define SGLIF_SIM_ACC_GEN_H
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Configuration cfg: a one-layer net of sim/cosim_gen.h (at most NMAX neurons, NIN inputs,
+ * CMAX classes, SG tables of 1..16 bits over up to 2^8 entries) with an out_frac the error
+ * unit takes (-8 .. 23, below), and its gradient sums g (zero) with gamma_q as the quantizer makes it for
+ * gamma 0 .. 4 (one neuron in eight 0). 0 when made, 1 when the net is skipped (its out_frac),
+ * -1 on an error (with a message). */
+static int acc_config(sgl_rng *r, long cfg, int NMAX, int NIN, int CMAX, sgl_fixed_net *q,
+                      sgl_fixed_grad *g)
+{
+    if (cg_net(r, cfg + 1, NMAX, NIN, 8, CMAX, 1, NULL, q))
+        return -1;
+    /* the readout's fraction (the forward does not read it): mostly where the int16 b_out and
+     * the int8 W_out sums are a few float units apart, so that the softmax is not one class
+     * alone and the error unit's table is used; one net in four anywhere in -8 .. 23 */
+    q->out_frac = cg_rnd(r, 0, 3) == 0 ? cg_rnd(r, -8, 23) : cg_rnd(r, 14, 23);
+    if (q->out_frac < -8 || q->out_frac > 23) {
+        sgl_fixed_free(q);
+        return 1;
+    }
+    if (sgl_fixed_grad_init(g, q, NULL, 16)) {
+        fprintf(stderr, "acc: %s\n", sgl_errmsg());
+        sgl_fixed_free(q);
+        return -1;
+    }
+    for (int i = 0; i < q->layer[0].n; i++) {
+        double ga = sgl_rng_below(r, 8) == 0 ? 0.0 : 4.0 * sgl_rng_uniform(r);
+        g->gamma_q[0][i] = (int32_t)lround(ldexp(ga, SGL_FT_GAMMA_FRAC) / (ldexp(1.0, q->sg_bits) - 1.0));
+    }
+    return 0;
+}
+
+/* A sample of q (sim/cosim_gen.h's events, at most ev_step a step; a random label). */
+static sgl_sample acc_sample(sgl_rng *r, const sgl_fixed_net *q, int ev_step, uint16_t *ev_t,
+                             uint16_t *ev_u)
+{
+    int n_ev = cg_sample(r, q, ev_step, ev_t, ev_u);
+    sgl_sample s = {n_ev, ev_t, ev_u, (int)sgl_rng_below(r, (uint32_t)q->n_out)};
+    return s;
+}
+
+static int acc_log2i(int x)
+{
+    int b = 0;
+    while ((1 << b) < x)
+        b++;
+    return b;
+}
+
+/* The walk's cycles from start_i to done_o for a sample of q on a walk of P lanes, 2^GW words
+ * a gv row, CP classes (padded): the gather and the neuron (WALK_STEP_EXTRA) and the
+ * accumulation (ACC_STEP_FIXED, ACC_EV_EXTRA) of rtl/core_map.csv. z [T][n]: the spikes. */
+static uint64_t acc_cycles(const sgl_fixed_net *q, const sgl_sample *s, const uint8_t *z, int P,
+                           int GW, int CP)
+{
+    const int n = q->layer[0].n, T = q->n_steps, gn = (n - 1) / P + 1;
+    int a = n * gn + acc_log2i(P) + SGL_GATHER_LAT, b = (n - 1) * gn + acc_log2i(CP) + SGL_GATHER_LAT + 1;
+    uint64_t c = ((uint64_t)1 << (GW + 1)) + 1 + (uint64_t)T * (uint64_t)((a > b ? a : b) + SGL_WALK_STEP_EXTRA);
+    for (int t = 0; t < T; t++) {
+        c += SGL_ACC_STEP_FIXED;
+        for (int e = 0; e < s->n_ev; e++)
+            c += s->ev_t[e] == t ? (uint64_t)(gn + SGL_ACC_EV_EXTRA) : 0;
+        for (int j = 0; t > 0 && j < n; j++)
+            c += z[(size_t)(t - 1) * (size_t)n + (size_t)j] ? (uint64_t)gn : 0;
+    }
+    return c;
+}
+
+#endif
