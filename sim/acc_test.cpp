@@ -1,37 +1,33 @@
 // SPDX-License-Identifier: MIT
-// make bwd-test (its whole-sample part): the readout error unit, one layer's backward walk and
-// its gradient accumulation (sim/tb_acc.v: rtl/sglif_err_unit.v, rtl/sglif_bwd_walk.v,
-// rtl/sglif_bwd_accum.v) against the twin's integer rule itself, sample after sample. Per
+// make bwd-test (its whole-sample part): the engine of a sample (rtl/sglif_engine.v: the readout
+// sums and the error unit rtl/sglif_err_unit.v, one layer's backward walk rtl/sglif_bwd_walk.v
+// and its gradient accumulation rtl/sglif_bwd_accum.v) against the twin's integer rule itself,
+// sample after sample. Per
 // configuration a random one-layer net (sim/cosim_gen.h: sizes up to ACC_N neurons, ACC_N_IN
 // inputs, ACC_C classes, ACC_T steps, weights with +-127, both reset modes, shifts, SG tables of
 // 1..16 bits), gamma_q as the quantizer makes it for gamma in 0..4, and a batch of 1..4 samples
 // (events at 0..30 % or 100 %, some listed twice, a random label). The twin runs each sample
 // through sgl_fixed_grad_sample (forward, error, backward, the int64 sums added to the batch's).
-// The RTL then gets the twin's history (spikes and SG codes), the sample's events (the event
-// store) and, per step, the readout sums of the step; its error unit's errors go into the
-// error memory the walk reads. Compared: every error (against g.err), every gv_t[i] (against
-// g.gv, in the walk's order), the walk's cycles against the formula (rtl/core_map.csv), and
+// The RTL then gets the twin's history (spikes and SG codes), the weights, b_out, gamma_q, the
+// sample's events (the event store) and its label, and computes the readout sums and errors
+// itself. Compared: every error with its step and class (against g.err), every gv_t[i]
+// (against g.gv, in the walk's order), the engine's cycles against the formula (rtl/core_map.csv), and
 // after each sample EVERY gradient word in use, read through the gradient port (dW_in, dW_rec
 // with its diagonal, dbias, dW_out, db_out), against the twin's sums: after the first sample
 // the sample's own gradient, after the b-th the batch's sum of b samples. The memories are
 // cleared through the port before each configuration (as the batch end will). Plus-args: +seed=S,
 // +n=N configurations (default 60). Last lines: `acc: <C> configurations, <S> samples, <W>
 // gradient words compared, <G> gv values, <E> errors, <M> mismatches` and PASS / FAIL; exit 1
-// on a mismatch (the first stops the run).
+// on a mismatch (the first stops the run). Sizes: -DACC_N, ACC_P, ACC_C, ACC_T, ACC_N_IN, ACC_ES_AW,
+// ACC_GRAD_W (sim/bwd.mk).
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
 
-#ifdef ACC_ENGINE // the engine of a sample (rtl/sglif_engine.v): its own sums, errors and walk
 #include "Vsglif_engine.h"
 typedef Vsglif_engine Top;
-#define NAME "engine"
-#else
-#include "Vtb_acc.h"
-typedef Vtb_acc Top;
 #define NAME "acc"
-#endif
 #include "unit_harness.h"
 
 extern "C" {
@@ -68,9 +64,6 @@ int main(int argc, char **argv)
         return 2;
     }
     top->start_i = 0;
-#ifndef ACC_ENGINE
-    top->err_start_i = 0;
-#endif
     top->gp_we_i = 0;
     h.reset();
 
@@ -134,59 +127,16 @@ int main(int argc, char **argv)
                         q.decay_shift, smp + 1, batch, what, idx, rtl, twin);
             };
 
-#ifndef ACC_ENGINE
-            // ---- the errors, step by step, through the error unit into the error memory ----
-            std::vector<int32_t> errm((size_t)T * cp, 0), acc((size_t)C);
-            for (int t = 0; t < T && mismatches == 0; t++) {
-                for (int c = 0; c < C; c++) {
-                    acc[c] = q.b_out[c];
-                    for (int i = 0; i < n; i++)
-                        if (z[(size_t)t * n + i])
-                            acc[c] += q.w_out[(size_t)i * C + c];
-                }
-                top->err_c_last_i = (uint32_t)(C - 1);
-                top->err_label_i = (uint32_t)s.label;
-                top->err_out_frac_i = (uint8_t)(q.out_frac & 0x3f);
-                top->err_start_i = 1;
-                int got = 0;
-                for (uint64_t guard = 0; mismatches == 0; guard++) { // until done_o (after the start)
-                    uint32_t a = top->err_acc_addr_o;
-                    h.tick();
-                    top->err_start_i = 0;
-                    top->err_acc_data_i = (uint32_t)((int)a < C ? acc[a] : 0);
-                    top->eval();
-                    if (top->err_valid_o) {
-                        int c = (int)top->err_c_o;
-                        int32_t want = c < C ? g.err[(size_t)t * C + c] : 0;
-                        errs++;
-                        if (c != got || (int32_t)top->err_o != want)
-                            fail("error (step, class)", (long)t * 1000 + c, (int32_t)top->err_o, want);
-                        if (c < C)
-                            errm[(size_t)t * cp + c] = (int32_t)top->err_o;
-                        got++;
-                    }
-                    if (guard > 10000)
-                        fail("error unit: no done at step", t, 0, 0);
-                    if (top->err_done_o)
-                        break;
-                }
-            }
-
-#endif
             // ---- the walk and the accumulation (the engine: its errors first) ----
             top->n_last_i = (uint32_t)(n - 1);
             top->t_last_i = (uint32_t)(T - 1);
             top->s_rec_i = (uint8_t)((q.v_frac - Ly->sh_rec) & 0x7f);
-#ifdef ACC_ENGINE
             top->out_frac_i = (uint8_t)(q.out_frac & 0x3f);
             top->c_last_i = (uint32_t)(C - 1);
             top->label_i = (uint32_t)s.label;
             for (int c = 0; c < cp; c++)
                 setb(top->bo_i, 16 * c, 16, c < C ? (uint16_t)q.b_out[c] : 0);
             int t_err = 0, c_err = 0;
-#else
-            top->out_frac_i = (uint8_t)(q.out_frac & 0x7f);
-#endif
             top->k_i = (uint8_t)q.decay_shift;
             top->reset_mult_i = q.reset == SGL_RESET_MULT;
             top->ev_count_i = (uint32_t)n_ev;
@@ -199,9 +149,6 @@ int main(int argc, char **argv)
                 }
                 for (int c = 0; c < cp; c++) {
                     setb(top->wo_data_i, 8 * c, 8, (int)woa < n && c < C ? (uint8_t)q.w_out[(size_t)woa * C + c] : 0);
-#ifndef ACC_ENGINE
-                    setb(top->e_data_i, 32 * c, 32, (int)ea < T ? (uint32_t)errm[(size_t)ea * cp + c] : 0);
-#endif
                 }
                 int hi = (int)(ha & ((1u << NW) - 1)), ht = (int)(ha >> NW);
                 size_t ho = (size_t)ht * n + hi;
@@ -213,18 +160,13 @@ int main(int argc, char **argv)
             int t_exp = T - 1, i_exp = 0;
             long got = 0;
             while (mismatches == 0) { // until done_o (after the start)
-#ifdef ACC_ENGINE
                 uint32_t ea = 0; // (the error memory is inside)
-#else
-                uint32_t ea = top->e_addr_o;
-#endif
                 uint32_t wa = top->w_addr_o, woa = top->wo_addr_o, ha = top->h_addr_o, gma = top->gm_addr_o,
                          esa = top->es_addr_o;
                 h.tick();
                 top->start_i = 0;
                 serve(wa, woa, ea, ha, gma, esa);
                 top->eval();
-#ifdef ACC_ENGINE
                 if (top->err_valid_o) { // the errors in order: step, class
                     errs++;
                     int32_t want = t_err < T ? g.err[(size_t)t_err * C + c_err] : 0;
@@ -236,7 +178,6 @@ int main(int argc, char **argv)
                         t_err++;
                     }
                 }
-#endif
                 if (top->gv_valid_o) {
                     size_t o = (size_t)t_exp * n + i_exp;
                     gvs++;
@@ -286,13 +227,11 @@ int main(int argc, char **argv)
             // then the cycles against the formula (rtl/core_map.csv)
             {
                 uint64_t want = acc_cycles(&q, &s, z, P, GW, cp), cyc = walk_cyc;
-#ifdef ACC_ENGINE
                 want += (uint64_t)T * (uint64_t)(n + SGL_ENG_STEP_EXTRA + SGL_ERR_CYCLES_FIXED + 3 * C) + SGL_ENG_FIXED;
                 if (t_err != T)
                     fail("errors given (steps)", 0, t_err, T);
-#endif
                 if (cyc != want)
-                    fail("walk cycles (the formula: twin column)", 0, (int64_t)cyc, (int64_t)want);
+                    fail("cycles (the formula's in the twin column)", 0, (int64_t)cyc, (int64_t)want);
                 if (got != (long)T * n)
                     fail("gv values given", 0, got, (long)T * n);
             }
