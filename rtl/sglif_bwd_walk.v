@@ -26,8 +26,8 @@
 // + E_t (G_n + ACC_EV_EXTRA) + S_(t-1) G_n), LAT_R, LAT_O the gathers' latencies
 // (rtl/core_map.csv). One layer.
 // `define SGLIF_FAULT_WALK_ROW (gv_(t+1) read from the row of step t), SGLIF_FAULT_WALK_CODE
-// (the SG code's bit 0 dropped on its way to the neuron) and SGLIF_FAULT_ACC_EVENT (the event
-// store's first entry never taken) for the self-test.
+// (the SG code's bit 0 dropped on its way to the neuron) and SGLIF_FAULT_ACC_EVENT (the
+// sample's last event never taken) for the self-test.
 `default_nettype none
 
 module sglif_bwd_walk #(
@@ -222,11 +222,7 @@ module sglif_bwd_walk #(
     wire [HW-1:0] es_t  = es_data_i[HW+UW-1:UW];
     wire [UW-1:0] es_u  = es_data_i[UW-1:0];
     assign es_addr_o = ev_rem[ES_AW-1:0] - 1'b1;
-`ifdef SGLIF_FAULT_ACC_EVENT
-    wire          ev_more = ev_rem > 1;  // (the self-test: entry 0 never taken)
-`else
     wire          ev_more = ev_rem != {(ES_AW+1){1'b0}};
-`endif
     wire [RW:0]   sp_x   = {{(RW+1-NW){1'b0}}, sl_m[sl_r[NW-1:0]]};
     wire [RW:0]   es_x   = {{(RW+1-UW){1'b0}}, es_u};
     wire [RW-1:0] sp_row = N_IN[RW-1:0] + sp_x[RW-1:0];
@@ -270,7 +266,11 @@ module sglif_bwd_walk #(
                         clr_q    <= {(GW+1){1'b0}};
                         t_q      <= t_last_i;
                         g_last_q <= n_last_i[NW-1:PW];
+`ifdef SGLIF_FAULT_ACC_EVENT
+                        ev_rem   <= ev_count_i == 0 ? ev_count_i : ev_count_i - 1'b1; // (the last event lost)
+`else
                         ev_rem   <= ev_count_i;
+`endif
                         fin_q    <= 1'b0;
                     end
                 S_CLEAR: begin                        // both gv rows to 0 (gv_T = 0, lanes beyond n)
