@@ -4,3 +4,6 @@ rtl/sglif_pcg32.v
 rtl/sglif_sround.v
 rtl/sglif_bwd_walk.v
 rtl/sglif_err_unit.v
+rtl/sglif_udiv.v
+rtl/sglif_isqrt.v
+rtl/sglif_update.v
