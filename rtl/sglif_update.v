@@ -100,15 +100,27 @@ module sglif_update #(
     reg  rd_last_q;                          // pass 2: the read ends a unit's sum
 
     // ---- the pipeline behind the read port ----
-    reg               v1_q, vA_q, vB_q, vC_q, vD_q;
-    reg               l1_q, lA_q, lB_q;      // pass 2: last of a unit
-    reg [KW-1:0]      k1_q, kA_q, kB_q, kC_q, kD_q;
-    reg [PW-1:0]      p1_q, pA_q, pB_q, pC_q, pD_q;
+    reg               v1_q, vA_q, vB_q, vG_q, vR_q, vC_q, vX_q, vS_q, vD_q, vT_q, vV_q, cl_q;
+    reg               l1_q, lA_q, lP_q, lB_q;   // pass 2: last of a unit
+    reg               vP_q, dhP_q, vY_q, dhY_q;
+    reg [KW-1:0]      kY_q;
+    reg [PW-1:0]      pY_q;
+    reg signed [31:0] mY_q;
+    reg signed [15:0] MnY_q;
+    reg [KW-1:0]      kP_q;
+    reg [PW-1:0]      pP_q;
+    reg signed [31:0] mP_q;
+    reg signed [15:0] MP_q;
+    reg [31:0]        uP_q;
+    reg signed [35:0] plo_q;
+    reg signed [30:0] phi_q;
+    reg [KW-1:0]      k1_q, kA_q, kB_q, kG_q, kR_q, kC_q, kX_q, kS_q, kD_q, kT_q, kV_q;
+    reg [PW-1:0]      p1_q, pA_q, pB_q, pG_q, pR_q, pC_q, pX_q, pS_q, pD_q, pT_q, pV_q;
 
     // rnd(G, sigma): |result| <= 2^16
     wire signed [GW:0]  gx   = {g_i[GW-1], g_i};
-    wire [GW:0]         half = sigma_q == {SGW{1'b0}} ? {(GW+1){1'b0}} : {{GW{1'b0}}, 1'b1} << (sigma_q - 1'b1);
-    wire signed [GW:0]  gsh  = (gx + $signed(half)) >>> sigma_q;
+    reg  [GW:0]         half_q;     // 2^(sigma-1), or 0: follows sigma_q a cycle later
+    wire signed [GW:0]  gsh  = (gx + $signed(half_q)) >>> sigma_q;
     wire signed [17:0]  gr   = gsh[17:0];
     wire [GW-1:0]       gabs = g_i[GW-1] ? -g_i : g_i;
 
@@ -144,40 +156,48 @@ module sglif_update #(
 
     // ---- pass 3's arithmetic ----
     reg signed [17:0] gA_q;
-    reg signed [31:0] mA_q, mB_q, mC_q, mD_q;
-    reg signed [15:0] MA_q, MB_q;
-    reg signed [15:0] MnC_q, MnD_q;
-    reg [31:0]        uA_q, uB_q, uC_q;
+    reg signed [31:0] mA_q, mB_q, mG_q, mR_q, mC_q, mX_q, mS_q, mD_q, mT_q;
+    reg signed [15:0] MA_q, MB_q, MG_q, gnG_q, MR_q, gnR_q;
+    reg signed [17:0] rM3_q, rg3_q, rMb_q, rgb_q, hb2_q;
+    reg signed [15:0] MnC_q, MnX_q, MnS_q, MnD_q, MnT_q, MnV_q;
+    reg signed [34:0] dsT_q;
+    reg signed [35:0] vv_q;
+    reg               cposC_q, cnegC_q;
+    reg [31:0]        uA_q, uB_q, uG_q, uR_q, uC_q, uX_q;
     reg [28:0]        nuA_q;
     reg [GW-1:0]      absA_q;
     reg signed [47:0] prB_q;
-    reg signed [63:0] xC_q, dD_q;
-    reg               diag_hit1_q, dhA_q, dhB_q, dhC_q, dhD_q;
+    reg signed [63:0] xX_q, dD_q, lrn_q;
+    reg               diag_hit1_q, dhA_q, dhB_q, dhG_q, dhR_q, dhC_q, dhX_q, dhS_q, dhD_q, dhT_q, dhV_q;
     reg               draw_q;
 
     // stage B: one multiplier, rnd(G, sigma) times nu (pass 3) or itself (pass 2)
-    wire signed [47:0] mop   = st_q == S_P3 ? {19'd0, nuA_q} : {{30{gA_q[17]}}, gA_q};
-    wire signed [47:0] prod  = {{30{gA_q[17]}}, gA_q} * mop;
+    // as two registered products (the low 17 bits of the operand, unsigned, and the rest), summed
+    // in the next stage
+    wire signed [29:0] mop   = st_q == S_P3 ? {1'b0, nuA_q} : {{12{gA_q[17]}}, gA_q};
+    wire signed [35:0] plo   = $signed({{18{gA_q[17]}}, gA_q}) * $signed({18'd0, 1'b0, mop[16:0]});
+    wire signed [30:0] phi   = $signed({{13{gA_q[17]}}, gA_q}) * $signed({{18{mop[29]}}, mop[29:17]});
+    wire signed [47:0] prod  = {{12{plo_q[35]}}, plo_q} + {phi_q[30:0], 17'd0};
 
-    // stage C: gn, the momentum, the sign of c
+    // stages G, R and C: gn; the roundings of M and gn; the momentum and the sign of c
     wire signed [47:0] pr_r  = (prB_q + 48'sd32768) >>> 16;                // rnd(g nu, 16)
     wire signed [15:0] gn    = pr_r > 48'sd32767 ? 16'sd32767 : pr_r < -48'sd32767 ? -16'sd32767 : pr_r[15:0];
-    wire signed [17:0] M18   = {{2{MB_q[15]}}, MB_q};
-    wire signed [17:0] gn18  = {{2{gn[15]}}, gn};
-    wire signed [17:0] c3    = M18 - ((M18 + 18'sd4) >>> 3) + ((gn18 + 18'sd4) >>> 3);
-    wire [3:0]         b2m1  = b2_q - 4'd1;
-    wire signed [17:0] hb2   = 18'sd1 <<< b2m1;
+    wire signed [17:0] M18   = {{2{MG_q[15]}}, MG_q};
+    wire signed [17:0] gn18  = {{2{gnG_q[15]}}, gnG_q};
+    wire signed [17:0] rM3   = (M18 + 18'sd4) >>> 3, rg3 = (gn18 + 18'sd4) >>> 3;
+    wire signed [17:0] rMb   = (M18 + hb2_q) >>> b2_q;                     // rnd(M, b2)
 `ifdef SGLIF_FAULT_UPD_MOM
-    wire signed [17:0] gnb2  = gn18 >>> b2_q;
+    wire signed [17:0] rgb   = gn18 >>> b2_q;
 `else
-    wire signed [17:0] gnb2  = (gn18 + hb2) >>> b2_q;
+    wire signed [17:0] rgb   = (gn18 + hb2_q) >>> b2_q;                    // rnd(gn, b2)
 `endif
-    wire signed [17:0] Mn    = M18 - ((M18 + hb2) >>> b2_q) + gnb2;
+    wire signed [17:0] MR18  = {{2{MR_q[15]}}, MR_q};
+    wire signed [17:0] Mn    = MR18 - rMb_q + rgb_q;
     wire signed [15:0] Mnc   = Mn > 18'sd32767 ? 16'sd32767 : Mn < -18'sd32767 ? -16'sd32767 : Mn[15:0];
-    wire signed [17:0] c     = b2_q == 4'd0 ? gn18 : c3;
+    wire signed [17:0] c     = b2_q == 4'd0 ? {{2{gnR_q[15]}}, gnR_q} : MR18 - rM3_q + rg3_q;
     wire signed [63:0] lr64  = {{32{lr_q[31]}}, lr_q};
 
-    // stage D: the stochastic rounding of the step
+    // stages S, Y and D: the stochastic rounding of the step (three cycles)
     wire [31:0]        u;
     wire               rng_valid, rng_busy;
     wire signed [63:0] dr;
@@ -185,36 +205,49 @@ module sglif_update #(
                        .state_i(rng_state_i), .inc_i(rng_inc_i), .next_i(draw_q), .u_o(u),
                        .valid_o(rng_valid), .busy_o(rng_busy), .state_o(rng_state_o),
                        .inc_o(rng_inc_o));
-    sglif_sround u_sround (.x_i(xC_q), .s_i(s_q), .u_i(uC_q), .y_o(dr));
+    sglif_sround #(.REG(1)) u_sround (.clk_i(clk_i), .x_i(xX_q), .s_i(s_q), .u_i(uX_q), .y_o(dr));
 
     // stage E: m - d, clamped (d saturated at +-2^33 first: |m| < 2^31 clamps either way)
     wire               d_hi  = dD_q > 64'sd8589934592, d_lo = dD_q < -64'sd8589934592;
     wire signed [34:0] dsat  = d_hi ? 35'sd8589934592 : d_lo ? -35'sd8589934592 : dD_q[34:0];
-    wire signed [35:0] v     = {{4{mD_q[31]}}, mD_q} - {dsat[34], dsat};
+    wire signed [35:0] v     = {{4{mT_q[31]}}, mT_q} - {dsT_q[34], dsT_q};
     wire signed [35:0] lo    = wide_q ? -36'sd8388608 : -36'sd32512;
 `ifdef SGLIF_FAULT_UPD_CLAMP
     wire signed [35:0] hi    = wide_q ? 36'sd8388607 : 36'sd32766;
 `else
     wire signed [35:0] hi    = wide_q ? 36'sd8388607 : 36'sd32767;
 `endif
-    wire               v_lo  = v < lo, v_hi = v > hi;
-    wire signed [35:0] vc    = v_lo ? lo : v_hi ? hi : v;
+    wire               v_lo  = vv_q < lo, v_hi = vv_q > hi;
+    wire signed [35:0] vc    = v_lo ? lo : v_hi ? hi : vv_q;
 
     // pass 2's square, <= 2^32
     wire [QAW-1:0]     sq    = {{(QAW-33){1'b0}}, prB_q[32:0]};
 
-    // pass 1's bit length of the maximum
-    reg [SGW-1:0] blen;
-    integer b;
+    // pass 1's bit length of the maximum, in two registered steps (no long chain): per byte of
+    // the maximum whether it is 0 and its top bit (registered), then over the bytes (the
+    // maximum is final some cycles before pass 1 ends)
+    localparam NCH = (GW + 7) / 8;
+    reg [NCH-1:0]   nz, nz_q;
+    reg [3*NCH-1:0] top, top_q;
+    reg [SGW-1:0]   blen;
+    integer b, c2;
     always @* begin
+        nz  = {NCH{1'b0}};
+        top = {(3*NCH){1'b0}};
+        for (c2 = 0; c2 < NCH; c2 = c2 + 1)
+            for (b = 0; b < 8; b = b + 1)
+                if (8 * c2 + b < GW && mx_q[(8 * c2 + b) % GW]) begin
+                    nz[c2] = 1'b1;
+                    top[3 * c2 +: 3] = b[2:0];
+                end
         blen = {SGW{1'b0}};
-        for (b = 0; b < GW; b = b + 1)
-            if (mx_q[b])
-                blen = b[SGW-1:0] + 1'b1;
+        for (c2 = 0; c2 < NCH; c2 = c2 + 1)
+            if (nz_q[c2])
+                blen = c2[SGW-1:0] * 8 + {{(SGW-3){1'b0}}, top_q[3 * c2 +: 3]} + 1'b1;
     end
 
     reg [1:0] ph_q;                          // pass 3: the draw's cycle
-    wire      pipe_busy = rd_o || v1_q || vA_q || vB_q || vC_q || vD_q || m_we_o || g_clr_o;
+    wire      pipe_busy = rd_o || v1_q || vA_q || vP_q || vB_q || vG_q || vR_q || vC_q || vX_q || vS_q || vY_q || vD_q || vT_q || vV_q || m_we_o || cl_q || g_clr_o;
 
     always @(posedge clk_i) begin
         // defaults: strobes low
@@ -239,20 +272,56 @@ module sglif_update #(
         kA_q <= k1_q;
         pA_q <= p1_q;
         dhA_q <= diag_hit1_q;
-        vB_q <= vA_q;
-        lB_q <= lA_q;
-        kB_q <= kA_q;
-        pB_q <= pA_q;
-        dhB_q <= dhA_q;
-        vC_q <= vB_q && st_q == S_P3;
-        kC_q <= kB_q;
-        pC_q <= pB_q;
-        dhC_q <= dhB_q;
-        vD_q <= vC_q;
-        kD_q <= kC_q;
-        pD_q <= pC_q;
-        dhD_q <= dhC_q;
+        vP_q <= vA_q;
+        lP_q <= lA_q;
+        kP_q <= kA_q;
+        pP_q <= pA_q;
+        dhP_q <= dhA_q;
+        vB_q <= vP_q;
+        lB_q <= lP_q;
+        kB_q <= kP_q;
+        pB_q <= pP_q;
+        dhB_q <= dhP_q;
+        vG_q <= vB_q && st_q == S_P3;
+        kG_q <= kB_q;
+        pG_q <= pB_q;
+        dhG_q <= dhB_q;
+        vR_q <= vG_q;
+        kR_q <= kG_q;
+        pR_q <= pG_q;
+        dhR_q <= dhG_q;
+        vC_q <= vR_q;
+        kC_q <= kR_q;
+        pC_q <= pR_q;
+        dhC_q <= dhR_q;
+        vX_q <= vC_q;
+        kX_q <= kC_q;
+        pX_q <= pC_q;
+        dhX_q <= dhC_q;
+        vS_q <= vX_q;
+        kS_q <= kX_q;
+        pS_q <= pX_q;
+        dhS_q <= dhX_q;
+        vY_q <= vS_q;
+        kY_q <= kS_q;
+        pY_q <= pS_q;
+        dhY_q <= dhS_q;
+        vD_q <= vY_q;
+        kD_q <= kY_q;
+        pD_q <= pY_q;
+        dhD_q <= dhY_q;
+        vT_q <= vD_q;
+        kT_q <= kD_q;
+        pT_q <= pD_q;
+        dhT_q <= dhD_q;
+        vV_q <= vT_q;
+        kV_q <= kT_q;
+        pV_q <= pT_q;
+        dhV_q <= dhT_q;
 
+        half_q <= sigma_q == {SGW{1'b0}} ? {(GW+1){1'b0}} : {{GW{1'b0}}, 1'b1} << (sigma_q - 1'b1);
+        nz_q  <= nz;
+        top_q <= top;
         // stage A: the read words
         gA_q   <= gr;
         absA_q <= gabs;
@@ -261,31 +330,68 @@ module sglif_update #(
         uA_q   <= u;
         nuA_q  <= rn_q ? nu_rd_q : nu_all_q;
         // stage B: rnd(G, sigma) nu (pass 3) or its square (pass 2)
+        plo_q <= plo;
+        phi_q <= phi;
+        mP_q  <= mA_q;
+        MP_q  <= MA_q;
+        uP_q  <= uA_q;
         prB_q <= prod;
-        mB_q  <= mA_q;
-        MB_q  <= MA_q;
-        uB_q  <= uA_q;
-        // stage C
-        xC_q  <= c > 18'sd0 ? lr64 : c < 18'sd0 ? -lr64 : 64'sd0;
+        mB_q  <= mP_q;
+        MB_q  <= MP_q;
+        uB_q  <= uP_q;
+        // stage G: the normalized gradient
+        gnG_q <= gn;
+        MG_q  <= MB_q;
+        mG_q  <= mB_q;
+        uG_q  <= uB_q;
+        // stage R: the roundings
+        rM3_q <= rM3;
+        rg3_q <= rg3;
+        rMb_q <= rMb;
+        rgb_q <= rgb;
+        MR_q  <= MG_q;
+        gnR_q <= gnG_q;
+        mR_q  <= mG_q;
+        uR_q  <= uG_q;
+        // stage C: the momentum, the sign of c
+        cposC_q <= c > 18'sd0;
+        cnegC_q <= c < 18'sd0;
         MnC_q <= Mnc;
-        mC_q  <= mB_q;
-        uC_q  <= uB_q;
-        // stage D
+        mC_q  <= mR_q;
+        uC_q  <= uR_q;
+        // stage X: the step before its rounding, +-lr or 0
+        xX_q  <= cposC_q ? lr64 : cnegC_q ? lrn_q : 64'sd0;
+        MnX_q <= MnC_q;
+        mX_q  <= mC_q;
+        uX_q  <= uC_q;
+        // stages S and Y: sround's two registers (inside it); stage D: its result
+        MnS_q <= MnX_q;
+        mS_q  <= mX_q;
+        MnY_q <= MnS_q;
+        mY_q  <= mS_q;
         dD_q  <= dr;
-        MnD_q <= MnC_q;
-        mD_q  <= mC_q;
+        MnD_q <= MnY_q;
+        mD_q  <= mY_q;
+        // stage T: the step saturated; stage V: m - d
+        dsT_q <= dsat;
+        MnT_q <= MnD_q;
+        mT_q  <= mD_q;
+        vv_q <= v;
+        MnV_q <= MnT_q;
         // stage E: the writes
-        if (vD_q) begin
-            wk_o     <= kD_q;
-            wp_o     <= pD_q;
+        cl_q <= 1'b0;
+        if (cl_q && !clamp_clr_i)
+            clamped_o <= clamped_o + 32'd1;
+        if (vV_q) begin
+            wk_o     <= kV_q;
+            wp_o     <= pV_q;
             g_clr_o  <= 1'b1;
             mom_we_o <= b2_q != 4'd0;
-            mom_o    <= MnD_q;
-            m_we_o   <= !dhD_q;
+            mom_o    <= MnV_q;
+            m_we_o   <= !dhV_q;
             m_o      <= vc[31:0];
             wq_o     <= vc[23:8];
-            if (!dhD_q && (v_lo || v_hi) && !clamp_clr_i)
-                clamped_o <= clamped_o + 32'd1;
+            cl_q     <= !dhV_q && (v_lo || v_hi);   // counted the next cycle
         end
 
         // pass 1: the maximum
@@ -335,6 +441,8 @@ module sglif_update #(
                 b2_q <= b2_i;
                 s_q <= s_i;
                 lr_q <= lr_i;
+                lrn_q <= -{{32{lr_i[31]}}, lr_i};
+                hb2_q <= 18'sd1 <<< (b2_i - 4'd1);     // 2^(b2-1); unused when b2 = 0
                 kc_q <= {KW{1'b0}};
                 pc_q <= {PW{1'b0}};
                 n_q <= {NCW{1'b0}};
@@ -416,7 +524,16 @@ module sglif_update #(
             v1_q <= 1'b0;
             vA_q <= 1'b0;
             vB_q <= 1'b0;
+            vG_q <= 1'b0;
+            vR_q <= 1'b0;
+            vP_q <= 1'b0;
             vC_q <= 1'b0;
+            vX_q <= 1'b0;
+            vS_q <= 1'b0;
+            vY_q <= 1'b0;
+            vT_q <= 1'b0;
+            vV_q <= 1'b0;
+            cl_q <= 1'b0;
             vD_q <= 1'b0;
             m_we_o <= 1'b0;
             mom_we_o <= 1'b0;

@@ -75,3 +75,24 @@ upd-selftest: $(foreach f,$(UPD_FAULTS),$(UPD_DIR)/fault-$(f)/Vsglif_update) $(B
 	  if grep -qE 'upd-icarus: .* [1-9][0-9]* mismatches' $(UPD_DIR)/upd-icarus-fault.log; then \
 	    echo "upd-selftest: SGLIF_FAULT_UPD_ORDER under Icarus: PASS (the altered RTL was caught, exit $$rc)"; \
 	  else echo "upd-selftest: SGLIF_FAULT_UPD_ORDER under Icarus: FAIL (not caught, exit $$rc)"; exit 1; fi
+
+# The unit alone on the ECP5-85F: Yosys synth_ecp5 of sim/sglif_upd_fmax_top.v (GW 36, KW 10,
+# PW 8: K up to 1024, P up to 256), its cell counts, and nextpnr-ecp5 at UPD_PNR_FREQ MHz (the
+# yowasp build of `bash .ci/setup fpga`); fails if the frequency is not met. Not in make test
+# (minutes).
+UPD_PNR_FREQ ?= 75
+UPD_PNR_DIR  := $(BUILD)/upd/pnr
+.PHONY: upd-pnr
+upd-pnr: $(UPD_RTL) sim/sglif_upd_fmax_top.v ## the update unit alone on the ECP5-85F: Yosys cells (LUTs, DSPs, block RAM) and nextpnr-ecp5 at 75 MHz
+	@mkdir -p $(UPD_PNR_DIR)
+	@d=$(UPD_PNR_DIR)/upd; t0=$$(date +%s); \
+	  $(YOSYS) -q -l $$d.ylog -p "read_verilog $(UPD_RTL) sim/sglif_upd_fmax_top.v; \
+	    synth_ecp5 -top sglif_upd_fmax_top -json $$d.json; tee -o $$d.stat stat" >/dev/null 2>&1 \
+	    || { tail -20 $$d.ylog; exit 1; }; \
+	  grep -E '^ +(LUT4|TRELLIS_FF|DP16KD|MULT18X18D|CCU2C|PFUMX|L6MUX21|TRELLIS_DPR16X4) ' $$d.stat | sed 's/^ */upd-pnr: yosys: /'; \
+	  t1=$$(date +%s); rc=0; \
+	  $(NEXTPNR_ECP5) --85k --package CABGA381 --json $$d.json --lpf-allow-unconstrained \
+	    --freq $(UPD_PNR_FREQ) --seed 1 --textcfg $$d.config >$$d.log 2>&1 || rc=$$?; t2=$$(date +%s); \
+	  grep -E '(TRELLIS_COMB|TRELLIS_FF|DP16KD|MULT18X18D):' $$d.log | tail -4 | sed 's/^Info: */upd-pnr: nextpnr: /'; \
+	  grep -E 'Max frequency for clock' $$d.log | tail -1 | sed -E 's/^(Info|ERROR|Warning): /upd-pnr: /'; \
+	  echo "upd-pnr: synthesis $$((t1 - t0)) s, place and route $$((t2 - t1)) s; log $$d.log, nextpnr exit $$rc"; exit $$rc
