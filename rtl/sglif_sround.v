@@ -97,7 +97,8 @@ module sglif_sround #(
 `else
     wire                 up  = a2 < b2;
 `endif
-    assign y_o = pos2 ? q2 + {63'd0, up} : y_l;
+    wire signed [63:0]   q2p = q2 + 64'sd1;          // beside the compare, not after it
+    assign y_o = pos2 ? (up ? q2p : q2) : y_l;
 endmodule
 
 `default_nettype wire

@@ -97,6 +97,8 @@ module sglif_update #(
     wire p_major = st_q == S_P2;
 `endif
     wire walk_last = k_end && p_end;
+    wire [KW-1:0] kc_n = p_major ? (k_end ? {KW{1'b0}} : kc_q + 1'b1) : (p_end ? kc_q + 1'b1 : kc_q);
+    wire [PW-1:0] pc_n = p_major ? (k_end ? pc_q + 1'b1 : pc_q) : (p_end ? {PW{1'b0}} : pc_q + 1'b1);
     reg  rd_last_q;                          // pass 2: the read ends a unit's sum
 
     // ---- the pipeline behind the read port ----
@@ -455,8 +457,8 @@ module sglif_update #(
                 rk_o <= kc_q;
                 rp_o <= pc_q;
                 n_q  <= n_q + 1'b1;
-                pc_q <= p_end ? {PW{1'b0}} : pc_q + 1'b1;
-                kc_q <= p_end ? kc_q + 1'b1 : kc_q;
+                kc_q <= kc_n;
+                pc_q <= pc_n;
                 drain_q <= walk_last;
             end else if (!pipe_busy) begin
                 sigma_q <= blen > B16 ? blen - B16 : {SGW{1'b0}};
@@ -478,8 +480,8 @@ module sglif_update #(
                     rk_o <= kc_q;
                     rp_o <= pc_q;
                     rd_last_q <= rn_q ? k_end : walk_last;
-                    kc_q <= k_end ? {KW{1'b0}} : kc_q + 1'b1;
-                    pc_q <= k_end ? pc_q + 1'b1 : pc_q;
+                    kc_q <= kc_n;
+                    pc_q <= pc_n;
                     if (k_end && rn_q)
                         inflight_q <= 1'b1;
                     drain_q <= walk_last;
@@ -499,13 +501,8 @@ module sglif_update #(
                     draw_q <= 1'b1;
                     rk_o   <= kc_q;
                     rp_o   <= pc_q;
-                    if (p_major) begin
-                        kc_q <= k_end ? {KW{1'b0}} : kc_q + 1'b1;
-                        pc_q <= k_end ? pc_q + 1'b1 : pc_q;
-                    end else begin
-                        pc_q <= p_end ? {PW{1'b0}} : pc_q + 1'b1;
-                        kc_q <= p_end ? kc_q + 1'b1 : kc_q;
-                    end
+                    kc_q   <= kc_n;
+                    pc_q   <= pc_n;
                     drain_q <= walk_last;
                 end else if (drain_q && !pipe_busy) begin
                     done_o <= 1'b1;
