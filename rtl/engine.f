@@ -6,3 +6,6 @@ rtl/sglif_bwd_walk.v
 rtl/sglif_bwd_accum.v
 rtl/sglif_err_unit.v
 rtl/sglif_engine.v
+rtl/sglif_udiv.v
+rtl/sglif_isqrt.v
+rtl/sglif_update.v

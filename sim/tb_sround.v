@@ -30,7 +30,7 @@ module tb_sround (
     sglif_pcg32 u_pcg (.clk_i(clk_i), .rst_i(rst_i), .load_i(load_i), .state_i(state_i),
                        .inc_i(inc_i), .next_i(next_i), .u_o(u_o), .valid_o(valid_o),
                        .busy_o(busy_o), .state_o(state_o), .inc_o(inc_o));
-    sglif_sround u_sround (.x_i(x_q), .s_i(s_q), .u_i(u_o), .y_o(y_o));
+    sglif_sround u_sround (.clk_i(clk_i), .x_i(x_q), .s_i(s_q), .u_i(u_o), .y_o(y_o));
 endmodule
 
 `default_nettype wire

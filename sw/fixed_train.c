@@ -664,6 +664,19 @@ void sgl_fixed_update(sgl_fixed_net *q, sgl_fixed_master *m, const sgl_fixed_gra
                 m->nu);
 }
 
+void sgl_fixed_update_tensor(void *wm, int16_t *mom, void *wq, size_t K, size_t P,
+                             const int64_t *G, int S, int wide, int diag, int row_norm, int b2,
+                             int32_t lr_t, sgl_rng *r, long *clamped, int64_t *nu)
+{
+    /* step_tensor's shift is 8 - e + ks: e = 8 - S with ks = 0 gives S */
+    const tensor_info ti = {8 - S, 0, wide, diag};
+    sgl_fixed_train_opts o;
+    sgl_fixed_train_opts_default(&o);
+    o.row_norm = row_norm;
+    o.momentum = b2;
+    step_tensor(wm, mom, wq, K, P, G, &ti, &o, lr_t, r, clamped, nu);
+}
+
 /* Copy the integer weights of src into dst (same sizes). */
 static void copy_weights(sgl_fixed_net *dst, const sgl_fixed_net *src)
 {

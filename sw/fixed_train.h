@@ -134,6 +134,13 @@ void sgl_fixed_master_free(sgl_fixed_master *m);
  * docs. */
 void sgl_fixed_update(sgl_fixed_net *q, sgl_fixed_master *m, const sgl_fixed_grad *g,
                       const sgl_fixed_train_opts *o, int32_t lr_t, sgl_rng *r);
+/* One tensor of sgl_fixed_update (K x P, [k P + p]) with its step shift S given, for the RTL
+ * update's harness (sim/upd_test.cpp): wm int16 masters (int32 when wide), mom, wq int8 (int16
+ * when wide), G, diag (W_rec: k = p not written), row_norm and b2 as in the options; one draw
+ * per entry from r; clamps added to *clamped; nu: work, [P]. */
+void sgl_fixed_update_tensor(void *wm, int16_t *mom, void *wq, size_t K, size_t P,
+                             const int64_t *G, int S, int wide, int diag, int row_norm, int b2,
+                             int32_t lr_t, sgl_rng *r, long *clamped, int64_t *nu);
 /* lr_t of batch i of n (0-based) under o's schedule. */
 int32_t sgl_fixed_lr_at(const sgl_fixed_train_opts *o, long i, long n);
 
