@@ -157,9 +157,13 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
         ft.momentum = 0;
     if (abl && strstr(abl, "rownorm"))
         ft.row_norm = 0;
+    if (abl && strstr(abl, "decay"))
+        ft.wd_shift = 0;
     ft.keep_start = from != NULL; /* fine-tuning: only an improvement replaces the start */
     if (lr_given) /* checked by the caller: 1..65535 */
         ft.lr = (int32_t)lround(ldexp(to->lr, SGL_FT_LR_FRAC));
+    else
+        ft.lr = sgl_fixed_lr_default(train->n_samples, ft.batch);
     sgl_fixed_train_result res;
     sgl_fixed_opts fo_start = fo; /* the start: weights with room to grow (docs/numerics.md) */
     fo_start.headroom = from ? 0 : SGL_FT_HEADROOM;
