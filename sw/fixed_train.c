@@ -21,7 +21,7 @@
 void sgl_fixed_train_opts_default(sgl_fixed_train_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->epochs = 30;
+    o->epochs = SGL_FT_EPOCHS;
     o->batch = 32;
     o->grad_frac = 16;
     o->lr = SGL_FT_LR_MAX; /* 0.01; sglif train: sgl_fixed_lr_default */

@@ -23,12 +23,13 @@
 #define SGL_FT_LR_FRAC 16      /* the learning rate is an integer in units of 2^-16 */
 #define SGL_FT_EXP_FRAC 8      /* the softmax's exponent: units of 2^-8 of a power of two */
 #define SGL_FT_HEADROOM 6      /* the start's weights use 127 2^-6 at most: room to grow */
+#define SGL_FT_EPOCHS 60       /* sglif train --backend fixed's default (float's 30, twice) */
 #define SGL_FT_LR_MAX 655      /* the default lr at most: 0.01 (2^-16 units) */
 #define SGL_FT_LR_EPOCH 163840 /* the default lr times the batches of an epoch: 2.5 (2^-16) */
 #define SGL_FT_WD_SHIFT 4      /* weights decay by lr_t 2^-4 of themselves a step (AdamW's wd) */
 
 typedef struct {
-    int epochs;      /* 30 */
+    int epochs;      /* SGL_FT_EPOCHS */
     int batch;       /* 32 */
     int threads;     /* 0: all cores (the result does not depend on it) */
     int grad_frac;   /* GF: gradients are int in units of 2^-GF (default 16, 4..24) */
