@@ -51,7 +51,7 @@ static const char HELP[] =
     "  --data SPEC          randman[:key=value,...], fmnist[:...], shd:DIR, ssc:DIR\n"
     "                       (see docs/data.md)\n"
     "  --out MODEL          where the best model (by validation accuracy) is saved\n" CLI_NET_HELP
-    "  --epochs E           training epochs (default 30)\n"
+    "  --epochs E           training epochs (default 30; --backend fixed: 60)\n"
     "  --lr LR              AdamW learning rate (default 5e-2)\n"
     "  --batch B            mini-batch size (default 32)\n"
     "  --weight-decay W     AdamW weight decay (default 0.01)\n"
@@ -76,7 +76,8 @@ static const char HELP[] =
     "  --qat-epochs N       float first, QAT for the last N epochs (1..E), decay as --qat\n"
     "  --backend B          float (default) or fixed: the all-integer rule the hardware\n"
     "                       runs (docs/numerics.md; --tau becomes the twin's as with --qat;\n"
-    "                       --lr in units of 2^-16, at most 0.99998)\n"
+    "                       --lr in units of 2^-16, at most 0.99998; its default:\n"
+    "                       2.5 / (batches of an epoch), at most 0.01)\n"
     "  --from MODEL         fixed: start from a trained model (fine-tuning; it is saved\n"
     "                       unchanged unless an epoch beats it on validation)\n"
     "  --train-samples N    fixed: the first N training samples only\n\n"
@@ -157,9 +158,13 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
         ft.momentum = 0;
     if (abl && strstr(abl, "rownorm"))
         ft.row_norm = 0;
+    if (abl && strstr(abl, "decay"))
+        ft.wd_shift = 0;
     ft.keep_start = from != NULL; /* fine-tuning: only an improvement replaces the start */
     if (lr_given) /* checked by the caller: 1..65535 */
         ft.lr = (int32_t)lround(ldexp(to->lr, SGL_FT_LR_FRAC));
+    else
+        ft.lr = sgl_fixed_lr_default(train->n_samples, ft.batch);
     sgl_fixed_train_result res;
     sgl_fixed_opts fo_start = fo; /* the start: weights with room to grow (docs/numerics.md) */
     fo_start.headroom = from ? 0 : SGL_FT_HEADROOM;
@@ -327,7 +332,7 @@ static int train_main(int argc, char **argv, int device)
     sgl_train_opts to;
     sgl_train_opts_default(&to);
     const char *spec = NULL;
-    int quiet = 0, rc = 0, fixed = 0, lr_given = 0, qat = 0;
+    int quiet = 0, rc = 0, fixed = 0, lr_given = 0, qat = 0, epochs_given = 0;
     long qat_epochs = 0;
     long v;
     const char *name;
@@ -372,7 +377,7 @@ static int train_main(int argc, char **argv, int device)
         else if (strcmp(name, "out") == 0)
             to.out = optarg;
         else if (strcmp(name, "epochs") == 0)
-            rc = cli_int(name, optarg, 1, 1000000, &v), to.epochs = (int)v;
+            rc = cli_int(name, optarg, 1, 1000000, &v), to.epochs = (int)v, epochs_given = 1;
         else if (strcmp(name, "lr") == 0)
             rc = cli_double(name, optarg, 1e-12, 10, &to.lr), lr_given = 1;
         else if (strcmp(name, "batch") == 0)
@@ -431,6 +436,8 @@ static int train_main(int argc, char **argv, int device)
         return cli_usage_error(cmd, "--out MODEL is required");
     to.seed = nopt.seed;
     fixed |= device;
+    if (fixed && !epochs_given)
+        to.epochs = SGL_FT_EPOCHS; /* the integer rule's own default (docs/numerics.md) */
     if (fixed && (to.sparsity > 0 || to.init_rate >= 0 || nopt.cfg.reset_grad || nopt.cfg.alif))
         return cli_usage_error(cmd, "%s: --sparsity, --init-rate, --reset-grad and --alif are "
                                "float only", device ? "device train" : "--backend fixed");

@@ -21,14 +21,15 @@
 void sgl_fixed_train_opts_default(sgl_fixed_train_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->epochs = 30;
+    o->epochs = SGL_FT_EPOCHS;
     o->batch = 32;
     o->grad_frac = 16;
-    o->lr = 655; /* 0.01 */
+    o->lr = SGL_FT_LR_MAX; /* 0.01; sglif train: sgl_fixed_lr_default */
     o->state_shift = 1;
     o->schedule = 1;
     o->momentum = 6;
     o->row_norm = 1;
+    o->wd_shift = SGL_FT_WD_SHIFT;
     o->seed = 0;
 }
 
@@ -553,6 +554,18 @@ int sgl_fixed_master_init(sgl_fixed_master *m, const sgl_fixed_net *q)
     return 0;
 }
 
+int32_t sgl_fixed_lr_default(long n_train, int batch)
+{
+    const long B = batch > 0 && n_train > 0 ? (n_train + batch - 1) / batch : 1;
+    const long lr = (2 * SGL_FT_LR_EPOCH + B) / (2 * B); /* round(2.5 2^16 / B) */
+    return (int32_t)(lr < 1 ? 1 : lr > SGL_FT_LR_MAX ? SGL_FT_LR_MAX : lr);
+}
+
+int sgl_fixed_step_shift(int e, int ks)
+{
+    return SGL_FT_MASTER_FRAC - e + ks;
+}
+
 int32_t sgl_fixed_lr_at(const sgl_fixed_train_opts *o, long i, long n)
 {
     if (!o->schedule || n < 1)
@@ -606,7 +619,12 @@ static void step_tensor(void *wm, int16_t *mom, void *wq, size_t K, size_t P, co
         nu[p] = (int64_t)(((uint64_t)1 << 28) / (rr ? rr : 1));
     }
     const int64_t lo = ti->wide ? B_LO : W_LO, hi = ti->wide ? B_HI : W_HI;
-    const int S = 8 - ti->e + ti->ks; /* lr_t 2^-16 float units in master units 2^-(e+8) */
+    const int S = sgl_fixed_step_shift(ti->e, ti->ks);
+    /* the decay of weights (not biases): lr_t 2^-16 2^-wd of the master itself, added to the
+     * sign step before the one rounding: d = sround(lr_t (sign(c) 2^(D - S) + m 2^(D - 16 -
+     * wd)), D) with D = max(S, 16 + wd) */
+    const int wd = ti->wide ? 0 : o->wd_shift;
+    const int D = wd && S < 16 + wd ? 16 + wd : S;
     const int b1 = 3, b2 = o->momentum;
     for (size_t k = 0; k < K; k++)
         for (size_t p = 0; p < P; p++) {
@@ -622,7 +640,14 @@ static void step_tensor(void *wm, int16_t *mom, void *wq, size_t K, size_t P, co
                 M = M - sgl_fixed_rshift_round(M, b2) + sgl_fixed_rshift_round(gn, b2);
                 mom[i] = (int16_t)(M > INT16_MAX ? INT16_MAX : M < -INT16_MAX ? -INT16_MAX : M);
             }
-            int64_t d = sgl_fixed_sround(c > 0 ? lr_t : c < 0 ? -(int64_t)lr_t : 0, S, r);
+            const int64_t sg = c > 0 ? 1 : c < 0 ? -1 : 0;
+            int64_t d;
+            if (wd)
+                d = sgl_fixed_sround(lr_t * (sg * ((int64_t)1 << (D - S)) +
+                                             ((int16_t *)wm)[i] * ((int64_t)1 << (D - 16 - wd))),
+                                     D, r);
+            else
+                d = sgl_fixed_sround(sg * lr_t, S, r);
             if (ti->diag && k == p)
                 continue; /* W_rec's diagonal: held at 0 (its draw is spent) */
             int64_t v = (ti->wide ? ((int32_t *)wm)[i] : ((int16_t *)wm)[i]) - d;

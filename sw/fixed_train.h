@@ -18,14 +18,18 @@
 #include "rng.h"
 #include "train.h"
 
-#define SGL_FT_GAMMA_FRAC 24 /* gamma_q = round(gamma 2^24 / (2^bits - 1)) */
-#define SGL_FT_MASTER_FRAC 8 /* master weights: 8 bits below the int8 / int16 weight */
-#define SGL_FT_LR_FRAC 16    /* the learning rate is an integer in units of 2^-16 */
-#define SGL_FT_EXP_FRAC 8    /* the softmax's exponent: units of 2^-8 of a power of two */
-#define SGL_FT_HEADROOM 6    /* the start's weights use 127 2^-6 at most: room to grow */
+#define SGL_FT_GAMMA_FRAC 24   /* gamma_q = round(gamma 2^24 / (2^bits - 1)) */
+#define SGL_FT_MASTER_FRAC 8   /* master weights: 8 bits below the int8 / int16 weight */
+#define SGL_FT_LR_FRAC 16      /* the learning rate is an integer in units of 2^-16 */
+#define SGL_FT_EXP_FRAC 8      /* the softmax's exponent: units of 2^-8 of a power of two */
+#define SGL_FT_HEADROOM 6      /* the start's weights use 127 2^-6 at most: room to grow */
+#define SGL_FT_EPOCHS 60       /* sglif train --backend fixed's default (float's 30, twice) */
+#define SGL_FT_LR_MAX 655      /* the default lr at most: 0.01 (2^-16 units) */
+#define SGL_FT_LR_EPOCH 163840 /* the default lr times the batches of an epoch: 2.5 (2^-16) */
+#define SGL_FT_WD_SHIFT 4      /* weights decay by lr_t 2^-4 of themselves a step (AdamW's wd) */
 
 typedef struct {
-    int epochs;      /* 30 */
+    int epochs;      /* SGL_FT_EPOCHS */
     int batch;       /* 32 */
     int threads;     /* 0: all cores (the result does not depend on it) */
     int grad_frac;   /* GF: gradients are int in units of 2^-GF (default 16, 4..24) */
@@ -34,6 +38,8 @@ typedef struct {
     int schedule;    /* 1: lr times 1 - x^2 (3 - 2x) over the run (x = batch / batches) */
     int momentum;    /* b2: M <- M - M 2^-b2 + gn 2^-b2 (default 6); 0: the sign of gn alone */
     int row_norm;    /* 1: gn normalized per postsynaptic unit (default); 0: per tensor */
+    int wd_shift;    /* weights (not biases) decay by lr_t 2^-16 2^-wd_shift of themselves a
+                      * step, in the step's one rounding (default 4); 0: no decay */
     uint64_t seed;   /* shuffle stream and rounding stream (see docs) */
     int keep_start;  /* 1: the starting weights compete too (validated before the first
                       * epoch; best_epoch -1 when no epoch beats them): for fine-tuning */
@@ -141,6 +147,15 @@ void sgl_fixed_update(sgl_fixed_net *q, sgl_fixed_master *m, const sgl_fixed_gra
 void sgl_fixed_update_tensor(void *wm, int16_t *mom, void *wq, size_t K, size_t P,
                              const int64_t *G, int S, int wide, int diag, int row_norm, int b2,
                              int32_t lr_t, sgl_rng *r, long *clamped, int64_t *nu);
+/* The step shift S of a tensor whose float value is int 2^-e (ks: k for biases and W_rec,
+ * else 0): a step of lr_t (units of 2^-16 float) is lr_t 2^-S master units. One integer per
+ * tensor (a register of the hardware's update unit). */
+int sgl_fixed_step_shift(int e, int ks);
+/* sglif train's default lr for n_train samples in batches of batch: round(2.5 2^16 / B), B
+ * the batches of an epoch, at most 655 (0.01) and at least 1: an epoch's sign steps add up to
+ * 2.5 float units or less, whatever the size of the data set (randman's 250 batches: 655,
+ * Fashion-MNIST's 1719: 95). */
+int32_t sgl_fixed_lr_default(long n_train, int batch);
 /* lr_t of batch i of n (0-based) under o's schedule. */
 int32_t sgl_fixed_lr_at(const sgl_fixed_train_opts *o, long i, long n);
 

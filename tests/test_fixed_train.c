@@ -510,6 +510,7 @@ Test(fixed_train, update_by_hand_and_clamp_counter)
     g.w_rec[0][0] = 5;  /* the diagonal: never written */
     sgl_fixed_train_opts o;
     sgl_fixed_train_opts_default(&o);
+    o.wd_shift = 0; /* the sign step alone; the decay below */
     sgl_rng r;
     sgl_rng_seed(&r, 1, 1);
     sgl_fixed_update(&q, &m, &g, &o, 300, &r);
@@ -527,6 +528,22 @@ Test(fixed_train, update_by_hand_and_clamp_counter)
      * to 18 or 19, down for entry 0 -> 1 */
     int d = 128 - m.w_rec[0][1];
     cr_expect(d == 18 || d == 19, "W_rec step %d", d);
+    /* The decay (wd_shift 4), alone: gradients and momenta 0, so c = 0 and a weight's step
+     * is sround(lr_t m 2^(D - 16 - 4), D) with D = max(S, 20) = 20 (W_in: S = 8 - 8 + 0):
+     * lr_t = 2^14 takes m / 64 off, exactly for m = -1280; biases do not decay. */
+    sgl_fixed_grad_zero(&g, &q);
+    memset(m.m_in[0], 0, 2 * sizeof(int16_t));
+    memset(m.m_rec[0], 0, 4 * sizeof(int16_t));
+    memset(m.m_bias[0], 0, 2 * sizeof(int16_t));
+    m.w_in[0][1] = -1280;
+    m.bias[0][0] = 5000;
+    o.wd_shift = 4;
+    cr_expect_eq(sgl_fixed_step_shift(8, 0), 0);
+    cr_expect_eq(sgl_fixed_step_shift(10, 4), 2);
+    sgl_fixed_update(&q, &m, &g, &o, 1 << 14, &r);
+    cr_expect_eq(m.w_in[0][1], -1260, "decayed to %d", m.w_in[0][1]);
+    cr_expect_eq(q.layer[0].w_in[1], -5);
+    cr_expect_eq(m.bias[0][0], 5000, "a bias decayed: %d", m.bias[0][0]);
     sgl_fixed_master_free(&m);
     sgl_fixed_grad_free(&g);
     sgl_fixed_free(&q);
