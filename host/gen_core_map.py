@@ -5,7 +5,10 @@ into the C header, the Verilog include and the Markdown tables of docs/rtl.md. T
 includes the .vh, the twin's core map (sw/core_map.h) and the harnesses include the .h, the
 docs embed the tables (as host/gen_protocol.py does for the link's codes).
 
-    gen_core_map.py CSV [--c OUT.h] [--verilog OUT.vh] [--markdown DOC.md [--check]]
+    gen_core_map.py CSV [--c OUT.h] [--verilog OUT.vh] [--defines OUT.vh] [--markdown DOC.md [--check]]
+
+--defines writes the word widths (kind width) as macros SGLIF_<name>, for a module's
+parameter defaults (the .vh's localparams sit inside a module, after its parameters).
 
 Rows: kind (sel: a memory select, value its code, bits its data bits; reg: a register of
 select REG, value its address, bits the bits it keeps, a number or NW / CW; count: how many
@@ -83,6 +86,14 @@ def verilog(rows, src):
     return "\n".join(out) + "\n"
 
 
+def defines(rows, src):
+    out = [f"// Generated from {src} by host/gen_core_map.py: do not edit.",
+           "// The word widths as macros, for parameter defaults: include before the module.",
+           "`ifndef SGLIF_CORE_MAP_DEFS_VH", "`define SGLIF_CORE_MAP_DEFS_VH"]
+    out += [f"`define SGLIF_{r['name']} {r['int']}" for r in rows if r["kind"] == "width"]
+    return "\n".join(out + ["`endif", ""])
+
+
 def markdown(rows, src):
     def esc(s):
         return s.replace("|", "\\|")
@@ -99,7 +110,7 @@ def markdown(rows, src):
 
 
 def main():
-    cli(__doc__, load, c_header, verilog, markdown, BEGIN, END, "core-map-docs")
+    cli(__doc__, load, c_header, verilog, markdown, BEGIN, END, "core-map-docs", defines)
 
 if __name__ == "__main__":
     main()

@@ -103,19 +103,22 @@ def splice(path, begin, end, block, check, stale):
             f.write(new)
 
 
-def cli(doc, load, c_header, verilog, markdown, begin, end, stale):
-    """The command line of a generator: CSV [--c OUT.h] [--verilog OUT.vh] [--markdown DOC.md
-    [--check]], each output from the rows load() reads; stale names the make target that
-    regenerates DOC.md."""
+def cli(doc, load, c_header, verilog, markdown, begin, end, stale, defines=None):
+    """The command line of a generator: CSV [--c OUT.h] [--verilog OUT.vh] [--defines OUT.vh]
+    [--markdown DOC.md [--check]], each output from the rows load() reads (--defines only when
+    the generator gives defines()); stale names the make target that regenerates DOC.md."""
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("csv")
     ap.add_argument("--c")
     ap.add_argument("--verilog")
     ap.add_argument("--markdown")
+    if defines:
+        ap.add_argument("--defines")
     ap.add_argument("--check", action="store_true")
     a = ap.parse_args()
     rows = load(a.csv)
-    for path, fn in ((a.c, c_header), (a.verilog, verilog)):
+    outs = [(a.c, c_header), (a.verilog, verilog)] + ([(a.defines, defines)] if defines else [])
+    for path, fn in outs:
         if path:
             with open(path, "w") as f:
                 f.write(fn(rows, a.csv))

@@ -1,18 +1,20 @@
 # SPDX-License-Identifier: MIT
 # The core's register map, word widths and latencies from one source (rtl/core_map.csv,
 # docs/rtl.md "Memory map"): the C header and the Verilog include in build/gen/, the tables in
-# docs/rtl.md. Every flow that reads rtl/files.f passes CORE_MAP_INC (the include directory)
+# docs/rtl.md; the word widths also as macros (CORE_MAP_DEFS, for parameter defaults: the update
+# unit's GW is GRAD_W). Every flow that reads rtl/files.f passes CORE_MAP_INC (the include directory)
 # and depends on CORE_MAP_VH; every C/C++ program that includes sw/core_map.h, on CORE_MAP_H.
 CORE_MAP_SRC := rtl/core_map.csv
 CORE_MAP_GEN := $(PYTHON) host/gen_core_map.py $(CORE_MAP_SRC)
 CORE_MAP_H   := $(BUILD)/gen/sglif_core_map.h
 CORE_MAP_VH  := $(BUILD)/gen/sglif_core_map.vh
+CORE_MAP_DEFS := $(BUILD)/gen/sglif_core_map_defs.vh
 CORE_MAP_INC := -I$(BUILD)/gen
 CORE_MAP_CINC := -I$(abspath $(BUILD)/gen)
 
-$(CORE_MAP_H) $(CORE_MAP_VH) &: $(CORE_MAP_SRC) host/gen_core_map.py host/gen_protocol.py
+$(CORE_MAP_H) $(CORE_MAP_VH) $(CORE_MAP_DEFS) &: $(CORE_MAP_SRC) host/gen_core_map.py host/gen_protocol.py
 	@mkdir -p $(@D)
-	$(CORE_MAP_GEN) --c $(CORE_MAP_H) --verilog $(CORE_MAP_VH)
+	$(CORE_MAP_GEN) --c $(CORE_MAP_H) --verilog $(CORE_MAP_VH) --defines $(CORE_MAP_DEFS)
 
 .PHONY: core-map-docs core-map-check
 core-map-docs: ## regenerate the memory map tables of docs/rtl.md from rtl/core_map.csv

@@ -15,18 +15,28 @@
 //   pass 3: per entry in the twin's order (k-major), one PCG32 draw a PCG_DRAW_CYCLES cycles
 //           (always, also for c = 0 and the diagonal): gn = clamp(rnd(rnd(G, sigma) nu_p, 16)),
 //           c = M - rnd(M, 3) + rnd(gn, 3), M <- clamp(M - rnd(M, b2) + rnd(gn, b2)) (b2 = 0:
-//           c = gn, M kept), d = sround(sign(c) lr, S, u), m <- clamp(m - d) (counted), the
-//           forward's weight asr(m, 8) on wq_o, the gradient word cleared; with diag_i the
-//           entries k = p are not written (their momentum is, as in the twin).
+//           c = gn, M kept), d = sround(lr (sign(c) 2^(D-S) + m 2^(D-16-wd)), D, u) with the
+//           decay shift wd (wd_i; 0 for a wide tensor) and D = max(S, 16 + wd) when wd != 0,
+//           else d = sround(sign(c) lr, S, u) (D = S; m is the master before the step),
+//           m <- clamp(m - d) (counted), the forward's weight asr(m, 8) on wq_o, the gradient
+//           word cleared; with diag_i the entries k = p are not written (their momentum is,
+//           as in the twin).
+// D and the two shifts D - S and D - 16 - wd are taken inside the unit at start_i from s_i,
+// wd_i and wide_i (one register each a tensor: S and wd). The step before its rounding is
+// the 64-bit sum of lr 2^(D-S) (or its negation, or 0) and lr m 2^(D-16-wd) (lr m: a 48-bit
+// product), exact as the twin's int64 (the rule: lr <= 65535, |m| <= 2^15, S <= 47 keep it
+// below 2^63); sglif_sround takes it on its 64-bit input.
 // Cycles from start_i to done_o: docs/rtl.md (checked by sim/upd_test.cpp). The PCG32 state
 // lives here (load / read back for a checkpoint). Faults for the self-test (make upd-selftest):
-// SGLIF_FAULT_UPD_MOM (the half dropped from rnd(gn, b2)), SGLIF_FAULT_UPD_CLAMP (a narrow
+// SGLIF_FAULT_UPD_MOM (the half dropped from rnd(gn, b2)), SGLIF_FAULT_UPD_DECAY (the decay's
+// term shifted by D - 16 - wd + 1: twice the decay), SGLIF_FAULT_UPD_CLAMP (a narrow
 // master's upper clamp one low), SGLIF_FAULT_UPD_ORDER (pass 3 walks p-major: the draws in
 // the wrong order), and those of sglif_sround, sglif_udiv, sglif_isqrt.
 `default_nettype none
+`include "sglif_core_map_defs.vh"
 
 module sglif_update #(
-    parameter GW = 36,    // gradient word bits (signed)
+    parameter GW = `SGLIF_GRAD_W, // gradient word bits (signed): GRAD_W of rtl/core_map.csv
     parameter KW = 10,    // K <= 2^KW
     parameter PW = 8      // P <= 2^PW
 ) (
@@ -41,6 +51,7 @@ module sglif_update #(
     input  wire                 row_norm_i,  // 1: an RMS per unit (the rule); 0: per tensor
     input  wire [3:0]           b2_i,        // momentum shift (0: no momentum)
     input  wire signed [6:0]    s_i,         // the step shift S of sround(lr, S)
+    input  wire [3:0]           wd_i,        // the decay shift wd (0: no decay; ignored when wide)
     input  wire signed [31:0]   lr_i,        // lr_t, the scheduled learning rate
     output wire                 busy_o,
     output reg                  done_o,
@@ -84,6 +95,9 @@ module sglif_update #(
     reg [3:0]         b2_q;
     reg signed [6:0]  s_q;
     reg signed [31:0] lr_q;
+    reg [6:0]         sa_q;                  // D - S: 0 .. 95
+    reg [5:0]         sb_q;                  // D - 16 - wd: 0 .. 47
+    reg               dec_q;                 // the decay's term is added (wd != 0, narrow)
     reg [NCW-1:0]     n_q;                   // entries counted in pass 1
     reg [GW-1:0]      mx_q;
     reg [SGW-1:0]     sigma_q;
@@ -169,7 +183,11 @@ module sglif_update #(
     reg [28:0]        nuA_q;
     reg [GW-1:0]      absA_q;
     reg signed [47:0] prB_q;
-    reg signed [63:0] xX_q, dD_q, lrn_q;
+    reg signed [63:0] xX_q, dD_q, lra_q, lran_q;
+    reg signed [33:0] dlo_q;                 // the decay's lr m, as two products (stage P)
+    reg signed [30:0] dhi_q;
+    reg signed [47:0] dprB_q;                // lr m (stage B)
+    reg signed [63:0] dshG_q, dshR_q, dshC_q; // lr m 2^(D-16-wd), or 0 (stages G, R, C)
     reg               diag_hit1_q, dhA_q, dhB_q, dhG_q, dhR_q, dhC_q, dhX_q, dhS_q, dhD_q, dhT_q, dhV_q;
     reg               draw_q;
 
@@ -198,6 +216,22 @@ module sglif_update #(
     wire signed [15:0] Mnc   = Mn > 18'sd32767 ? 16'sd32767 : Mn < -18'sd32767 ? -16'sd32767 : Mn[15:0];
     wire signed [17:0] c     = b2_q == 4'd0 ? {{2{gnR_q[15]}}, gnR_q} : MR18 - rM3_q + rg3_q;
     wire signed [63:0] lr64  = {{32{lr_q[31]}}, lr_q};
+
+    // the decay: D from S and wd (at start_i), lr 2^(D-S) (static while the tensor runs), and
+    // lr m (stages P, B) shifted by D - 16 - wd (stage G)
+    wire [3:0]         wde   = wide_i ? 4'd0 : wd_i;
+    wire signed [6:0]  w16   = {3'd0, wde} + 7'sd16;
+    wire               dlong = wde != 4'd0 && s_i < w16;             // D = 16 + wd > S
+    wire signed [6:0]  dsh   = dlong ? w16 : s_i;                    // D
+    wire signed [33:0] dlo   = $signed({1'b0, lr_q[16:0]}) * $signed(mA_q[15:0]);
+    wire signed [30:0] dhi   = $signed(lr_q[31:17]) * $signed(mA_q[15:0]);
+    wire signed [47:0] dpr   = {dhi_q, 17'd0} + {{14{dlo_q[33]}}, dlo_q};
+    wire signed [63:0] dpr64 = {{16{dprB_q[47]}}, dprB_q};
+`ifdef SGLIF_FAULT_UPD_DECAY
+    wire [6:0]         sbx   = {1'b0, sb_q} + 7'd1;
+`else
+    wire [6:0]         sbx   = {1'b0, sb_q};
+`endif
 
     // stages S, Y and D: the stochastic rounding of the step (three cycles)
     wire [31:0]        u;
@@ -331,6 +365,15 @@ module sglif_update #(
         MA_q   <= mom_i;
         uA_q   <= u;
         nuA_q  <= rn_q ? nu_rd_q : nu_all_q;
+        // the decay's constants and its term (stages P, B, G, R, C)
+        lra_q  <= lr64 <<< sa_q;
+        lran_q <= -lra_q;
+        dlo_q  <= dlo;
+        dhi_q  <= dhi;
+        dprB_q <= dpr;
+        dshG_q <= dec_q ? dpr64 <<< sbx : 64'sd0;
+        dshR_q <= dshG_q;
+        dshC_q <= dshR_q;
         // stage B: rnd(G, sigma) nu (pass 3) or its square (pass 2)
         plo_q <= plo;
         phi_q <= phi;
@@ -361,8 +404,8 @@ module sglif_update #(
         MnC_q <= Mnc;
         mC_q  <= mR_q;
         uC_q  <= uR_q;
-        // stage X: the step before its rounding, +-lr or 0
-        xX_q  <= cposC_q ? lr64 : cnegC_q ? lrn_q : 64'sd0;
+        // stage X: the step before its rounding, +-lr 2^(D-S) or 0, plus the decay's term
+        xX_q  <= (cposC_q ? lra_q : cnegC_q ? lran_q : 64'sd0) + dshC_q;
         MnX_q <= MnC_q;
         mX_q  <= mC_q;
         uX_q  <= uC_q;
@@ -441,9 +484,11 @@ module sglif_update #(
                 diag_q <= diag_i;
                 rn_q <= row_norm_i;
                 b2_q <= b2_i;
-                s_q <= s_i;
+                s_q <= dsh;                            // D
+                sa_q <= dsh - s_i;
+                sb_q <= dlong ? 6'd0 : s_i[5:0] - w16[5:0];  // S - 16 - wd >= 0 when the decay is on
+                dec_q <= wde != 4'd0;
                 lr_q <= lr_i;
-                lrn_q <= -{{32{lr_i[31]}}, lr_i};
                 hb2_q <= 18'sd1 <<< (b2_i - 4'd1);     // 2^(b2-1); unused when b2 = 0
                 kc_q <= {KW{1'b0}};
                 pc_q <= {PW{1'b0}};

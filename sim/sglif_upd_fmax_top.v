@@ -6,15 +6,16 @@
 // pin, so that nothing is optimized away and every path is between flip-flops, RAMs and
 // multipliers.
 `default_nettype none
+`include "sglif_core_map_defs.vh"
 
 module sglif_upd_fmax_top #(
-    parameter integer GW = 36, KW = 10, PW = 8
+    parameter integer GW = `SGLIF_GRAD_W, KW = 10, PW = 8
 ) (
     input  wire clk_i,
     input  wire din_i,
     output reg  dout_o
 );
-    localparam integer SR = 1 + KW + PW + 3 + 4 + 7 + 32 + 1 + 128 + 1 + GW + 32 + 16 + 1;
+    localparam integer SR = 1 + KW + PW + 3 + 4 + 7 + 32 + 1 + 128 + 1 + GW + 32 + 16 + 1 + 4;
     reg [SR-1:0] sr_q;
     always @(posedge clk_i)
         sr_q <= {sr_q[SR-2:0], din_i};
@@ -26,11 +27,11 @@ module sglif_upd_fmax_top #(
     wire [15:0]       wq, mom_o;
     localparam integer O0 = 1, O1 = O0 + KW, O2 = O1 + PW, O3 = O2 + 3, O4 = O3 + 4, O5 = O4 + 7,
                        O6 = O5 + 32, O7 = O6 + 1, O8 = O7 + 128, O9 = O8 + 1, O10 = O9 + GW,
-                       O11 = O10 + 32, O12 = O11 + 16;
+                       O11 = O10 + 32, O12 = O11 + 16, O13 = O12 + 1;
     sglif_update #(.GW(GW), .KW(KW), .PW(PW)) u_upd (
         .clk_i(clk_i), .rst_i(sr_q[O12]), .start_i(sr_q[0]), .k_last_i(sr_q[O0 +: KW]),
         .p_last_i(sr_q[O1 +: PW]), .wide_i(sr_q[O2]), .diag_i(sr_q[O2 + 1]),
-        .row_norm_i(sr_q[O2 + 2]), .b2_i(sr_q[O3 +: 4]), .s_i(sr_q[O4 +: 7]),
+        .row_norm_i(sr_q[O2 + 2]), .b2_i(sr_q[O3 +: 4]), .s_i(sr_q[O4 +: 7]), .wd_i(sr_q[O13 +: 4]),
         .lr_i(sr_q[O5 +: 32]), .busy_o(busy), .done_o(done), .rng_load_i(sr_q[O6]),
         .rng_state_i(sr_q[O7 +: 64]), .rng_inc_i(sr_q[O7 + 64 +: 64]), .rng_state_o(st),
         .rng_inc_o(inc), .clamp_clr_i(sr_q[O8]), .clamped_o(clamped), .rd_o(rd), .rk_o(rk),

@@ -9,7 +9,7 @@
 `default_nettype none
 
 module tb_upd;
-    parameter GW  = 36;
+    parameter GW  = 48;   // make: GRAD_W of rtl/core_map.csv
     parameter KW  = 6;
     parameter PW  = 6;
     parameter VEC = "upd-icarus.txt";
@@ -24,6 +24,7 @@ module tb_upd;
     reg                 wide, diag, rn;
     reg [3:0]           b2;
     reg [6:0]           s;
+    reg [3:0]           wd;
     reg [31:0]          lr;
     reg [63:0]          st_in, inc_in;
     wire [63:0]         st_out, inc_out;
@@ -38,7 +39,7 @@ module tb_upd;
 
     sglif_update #(.GW(GW), .KW(KW), .PW(PW)) dut (
         .clk_i(clk), .rst_i(rst), .start_i(start), .k_last_i(k_last), .p_last_i(p_last),
-        .wide_i(wide), .diag_i(diag), .row_norm_i(rn), .b2_i(b2), .s_i(s), .lr_i(lr),
+        .wide_i(wide), .diag_i(diag), .row_norm_i(rn), .b2_i(b2), .s_i(s), .wd_i(wd), .lr_i(lr),
         .busy_o(busy), .done_o(done), .rng_load_i(load), .rng_state_i(st_in),
         .rng_inc_i(inc_in), .rng_state_o(st_out), .rng_inc_o(inc_out), .clamp_clr_i(1'b0),
         .clamped_o(clamped), .rd_o(rd), .rk_o(rk), .rp_o(rp), .g_i(g_rd), .m_i(m_rd),
@@ -69,7 +70,7 @@ module tb_upd;
 
     integer fd, r, T, t, i, K, n, cyc, want_cyc, mism, vals, ents, c0;
     reg [63:0] g64, want_st, want_inc;
-    reg [31:0] a, b, c, d, e, f2, want_cl;
+    reg [31:0] a, b, c, d, e, f1, f2, want_cl;
     reg [31:0] xm [0:NMAX-1];
     reg [15:0] xmom [0:NMAX-1];
     reg [15:0] xwq [0:NMAX-1];
@@ -88,7 +89,7 @@ module tb_upd;
         @(posedge clk);
         load <= 1'b0;
         for (t = 0; t < T; t = t + 1) begin
-            r = $fscanf(fd, "%h %h %h %h %h %h %h %h %h", K, P, a, b, c, d, e, f2, want_cyc);
+            r = $fscanf(fd, "%h %h %h %h %h %h %h %h %h %h", K, P, a, b, c, d, e, f1, f2, want_cyc);
             n = K * P;
             for (i = 0; i < n; i = i + 1) begin
                 r = $fscanf(fd, "%h %h %h %h", g64, M[i], MOM[i], WQ[i]);
@@ -99,7 +100,7 @@ module tb_upd;
             r = $fscanf(fd, "%h %h %h", want_cl, want_st, want_inc);
             k_last <= K - 1;
             p_last <= P - 1;
-            wide <= a[0]; diag <= b[0]; rn <= c[0]; b2 <= d[3:0]; s <= e[6:0]; lr <= f2;
+            wide <= a[0]; diag <= b[0]; rn <= c[0]; b2 <= d[3:0]; s <= e[6:0]; wd <= f1[3:0]; lr <= f2;
             c0 = clamped;
             start <= 1'b1;
             @(posedge clk);

@@ -7,19 +7,20 @@
 # count, PCG32 state and the cycles compared) over UPD_SEEDS at the gradient word of UPD_GW
 # and UPD_SEEDS_WIDE at 64 bits, after a lint (verilator -Wall at three sizes, iverilog,
 # yosys), and the same comparison shorter under Icarus (sim/tb_upd.v replays vectors of
-# sim/upd_vectors.c); `make upd-selftest` proves both fail on each altered RTL (the stochastic
-# rounding's compare, the momentum's rounding, the division, the square root, the clamp, the
-# order of the draws). Both are in make test.
+# sim/upd_vectors.cpp); `make upd-selftest` proves both fail on each altered RTL (the stochastic
+# rounding's compare, the momentum's rounding, the decay's term, the division, the square root,
+# the clamp, the order of the draws). Both are in make test. UPD_GW is GRAD_W of
+# rtl/core_map.csv (the accumulation's word, the unit's default GW).
 UPD_DIR     := $(BUILD)/upd
 UPD_N       ?= 200000
 UPD_SEEDS   ?= 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20
 UPD_SEEDS_WIDE ?= 1 2
-UPD_GW      ?= 36
+UPD_GW      ?= $(shell awk -F, '$$2 == "GRAD_W" { print $$3 }' $(CORE_MAP_SRC))
 UPD_KW      := 10
 UPD_PW      := 8
 UPD_RTL     := rtl/sglif_update.v rtl/sglif_udiv.v rtl/sglif_isqrt.v rtl/sglif_pcg32.v rtl/sglif_sround.v
-UPD_FAULTS  := SROUND UPD_MOM UPD_DIV UPD_ISQRT UPD_CLAMP UPD_ORDER
-UPD_DEPS    := $(CORE_MAP_H) $(CORE_MAP_VH) sim/unit_harness.h sim/upd_gen.h sim/upd_test.cpp sim/upd.mk rtl/lint.vlt $(UPD_RTL) $(LIB)
+UPD_FAULTS  := SROUND UPD_MOM UPD_DECAY UPD_DIV UPD_ISQRT UPD_CLAMP UPD_ORDER
+UPD_DEPS    := $(CORE_MAP_H) $(CORE_MAP_VH) $(CORE_MAP_DEFS) sim/unit_harness.h sim/upd_gen.h sim/upd_test.cpp sim/upd.mk rtl/lint.vlt $(UPD_RTL) $(LIB)
 upd_set      = -GGW=$(1) -GKW=$(UPD_KW) -GPW=$(UPD_PW)
 upd_def      = -DUPD_GW=$(1) -DUPD_KW=$(UPD_KW) -DUPD_PW=$(UPD_PW) $(CORE_MAP_CINC)
 
@@ -27,32 +28,32 @@ $(UPD_DIR)/gw%/Vsglif_update: $(UPD_DEPS)
 	$(call verilate,$(@D),sglif_update,Vsglif_update,$(UPD_RTL),sim/upd_test.cpp,$(call upd_set,$*),$(call upd_def,$*))
 
 $(UPD_DIR)/fault-%/Vsglif_update: $(UPD_DEPS)
-	$(call verilate,$(@D),sglif_update,Vsglif_update,$(UPD_RTL),sim/upd_test.cpp,$(call upd_set,36) +define+SGLIF_FAULT_$*,$(call upd_def,36))
+	$(call verilate,$(@D),sglif_update,Vsglif_update,$(UPD_RTL),sim/upd_test.cpp,$(call upd_set,$(UPD_GW)) +define+SGLIF_FAULT_$*,$(call upd_def,$(UPD_GW)))
 
 # the Icarus run (shorter): sim/upd_vectors.cpp writes the vectors (the twin's results),
 # sim/tb_upd.v replays them at 2^6 x 2^6 entries at most
 UPD_ICARUS_N   ?= 40
-UPD_ICARUS_SET := -Ptb_upd.GW=36 -Ptb_upd.KW=6 -Ptb_upd.PW=6
+UPD_ICARUS_SET := -Ptb_upd.GW=$(UPD_GW) -Ptb_upd.KW=6 -Ptb_upd.PW=6
 UPD_CXXFLAGS   := -std=c++17 -O2 -Wall -Wextra -Wshadow $(if $(CI)$(WERROR),-Werror) -Isw -I$(BUILD)/gen
 $(BIN)/upd_vectors: sim/upd_vectors.cpp sim/upd_gen.h $(CORE_MAP_H) $(LIB)
 	@mkdir -p $(@D)
 	$(CXX) $(UPD_CXXFLAGS) $(LDFLAGS) -o $@ sim/upd_vectors.cpp $(LIB) $(LDLIBS)
 
-$(UPD_DIR)/tb_upd.vvp: sim/tb_upd.v $(UPD_RTL) sim/upd.mk
+$(UPD_DIR)/tb_upd.vvp: sim/tb_upd.v $(UPD_RTL) $(CORE_MAP_DEFS) sim/upd.mk
 	@mkdir -p $(@D)
-	$(IVERILOG) -g2005 -Wall -s tb_upd $(UPD_ICARUS_SET) -Ptb_upd.VEC='"$(UPD_DIR)/upd-icarus.txt"' -o $@ sim/tb_upd.v $(UPD_RTL)
+	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -s tb_upd $(UPD_ICARUS_SET) -Ptb_upd.VEC='"$(UPD_DIR)/upd-icarus.txt"' -o $@ sim/tb_upd.v $(UPD_RTL)
 
-$(UPD_DIR)/tb_upd-fault.vvp: sim/tb_upd.v $(UPD_RTL) sim/upd.mk
+$(UPD_DIR)/tb_upd-fault.vvp: sim/tb_upd.v $(UPD_RTL) $(CORE_MAP_DEFS) sim/upd.mk
 	@mkdir -p $(@D)
-	$(IVERILOG) -g2005 -Wall -DSGLIF_FAULT_UPD_ORDER -s tb_upd $(UPD_ICARUS_SET) -Ptb_upd.VEC='"$(UPD_DIR)/upd-icarus-fault.txt"' -o $@ sim/tb_upd.v $(UPD_RTL)
+	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -DSGLIF_FAULT_UPD_ORDER -s tb_upd $(UPD_ICARUS_SET) -Ptb_upd.VEC='"$(UPD_DIR)/upd-icarus-fault.txt"' -o $@ sim/tb_upd.v $(UPD_RTL)
 
 .PHONY: upd-test upd-selftest
 upd-test: $(UPD_DIR)/gw$(UPD_GW)/Vsglif_update $(UPD_DIR)/gw64/Vsglif_update $(BIN)/upd_vectors $(UPD_DIR)/tb_upd.vvp ## the training engine's batch-end update vs the twin (Verilator, 20 seeds; Icarus)
 	@mkdir -p $(UPD_DIR)
-	@set -e; for g in "-GGW=36" "-GGW=64 -GKW=10 -GPW=9" "-GGW=18 -GKW=1 -GPW=1"; do \
-	  $(VERILATOR) --lint-only -Wall $$g --top-module sglif_update rtl/lint.vlt $(UPD_RTL); done
-	$(IVERILOG) -g2005 -Wall -s sglif_update -o $(UPD_DIR)/lint.vvp $(UPD_RTL)
-	@$(YOSYS) -q -p "read_verilog $(UPD_RTL); hierarchy -check -top sglif_update; proc; check -assert" \
+	@set -e; for g in "" "-GGW=64 -GKW=10 -GPW=9" "-GGW=18 -GKW=1 -GPW=1"; do \
+	  $(VERILATOR) --lint-only -Wall $(CORE_MAP_INC) $$g --top-module sglif_update rtl/lint.vlt $(UPD_RTL); done
+	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -s sglif_update -o $(UPD_DIR)/lint.vvp $(UPD_RTL)
+	@$(YOSYS) -q -p "read_verilog $(CORE_MAP_INC) $(UPD_RTL); hierarchy -check -top sglif_update; proc; check -assert" \
 	  >$(UPD_DIR)/yosys.log 2>&1 || { cat $(UPD_DIR)/yosys.log; exit 1; }
 	@set -e; for s in $(UPD_SEEDS); do l=$(UPD_DIR)/gw$(UPD_GW)-seed-$$s.log; \
 	  $(UPD_DIR)/gw$(UPD_GW)/Vsglif_update +seed=$$s +n=$(UPD_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
@@ -64,7 +65,7 @@ upd-test: $(UPD_DIR)/gw$(UPD_GW)/Vsglif_update $(UPD_DIR)/gw64/Vsglif_update $(B
 	@vvp -n $(UPD_DIR)/tb_upd.vvp >$(UPD_DIR)/upd-icarus.log 2>&1 || { tail -5 $(UPD_DIR)/upd-icarus.log; exit 1; }
 	@grep 'upd-icarus: ' $(UPD_DIR)/upd-icarus.log
 
-upd-selftest: $(foreach f,$(UPD_FAULTS),$(UPD_DIR)/fault-$(f)/Vsglif_update) $(BIN)/upd_vectors $(UPD_DIR)/tb_upd-fault.vvp ## prove upd-test fails: sround's compare, the momentum's rounding, the division, the square root, the clamp, the draw order
+upd-selftest: $(foreach f,$(UPD_FAULTS),$(UPD_DIR)/fault-$(f)/Vsglif_update) $(BIN)/upd_vectors $(UPD_DIR)/tb_upd-fault.vvp ## prove upd-test fails: sround's compare, the momentum's rounding, the decay's term, the division, the square root, the clamp, the draw order
 	@set -e; for f in $(UPD_FAULTS); do d=$(UPD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_update +seed=1 +n=20000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'MISMATCH' $$d/run.log && grep -q 'upd: FAIL' $$d/run.log; then \
@@ -76,17 +77,17 @@ upd-selftest: $(foreach f,$(UPD_FAULTS),$(UPD_DIR)/fault-$(f)/Vsglif_update) $(B
 	    echo "upd-selftest: SGLIF_FAULT_UPD_ORDER under Icarus: PASS (the altered RTL was caught, exit $$rc)"; \
 	  else echo "upd-selftest: SGLIF_FAULT_UPD_ORDER under Icarus: FAIL (not caught, exit $$rc)"; exit 1; fi
 
-# The unit alone on the ECP5-85F: Yosys synth_ecp5 of sim/sglif_upd_fmax_top.v (GW 36, KW 10,
+# The unit alone on the ECP5-85F: Yosys synth_ecp5 of sim/sglif_upd_fmax_top.v (GW GRAD_W, KW 10,
 # PW 8: K up to 1024, P up to 256), its cell counts, and nextpnr-ecp5 at UPD_PNR_FREQ MHz (the
 # yowasp build of `bash .ci/setup fpga`); fails if the frequency is not met. Not in make test
 # (minutes).
 UPD_PNR_FREQ ?= 75
 UPD_PNR_DIR  := $(BUILD)/upd/pnr
 .PHONY: upd-pnr
-upd-pnr: $(UPD_RTL) sim/sglif_upd_fmax_top.v ## the update unit alone on the ECP5-85F: Yosys cells (LUTs, DSPs, block RAM) and nextpnr-ecp5 at 75 MHz
+upd-pnr: $(UPD_RTL) $(CORE_MAP_DEFS) sim/sglif_upd_fmax_top.v ## the update unit alone on the ECP5-85F: Yosys cells (LUTs, DSPs, block RAM) and nextpnr-ecp5 at 75 MHz
 	@mkdir -p $(UPD_PNR_DIR)
 	@d=$(UPD_PNR_DIR)/upd; t0=$$(date +%s); \
-	  $(YOSYS) -q -l $$d.ylog -p "read_verilog $(UPD_RTL) sim/sglif_upd_fmax_top.v; \
+	  $(YOSYS) -q -l $$d.ylog -p "read_verilog $(CORE_MAP_INC) $(UPD_RTL) sim/sglif_upd_fmax_top.v; \
 	    synth_ecp5 -top sglif_upd_fmax_top -json $$d.json; tee -o $$d.stat stat" >/dev/null 2>&1 \
 	    || { tail -20 $$d.ylog; exit 1; }; \
 	  grep -E '^ +(LUT4|TRELLIS_FF|DP16KD|MULT18X18D|CCU2C|PFUMX|L6MUX21|TRELLIS_DPR16X4) ' $$d.stat | sed 's/^ */upd-pnr: yosys: /'; \

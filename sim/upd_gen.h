@@ -17,7 +17,7 @@ extern "C" {
 // One tensor as the unit sees it: the RAMs' contents and the command's constants.
 struct Tensor {
     size_t K = 1, P = 1;
-    int wide = 0, diag = 0, row_norm = 1, b2 = 6, S = 8;
+    int wide = 0, diag = 0, row_norm = 1, b2 = 6, S = 8, wd = 0; // wd: the decay shift
     int32_t lr = 655;
     std::vector<int64_t> G;
     std::vector<int32_t> m;   // narrow: int16 values
@@ -83,6 +83,24 @@ static void random_tensor(Tensor &t, sgl_rng *in, int kw, int pw, int gw)
     case 0: case 1: t.lr = (int32_t)sgl_rng_below(in, 65536); break;
     case 2: t.lr = (int32_t)(sgl_rng_u32(in) >> 1); break;
     default: t.lr = 1 + (int32_t)sgl_rng_below(in, 2000); break;
+    }
+    // the decay shift: the rule's 4, none, or any other the unit takes (a wide tensor ignores
+    // it); lr halved until the step before its rounding, lr (2^(D-S) + |m| 2^(D-16-wd)), fits
+    // the twin's int64 (the rule's lr <= 65535 always does at S <= 47)
+    switch (sgl_rng_below(in, 4)) {
+    case 0: t.wd = 0; break;
+    case 1: t.wd = 1 + (int)sgl_rng_below(in, 15); break;
+    default: t.wd = 4; break;
+    }
+    if (t.wd && !t.wide) {
+        const int D = t.S < 16 + t.wd ? 16 + t.wd : t.S, sa = D - t.S, sb = D - 16 - t.wd;
+        int bl = 0;
+        while ((uint32_t)t.lr >> bl)
+            bl++;
+        while (t.lr > 0 && (bl + sa > 61 || bl + 15 + sb > 61)) {
+            t.lr >>= 1;
+            bl--;
+        }
     }
     const size_t n = t.K * t.P;
     t.G.assign(n, 0);

@@ -6,12 +6,13 @@
 //    any K x P up to 2^UPD_KW x 2^UPD_PW), gradients from 0 to the word's full GW bits (sigma
 //    up to GW - 16, the normalized gradient clamped), masters anywhere in their word and near
 //    the clamps, momenta near the int16 limits, b2 0..12, S -12..45, lr up to 2^31 - 1, the
-//    per-unit and the per-tensor RMS; the reference is sgl_fixed_update_tensor (the twin's
+//    decay shift wd 0, 4 or 1..15 (lr halved until the step before its rounding fits the
+//    twin's int64), the per-unit and the per-tensor RMS; the reference is sgl_fixed_update_tensor (the twin's
 //    step_tensor) with the same PCG32 state.
 //  - Real batches: a small net of randman (one or two layers, quantized with the training
 //    headroom), a few batches of sgl_fixed_grad_sample; each batch's tensors go through the
 //    unit in the twin's order (W_in, W_rec, bias per layer; W_out, b_out) with the twin's S
-//    (8 - e + ks) and one PCG32 stream, against sgl_fixed_update on the same state.
+//    (sgl_fixed_step_shift), the twin's decay shift (wd_shift 4) and one PCG32 stream, against sgl_fixed_update on the same state.
 // Compared: every master, momentum, weight and gradient word (cleared) of every tensor, the
 // clamp counter, the PCG32 state and increment after every tensor, and the cycles against the
 // formula of docs/rtl.md. Plus-args: +seed=S (default 1), +n=N random entries (default
@@ -39,7 +40,7 @@ extern "C" {
 }
 
 #ifndef UPD_GW
-#define UPD_GW 36
+#define UPD_GW SGL_GRAD_W
 #endif
 #ifndef UPD_KW
 #define UPD_KW 10
@@ -58,6 +59,8 @@ struct Bench {
     // coverage of the random tensors: sigma > 0 (and its largest), the per-tensor RMS, W_rec's
     // diagonal, wide masters, no momentum, S <= 0, S > 32
     uint64_t c_sigma = 0, c_rn0 = 0, c_diag = 0, c_wide = 0, c_b2 = 0, c_s0 = 0, c_s32 = 0;
+    // the decay: narrow tensors with wd = 4, with another wd != 0, and with D = S > 16 + wd
+    uint64_t c_wd4 = 0, c_wdx = 0, c_dS = 0;
     int sigma_max = 0;
     long twin_clamped = 0;
     explicit Bench(UnitHarness<Vsglif_update> &hh) : h(hh), top(hh.top.get()) {}
@@ -84,6 +87,7 @@ struct Bench {
         top->row_norm_i = t.row_norm;
         top->b2_i = (uint8_t)t.b2;
         top->s_i = (uint8_t)(t.S & 0x7f);
+        top->wd_i = (uint8_t)t.wd;
         top->lr_i = (uint32_t)t.lr;
         h.tick();
         top->start_i = 0;
@@ -149,6 +153,9 @@ struct Bench {
         c_b2 += t.b2 == 0;
         c_s0 += t.S <= 0;
         c_s32 += t.S > 32;
+        c_wd4 += !t.wide && t.wd == 4;
+        c_wdx += !t.wide && t.wd && t.wd != 4;
+        c_dS += !t.wide && t.wd && t.S > 16 + t.wd;
         // the twin's copy in its own types
         std::vector<int16_t> wm16(n), wq16(n), mom = t0.mom;
         std::vector<int32_t> wm32(n);
@@ -164,7 +171,7 @@ struct Bench {
         uint32_t c0 = top->clamped_o;
         sgl_fixed_update_tensor(t.wide ? (void *)wm32.data() : (void *)wm16.data(), mom.data(),
                                 t.wide ? (void *)wq16.data() : (void *)wq8.data(), t.K, t.P,
-                                t0.G.data(), t.S, t.wide, t.diag, t.row_norm, t.b2, t.lr, &twin,
+                                t0.G.data(), t.S, t.wd, t.wide, t.diag, t.row_norm, t.b2, t.lr, &twin,
                                 &clamped, nu.data());
         uint64_t cyc = run(t, what);
         compare(t, t.wide ? wm32.data() : nullptr, t.wide ? nullptr : wm16.data(), mom.data(),
@@ -295,12 +302,12 @@ static int real_batches(Bench &b, uint64_t seed, int layers, int batches, int bs
             const size_t n = (size_t)L->n;
             Tensor a, r2, bi2;
             take(a, (size_t)L->n_pre, n, m.w_in[l], m.m_in[l], L->w_in, g.w_in[l]);
-            a.S = 8 - (q.v_frac - L->sh_in);
+            a.S = sgl_fixed_step_shift(q.v_frac - L->sh_in, 0);
             take(r2, n, n, m.w_rec[l], m.m_rec[l], L->w_rec, g.w_rec[l]);
-            r2.S = 8 - (q.v_frac - L->sh_rec) + ks;
+            r2.S = sgl_fixed_step_shift(q.v_frac - L->sh_rec, ks);
             r2.diag = 1;
             take(bi2, 1, n, m.bias[l], m.m_bias[l], L->bias, g.bias[l]);
-            bi2.S = 8 - q.v_frac + ks;
+            bi2.S = sgl_fixed_step_shift(q.v_frac, ks);
             bi2.wide = 1;
             ts.push_back(a);
             ts.push_back(r2);
@@ -309,9 +316,9 @@ static int real_batches(Bench &b, uint64_t seed, int layers, int batches, int bs
         const size_t nl = (size_t)q.layer[q.n_layers - 1].n, C = (size_t)q.n_out;
         Tensor wo, bo;
         take(wo, nl, C, m.w_out, m.m_out, q.w_out, g.w_out);
-        wo.S = 8 - q.out_frac;
+        wo.S = sgl_fixed_step_shift(q.out_frac, 0);
         take(bo, 1, C, m.b_out, m.m_bout, q.b_out, g.b_out);
-        bo.S = 8 - q.out_frac;
+        bo.S = sgl_fixed_step_shift(q.out_frac, 0);
         bo.wide = 1;
         ts.push_back(wo);
         ts.push_back(bo);
@@ -319,6 +326,7 @@ static int real_batches(Bench &b, uint64_t seed, int layers, int batches, int bs
             t.lr = lr;
             t.b2 = o.momentum;
             t.row_norm = o.row_norm;
+            t.wd = o.wd_shift; // the twin's default (4); the biases ignore it
             for (int64_t G : t.G)
                 if (UPD_GW < 64 && (G >= (1ll << (UPD_GW - 1)) || G < -(1ll << (UPD_GW - 1)))) {
                     fprintf(stderr, "upd: a real gradient %" PRId64 " does not fit %d bits\n", G, UPD_GW);
@@ -407,6 +415,8 @@ int main(int argc, char **argv)
     printf("upd: random tensors: %" PRIu64 " with sigma > 0 (up to %d), %" PRIu64 " per-tensor RMS, %" PRIu64
            " with the diagonal held, %" PRIu64 " wide, %" PRIu64 " b2 = 0, %" PRIu64 " S <= 0, %" PRIu64 " S > 32\n",
            b.c_sigma, b.sigma_max, b.c_rn0, b.c_diag, b.c_wide, b.c_b2, b.c_s0, b.c_s32);
+    printf("upd: the decay: %" PRIu64 " narrow tensors at wd 4, %" PRIu64 " at another wd, %" PRIu64
+           " of them with D = S > 16 + wd\n", b.c_wd4, b.c_wdx, b.c_dS);
     printf("upd: %" PRIu64 " tensors, %" PRIu64 " entries, %" PRIu64 " values compared, %" PRIu64
            " mismatches\n", b.tensors, b.entries, b.values, b.mismatches);
     printf("upd: %s\n", b.mismatches ? "FAIL" : "PASS");

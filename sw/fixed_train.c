@@ -580,7 +580,8 @@ int32_t sgl_fixed_lr_at(const sgl_fixed_train_opts *o, long i, long n)
  * master wm (int16, or int32 when wide), its momentum mom (int16), the forward's copy wq
  * (int8, or int16 when wide), gradient G. nu: work, [P]. */
 typedef struct {
-    int e, ks;      /* float = w_q 2^-e; extra step shift (k for biases and W_rec) */
+    int S;          /* the step shift: sgl_fixed_step_shift(e, ks) */
+    int wd;         /* the decay shift (0: none); a wide tensor (biases) never decays */
     int wide, diag; /* int32 master / int16 weight (biases); diagonal held at 0 (W_rec) */
 } tensor_info;
 
@@ -619,11 +620,11 @@ static void step_tensor(void *wm, int16_t *mom, void *wq, size_t K, size_t P, co
         nu[p] = (int64_t)(((uint64_t)1 << 28) / (rr ? rr : 1));
     }
     const int64_t lo = ti->wide ? B_LO : W_LO, hi = ti->wide ? B_HI : W_HI;
-    const int S = sgl_fixed_step_shift(ti->e, ti->ks);
+    const int S = ti->S;
     /* the decay of weights (not biases): lr_t 2^-16 2^-wd of the master itself, added to the
      * sign step before the one rounding: d = sround(lr_t (sign(c) 2^(D - S) + m 2^(D - 16 -
      * wd)), D) with D = max(S, 16 + wd) */
-    const int wd = ti->wide ? 0 : o->wd_shift;
+    const int wd = ti->wide ? 0 : ti->wd;
     const int D = wd && S < 16 + wd ? 16 + wd : S;
     const int b1 = 3, b2 = o->momentum;
     for (size_t k = 0; k < K; k++)
@@ -668,12 +669,13 @@ static void step_tensor(void *wm, int16_t *mom, void *wq, size_t K, size_t P, co
 void sgl_fixed_update(sgl_fixed_net *q, sgl_fixed_master *m, const sgl_fixed_grad *g,
                       const sgl_fixed_train_opts *o, int32_t lr_t, sgl_rng *r)
 {
-    const int ks = o->state_shift ? q->decay_shift : 0;
+    const int ks = o->state_shift ? q->decay_shift : 0, wd = o->wd_shift;
     for (int l = 0; l < q->n_layers; l++) {
         sgl_fixed_layer *L = &q->layer[l];
         size_t n = (size_t)L->n;
-        tensor_info a = {q->v_frac - L->sh_in, 0, 0, 0}, b = {q->v_frac - L->sh_rec, ks, 0, 1},
-                    c = {q->v_frac, ks, 1, 0};
+        tensor_info a = {sgl_fixed_step_shift(q->v_frac - L->sh_in, 0), wd, 0, 0},
+                    b = {sgl_fixed_step_shift(q->v_frac - L->sh_rec, ks), wd, 0, 1},
+                    c = {sgl_fixed_step_shift(q->v_frac, ks), 0, 1, 0};
         step_tensor(m->w_in[l], m->m_in[l], L->w_in, (size_t)L->n_pre, n, g->w_in[l], &a, o,
                     lr_t, r, &m->w_clamped, m->nu);
         step_tensor(m->w_rec[l], m->m_rec[l], L->w_rec, n, n, g->w_rec[l], &b, o, lr_t, r,
@@ -682,7 +684,8 @@ void sgl_fixed_update(sgl_fixed_net *q, sgl_fixed_master *m, const sgl_fixed_gra
                     &m->w_clamped, m->nu);
     }
     const size_t C = (size_t)q->n_out, nl = (size_t)q->layer[q->n_layers - 1].n;
-    tensor_info a = {q->out_frac, 0, 0, 0}, c = {q->out_frac, 0, 1, 0};
+    tensor_info a = {sgl_fixed_step_shift(q->out_frac, 0), wd, 0, 0},
+                c = {sgl_fixed_step_shift(q->out_frac, 0), 0, 1, 0};
     step_tensor(m->w_out, m->m_out, q->w_out, nl, C, g->w_out, &a, o, lr_t, r, &m->w_clamped,
                 m->nu);
     step_tensor(m->b_out, m->m_bout, q->b_out, 1, C, g->b_out, &c, o, lr_t, r, &m->w_clamped,
@@ -690,11 +693,10 @@ void sgl_fixed_update(sgl_fixed_net *q, sgl_fixed_master *m, const sgl_fixed_gra
 }
 
 void sgl_fixed_update_tensor(void *wm, int16_t *mom, void *wq, size_t K, size_t P,
-                             const int64_t *G, int S, int wide, int diag, int row_norm, int b2,
-                             int32_t lr_t, sgl_rng *r, long *clamped, int64_t *nu)
+                             const int64_t *G, int S, int wd, int wide, int diag, int row_norm,
+                             int b2, int32_t lr_t, sgl_rng *r, long *clamped, int64_t *nu)
 {
-    /* step_tensor's shift is 8 - e + ks: e = 8 - S with ks = 0 gives S */
-    const tensor_info ti = {8 - S, 0, wide, diag};
+    const tensor_info ti = {S, wd, wide, diag};
     sgl_fixed_train_opts o;
     sgl_fixed_train_opts_default(&o);
     o.row_norm = row_norm;

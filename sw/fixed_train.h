@@ -140,13 +140,14 @@ void sgl_fixed_master_free(sgl_fixed_master *m);
  * docs. */
 void sgl_fixed_update(sgl_fixed_net *q, sgl_fixed_master *m, const sgl_fixed_grad *g,
                       const sgl_fixed_train_opts *o, int32_t lr_t, sgl_rng *r);
-/* One tensor of sgl_fixed_update (K x P, [k P + p]) with its step shift S given, for the RTL
- * update's harness (sim/upd_test.cpp): wm int16 masters (int32 when wide), mom, wq int8 (int16
- * when wide), G, diag (W_rec: k = p not written), row_norm and b2 as in the options; one draw
- * per entry from r; clamps added to *clamped; nu: work, [P]. */
+/* One tensor of sgl_fixed_update (K x P, [k P + p]) with its step shift S and decay shift wd
+ * given (wd 0: no decay; a wide tensor never decays), for the RTL update's harness
+ * (sim/upd_test.cpp): wm int16 masters (int32 when wide), mom, wq int8 (int16 when wide), G,
+ * diag (W_rec: k = p not written), row_norm and b2 as in the options; one draw per entry from
+ * r; clamps added to *clamped; nu: work, [P]. */
 void sgl_fixed_update_tensor(void *wm, int16_t *mom, void *wq, size_t K, size_t P,
-                             const int64_t *G, int S, int wide, int diag, int row_norm, int b2,
-                             int32_t lr_t, sgl_rng *r, long *clamped, int64_t *nu);
+                             const int64_t *G, int S, int wd, int wide, int diag, int row_norm,
+                             int b2, int32_t lr_t, sgl_rng *r, long *clamped, int64_t *nu);
 /* The step shift S of a tensor whose float value is int 2^-e (ks: k for biases and W_rec,
  * else 0): a step of lr_t (units of 2^-16 float) is lr_t 2^-S master units. One integer per
  * tensor (a register of the hardware's update unit). */
