@@ -7,12 +7,13 @@
 //    up to GW - 16, the normalized gradient clamped), masters anywhere in their word and near
 //    the clamps, momenta near the int16 limits, b2 0..12, S -12..45, lr up to 2^31 - 1, the
 //    decay shift wd 0, 4 or 1..15 (lr halved until the step before its rounding fits the
-//    twin's int64), the per-unit and the per-tensor RMS; the reference is sgl_fixed_update_tensor (the twin's
-//    step_tensor) with the same PCG32 state.
+//    twin's int64), the per-unit and the per-tensor RMS; the reference is
+//    sgl_fixed_update_tensor (the twin's step_tensor) with the same PCG32 state.
 //  - Real batches: a small net of randman (one or two layers, quantized with the training
 //    headroom), a few batches of sgl_fixed_grad_sample; each batch's tensors go through the
 //    unit in the twin's order (W_in, W_rec, bias per layer; W_out, b_out) with the twin's S
-//    (sgl_fixed_step_shift), the twin's decay shift (wd_shift 4) and one PCG32 stream, against sgl_fixed_update on the same state.
+//    (sgl_fixed_step_shift), the twin's decay shift (wd_shift 4) and one PCG32 stream,
+//    against sgl_fixed_update on the same state.
 // Compared: every master, momentum, weight and gradient word (cleared) of every tensor, the
 // clamp counter, the PCG32 state and increment after every tensor, and the cycles against the
 // formula of docs/rtl.md. Plus-args: +seed=S (default 1), +n=N random entries (default
