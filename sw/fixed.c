@@ -420,15 +420,11 @@ update_layer(int32_t *restrict v, uint8_t *restrict z, const int32_t *restrict c
     return sat;
 }
 
-int sgl_fixed_forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, int32_t *logit_sum,
-                      sgl_fixed_stats *st, sgl_fixed_trace_fn trace, void *ctx)
-{
-    return sgl_fixed_forward_sat(q, s, pred, logit_sum, st, trace, NULL, ctx);
-}
-
-int sgl_fixed_forward_sat(const sgl_fixed_net *q, const sgl_sample *s, int *pred,
-                          int32_t *logit_sum, sgl_fixed_stats *st, sgl_fixed_trace_fn trace,
-                          sgl_fixed_sat_fn sat_fn, void *ctx)
+/* The forward of sgl_fixed_forward (sat_fn NULL) and sgl_fixed_forward_sat, inlined into each
+ * so that the one without the hook has no trace of it. */
+static inline __attribute__((always_inline)) int
+forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, int32_t *logit_sum,
+        sgl_fixed_stats *st, sgl_fixed_trace_fn trace, sgl_fixed_sat_fn sat_fn, void *ctx)
 {
     int rc = check_shape(q);
     if (rc)
@@ -551,6 +547,19 @@ done:
     free(sv16);
     free(sat_f);
     return rc;
+}
+
+int sgl_fixed_forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, int32_t *logit_sum,
+                      sgl_fixed_stats *st, sgl_fixed_trace_fn trace, void *ctx)
+{
+    return forward(q, s, pred, logit_sum, st, trace, NULL, ctx);
+}
+
+int sgl_fixed_forward_sat(const sgl_fixed_net *q, const sgl_sample *s, int *pred,
+                          int32_t *logit_sum, sgl_fixed_stats *st, sgl_fixed_trace_fn trace,
+                          sgl_fixed_sat_fn sat_fn, void *ctx)
+{
+    return forward(q, s, pred, logit_sum, st, trace, sat_fn, ctx);
 }
 
 int sgl_fixed_evaluate(const sgl_fixed_net *q, const sgl_data *d, double *acc, int *pred,
