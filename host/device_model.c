@@ -133,17 +133,6 @@ int sgl_dev_model_write(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q, in
     return rc;
 }
 
-int sgl_dev_model_read(sgl_dev_model *m, sgl_dev *d)
-{
-    int rc = 0;
-    for (int k = 0; !rc && k < SGL_DEV_MODEL_NSEL; k++) {
-        int s = sgl_dev_model_sels[k];
-        rc = sgl_dev_read_mem(d, s, 0, m->img[s], m->depth[s]);
-    }
-    m->loaded = !rc;
-    return rc;
-}
-
 typedef struct {
     uint8_t **used;
     const uint32_t *depth;
