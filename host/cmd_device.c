@@ -30,7 +30,7 @@ static const char HELP[] =
     "                          sglif device train --help)\n"
     "       sglif device save --model MODEL --out FILE [--port PORT] ...\n"
     "       sglif device lut (--model MODEL | --hex FILE) [--port PORT] ...\n"
-    "       sglif device bench [--samples N] [--seed S] [--port PORT] ...\n"
+    "       sglif device bench [--samples N] [--seed S] [--words N] [--port PORT] ...\n"
     "       sglif device selftest [--port PORT] ... (see sglif device selftest --help)\n"
     "The board over its USB link (docs/protocol.md).\n\n"
     "  info                 the board's build (protocol version, lanes, layers, sizes,\n"
@@ -50,9 +50,10 @@ static const char HELP[] =
     "                       model they came from) and save them as FILE\n"
     "  lut                  write an SG table into the board (MODEL's, or a hex file as\n"
     "                       'sglif lut --format hex' writes) and read it back\n"
-    "  bench                link efficiency: the board's weights read and written back, and\n"
-    "                       N samples (default 20) of random spikes streamed; payload\n"
-    "                       against every byte on the line; the model is left as it was\n"
+    "  bench                link efficiency: the board's weights read and written back (all\n"
+    "                       of them, or the first N with --words N), and N samples\n"
+    "                       (default 20) of random spikes streamed; payload against every\n"
+    "                       byte on the line; the model is left as it was\n"
     "  selftest             the checks of a freshly flashed board, one line each; last\n"
     "                       line 'selftest: pass' (exit 0) or names what failed (exit 4)\n\n"
     "  --data SPEC          a data set (docs/data.md); --split test (default), valid, train\n"
@@ -69,7 +70,7 @@ static sgl_dev dev; /* large buffers: not on the stack */
 /* the options every device subcommand takes, then its own (model: --model, for load) */
 typedef struct {
     const char *port, *model, *data, *split, *out, *hex;
-    long timeout, tries, samples, seed;
+    long timeout, tries, samples, seed, words; /* words: bench --words, 0 = all */
     const char *dump; /* infer --dump FILE.h5 */
 } dev_opts;
 
@@ -89,10 +90,11 @@ static int parse(int argc, char **argv, const char *cmd, int want, dev_opts *o,
                                         {"samples", required_argument, 0, 0},
                                         {"seed", required_argument, 0, 0},
                                         {"dump", required_argument, 0, 0},
+                                        {"words", required_argument, 0, 0},
                                         {0, 0, 0, 0}};
     struct option opts[16];
     cli_merge_opts(own, NULL, opts, 16);
-    *o = (dev_opts){"sim", NULL, NULL, "test", NULL, NULL, 500, 5, 20, 1, NULL};
+    *o = (dev_opts){"sim", NULL, NULL, "test", NULL, NULL, 500, 5, 20, 1, 0, NULL};
     const char *name;
     int more, rc = 0;
     while ((more = cli_next(argc, argv, opts, cmd, HELP, 0, &name, exit_code)) > 0) {
@@ -112,6 +114,8 @@ static int parse(int argc, char **argv, const char *cmd, int want, dev_opts *o,
             rc = cli_int(name, optarg, 1, 100000, &o->samples);
         else if (strcmp(name, "seed") == 0 && (want & 16))
             rc = cli_int(name, optarg, 0, 0x7fffffff, &o->seed);
+        else if (strcmp(name, "words") == 0 && (want & 16))
+            rc = cli_int(name, optarg, 1, 0x7fffffff, &o->words);
         else if (strcmp(name, "dump") == 0 && (want & 32))
             o->dump = optarg;
         else if (strcmp(name, "data") == 0 && (want & 2))
@@ -350,8 +354,9 @@ static int device_infer(int argc, char **argv)
     return rc < 0 ? cli_error("device infer", rc) : SGL_EXIT_OK;
 }
 
-/* sglif device save: the board's weights (READ_MEM of every model memory) in the structure of
- * MODEL (the model they were loaded or trained from), saved as a model file. */
+/* sglif device save: the board's weights (READ_MEM of the words MODEL's structure occupies;
+ * the board's MODEL_CRC vouches for the rest being 0, as load and train leave it) in the
+ * structure of MODEL (the model they were loaded or trained from), saved as a model file. */
 static int device_save(int argc, char **argv)
 {
     dev_opts o;
@@ -368,12 +373,14 @@ static int device_save(int argc, char **argv)
     uint32_t crc = 0;
     if (!(rc = sgl_fixed_quantize(&net, &ref, &fo, NULL)) &&
         !(rc = sgl_fixed_quantize(&net, &q, &fo, NULL)) && !(rc = open_dev(&o)) &&
-        !(rc = sgl_dev_model_init(&m, &dev, &ref, o.model)) && !(rc = sgl_dev_model_read(&m, &dev)) &&
+        !(rc = sgl_dev_model_init(&m, &dev, &ref, o.model)) &&
+        !(rc = sgl_dev_model_read_of(&m, &dev, &ref)) &&
         !(rc = sgl_dev_model_crc(&dev, &crc))) {
         if (crc != sgl_dev_model_image_crc(&m))
             rc = sgl_fail(SGL_EDEVICE, "%s: the words read (CRC 0x%08x) are not what the board's "
-                          "MODEL_CRC says (0x%08x)", o.port,
-                          (unsigned)sgl_dev_model_image_crc(&m), (unsigned)crc);
+                          "MODEL_CRC says (0x%08x): the board holds more than the structure of "
+                          "%s (another model, or words outside it not 0)", o.port,
+                          (unsigned)sgl_dev_model_image_crc(&m), (unsigned)crc, o.model);
         else if (!(rc = sgl_dev_model_unload(&m, &ref, &q)) &&
                  !(rc = sgl_fixed_dequantize(&q, &net))) {
             char meta[512];
@@ -525,19 +532,24 @@ static int device_bench(int argc, char **argv)
     const sgl_dev_info *in = &dev.info;
     uint32_t crc0 = 0, crc1 = 0;
     uint16_t *w = NULL;
-    uint32_t nw = 0;
+    uint32_t nw = 0, depth = 0;
     if (!(rc = sgl_core_shape_init(&cs, in->neurons, in->inputs, in->classes, in->lanes,
                                    in->layers, in->sg_entries, 0)) &&
         !(rc = sgl_dev_model_crc(&dev, &crc0))) {
-        nw = sgl_core_depth(&cs, SGL_SEL_W);
+        nw = depth = sgl_core_depth(&cs, SGL_SEL_W);
+        if (o.words > 0 && (uint32_t)o.words < nw)
+            nw = (uint32_t)o.words;
         if (!(w = sgl_calloc(nw, 2)))
             rc = -SGL_ENOMEM;
     }
     if (!rc && in->inputs < 8)
         rc = sgl_fail(SGL_EDEVICE, "%s: the board has %u inputs; the bench needs 8", o.port,
                       in->inputs);
-    printf("bench: %s: %u lanes, %u neurons, %u inputs, %u weight words; seed %ld\n", o.port,
-           in->lanes, in->neurons, in->inputs, nw, o.seed);
+    printf("bench: %s: %u lanes, %u neurons, %u inputs, %u weight words", o.port, in->lanes,
+           in->neurons, in->inputs, depth);
+    if (nw < depth)
+        printf(" (the first %u read and written back)", nw);
+    printf("; seed %ld\n", o.seed);
     /* 1. weights: read them, write them back */
     sgl_dev_stats s0 = dev.st;
     double t0 = mono();

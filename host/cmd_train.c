@@ -243,9 +243,11 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     if (!rc && board) {
         /* the board ends with the integers the saved model quantizes to (the trained ones up to
          * a power of two per tensor: the start's headroom may be left), so that `sglif device
-         * save` finds the model it was given */
+         * save` finds the model it was given: the words that differ from the trainer's image
+         * of the board (whose CRC the last batch checked), then MODEL_CRC against the new
+         * image */
         uint64_t w = 0;
-        rc = sgl_dev_model_write(&dt.m, &dev, &q2, 1, &w);
+        rc = sgl_dev_model_write(&dt.m, &dev, &q2, 0, &w);
     }
     if (board) {
         sgl_dev_trainer_free(&dt);

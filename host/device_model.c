@@ -133,13 +133,51 @@ int sgl_dev_model_write(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q, in
     return rc;
 }
 
-int sgl_dev_model_read(sgl_dev_model *m, sgl_dev *d)
+typedef struct {
+    uint8_t **used;
+    const uint32_t *depth;
+} used_ctx;
+
+static void mark_used(void *ctx, int sel, uint32_t addr, uint16_t data)
 {
+    used_ctx *c = ctx;
+    (void)data;
+    if (c->used[sel] && addr < c->depth[sel])
+        c->used[sel][addr] = 1;
+}
+
+int sgl_dev_model_read_of(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q)
+{
+    uint8_t *used[SGL_N_SEL] = {0};
     int rc = 0;
     for (int k = 0; !rc && k < SGL_DEV_MODEL_NSEL; k++) {
         int s = sgl_dev_model_sels[k];
-        rc = sgl_dev_read_mem(d, s, 0, m->img[s], m->depth[s]);
+        if (!(used[s] = sgl_calloc(m->depth[s], 1)))
+            rc = sgl_fail(SGL_ENOMEM, "out of memory for the board's model images");
     }
+    if (!rc) {
+        used_ctx c = {used, m->depth};
+        sgl_core_load(&m->cs, q, 1, mark_used, &c);
+    }
+    for (int k = 0; !rc && k < SGL_DEV_MODEL_NSEL; k++) {
+        int s = sgl_dev_model_sels[k];
+        uint32_t n = m->depth[s];
+        memset(m->img[s], 0, n * sizeof(uint16_t));
+        for (uint32_t a = 0; !rc && a < n;) {
+            if (!used[s][a]) {
+                a++;
+                continue;
+            }
+            uint32_t e = a + 1, last = a; /* [a, last] used, gaps < GAP_WORDS inside */
+            for (; e < n && e - last <= GAP_WORDS; e++)
+                if (used[s][e])
+                    last = e;
+            rc = sgl_dev_read_mem(d, s, a, m->img[s] + a, last - a + 1);
+            a = last + 1;
+        }
+    }
+    for (int s = 0; s < SGL_N_SEL; s++)
+        free(used[s]);
     m->loaded = !rc;
     return rc;
 }

@@ -36,8 +36,10 @@ int sgl_dev_model_write(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q, in
                         uint64_t *written);
 /* CRC-32 of the images in MODEL_CRC's order (what the board's MODEL_CRC must say). */
 uint32_t sgl_dev_model_image_crc(const sgl_dev_model *m);
-/* Read every model memory of the board into the images (READ_MEM). */
-int sgl_dev_model_read(sgl_dev_model *m, sgl_dev *d);
+/* Read only the words q's structure occupies (the addresses sgl_core_load writes; runs closer
+ * than a request's framing read as one); the other image words are 0, as a load leaves them:
+ * the caller compares the images' CRC with the board's MODEL_CRC, which covers them all. */
+int sgl_dev_model_read_of(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q);
 /* The trainable integers (W_in, W_rec, biases, W_out, b_out) of the images into q (which has
  * the sizes); 0, or -SGL_EDATA when the registers or SG table differ from what ref, q's own
  * start, would write (the board holds another kind of model). */

@@ -4,10 +4,15 @@
 // layers, sizes, extremes), every neuron update compared (layer, index, membrane, spike, SG
 // code, saturation) and every step's cycle count against docs/rtl.md; per sample the hardware
 // readout (every class sum and the prediction) and the history memory read back (spike and SG
-// code of every neuron, layer and step). Stops at the first difference with its context.
+// code of every neuron, layer and step). The saturation flag is compared per update with the
+// twin's (sgl_fixed_forward_sat's hook) and its count per sample. Stops at the first difference
+// with its context.
 // Plus-args: +seed=S (default 1), +steps=N (time steps to run in total, default 2000),
 // +full (board sizes: every configuration at the core's full size, COSIM_T_MAX steps, full
-// event lists: sim/cosim_gen.h's cg_full; make cosim-boards), +verbose. Exit 0 on PASS, 1 on FAIL; the last line is the count of compared updates.
+// event lists: sim/cosim_gen.h's cg_full; make cosim-boards), +verbose, +fault=sat (the
+// checker's self-test, make cosim-selftest: the flag the checker sees is the RTL's of the
+// previous update, one update late, which keeps the per-sample counts; the per-update compare
+// must fail). Exit 0 on PASS, 1 on FAIL; the last line is the count of compared updates.
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -63,6 +68,7 @@ struct Rec {
     std::vector<int16_t> v;
     std::vector<uint8_t> z;
     std::vector<uint16_t> code;
+    std::vector<uint8_t> sat; /* 1: the update was clamped to int16 */
     size_t at(int l, int t, int i) const
     {
         return ((size_t)l * COSIM_T_MAX + (size_t)t) * COSIM_N + (size_t)i;
@@ -77,6 +83,13 @@ static void record(void *ctx, int layer, int t, int n, const int16_t *v, const u
     memcpy(&r->v[o], v, (size_t)n * sizeof *v);
     memcpy(&r->z[o], z, (size_t)n);
     memcpy(&r->code[o], code, (size_t)n * sizeof *code);
+}
+
+static void record_sat(void *ctx, int layer, int t, int n, const int16_t *v, const uint8_t *sat)
+{
+    Rec *r = (Rec *)ctx;
+    (void)v;
+    memcpy(&r->sat[r->at(layer, t, 0)], sat, (size_t)n);
 }
 
 static void describe(const sgl_fixed_net *q)
@@ -141,6 +154,16 @@ int main(int argc, char **argv)
     if ((a = ctx->commandArgsPlusMatch("steps=")) && *a)
         steps = strtol(a + 7, NULL, 0);
     bool verbose = *ctx->commandArgsPlusMatch("verbose") != 0;
+    bool fault_sat = false;
+    if ((a = ctx->commandArgsPlusMatch("fault=")) && *a) {
+        if (strcmp(a, "+fault=sat")) {
+            fprintf(stderr, "cosim: %s: expected +fault=sat\n", a);
+            return 1;
+        }
+        fault_sat = true;
+        printf("cosim: +fault=sat: the saturation flag seen one update late\n");
+    }
+    int sat_late = 0; /* +fault=sat: the RTL's flag of the previous update */
     cg_full = *ctx->commandArgsPlusMatch("full") != 0;
     printf("cosim: seed %" PRIu64 ", %ld steps, RTL N %d, N_IN %d, P %d lanes, L %d layers, "
            "%d events per step, SG table %d entries, %d classes, history of %d steps%s\n",
@@ -175,6 +198,7 @@ int main(int argc, char **argv)
     rec.v.resize(2 * (size_t)COSIM_T_MAX * COSIM_N);
     rec.z.resize(rec.v.size());
     rec.code.resize(rec.v.size());
+    rec.sat.resize(rec.v.size());
     auto t0 = std::chrono::steady_clock::now();
 
     while (t_done < steps && mismatches == 0) {
@@ -223,7 +247,8 @@ int main(int argc, char **argv)
             memset(&st, 0, sizeof st);
             std::vector<int32_t> logit((size_t)C);
             int pred = -1;
-            if (sgl_fixed_forward(&q, &s, &pred, logit.data(), &st, record, &rec)) {
+            if (sgl_fixed_forward_sat(&q, &s, &pred, logit.data(), &st, record, record_sat,
+                                      &rec)) {
                 fprintf(stderr, "cosim: twin: %s\n", sgl_errmsg());
                 return 1;
             }
@@ -271,20 +296,29 @@ int main(int argc, char **argv)
                         size_t o = rec.at(ok_pos ? l : 0, t, ok_pos ? i : 0);
                         int16_t v = (int16_t)sim.top->tr_v_o;
                         int z = sim.top->tr_z_o, code = sim.top->tr_code_o;
-                        rtl_sat += sim.top->tr_sat_o;
-                        sats += sim.top->tr_sat_o;
+                        int sat = sim.top->tr_sat_o;
+                        if (fault_sat)
+                            std::swap(sat, sat_late);
+                        rtl_sat += sat;
+                        sats += sat;
                         updates++;
                         got++;
-                        if (!ok_pos || v != rec.v[o] || z != rec.z[o] || code != rec.code[o]) {
+                        if (!ok_pos || v != rec.v[o] || z != rec.z[o] || code != rec.code[o] ||
+                            sat != rec.sat[o]) {
                             mismatches++;
                             fprintf(stderr,
                                     "MISMATCH seed %" PRIu64 " config %ld sample %d step %d "
                                     "layer %d neuron %d (expected layer %d neuron %d)\n",
                                     seed, configs, smp, t, l, i, nx_l, nx_i);
                             describe(&q);
-                            fprintf(stderr, "  twin: v %d z %d code %u   rtl: v %d z %d code %d "
-                                    "sat %d\n", rec.v[o], rec.z[o], rec.code[o], v, z, code,
-                                    (int)sim.top->tr_sat_o);
+                            fprintf(stderr, "  twin: v %d z %d code %u sat %d   rtl: v %d z %d "
+                                    "code %d sat %d\n", rec.v[o], rec.z[o], rec.code[o],
+                                    rec.sat[o], v, z, code, sat);
+                            if (ok_pos && v == rec.v[o] && z == rec.z[o] &&
+                                code == rec.code[o])
+                                fprintf(stderr, "  the saturation flag differs: rtl %d, twin %d "
+                                        "(the update was%s clamped to int16)\n", sat,
+                                        rec.sat[o], rec.sat[o] ? "" : " not");
                             if (ok_pos && t > 0)
                                 fprintf(stderr, "  previous step (twin): v %d z %d\n",
                                         rec.v[rec.at(l, t - 1, i)], rec.z[rec.at(l, t - 1, i)]);
@@ -411,8 +445,8 @@ int main(int argc, char **argv)
            configs, samples, t_done, two_layer_steps, sim.cycles, step_cycles,
            step_cycles ? (double)syn_ops / (double)step_cycles : 0.0,
            secs > 0 ? (double)sim.cycles / secs / 1e6 : 0.0);
-    /* saturations: clamped updates among those compared (the RTL's flag, checked against the
-     * twin's count at the end of every sample) */
+    /* saturations: clamped updates among those compared (the RTL's flag, compared with the
+     * twin's per update and their counts per sample) */
     printf("cosim: readout: %ld class sums and %ld predictions compared; history: %ld words "
            "compared\n", ro_sums, ro_preds, hist_words);
     printf("cosim: %ld read-back words compared\n", rb_words);

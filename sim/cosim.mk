@@ -92,11 +92,16 @@ endif
 # each altered RTL must fail with mismatches: the decay one shift off (SGLIF_FAULT_DECAY) and
 # the drain's hold one cycle short (SGLIF_FAULT_HOLD: a group's sums overwrite the shadow
 # before its last neuron is drained) and the bias read back one address off (SGLIF_FAULT_RB:
-# caught by the configuration read-back) and a core map whose RB_LAT disagrees with the RTL
-cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core $(COSIM_DIR)-fault-rb/Vsglif_lif_core $(COSIM_DIR)-fault-map/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off, a core map's RB_LAT off
-	@set -e; for f in fault fault-hold fault-rb fault-map; do d=$(COSIM_DIR)-$$f; rc=0; \
-	  $$d/Vsglif_lif_core +seed=$(SEED) +steps=200 >$$d/run.log 2>&1 || rc=$$?; \
-	  grep -E 'MISMATCH|cosim: .* mismatches' $$d/run.log; \
+# caught by the configuration read-back) and a core map whose RB_LAT disagrees with the RTL;
+# and the unaltered RTL with +fault=sat (the saturation flag seen one update late, the counts
+# per sample unchanged) must fail on the per-update compare of the flag
+cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core $(COSIM_DIR)-fault-rb/Vsglif_lif_core $(COSIM_DIR)-fault-map/Vsglif_lif_core $(COSIM_DIR)/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off, a core map's RB_LAT off, the saturation flag one update late
+	@set -e; for f in fault fault-hold fault-rb fault-map fault-sat; do d=$(COSIM_DIR)-$$f; rc=0; \
+	  case $$f in fault-sat) mkdir -p $$d; p="$(COSIM_DIR)/Vsglif_lif_core +fault=sat";; *) p=$$d/Vsglif_lif_core;; esac; \
+	  $$p +seed=$(SEED) +steps=200 >$$d/run.log 2>&1 || rc=$$?; \
+	  grep -E 'MISMATCH|cosim: .* mismatches|saturation flag differs' $$d/run.log; \
+	  if [ $$f = fault-sat ] && ! grep -q 'the saturation flag differs' $$d/run.log; then \
+	    echo "cosim-selftest: $$f: FAIL (no per-update saturation-flag mismatch, exit $$rc)"; exit 1; fi; \
 	  if [ $$rc -ne 0 ] && grep -qE 'cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' $$d/run.log; then \
 	    echo "cosim-selftest: $$f: PASS (the altered RTL was caught, exit $$rc)"; \
 	  else echo "cosim-selftest: $$f: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi; done
@@ -126,10 +131,11 @@ lint: $(CORE_MAP_VH) ## verilator --lint-only -Wall over parameter sets (waivers
 COSIM_SEEDS ?= $(shell seq 1 20)
 LANE_SEEDS  ?= $(shell seq 1 4)
 LANE_STEPS  ?= 1500
-cosim-seeds: $(COSIM_DIR)/Vsglif_lif_core $(foreach p,$(COSIM_LANES),$(COSIM_DIR)-p$(p)/Vsglif_lif_core) $(COSIM_DIR)-up5k/Vsglif_lif_core ## cosim over 20 seeds x STEPS at P=COSIM_P (make test: >= 10^6 updates), then 4 seeds at each P of COSIM_LANES and of the UltraPlus RTL
+cosim-seeds: $(COSIM_DIR)/Vsglif_lif_core $(foreach p,$(COSIM_LANES),$(COSIM_DIR)-p$(p)/Vsglif_lif_core) $(COSIM_DIR)-up5k/Vsglif_lif_core ## cosim over 20 seeds x STEPS at P=COSIM_P (make test: >= 10^6 updates; each seed must compare saturated updates), then 4 seeds at each P of COSIM_LANES and of the UltraPlus RTL
 	@set -e; u=0; for s in $(COSIM_SEEDS); do \
 	  $< +seed=$$s +steps=$(STEPS) >$(COSIM_DIR)/seed-$$s.log 2>&1 || { cat $(COSIM_DIR)/seed-$$s.log; exit 1; }; \
 	  line=$$(grep 'neuron-updates compared' $(COSIM_DIR)/seed-$$s.log); echo "seed $$s: $$line"; \
+	  case "$$line" in *", 0 saturations") echo "cosim-seeds: seed $$s: no saturated update compared (the vectors must exercise the saturation flag)"; exit 1;; esac; \
 	  u=$$((u + $$(echo "$$line" | sed -E 's/cosim: ([0-9]+) .*/\1/'))); done; \
 	  echo "cosim-seeds: $$u neuron-updates compared over $(words $(COSIM_SEEDS)) seeds at P=$(COSIM_P), 0 mismatches"; \
 	  for p in $(COSIM_LANES) up5k; do u=0; d=$(COSIM_DIR)-p$$p; [ $$p = up5k ] && d=$(COSIM_DIR)-up5k; \

@@ -15,7 +15,8 @@
  *                              of the twin (the testbench then reads the history back and
  *                              compares it with the spikes and codes of the expected trace)
  *     Q                        end
- *   expected  one line per neuron update, in order: l t i v z code
+ *   expected  one line per neuron update, in order: l t i v z code sat (sat: 1 where the
+ *             update was clamped to int16, sgl_fixed_forward_sat's hook)
  * Usage: cosim_vectors SEED STEPS SG_HEX CMD_OUT EXP_OUT N N_IN EV_AW SG_AW N_OUT HIST P L
  * (the sizes the RTL is built with). Exit 0, or 1 with a message. */
 #include <inttypes.h>
@@ -33,18 +34,30 @@
 
 typedef struct {
     FILE *exp;
-    long updates;
+    long updates, sat_updates;
     int n_max;
     uint8_t *z; /* [l][T][n_max]: the sample's spikes, for the cycle counts */
+    const uint16_t *code; /* the layer's step's SG codes, written out by record_sat */
 } trace_out;
 
 static void record(void *ctx, int layer, int t, int n, const int16_t *v, const uint8_t *z,
                    const uint16_t *code)
 {
     trace_out *o = ctx;
-    for (int i = 0; i < n; i++)
-        fprintf(o->exp, "%d %d %d %d %d %u\n", layer, t, i, v[i], z[i], code[i]);
     memcpy(&o->z[((size_t)layer * COSIM_T_MAX + (size_t)t) * (size_t)o->n_max], z, (size_t)n);
+    (void)v;
+    o->code = code;
+}
+
+/* called after record for the same layer and step: one line per update */
+static void record_sat(void *ctx, int layer, int t, int n, const int16_t *v, const uint8_t *sat)
+{
+    trace_out *o = ctx;
+    const uint8_t *z = &o->z[((size_t)layer * COSIM_T_MAX + (size_t)t) * (size_t)o->n_max];
+    for (int i = 0; i < n; i++) {
+        fprintf(o->exp, "%d %d %d %d %d %u %d\n", layer, t, i, v[i], z[i], o->code[i], sat[i]);
+        o->sat_updates += sat[i];
+    }
     o->updates += n;
 }
 
@@ -105,7 +118,7 @@ int main(int argc, char **argv)
         return 1;
     }
     FILE *cmd = fopen(argv[4], "w");
-    trace_out tro = {fopen(argv[5], "w"), 0, N, NULL};
+    trace_out tro = {fopen(argv[5], "w"), 0, 0, N, NULL, NULL};
     uint16_t *ev_t = malloc((size_t)COSIM_T_MAX * (size_t)ev_max * sizeof *ev_t);
     uint16_t *ev_u = malloc((size_t)COSIM_T_MAX * (size_t)ev_max * sizeof *ev_u);
     uint8_t *zbuf = malloc((size_t)2 * COSIM_T_MAX * (size_t)N);
@@ -140,14 +153,16 @@ int main(int argc, char **argv)
             memset(&st, 0, sizeof st);
             int32_t logit[1024];
             int pred = -1;
-            long u0 = tro.updates, per_step = L0->n + (nl > 1 ? L1->n : 0);
-            if (sgl_fixed_forward(&q, &s, &pred, logit, &st, record, &tro)) {
+            long u0 = tro.updates, sat0 = tro.sat_updates, per_step = L0->n + (nl > 1 ? L1->n : 0);
+            if (sgl_fixed_forward_sat(&q, &s, &pred, logit, &st, record, record_sat, &tro)) {
                 fprintf(stderr, "cosim_vectors: twin: %s\n", sgl_errmsg());
                 return 1;
             }
-            if (tro.updates - u0 != (long)T * per_step) {
-                fprintf(stderr, "cosim_vectors: twin traced %ld updates, expected %ld\n",
-                        tro.updates - u0, T * per_step);
+            if (tro.updates - u0 != (long)T * per_step ||
+                tro.sat_updates - sat0 != st.v_saturations) {
+                fprintf(stderr, "cosim_vectors: twin traced %ld updates (%ld saturated), "
+                        "expected %ld (%ld)\n", tro.updates - u0, tro.sat_updates - sat0,
+                        T * per_step, st.v_saturations);
                 return 1;
             }
             fprintf(cmd, "C\n");

@@ -67,21 +67,27 @@ endef
 .PHONY: cosim-icarus cosim-icarus-selftest
 cosim-icarus: $(ICARUS_DIR)/tb_cosim.vvp $(ICARUS_VEC) ## RTL vs twin under Icarus (SEED=S ICARUS_STEPS=N)
 	@$(call icarus_run,$<,seed-$(SEED),$(ICARUS_STEPS))
+	@grep -qE '^cosim: [0-9]+ neuron-updates compared, 0 mismatches, [1-9][0-9]* saturations' $(ICARUS_DIR)/seed-$(SEED).log || \
+	  { echo "cosim-icarus: no saturated update compared (the vectors must exercise the saturation flag)"; exit 1; }
 
 # passes only if the run with the decay one shift off fails with mismatches (not a crash), and
-# so does every run with a stuck bit in the SG-code, readout or history path (+fault) and with
-# an x forced into an RTL value (+fault_x: the traced membrane, a readout sum, the saturation
-# flag): the bench's comparisons are !==
-cosim-icarus-selftest: $(ICARUS_DIR)/tb_cosim-fault.vvp $(ICARUS_DIR)/tb_cosim.vvp $(ICARUS_VEC) ## prove the Icarus cosim fails on an altered RTL, on a stuck bit in the SG-code, readout and history paths, and on an x in the membrane, a readout sum or the saturation flag
+# so does every run with a stuck bit in the SG-code, readout or history path (+fault), with the
+# saturation flag one update late (+fault=sat: the per-sample counts unchanged, so it must be
+# the per-update compare that fails, saying so) and with an x forced into an RTL value
+# (+fault_x: the traced membrane, a readout sum, the saturation flag): the bench's comparisons
+# are !==
+cosim-icarus-selftest: $(ICARUS_DIR)/tb_cosim-fault.vvp $(ICARUS_DIR)/tb_cosim.vvp $(ICARUS_VEC) ## prove the Icarus cosim fails on an altered RTL, on a stuck bit in the SG-code, readout and history paths, on the saturation flag one update late, and on an x in the membrane, a readout sum or the saturation flag
 	@if $(call icarus_run,$<,fault-seed-$(SEED),50); then \
 	  echo "cosim-icarus-selftest: FAIL (the altered RTL was not caught)"; exit 1; \
 	elif grep -qE '^cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' \
 	       $(ICARUS_DIR)/fault-seed-$(SEED).log; then \
 	  echo "cosim-icarus-selftest: PASS (the altered RTL was caught)"; \
 	else echo "cosim-icarus-selftest: FAIL (the run failed without a mismatch report)"; exit 1; fi
-	@for x in fault=sg fault=readout fault=history fault_x=v fault_x=sum fault_x=sat; do \
+	@for x in fault=sg fault=readout fault=history fault=sat fault_x=v fault_x=sum fault_x=sat; do \
 	  if $(call icarus_run,$(ICARUS_DIR)/tb_cosim.vvp,$${x%%=*}-$${x#*=}-seed-$(SEED),50,+$$x); then \
 	    echo "cosim-icarus-selftest: FAIL (+$$x was not caught)"; exit 1; \
+	  elif [ $$x = fault=sat ] && ! grep -q 'the saturation flag differs' $(ICARUS_DIR)/fault-sat-seed-$(SEED).log; then \
+	    echo "cosim-icarus-selftest: FAIL (+$$x: no per-update saturation-flag mismatch)"; exit 1; \
 	  elif grep -qE '^cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' \
 	         $(ICARUS_DIR)/$${x%%=*}-$${x#*=}-seed-$(SEED).log; then \
 	    echo "cosim-icarus-selftest: PASS (+$$x was caught)"; \

@@ -2,9 +2,9 @@
 // tb_cosim: the co-simulation of rtl/sglif_lif_core.v under Icarus (`make cosim SIM=icarus`),
 // plain Verilog-2005. Replays the command file written by sim/cosim_vectors.c (configuration
 // writes, clears, steps: the random configurations of sim/cosim.cpp from the same seed) and
-// compares every trace-port update with the twin's trace (expected file: l t i v z code), plus
-// per step the cycle count (docs/rtl.md, computed by the vector writer) and the update count,
-// and per sample the
+// compares every trace-port update with the twin's trace (expected file: l t i v z code sat:
+// the membrane, spike, SG code and saturation flag of every update), plus per step the cycle
+// count (docs/rtl.md, computed by the vector writer) and the update count, and per sample the
 // saturation count, the hardware readout (every class sum through the read port, the predicted
 // class) and the history memory read back (spike and SG code of every neuron and recorded step,
 // against the expected trace). Stops at the first difference with its context. Last lines: `cosim: <U> neuron-updates compared, <M> mismatches, <X>
@@ -13,10 +13,11 @@
 // every update). Plus-args: +cmd=FILE +exp=FILE (required), +verbose, +fault_x=v|sum|sat (the
 // X self-test, make cosim-icarus-selftest: from the 50th update on, bit 0 of the traced
 // membrane, of the readout sum, or the saturation flag is forced to x; the bench must fail),
-// +fault=sg|readout|history (a fault forced into a path of the core from the start: the SG
+// +fault=sg|readout|history|sat (a fault forced into a path of the core from the start: the SG
 // table's index input v - theta off by 32, the readout's spike input stuck at 0 (no W_out row
-// is ever added), the history's read address with bit 0 inverted (neuron i read as i ^ 1);
-// the bench must fail).
+// is ever added), the history's read address with bit 0 inverted (neuron i read as i ^ 1), the
+// traced saturation flag one update late (the flag of the previous update: the per-sample
+// counts stay equal, the per-update compare must see it); the bench must fail).
 `default_nettype none
 
 module tb_cosim #(
@@ -100,7 +101,7 @@ module tb_cosim #(
     integer smp, updates, mismatches, sats, cycles, steps_done, samples, configs;
     integer t, ne, want_cyc, c0, next, rtl_sat, x_pred, n_cls, x_sum, t_hist;
     integer ro_sums, ro_preds, hist_words;
-    integer xl, xt, xi, xv, xz, xc;
+    integer xl, xt, xi, xv, xz, xc, xs;
     integer v_s;
     reg     stop;
 
@@ -169,9 +170,9 @@ module tb_cosim #(
             nxi = 0;
             while (!stop && !(done === 1'b1)) begin
                 if (tr_valid === 1'b1) begin
-                    r = $fscanf(fe, "%d %d %d %d %d %d\n", xl, xt, xi, xv, xz, xc);
+                    r = $fscanf(fe, "%d %d %d %d %d %d %d\n", xl, xt, xi, xv, xz, xc, xs);
                     v_s = tr_v[15] ? tr_v - 65536 : tr_v;
-                    if (r !== 6) begin
+                    if (r !== 7) begin
                         mismatch_head;
                         $display(": the expected trace file ended (extra RTL update, layer %0d neuron %0d)",
                                  tr_layer, tr_idx);
@@ -190,13 +191,15 @@ module tb_cosim #(
                         end
                         if (xt !== t || xl !== nxl || xi !== nxi || tr_layer !== xl[0] ||
                             tr_idx !== xi[NW-1:0] || tr_v !== xv[15:0] || tr_z !== xz[0] ||
-                            tr_code !== xc[15:0]) begin
+                            tr_code !== xc[15:0] || tr_sat !== xs[0]) begin
                             mismatch_head;
                             $display(" layer %0d neuron %0d (expected layer %0d neuron %0d, twin step %0d layer %0d neuron %0d)",
                                      tr_layer, tr_idx, nxl, nxi, xt, xl, xi);
                             describe;
-                            $display("  twin: v %0d z %0d code %0d   rtl: v %0d z %b code %0d sat %b",
-                                     xv, xz, xc, v_s, tr_z, tr_code, tr_sat);
+                            $display("  twin: v %0d z %0d code %0d sat %0d   rtl: v %0d z %b code %0d sat %b",
+                                     xv, xz, xc, xs, v_s, tr_z, tr_code, tr_sat);
+                            if (tr_v === xv[15:0] && tr_z === xz[0] && tr_code === xc[15:0])
+                                $display("  the saturation flag differs: rtl %b, twin %0d", tr_sat, xs);
                             if (xl >= 0 && xl < 2 && xi >= 0 && xi < N) begin
                                 if (t > 0)
                                     $display("  previous step (twin): v %0d z %0d", prev_v[xl * N + xi],
@@ -246,6 +249,10 @@ module tb_cosim #(
     // of these internal names.
 `ifdef SGLIF_TRACE
     reg [8*8-1:0] fault_p;
+    reg           sat_late = 1'b0; // +fault=sat: the flag of the previous traced update
+    always @(posedge clk)
+        if (dut.tr_valid_o === 1'b1)
+            sat_late <= dut.f7_sat_q;
     initial begin
         if ($value$plusargs("fault=%s", fault_p)) begin
             $display("tb_cosim: +fault=%0s", fault_p);
@@ -255,8 +262,10 @@ module tb_cosim #(
                 force dut.u_readout.spike_i = 1'b0;
             else if (fault_p == "history")
                 force dut.u_hist.raddr_i = hist_raddr ^ 1;
+            else if (fault_p == "sat")
+                force tr_sat = sat_late;
             else
-                $fatal(1, "tb_cosim: +fault=%0s: expected sg, readout or history", fault_p);
+                $fatal(1, "tb_cosim: +fault=%0s: expected sg, readout, history or sat", fault_p);
         end
     end
 `endif

@@ -393,9 +393,12 @@ static int spiking(const uint8_t *restrict z, int n, int *restrict row)
  * written without branches so that the compiler vectorizes it: the arithmetic shift as
  * m ^ ((v ^ m) >> k) on unsigned bits with m the sign mask (= sgl_fixed_asr), the reset and the
  * clamp as masks and min/max. Returns the number of clamped updates. Every intermediate fits
- * int32: |cur| < 2^30 (check_shape) and |u| <= 2^15 + theta. */
-static long update_layer(int32_t *restrict v, uint8_t *restrict z, const int32_t *restrict cur,
-                         int n, int k, int32_t theta, int32_t keep, int32_t drop)
+ * int32: |cur| < 2^30 (check_shape) and |u| <= 2^15 + theta. sat_f (NULL but for the
+ * lock-step checks' hook, sgl_fixed_forward_sat) gets 1 per clamped update, 0 otherwise;
+ * inlined, so the call with a constant NULL is the loop without it. */
+static inline __attribute__((always_inline)) long
+update_layer(int32_t *restrict v, uint8_t *restrict z, const int32_t *restrict cur, int n, int k,
+             int32_t theta, int32_t keep, int32_t drop, uint8_t *restrict sat_f)
 {
     long sat = 0;
     for (int i = 0; i < n; i++) {
@@ -405,7 +408,10 @@ static long update_layer(int32_t *restrict v, uint8_t *restrict z, const int32_t
         const int32_t fired = -(int32_t)z[i]; /* 0 or -1 */
         u = (u & ~fired) | (((u & keep) - drop) & fired);
         int32_t y = u + cur[i];
-        sat += (y > SGL_FIXED_VMAX) + (y < SGL_FIXED_VMIN);
+        const int clamped = (y > SGL_FIXED_VMAX) + (y < SGL_FIXED_VMIN);
+        sat += clamped;
+        if (sat_f)
+            sat_f[i] = (uint8_t)clamped;
         y = y > SGL_FIXED_VMAX ? SGL_FIXED_VMAX : y;
         y = y < SGL_FIXED_VMIN ? SGL_FIXED_VMIN : y;
         v[i] = y;
@@ -414,8 +420,11 @@ static long update_layer(int32_t *restrict v, uint8_t *restrict z, const int32_t
     return sat;
 }
 
-int sgl_fixed_forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, int32_t *logit_sum,
-                      sgl_fixed_stats *st, sgl_fixed_trace_fn trace, void *ctx)
+/* The forward of sgl_fixed_forward (sat_fn NULL) and sgl_fixed_forward_sat, inlined into each
+ * so that the one without the hook has no trace of it. */
+static inline __attribute__((always_inline)) int
+forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, int32_t *logit_sum,
+        sgl_fixed_stats *st, sgl_fixed_trace_fn trace, sgl_fixed_sat_fn sat_fn, void *ctx)
 {
     int rc = check_shape(q);
     if (rc)
@@ -443,7 +452,10 @@ int sgl_fixed_forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, in
     int8_t *w_out = sgl_calloc((size_t)n_last * (size_t)Cp, 1);
     int16_t *v16 = trace ? sgl_calloc((size_t)nmax, sizeof *v16) : NULL;
     uint16_t *code = trace ? sgl_calloc((size_t)nmax, sizeof *code) : NULL;
-    if (!v || !z || !cur || !acc || !row || !w_out || (trace && (!v16 || !code))) {
+    int16_t *sv16 = sat_fn ? sgl_calloc((size_t)nmax, sizeof *sv16) : NULL;
+    uint8_t *sat_f = sat_fn ? sgl_calloc((size_t)nmax, 1) : NULL;
+    if (!v || !z || !cur || !acc || !row || !w_out || (trace && (!v16 || !code)) ||
+        (sat_fn && (!sv16 || !sat_f))) {
         rc = sgl_fail(SGL_ENOMEM, "fixed forward: out of memory (%d neurons)", nmax);
         goto done;
     }
@@ -482,7 +494,10 @@ int sgl_fixed_forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, in
             }
             add_rows(cur, Ly->w_rec, (size_t)n, row, spiking(zl, n, row), s_rec, n);
             /* 2. decay, reset, add, saturate, compare */
-            sat += update_layer(vl, zl, cur, n, k, theta, keep, drop);
+            if (sat_fn)
+                sat += update_layer(vl, zl, cur, n, k, theta, keep, drop, sat_f);
+            else
+                sat += update_layer(vl, zl, cur, n, k, theta, keep, drop, NULL);
             for (int i = 0; i < n; i++)
                 spikes[l] += zl[i];
             updates += n;
@@ -493,6 +508,11 @@ int sgl_fixed_forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, in
                     code[i] = q->sg_code[sgl_fixed_sg_index(q, vl[i] - theta)];
                 }
                 trace(ctx, l, t, n, v16, zl, code);
+            }
+            if (sat_fn) {
+                for (int i = 0; i < n; i++)
+                    sv16[i] = (int16_t)vl[i];
+                sat_fn(ctx, l, t, n, sv16, sat_f);
             }
         }
         /* 4. readout of the last layer's spikes of step t */
@@ -524,7 +544,22 @@ done:
     free(w_out);
     free(v16);
     free(code);
+    free(sv16);
+    free(sat_f);
     return rc;
+}
+
+int sgl_fixed_forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, int32_t *logit_sum,
+                      sgl_fixed_stats *st, sgl_fixed_trace_fn trace, void *ctx)
+{
+    return forward(q, s, pred, logit_sum, st, trace, NULL, ctx);
+}
+
+int sgl_fixed_forward_sat(const sgl_fixed_net *q, const sgl_sample *s, int *pred,
+                          int32_t *logit_sum, sgl_fixed_stats *st, sgl_fixed_trace_fn trace,
+                          sgl_fixed_sat_fn sat_fn, void *ctx)
+{
+    return forward(q, s, pred, logit_sum, st, trace, sat_fn, ctx);
 }
 
 int sgl_fixed_evaluate(const sgl_fixed_net *q, const sgl_data *d, double *acc, int *pred,

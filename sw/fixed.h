@@ -99,6 +99,19 @@ int sgl_fixed_quantize(const sgl_net *net, sgl_fixed_net *q, const sgl_fixed_opt
 int sgl_fixed_forward(const sgl_fixed_net *q, const sgl_sample *s, int *pred, int32_t *logit_sum,
                       sgl_fixed_stats *st, sgl_fixed_trace_fn trace, void *ctx);
 
+/* Per step and layer, for the lock-step checks against the RTL (sim/cosim.cpp,
+ * sim/cosim_vectors.c): the membranes after the update and a flag per neuron, 1 where the
+ * update was clamped to int16 (the core's saturation flag, tr_sat_o). */
+typedef void (*sgl_fixed_sat_fn)(void *ctx, int layer, int t, int n, const int16_t *v,
+                                 const uint8_t *sat);
+
+/* sgl_fixed_forward with a second hook: sat (may be NULL) is called after each layer's step,
+ * after trace, with the same ctx. Without it the forward is sgl_fixed_forward's (the flags
+ * are computed only when someone asks for them). */
+int sgl_fixed_forward_sat(const sgl_fixed_net *q, const sgl_sample *s, int *pred,
+                          int32_t *logit_sum, sgl_fixed_stats *st, sgl_fixed_trace_fn trace,
+                          sgl_fixed_sat_fn sat, void *ctx);
+
 /* Forward every sample of d: accuracy and predictions (pred may be NULL, [n_samples]). */
 int sgl_fixed_evaluate(const sgl_fixed_net *q, const sgl_data *d, double *acc, int *pred,
                        sgl_fixed_stats *st);

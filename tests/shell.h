@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* Test helpers for the suites that run the `sglif` program and the simulated board as a user
  * would (test_board.c, test_device_train.c): a shell command's output and exit status, and a
- * board of its own on a loopback TCP port. Header-only: each suite has its own copy. */
+ * board of its own on a loopback TCP port or a pseudo-terminal. Header-only: each suite has
+ * its own copy. */
 #ifndef SGLIF_TESTS_SHELL_H
 #define SGLIF_TESTS_SHELL_H
 
 #include <criterion/criterion.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,9 +32,19 @@ static int sh(char *out, size_t n, const char *fmt, ...)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* Start the board program on tcp:127.0.0.1:0 (a free port); its port name into port. */
-static pid_t board_listen(const char *board, char *port, size_t n)
+/* Start a board program (sim/board.cpp) with --listen LISTEN and the NULL-terminated extra
+ * arguments (may be NULL); its first line names the port: "listening on tcp:127.0.0.1:P" for
+ * tcp:127.0.0.1:0 (a free port), "pty: /dev/pts/N" for pty (the host's port is then
+ * tty:/dev/pts/N). The port to give --port into port; the program's pid. */
+static pid_t board_start(const char *board, const char *listen, const char *const *extra,
+                         char *port, size_t n)
 {
+    const int pty = strcmp(listen, "pty") == 0;
+    const char *prefix = pty ? "pty: " : "listening on ";
+    const char *argv[16] = {board, "--listen", listen};
+    int argc = 3;
+    for (int i = 0; extra && extra[i] && argc < 15; i++)
+        argv[argc++] = extra[i];
     int fd[2];
     cr_assert_eq(pipe(fd), 0);
     pid_t pid = fork();
@@ -40,7 +52,10 @@ static pid_t board_listen(const char *board, char *port, size_t n)
     if (pid == 0) {
         dup2(fd[1], 1);
         close(fd[0]);
-        execl(board, board, "--listen", "tcp:127.0.0.1:0", (char *)NULL);
+        char *av[16] = {0}; /* execv's argv is not const */
+        for (int i = 0; i < argc; i++)
+            av[i] = strdup(argv[i]);
+        execv(board, av);
         _exit(127);
     }
     close(fd[1]);
@@ -49,9 +64,15 @@ static pid_t board_listen(const char *board, char *port, size_t n)
     cr_assert(fgets(line, sizeof line, f), "%s printed nothing", board);
     fclose(f);
     line[strcspn(line, "\n")] = 0;
-    cr_assert(strncmp(line, "listening on ", 13) == 0, "%s: %s", board, line);
-    snprintf(port, n, "%s", line + strlen("listening on "));
+    cr_assert(strncmp(line, prefix, strlen(prefix)) == 0, "%s: %s", board, line);
+    snprintf(port, n, "%s%s", pty ? "tty:" : "", line + strlen(prefix));
     return pid;
+}
+
+/* The board program on tcp:127.0.0.1:0 (a free port); its port name into port. */
+static pid_t board_listen(const char *board, char *port, size_t n)
+{
+    return board_start(board, "tcp:127.0.0.1:0", NULL, port, n);
 }
 
 #endif

@@ -12,26 +12,37 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
 #include "device.h"
 #include "model.h"
 #include "rng.h"
+#include "sglif_core_map.h"
 #include "sglif_protocol.h"
 #include "shell.h"
 
 static sgl_dev dev;
 
-static void open_board(void)
+/* the program `name` beside this test binary (make test builds them into build/bin), into
+ * path; it must be there */
+static void bin_path(char *path, size_t n, const char *name)
 {
-    char self[PATH_MAX - 32], port[PATH_MAX];
+    char self[PATH_MAX];
     ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
     cr_assert_gt(k, 0);
     self[k] = 0;
     *strrchr(self, '/') = 0;
-    snprintf(port, sizeof port, "sim:%s/sglif-board", self);
-    cr_assert(access(port + 4, X_OK) == 0, "%s not built (make build/bin/sglif-board)", port + 4);
+    cr_assert_lt((size_t)snprintf(path, n, "%s/%s", self, name), n);
+    cr_assert(access(path, X_OK) == 0, "%s not built (make %s)", path, path);
+}
+
+static void open_board(void)
+{
+    char port[PATH_MAX + 4];
+    memcpy(port, "sim:", 4);
+    bin_path(port + 4, sizeof port - 4, "sglif-board");
     dev.timeout_ms = 2000;
     dev.tries = 3;
     cr_assert_eq(sgl_dev_open(&dev, port), 0, "%s", sgl_errmsg());
@@ -146,11 +157,8 @@ Test(board, cli_load_then_info)
 {
     const char *bin = getenv("SGLIF");
     cr_assert(bin, "SGLIF must be set (make test sets it)");
-    char board[PATH_MAX], self[PATH_MAX - 32];
-    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[k > 0 ? k : 0] = 0;
-    *strrchr(self, '/') = 0;
-    snprintf(board, sizeof board, "%s/sglif-board", self);
+    char board[PATH_MAX];
+    bin_path(board, sizeof board, "sglif-board");
     char port[128], out[4096];
     pid_t pid = board_listen(board, port, sizeof port);
     /* the model of the fuzz corpus: 20 inputs, 4 neurons, 2 classes */
@@ -180,6 +188,29 @@ Test(board, cli_load_then_info)
     /* the refused loads left the model in place */
     cr_assert_eq(sh(info, sizeof info, "%s device info --port %s 2>&1", bin, port), 0, "%s", info);
     cr_assert(strstr(info, want), "%s", info);
+    /* device save reads only the words of the model's structure: loaded again, what it saved
+     * gives the same model CRC; a weight word outside that structure that is not 0 is caught
+     * by MODEL_CRC (exit 4, named) */
+    char saved[64];
+    snprintf(saved, sizeof saved, "/tmp/sglif-test-save-%d.sgl", (int)getpid());
+    rc = sh(out, sizeof out, "%s device save --model tests/fuzz/corpus/model/tiny.sgl --out %s "
+            "--port %s 2>&1 && %s device load --model %s --port %s 2>&1", bin, saved, port, bin,
+            saved, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, want), "save, then load of what it saved:\n%s\nload said %s", out,
+              want);
+    dev.timeout_ms = 2000;
+    dev.tries = 3;
+    cr_assert_eq(sgl_dev_open(&dev, port), 0, "%s", sgl_errmsg());
+    const uint16_t stray = 0x0101;
+    cr_assert_eq(sgl_dev_write_mem(&dev, SGL_SEL_W, 12345, &stray, 1), 0, "%s", sgl_errmsg());
+    sgl_dev_close(&dev);
+    rc = sh(out, sizeof out, "%s device save --model tests/fuzz/corpus/model/tiny.sgl --out %s "
+            "--port %s 2>&1", bin, saved, port);
+    cr_assert_eq(rc, 4, "%s", out);
+    cr_assert(strstr(out, "the board holds more than the structure of "
+                          "tests/fuzz/corpus/model/tiny.sgl"), "%s", out);
+    unlink(saved);
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
 }
@@ -250,28 +281,6 @@ Test(board, run_refuses_bad_requests)
  * boards carry their state from one command to the next): the same output but for the port's
  * name, the clock (the top reports the PLL's, the byte-level board its default) and the
  * wall-clock rates of bench, and the same files. */
-static pid_t pty_board(const char *prog, char *port, size_t n)
-{
-    int fd[2];
-    cr_assert_eq(pipe(fd), 0);
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        execl(prog, prog, "--listen", "pty", (char *)NULL);
-        _exit(127);
-    }
-    close(fd[1]);
-    char line[128] = "";
-    FILE *f = fdopen(fd[0], "r");
-    cr_assert(fgets(line, sizeof line, f), "%s printed nothing", prog);
-    fclose(f);
-    line[strcspn(line, "\n")] = 0;
-    cr_assert(strncmp(line, "pty: /dev/pts/", 14) == 0, "%s: %s", prog, line);
-    snprintf(port, n, "tty:%s", line + 5);
-    return pid;
-}
 
 /* the output with the port's name replaced, the clock_hz line and bench's "; here ..." rates
  * dropped */
@@ -332,22 +341,20 @@ static void stop_pty_boards(void)
         }
 }
 
-/* cmds: bit k runs command k of info, load, infer, train, save, lut, bench */
-static void pty_same_as_sim(const char *board, const char *config, long clock_hz, int cmds_on,
-                            const char *timeout)
+/* The seven commands on the top (pty) and on the byte-level board (tcp), each compared.
+ * bench_opts: bench's options (the ULX3S-85F moves only part of its weight memory). */
+static void pty_same_as_sim(const char *board, const char *config, long clock_hz,
+                            const char *bench_opts, const char *timeout)
 {
     const char *bin = getenv("SGLIF");
     cr_assert(bin, "SGLIF must be set (make test sets it)");
-    char self[PATH_MAX - 64], top[PATH_MAX], byte[PATH_MAX];
-    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[k > 0 ? k : 0] = 0;
-    *strrchr(self, '/') = 0;
-    snprintf(top, sizeof top, "%s/sglif-board-top-%s", self, board);
-    snprintf(byte, sizeof byte, "%s/sglif-board-%s", self, config);
-    cr_assert(access(top, X_OK) == 0, "%s not built (make %s)", top, top);
-    cr_assert(access(byte, X_OK) == 0, "%s not built (make %s)", byte, byte);
+    char top[PATH_MAX], byte[PATH_MAX], name[64];
+    snprintf(name, sizeof name, "sglif-board-top-%s", board);
+    bin_path(top, sizeof top, name);
+    snprintf(name, sizeof name, "sglif-board-%s", config);
+    bin_path(byte, sizeof byte, name);
     char pty[128], tcp[128];
-    pty_pids[0] = pty_board(top, pty, sizeof pty);
+    pty_pids[0] = board_start(top, "pty", NULL, pty, sizeof pty);
     pty_pids[1] = board_listen(byte, tcp, sizeof tcp);
     printf("board: %s on %s (its top, UART pins bit by bit) against %s on %s\n", board, pty,
            config, tcp);
@@ -369,15 +376,18 @@ static void pty_same_as_sim(const char *board, const char *config, long clock_hz
              "--hidden 16 --epochs 1 --batch 4 --seed 1 --out %s --quiet", tmp);
     snprintf(cmds[nc++], 512, "save --model %s --out %s", trained, tmp);
     snprintf(cmds[nc++], 512, "lut --model %s", model);
-    snprintf(cmds[nc++], 512, "bench --samples 3");
+    snprintf(cmds[nc++], 512, "bench %s", bench_opts);
     for (int c = 0; c < nc; c++) {
-        if (!(cmds_on >> c & 1))
-            continue;
         int rc[2];
+        double secs[2];
         for (int side = 0; side < 2; side++) {
             const char *port = side ? pty : tcp;
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
             rc[side] = sh(out[side], sizeof out[side], "%s device %s --port %s --timeout %s "
                           "2>&1", bin, cmds[c], port, timeout);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            secs[side] = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
             cr_assert_eq(rc[side], 0, "%s over %s:\n%s", cmds[c], port, out[side]);
             if (c == 0 && side) { /* the top's clock is the PLL's */
                 char want[64];
@@ -397,7 +407,8 @@ static void pty_same_as_sim(const char *board, const char *config, long clock_hz
             cr_assert_eq(rename(b, trained), 0); /* save takes the trained model */
             unlink(a);
         }
-        printf("board: %s: sglif device %.40s...: the same over the pty\n", board, cmds[c]);
+        printf("board: %s: sglif device %.40s...: the same over the pty (%.1f s; tcp %.1f s)\n",
+               board, cmds[c], secs[1], secs[0]);
     }
     unlink(trained);
     unlink(model);
@@ -405,21 +416,22 @@ static void pty_same_as_sim(const char *board, const char *config, long clock_hz
 
 Test(board_pty, icebreaker, .fini = stop_pty_boards)
 {
-    pty_same_as_sim("icebreaker", "up5k-dev", 27000000, 0x7f, "10000");
+    pty_same_as_sim("icebreaker", "up5k-dev", 27000000, "--samples 3", "10000");
 }
 
 Test(board_pty, hx8k, .fini = stop_pty_boards)
 {
-    pty_same_as_sim("hx8k", "hx8k-dev", 60000000, 0x7f, "10000");
+    pty_same_as_sim("hx8k", "hx8k-dev", 60000000, "--samples 3", "10000");
 }
 
-/* the ULX3S-85F's top simulates at some 50 000 cycles a second (64 lanes): longer timeouts,
- * and info, load, infer and lut only: train, save and bench move its 131 072-word weight
- * memory over the line (save and bench read all of it, train rewrites rows: tens of millions
- * of cycles at 25 clocks a bit; docs/boards.md) */
+/* the ULX3S-85F's top simulates some 2 M cycles a second here (64 lanes) and a byte costs
+ * 250 (25 clocks a bit): load, infer and train write its whole model image (139 812 words,
+ * 280 kB, some 37 s each; train twice: at the start and for its round trip) and save reads
+ * it; bench reads and writes back the first 2048 weight words only (--words; all 131 072 would
+ * take 70 s more). Longer timeouts (docs/boards.md). */
 Test(board_pty, ulx3s_85f, .timeout = 900, .fini = stop_pty_boards)
 {
-    pty_same_as_sim("ulx3s-85f", "ecp5-85f", 75000000, 0x27, "20000");
+    pty_same_as_sim("ulx3s-85f", "ecp5-85f", 75000000, "--samples 1 --words 2048", "60000");
 }
 
 /* sglif device selftest: passes on the simulated boards (the tops as flashed, and plain sim),
@@ -453,28 +465,10 @@ Test(board_selftest, a_stuck_bit_fails, .fini = stop_pty_boards)
 {
     const char *bin = getenv("SGLIF");
     cr_assert(bin, "SGLIF must be set (make test sets it)");
-    char self[PATH_MAX - 64], prog[PATH_MAX], port[128];
-    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[k > 0 ? k : 0] = 0;
-    *strrchr(self, '/') = 0;
-    snprintf(prog, sizeof prog, "%s/sglif-board-top-hx8k", self);
-    int fd[2];
-    cr_assert_eq(pipe(fd), 0);
-    pty_pids[0] = fork();
-    if (pty_pids[0] == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        execl(prog, prog, "--listen", "tcp:127.0.0.1:0", "--stuck-bit", "2:5:3", (char *)NULL);
-        _exit(127);
-    }
-    close(fd[1]);
-    FILE *f = fdopen(fd[0], "r");
-    char line[128] = "";
-    cr_assert(fgets(line, sizeof line, f), "%s printed nothing", prog);
-    fclose(f);
-    line[strcspn(line, "\n")] = 0;
-    cr_assert(strncmp(line, "listening on ", 13) == 0, "%s", line);
-    snprintf(port, sizeof port, "%s", line + 13);
+    char prog[PATH_MAX], port[128];
+    bin_path(prog, sizeof prog, "sglif-board-top-hx8k");
+    const char *const stuck[] = {"--stuck-bit", "2:5:3", NULL};
+    pty_pids[0] = board_start(prog, "tcp:127.0.0.1:0", stuck, port, sizeof port);
     static char out[16384];
     int rc = sh(out, sizeof out, "%s device selftest --port %s --timeout 10000 2>&1", bin,
                 port);
@@ -514,12 +508,9 @@ Test(board, train_two_layers, .timeout = 600)
 {
     const char *bin = getenv("SGLIF");
     cr_assert(bin, "SGLIF must be set (make test sets it)");
-    char self[PATH_MAX - 64], port[PATH_MAX];
-    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[k > 0 ? k : 0] = 0;
-    *strrchr(self, '/') = 0;
-    snprintf(port, sizeof port, "sim:%s/sglif-board-up5k-2l", self);
-    cr_assert(access(port + 4, X_OK) == 0, "%s not built (make %s)", port + 4, port + 4);
+    char port[PATH_MAX + 4];
+    memcpy(port, "sim:", 4);
+    bin_path(port + 4, sizeof port - 4, "sglif-board-up5k-2l");
     const char *opts = "--data randman:classes=4,units=16,samples=10,steps=20 --hidden 16,16 "
                        "--epochs 1 --batch 8 --seed 5";
     char twin[64], board[64];
@@ -558,13 +549,10 @@ static void netlist_board(const char *board)
     if (!on || !strstr(on, board))
         cr_skip_test("SGLIF_NETLIST_BOARDS does not name %s (make test-slow)", board);
     cr_assert(bin, "SGLIF must be set");
-    char self[PATH_MAX - 64], prog[PATH_MAX], pty[128];
-    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[k > 0 ? k : 0] = 0;
-    *strrchr(self, '/') = 0;
-    snprintf(prog, sizeof prog, "%s/sglif-board-netlist-%s", self, board);
-    cr_assert(access(prog, X_OK) == 0, "%s not built (make %s)", prog, prog);
-    pty_pids[0] = pty_board(prog, pty, sizeof pty);
+    char prog[PATH_MAX], pty[128], name[64];
+    snprintf(name, sizeof name, "sglif-board-netlist-%s", board);
+    bin_path(prog, sizeof prog, name);
+    pty_pids[0] = board_start(prog, "pty", NULL, pty, sizeof pty);
     const char *data = "randman:classes=4,units=16,samples=10,steps=20";
     char model[64];
     snprintf(model, sizeof model, "/tmp/sglif-netlist-%d.sgl", (int)getpid());

@@ -188,6 +188,71 @@ Test(fixed, saturation_and_threshold)
     sgl_fixed_free(&q);
 }
 
+/* sgl_fixed_forward_sat's hook (the lock-step checks compare it with the RTL's flag per
+ * update): a flag per update, 1 exactly where the update was clamped; v = 32767 reached
+ * without a clamp (neuron 2 at t = 0) has flag 0, so the flag is not a function of v. */
+typedef struct {
+    int32_t v[TMAX][NMAX];
+    int sat[TMAX][NMAX];
+    int calls;
+} sat_rec;
+typedef struct {
+    rec r; /* first: record's ctx */
+    sat_rec sr;
+} both_rec;
+
+static void record_sat(void *ctx, int layer, int t, int n, const int16_t *v, const uint8_t *sat)
+{
+    sat_rec *r = &((both_rec *)ctx)->sr;
+    cr_assert_eq(layer, 0);
+    r->calls++;
+    for (int i = 0; i < n && i < NMAX; i++) {
+        r->v[t][i] = v[i];
+        r->sat[t][i] = sat[i];
+    }
+}
+
+Test(fixed, saturation_flag_per_update)
+{
+    sgl_fixed_net q;
+    int nh[1] = {4};
+    cr_assert_eq(sgl_fixed_alloc(&q, 1, 1, nh, 2, 4, 8), 0);
+    q.theta = 8192;
+    q.layer[0].bias[0] = 20000;  /* clamped at t = 2, 3 (saturation_and_threshold) */
+    q.layer[0].bias[1] = -20000; /* clamped at t = 1, 2, 3 */
+    q.layer[0].bias[2] = 32767;  /* t0: 32767 exactly; t1: 30720 - 8192 + 32767 -> clamped */
+    q.layer[0].bias[3] = 0;      /* never */
+    sgl_sample s = {0, NULL, NULL, 0};
+    both_rec both; /* one ctx for both hooks */
+    memset(&both, 0, sizeof both);
+    sgl_fixed_stats st = {0}, st2 = {0};
+    int32_t ls[2], ls2[2];
+    int pred = -1, pred2 = -1;
+    cr_assert_eq(sgl_fixed_forward_sat(&q, &s, &pred, ls, &st, record, record_sat, &both), 0,
+                 "%s", sgl_errmsg());
+    const int want[4][4] = {{0, 0, 0, 0}, {0, 1, 1, 0}, {1, 1, 1, 0}, {1, 1, 1, 0}};
+    int n_sat = 0;
+    cr_expect_eq(both.sr.calls, 4);
+    cr_expect_eq(both.r.calls, 4);
+    for (int t = 0; t < 4; t++)
+        for (int i = 0; i < 4; i++) {
+            cr_expect_eq(both.sr.sat[t][i], want[t][i], "t=%d neuron %d: flag %d, expected %d",
+                         t, i, both.sr.sat[t][i], want[t][i]);
+            cr_expect_eq(both.sr.v[t][i], both.r.v[0][t][i], "t=%d neuron %d: v", t, i);
+            n_sat += both.sr.sat[t][i];
+        }
+    cr_expect_eq(both.r.v[0][0][2], 32767);
+    cr_expect_eq(n_sat, 8);
+    cr_expect_eq(st.v_saturations, 8);
+    /* without the hook: the same forward */
+    cr_assert_eq(sgl_fixed_forward(&q, &s, &pred2, ls2, &st2, NULL, NULL), 0);
+    cr_expect_eq(pred2, pred);
+    cr_expect_arr_eq(ls2, ls, sizeof ls);
+    cr_expect_eq(st2.v_saturations, 8);
+    cr_expect_eq(st2.updates, st.updates);
+    sgl_fixed_free(&q);
+}
+
 Test(fixed, sg_index_edges)
 {
     sgl_fixed_net q;
