@@ -8,7 +8,7 @@ boards" (pasted there by hand: no make target checks them).
     engine_budget.py [CORE_MAP.csv]
 
 Cycles come from the built units' formulas with their constants read from rtl/core_map.csv
-(the one source, default rtl/core_map.csv): the forward is today's core (LAYER_OVERHEAD,
+(the one source, default rtl/core_map.csv; exit 2 bad command line, 3 bad CSV): the forward is today's core (LAYER_OVERHEAD,
 STEP_PER_CLASS, STEP_FIXED); the engine's readout recompute and error unit a step (ENG_*,
 ERR_CYCLES_FIXED); the walk with its accumulation (WALK_STEP_EXTRA, GATHER_LAT, ACC_*); the
 batch-end update a tensor (UPD_*, PCG_DRAW_CYCLES: 5 n + K + (P - 1) max(K + 6, 36) + 111),
@@ -51,8 +51,24 @@ def blocks(words, bits):
     return min(math.ceil(words / d) * math.ceil(bits / w) for d, w in SHAPES)
 
 
+NEEDED = ("HIST_W", "GRAD_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "ENG_STEP_EXTRA",
+          "ENG_FIXED", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "ACC_STEP_FIXED",
+          "ACC_EV_EXTRA", "UPD_P1_EXTRA", "UPD_SUM_EXTRA", "UPD_UNIT_MIN", "UPD_P2_EXTRA",
+          "PCG_DRAW_CYCLES", "UPD_P3_EXTRA")
+
+
 def consts(path):
-    return {r["name"]: r["int"] for r in load(path)}
+    """The rows of rtl/core_map.csv by name (exit 3: the file unreadable or a row missing)."""
+    try:
+        k = {r["name"]: r["int"] for r in load(path)}
+    except OSError as e:
+        print(f"engine_budget.py: {path}: {e.strerror}", file=sys.stderr)
+        sys.exit(3)
+    missing = [m for m in NEEDED if m not in k]
+    if missing:
+        print(f"engine_budget.py: {path}: no row {', '.join(missing)}", file=sys.stderr)
+        sys.exit(3)
+    return k
 
 
 def brams(k, n_in, n, c, t, p, mom, grad_w, split=False):
@@ -101,8 +117,10 @@ def cycles(k, n_in, n, c, t, p, e, s, batch, split=False):
 
 def main():
     if len(sys.argv) > 2:
-        sys.exit("usage: engine_budget.py [CORE_MAP.csv]")
-    k = consts(sys.argv[1] if len(sys.argv) > 1 else "rtl/core_map.csv")
+        print("usage: engine_budget.py [CORE_MAP.csv]", file=sys.stderr)
+        sys.exit(2)
+    here = os.path.dirname(os.path.abspath(__file__))
+    k = consts(sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "rtl", "core_map.csv"))
     gw = k["GRAD_W"]
     print("| board | network | T | P | momentum | gradient words | block RAM (of) | multipliers (of) | fits |")
     print("|---|---|---:|---:|---|---|---:|---:|---|")
