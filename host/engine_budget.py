@@ -3,9 +3,12 @@
 """The training engine's block-RAM and multiplier budget and its cycles per training sample
 (docs/rtl.md, "Training engine (design, issue 13)"): a model of the design, not a build. Prints
 the Markdown tables of the sections "Cycles per training sample" and "Budget on the ECP5
-boards" (pasted there by hand: no make target checks them).
+boards" (pasted there; `make core-map-check` fails when they differ).
 
-    engine_budget.py [CORE_MAP.csv]
+    engine_budget.py [CORE_MAP.csv] [--check DOC.md]
+
+--check: fail (exit 1) unless every line of the tables is a line of DOC.md (`make
+core-map-check` runs it on docs/rtl.md).
 
 Cycles come from the built units' formulas with their constants read from rtl/core_map.csv
 (the one source, default rtl/core_map.csv; exit 2 bad command line, 3 bad CSV): the forward is today's core (LAYER_OVERHEAD,
@@ -116,14 +119,40 @@ def cycles(k, n_in, n, c, t, p, e, s, batch, split=False):
 
 
 def main():
-    if len(sys.argv) > 2:
-        print("usage: engine_budget.py [CORE_MAP.csv]", file=sys.stderr)
+    args, doc = sys.argv[1:], None
+    if "--check" in args:
+        i = args.index("--check")
+        doc = args[i + 1] if i + 1 < len(args) else None
+        args = args[:i] + args[i + 2:]
+    if len(args) > 1 or ("--check" in sys.argv and doc is None):
+        print("usage: engine_budget.py [CORE_MAP.csv] [--check DOC.md]", file=sys.stderr)
         sys.exit(2)
     here = os.path.dirname(os.path.abspath(__file__))
-    k = consts(sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "rtl", "core_map.csv"))
+    k = consts(args[0] if args else os.path.join(here, "..", "rtl", "core_map.csv"))
+    lines = tables(k)
+    if doc is None:
+        print("\n".join(lines))
+        return
+    try:
+        with open(doc) as f:
+            have = set(f.read().splitlines())
+    except OSError as e:
+        print(f"engine_budget.py: {doc}: {e.strerror}", file=sys.stderr)
+        sys.exit(3)
+    stale = [ln for ln in lines if ln and ln not in have]
+    if stale:
+        print(f"engine_budget.py: {doc}: {len(stale)} table lines differ from the model, the first: "
+              f"{stale[0]} (paste the output of host/engine_budget.py)", file=sys.stderr)
+        sys.exit(1)
+
+
+def tables(k):
+    """The two tables' lines (a blank line between)."""
+    out = []
+    emit = out.append
     gw = k["GRAD_W"]
-    print("| board | network | T | P | momentum | gradient words | block RAM (of) | multipliers (of) | fits |")
-    print("|---|---|---:|---:|---|---|---:|---:|---|")
+    emit("| board | network | T | P | momentum | gradient words | block RAM (of) | multipliers (of) | fits |")
+    emit("|---|---|---:|---:|---|---|---:|---:|---|")
     rows = [("25F", 20, 32, 100, 8, 1), ("25F", 20, 32, 100, 4, 1), ("25F", 20, 32, 100, 4, 0),
             ("25F", 20, 32, 50, 4, 0),
             ("45F", 20, 64, 100, 32, 1), ("45F", 20, 64, 100, 16, 1), ("45F", 20, 128, 100, 16, 0),
@@ -138,20 +167,21 @@ def main():
             b, m = brams(k, n_in, n, 10, t, p, mom, grad_w, split), mults(p, 10)
             bmax, mmax = DEVICES[dev]
             ok = "yes" if b <= bmax and m <= mmax else "no"
-            print(f"| {dev} | {n_in} -> {n} -> 10 | {t} | {p} | {'yes' if mom else 'no'} | {label} "
+            emit(f"| {dev} | {n_in} -> {n} -> 10 | {t} | {p} | {'yes' if mom else 'no'} | {label} "
                   f"| {b} ({bmax}) | {m} ({mmax}) | {ok} |")
-    print()
-    print(f"| network | P | E, S per step | forward | readout + errors | walk + accumulation "
+    emit("")
+    emit(f"| network | P | E, S per step | forward | readout + errors | walk + accumulation "
           f"| update / {BATCH} | cycles a sample | samples/s at 75 MHz | at {FMAX_85F} MHz |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    emit("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for n_in, n, p, e, s, split in ((20, 128, 64, 0.2, 25.6, False), (20, 128, 64, 0.2, 25.6, True),
                                     (20, 128, 32, 0.2, 25.6, False), (20, 128, 64, 0.2, 6.4, False),
                                     (20, 64, 16, 0.2, 12.8, False), (256, 128, 16, 2.56, 25.6, False)):
         parts = cycles(k, n_in, n, 10, 100, p, e, s, BATCH, split)
         tot = sum(parts)
         name = f"{n_in} -> {n} -> 10, T 100" + (" (3 x 16-bit words)" if split else "")
-        print(f"| {name} | {p} | {e}, {s} | " + " | ".join(f"{x:.0f}" for x in parts)
+        emit(f"| {name} | {p} | {e}, {s} | " + " | ".join(f"{x:.0f}" for x in parts)
               + f" | {tot:.0f} | {75e6 / tot:.0f} | {FMAX_85F * 1e6 / tot:.0f} |")
+    return out
 
 
 if __name__ == "__main__":
