@@ -1,79 +1,187 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """The training engine's block-RAM and multiplier budget and its cycles per training sample
-(docs/rtl.md, "Training engine (design)"): a model of the design, not a measurement. Prints the
-Markdown tables of that section.
+(docs/rtl.md, "Training engine (design, issue 13)"): a model of the design, not a build. Prints
+the Markdown tables of the sections "Cycles per training sample" and "Budget on the ECP5
+boards" (pasted there; `make core-map-check` fails when they differ).
 
-    engine_budget.py
+    engine_budget.py [CORE_MAP.csv] [--check DOC.md]
 
-Memories per one-layer network (N hidden, N_IN inputs, C classes, T steps, P lanes, G = N/P):
-P synapse banks of D = (N_IN + N) G words of 36 bits ({momentum, master}: 512 words a DP16KD;
-without momentum 18 bits, 1024 words),
-P gradient banks of D words of 32 bits, the history (T N words of 17 bits in banks of 1024),
-W_out as C RAMs of N words of {momentum, master} (or master) and C of gradients, the error memory (T C
-words of 32 bits), and FIXED block RAMs for the rest (the forward's 13 of today's 85F row, plus
-gamma_q, the EXP2 table and the bias gradients). Multipliers: two MULT18X18D a lane (int8 x
-int32), one a class (int8 x err) and EXTRA_MULT for the SG product, the error unit and
-the update.
+--check: fail (exit 1) unless every line of the tables is a line of DOC.md (`make
+core-map-check` runs it on docs/rtl.md).
+
+Cycles come from the built units' formulas with their constants read from rtl/core_map.csv
+(the one source, default rtl/core_map.csv; exit 2 bad command line, 3 bad CSV): the forward is today's core (LAYER_OVERHEAD,
+STEP_PER_CLASS, STEP_FIXED); the engine's readout recompute and error unit a step (ENG_*,
+ERR_CYCLES_FIXED); the walk with its accumulation (WALK_STEP_EXTRA, GATHER_LAT, ACC_*); the
+batch-end update a tensor (UPD_*, PCG_DRAW_CYCLES: 5 n + K + (P - 1) max(K + 6, 36) + 111),
+with E and S (input events and hidden spikes a step) taken as means.
+
+Memories per one-layer network (N hidden, N_IN inputs, C classes, T steps, P lanes, G = N/P,
+D = (N_IN + N) G words a lane): P synapse banks of D words of 36 bits ({momentum, master};
+without momentum 18 bits), P gradient banks of D words of GRAD_W bits (rtl/core_map.csv: 48,
+two DP16KD side by side up to 512 words, three up to 1024), the history (T N words of 17 bits
+in banks of 1024), W_out as C RAMs of N masters and C of GRAD_W-bit gradients, the bias
+gradients (N words of GRAD_W), the error memory (T words of C x 32 bits, as sglif_engine has
+it), the update's one DP16KD (measured) and FIXED for the rest (the forward's 13 of today's
+85F row, gamma_q, the EXP2 table). A DP16KD holds 512 x 36, 1024 x 18, 2048 x 9, 4096 x 4,
+8192 x 2 or 16384 x 1; a memory takes the fewest blocks of one shape. Multipliers (MULT18X18D),
+each unit measured alone with Yosys synth_ecp5 (docs/rtl.md, "Budget on the ECP5 boards"): two
+a lane of the recurrent gather (int8 x int32 gv; 128 at P 64), two a lane of the W_out gather
+(C padded to a power of two, int8 x e_t; 32 at C 10), the backward neuron's SG product 8, the
+error unit 4, the update 14 (`make upd-pnr`).
 """
 import math
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_core_map import load  # noqa: E402
 
 DEVICES = {"25F": (56, 28), "45F": (108, 72), "85F": (208, 156)}  # DP16KD, MULT18X18D
-FIXED = 16
-EXTRA_MULT = 8  # plus one a class (the gradient through W_out)
-L_B = 24       # the backward walk's pipeline, per step (an estimate until the RTL exists)
-DIV = 48       # cycles of one serial division / square root
-UPDATE_CYC = 4  # cycles a parameter in the update (one PCG32 draw each)
+FIXED = 15          # estimate: the forward's 13 block RAMs of the 85F row, gamma_q, EXP2 table
+UPD_BRAM = 1        # measured (make upd-pnr): the update's nu RAM
+UPD_MULT = 14       # measured (make upd-pnr): generator 10, shared multiplier 2, decay 2
+NEURON_MULT = 8     # measured (synth_ecp5 of sglif_bwd_neuron): the exact SG product
+ERR_MULT = 4        # measured (synth_ecp5 of sglif_err_unit, C 10)
+FMAX_85F = 81.63    # measured: the ulx3s-85f core's Fmax (README's board table)
+BATCH = 32
+SHAPES = ((512, 36), (1024, 18), (2048, 9), (4096, 4), (8192, 2), (16384, 1))
 
 
-def brams(n_in, n, c, t, p, mom):
-    g = n // p
-    d = (n_in + n) * g
-    syn = p * math.ceil(d / (512 if mom else 1024))
-    grad = p * math.ceil(d / 512)
-    hist = math.ceil(t * n / 1024)
-    wout = c * math.ceil(n / (512 if mom else 1024)) + c * math.ceil(n / 512)
-    err = math.ceil(t * c / 512)
-    return syn + grad + hist + wout + err + FIXED
+def blocks(words, bits):
+    """DP16KD for a memory of `words` x `bits`: the fewest of one shape."""
+    return min(math.ceil(words / d) * math.ceil(bits / w) for d, w in SHAPES)
 
 
-def cycles(n_in, n, c, t, p, e, s, batch):
-    """Per training sample: forward, backward, update / batch (e, s: input events and hidden
-    spikes per step, means)."""
+NEEDED = ("HIST_W", "GRAD_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "ENG_STEP_EXTRA",
+          "ENG_FIXED", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "ACC_STEP_FIXED",
+          "ACC_EV_EXTRA", "UPD_P1_EXTRA", "UPD_SUM_EXTRA", "UPD_UNIT_MIN", "UPD_P2_EXTRA",
+          "PCG_DRAW_CYCLES", "UPD_P3_EXTRA")
+
+
+def consts(path):
+    """The rows of rtl/core_map.csv by name (exit 3: the file unreadable or a row missing)."""
+    try:
+        k = {r["name"]: r["int"] for r in load(path)}
+    except OSError as e:
+        print(f"engine_budget.py: {path}: {e.strerror}", file=sys.stderr)
+        sys.exit(3)
+    missing = [m for m in NEEDED if m not in k]
+    if missing:
+        print(f"engine_budget.py: {path}: no row {', '.join(missing)}", file=sys.stderr)
+        sys.exit(3)
+    return k
+
+
+def brams(k, n_in, n, c, t, p, mom, grad_w, split=False):
+    """split: the GRAD_W-bit gradient words as three 16-bit parts in 18-bit blocks."""
+    d = (n_in + n) * (n // p)
+    syn = p * blocks(d, 36 if mom else 18)
+    grad = p * (blocks(3 * d, 18) if split else blocks(d, grad_w))
+    hist = blocks(t * n, k["HIST_W"])
+    wout = c * blocks(n, 36 if mom else 18) + c * blocks(n, grad_w)
+    bias = blocks(n, grad_w)
+    err = blocks(t, 32 * c)
+    return syn + grad + hist + wout + bias + err + UPD_BRAM + FIXED
+
+
+def mults(p, c):
+    cp = 1 << math.ceil(math.log2(c))
+    return 2 * p + 2 * cp + NEURON_MULT + ERR_MULT + UPD_MULT
+
+
+def upd_tensor(k, units, fan_in):
+    """sglif_update on one tensor (row_norm 1): `units` postsynaptic units of `fan_in` reads."""
+    n = units * fan_in
+    return (n + k["UPD_P1_EXTRA"]
+            + (units - 1) * max(fan_in + k["UPD_SUM_EXTRA"], k["UPD_UNIT_MIN"])
+            + fan_in + k["UPD_P2_EXTRA"] + k["PCG_DRAW_CYCLES"] * n + k["UPD_P3_EXTRA"])
+
+
+def cycles(k, n_in, n, c, t, p, e, s, batch, split=False):
+    """Per training sample: forward, readout + errors, walk + accumulation, update / batch."""
     g = n // p
     ops = e + s
-    fwd = t * ((g - 1) * max(ops, p) + max(ops, 1) + p - 1 + 16 + 2 * c + 3)
-    bwd = t * (n * g + (e + s + 1) * g + s + L_B)
-    params = n_in * n + n * n + n + n * c + c
-    # a pass for max |G| and the per-unit squares (P lanes), a square root and a division a
-    # postsynaptic unit (n for W_in, W_rec, bias; C for W_out, b_out), a PCG32 draw an entry
-    upd = (UPDATE_CYC * params + 2 * math.ceil(params / p) + (3 * n + 2 * c) * DIV) / batch
-    return fwd, bwd, upd
+    fwd = t * ((g - 1) * max(ops, p) + max(ops, 1) + p - 1 + k["LAYER_OVERHEAD"]
+               + k["STEP_PER_CLASS"] * c + k["STEP_FIXED"])
+    err = t * (n + k["ENG_STEP_EXTRA"] + k["ERR_CYCLES_FIXED"] + 3 * c) + k["ENG_FIXED"]
+    gn = (n - 1) // p + 1
+    gw = max(1, math.ceil(math.log2(n)) - math.ceil(math.log2(p)))
+    lat_r = math.ceil(math.log2(p)) + k["GATHER_LAT"]
+    lat_o = math.ceil(math.log2(c)) + k["GATHER_LAT"]
+    walk = 2 ** (gw + 1) + 1 + t * (max(n * gn + lat_r, (n - 1) * gn + lat_o + 1)
+                                    + k["WALK_STEP_EXTRA"])
+    rmw = 3 if split else 1  # split words: three read-modify-writes a word
+    acc = t * k["ACC_STEP_FIXED"] + t * e * (rmw * gn + k["ACC_EV_EXTRA"]) + (t - 1) * s * rmw * gn
+    upd = sum(upd_tensor(k, u, f) for u, f in ((n, n_in), (n, n), (n, 1), (c, n), (c, 1)))
+    return fwd, err, walk + acc, upd / batch
 
 
 def main():
-    print("| board | network | T | P | momentum | block RAM (of) | multipliers (of) | fits |")
-    print("|---|---|---:|---:|---|---:|---:|---|")
-    rows = [("25F", 20, 32, 100, 8, 1), ("25F", 20, 32, 100, 4, 1), ("25F", 20, 32, 100, 4, 0), ("25F", 20, 32, 50, 4, 0),
+    args, doc = sys.argv[1:], None
+    if "--check" in args:
+        i = args.index("--check")
+        doc = args[i + 1] if i + 1 < len(args) else None
+        args = args[:i] + args[i + 2:]
+    if len(args) > 1 or ("--check" in sys.argv and doc is None):
+        print("usage: engine_budget.py [CORE_MAP.csv] [--check DOC.md]", file=sys.stderr)
+        sys.exit(2)
+    here = os.path.dirname(os.path.abspath(__file__))
+    k = consts(args[0] if args else os.path.join(here, "..", "rtl", "core_map.csv"))
+    lines = tables(k)
+    if doc is None:
+        print("\n".join(lines))
+        return
+    try:
+        with open(doc) as f:
+            have = set(f.read().splitlines())
+    except OSError as e:
+        print(f"engine_budget.py: {doc}: {e.strerror}", file=sys.stderr)
+        sys.exit(3)
+    stale = [ln for ln in lines if ln and ln not in have]
+    if stale:
+        print(f"engine_budget.py: {doc}: {len(stale)} table lines differ from the model, the first: "
+              f"{stale[0]} (paste the output of host/engine_budget.py)", file=sys.stderr)
+        sys.exit(1)
+
+
+def tables(k):
+    """The two tables' lines (a blank line between)."""
+    out = []
+    emit = out.append
+    gw = k["GRAD_W"]
+    emit("| board | network | T | P | momentum | gradient words | block RAM (of) | multipliers (of) | fits |")
+    emit("|---|---|---:|---:|---|---|---:|---:|---|")
+    rows = [("25F", 20, 32, 100, 8, 1), ("25F", 20, 32, 100, 4, 1), ("25F", 20, 32, 100, 4, 0),
+            ("25F", 20, 32, 50, 4, 0),
             ("45F", 20, 64, 100, 32, 1), ("45F", 20, 64, 100, 16, 1), ("45F", 20, 128, 100, 16, 0),
-            ("85F", 20, 128, 100, 64, 1), ("85F", 20, 256, 100, 32, 0),
+            ("85F", 20, 128, 100, 64, 1), ("85F", 20, 128, 100, 32, 1), ("85F", 20, 256, 100, 32, 0),
             ("85F", 256, 128, 100, 32, 1), ("85F", 256, 128, 100, 16, 1), ("85F", 256, 128, 100, 16, 0)]
+    variants = [(gw, False, f"{gw} bit"), (36, False, "36 bit (gv int24)"),
+                (gw, True, f"{gw} bit in 3 x 16")]
     for dev, n_in, n, t, p, mom in rows:
-        b, m = brams(n_in, n, 10, t, p, mom), 2 * p + EXTRA_MULT + 10
-        bmax, mmax = DEVICES[dev]
-        ok = "yes" if b <= bmax and m <= mmax else "no"
-        print(f"| {dev} | {n_in} -> {n} -> 10 | {t} | {p} | {'yes' if mom else 'no'} | {b} ({bmax}) "
-              f"| {m} ({mmax}) | {ok} |")
-    print()
-    print("| network | P | E, S per step | forward | backward | update / 32 | cycles a sample | samples/s at 80 MHz |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|")
-    for n_in, n, p, e, s in ((20, 128, 64, 0.2, 25.6), (20, 128, 32, 0.2, 25.6),
-                             (20, 128, 64, 0.2, 6.4), (20, 64, 16, 0.2, 12.8),
-                             (256, 128, 16, 2.56, 25.6)):
-        f, bw, u = cycles(n_in, n, 10, 100, p, e, s, 32)
-        tot = f + bw + u
-        print(f"| {n_in} -> {n} -> 10, T 100 | {p} | {e}, {s} | {f:.0f} | {bw:.0f} | {u:.0f} | "
-              f"{tot:.0f} | {80e6 / tot:.0f} |")
+        for grad_w, split, label in variants:
+            if (grad_w, split) != (gw, False) and (dev, n_in, n) != ("85F", 20, 128):
+                continue
+            b, m = brams(k, n_in, n, 10, t, p, mom, grad_w, split), mults(p, 10)
+            bmax, mmax = DEVICES[dev]
+            ok = "yes" if b <= bmax and m <= mmax else "no"
+            emit(f"| {dev} | {n_in} -> {n} -> 10 | {t} | {p} | {'yes' if mom else 'no'} | {label} "
+                  f"| {b} ({bmax}) | {m} ({mmax}) | {ok} |")
+    emit("")
+    emit(f"| network | P | E, S per step | forward | readout + errors | walk + accumulation "
+          f"| update / {BATCH} | cycles a sample | samples/s at 75 MHz | at {FMAX_85F} MHz |")
+    emit("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for n_in, n, p, e, s, split in ((20, 128, 64, 0.2, 25.6, False), (20, 128, 64, 0.2, 25.6, True),
+                                    (20, 128, 32, 0.2, 25.6, False), (20, 128, 64, 0.2, 6.4, False),
+                                    (20, 64, 16, 0.2, 12.8, False), (256, 128, 16, 2.56, 25.6, False)):
+        parts = cycles(k, n_in, n, 10, 100, p, e, s, BATCH, split)
+        tot = sum(parts)
+        name = f"{n_in} -> {n} -> 10, T 100" + (" (3 x 16-bit words)" if split else "")
+        emit(f"| {name} | {p} | {e}, {s} | " + " | ".join(f"{x:.0f}" for x in parts)
+              + f" | {tot:.0f} | {75e6 / tot:.0f} | {FMAX_85F * 1e6 / tot:.0f} |")
+    return out
 
 
 if __name__ == "__main__":

@@ -17,13 +17,14 @@
 // writes one (the update clears, a checkpoint restores); only while no accumulation runs.
 // `define SGLIF_FAULT_ACC_DIAG (the diagonal lane added too) for the self-test.
 `default_nettype none
+`include "sglif_core_map_defs.vh"
 
 module sglif_bwd_accum #(
     parameter integer N      = 64,     // neurons (a multiple of P, at least 2P)
     parameter integer P      = 4,      // lanes
     parameter integer C      = 10,     // classes
     parameter integer N_IN   = 16,     // input rows
-    parameter integer GRAD_W = 48      // gradient word (docs: the bound that makes it exact)
+    parameter integer GRAD_W = `SGLIF_GRAD_W // gradient word: GRAD_W of rtl/core_map.csv (docs: the bound)
 ) (
     input  wire                  clk_i,
     input  wire                  rst_i,

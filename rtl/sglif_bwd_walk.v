@@ -29,6 +29,7 @@
 // (the SG code's bit 0 dropped on its way to the neuron) and SGLIF_FAULT_ACC_EVENT (the
 // sample's last event never taken) for the self-test.
 `default_nettype none
+`include "sglif_core_map_defs.vh"
 
 module sglif_bwd_walk #(
     parameter integer N     = 64,      // neurons (a multiple of P, at least 2P)
@@ -37,7 +38,7 @@ module sglif_bwd_walk #(
     parameter integer T_MAX = 64,      // steps
     parameter integer N_IN  = 16,      // input channels (rows 0 .. N_IN-1 of the gradient banks)
     parameter integer ES_AW = 10,      // event store: 2^ES_AW events a sample
-    parameter integer GRAD_W = 48      // gradient words (sglif_bwd_accum)
+    parameter integer GRAD_W = `SGLIF_GRAD_W // gradient words (sglif_bwd_accum): rtl/core_map.csv
 ) (
     input  wire                  clk_i,
     input  wire                  rst_i,

@@ -14,6 +14,7 @@
 // ERR_CYCLES_FIXED + 3 C) + ENG_FIXED + the walk's (rtl/core_map.csv). `define
 // SGLIF_FAULT_ENG_SUM (the readout sums miss the last neuron) for the self-test.
 `default_nettype none
+`include "sglif_core_map_defs.vh"
 
 module sglif_engine #(
     parameter integer N      = 64,
@@ -22,7 +23,7 @@ module sglif_engine #(
     parameter integer T_MAX  = 64,
     parameter integer N_IN   = 16,
     parameter integer ES_AW  = 10,
-    parameter integer GRAD_W = 48
+    parameter integer GRAD_W = `SGLIF_GRAD_W // gradient words: GRAD_W of rtl/core_map.csv
 ) (
     input  wire                  clk_i,
     input  wire                  rst_i,

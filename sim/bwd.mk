@@ -36,7 +36,7 @@ walk_n        = $(shell echo $$(( 32 > 2 * $(1) ? 32 : 2 * $(1) )))
 WALK_SIZES    = -GN=$(call walk_n,$(1)) -GC=10 -GT_MAX=24
 WALK_DEFS     = -DWALK_N=$(call walk_n,$(1)) -DWALK_C=10 -DWALK_T=24
 WALK_RTL     := rtl/sglif_bwd_walk.v rtl/sglif_bwd_accum.v $(GATHER_RTL) $(BWD_RTL)
-WALK_DEPS    := $(CORE_MAP_H) sim/unit_harness.h sim/walk_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(WALK_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
+WALK_DEPS    := $(CORE_MAP_H) $(CORE_MAP_DEFS) sim/unit_harness.h sim/walk_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(WALK_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 # the whole samples (sim/acc_test.cpp on rtl/sglif_engine.v: readout sums, error unit, walk and
 # accumulation against the twin's sgl_fixed_grad_sample), at each P of ACC_LANES, ACC_N
 # configurations a seed
@@ -49,7 +49,7 @@ GRAD_W       := $(shell awk -F, '$$2 == "GRAD_W" { print $$3 }' rtl/core_map.csv
 ACC_SIZES     = -GN=$(call walk_n,$(1)) -GP=$(1) -GC=10 -GT_MAX=24 -GN_IN=16 -GES_AW=10 -GGRAD_W=$(GRAD_W)
 ACC_DEFS      = -DACC_N=$(call walk_n,$(1)) -DACC_P=$(1) -DACC_C=10 -DACC_T=24 -DACC_N_IN=16 -DACC_ES_AW=10 -DACC_GRAD_W=$(GRAD_W)
 ACC_RTL      := rtl/sglif_engine.v rtl/sglif_err_unit.v $(WALK_RTL)
-ACC_DEPS     := $(CORE_MAP_H) sim/unit_harness.h sim/acc_test.cpp sim/acc_gen.h sim/cosim_gen.h sim/bwd.mk rtl/lint.vlt rtl/core_map.csv $(ACC_RTL) rtl/sglif_exp2.hex $(LIB)
+ACC_DEPS     := $(CORE_MAP_H) $(CORE_MAP_DEFS) sim/unit_harness.h sim/acc_test.cpp sim/acc_gen.h sim/cosim_gen.h sim/bwd.mk rtl/lint.vlt rtl/core_map.csv $(ACC_RTL) rtl/sglif_exp2.hex $(LIB)
 ACC_FAULTS   := WALK_CODE BWD_DECAY ACC_DIAG ACC_EVENT ERR_TABLE ENG_SUM
 ERR_N        ?= 100000
 ERR_CLASSES  ?= 2 10 64
@@ -95,7 +95,7 @@ REPLAY_SET := $(foreach p,N=32 P=4 C=10 T_MAX=24 N_IN=16 ES_AW=10 GRAD_W=$(GRAD_
 REPLAY_ARGS := 32 4 10 24 16 10 $(GRAD_W)
 define replay_vvp
 	@mkdir -p $(@D)
-	$(IVERILOG) -g2005 -Wall $(1) -s tb_acc_replay $(REPLAY_SET) -Ptb_acc_replay.VEC='"$(2)"' -Ptb_acc_replay.NAME='"$(3)"' -o $@ sim/tb_acc_replay.v $(WALK_RTL)
+	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) $(1) -s tb_acc_replay $(REPLAY_SET) -Ptb_acc_replay.VEC='"$(2)"' -Ptb_acc_replay.NAME='"$(3)"' -o $@ sim/tb_acc_replay.v $(WALK_RTL)
 endef
 
 # the walk under Icarus (shorter): sim/walk_vectors.c writes random walks, the bench replays
@@ -104,10 +104,10 @@ $(BIN)/walk_vectors: $(OBJ)/sim/walk_vectors.o $(OBJ)/sim/bwd_ref.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BWD_DIR)/tb_walk.vvp: sim/tb_acc_replay.v $(WALK_RTL) sim/bwd.mk
+$(BWD_DIR)/tb_walk.vvp: sim/tb_acc_replay.v $(WALK_RTL) $(CORE_MAP_DEFS) sim/bwd.mk
 	$(call replay_vvp,,$(BWD_DIR)/walk-icarus.txt,walk-icarus)
 
-$(BWD_DIR)/tb_walk-fault.vvp: sim/tb_acc_replay.v $(WALK_RTL) sim/bwd.mk
+$(BWD_DIR)/tb_walk-fault.vvp: sim/tb_acc_replay.v $(WALK_RTL) $(CORE_MAP_DEFS) sim/bwd.mk
 	$(call replay_vvp,-DSGLIF_FAULT_WALK_ROW,$(BWD_DIR)/walk-icarus-fault.txt,walk-icarus)
 
 $(BWD_DIR)/acc-p%/Vsglif_engine: $(ACC_DEPS)
@@ -123,10 +123,10 @@ $(BIN)/acc_vectors: $(OBJ)/sim/acc_vectors.o $(OBJ)/sim/bwd_ref.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BWD_DIR)/tb_acc.vvp: sim/tb_acc_replay.v $(WALK_RTL) sim/bwd.mk
+$(BWD_DIR)/tb_acc.vvp: sim/tb_acc_replay.v $(WALK_RTL) $(CORE_MAP_DEFS) sim/bwd.mk
 	$(call replay_vvp,,$(BWD_DIR)/acc-icarus.txt,acc-icarus)
 
-$(BWD_DIR)/tb_acc-fault.vvp: sim/tb_acc_replay.v $(WALK_RTL) sim/bwd.mk
+$(BWD_DIR)/tb_acc-fault.vvp: sim/tb_acc_replay.v $(WALK_RTL) $(CORE_MAP_DEFS) sim/bwd.mk
 	$(call replay_vvp,-DSGLIF_FAULT_ACC_DIAG,$(BWD_DIR)/acc-icarus-fault.txt,acc-icarus)
 
 $(BWD_DIR)/err-c%/Vsglif_err_unit: $(ERR_DEPS)
@@ -143,18 +143,18 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)
 	$(IVERILOG) -g2005 -Wall -s tb_sround -o $(BWD_DIR)/lint-sround.vvp sim/tb_sround.v $(SROUND_RTL)
 	@set -e; for p in 1 2 8 16 32; do $(VERILATOR) --lint-only -Wall -GP=$$p rtl/lint.vlt $(GATHER_RTL); done
 	@set -e; for g in "-GN=2 -GP=1 -GC=2 -GT_MAX=1" "-GN=64 -GP=8 -GC=20 -GT_MAX=100" "-GN=256 -GP=64 -GC=10 -GT_MAX=100"; do \
-	  $(VERILATOR) --lint-only -Wall $$g --top-module sglif_bwd_walk rtl/lint.vlt $(WALK_RTL); done
-	$(IVERILOG) -g2005 -Wall -s sglif_bwd_walk -o $(BWD_DIR)/lint-walk.vvp $(WALK_RTL)
+	  $(VERILATOR) --lint-only -Wall $(CORE_MAP_INC) $$g --top-module sglif_bwd_walk rtl/lint.vlt $(WALK_RTL); done
+	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -s sglif_bwd_walk -o $(BWD_DIR)/lint-walk.vvp $(WALK_RTL)
 	@set -e; for g in "-GN=2 -GP=1 -GC=2 -GN_IN=1" "-GN=48 -GP=8 -GC=20 -GN_IN=20" "-GN=128 -GP=64 -GC=10 -GN_IN=20 -GGRAD_W=64"; do \
-	  $(VERILATOR) --lint-only -Wall $$g --top-module sglif_bwd_accum rtl/lint.vlt rtl/sglif_bwd_accum.v; done
-	$(IVERILOG) -g2005 -Wall -s sglif_bwd_accum -o $(BWD_DIR)/lint-accum.vvp rtl/sglif_bwd_accum.v
+	  $(VERILATOR) --lint-only -Wall $(CORE_MAP_INC) $$g --top-module sglif_bwd_accum rtl/lint.vlt rtl/sglif_bwd_accum.v; done
+	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -s sglif_bwd_accum -o $(BWD_DIR)/lint-accum.vvp rtl/sglif_bwd_accum.v
 	@set -e; for g in "-GN=2 -GP=1 -GC=2 -GT_MAX=1 -GN_IN=1" "-GN=128 -GP=64 -GC=10 -GT_MAX=100 -GN_IN=20"; do \
-	  $(VERILATOR) --lint-only -Wall $$g --top-module sglif_engine rtl/lint.vlt $(ACC_RTL); done
-	$(IVERILOG) -g2005 -Wall -s sglif_engine -o $(BWD_DIR)/lint-engine.vvp $(ACC_RTL)
+	  $(VERILATOR) --lint-only -Wall $(CORE_MAP_INC) $$g --top-module sglif_engine rtl/lint.vlt $(ACC_RTL); done
+	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -s sglif_engine -o $(BWD_DIR)/lint-engine.vvp $(ACC_RTL)
 	@set -e; for c in 2 20 1024; do $(VERILATOR) --lint-only -Wall -GC=$$c rtl/lint.vlt $(ERR_RTL); done
 	$(IVERILOG) -g2005 -Wall -s sglif_err_unit -o $(BWD_DIR)/lint-err.vvp $(ERR_RTL)
 	@set -e; for t in "sglif_bwd_neuron:1" "sglif_bwd_gather:1" "sglif_bwd_gather:8" "sglif_pcg32:1" "sglif_sround:1" "sglif_bwd_walk:4" "sglif_err_unit:1" "sglif_engine:4"; do m=$${t%:*}; p=$${t#*:}; \
-	  $(YOSYS) -q -p "read_verilog $(WALK_RTL) $(SROUND_RTL) $(ERR_RTL) rtl/sglif_engine.v; chparam -set P $$p sglif_bwd_gather; hierarchy -check -top $$m; proc; check -assert" \
+	  $(YOSYS) -q -p "read_verilog $(CORE_MAP_INC) $(WALK_RTL) $(SROUND_RTL) $(ERR_RTL) rtl/sglif_engine.v; chparam -set P $$p sglif_bwd_gather; hierarchy -check -top $$m; proc; check -assert" \
 	    >$(BWD_DIR)/yosys.log 2>&1 || { cat $(BWD_DIR)/yosys.log; exit 1; }; done
 	@set -e; for s in $(BWD_SEEDS); do \
 	  $< +seed=$$s +n=$(BWD_N) >$(BWD_DIR)/seed-$$s.log 2>&1 || { tail -5 $(BWD_DIR)/seed-$$s.log; exit 1; }; \
