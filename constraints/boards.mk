@@ -242,7 +242,7 @@ readme-table:
 	    { cp $(BUILD)/README.md.tmp README.md; echo "readme-table: README.md's resource table regenerated"; }; \
 	  rm -f $(BUILD)/README.md.tmp
 
-test-slow: ## the slow FPGA flow: every board's bitstream (the ECP5 ones take minutes each), make report, every board over SEEDS (about an hour for the ECP5 ones) and the iCE40 netlists through a pty; fails if an ECP5 board failed
+test-slow: ## the slow FPGA flow: every board's bitstream (the ECP5 ones take minutes each), make report, every board over SEEDS (about 45 minutes for the ECP5 ones) and the iCE40 netlists through a pty; fails if an ECP5 board failed
 	@$(MAKE) --no-print-directory report
 	@for b in $(ICE40_BOARDS) $(ECP5_BOARDS); do $(MAKE) --no-print-directory bit-seeds BOARD=$$b || exit 1; done
 	@echo "== the iCE40 tops' netlists through a pty: device info and a short device infer (tests/test_board.c, board_netlist) =="
