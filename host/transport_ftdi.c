@@ -83,7 +83,7 @@ static int ftdi_open_port(sgl_transport *t, const char *arg)
                            : o == -5 ? "the kernel driver holds it: use tty:/dev/ttyUSBn, or "
                                        "unload ftdi_sio"
                                      : "cannot open it";
-        char what[160];
+        char what[256]; /* the longest serial (63) and hint (76) fit */
         snprintf(what, sizeof what, "no usable FTDI device %04x:%04x%s%s (%s)", vid, pid,
                  serial[0] ? " with serial " : "", serial, hint);
         return ftdi_fail(t, f, what);
