@@ -166,9 +166,15 @@ static int device_info(int argc, char **argv)
         const sgl_dev_info *i = &dev.info;
         printf("port: %s\nprotocol: %u\nlanes: %u\nlayers: %u\nneurons: %u\ninputs: %u\n"
                "classes: %u\nhistory_steps: %u\nsg_entries: %u\nmax_payload: %u\n"
-               "clock_hz: %u\nmodel_crc: 0x%08x\n", o.port, i->version, i->lanes, i->layers,
+               "clock_hz: %u\nfeatures: 0x%04x%s\n", o.port, i->version, i->lanes, i->layers,
                i->neurons, i->inputs, i->classes, i->hist_steps, i->sg_entries,
-               i->max_payload, (unsigned)i->clock_hz, (unsigned)crc);
+               i->max_payload, (unsigned)i->clock_hz, i->features,
+               i->features & SGL_DEV_ENGINE ? " (training engine)" : "");
+        if (i->features & SGL_DEV_ENGINE)
+            printf("engine_neurons: %u\nengine_inputs: %u\nengine_lanes: %u\n"
+                   "engine_grad_bits: %u\nengine_events: %u\n", i->eng_neurons, i->eng_inputs,
+                   i->eng_lanes, i->eng_grad_w, 1u << i->eng_ev_log2);
+        printf("model_crc: 0x%08x\n", (unsigned)crc);
     }
     sgl_dev_close(&dev);
     return rc < 0 ? cli_error("device info", rc) : SGL_EXIT_OK;

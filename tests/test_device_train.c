@@ -42,6 +42,31 @@ static int same_params(const char *a, const char *b)
     return same;
 }
 
+/* The last two lines: 'board: C cycles for N training samples' (C > 0) and 'link: B bytes on
+ * the line', B at least the training samples' bytes the line before counts. */
+static void check_figures(const char *out, int samples)
+{
+    const char *b = strstr(out, "\nboard: "), *l = strstr(out, "\nlink: ");
+    while (b && strstr(b + 1, "\nboard: "))
+        b = strstr(b + 1, "\nboard: ");
+    while (l && strstr(l + 1, "\nlink: "))
+        l = strstr(l + 1, "\nlink: ");
+    cr_assert(b && l && b < l, "no last board: and link: lines in\n%s", out);
+    unsigned long long C = 0, N = 0, B = 0;
+    cr_assert_eq(sscanf(b, "\nboard: %llu cycles for %llu training samples\n", &C, &N), 2,
+                 "%s", b);
+    cr_assert_eq(sscanf(l, "\nlink: %llu bytes on the line\n", &B), 1, "%s", l);
+    cr_assert(l[strcspn(l + 1, "\n") + 2] == 0, "link: is not the last line: %s", l);
+    cr_expect_eq(N, (unsigned long long)samples);
+    cr_expect_gt(C, 0);
+    const char *tb = strstr(out, "the training samples ");
+    cr_assert(tb, "%s", out);
+    unsigned long long T = strtoull(tb + strlen("the training samples "), NULL, 10);
+    cr_expect(T > 0 && B > T, "line bytes %llu, the training samples' %llu", B, T);
+    cr_log_info("%llu cycles for %llu samples, %llu bytes on the line (%llu of the samples)", C,
+                N, B, T);
+}
+
 static void tmp(char *p, size_t n, const char *what)
 {
     snprintf(p, n, "/tmp/sglif-test-dtrain-%d-%s", (int)getpid(), what);
@@ -75,6 +100,10 @@ Test(device_train, bit_identical_to_fixed_and_resumable, .timeout = 300)
     /* 128 x 40 steps x 32 neurons x (spike, code) + 128 predictions */
     cr_assert(strstr(out, "check: 327808 of 327808 spikes, SG codes and predictions"), "%s", out);
     cr_expect(same_params(twin, board), "device train and train --backend fixed differ");
+    /* a board without the engine: one line says so; the last lines are the figures */
+    cr_expect(strstr(out, ": the board has no training engine: the host computes the backward "
+                     "pass and the update"), "%s", out);
+    check_figures(out, 128);
 
     /* killed after 3 of 8 batches (a checkpoint after every batch), then resumed */
     char killed[256], ckpt[300];
