@@ -33,7 +33,7 @@ module sglif_cmd #(
     parameter [255:0] SEL_DEPTH  = 256'd0,  // words of select s at [32 s +: 32]
     parameter [7:0]   READ_MASK  = 8'h00,
     parameter [7:0]   MODEL_MASK = 8'h00,
-    parameter [191:0] IDENT      = 192'd0,  // the IDENTIFY reply: 24 bytes, byte 0 at [7:0]
+    parameter [271:0] IDENT      = 272'd0,  // the IDENTIFY reply: 34 bytes, byte 0 at [7:0]
     // the core that RUN and READ_OUTPUT drive (docs/rtl.md)
     parameter integer EV_AW      = 8,       // its event list holds 2^EV_AW events of a step
     parameter integer N_IN       = 32,      // input channels
@@ -286,7 +286,7 @@ module sglif_cmd #(
     reg [7:0] pay_w;
     always @(*) begin
         case (rsrc_q)
-            R_IDENT: pay_w = IDENT[8 * k_q[4:0] +: 8];
+            R_IDENT: pay_w = IDENT[8 * k_q[5:0] +: 8];
             R_U32:   pay_w = u32_q[8 * k_q[1:0] +: 8];
             R_OUT:   pay_w = k_q < 16'd2 ? pred16[8 * k_q[0] +: 8] : ro_sum_q[8 * k_out[1:0] +: 8];
             R_HIST:  pay_w = !hpass_q ? hz_q : hhi_q ? word_q[15:8] : word_q[7:0];
@@ -369,7 +369,7 @@ module sglif_cmd #(
                             if (!len_z_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else
-                                reply(ST_OK, R_IDENT, 16'd24);
+                                reply(ST_OK, R_IDENT, 16'd34);
                         CMD_WRITE_MEM:
                             if (len_lt6_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);

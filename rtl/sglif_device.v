@@ -81,10 +81,14 @@ module sglif_device #(
                              8'd1 << SEL_WOUT | 8'd1 << SEL_BOUT;
     localparam [7:0] READ  = MODEL | 8'd1 << SEL_EV;
     // IDENTIFY: version, lanes, layers, neurons, inputs, classes, history steps, SG entries,
-    // max payload, clock, 0 (u16 / u32 little-endian, byte 0 at the right)
-    localparam [191:0] IDENT = {16'd0, u32(CLK_HZ), u16(MAX_LEN), u16(SG_AW < 16 ? 1 << SG_AW : 0),
+    // max payload, clock, features, the engine's neurons, inputs, lanes, GRAD_W, log2 event
+    // store entries (u16 / u32 little-endian, byte 0 at the right; host/protocol.csv)
+/* verilator lint_off UNUSEDPARAM */
+`include "sglif_protocol.vh"
+/* verilator lint_on UNUSEDPARAM */
+    localparam [271:0] IDENT = {80'd0, 16'd0, u32(CLK_HZ), u16(MAX_LEN), u16(SG_AW < 16 ? 1 << SG_AW : 0),
                                 u16(HIST_STEPS), u16(N_OUT), u16(N_IN), u16(N), u16(L), u16(P),
-                                16'd1};
+                                u16(PROTOCOL_VERSION)};
 
     wire              soft_rst, mem_we, clear, start;
     wire [EV_AW:0]    n_ev;

@@ -15,7 +15,7 @@ module sglif_link #(
     parameter [255:0] SEL_DEPTH    = 256'd0,
     parameter [7:0]   READ_MASK    = 8'h00,
     parameter [7:0]   MODEL_MASK   = 8'h00,
-    parameter [191:0] IDENT        = 192'd0,
+    parameter [271:0] IDENT        = 272'd0,
     parameter integer EV_AW        = 8,       // the core (RUN, READ_OUTPUT)
     parameter integer N_IN         = 32,
     parameter integer N_OUT        = 10,

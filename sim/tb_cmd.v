@@ -32,10 +32,10 @@ module tb_cmd #(
     output wire        hist_clear_o
 );
     localparam [255:0] DEPTH = {32'd0, 32'd0, 32'd0, 32'd0, 32'd0, 32'd16, 32'd77, 32'd300};
-    // IDENTIFY: version 1, 1 lane, 1 layer, 16 neurons, 8 inputs, 4 classes, 8 history steps,
-    // 256 SG entries, MAX_LEN, 12 MHz, 0 (u16 and u32 little-endian; byte 0 at the right)
-    localparam [191:0] IDENT = {16'd0, 32'd12000000, MAX_LEN[15:0], 16'd256, 16'd8, 16'd4,
-                                16'd8, 16'd16, 16'd1, 16'd1, 16'd1};
+    // IDENTIFY: version 2, 1 lane, 1 layer, 16 neurons, 8 inputs, 4 classes, 8 history steps,
+    // 256 SG entries, MAX_LEN, 12 MHz, no engine (u16 and u32 little-endian; byte 0 at the right)
+    localparam [271:0] IDENT = {80'd0, 16'd0, 32'd12000000, MAX_LEN[15:0], 16'd256, 16'd8, 16'd4,
+                                16'd8, 16'd16, 16'd1, 16'd1, 16'd2};
 
     reg [15:0] m0 [0:299];
     reg [15:0] m1 [0:76];
