@@ -255,7 +255,7 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
             printf("board: %llu samples trained on chip in %llu RUN windows, each with TRAIN; "
                    "%llu UPDATEs; %llu words written (the start's model and state)\n",
                    (unsigned long long)dt.samples, (unsigned long long)dt.windows,
-                   (unsigned long long)dt.updates, (unsigned long long)dt.words);
+                   (unsigned long long)dt.engine_updates, (unsigned long long)dt.words);
         else
             printf("board: %llu forward passes in %llu RUN windows, %llu weight updates (%llu "
                    "words written), model CRC checked after each and after each batch; %llu "

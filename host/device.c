@@ -21,12 +21,8 @@ static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd
 
 static int mutating(uint8_t cmd)
 {
-#ifdef SGL_CMD_TRAIN
-    if (cmd == SGL_CMD_TRAIN || cmd == SGL_CMD_UPDATE)
-        return 1;
-#endif
-    return cmd == SGL_CMD_WRITE_MEM || cmd == SGL_CMD_RUN ||
-           cmd == SGL_CMD_SOFT_RESET;
+    return cmd == SGL_CMD_WRITE_MEM || cmd == SGL_CMD_RUN || cmd == SGL_CMD_SOFT_RESET ||
+           cmd == SGL_CMD_TRAIN || cmd == SGL_CMD_UPDATE;
 }
 
 /* Wait for the reply whose seq is seq: SGL_LINK_FRAME, or NONE on timeout. Replies with
@@ -315,7 +311,6 @@ int sgl_dev_run(sgl_dev *d, const uint8_t *req, uint16_t len)
     return cycles_request(d, SGL_CMD_RUN, req, len);
 }
 
-#ifdef SGL_CMD_TRAIN
 int sgl_dev_train(sgl_dev *d, int label)
 {
     const uint8_t req[2] = {(uint8_t)label, 0};
@@ -345,23 +340,3 @@ int sgl_dev_read_stats(sgl_dev *d, int zero, sgl_dev_engine_stats *s)
     s->cycles = rd32(r + 16);
     return 0;
 }
-#else
-int sgl_dev_train(sgl_dev *d, int label)
-{
-    (void)label;
-    return sgl_fail(SGL_EDEVICE, "%s: this sglif has no TRAIN command", d->t.name);
-}
-
-int sgl_dev_update(sgl_dev *d, int32_t lr_t)
-{
-    (void)lr_t;
-    return sgl_fail(SGL_EDEVICE, "%s: this sglif has no UPDATE command", d->t.name);
-}
-
-int sgl_dev_read_stats(sgl_dev *d, int zero, sgl_dev_engine_stats *s)
-{
-    (void)zero;
-    (void)s;
-    return sgl_fail(SGL_EDEVICE, "%s: this sglif has no READ_STATS command", d->t.name);
-}
-#endif

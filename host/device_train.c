@@ -163,7 +163,6 @@ void sgl_dev_trainer_hooks(sgl_dev_trainer *t, sgl_fixed_train_hooks *h)
 
 /* ---- the engine path: the board's training engine runs the backward and the update ---- */
 
-#ifdef SGL_SEL_TW
 static int clog2i(int x)
 {
     int b = 0;
@@ -343,7 +342,7 @@ static int engine_step(void *ctx, int32_t lr_t, sgl_fixed_batch_counts *bc)
     bc->saturations = (long)(uint32_t)(st.saturations - t->stats.saturations);
     bc->clamped = (long)(uint32_t)(st.clamped - t->stats.clamped);
     t->stats = st;
-    t->updates++;
+    t->engine_updates++;
     t->train_cycles += t->dev->st.cycles - c0;
     t->train_bytes += line_bytes(t->dev) - b0;
     return 0;
@@ -374,18 +373,19 @@ static int engine_registers(sgl_dev_trainer *t, const sgl_fixed_net *q,
     return sgl_dev_write_mem(t->dev, SGL_SEL_TREG, 1, r + 1, SGL_TREG_S_BOUT);
 }
 
-/* The start (and a resume): one UPDATE first, which zeroes whatever gradient sums a killed
- * run left on the board (its masters, momenta, stream and the core's model are all written
- * after it); then the registers, the state, the core's model; the statistics' base. */
+/* The start (and a resume): the registers, then one UPDATE, which zeroes whatever gradient
+ * sums a killed run left on the board (the masters, momenta, stream and the core's model it
+ * changes are all written after it); then the state, the core's model; the statistics'
+ * base. */
 static int engine_load(void *ctx, const sgl_fixed_net *q, const sgl_fixed_master *m,
                        const sgl_rng *r, const sgl_fixed_grad *g, const sgl_fixed_train_opts *o)
 {
     sgl_dev_trainer *t = ctx;
     sgl_rng rr = *r;
     uint64_t w = 0;
-    int rc = sgl_dev_update(t->dev, 1);
+    int rc = engine_registers(t, q, o);
     if (!rc)
-        rc = engine_registers(t, q, o);
+        rc = sgl_dev_update(t->dev, 1);
     if (!rc) /* (m is written, not changed: engine_state_io reads it when write is 1) */
         rc = engine_state_io(t, q, (sgl_fixed_master *)(uintptr_t)m, &rr, g->gamma_q[0], 1);
     if (!rc)
@@ -416,7 +416,6 @@ static int engine_updated(void *ctx, const sgl_fixed_net *q)
     sgl_dev_trainer *t = ctx;
     return t->engine_ready ? board_updated(ctx, q) : 0;
 }
-#endif
 
 int sgl_dev_trainer_engine(sgl_dev_trainer *t, const sgl_fixed_net *q,
                            const sgl_fixed_train_opts *o, const sgl_data *train, char *why,
@@ -425,18 +424,6 @@ int sgl_dev_trainer_engine(sgl_dev_trainer *t, const sgl_fixed_net *q,
     const sgl_dev_info *in = &t->dev->info;
     const int n = q->layer[0].n, T = q->n_steps;
     t->engine = 0;
-#ifndef SGL_SEL_TW
-    (void)o;
-    (void)train;
-    (void)n;
-    (void)T;
-    if (!(in->features & SGL_DEV_ENGINE)) {
-        snprintf(why, n_why, "the board has no training engine");
-        return 0;
-    }
-    snprintf(why, n_why, "this sglif does not know the training engine's commands");
-    return 0;
-#else
     if (!(in->features & SGL_DEV_ENGINE)) {
         snprintf(why, n_why, "the board has no training engine");
         return 0;
@@ -482,20 +469,15 @@ int sgl_dev_trainer_engine(sgl_dev_trainer *t, const sgl_fixed_net *q,
     t->xw = t->enw > t->cw ? t->enw : t->cw;
     t->engine = 1;
     return 1;
-#endif
 }
 
 void sgl_dev_trainer_engine_hooks(sgl_dev_trainer *t, sgl_fixed_train_hooks *h)
 {
     h->ctx = t;
     h->evaluate = board_evaluate;
-#ifdef SGL_SEL_TW
     h->updated = engine_updated;
     h->sample = engine_sample;
     h->step = engine_step;
     h->load = engine_load;
     h->sync = engine_sync;
-#else
-    h->updated = board_updated; /* not reached: sgl_dev_trainer_engine says 0 */
-#endif
 }

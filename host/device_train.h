@@ -22,6 +22,7 @@ typedef struct {
     uint64_t train_samples, train_cycles, train_bytes;
     /* the engine path (sgl_dev_trainer_engine): the board runs the backward and the update */
     int engine, engine_ready;
+    uint64_t engine_updates;    /* the batches' UPDATEs (not the start's zeroing one) */
     int window;                 /* steps a RUN and its TRAIN cover */
     int enw, cw, xw;            /* the engine's address bits (rtl/core_map.csv, TW TOUT TUNIT) */
     sgl_dev_engine_stats stats; /* READ_STATS at the last batch end (cumulative) */

@@ -18,6 +18,7 @@
 #include "common.h"
 #include "model.h"
 #include "shell.h"
+#include "soft_board.h"
 
 #define DATA "randman:classes=4,samples=20,steps=40"
 #define OPTS "--data " DATA " --hidden 32 --epochs 2 --batch 16 --seed 7"
@@ -258,5 +259,103 @@ Test(device_train, save_lut_bench_on_one_board, .timeout = 300)
     unlink(hex);
     char ckpt[300];
     snprintf(ckpt, sizeof ckpt, "%s.ckpt", model);
+    unlink(ckpt);
+}
+
+/* The engine path end to end against a board with a training engine in software
+ * (tests/soft_board.h: the link protocol, the memories at rtl/core_map.csv's addresses, the
+ * twin's arithmetic driven by what the host wrote): `device train` trains on chip (RUN and
+ * TRAIN a sample, UPDATE a batch) and saves bit for bit what `train --backend fixed` saves,
+ * also when killed (SIGKILL) or interrupted (SIGINT) and resumed on the same board (its
+ * state as the killed run left it); --host-backward on the same board too; a board whose
+ * engine is smaller than the model falls back to the host backward, says so in one line and
+ * still gives the same model. */
+#define SDATA "randman:classes=4,samples=20,steps=40"
+#define SOPTS "--data " SDATA " --epochs 2 --batch 16 --seed 7"
+Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
+{
+    const char *bin = sglif();
+    char start[256], twin[256], eng[256], ckpt[300], port[64], out[16384];
+    tmp(start, sizeof start, "start.sgl");
+    tmp(twin, sizeof twin, "etwin.sgl");
+    tmp(eng, sizeof eng, "eng.sgl");
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", eng);
+    int rc = sh(out, sizeof out, "%s train --backend fixed --data " SDATA " --hidden 32 "
+                "--epochs 1 --batch 16 --seed 3 --out %s --quiet 2>&1", bin, start);
+    cr_assert_eq(rc, 0, "%s", out);
+    rc = sh(out, sizeof out, "%s train --backend fixed " SOPTS " --from %s --out %s --quiet 2>&1",
+            bin, start, twin);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(!same_params(start, twin), "the twin's run left the start: nothing to compare");
+    static soft_board b;
+    sb_init(&b, start, 32, 32, 4, 40, 32, 32);
+    pid_t pid = sb_start(&b, port, sizeof port);
+    cr_log_info("%s --from a 1-epoch model, on a software engine at %s", SOPTS, port);
+    /* on chip */
+    unlink(ckpt);
+    rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --quiet 2>&1",
+            bin, start, eng, port);
+    cr_expect_eq(rc, 0, "%s", out);
+    printf("%s", out);
+    cr_expect(strstr(out, "board: 128 samples trained on chip in 128 RUN windows, each with "
+                     "TRAIN; 8 UPDATEs"), "%s", out);
+    cr_expect(!strstr(out, "the host computes"), "%s", out);
+    check_figures(out, 128);
+    cr_expect(same_params(twin, eng), "the engine path and train --backend fixed differ");
+    /* killed after 3 batches (a checkpoint after each), resumed on the same board */
+    unlink(ckpt);
+    unlink(eng);
+    rc = sh(out, sizeof out, "SGLIF_TEST_SIGKILL_AFTER=3 %s device train " SOPTS " --from %s "
+            "--out %s --port %s --checkpoint-secs 0.000001 --quiet 2>&1", bin, start, eng, port);
+    cr_assert_neq(rc, 0, "the kill hook did not stop the run: %s", out);
+    cr_assert(access(ckpt, R_OK) == 0, "no checkpoint after the kill");
+    rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --resume "
+            "--quiet 2>&1", bin, start, eng, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(same_params(twin, eng), "engine path, killed and resumed: other weights");
+    check_figures(out, 128 - 2 * 16); /* (the kill came before batch 3's checkpoint) */
+    /* interrupted (SIGINT, exit 130) in the second epoch, resumed */
+    unlink(ckpt);
+    unlink(eng);
+    rc = sh(out, sizeof out, "SGLIF_TEST_SIGINT_AFTER=6 %s device train " SOPTS " --from %s "
+            "--out %s --port %s --quiet 2>&1", bin, start, eng, port);
+    cr_assert_eq(rc, 130, "%s", out);
+    rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --resume "
+            "--quiet 2>&1", bin, start, eng, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(same_params(twin, eng), "engine path, interrupted and resumed: other weights");
+    /* the host path on the same board */
+    unlink(ckpt);
+    unlink(eng);
+    rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s "
+            "--host-backward --quiet 2>&1", bin, start, eng, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "board: 128 forward passes in 128 RUN windows"), "%s", out);
+    check_figures(out, 128);
+    cr_expect(same_params(twin, eng), "--host-backward and train --backend fixed differ");
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    /* an engine of 16 neurons: the model of 32 does not fit; the host path, one line */
+    static soft_board small;
+    sb_init(&small, start, 32, 32, 4, 40, 16, 32);
+    pid = sb_start(&small, port, sizeof port);
+    unlink(ckpt);
+    unlink(eng);
+    rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --quiet 2>&1",
+            bin, start, eng, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "the model (20 inputs, 32 neurons) does not fit the board's training "
+                     "engine (32 inputs, 16 neurons): the host computes the backward pass and "
+                     "the update (as --host-backward)"), "%s", out);
+    cr_expect(same_params(twin, eng), "the fallback and train --backend fixed differ");
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    unlink(start);
+    unlink(twin);
+    unlink(eng);
+    unlink(ckpt);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin);
+    unlink(ckpt);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", start);
     unlink(ckpt);
 }
