@@ -302,6 +302,25 @@ Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
     cr_expect(!strstr(out, "the host computes"), "%s", out);
     check_figures(out, 128);
     cr_expect(same_params(twin, eng), "the engine path and train --backend fixed differ");
+    /* the line bytes of a training sample on chip: at most 1.5 x those of inference of the
+     * same samples (RUN and READ_OUTPUT, device infer on the training split) */
+    const char *tb = strstr(out, "bytes (");
+    cr_assert(tb, "%s", out);
+    double train_per = atof(tb + strlen("bytes ("));
+    rc = sh(out, sizeof out, "%s device infer --model %s --data " SDATA " --split train --port %s "
+            "2>&1", bin, eng, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    const char *is = strstr(out, "infer: "), *il = strstr(out, "payload bytes in ");
+    cr_assert(is && il && strstr(is, " samples, "), "%s", out);
+    const char *sm = strstr(is, " samples, ");
+    while (sm > is && sm[-1] >= '0' && sm[-1] <= '9')
+        sm--;
+    int n_inf = atoi(sm);
+    double inf_per = atof(il + strlen("payload bytes in ")) / (n_inf > 0 ? n_inf : 1);
+    cr_log_info("line bytes a sample: training on chip %.1f, inference %.1f (%d samples): "
+                "%.2f x", train_per, inf_per, n_inf, train_per / inf_per);
+    cr_expect(n_inf == 64 && train_per <= 1.5 * inf_per, "training %.1f bytes a sample, "
+              "inference %.1f (%d samples)", train_per, inf_per, n_inf);
     /* killed after 3 batches (a checkpoint after each), resumed on the same board */
     unlink(ckpt);
     unlink(eng);
