@@ -194,7 +194,8 @@ Test(device, cli_info_and_errors)
     char out[2048];
     cr_assert_eq(run(out, sizeof out, "device info"), 0, "%s", out);
     cr_assert(strstr(out, "port: sim\nprotocol: 2\nlanes: 1\nlayers: 1\nneurons: 16\n"), "%s", out);
-    cr_assert(strstr(out, "max_payload: 256\nclock_hz: 12000000\nmodel_crc: 0x"), "%s", out);
+    cr_assert(strstr(out, "max_payload: 256\nclock_hz: 12000000\nfeatures: 0x0000\nmodel_crc: 0x"),
+              "%s", out);
     /* the memories of the simulated board start at 0: the CRC of 377 zero words */
     uint8_t zeros[2 * 377] = {0};
     char want[32];
