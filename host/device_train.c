@@ -453,13 +453,20 @@ int sgl_dev_trainer_engine(sgl_dev_trainer *t, const sgl_fixed_net *q,
                  o->grad_frac);
         return 0;
     }
-    /* every training sample's events of a window must fit the event store */
+    /* every training sample must fit the event store and one RUN frame (the engine's
+     * backward covers one RUN) */
     const long cap = 1L << in->eng_ev_log2;
     for (int i = 0; i < train->n_samples; i++) {
         sgl_sample s = sgl_data_sample(train, i);
+        long bytes = 2 + 2L * T + 2L * s.n_ev;
         if (s.n_ev > cap) {
             snprintf(why, n_why, "training sample %d has %d input events, the engine's event "
                      "store holds %ld", i, s.n_ev, cap);
+            return 0;
+        }
+        if (bytes > in->max_payload) {
+            snprintf(why, n_why, "training sample %d needs a RUN of %ld bytes, the board takes "
+                     "%u", i, bytes, in->max_payload);
             return 0;
         }
     }

@@ -267,9 +267,10 @@ Test(device_train, save_lut_bench_on_one_board, .timeout = 300)
  * twin's arithmetic driven by what the host wrote): `device train` trains on chip (RUN and
  * TRAIN a sample, UPDATE a batch) and saves bit for bit what `train --backend fixed` saves,
  * also when killed (SIGKILL) or interrupted (SIGINT) and resumed on the same board (its
- * state as the killed run left it); --host-backward on the same board too; a board whose
- * engine is smaller than the model falls back to the host backward, says so in one line and
- * still gives the same model. */
+ * state as the killed run left it); a training sample costs at most 1.5 x the line bytes of
+ * its inference; --host-backward on the same board too; a board whose engine is smaller than
+ * the model, or whose event store is smaller than a sample, falls back to the host backward,
+ * says so in one line and still gives the same model. */
 #define SDATA "randman:classes=4,samples=20,steps=40"
 #define SOPTS "--data " SDATA " --epochs 2 --batch 16 --seed 7"
 Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
@@ -366,6 +367,21 @@ Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
     cr_expect(strstr(out, "the model (20 inputs, 32 neurons) does not fit the board's training "
                      "engine (32 inputs, 16 neurons): the host computes the backward pass and "
                      "the update (as --host-backward)"), "%s", out);
+    cr_expect(same_params(twin, eng), "the fallback and train --backend fixed differ");
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    /* an event store of 8 events: too small for randman's samples; the host path */
+    static soft_board few;
+    sb_init(&few, start, 32, 32, 4, 40, 32, 32);
+    few.EV_LOG2 = 3;
+    pid = sb_start(&few, port, sizeof port);
+    unlink(ckpt);
+    unlink(eng);
+    rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --quiet 2>&1",
+            bin, start, eng, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, "input events, the engine's event store holds 8: the host computes"),
+              "%s", out);
     cr_expect(same_params(twin, eng), "the fallback and train --backend fixed differ");
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
