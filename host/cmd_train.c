@@ -221,7 +221,9 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
                 fprintf(stderr, "train: %s: --check reads every forward pass back: the host "
                         "computes the backward pass and the update\n", board->port);
             else if (!board->host_backward &&
-                     (e = sgl_dev_trainer_engine(&dt, &q, &ft, train, why, sizeof why)) == 0)
+                     (e = sgl_dev_trainer_engine(&dt, &q, &ft, 0 /* the rule's window option,
+                                                                     once it has one */,
+                                                 train, why, sizeof why)) == 0)
                 fprintf(stderr, "train: %s: %s: the host computes the backward pass and the "
                         "update (as --host-backward)\n", board->port, why);
             if (e < 0)

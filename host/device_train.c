@@ -418,8 +418,8 @@ static int engine_updated(void *ctx, const sgl_fixed_net *q)
 }
 
 int sgl_dev_trainer_engine(sgl_dev_trainer *t, const sgl_fixed_net *q,
-                           const sgl_fixed_train_opts *o, const sgl_data *train, char *why,
-                           size_t n_why)
+                           const sgl_fixed_train_opts *o, int window, const sgl_data *train,
+                           char *why, size_t n_why)
 {
     const sgl_dev_info *in = &t->dev->info;
     const int n = q->layer[0].n, T = q->n_steps;
@@ -439,9 +439,15 @@ int sgl_dev_trainer_engine(sgl_dev_trainer *t, const sgl_fixed_net *q,
                  in->eng_neurons);
         return 0;
     }
-    if (T > in->hist_steps) {
-        snprintf(why, n_why, "samples of %d steps are longer than the engine's %u steps of "
-                 "history", T, in->hist_steps);
+    const int W = window > 0 && window < T ? window : T;
+    if (W > in->hist_steps) {
+        if (W == T)
+            snprintf(why, n_why, "samples of %d steps are longer than the engine's %u steps of "
+                     "history (its truncated windows: the rule's window option)", T,
+                     in->hist_steps);
+        else
+            snprintf(why, n_why, "windows of %d steps are longer than the engine's %u steps of "
+                     "history", W, in->hist_steps);
         return 0;
     }
     uint16_t gf = 0;
@@ -453,24 +459,31 @@ int sgl_dev_trainer_engine(sgl_dev_trainer *t, const sgl_fixed_net *q,
                  o->grad_frac);
         return 0;
     }
-    /* every training sample must fit the event store and one RUN frame (the engine's
-     * backward covers one RUN) */
+    /* every window of every training sample must fit the event store and one RUN frame (the
+     * engine's backward covers one RUN) */
     const long cap = 1L << in->eng_ev_log2;
     for (int i = 0; i < train->n_samples; i++) {
         sgl_sample s = sgl_data_sample(train, i);
-        long bytes = 2 + 2L * T + 2L * s.n_ev;
-        if (s.n_ev > cap) {
-            snprintf(why, n_why, "training sample %d has %d input events, the engine's event "
-                     "store holds %ld", i, s.n_ev, cap);
-            return 0;
-        }
-        if (bytes > in->max_payload) {
-            snprintf(why, n_why, "training sample %d needs a RUN of %ld bytes, the board takes "
-                     "%u", i, bytes, in->max_payload);
-            return 0;
+        for (int t0 = 0, k = 0; t0 < T; t0 += W) {
+            int k1 = k;
+            while (k1 < s.n_ev && s.ev_t[k1] < t0 + W)
+                k1++;
+            long ev = k1 - k, steps = T - t0 < W ? T - t0 : W, bytes = 2 + 2 * steps + 2 * ev;
+            k = k1;
+            if (ev > cap) {
+                snprintf(why, n_why, "training sample %d has %ld input events in steps %d..%ld, "
+                         "the engine's event store holds %ld", i, ev, t0, t0 + steps - 1, cap);
+                return 0;
+            }
+            if (bytes > in->max_payload) {
+                snprintf(why, n_why, "training sample %d needs a RUN of %ld bytes for steps "
+                         "%d..%ld, the board takes %u", i, bytes, t0, t0 + steps - 1,
+                         in->max_payload);
+                return 0;
+            }
         }
     }
-    t->window = T;
+    t->window = W;
     t->enw = clog2i(in->eng_neurons);
     t->cw = clog2i(in->classes);
     t->xw = t->enw > t->cw ? t->enw : t->cw;

@@ -41,12 +41,13 @@ void sgl_dev_trainer_free(sgl_dev_trainer *t);
 /* Set h's forward, updated and evaluate hooks (and ctx) to the board's: the host backward. */
 void sgl_dev_trainer_hooks(sgl_dev_trainer *t, sgl_fixed_train_hooks *h);
 /* Can the board's training engine train q with o on train (IDENTIFY's features and engine
- * sizes, the engine's GF, one RUN frame a window, the event store)? 1 (and t is set up for
- * it), or 0 with the reason in why (one line; the caller falls back to the host backward),
- * or -SGL_E* for a link error. */
+ * sizes, the engine's GF, one RUN frame and the event store a window)? window: the steps of
+ * the rule's truncated windows (0: the whole sample), each one RUN and one TRAIN on the
+ * board, at most its history. 1 (and t is set up for it), or 0 with the reason in why (one
+ * line; the caller falls back to the host backward), or -SGL_E* for a link error. */
 int sgl_dev_trainer_engine(sgl_dev_trainer *t, const sgl_fixed_net *q,
-                           const sgl_fixed_train_opts *o, const sgl_data *train, char *why,
-                           size_t n_why);
+                           const sgl_fixed_train_opts *o, int window, const sgl_data *train,
+                           char *why, size_t n_why);
 /* Set h's hooks to the engine's: sample (RUN + TRAIN), step (UPDATE), load, sync, updated,
  * evaluate. */
 void sgl_dev_trainer_engine_hooks(sgl_dev_trainer *t, sgl_fixed_train_hooks *h);

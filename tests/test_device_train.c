@@ -380,7 +380,8 @@ Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
     rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --quiet 2>&1",
             bin, start, eng, port);
     cr_assert_eq(rc, 0, "%s", out);
-    cr_expect(strstr(out, "input events, the engine's event store holds 8: the host computes"),
+    cr_expect(strstr(out, "input events in steps 0..39, the engine's event store holds 8: the host "
+                     "computes"),
               "%s", out);
     cr_expect(same_params(twin, eng), "the fallback and train --backend fixed differ");
     kill(pid, SIGTERM);
