@@ -349,28 +349,70 @@ static int engine_step(void *ctx, int32_t lr_t, sgl_fixed_batch_counts *bc)
 }
 
 /* The engine registers of q and o (rtl/core_map.csv, treg rows 1 .. 15). */
-static int engine_registers(sgl_dev_trainer *t, const sgl_fixed_net *q,
-                            const sgl_fixed_train_opts *o)
+#define N_ENG_REGS (SGL_TREG_S_BOUT + 1)
+
+/* The engine registers of q and o (rtl/core_map.csv, treg rows 1 .. 15) into r; 0, or -1 with
+ * the register that cannot hold its value named in why (the engine would compute another
+ * rule). */
+static int engine_reg_values(const sgl_fixed_net *q, const sgl_fixed_train_opts *o,
+                             int32_t r[N_ENG_REGS], char *why, size_t n_why)
 {
     const sgl_fixed_layer *L = &q->layer[0];
     const int ks = o->state_shift ? q->decay_shift : 0;
-    uint16_t r[SGL_TREG_S_BOUT + 1] = {0};
-    r[SGL_TREG_OUT_FRAC] = (uint16_t)q->out_frac;
-    r[SGL_TREG_S_REC] = (uint16_t)(q->v_frac - L->sh_rec);
-    r[SGL_TREG_K] = (uint16_t)q->decay_shift;
+    memset(r, 0, N_ENG_REGS * sizeof *r);
+    r[SGL_TREG_OUT_FRAC] = q->out_frac;
+    r[SGL_TREG_S_REC] = q->v_frac - L->sh_rec;
+    r[SGL_TREG_K] = q->decay_shift;
     r[SGL_TREG_RESET] = q->reset == SGL_RESET_MULT ? 1 : 0;
-    r[SGL_TREG_N_LAST] = (uint16_t)(L->n - 1);
-    r[SGL_TREG_C_LAST] = (uint16_t)(q->n_out - 1);
-    r[SGL_TREG_IN_LAST] = (uint16_t)(q->n_in - 1);
-    r[SGL_TREG_B2] = (uint16_t)o->momentum;
-    r[SGL_TREG_ROW_NORM] = (uint16_t)o->row_norm;
-    r[SGL_TREG_WD] = (uint16_t)o->wd_shift;
-    r[SGL_TREG_S_WIN] = (uint16_t)sgl_fixed_step_shift(q->v_frac - L->sh_in, 0);
-    r[SGL_TREG_S_WREC] = (uint16_t)sgl_fixed_step_shift(q->v_frac - L->sh_rec, ks);
-    r[SGL_TREG_S_BIAS] = (uint16_t)sgl_fixed_step_shift(q->v_frac, ks);
-    r[SGL_TREG_S_WOUT] = (uint16_t)sgl_fixed_step_shift(q->out_frac, 0);
-    r[SGL_TREG_S_BOUT] = (uint16_t)sgl_fixed_step_shift(q->out_frac, 0);
-    return sgl_dev_write_mem(t->dev, SGL_SEL_TREG, 1, r + 1, SGL_TREG_S_BOUT);
+    r[SGL_TREG_N_LAST] = L->n - 1;
+    r[SGL_TREG_C_LAST] = q->n_out - 1;
+    r[SGL_TREG_IN_LAST] = q->n_in - 1;
+    r[SGL_TREG_B2] = o->momentum;
+    r[SGL_TREG_ROW_NORM] = o->row_norm;
+    r[SGL_TREG_WD] = o->wd_shift;
+    r[SGL_TREG_S_WIN] = sgl_fixed_step_shift(q->v_frac - L->sh_in, 0);
+    r[SGL_TREG_S_WREC] = sgl_fixed_step_shift(q->v_frac - L->sh_rec, ks);
+    r[SGL_TREG_S_BIAS] = sgl_fixed_step_shift(q->v_frac, ks);
+    r[SGL_TREG_S_WOUT] = sgl_fixed_step_shift(q->out_frac, 0);
+    r[SGL_TREG_S_BOUT] = sgl_fixed_step_shift(q->out_frac, 0);
+    /* the registers of fixed width (the sizes' ones are within the engine's by its checks):
+     * bits, signed */
+    static const struct {
+        int reg, bits, sgn;
+        const char *name;
+    } w[] = {{SGL_TREG_OUT_FRAC, SGL_TREG_OUT_FRAC_BITS, 1, "OUT_FRAC"},
+             {SGL_TREG_S_REC, SGL_TREG_S_REC_BITS, 1, "S_REC"},
+             {SGL_TREG_K, SGL_TREG_K_BITS, 0, "K"},
+             {SGL_TREG_B2, SGL_TREG_B2_BITS, 0, "B2"},
+             {SGL_TREG_WD, SGL_TREG_WD_BITS, 0, "WD"},
+             {SGL_TREG_S_WIN, SGL_TREG_S_WIN_BITS, 1, "S_WIN"},
+             {SGL_TREG_S_WREC, SGL_TREG_S_WREC_BITS, 1, "S_WREC"},
+             {SGL_TREG_S_BIAS, SGL_TREG_S_BIAS_BITS, 1, "S_BIAS"},
+             {SGL_TREG_S_WOUT, SGL_TREG_S_WOUT_BITS, 1, "S_WOUT"},
+             {SGL_TREG_S_BOUT, SGL_TREG_S_BOUT_BITS, 1, "S_BOUT"}};
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+        int32_t v = r[w[i].reg], lo = w[i].sgn ? -(1 << (w[i].bits - 1)) : 0,
+                hi = w[i].sgn ? (1 << (w[i].bits - 1)) - 1 : (1 << w[i].bits) - 1;
+        if (v < lo || v > hi) {
+            snprintf(why, n_why, "the engine register %s cannot hold %ld (%s%d bits)", w[i].name,
+                     (long)v, w[i].sgn ? "signed, " : "", w[i].bits);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int engine_registers(sgl_dev_trainer *t, const sgl_fixed_net *q,
+                            const sgl_fixed_train_opts *o)
+{
+    int32_t v[N_ENG_REGS];
+    uint16_t r[N_ENG_REGS];
+    char why[128];
+    if (engine_reg_values(q, o, v, why, sizeof why))
+        return sgl_fail(SGL_EDATA, "%s", why); /* (checked by sgl_dev_trainer_engine) */
+    for (int i = 0; i < N_ENG_REGS; i++)
+        r[i] = (uint16_t)v[i]; /* two's complement: the register keeps its low bits */
+    return sgl_dev_write_mem(t->dev, SGL_SEL_TREG, 1, r + 1, N_ENG_REGS - 1);
 }
 
 /* The start (and a resume): the registers, then one UPDATE, which zeroes whatever gradient
@@ -450,6 +492,9 @@ int sgl_dev_trainer_engine(sgl_dev_trainer *t, const sgl_fixed_net *q,
                      "history", W, in->hist_steps);
         return 0;
     }
+    int32_t regs[N_ENG_REGS];
+    if (engine_reg_values(q, o, regs, why, n_why))
+        return 0;
     uint16_t gf = 0;
     int rc = sgl_dev_read_mem(t->dev, SGL_SEL_TREG, SGL_TREG_GF, &gf, 1);
     if (rc < 0)
