@@ -271,45 +271,37 @@ Test(device_train, save_lut_bench_on_one_board, .timeout = 300)
  * its inference; --host-backward on the same board too; a board whose engine is smaller than
  * the model, or whose event store is smaller than a sample, falls back to the host backward,
  * says so in one line and still gives the same model. */
-#define SDATA "randman:classes=4,samples=20,steps=40"
-#define SOPTS "--data " SDATA " --epochs 2 --batch 16 --seed 7"
-Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
+/* The engine path's checks on the board at port (tcp: one board for every run, its state kept;
+ * sim: a new board each run): on chip, bit for bit the twin's model (twin: train --backend
+ * fixed with opts --from start), the last lines, at most 1.5 x the line bytes of inference a
+ * sample; killed after 3 batches and interrupted after 6, each resumed; --host-backward.
+ * data and opts: the run's (opts holds --data); n: its training samples (epochs x train). */
+static void engine_checks(const char *port, const char *data, const char *opts,
+                          const char *start, const char *twin, int n, int batch)
 {
     const char *bin = sglif();
-    char start[256], twin[256], eng[256], ckpt[300], port[64], out[16384];
-    tmp(start, sizeof start, "start.sgl");
-    tmp(twin, sizeof twin, "etwin.sgl");
+    char eng[256], ckpt[300], out[16384], want[160];
     tmp(eng, sizeof eng, "eng.sgl");
     snprintf(ckpt, sizeof ckpt, "%s.ckpt", eng);
-    int rc = sh(out, sizeof out, "%s train --backend fixed --data " SDATA " --hidden 32 "
-                "--epochs 1 --batch 16 --seed 3 --out %s --quiet 2>&1", bin, start);
-    cr_assert_eq(rc, 0, "%s", out);
-    rc = sh(out, sizeof out, "%s train --backend fixed " SOPTS " --from %s --out %s --quiet 2>&1",
-            bin, start, twin);
-    cr_assert_eq(rc, 0, "%s", out);
-    cr_assert(!same_params(start, twin), "the twin's run left the start: nothing to compare");
-    static soft_board b;
-    sb_init(&b, start, 32, 32, 4, 40, 32, 32);
-    pid_t pid = sb_start(&b, port, sizeof port);
-    cr_log_info("%s --from a 1-epoch model, on a software engine at %s", SOPTS, port);
     /* on chip */
     unlink(ckpt);
-    rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --quiet 2>&1",
-            bin, start, eng, port);
+    int rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --quiet 2>&1",
+                bin, opts, start, eng, port);
     cr_expect_eq(rc, 0, "%s", out);
     printf("%s", out);
-    cr_expect(strstr(out, "board: 128 samples trained on chip in 128 RUN windows, each with "
-                     "TRAIN; 8 UPDATEs"), "%s", out);
+    snprintf(want, sizeof want, "board: %d samples trained on chip in %d RUN windows, each with "
+             "TRAIN; %d UPDATEs", n, n, n / batch);
+    cr_expect(strstr(out, want), "want '%s' in\n%s", want, out);
     cr_expect(!strstr(out, "the host computes"), "%s", out);
-    check_figures(out, 128);
+    check_figures(out, n);
     cr_expect(same_params(twin, eng), "the engine path and train --backend fixed differ");
     /* the line bytes of a training sample on chip: at most 1.5 x those of inference of the
      * same samples (RUN and READ_OUTPUT, device infer on the training split) */
     const char *tb = strstr(out, "bytes (");
     cr_assert(tb, "%s", out);
     double train_per = atof(tb + strlen("bytes ("));
-    rc = sh(out, sizeof out, "%s device infer --model %s --data " SDATA " --split train --port %s "
-            "2>&1", bin, eng, port);
+    rc = sh(out, sizeof out, "%s device infer --model %s --data %s --split train --port %s 2>&1",
+            bin, eng, data, port);
     cr_assert_eq(rc, 0, "%s", out);
     const char *is = strstr(out, "infer: "), *il = strstr(out, "payload bytes in ");
     cr_assert(is && il && strstr(is, " samples, "), "%s", out);
@@ -320,76 +312,109 @@ Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
     double inf_per = atof(il + strlen("payload bytes in ")) / (n_inf > 0 ? n_inf : 1);
     cr_log_info("line bytes a sample: training on chip %.1f, inference %.1f (%d samples): "
                 "%.2f x", train_per, inf_per, n_inf, train_per / inf_per);
-    cr_expect(n_inf == 64 && train_per <= 1.5 * inf_per, "training %.1f bytes a sample, "
+    cr_expect(n_inf > 0 && train_per <= 1.5 * inf_per, "training %.1f bytes a sample, "
               "inference %.1f (%d samples)", train_per, inf_per, n_inf);
-    /* killed after 3 batches (a checkpoint after each), resumed on the same board */
+    /* killed after 3 batches (a checkpoint after each), resumed */
     unlink(ckpt);
     unlink(eng);
-    rc = sh(out, sizeof out, "SGLIF_TEST_SIGKILL_AFTER=3 %s device train " SOPTS " --from %s "
-            "--out %s --port %s --checkpoint-secs 0.000001 --quiet 2>&1", bin, start, eng, port);
+    rc = sh(out, sizeof out, "SGLIF_TEST_SIGKILL_AFTER=3 %s device train %s --from %s --out %s "
+            "--port %s --checkpoint-secs 0.000001 --quiet 2>&1", bin, opts, start, eng, port);
     cr_assert_neq(rc, 0, "the kill hook did not stop the run: %s", out);
     cr_assert(access(ckpt, R_OK) == 0, "no checkpoint after the kill");
-    rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --resume "
-            "--quiet 2>&1", bin, start, eng, port);
+    rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --resume --quiet "
+            "2>&1", bin, opts, start, eng, port);
     cr_assert_eq(rc, 0, "%s", out);
     cr_expect(same_params(twin, eng), "engine path, killed and resumed: other weights");
-    check_figures(out, 128 - 2 * 16); /* (the kill came before batch 3's checkpoint) */
-    /* interrupted (SIGINT, exit 130) in the second epoch, resumed */
+    check_figures(out, n - 2 * batch); /* (the kill came before batch 3's checkpoint) */
+    /* interrupted (SIGINT, exit 130) after 6 batches, resumed */
     unlink(ckpt);
     unlink(eng);
-    rc = sh(out, sizeof out, "SGLIF_TEST_SIGINT_AFTER=6 %s device train " SOPTS " --from %s "
-            "--out %s --port %s --quiet 2>&1", bin, start, eng, port);
+    rc = sh(out, sizeof out, "SGLIF_TEST_SIGINT_AFTER=6 %s device train %s --from %s --out %s "
+            "--port %s --quiet 2>&1", bin, opts, start, eng, port);
     cr_assert_eq(rc, 130, "%s", out);
-    rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --resume "
-            "--quiet 2>&1", bin, start, eng, port);
+    rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --resume --quiet "
+            "2>&1", bin, opts, start, eng, port);
     cr_assert_eq(rc, 0, "%s", out);
     cr_expect(same_params(twin, eng), "engine path, interrupted and resumed: other weights");
     /* the host path on the same board */
     unlink(ckpt);
     unlink(eng);
-    rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s "
-            "--host-backward --quiet 2>&1", bin, start, eng, port);
+    rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --host-backward "
+            "--quiet 2>&1", bin, opts, start, eng, port);
     cr_assert_eq(rc, 0, "%s", out);
-    cr_expect(strstr(out, "board: 128 forward passes in 128 RUN windows"), "%s", out);
-    check_figures(out, 128);
+    snprintf(want, sizeof want, "board: %d forward passes in ", n);
+    cr_expect(strstr(out, want), "want '%s' in\n%s", want, out);
+    check_figures(out, n);
     cr_expect(same_params(twin, eng), "--host-backward and train --backend fixed differ");
+    unlink(eng);
+    unlink(ckpt);
+}
+
+/* A start model (1 epoch of train --backend fixed, hidden neurons) and the twin's run from it
+ * (opts), which must have left it. */
+static void start_and_twin(const char *data, const char *hidden, const char *opts, char *start,
+                           char *twin, size_t n)
+{
+    const char *bin = sglif();
+    char out[16384];
+    tmp(start, n, "start.sgl");
+    tmp(twin, n, "etwin.sgl");
+    int rc = sh(out, sizeof out, "%s train --backend fixed --data %s --hidden %s --epochs 1 "
+                "--batch 16 --seed 3 --out %s --quiet 2>&1", sglif(), data, hidden, start);
+    cr_assert_eq(rc, 0, "%s", out);
+    rc = sh(out, sizeof out, "%s train --backend fixed %s --from %s --out %s --quiet 2>&1", bin,
+            opts, start, twin);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(!same_params(start, twin), "the twin's run left the start: nothing to compare");
+}
+
+#define SDATA "randman:classes=4,samples=20,steps=40"
+#define SOPTS "--data " SDATA " --epochs 2 --batch 16 --seed 7"
+
+/* A soft board the run does not fit: the host path, the line want, the twin's model. */
+static void fallback_on(soft_board *b, const char *start, const char *twin, const char *want)
+{
+    char port[64], eng[256], ckpt[300], out[16384];
+    tmp(eng, sizeof eng, "fb.sgl");
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", eng);
+    unlink(ckpt);
+    pid_t pid = sb_start(b, port, sizeof port);
+    int rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --quiet "
+                "2>&1", sglif(), start, eng, port);
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
-    /* an engine of 16 neurons: the model of 32 does not fit; the host path, one line */
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, want), "want '%s' in\n%s", want, out);
+    cr_expect(same_params(twin, eng), "the fallback and train --backend fixed differ");
+    unlink(eng);
+    unlink(ckpt);
+}
+
+Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
+{
+    char start[256], twin[256], port[64], ckpt[300];
+    start_and_twin(SDATA, "32", SOPTS, start, twin, sizeof start);
+    static soft_board b;
+    sb_init(&b, start, 32, 32, 4, 40, 32, 32);
+    pid_t pid = sb_start(&b, port, sizeof port);
+    cr_log_info("%s --from a 1-epoch model, on a software engine at %s", SOPTS, port);
+    engine_checks(port, SDATA, SOPTS, start, twin, 128, 16);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    /* an engine of 16 neurons: the model of 32 does not fit */
     static soft_board small;
     sb_init(&small, start, 32, 32, 4, 40, 16, 32);
-    pid = sb_start(&small, port, sizeof port);
-    unlink(ckpt);
-    unlink(eng);
-    rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --quiet 2>&1",
-            bin, start, eng, port);
-    cr_assert_eq(rc, 0, "%s", out);
-    cr_expect(strstr(out, "the model (20 inputs, 32 neurons) does not fit the board's training "
-                     "engine (32 inputs, 16 neurons): the host computes the backward pass and "
-                     "the update (as --host-backward)"), "%s", out);
-    cr_expect(same_params(twin, eng), "the fallback and train --backend fixed differ");
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-    /* an event store of 8 events: too small for randman's samples; the host path */
+    fallback_on(&small, start, twin, "the model (20 inputs, 32 neurons) does not fit the board's "
+                "training engine (32 inputs, 16 neurons): the host computes the backward pass "
+                "and the update (as --host-backward)");
+    /* an event store of 8 events: too small for randman's samples */
     static soft_board few;
     sb_init(&few, start, 32, 32, 4, 40, 32, 32);
     few.EV_LOG2 = 3;
-    pid = sb_start(&few, port, sizeof port);
-    unlink(ckpt);
-    unlink(eng);
-    rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --quiet 2>&1",
-            bin, start, eng, port);
-    cr_assert_eq(rc, 0, "%s", out);
-    cr_expect(strstr(out, "input events in steps 0..39, the engine's event store holds 8: the host "
-                     "computes"),
-              "%s", out);
-    cr_expect(same_params(twin, eng), "the fallback and train --backend fixed differ");
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
+    fallback_on(&few, start, twin, "input events in steps 0..39, the engine's event store holds "
+                "8: the host computes");
     unlink(start);
     unlink(twin);
-    unlink(eng);
-    unlink(ckpt);
     snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin);
     unlink(ckpt);
     snprintf(ckpt, sizeof ckpt, "%s.ckpt", start);
