@@ -271,6 +271,15 @@ Test(device_train, save_lut_bench_on_one_board, .timeout = 300)
  * its inference; --host-backward on the same board too; a board whose engine is smaller than
  * the model, or whose event store is smaller than a sample, falls back to the host backward,
  * says so in one line and still gives the same model. */
+static char twin_lines[512]; /* the twin's run: its best-epoch and counters lines */
+
+/* The line of out that starts with key, into buf ("" if none). */
+static void line_of(const char *out, const char *key, char *buf, size_t n)
+{
+    const char *l = strstr(out, key);
+    snprintf(buf, n, "%.*s", l ? (int)strcspn(l, "\n") : 0, l ? l : "");
+}
+
 /* The engine path's checks on the board at port (tcp: one board for every run, its state kept;
  * sim: a new board each run): on chip, bit for bit the twin's model (twin: train --backend
  * fixed with opts --from start), the last lines, at most 1.5 x the line bytes of inference a
@@ -295,6 +304,12 @@ static void engine_checks(const char *port, const char *data, const char *opts,
     cr_expect(!strstr(out, "the host computes"), "%s", out);
     check_figures(out, n);
     cr_expect(same_params(twin, eng), "the engine path and train --backend fixed differ");
+    /* the engine's statistics give the twin's counters; its validation the twin's best epoch */
+    char a[256], c[256], both[512];
+    line_of(out, "best valid accuracy", a, sizeof a);
+    line_of(out, "counters: ", c, sizeof c);
+    snprintf(both, sizeof both, "%s\n%s", a, c);
+    cr_expect_str_eq(both, twin_lines);
     /* the line bytes of a training sample on chip: at most 1.5 x those of inference of the
      * same samples (RUN and READ_OUTPUT, device infer on the training split) */
     const char *tb = strstr(out, "bytes (");
@@ -356,7 +371,7 @@ static void start_and_twin(const char *data, const char *hidden, const char *opt
                            char *twin, size_t n)
 {
     const char *bin = sglif();
-    char out[16384];
+    char out[16384], a[256], c[256];
     tmp(start, n, "start.sgl");
     tmp(twin, n, "etwin.sgl");
     int rc = sh(out, sizeof out, "%s train --backend fixed --data %s --hidden %s --epochs 1 "
@@ -366,6 +381,9 @@ static void start_and_twin(const char *data, const char *hidden, const char *opt
             opts, start, twin);
     cr_assert_eq(rc, 0, "%s", out);
     cr_assert(!same_params(start, twin), "the twin's run left the start: nothing to compare");
+    line_of(out, "best valid accuracy", a, sizeof a);
+    line_of(out, "counters: ", c, sizeof c);
+    snprintf(twin_lines, sizeof twin_lines, "%s\n%s", a, c);
 }
 
 #define SDATA "randman:classes=4,samples=20,steps=40"
