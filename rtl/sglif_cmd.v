@@ -33,7 +33,8 @@ module sglif_cmd #(
     parameter [511:0] SEL_DEPTH  = 512'd0,  // words of select s at [32 s +: 32]
     parameter [15:0]  READ_MASK  = 16'h0000,
     parameter [7:0]   MODEL_MASK = 8'h00,
-    parameter [271:0] IDENT      = 272'd0,  // the IDENTIFY reply: 34 bytes, byte 0 at [7:0]
+    parameter [271:0] IDENT      = 272'd0,  // the IDENTIFY reply: 34 bytes, byte 0 at [7:0] (bytes
+                                            // 0, 1: PROTOCOL_VERSION, from host/protocol.csv)
     // the core that RUN and READ_OUTPUT drive (docs/rtl.md)
     parameter integer EV_AW      = 8,       // its event list holds 2^EV_AW events of a step
     parameter integer N_IN       = 32,      // input channels
@@ -305,12 +306,14 @@ module sglif_cmd #(
         else if (pw_q != 2'd2)
             pw_q <= pw_q + 2'd1;
     end
-    wire unused_ok = &{1'b0, ev_addr, k_out, sel_last[AW], val16[15:EV_AW+1], len_ix[15+LW:LW]};  // only their low bits are addresses
+    wire unused_ok = &{1'b0, PV32[31:16], ev_addr, k_out, sel_last[AW], val16[15:EV_AW+1], len_ix[15+LW:LW]};  // only their low bits are addresses
     wire [15:0] pred16 = {{(16-CW){1'b0}}, pred_i};
+    wire [31:0] PV32   = PROTOCOL_VERSION;     // IDENTIFY's first field (IDENT's is not used)
+    wire [15:0] PV16   = PV32[15:0];
     reg [7:0] pay_w;
     always @(*) begin
         case (rsrc_q)
-            R_IDENT: pay_w = IDENT[8 * k_q[5:0] +: 8];
+            R_IDENT: pay_w = k_q < 16'd2 ? PV16[8 * k_q[0] +: 8] : IDENT[8 * k_q[5:0] +: 8];
             R_U32:   pay_w = u32_q[8 * k_q[1:0] +: 8];
             R_OUT:   pay_w = k_q < 16'd2 ? pred16[8 * k_q[0] +: 8] : ro_sum_q[8 * k_out[1:0] +: 8];
             R_HIST:  pay_w = !hpass_q ? hz_q : hhi_q ? word_q[15:8] : word_q[7:0];

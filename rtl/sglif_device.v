@@ -115,14 +115,11 @@ module sglif_device #(
     // IDENTIFY: version, lanes, layers, neurons, inputs, classes, history steps, SG entries,
     // max payload, clock, features, the engine's neurons, inputs, lanes, GRAD_W, log2 event
     // store entries (u16 / u32 little-endian, byte 0 at the right; host/protocol.csv)
-/* verilator lint_off UNUSEDPARAM */
-`include "sglif_protocol.vh"
-/* verilator lint_on UNUSEDPARAM */
     localparam [95:0]  EIDENT = {u16(E_ES_AW), u16(`SGLIF_GRAD_W), u16(E_P), u16(E_IN), u16(E_N),
                                  16'd1};
     localparam [271:0] IDENT = {ENGINE != 0 ? EIDENT : 96'd0, u32(CLK_HZ), u16(MAX_LEN), u16(SG_AW < 16 ? 1 << SG_AW : 0),
                                 u16(HIST_STEPS), u16(N_OUT), u16(N_IN), u16(N), u16(L), u16(P),
-                                u16(PROTOCOL_VERSION)};
+                                16'd0};  // (the version: sglif_cmd puts PROTOCOL_VERSION there)
 
     wire              soft_rst, mem_we, clear, start;
     wire [EV_AW:0]    n_ev;
