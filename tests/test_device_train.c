@@ -282,11 +282,12 @@ static void line_of(const char *out, const char *key, char *buf, size_t n)
 
 /* The engine path's checks on the board at port (tcp: one board for every run, its state kept;
  * sim: a new board each run): on chip, bit for bit the twin's model (twin: train --backend
- * fixed with opts --from start), the last lines, at most 1.5 x the line bytes of inference a
- * sample; killed after 3 batches and interrupted after 6, each resumed; --host-backward.
- * data and opts: the run's (opts holds --data); n: its training samples (epochs x train). */
+ * fixed with opts --from start), the last lines, the twin's best epoch and counters; killed
+ * after 3 batches and resumed; with full also: at most 1.5 x the line bytes of inference a
+ * sample, interrupted after 6 batches and resumed, --host-backward. data and opts: the run's
+ * (opts holds --data); n: its training samples (epochs x train). */
 static void engine_checks(const char *port, const char *data, const char *opts,
-                          const char *start, const char *twin, int n, int batch)
+                          const char *start, const char *twin, int n, int batch, int full)
 {
     const char *bin = sglif();
     char eng[256], ckpt[300], out[16384], want[160];
@@ -310,6 +311,23 @@ static void engine_checks(const char *port, const char *data, const char *opts,
     line_of(out, "counters: ", c, sizeof c);
     snprintf(both, sizeof both, "%s\n%s", a, c);
     cr_expect_str_eq(both, twin_lines);
+    /* killed after 3 batches (a checkpoint after each), resumed */
+    unlink(ckpt);
+    unlink(eng);
+    rc = sh(out, sizeof out, "SGLIF_TEST_SIGKILL_AFTER=3 %s device train %s --from %s --out %s "
+            "--port %s --checkpoint-secs 0.000001 --quiet 2>&1", bin, opts, start, eng, port);
+    cr_assert_neq(rc, 0, "the kill hook did not stop the run: %s", out);
+    cr_assert(access(ckpt, R_OK) == 0, "no checkpoint after the kill");
+    rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --resume --quiet "
+            "2>&1", bin, opts, start, eng, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(same_params(twin, eng), "engine path, killed and resumed: other weights");
+    check_figures(out, n - 2 * batch); /* (the kill came before batch 3's checkpoint) */
+    if (!full) {
+        unlink(eng);
+        unlink(ckpt);
+        return;
+    }
     /* the line bytes of a training sample on chip: at most 1.5 x those of inference of the
      * same samples (RUN and READ_OUTPUT, device infer on the training split) */
     const char *tb = strstr(out, "bytes (");
@@ -329,18 +347,6 @@ static void engine_checks(const char *port, const char *data, const char *opts,
                 "%.2f x", train_per, inf_per, n_inf, train_per / inf_per);
     cr_expect(n_inf > 0 && train_per <= 1.5 * inf_per, "training %.1f bytes a sample, "
               "inference %.1f (%d samples)", train_per, inf_per, n_inf);
-    /* killed after 3 batches (a checkpoint after each), resumed */
-    unlink(ckpt);
-    unlink(eng);
-    rc = sh(out, sizeof out, "SGLIF_TEST_SIGKILL_AFTER=3 %s device train %s --from %s --out %s "
-            "--port %s --checkpoint-secs 0.000001 --quiet 2>&1", bin, opts, start, eng, port);
-    cr_assert_neq(rc, 0, "the kill hook did not stop the run: %s", out);
-    cr_assert(access(ckpt, R_OK) == 0, "no checkpoint after the kill");
-    rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --resume --quiet "
-            "2>&1", bin, opts, start, eng, port);
-    cr_assert_eq(rc, 0, "%s", out);
-    cr_expect(same_params(twin, eng), "engine path, killed and resumed: other weights");
-    check_figures(out, n - 2 * batch); /* (the kill came before batch 3's checkpoint) */
     /* interrupted (SIGINT, exit 130) after 6 batches, resumed */
     unlink(ckpt);
     unlink(eng);
@@ -416,7 +422,7 @@ Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
     sb_init(&b, start, 32, 32, 4, 40, 32, 32);
     pid_t pid = sb_start(&b, port, sizeof port);
     cr_log_info("%s --from a 1-epoch model, on a software engine at %s", SOPTS, port);
-    engine_checks(port, SDATA, SOPTS, start, twin, 128, 16);
+    engine_checks(port, SDATA, SOPTS, start, twin, 128, 16, 1);
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
     /* an engine of 16 neurons: the model of 32 does not fit */
@@ -431,6 +437,32 @@ Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
     few.EV_LOG2 = 3;
     fallback_on(&few, start, twin, "input events in steps 0..39, the engine's event store holds "
                 "8: the host computes");
+    unlink(start);
+    unlink(twin);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin);
+    unlink(ckpt);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", start);
+    unlink(ckpt);
+}
+
+/* The engine path on the simulated ULX3S-85F (build/bin/sglif-board-ecp5-85f, built by make
+ * test: the core and its training engine, rtl/sglif_trainer.v, of 128 neurons, 32 inputs, 32
+ * lanes): the checks above against the RTL; a new board for every run (sim:), so a resumed run
+ * finds a board that knows nothing of the killed one. */
+Test(device_train, engine_path_on_the_simulated_85f, .timeout = 900)
+{
+    char port[4200], start[256], twin[256], ckpt[300], out[4096];
+    snprintf(port, sizeof port, "sim:%.*s-board-ecp5-85f", 4096, sglif());
+    cr_assert(access(port + 4, X_OK) == 0, "no ecp5-85f board at %s (make %s)", port + 4,
+              "build/bin/sglif-board-ecp5-85f");
+    /* (the simulated 85F computes MODEL_CRC over its 280 kB of model words slowly) */
+    int rc = sh(out, sizeof out, "%s device info --port %s --timeout 30000 2>&1", sglif(), port);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "features: 0x0001 (training engine)\nengine_neurons: 128\n"
+                          "engine_inputs: 32\n"), "%s", out);
+    start_and_twin(SDATA, "32", SOPTS, start, twin, sizeof start);
+    cr_log_info("%s --from a 1-epoch model, on %s", SOPTS, port);
+    engine_checks(port, SDATA, SOPTS " --timeout 30000", start, twin, 128, 16, 0);
     unlink(start);
     unlink(twin);
     snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin);
