@@ -7,7 +7,8 @@
 // 2^8 below their weight, random momenta, random options (momentum shift 0..8, row_norm,
 // weight decay shift 0..6, state shift) and a random PCG32 state; the device gets the model
 // (sgl_core_load through WRITE_MEM), the masters, momenta, gamma_q, the engine registers and
-// the PCG32 state (selects 8..15). Then batches of 1..4 samples: per sample RUN (clear first,
+// the PCG32 state (selects 8..15); six malformed TRAIN / UPDATE / READ_STATS requests get their
+// status and change nothing (the statistics stay 0). Then batches of 1..4 samples: per sample RUN (clear first,
 // the sample's events) and TRAIN (its label) on the device, sgl_fixed_grad_sample on the
 // twin; compared after each TRAIN: EVERY gradient word in use (TGRAD: dW_in, dW_rec, dbias,
 // dW_out, db_out, every 16-bit part) against the twin's sums, every error of the sample (TERR)
@@ -331,6 +332,20 @@ int main(int argc, char **argv)
         wr[SGL_TREG_GF] = 0;
         d.write(SGL_SEL_TREG, 0, wr);
         d.req(SGL_CMD_READ_STATS, {1, 0}); // statistics to 0
+        // refusals, nothing done: a label above the classes in use, wrong lengths, lr_t 0
+        {
+            const struct { uint8_t cmd; std::vector<uint8_t> p; int st; } refuse[] = {
+                {SGL_CMD_TRAIN, {(uint8_t)C, 0}, SGL_ST_ERR_ADDR}, {SGL_CMD_TRAIN, {0}, SGL_ST_ERR_LEN},
+                {SGL_CMD_TRAIN, {0, 0, 0, 0}, SGL_ST_ERR_LEN}, {SGL_CMD_UPDATE, {0, 0}, SGL_ST_ERR_ADDR},
+                {SGL_CMD_UPDATE, {1}, SGL_ST_ERR_LEN}, {SGL_CMD_READ_STATS, {}, SGL_ST_ERR_LEN}};
+            for (const auto &x : refuse) {
+                bad("refusal status", x.cmd, d.req(x.cmd, x.p), x.st);
+                values++;
+            }
+            d.req(SGL_CMD_READ_STATS, {0, 0});
+            for (int k = 0; k < 5; k++, values++)
+                bad("statistics after the refusals", k, d.u32(4 * k), 0);
+        }
         int64_t want_samples = 0, want_correct = 0, want_sat = 0;
 
         // ---- batches ------------------------------------------------------------------------
