@@ -64,7 +64,8 @@ static const char HELP[] =
     "                       sim:BOARD (a board of constraints/boards.csv, its top as\n"
     "                       flashed: icebreaker, hx8k, ulx3s-85f, ...), sim:PROGRAM, tcp:HOST:PORT,\n"
     "                       tty:/dev/ttyUSBn, ftdi[:VID:PID[:SERIAL]] (default 0403:6010)\n"
-    "  --timeout MS         reply timeout per try (default 500)\n"
+    "  --timeout MS         reply timeout per try (default 500; sim ports 30000: a\n"
+    "                       simulated board is slow)\n"
     "  --tries N            tries per request (default 5)\n\n" SGL_EXIT_CODES_HELP;
 
 static sgl_dev dev; /* large buffers: not on the stack */
@@ -96,7 +97,7 @@ static int parse(int argc, char **argv, const char *cmd, int want, dev_opts *o,
                                         {0, 0, 0, 0}};
     struct option opts[16];
     cli_merge_opts(own, NULL, opts, 16);
-    *o = (dev_opts){"sim", NULL, NULL, "test", NULL, NULL, 500, 5, 20, 1, 0, NULL};
+    *o = (dev_opts){"sim", NULL, NULL, "test", NULL, NULL, 0, 5, 20, 1, 0, NULL};
     const char *name;
     int more, rc = 0;
     while ((more = cli_next(argc, argv, opts, cmd, HELP, 0, &name, exit_code)) > 0) {

@@ -112,7 +112,8 @@ static const char HELP_DEVICE[] =
     "                       board has a training engine\n"
     "  --port PORT          sim (default), sim:BOARD, sim:PROGRAM, tcp:HOST:PORT, tty:DEVICE,\n"
     "                       ftdi[:VID:PID[:SERIAL]] (see sglif device --help)\n"
-    "  --timeout MS, --tries N  reply timeout per try (500), tries per request (5)\n\n"
+    "  --timeout MS, --tries N  reply timeout per try (500; sim ports 30000), tries per\n"
+    "                       request (5)\n\n"
     SGL_EXIT_CODES_HELP;
 
 static const struct option own_opts[] = {
@@ -370,7 +371,7 @@ static int train_main(int argc, char **argv, int device)
 {
     const char *cmd = device ? "device train" : "train";
     const char *help = device ? HELP_DEVICE : HELP;
-    board_opts bo = {"sim", 500, 5, 0, 0};
+    board_opts bo = {"sim", 0, 5, 0, 0}; /* timeout 0: the port's default */
     double ckpt_secs = 60;
     long train_samples = 0;
     int secs_given = 0;

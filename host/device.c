@@ -116,8 +116,11 @@ int sgl_dev_open(sgl_dev *d, const char *port)
     memset(&d->st, 0, sizeof d->st);
     d->open = 0;
     d->seq = (uint8_t)(now_ms() & 0xFF); /* unlike the last program's: a first request is never a DUP */
-    if (d->timeout_ms <= 0)
-        d->timeout_ms = 500;
+    if (d->timeout_ms <= 0) /* a simulated board is far slower than the hardware: its
+                             * MODEL_CRC over the ULX3S-85F's model words takes seconds */
+        d->timeout_ms = strncmp(port, "sim", 3) == 0 && (!port[3] || port[3] == ':')
+                            ? SGL_DEV_SIM_TIMEOUT_MS
+                            : SGL_DEV_TIMEOUT_MS;
     if (d->tries <= 0)
         d->tries = 5;
     int rc = sgl_transport_open(&d->t, port);

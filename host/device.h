@@ -40,13 +40,16 @@ typedef struct {
     sgl_transport t;
     int open;
     uint8_t seq;          /* the seq of the last request */
-    int timeout_ms;       /* per try (default 500) */
+    int timeout_ms;       /* per try (0: SGL_DEV_TIMEOUT_MS, a sim port SGL_DEV_SIM_TIMEOUT_MS) */
     int tries;            /* per request (default 5) */
     sgl_dev_info info;
     sgl_dev_stats st;
     sgl_link_decoder dec;
     uint8_t rx[65536], txbuf[SGL_LINK_OVERHEAD + 65536];
 } sgl_dev;
+
+#define SGL_DEV_TIMEOUT_MS 500       /* reply timeout per try: a board over USB */
+#define SGL_DEV_SIM_TIMEOUT_MS 30000 /* a simulated board started by the sim transport */
 
 /* Open the port, ask IDENTIFY, refuse another protocol version. 0 or -SGL_E*. */
 int sgl_dev_open(sgl_dev *d, const char *port);

@@ -455,14 +455,15 @@ Test(device_train, engine_path_on_the_simulated_85f, .timeout = 900)
     snprintf(port, sizeof port, "sim:%.*s-board-ecp5-85f", 4096, sglif());
     cr_assert(access(port + 4, X_OK) == 0, "no ecp5-85f board at %s (make %s)", port + 4,
               "build/bin/sglif-board-ecp5-85f");
-    /* (the simulated 85F computes MODEL_CRC over its 280 kB of model words slowly) */
-    int rc = sh(out, sizeof out, "%s device info --port %s --timeout 30000 2>&1", sglif(), port);
+    /* (the simulated 85F needs about 2 s for a MODEL_CRC over its 280 kB of model words: a
+     * sim port's default reply timeout is 30 s) */
+    int rc = sh(out, sizeof out, "%s device info --port %s 2>&1", sglif(), port);
     cr_assert_eq(rc, 0, "%s", out);
     cr_assert(strstr(out, "features: 0x0001 (training engine)\nengine_neurons: 128\n"
                           "engine_inputs: 32\n"), "%s", out);
     start_and_twin(SDATA, "32", SOPTS, start, twin, sizeof start);
     cr_log_info("%s --from a 1-epoch model, on %s", SOPTS, port);
-    engine_checks(port, SDATA, SOPTS " --timeout 30000", start, twin, 128, 16, 0);
+    engine_checks(port, SDATA, SOPTS, start, twin, 128, 16, 0);
     unlink(start);
     unlink(twin);
     snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin);
