@@ -111,7 +111,7 @@ test: ## install what is missing, build, run every test (SAN=1 for sanitizers)
 	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(TESTS) $(TESTSD)
 ifneq ($(SAN),1)
 	@echo "== RTL: lint, lock-step co-simulation against the twin (Verilator, 20 seeds; every configs.csv row at full size; Icarus), the training engine's units, checker self-tests, synthesis per board =="
-	@$(MAKE) --no-print-directory lint cosim-seeds cosim-boards cosim-selftest cosim-icarus cosim-icarus-selftest bwd-test bwd-selftest upd-test upd-selftest
+	@$(MAKE) --no-print-directory lint cosim-seeds cosim-boards cosim-selftest cosim-icarus cosim-icarus-selftest bwd-test bwd-selftest upd-test upd-selftest trn-test trn-selftest trn-icarus
 	@$(MAKE) --no-print-directory -j$(JOBS) synth $(BIN)/sglif-rtl
 	@echo "== link RTL: UART and frame codec against sw/link.c through the UART bit timing; the command executor against a memory mirror; self-tests =="
 	@$(MAKE) --no-print-directory protocol-check core-map-check link-lint link-test link-selftest cmd-test cmd-selftest
@@ -157,7 +157,7 @@ clean: ## remove build/ except the PyPI venv
 	@[ ! -d $(BUILD) ] || find $(BUILD) -mindepth 1 -maxdepth 1 ! -name venv -exec rm -rf {} +
 
 include rtl/core_map.mk tests/bench/bench.mk docs/results.mk sim/cosim.mk sim/icarus.mk sim/synth.mk sim/rtl_bench.mk sim/rtl_eval.mk \
-        host/protocol.mk sim/link.mk sim/board.mk sim/bwd.mk sim/upd.mk tests/fuzz/fuzz.mk tests/interop/interop.mk
+        host/protocol.mk sim/link.mk sim/board.mk sim/bwd.mk sim/upd.mk sim/trn.mk tests/fuzz/fuzz.mk tests/interop/interop.mk
 # per-board bitstreams and reports (constraints/), post-synthesis netlist co-simulation (sim/)
 -include constraints/boards.mk sim/netlist.mk
 

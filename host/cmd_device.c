@@ -44,8 +44,10 @@ static const char HELP[] =
     "                       with READ_HISTORY after RUN windows of its history depth),\n"
     "                       compared with the twin's, and the readout per step, as\n"
     "                       'sglif eval --dump' writes them (docs/formats.md)\n"
-    "  train                device-in-the-loop training, bit for bit 'sglif train --backend\n"
-    "                       fixed' (forward passes on the board, updates on the host)\n"
+    "  train                training on the board, bit for bit 'sglif train --backend\n"
+    "                       fixed': on chip where the board has a training engine (RUN and\n"
+    "                       TRAIN a sample, UPDATE a batch), else (or --host-backward) the\n"
+    "                       forward passes on the board, the backward and update on the host\n"
     "  save                 read the board's weights back into the structure of MODEL (the\n"
     "                       model they came from) and save them as FILE\n"
     "  lut                  write an SG table into the board (MODEL's, or a hex file as\n"
@@ -62,7 +64,8 @@ static const char HELP[] =
     "                       sim:BOARD (a board of constraints/boards.csv, its top as\n"
     "                       flashed: icebreaker, hx8k, ulx3s-85f, ...), sim:PROGRAM, tcp:HOST:PORT,\n"
     "                       tty:/dev/ttyUSBn, ftdi[:VID:PID[:SERIAL]] (default 0403:6010)\n"
-    "  --timeout MS         reply timeout per try (default 500)\n"
+    "  --timeout MS         reply timeout per try (default 500; sim ports 30000: a\n"
+    "                       simulated board is slow)\n"
     "  --tries N            tries per request (default 5)\n\n" SGL_EXIT_CODES_HELP;
 
 static sgl_dev dev; /* large buffers: not on the stack */
@@ -94,7 +97,7 @@ static int parse(int argc, char **argv, const char *cmd, int want, dev_opts *o,
                                         {0, 0, 0, 0}};
     struct option opts[16];
     cli_merge_opts(own, NULL, opts, 16);
-    *o = (dev_opts){"sim", NULL, NULL, "test", NULL, NULL, 500, 5, 20, 1, 0, NULL};
+    *o = (dev_opts){"sim", NULL, NULL, "test", NULL, NULL, 0, 5, 20, 1, 0, NULL};
     const char *name;
     int more, rc = 0;
     while ((more = cli_next(argc, argv, opts, cmd, HELP, 0, &name, exit_code)) > 0) {
@@ -166,9 +169,15 @@ static int device_info(int argc, char **argv)
         const sgl_dev_info *i = &dev.info;
         printf("port: %s\nprotocol: %u\nlanes: %u\nlayers: %u\nneurons: %u\ninputs: %u\n"
                "classes: %u\nhistory_steps: %u\nsg_entries: %u\nmax_payload: %u\n"
-               "clock_hz: %u\nmodel_crc: 0x%08x\n", o.port, i->version, i->lanes, i->layers,
+               "clock_hz: %u\nfeatures: 0x%04x%s\n", o.port, i->version, i->lanes, i->layers,
                i->neurons, i->inputs, i->classes, i->hist_steps, i->sg_entries,
-               i->max_payload, (unsigned)i->clock_hz, (unsigned)crc);
+               i->max_payload, (unsigned)i->clock_hz, i->features,
+               i->features & SGL_DEV_ENGINE ? " (training engine)" : "");
+        if (i->features & SGL_DEV_ENGINE)
+            printf("engine_neurons: %u\nengine_inputs: %u\nengine_lanes: %u\n"
+                   "engine_grad_bits: %u\nengine_events: %u\n", i->eng_neurons, i->eng_inputs,
+                   i->eng_lanes, i->eng_grad_w, 1u << i->eng_ev_log2);
+        printf("model_crc: 0x%08x\n", (unsigned)crc);
     }
     sgl_dev_close(&dev);
     return rc < 0 ? cli_error("device info", rc) : SGL_EXIT_OK;

@@ -41,7 +41,7 @@ static const char HELP[] =
     "class sums and predictions must be the twin's, the restore, and the link's error\n"
     "counters. Last line: 'selftest: pass' (exit 0) or 'selftest: FAIL: <checks>' (exit 4).\n\n"
     "  --port PORT          as for sglif device (default sim)\n"
-    "  --timeout MS         reply timeout per try (default 500)\n"
+    "  --timeout MS         reply timeout per try (default 500; sim ports 30000)\n"
     "  --tries N            tries per request (default 5)\n\n" SGL_EXIT_CODES_HELP;
 
 static sgl_dev dev; /* large buffers: not on the stack */
@@ -174,7 +174,7 @@ int cmd_device_selftest(int argc, char **argv)
     struct option opts[8];
     cli_merge_opts(own, NULL, opts, 8);
     const char *port = "sim", *name;
-    long timeout = 500, tries = 5;
+    long timeout = 0, tries = 5; /* timeout 0: the port's default */
     int more, code, rc = 0;
     while ((more = cli_next(argc, argv, opts, "device selftest", HELP, 0, &name, &code)) > 0) {
         if (strcmp(name, "port") == 0)

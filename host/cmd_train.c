@@ -85,11 +85,16 @@ static const char HELP[] =
 
 static const char HELP_DEVICE[] =
     "usage: sglif device train --data SPEC --out MODEL [--from MODEL] [options] [--port PORT]\n"
-    "Device-in-the-loop training: 'sglif train --backend fixed' with every forward pass on the\n"
-    "board. Each sample runs in windows of at most the board's history depth; the board's\n"
-    "spikes and SG codes (READ_HISTORY) feed the host's integer backward pass and update,\n"
-    "and the weights that changed are written back and checked (MODEL_CRC). The saved model\n"
-    "is bit for bit the one 'sglif train --backend fixed' saves with the same options.\n\n"
+    "Training on the board: 'sglif train --backend fixed' with the board in it. A board\n"
+    "whose IDENTIFY reports a training engine trains on chip: per sample RUN and TRAIN (the\n"
+    "label), per batch UPDATE; the host writes the rule's state at the start and reads it\n"
+    "back at checkpoints and at the end. Otherwise (or with --host-backward) every forward\n"
+    "pass runs on the board in windows of at most its history depth, the spikes and SG codes\n"
+    "(READ_HISTORY) feed the host's integer backward pass and update, and the weights that\n"
+    "changed are written back and checked (MODEL_CRC). Either way the saved model is bit for\n"
+    "bit the one 'sglif train --backend fixed' saves with the same options. Last lines:\n"
+    "'board: C cycles for N training samples' (the board's cycles as it replied them: RUN,\n"
+    "and TRAIN and UPDATE on chip) and 'link: B bytes on the line' (both ways, frames too).\n\n"
     "  --data SPEC          the data set (docs/data.md)\n"
     "  --out MODEL          where the trained model is saved\n"
     "  --from MODEL         start from this trained model (else: initialize, as sglif train)\n"
@@ -101,10 +106,14 @@ static const char HELP_DEVICE[] =
     "  --resume             continue from the checkpoint (same options) to the same result\n"
     "  --quiet              no progress output\n"
     "  --check              run the twin beside the board and compare every spike, SG code\n"
-    "                       and prediction of every forward pass (fails on a difference)\n"
+    "                       and prediction of every forward pass (fails on a difference;\n"
+    "                       the host backward)\n"
+    "  --host-backward      the backward pass and the update on the host even when the\n"
+    "                       board has a training engine\n"
     "  --port PORT          sim (default), sim:BOARD, sim:PROGRAM, tcp:HOST:PORT, tty:DEVICE,\n"
     "                       ftdi[:VID:PID[:SERIAL]] (see sglif device --help)\n"
-    "  --timeout MS, --tries N  reply timeout per try (500), tries per request (5)\n\n"
+    "  --timeout MS, --tries N  reply timeout per try (500; sim ports 30000), tries per\n"
+    "                       request (5)\n\n"
     SGL_EXIT_CODES_HELP;
 
 static const struct option own_opts[] = {
@@ -122,13 +131,14 @@ static const struct option own_opts[] = {
     {"port", required_argument, 0, 0},       {"timeout", required_argument, 0, 0},
     {"tries", required_argument, 0, 0},      {"checkpoint-secs", required_argument, 0, 0},
     {"check", no_argument, 0, 0},            {"train-samples", required_argument, 0, 0},
-    {0, 0, 0, 0}};
+    {"host-backward", no_argument, 0, 0},    {0, 0, 0, 0}};
 
 /* sglif device train: the board that runs the forward passes */
 typedef struct {
     const char *port;
     long timeout, tries;
     int check;
+    int host_backward; /* the backward and the update on the host even with an engine */
 } board_opts;
 
 /* --backend fixed: quantize net, train the twin, write the dequantized weights back to net
@@ -202,12 +212,35 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     if (!rc && board) {
         dev.timeout_ms = (int)board->timeout;
         dev.tries = (int)board->tries;
+        char why[256] = "";
         if (!(rc = sgl_dev_open(&dev, board->port)) &&
             !(rc = sgl_dev_trainer_init(&dt, &dev, &q, "the model"))) {
-            sgl_dev_trainer_hooks(&dt, &hk);
-            dt.check = board->check;
+            /* the engine unless --host-backward, or --check (which compares the history
+             * the host path reads back), or the run does not fit it (one line says why) */
+            int e = 0;
+            if (board->check && (dev.info.features & SGL_DEV_ENGINE) && !board->host_backward)
+                fprintf(stderr, "train: %s: --check reads every forward pass back: the host "
+                        "computes the backward pass and the update\n", board->port);
+            else if (!board->host_backward &&
+                     (e = sgl_dev_trainer_engine(&dt, &q, &ft, 0 /* the rule's window option,
+                                                                     once it has one */,
+                                                 train, why, sizeof why)) == 0)
+                fprintf(stderr, "train: %s: %s: the host computes the backward pass and the "
+                        "update (as --host-backward)\n", board->port, why);
+            if (e < 0)
+                rc = e;
+            else if (e)
+                sgl_dev_trainer_engine_hooks(&dt, &hk);
+            else {
+                sgl_dev_trainer_hooks(&dt, &hk);
+                dt.check = board->check;
+            }
         }
-        if (!rc && !quiet)
+        if (!rc && !quiet && dt.engine)
+            fprintf(stderr, "train: on the board at %s: its training engine (%u neurons, %u "
+                    "inputs, %u lanes): RUN and TRAIN a sample, UPDATE a batch\n", board->port,
+                    dev.info.eng_neurons, dev.info.eng_inputs, dev.info.eng_lanes);
+        else if (!rc && !quiet)
             fprintf(stderr, "train: on the board at %s: %u lanes, %u neurons, history of %u "
                     "steps (windows of up to %u steps a RUN)\n", board->port, dev.info.lanes,
                     dev.info.neurons, dev.info.hist_steps, dev.info.hist_steps);
@@ -221,19 +254,29 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     if (!rc && board) {
         const sgl_dev_stats *st = &dev.st;
         uint64_t line = st->bytes_out + st->bytes_in, pay = st->payload_out + st->payload_in;
-        printf("board: %llu forward passes in %llu RUN windows, %llu weight updates (%llu words "
-               "written), model CRC checked after each and after each batch; %llu reloads\n",
-               (unsigned long long)dt.samples, (unsigned long long)dt.windows,
-               (unsigned long long)dt.updates, (unsigned long long)dt.words,
-               (unsigned long long)dt.reloads);
+        if (dt.engine)
+            printf("board: %llu samples trained on chip in %llu RUN windows, each with TRAIN; "
+                   "%llu UPDATEs; %llu words written (the start's model and state)\n",
+                   (unsigned long long)dt.samples, (unsigned long long)dt.windows,
+                   (unsigned long long)dt.engine_updates, (unsigned long long)dt.words);
+        else
+            printf("board: %llu forward passes in %llu RUN windows, %llu weight updates (%llu "
+                   "words written), model CRC checked after each and after each batch; %llu "
+                   "reloads\n", (unsigned long long)dt.samples, (unsigned long long)dt.windows,
+                   (unsigned long long)dt.updates, (unsigned long long)dt.words,
+                   (unsigned long long)dt.reloads);
         if (dt.check)
             printf("check: %llu of %llu spikes, SG codes and predictions of the board equal "
                    "to the twin's\n", (unsigned long long)(dt.checked - dt.mismatches),
                    (unsigned long long)dt.checked);
         printf("link: %llu requests, %llu retries; %llu payload bytes in %llu bytes on the line "
-               "(%.1f %%)\n", (unsigned long long)st->requests, (unsigned long long)st->retries,
+               "(%.1f %%); the training samples %llu bytes (%.0f a sample, %s)\n",
+               (unsigned long long)st->requests, (unsigned long long)st->retries,
                (unsigned long long)pay, (unsigned long long)line,
-               line ? 100.0 * (double)pay / (double)line : 0.0);
+               line ? 100.0 * (double)pay / (double)line : 0.0,
+               (unsigned long long)dt.train_bytes,
+               dt.train_samples ? (double)dt.train_bytes / (double)dt.train_samples : 0.0,
+               dt.engine ? "RUN, TRAIN and the batch's UPDATE" : "RUN, READ_HISTORY, READ_OUTPUT");
     }
     free(ckpt);
     if (!rc)
@@ -249,6 +292,8 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
         uint64_t w = 0;
         rc = sgl_dev_model_write(&dt.m, &dev, &q2, 0, &w);
     }
+    uint64_t board_cycles = dt.train_cycles, board_samples = dt.train_samples;
+    uint64_t line_bytes = dev.t.bytes_in + dev.t.bytes_out;
     if (board) {
         sgl_dev_trainer_free(&dt);
         sgl_dev_close(&dev);
@@ -278,6 +323,11 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
         printf("counters: %ld gradients clamped to int32, %ld master weights clamped to their "
                "range\n", res.grad_saturations, res.w_clamped);
         printf("model: %s\n", to->out);
+        if (board) { /* last: the figures of merit (C: RUN, TRAIN and UPDATE as replied) */
+            printf("board: %llu cycles for %llu training samples\n",
+                   (unsigned long long)board_cycles, (unsigned long long)board_samples);
+            printf("link: %llu bytes on the line\n", (unsigned long long)line_bytes);
+        }
     }
     sgl_fixed_free(&q);
     sgl_fixed_free(&q2);
@@ -321,7 +371,7 @@ static int train_main(int argc, char **argv, int device)
 {
     const char *cmd = device ? "device train" : "train";
     const char *help = device ? HELP_DEVICE : HELP;
-    board_opts bo = {"sim", 500, 5, 0};
+    board_opts bo = {"sim", 0, 5, 0, 0}; /* timeout 0: the port's default */
     double ckpt_secs = 60;
     long train_samples = 0;
     int secs_given = 0;
@@ -349,7 +399,8 @@ static int train_main(int argc, char **argv, int device)
             continue;
         }
         int dev_opt = strcmp(name, "port") == 0 || strcmp(name, "timeout") == 0 ||
-                      strcmp(name, "tries") == 0 || strcmp(name, "check") == 0;
+                      strcmp(name, "tries") == 0 || strcmp(name, "check") == 0 ||
+                      strcmp(name, "host-backward") == 0;
         if (device && (strcmp(name, "backend") == 0 || strcmp(name, "qat") == 0 ||
                        strcmp(name, "qat-epochs") == 0 || strcmp(name, "sparsity") == 0 ||
                        strcmp(name, "init-rate") == 0 || strcmp(name, "weight-decay") == 0 ||
@@ -368,6 +419,8 @@ static int train_main(int argc, char **argv, int device)
             rc = cli_int(name, optarg, 1, 100, &bo.tries);
         else if (strcmp(name, "check") == 0)
             bo.check = 1;
+        else if (strcmp(name, "host-backward") == 0)
+            bo.host_backward = 1;
         else if (strcmp(name, "train-samples") == 0)
             rc = cli_int(name, optarg, 1, 1L << 30, &train_samples);
         else if (strcmp(name, "from") == 0)

@@ -21,8 +21,8 @@ static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd
 
 static int mutating(uint8_t cmd)
 {
-    return cmd == SGL_CMD_WRITE_MEM || cmd == SGL_CMD_RUN ||
-           cmd == SGL_CMD_SOFT_RESET;
+    return cmd == SGL_CMD_WRITE_MEM || cmd == SGL_CMD_RUN || cmd == SGL_CMD_SOFT_RESET ||
+           cmd == SGL_CMD_TRAIN || cmd == SGL_CMD_UPDATE;
 }
 
 /* Wait for the reply whose seq is seq: SGL_LINK_FRAME, or NONE on timeout. Replies with
@@ -116,8 +116,11 @@ int sgl_dev_open(sgl_dev *d, const char *port)
     memset(&d->st, 0, sizeof d->st);
     d->open = 0;
     d->seq = (uint8_t)(now_ms() & 0xFF); /* unlike the last program's: a first request is never a DUP */
-    if (d->timeout_ms <= 0)
-        d->timeout_ms = 500;
+    if (d->timeout_ms <= 0) /* a simulated board is far slower than the hardware: its
+                             * MODEL_CRC over the ULX3S-85F's model words takes seconds */
+        d->timeout_ms = strncmp(port, "sim", 3) == 0 && (!port[3] || port[3] == ':')
+                            ? SGL_DEV_SIM_TIMEOUT_MS
+                            : SGL_DEV_TIMEOUT_MS;
     if (d->tries <= 0)
         d->tries = 5;
     int rc = sgl_transport_open(&d->t, port);
@@ -153,6 +156,15 @@ int sgl_dev_open(sgl_dev *d, const char *port)
     i->sg_entries = rd16(r + 14);
     i->max_payload = rd16(r + 16);
     i->clock_hz = rd32(r + 18);
+    i->features = rd16(r + 22);
+    if (n >= 34) {
+        i->eng_neurons = rd16(r + 24);
+        i->eng_inputs = rd16(r + 26);
+        i->eng_lanes = rd16(r + 28);
+        i->eng_grad_w = rd16(r + 30);
+        i->eng_ev_log2 = rd16(r + 32);
+    } else
+        i->features &= (uint16_t)~SGL_DEV_ENGINE; /* no sizes: no engine the host can use */
     if (i->max_payload < 16) {
         sgl_dev_close(d);
         return sgl_fail(SGL_EDEVICE, "%s: the board reports a payload limit of %u bytes", port,
@@ -278,5 +290,56 @@ int sgl_dev_read_output(sgl_dev *d, int *pred, int32_t *sums, int n_out)
     *pred = rd16(r);
     for (int c = 0; sums && c < n_out; c++)
         sums[c] = (int32_t)rd32(r + 2 + 4 * c);
+    return 0;
+}
+
+/* A command whose reply is the board's cycles (u32), added to d->st.cycles. */
+static int cycles_request(sgl_dev *d, uint8_t cmd, const uint8_t *req, uint16_t len)
+{
+    uint8_t r[4];
+    uint16_t n = 0;
+    int rc = sgl_dev_request(d, cmd, req, len, r, sizeof r, &n);
+    if (rc < 0)
+        return rc;
+    if (n == 4) /* (none after a DUP: the reply with the count was lost) */
+        d->st.cycles += rd32(r);
+    else if (n)
+        return sgl_fail(SGL_EDEVICE, "%s: %s gave %u bytes, expected 4", d->t.name,
+                        sgl_cmd_name(cmd), n);
+    return 0;
+}
+
+int sgl_dev_run(sgl_dev *d, const uint8_t *req, uint16_t len)
+{
+    return cycles_request(d, SGL_CMD_RUN, req, len);
+}
+
+int sgl_dev_train(sgl_dev *d, int label)
+{
+    const uint8_t req[2] = {(uint8_t)label, 0};
+    return cycles_request(d, SGL_CMD_TRAIN, req, 2);
+}
+
+int sgl_dev_update(sgl_dev *d, int32_t lr_t)
+{
+    const uint8_t req[2] = {(uint8_t)lr_t, (uint8_t)(lr_t >> 8)};
+    return cycles_request(d, SGL_CMD_UPDATE, req, 2);
+}
+
+int sgl_dev_read_stats(sgl_dev *d, int zero, sgl_dev_engine_stats *s)
+{
+    const uint8_t req[2] = {(uint8_t)(zero ? 1 : 0), 0};
+    uint8_t r[20];
+    uint16_t n = 0;
+    int rc = sgl_dev_request(d, SGL_CMD_READ_STATS, req, 2, r, sizeof r, &n);
+    if (rc < 0)
+        return rc;
+    if (n != 20)
+        return sgl_fail(SGL_EDEVICE, "%s: READ_STATS gave %u bytes, expected 20", d->t.name, n);
+    s->samples = rd32(r);
+    s->correct = rd32(r + 4);
+    s->saturations = rd32(r + 8);
+    s->clamped = rd32(r + 12);
+    s->cycles = rd32(r + 16);
     return 0;
 }

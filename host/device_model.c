@@ -74,8 +74,9 @@ uint32_t sgl_dev_model_image_crc(const sgl_dev_model *m)
  * 26 bytes of framing, header and acknowledgement, 13 words. */
 #define GAP_WORDS 12
 
-int sgl_dev_model_write(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q, int all,
-                        uint64_t *written)
+/* send 0: set the images to q's without writing (the board wrote them itself) */
+static int model_write(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q, int all, int send,
+                       uint64_t *written)
 {
     uint16_t *img[SGL_N_SEL] = {0};
     int rc = 0;
@@ -91,7 +92,7 @@ int sgl_dev_model_write(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q, in
     uint64_t sent = 0;
     all = all || !m->loaded;
     m->loaded = 0; /* until the CRC says so */
-    for (int k = 0; !rc && k < SGL_DEV_MODEL_NSEL; k++) {
+    for (int k = 0; !rc && send && k < SGL_DEV_MODEL_NSEL; k++) {
         int s = sgl_dev_model_sels[k];
         uint32_t n = m->depth[s];
         if (all) {
@@ -124,13 +125,24 @@ int sgl_dev_model_write(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q, in
         rc = sgl_dev_model_crc(d, &got);
     if (!rc && got != want)
         rc = sgl_fail(SGL_EDEVICE, "%s: the board's model CRC 0x%08x is not the model's "
-                      "0x%08x: its memories do not hold what was sent", d->t.name,
-                      (unsigned)got, (unsigned)want);
+                      "0x%08x: its memories do not hold %s", d->t.name, (unsigned)got,
+                      (unsigned)want, send ? "what was sent" : "the weights of its masters");
     m->loaded = !rc;
     m->words += sent;
     if (written)
         *written = sent;
     return rc;
+}
+
+int sgl_dev_model_write(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q, int all,
+                        uint64_t *written)
+{
+    return model_write(m, d, q, all, 1, written);
+}
+
+int sgl_dev_model_expect(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q)
+{
+    return model_write(m, d, q, 0, 0, NULL);
 }
 
 typedef struct {
@@ -246,7 +258,6 @@ int sgl_dev_run_window(sgl_dev *d, const sgl_sample *s, int n_steps, int t0, int
                        int clear, uint64_t *events)
 {
     static uint8_t req[SGL_LINK_MAX_LEN];
-    static uint8_t r[16];
     size_t cap = d->info.max_payload, len = 2;
     req[0] = clear ? 1 : 0; /* bit 0: clear the core first */
     req[1] = 0;
@@ -272,8 +283,7 @@ int sgl_dev_run_window(sgl_dev *d, const sgl_sample *s, int n_steps, int t0, int
             req[len++] = (uint8_t)(s->ev_u[k] >> 8);
         }
     }
-    uint16_t n = 0;
-    int rc = sgl_dev_request(d, SGL_CMD_RUN, req, (uint16_t)len, r, sizeof r, &n);
+    int rc = sgl_dev_run(d, req, (uint16_t)len);
     return rc < 0 ? rc : t - t0;
 }
 

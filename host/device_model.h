@@ -34,6 +34,9 @@ void sgl_dev_model_free(sgl_dev_model *m);
  * the board's, then compare MODEL_CRC with the images' CRC. *written: words sent. */
 int sgl_dev_model_write(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q, int all,
                         uint64_t *written);
+/* The board changed its model itself (the training engine's UPDATE): take q's images as the
+ * board's without writing, and check them against MODEL_CRC (-SGL_EDEVICE if they differ). */
+int sgl_dev_model_expect(sgl_dev_model *m, sgl_dev *d, const sgl_fixed_net *q);
 /* CRC-32 of the images in MODEL_CRC's order (what the board's MODEL_CRC must say). */
 uint32_t sgl_dev_model_image_crc(const sgl_dev_model *m);
 /* Read only the words q's structure occupies (the addresses sgl_core_load writes; runs closer

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """The training engine's block-RAM and multiplier budget and its cycles per training sample
-(docs/rtl.md, "Training engine (design, issue 13)"): a model of the design, not a build. Prints
+(docs/rtl.md, "Training engine (issue 13)"): a model of the design, not a build. Prints
 the Markdown tables of the sections "Cycles per training sample" and "Budget on the ECP5
 boards" (pasted there; `make core-map-check` fails when they differ).
 

@@ -37,7 +37,10 @@ int sgl_transport_open(sgl_transport *t, const char *port)
 
 long sgl_transport_read(sgl_transport *t, uint8_t *buf, size_t n, int timeout_ms)
 {
-    return t->ops->read(t, buf, n, timeout_ms);
+    long k = t->ops->read(t, buf, n, timeout_ms);
+    if (k > 0)
+        t->bytes_in += (uint64_t)k;
+    return k;
 }
 
 static long now_ms(void)
@@ -57,7 +60,7 @@ int sgl_transport_read_all(sgl_transport *t, uint8_t *buf, size_t n, int timeout
             return sgl_fail(SGL_EDEVICE, "%s: no answer within %d ms (%zu of %zu bytes): is "
                             "the board programmed with the sglif bitstream?", t->name,
                             timeout_ms, got, n);
-        long r = t->ops->read(t, buf + got, n - got, (int)left);
+        long r = sgl_transport_read(t, buf + got, n - got, (int)left);
         if (r < 0)
             return (int)r;
         got += (size_t)r;
@@ -67,7 +70,10 @@ int sgl_transport_read_all(sgl_transport *t, uint8_t *buf, size_t n, int timeout
 
 int sgl_transport_write(sgl_transport *t, const uint8_t *buf, size_t n)
 {
-    return t->ops->write(t, buf, n);
+    int rc = t->ops->write(t, buf, n);
+    if (rc >= 0)
+        t->bytes_out += n;
+    return rc;
 }
 
 void sgl_transport_close(sgl_transport *t)

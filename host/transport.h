@@ -41,6 +41,7 @@ struct sgl_transport {
     void *priv;       /* ftdi: struct ftdi_context * */
     int pid;          /* sim: the board's process */
     int baud;         /* tty, ftdi */
+    uint64_t bytes_in, bytes_out; /* every byte read from / written to the line since open */
 };
 
 extern const sgl_transport_ops sgl_transport_ftdi, sgl_transport_tty, sgl_transport_tcp,
@@ -48,6 +49,7 @@ extern const sgl_transport_ops sgl_transport_ftdi, sgl_transport_tty, sgl_transp
 
 /* Open a port by its name (above). An unknown scheme is SGL_EUSAGE. */
 int sgl_transport_open(sgl_transport *t, const char *port);
+/* read, read_all and write count the bytes they move in t->bytes_in / bytes_out */
 long sgl_transport_read(sgl_transport *t, uint8_t *buf, size_t n, int timeout_ms);
 /* Read exactly n bytes within timeout_ms in all: 0, or SGL_EDEVICE on timeout. */
 int sgl_transport_read_all(sgl_transport *t, uint8_t *buf, size_t n, int timeout_ms);

@@ -9,3 +9,4 @@ rtl/sglif_engine.v
 rtl/sglif_udiv.v
 rtl/sglif_isqrt.v
 rtl/sglif_update.v
+rtl/sglif_trainer.v

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// sglif_bwd_gather: the training engine's gather (docs/rtl.md, "Training engine (design)"):
+// sglif_bwd_gather: the training engine's gather (docs/rtl.md, "Training engine"):
 // the dot product of one weight row with a gv row, rounded, as the twin's backward computes the
 // gradient through the recurrent rows (and, with two layers, through layer 1's W_in):
 //   y = rnd(sum_j W[i][j] gv[j], s)      rnd(x, s) = floor((x + 2^(s-1)) / 2^s) for s > 0,

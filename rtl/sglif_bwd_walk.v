@@ -38,7 +38,9 @@ module sglif_bwd_walk #(
     parameter integer T_MAX = 64,      // steps
     parameter integer N_IN  = 16,      // input channels (rows 0 .. N_IN-1 of the gradient banks)
     parameter integer ES_AW = 10,      // event store: 2^ES_AW events a sample
-    parameter integer GRAD_W = `SGLIF_GRAD_W // gradient words (sglif_bwd_accum): rtl/core_map.csv
+    parameter integer GRAD_W = `SGLIF_GRAD_W, // gradient words (sglif_bwd_accum): rtl/core_map.csv
+    parameter integer H_LAT  = 1       // the history's read latency: 1, or 2 (the core's banked
+                                       // history, HIST_LAT: its word two cycles after the address)
 ) (
     input  wire                  clk_i,
     input  wire                  rst_i,
@@ -60,7 +62,7 @@ module sglif_bwd_walk #(
     // e_t: class c at [32c +: 32] (classes >= C read 0)
     output wire [HW-1:0]         e_addr_o,
     input  wire [32*CP-1:0]      e_data_i,
-    // history {z, code} of neuron i at step t: address {t, i}
+    // history {z, code} of neuron i at step t: address {t, i} (the word H_LAT cycles later)
     output wire [HW+NW-1:0]      h_addr_o,
     input  wire [16:0]           h_data_i,
     output wire [NW-1:0]         gm_addr_o,
@@ -142,7 +144,8 @@ module sglif_bwd_walk #(
     end
 
     // ---- the FIFOs: side data (neuron, {z, code}, gamma_q, gv_(t+1)), the two gathers' results
-    reg [NW+17+64-1:0] sf_m [0:15];
+    reg [NW+64-1:0]    sf_m [0:15];
+    reg [16:0]         sh_m [0:15];                  // the history word of the entry
     reg [63:0]         rf_m [0:15], of_m [0:15];
     reg [FW-1:0]       sf_w, sf_r, rf_w, rf_r, of_w, of_r;
     wire               sf_e = sf_w == sf_r, rf_e = rf_w == rf_r, of_e = of_w == of_r;
@@ -161,9 +164,24 @@ module sglif_bwd_walk #(
         .tag_i(1'b0), .s_i(out_frac_i), .w_i(wo_data_i), .g_i(e_q), .valid_o(o_v),
         .tag_o(o_tag), .y_o(o_y));
 
+    // the history word comes H_LAT - 1 cycles after the entry's other data (the neuron unit
+    // takes an entry only when both gathers' results are in: at least 3 cycles after its push)
+    reg            h_push_q;
+    reg [FW-1:0]   h_w_q;
+    reg [NW-1:0]   h_i_q;
     always @(posedge clk_i) begin
+        h_push_q <= side_push && !rst_i;
+        h_w_q    <= sf_w;
+        h_i_q    <= b_i_q;
+    end
+    wire           h_push = H_LAT > 1 ? h_push_q : side_push;
+    wire [FW-1:0]  h_w    = H_LAT > 1 ? h_w_q : sf_w;
+    wire [NW-1:0]  h_i    = H_LAT > 1 ? h_i_q : b_i_q;
+    always @(posedge clk_i) begin
+        if (h_push)
+            sh_m[h_w] <= h_data_i;
         if (side_push)
-            sf_m[sf_w] <= {b_i_q, h_data_i, gm_data_i, gvo_q[32*b_lane +: 32]};
+            sf_m[sf_w] <= {b_i_q, gm_data_i, gvo_q[32*b_lane +: 32]};
         if (r_v)
             rf_m[rf_w] <= r_y;
         if (o_v)
@@ -172,24 +190,27 @@ module sglif_bwd_walk #(
 
     // ---- the neuron unit: one neuron a cycle when its three entries are in ----------------
     wire               n_go = !sf_e && !rf_e && !of_e;
-    wire [NW+17+64-1:0] sf  = sf_m[sf_r];
-    wire [NW-1:0]      n_i  = sf[NW+17+64-1:17+64];
-    wire [16:0]        n_h  = sf[17+64-1:64];
+    wire [NW+64-1:0]   sf   = sf_m[sf_r];
+    wire [NW-1:0]      n_i  = sf[NW+64-1:64];
+    wire [16:0]        n_h  = sh_m[sf_r];
     wire signed [31:0] n_gm = sf[63:32];
     wire signed [31:0] n_gvn = sf[31:0];
     wire signed [63:0] gz   = rf_m[rf_r] + of_m[of_r];
-    wire               nu_v;
-    wire [HW+NW-1:0]   nu_tag;
+    wire               nu_v, nu_sgz;
+    wire [HW+NW:0]     nu_tag;
 `ifdef SGLIF_FAULT_WALK_CODE
     wire [15:0]        n_code = {n_h[15:1], n_h[0] & 1'b0};  // (the self-test: bit 0 dropped)
 `else
     wire [15:0]        n_code = n_h[15:0];
 `endif
-    sglif_bwd_neuron #(.TAG_W(HW + NW)) u_neuron (
-        .clk_i(clk_i), .rst_i(rst_i), .in_valid_i(n_go), .tag_i({t_q, n_i}), .gz_i(gz),
+    // the tag carries code != 0: a gz clamped where the code is 0 is not used, and the twin
+    // (which computes gz only where the code is not 0) does not count it
+    sglif_bwd_neuron #(.TAG_W(HW + NW + 1)) u_neuron (
+        .clk_i(clk_i), .rst_i(rst_i), .in_valid_i(n_go), .tag_i({n_code != 16'd0, t_q, n_i}), .gz_i(gz),
         .code_i(n_code), .gamma_i(n_gm), .gv_next_i(n_gvn), .has_next_i(t_q != t_last_i),
         .z_i(n_h[16]), .reset_mult_i(reset_mult_i), .k_i(k_i), .out_valid_o(nu_v),
-        .tag_o(nu_tag), .gv_o(gv_o), .sat_gz_o(sat_gz_o), .sat_gv_o(sat_gv_o));
+        .tag_o(nu_tag), .gv_o(gv_o), .sat_gz_o(nu_sgz), .sat_gv_o(sat_gv_o));
+    assign sat_gz_o   = nu_sgz && nu_tag[HW+NW];
     assign gv_valid_o = nu_v;
     assign gv_t_o     = nu_tag[HW+NW-1:NW];
     assign gv_i_o     = nu_tag[NW-1:0];
@@ -211,10 +232,10 @@ module sglif_bwd_walk #(
     // the spikes of the step being walked (z in the history word of each neuron's first word)
     reg  [NW-1:0] sl_m [0:N-1];
     reg  [NW:0]   sl_w, sl_r;
-    wire          h_z = side_push && h_data_i[16];
+    wire          h_z = h_push && h_data_i[16];
     always @(posedge clk_i)
         if (h_z)
-            sl_m[sl_w[NW-1:0]] <= b_i_q;
+            sl_m[sl_w[NW-1:0]] <= h_i;
     reg           fin_q;                 // the last phase: step 0's events
     reg  [RW-1:0] row_q;
     reg           ret_ev_q;              // the row came from an event
@@ -236,7 +257,7 @@ module sglif_bwd_walk #(
     sglif_bwd_accum #(.N(N), .P(P), .C(C), .N_IN(N_IN), .GRAD_W(GRAD_W)) u_acc (
         .clk_i(clk_i), .rst_i(rst_i), .beat_i(a_beat), .row_i(row_q), .g_i(g_q),
         .gv_word_i(gvw_q), .bias_v_i(nu_v), .bias_i_i(gv_i_o), .bias_gv_i(gv_o),
-        .wo_v_i(h_z), .wo_i_i(b_i_q), .bo_v_i(side_push && b_i_q == {NW{1'b0}}), .e_i(e_q),
+        .wo_v_i(h_z), .wo_i_i(h_i), .bo_v_i(side_push && b_i_q == {NW{1'b0}}), .e_i(e_q),
         .gp_sel_i(gp_sel_i), .gp_addr_i(gp_addr_i), .gp_we_i(gp_we_i), .gp_wdata_i(gp_wdata_i),
         .gp_rdata_o(gp_rdata_o), .ovf_o(ovf_o));
 

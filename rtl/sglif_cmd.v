@@ -18,9 +18,9 @@
 // own; on ECP5 it ran on into the RUN walker). The request's checks (range, duplicate,
 // READ_HISTORY's bounds) are registered in two stages (S_CHECK, S_CHECK2) before S_DISPATCH
 // decides on them.
-// Memories: 16-bit words, select 0..7; SEL_DEPTH packs the words of each select (0: none, at
-// most 2^AW), READ_MASK the selects that can be read back, MODEL_MASK those that MODEL_CRC
-// covers (in select and address order, low byte first; CRC-32 as zlib's, computed in the frame
+// Memories: 16-bit words, select 0..15 (8..15: the training engine's, ENGINE = 1); SEL_DEPTH
+// packs the words of each select (0: none, at most 2^AW), READ_MASK the selects that can be
+// read back, MODEL_MASK those of 0..7 that MODEL_CRC covers (in select and address order, low byte first; CRC-32 as zlib's, computed in the frame
 // encoder's CRC unit while the encoder is idle: crc_init_o, crc_we_o / crc_byte_o, crc_i).
 // Sized for the iCE40 UP5K: address checks at the memory's address width (AW + 1 bits, not
 // 32), lengths and positions at the frame buffer's width, the reply byte registered.
@@ -30,10 +30,11 @@ module sglif_cmd #(
     parameter integer BW         = 10,      // frame buffer address bits
     parameter integer AW         = 16,      // memory address bits
     parameter integer RD_LAT     = 2,       // read-back latency, cycles (1..15)
-    parameter [255:0] SEL_DEPTH  = 256'd0,  // words of select s at [32 s +: 32]
-    parameter [7:0]   READ_MASK  = 8'h00,
+    parameter [511:0] SEL_DEPTH  = 512'd0,  // words of select s at [32 s +: 32]
+    parameter [15:0]  READ_MASK  = 16'h0000,
     parameter [7:0]   MODEL_MASK = 8'h00,
-    parameter [191:0] IDENT      = 192'd0,  // the IDENTIFY reply: 24 bytes, byte 0 at [7:0]
+    parameter [271:0] IDENT      = 272'd0,  // the IDENTIFY reply: 34 bytes, byte 0 at [7:0] (bytes
+                                            // 0, 1: PROTOCOL_VERSION, from host/protocol.csv)
     // the core that RUN and READ_OUTPUT drive (docs/rtl.md)
     parameter integer EV_AW      = 8,       // its event list holds 2^EV_AW events of a step
     parameter integer N_IN       = 32,      // input channels
@@ -42,7 +43,9 @@ module sglif_cmd #(
     // the core's history (READ_HISTORY): neurons per layer, steps recorded, layers
     parameter integer HN         = 64,
     parameter integer HIST_STEPS = 64,
-    parameter integer HL         = 1
+    parameter integer HL         = 1,
+    // the training engine (TRAIN, UPDATE, READ_STATS; without it ERR_CMD)
+    parameter integer ENGINE     = 0
 ) (
     input  wire          clk_i,
     input  wire          rst_i,
@@ -73,7 +76,7 @@ module sglif_cmd #(
     // memory port
     output reg           soft_rst_o,     // one-cycle pulse: SOFT_RESET
     output reg           mem_we_o,
-    output reg  [2:0]    mem_sel_o,      // write and read select
+    output reg  [3:0]    mem_sel_o,      // write and read select
     output reg  [AW-1:0] mem_addr_o,     // write and read address
     output reg  [15:0]   mem_wdata_o,
     input  wire [15:0]   mem_rdata_i,    // the word at mem_sel_o / mem_addr_o, RD_LAT later
@@ -93,6 +96,19 @@ module sglif_cmd #(
     output wire [HA-1:0] hist_raddr_o,
     input  wire [16:0]   hist_rdata_i,
     input  wire [HW:0]   hist_steps_i,
+    // the training engine: RUN's event writes (run_ev_o with mem_wdata_o, the channel),
+    // TRAIN (label on eng_arg_o[7:0]) and UPDATE (lr_t on eng_arg_o) started, done; the label's
+    // check (classes in use - 1, the latest RUN trainable); READ_STATS' words and their zeroing
+    output reg           run_ev_o,
+    output reg           eng_train_o,
+    output reg           eng_update_o,
+    output reg  [15:0]   eng_arg_o,
+    input  wire          eng_done_i,
+    input  wire [7:0]    eng_c_last_i,
+    input  wire          eng_ok_i,
+    input  wire          eng_busy_i,
+    output reg           eng_stats_clr_o,
+    input  wire [159:0]  eng_stats_i,
     output wire          busy_o          // a request is being carried out or answered
 );
 `include "sglif_protocol.vh"
@@ -111,9 +127,15 @@ module sglif_cmd #(
                      S_PAY = 5'd8, S_RD_W = 5'd9, S_END = 5'd10, S_RUN_A = 5'd11,
                      S_RUN_D = 5'd12, S_CLEAR = 5'd13, S_STEP = 5'd14, S_STEP_W = 5'd15,
                      S_H_A = 5'd16, S_H_D = 5'd17, S_CRC_H = 5'd18, S_CRC_F = 5'd19,
-                     S_CHECK = 5'd20, S_CHECK2 = 5'd21;
+                     S_CHECK = 5'd20, S_CHECK2 = 5'd21, S_ENG_W = 5'd22;
     localparam [2:0] R_NONE = 3'd0, R_IDENT = 3'd1, R_MEM = 3'd2, R_U32 = 3'd3, R_OUT = 3'd4,
-                     R_HIST = 3'd5;
+                     R_HIST = 3'd5, R_STATS = 3'd6;
+    reg [159:0] stats_q;            // READ_STATS: the words as they were at the request
+    always @(posedge clk_i)
+        if (state_q == S_DISPATCH) begin
+            stats_q   <= eng_stats_i;
+            eng_arg_o <= {hdr_q[1], hdr_q[0]};  // TRAIN's label, UPDATE's lr_t
+        end
 
     reg [4:0]  state_q;
     reg [7:0]  cmd_q, seq_q, last_seq_q;
@@ -181,7 +203,7 @@ module sglif_cmd #(
     wire [31:0] h_addr  = {hdr_q[5], hdr_q[4], hdr_q[3], hdr_q[2]};
     wire [15:0] h_n     = {hdr_q[7], hdr_q[6]};
     wire        h_addr_hi = (h_addr >> AW) != 32'd0;
-    wire [AW:0] h_depth = h_sel[7:3] == 5'd0 ? SEL_DEPTH[32 * h_sel[2:0] +: AW+1] : {(AW+1){1'b0}};
+    wire [AW:0] h_depth = h_sel[7:4] == 4'd0 ? SEL_DEPTH[32 * h_sel[3:0] +: AW+1] : {(AW+1){1'b0}};
     wire [15:0] wr_words = {{(16-BW){1'b0}}, len_q[BW:1]} - 16'd3;
     wire [15:0] h_cnt   = cmd_q == CMD_READ_MEM ? h_n : wr_words;
     // stage 1 registers the sum and the depth, stage 2 compares them (on the UP5K the whole
@@ -196,7 +218,7 @@ module sglif_cmd #(
     wire        mutating   = 1'b0;
 `else
     wire        mutating   = cmd_q == CMD_WRITE_MEM || cmd_q == CMD_SOFT_RESET ||
-                             cmd_q == CMD_RUN;
+                             cmd_q == CMD_RUN || cmd_q == CMD_TRAIN || cmd_q == CMD_UPDATE;
 `endif
     // the position's compares, registered: a *_D state comes two cycles after pos_q changed,
     // S_RUN_A decides on the end of a pass in its second cycle
@@ -210,7 +232,8 @@ module sglif_cmd #(
     reg         dup_q, h_in_range_q, h_rd_ok_q, hh_bad_q, hh_big_q;
     reg [15:0]  hh_size_q;
     reg         k_end_q, hk_end_q;
-    reg         len_z_q, len_lt4_q, len_lt6_q, len_6_q, len_8_q;
+    reg         len_z_q, len_lt4_q, len_lt6_q, len_6_q, len_8_q, len_2_q;
+    reg         lbl_bad_q;
     reg         v_big_q, v_nz_q, v_ch_bad_q;
     always @(posedge clk_i) begin
         bq           <= buf_rdata_i;
@@ -225,7 +248,7 @@ module sglif_cmd #(
         h_depth_q    <= h_depth;
         h_addr_hi_q  <= h_addr_hi;
         h_in_range_q <= h_in_range;
-        h_rd_ok_q    <= READ_MASK[h_sel[2:0]] && !h_n[15];
+        h_rd_ok_q    <= READ_MASK[h_sel[3:0]] && !h_n[15];
         hh_bad_q     <= hh_bad;
         hh_big_q     <= hh_big;
         hh_size_q    <= hh_size32[15:0];
@@ -238,6 +261,8 @@ module sglif_cmd #(
         len_lt6_q    <= len_q < L6 || len_q[0];
         len_6_q      <= len_q == L6;
         len_8_q      <= len_q == L8;
+        len_2_q      <= len_q == L2;
+        lbl_bad_q    <= hdr_q[0] > eng_c_last_i || !eng_ok_i;
         hk_end_q     <= hk_q + 1'b1 == hn_q;
     end
 
@@ -252,7 +277,7 @@ module sglif_cmd #(
         end
     endfunction
     wire [3:0]  crc_first = model_from(4'd0);
-    wire [3:0]  crc_next_sel = model_from({1'b0, mem_sel_o} + 4'd1);
+    wire [3:0]  crc_next_sel = model_from({1'b0, mem_sel_o[2:0]} + 4'd1);
     // the last address of the select being read (a select of MODEL_CRC has words)
     wire [AW:0] sel_depth = SEL_DEPTH[32 * mem_sel_o +: AW+1];
     wire [AW:0] sel_last  = sel_depth - 1'b1;
@@ -281,15 +306,18 @@ module sglif_cmd #(
         else if (pw_q != 2'd2)
             pw_q <= pw_q + 2'd1;
     end
-    wire unused_ok = &{1'b0, ev_addr, k_out, sel_last[AW], val16[15:EV_AW+1], len_ix[15+LW:LW]};  // only their low bits are addresses
+    wire unused_ok = &{1'b0, PV32[31:16], ev_addr, k_out, sel_last[AW], val16[15:EV_AW+1], len_ix[15+LW:LW]};  // only their low bits are addresses
     wire [15:0] pred16 = {{(16-CW){1'b0}}, pred_i};
+    wire [31:0] PV32   = PROTOCOL_VERSION;     // IDENTIFY's first field (IDENT's is not used)
+    wire [15:0] PV16   = PV32[15:0];
     reg [7:0] pay_w;
     always @(*) begin
         case (rsrc_q)
-            R_IDENT: pay_w = IDENT[8 * k_q[4:0] +: 8];
+            R_IDENT: pay_w = k_q < 16'd2 ? PV16[8 * k_q[0] +: 8] : IDENT[8 * k_q[5:0] +: 8];
             R_U32:   pay_w = u32_q[8 * k_q[1:0] +: 8];
             R_OUT:   pay_w = k_q < 16'd2 ? pred16[8 * k_q[0] +: 8] : ro_sum_q[8 * k_out[1:0] +: 8];
             R_HIST:  pay_w = !hpass_q ? hz_q : hhi_q ? word_q[15:8] : word_q[7:0];
+            R_STATS: pay_w = stats_q[8 * k_q[4:0] +: 8];
             default: pay_w = k_q[0] ? word_q[15:8] : word_q[7:0];
         endcase
     end
@@ -311,7 +339,7 @@ module sglif_cmd #(
         end
     endtask
 
-    task start_read(input [2:0] s, input [AW-1:0] a);
+    task start_read(input [3:0] s, input [AW-1:0] a);
         begin
             mem_sel_o  <= s;
             mem_addr_o <= a;
@@ -329,6 +357,10 @@ module sglif_cmd #(
         hist_clear_o <= 1'b0;
         crc_init_o   <= 1'b0;
         crc_we_o     <= 1'b0;
+        run_ev_o     <= 1'b0;
+        eng_train_o  <= 1'b0;
+        eng_update_o <= 1'b0;
+        eng_stats_clr_o <= 1'b0;
         if (rst_i) begin
             state_q        <= S_IDLE;
             last_valid_q   <= 1'b0;
@@ -369,14 +401,14 @@ module sglif_cmd #(
                             if (!len_z_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else
-                                reply(ST_OK, R_IDENT, 16'd24);
+                                reply(ST_OK, R_IDENT, 16'd34);
                         CMD_WRITE_MEM:
                             if (len_lt6_q)
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else if (!h_in_range_q)
                                 reply(ST_ERR_ADDR, R_NONE, 16'd0);
                             else begin
-                                mem_sel_o    <= h_sel[2:0];
+                                mem_sel_o    <= h_sel[3:0];
                                 mem_addr_o   <= h_addr[AW-1:0];
                                 pos_q        <= L6;
                                 if (len_6_q)
@@ -390,7 +422,7 @@ module sglif_cmd #(
                             else if (!h_in_range_q || !h_rd_ok_q)
                                 reply(ST_ERR_ADDR, R_NONE, 16'd0);
                             else begin
-                                start_read(h_sel[2:0], h_addr[AW-1:0]);
+                                start_read(h_sel[3:0], h_addr[AW-1:0]);
                                 reply(ST_OK, R_MEM, {h_n[14:0], 1'b0});
                             end
                         CMD_MODEL_CRC:
@@ -401,7 +433,7 @@ module sglif_cmd #(
                                 reply(ST_OK, R_U32, 16'd4);
                             end else begin
                                 crc_init_o <= 1'b1;
-                                start_read(crc_first[2:0], {AW{1'b0}});
+                                start_read({1'b0, crc_first[2:0]}, {AW{1'b0}});
                                 state_q <= S_CRC_W;
                             end
                         CMD_SOFT_RESET:
@@ -442,9 +474,33 @@ module sglif_cmd #(
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else
                                 reply(ST_OK, R_OUT, 16'd2 + 16'd4 * N_OUT[15:0]);
+                        // the training engine: u8 label, u8 0 / u16 lr_t / u8 flags, u8 0
+                        CMD_TRAIN, CMD_UPDATE, CMD_READ_STATS:
+                            if (ENGINE == 0)
+                                reply(ST_ERR_CMD, R_NONE, 16'd0);
+                            else if (!len_2_q)
+                                reply(ST_ERR_LEN, R_NONE, 16'd0);
+                            else if (cmd_q == CMD_READ_STATS) begin
+                                eng_stats_clr_o <= hdr_q[0][0];
+                                reply(ST_OK, R_STATS, 16'd20);
+                            end else if (core_busy_i || eng_busy_i)
+                                reply(ST_ERR_BUSY, R_NONE, 16'd0);
+                            else if (cmd_q == CMD_TRAIN ? lbl_bad_q : {hdr_q[1], hdr_q[0]} == 16'd0)
+                                reply(ST_ERR_ADDR, R_NONE, 16'd0);
+                            else begin
+                                eng_train_o  <= cmd_q == CMD_TRAIN;
+                                eng_update_o <= cmd_q == CMD_UPDATE;
+                                u32_q        <= 32'd0;
+                                state_q      <= S_ENG_W;
+                            end
                         default:
                             reply(ST_ERR_CMD, R_NONE, 16'd0);
                     endcase
+                S_ENG_W: begin  // the engine runs; its cycles are counted
+                    u32_q <= u32_q + 32'd1;
+                    if (eng_done_i && !eng_train_o && !eng_update_o)
+                        reply(ST_OK, R_U32, 16'd4);
+                end
                 // RUN: the walker, a payload byte every three cycles; a value is complete at
                 // an odd position (low byte first). The end of a pass is seen in S_RUN_A. Pass 0
                 // stops at the first count above 2^EV_AW or channel >= N_IN (ERR_ADDR).
@@ -495,7 +551,8 @@ module sglif_cmd #(
                         ev_q     <= ev_q + 1'b1;
                         if (apply_q) begin   // into the core's event list, entry ev_q
                             mem_we_o    <= 1'b1;
-                            mem_sel_o   <= EV_SEL[2:0];
+                            mem_sel_o   <= EV_SEL[3:0];
+                            run_ev_o    <= 1'b1;
                             mem_addr_o  <= ev_addr[AW-1:0];
                             mem_wdata_o <= {bq, lo_q};
                         end
@@ -559,7 +616,7 @@ module sglif_cmd #(
                     if (!addr_last_q)
                         start_read(mem_sel_o, mem_addr_o + 1'b1);
                     else if (crc_next_q <= 4'd7)
-                        start_read(crc_next_q[2:0], {AW{1'b0}});
+                        start_read({1'b0, crc_next_q[2:0]}, {AW{1'b0}});
                     else
                         state_q <= S_CRC_F;
                 end

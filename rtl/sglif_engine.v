@@ -11,7 +11,7 @@
 // the W_rec rows, W_out, b_out, gamma_q and the event store are RAMs outside (registered reads:
 // the word one cycle after its address), as the core will serve them; the W_out and history
 // ports serve phase 1 and then the walk. Cycles (start_i to done_o): T (n + ENG_STEP_EXTRA +
-// ERR_CYCLES_FIXED + 3 C) + ENG_FIXED + the walk's (rtl/core_map.csv). `define
+// ERR_CYCLES_FIXED + 3 C) + ENG_FIXED + the walk's (rtl/core_map.csv), T more with H_LAT 2. `define
 // SGLIF_FAULT_ENG_SUM (the readout sums miss the last neuron) for the self-test.
 `default_nettype none
 `include "sglif_core_map_defs.vh"
@@ -23,7 +23,9 @@ module sglif_engine #(
     parameter integer T_MAX  = 64,
     parameter integer N_IN   = 16,
     parameter integer ES_AW  = 10,
-    parameter integer GRAD_W = `SGLIF_GRAD_W // gradient words: GRAD_W of rtl/core_map.csv
+    parameter integer GRAD_W = `SGLIF_GRAD_W, // gradient words: GRAD_W of rtl/core_map.csv
+    parameter integer H_LAT  = 1       // the history's read latency (1, or 2: the core's banked
+                                       // history; phase 1 then takes one cycle more a step)
 ) (
     input  wire                  clk_i,
     input  wire                  rst_i,
@@ -60,6 +62,11 @@ module sglif_engine #(
     output wire [HW-1:0]         gv_t_o,
     output wire [NW-1:0]         gv_i_o,
     output wire signed [31:0]    gv_o,
+    output wire                  sat_gz_o,       // with gv_valid_o: gz / gv clamped to int32
+    output wire                  sat_gv_o,       // (the twin's saturations)
+    // the error memory's read port while idle: word t (C lanes) one cycle after its address
+    input  wire [HW-1:0]         e_raddr_i,
+    output wire [32*CP-1:0]      e_rdata_o,
     // the gradient memories' port (while idle)
     input  wire [1:0]            gp_sel_i,
     input  wire [GA_W-1:0]       gp_addr_i,
@@ -88,6 +95,11 @@ module sglif_engine #(
     // ---- phase 1: the readout sums of step t_q, then its errors ------------------------------
     reg  [32*CP-1:0] sum_q;
     reg              s_v_q;                        // a history word of phase 1 arrives
+    reg              s_v2_q;                       // (H_LAT 2: a cycle later)
+    reg  [8*CP-1:0]  wo_q;                         // (H_LAT 2: the W_out word, registered)
+    wire             s_v   = H_LAT > 1 ? s_v2_q : s_v_q;
+    wire [8*CP-1:0]  wo_s  = H_LAT > 1 ? wo_q : wo_data_i;
+    reg              sw_q;                         // S_SUMW's second cycle (H_LAT 2)
     wire [HW+NW-1:0] w_h_addr;
     wire [NW-1:0]    w_wo_addr;
     wire             walking = state_q == S_WALK || state_q == S_WALKW;
@@ -98,9 +110,10 @@ module sglif_engine #(
         if (state_q == S_SUM && i_q == {NW{1'b0}})
             for (c = 0; c < CP; c = c + 1)
                 sum_q[32*c +: 32] <= {{16{bo_i[16*c+15]}}, bo_i[16*c +: 16]};
-        else if (s_v_q && h_data_i[16])
+        else if (s_v && h_data_i[16])
             for (c = 0; c < CP; c = c + 1)
-                sum_q[32*c +: 32] <= sum_q[32*c +: 32] + {{24{wo_data_i[8*c+7]}}, wo_data_i[8*c +: 8]};
+                sum_q[32*c +: 32] <= sum_q[32*c +: 32] + {{24{wo_s[8*c+7]}}, wo_s[8*c +: 8]};
+        wo_q <= wo_data_i;
     end
 
     wire          e_done, e_busy, e_v;
@@ -128,7 +141,7 @@ module sglif_engine #(
     wire [HW-1:0]    w_e_addr;
     integer ce;
     always @(posedge clk_i) begin
-        e_rd_q <= emem[w_e_addr];
+        e_rd_q <= emem[busy_o ? w_e_addr : e_raddr_i];
         if (state_q == S_ERR)                     // the step's word to 0 (classes >= C stay 0)
             emem[t_q] <= {32*CP{1'b0}};
         else if (e_v)
@@ -138,16 +151,17 @@ module sglif_engine #(
     end
 
     // ---- phase 2: the walk and the accumulation ----------------------------------------------
-    wire w_busy, w_done, sat_gz, sat_gv;
+    wire w_busy, w_done;
+    assign e_rdata_o = e_rd_q;
     sglif_bwd_walk #(.N(N), .P(P), .C(C), .T_MAX(T_MAX), .N_IN(N_IN), .ES_AW(ES_AW),
-                     .GRAD_W(GRAD_W)) u_walk (
+                     .GRAD_W(GRAD_W), .H_LAT(H_LAT)) u_walk (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(state_q == S_WALK), .n_last_i(n_last_i),
         .t_last_i(t_last_i), .s_rec_i(s_rec_i), .out_frac_i({out_frac_i[5], out_frac_i}),
         .k_i(k_i), .reset_mult_i(reset_mult_i), .busy_o(w_busy), .done_o(w_done),
         .w_addr_o(w_addr_o), .w_data_i(w_data_i), .wo_addr_o(w_wo_addr), .wo_data_i(wo_data_i),
         .e_addr_o(w_e_addr), .e_data_i(e_rd_q), .h_addr_o(w_h_addr), .h_data_i(h_data_i),
         .gm_addr_o(gm_addr_o), .gm_data_i(gm_data_i), .gv_valid_o(gv_valid_o),
-        .gv_t_o(gv_t_o), .gv_i_o(gv_i_o), .gv_o(gv_o), .sat_gz_o(sat_gz), .sat_gv_o(sat_gv),
+        .gv_t_o(gv_t_o), .gv_i_o(gv_i_o), .gv_o(gv_o), .sat_gz_o(sat_gz_o), .sat_gv_o(sat_gv_o),
         .ev_count_i(ev_count_i), .es_addr_o(es_addr_o), .es_data_i(es_data_i),
         .gp_sel_i(gp_sel_i), .gp_addr_i(gp_addr_i), .gp_we_i(gp_we_i), .gp_wdata_i(gp_wdata_i),
         .gp_rdata_o(gp_rdata_o), .ovf_o(ovf_o));
@@ -158,12 +172,15 @@ module sglif_engine #(
         if (rst_i) begin
             state_q <= S_IDLE;
             s_v_q   <= 1'b0;
+            s_v2_q  <= 1'b0;
+            sw_q    <= 1'b0;
         end else begin
 `ifdef SGLIF_FAULT_ENG_SUM
             s_v_q <= state_q == S_SUM && i_q != n_last_i;   // (the self-test: the last neuron lost)
 `else
             s_v_q <= state_q == S_SUM;
 `endif
+            s_v2_q <= s_v_q;
             case (state_q)
                 S_IDLE:
                     if (start_i) begin
@@ -177,7 +194,11 @@ module sglif_engine #(
                     else
                         i_q <= i_q + 1'b1;
                 S_SUMW:                               // the last word added
-                    state_q <= S_ERR;
+                    if (H_LAT < 2 || sw_q) begin
+                        sw_q    <= 1'b0;
+                        state_q <= S_ERR;
+                    end else
+                        sw_q <= 1'b1;
                 S_ERR:                                // the error unit starts
                     state_q <= S_ERRW;
                 S_ERRW:
@@ -201,7 +222,7 @@ module sglif_engine #(
             endcase
         end
     end
-    wire unused_ok = &{1'b0, e_busy, w_busy, sat_gz, sat_gv};
+    wire unused_ok = &{1'b0, e_busy, w_busy};
 endmodule
 
 `default_nettype wire

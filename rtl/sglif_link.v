@@ -12,16 +12,17 @@ module sglif_link #(
     parameter integer IDLE_CYCLES  = 120000,  // mid-frame silence that abandons a frame
     parameter integer AW           = 16,
     parameter integer RD_LAT       = 2,
-    parameter [255:0] SEL_DEPTH    = 256'd0,
-    parameter [7:0]   READ_MASK    = 8'h00,
+    parameter [511:0] SEL_DEPTH    = 512'd0,
+    parameter [15:0]  READ_MASK    = 16'h0000,
     parameter [7:0]   MODEL_MASK   = 8'h00,
-    parameter [191:0] IDENT        = 192'd0,
+    parameter [271:0] IDENT        = 272'd0,
     parameter integer EV_AW        = 8,       // the core (RUN, READ_OUTPUT)
     parameter integer N_IN         = 32,
     parameter integer N_OUT        = 10,
     parameter integer HN           = 64,      // the core's history (READ_HISTORY)
     parameter integer HIST_STEPS   = 64,
-    parameter integer HL           = 1
+    parameter integer HL           = 1,
+    parameter integer ENGINE       = 0        // the training engine's commands (sglif_cmd)
 ) (
     input  wire          clk_i,
     input  wire          rst_i,
@@ -39,7 +40,7 @@ module sglif_link #(
     // memory port (sglif_cmd)
     output wire          soft_rst_o,
     output wire          mem_we_o,
-    output wire [2:0]    mem_sel_o,
+    output wire [3:0]    mem_sel_o,
     output wire [AW-1:0] mem_addr_o,
     output wire [15:0]   mem_wdata_o,
     input  wire [15:0]   mem_rdata_i,
@@ -56,7 +57,18 @@ module sglif_link #(
     output wire          hist_clear_o,
     output wire [HA-1:0] hist_raddr_o,
     input  wire [16:0]   hist_rdata_i,
-    input  wire [HW:0]   hist_steps_i
+    input  wire [HW:0]   hist_steps_i,
+    // the training engine (sglif_cmd)
+    output wire          run_ev_o,
+    output wire          eng_train_o,
+    output wire          eng_update_o,
+    output wire [15:0]   eng_arg_o,
+    input  wire          eng_done_i,
+    input  wire [7:0]    eng_c_last_i,
+    input  wire          eng_ok_i,
+    input  wire          eng_busy_i,
+    output wire          eng_stats_clr_o,
+    input  wire [159:0]  eng_stats_i
 );
     localparam integer BW = $clog2(MAX_LEN);
     localparam integer CW = N_OUT > 1 ? $clog2(N_OUT) : 1;
@@ -104,7 +116,8 @@ module sglif_link #(
 
     sglif_cmd #(.BW(BW), .AW(AW), .RD_LAT(RD_LAT), .SEL_DEPTH(SEL_DEPTH),
                 .READ_MASK(READ_MASK), .MODEL_MASK(MODEL_MASK), .IDENT(IDENT), .EV_AW(EV_AW),
-                .N_IN(N_IN), .N_OUT(N_OUT), .HN(HN), .HIST_STEPS(HIST_STEPS), .HL(HL)) u_cmd (
+                .N_IN(N_IN), .N_OUT(N_OUT), .HN(HN), .HIST_STEPS(HIST_STEPS), .HL(HL),
+                .ENGINE(ENGINE)) u_cmd (
         .clk_i(clk_i), .rst_i(rst_i), .held_i(held), .bad_i(bad), .bad_code_i(bad_code),
         .cmd_i(cmd), .seq_i(seq), .len_i(len), .release_o(release_w), .buf_raddr_o(buf_raddr),
         .buf_rdata_i(buf_rdata), .tx_start_o(tx_start), .tx_code_o(tx_code), .tx_seq_o(tx_seq),
@@ -116,7 +129,10 @@ module sglif_link #(
         .ro_sum_i(ro_sum_i), .pred_i(pred_i), .core_busy_i(core_busy_i),
         .crc_init_o(crc_init), .crc_we_o(crc_we), .crc_byte_o(crc_byte), .crc_i(crc),
         .hist_clear_o(hist_clear_o), .hist_raddr_o(hist_raddr_o), .hist_rdata_i(hist_rdata_i),
-        .hist_steps_i(hist_steps_i), .busy_o(busy_o));
+        .hist_steps_i(hist_steps_i), .run_ev_o(run_ev_o), .eng_train_o(eng_train_o),
+        .eng_update_o(eng_update_o), .eng_arg_o(eng_arg_o), .eng_done_i(eng_done_i),
+        .eng_c_last_i(eng_c_last_i), .eng_ok_i(eng_ok_i), .eng_busy_i(eng_busy_i),
+        .eng_stats_clr_o(eng_stats_clr_o), .eng_stats_i(eng_stats_i), .busy_o(busy_o));
 
     wire unused_ok = &{1'b0, ok};  // the executor takes held, not the pulse
 

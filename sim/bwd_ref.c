@@ -53,7 +53,8 @@ void sgl_bwd_walk_ref(int n, int C, int T, const int8_t *w_rec, const int8_t *w_
             int sgz, sgv;
             gv[o] = sgl_bwd_neuron_ref(gz, code[o], gamma_q[i], gvn ? gvn[i] : 0, gvn != NULL,
                                        z[o], reset_mult, k, &sgz, &sgv);
-            clamp[o] = (uint8_t)(sgz | sgv << 1);
+            /* the twin computes gz (and counts its clamp) only where the code is not 0 */
+            clamp[o] = (uint8_t)((code[o] ? sgz : 0) | sgv << 1);
         }
     }
 }

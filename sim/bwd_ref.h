@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The C reference of rtl/sglif_bwd_neuron.v (docs/rtl.md, "Training engine (design)"): one
+/* The C reference of rtl/sglif_bwd_neuron.v (docs/rtl.md, "Training engine"): one
  * neuron of the integer BPTT's backward step, the lines of sgl_fixed_grad_backward
  * (sw/fixed_train.c) that make gv_t[i] from gz, the SG code, gamma_q and gv_(t+1), as a
  * function of its own, built from the twin's own pieces (sgl_fixed_rshift_round,

@@ -2,7 +2,7 @@
 // The device's command executor (rtl/sglif_cmd.v inside rtl/sglif_link.v, byte streams) over
 // the behavioural memory of sim/tb_cmd.v, against a mirror of that memory kept here. From one
 // seed:
-//   1 IDENTIFY gives the 24 bytes of the build
+//   1 IDENTIFY gives the 34 bytes of the build
 //   2 random WRITE_MEM / READ_MEM / MODEL_CRC: every write the memory sees is the one expected,
 //     every read and CRC equals the mirror's
 //   3 every malformed request (length, select, range, command) gets its error status and
@@ -188,11 +188,11 @@ int main(int argc, char **argv)
 
     // ---- 1 IDENTIFY ---------------------------------------------------------------------
     CHECK(d.transact(frame(SGL_CMD_IDENTIFY, ++seq, {})) == SGL_LINK_FRAME, "no IDENTIFY reply");
-    CHECK(d.dec.code == SGL_ST_OK && d.dec.seq == seq && d.dec.len == 24, "IDENTIFY: status %d len %d",
+    CHECK(d.dec.code == SGL_ST_OK && d.dec.seq == seq && d.dec.len == 34, "IDENTIFY: status %d len %d",
           d.dec.code, d.dec.len);
-    const uint8_t ident[24] = {1, 0, 1, 0, 1, 0, 16, 0, 8, 0, 4, 0, 8, 0, 0, 1, 0, 1,
-                               0x00, 0x1B, 0xB7, 0x00, 0, 0}; // ..., 256, MAX_LEN 256, 12 MHz
-    for (int i = 0; i < 24; i++)
+    const uint8_t ident[34] = {SGL_PROTOCOL_VERSION, 0, 1, 0, 1, 0, 16, 0, 8, 0, 4, 0, 8, 0, 0, 1, 0, 1,
+                               0x00, 0x1B, 0xB7, 0x00, 0, 0}; // ..., 256, MAX_LEN 256, 12 MHz, no engine
+    for (int i = 0; i < 34; i++)
         CHECK(d.pay[i] == ident[i], "IDENTIFY byte %d is %d, want %d", i, d.pay[i], ident[i]);
 
     // ---- 2 writes, reads, CRCs against the mirror --------------------------------------------
@@ -268,6 +268,9 @@ int main(int argc, char **argv)
         {"model CRC with a payload", SGL_CMD_MODEL_CRC, {1, 2}, SGL_ST_ERR_LEN},
         {"soft reset with a payload", SGL_CMD_SOFT_RESET, {0}, SGL_ST_ERR_LEN},
         {"unknown command", 0x77, {}, SGL_ST_ERR_CMD},
+        {"TRAIN without an engine", SGL_CMD_TRAIN, {0, 0}, SGL_ST_ERR_CMD},
+        {"UPDATE without an engine", SGL_CMD_UPDATE, {1, 0}, SGL_ST_ERR_CMD},
+        {"READ_STATS without an engine", SGL_CMD_READ_STATS, {0, 0}, SGL_ST_ERR_CMD},
     };
     bad[2].p.push_back(1); bad[2].p.push_back(0); bad[2].p.push_back(2); bad[2].p.push_back(0); // 2 words at 15
     bad[3].p.push_back(0); bad[3].p.push_back(0);

@@ -107,13 +107,16 @@ link-lint: $(PROTOCOL_VH) $(CORE_MAP_VH) ## lint the link RTL: verilator -Wall p
 BOARD_CONFIG ?= up5k
 board_row     = $(shell awk -F, -v n=$(1) 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; \
                   next } $$1 == n { print $$h["N"], $$h["N_IN"], $$h["EV_AW"], $$h["SG_AW"], \
-                  $$h["N_OUT"], $$h["HIST_STEPS"], $$h["P"], $$h["L"] }' rtl/configs.csv)
+                  $$h["N_OUT"], $$h["HIST_STEPS"], $$h["P"], $$h["L"], $$h["engine_n"], \
+                  $$h["engine_in"], $$h["engine_p"], $$h["engine_es_aw"] }' rtl/configs.csv)
 board_gen     = -GN=$(word 1,$(1)) -GN_IN=$(word 2,$(1)) -GEV_AW=$(word 3,$(1)) \
                 -GSG_AW=$(word 4,$(1)) -GN_OUT=$(word 5,$(1)) -GHIST_STEPS=$(word 6,$(1)) \
                 -GP=$(word 7,$(1)) -GL=$(word 8,$(1)) \
+                $(if $(filter-out 0,$(word 9,$(1))),-GENGINE=1 -GE_N=$(word 9,$(1)) -GE_IN=$(word 10,$(1)) \
+                  -GE_P=$(word 11,$(1)) -GE_ES_AW=$(word 12,$(1))) \
                 -GBYTE_IO=1 -GSG_INIT='"rtl/sglif_sg_default.hex"' -GIDLE_CYCLES=50000
-BOARD_RTL    := rtl/sglif_device.v $(CMD_RTL) $(shell cat rtl/files.f)
-BOARD_DEPS   := sim/board.cpp sim/link.mk rtl/lint.vlt rtl/files.f rtl/configs.csv $(BOARD_RTL) \
+BOARD_RTL    := rtl/sglif_device.v $(CMD_RTL) $(shell cat rtl/files.f rtl/engine.f)
+BOARD_DEPS   := sim/board.cpp sim/link.mk rtl/lint.vlt rtl/files.f rtl/engine.f rtl/configs.csv $(BOARD_RTL) rtl/sglif_exp2.hex \
                 rtl/sglif_sg_default.hex $(LIB) $(PROTOCOL_VH) $(CORE_MAP_VH)
 # $(1): configuration name, $(2): program
 define board_build

@@ -22,7 +22,7 @@ module tb_cmd #(
     input  wire        tx_ready_i,
     output wire        soft_rst_o,
     output wire        mem_we_o,     // observed by the harness: every write
-    output wire [2:0]  mem_sel_o,
+    output wire [3:0]  mem_sel_o,
     output wire [8:0]  mem_addr_o,
     output wire [15:0] mem_wdata_o,
     output wire        link_busy_o,  // sim/board.cpp runs the clock while it is high
@@ -31,11 +31,11 @@ module tb_cmd #(
     output wire        core_start_o,
     output wire        hist_clear_o
 );
-    localparam [255:0] DEPTH = {32'd0, 32'd0, 32'd0, 32'd0, 32'd0, 32'd16, 32'd77, 32'd300};
-    // IDENTIFY: version 1, 1 lane, 1 layer, 16 neurons, 8 inputs, 4 classes, 8 history steps,
-    // 256 SG entries, MAX_LEN, 12 MHz, 0 (u16 and u32 little-endian; byte 0 at the right)
-    localparam [191:0] IDENT = {16'd0, 32'd12000000, MAX_LEN[15:0], 16'd256, 16'd8, 16'd4,
-                                16'd8, 16'd16, 16'd1, 16'd1, 16'd1};
+    localparam [511:0] DEPTH = {256'd0, 32'd0, 32'd0, 32'd0, 32'd0, 32'd0, 32'd16, 32'd77, 32'd300};
+    // IDENTIFY: version 2, 1 lane, 1 layer, 16 neurons, 8 inputs, 4 classes, 8 history steps,
+    // 256 SG entries, MAX_LEN, 12 MHz, no engine (u16 and u32 little-endian; byte 0 at the right)
+    localparam [271:0] IDENT = {80'd0, 16'd0, 32'd12000000, MAX_LEN[15:0], 16'd256, 16'd8, 16'd4,
+                                16'd8, 16'd16, 16'd1, 16'd1, 16'd2};
 
     reg [15:0] m0 [0:299];
     reg [15:0] m1 [0:76];
@@ -50,15 +50,15 @@ module tb_cmd #(
     always @(posedge clk_i) begin
         if (mem_we_o)
             case (mem_sel_o)
-                3'd0: m0[mem_addr_o] <= mem_wdata_o;
-                3'd1: m1[mem_addr_o[6:0]] <= mem_wdata_o;
-                3'd2: m2[mem_addr_o[3:0]] <= mem_wdata_o;
+                4'd0: m0[mem_addr_o] <= mem_wdata_o;
+                4'd1: m1[mem_addr_o[6:0]] <= mem_wdata_o;
+                4'd2: m2[mem_addr_o[3:0]] <= mem_wdata_o;
                 default: ;
             endcase
         case (mem_sel_o)
-            3'd0: rd1_q <= m0[mem_addr_o];
-            3'd1: rd1_q <= m1[mem_addr_o[6:0]];
-            3'd2: rd1_q <= m2[mem_addr_o[3:0]];
+            4'd0: rd1_q <= m0[mem_addr_o];
+            4'd1: rd1_q <= m1[mem_addr_o[6:0]];
+            4'd2: rd1_q <= m2[mem_addr_o[3:0]];
             default: rd1_q <= 16'hDEAD;
         endcase
         rd2_q <= rd1_q;
@@ -68,7 +68,7 @@ module tb_cmd #(
     wire        uart_tx, rx_err;
     sglif_link #(.BYTE_IO(1), .MAX_LEN(MAX_LEN), .IDLE_CYCLES(2000), .AW(9), .RD_LAT(2),
                  .EV_AW(8), .N_IN(8), .N_OUT(4), .HN(600), .HIST_STEPS(4), .HL(2),
-                 .SEL_DEPTH(DEPTH), .READ_MASK(8'h07), .MODEL_MASK(8'h03), .IDENT(IDENT)) u_link (
+                 .SEL_DEPTH(DEPTH), .READ_MASK(16'h0007), .MODEL_MASK(8'h03), .IDENT(IDENT)) u_link (
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(1'b1), .uart_tx_o(uart_tx),
         .rx_byte_i(rx_byte_i), .rx_valid_i(rx_valid_i), .tx_byte_o(tx_byte_o),
         .tx_valid_o(tx_valid_o), .tx_ready_i(tx_ready_i), .rx_err_o(rx_err),
@@ -77,7 +77,14 @@ module tb_cmd #(
         .mem_rdata_i(rd2_q), .core_clear_o(core_clear), .core_start_o(core_start),
         .core_n_ev_o(core_n_ev), .core_done_i(core_done_q), .ro_class_o(ro_class),
         .ro_sum_i(32'd0), .pred_i(2'd0), .core_busy_i(core_busy_i), .hist_clear_o(hist_clear),
-        .hist_raddr_o(hist_raddr), .hist_rdata_i(hist_rd_q), .hist_steps_i(hist_steps_q));
+        .hist_raddr_o(hist_raddr), .hist_rdata_i(hist_rd_q), .hist_steps_i(hist_steps_q),
+        .run_ev_o(run_ev), .eng_train_o(eng_train), .eng_update_o(eng_update), .eng_arg_o(eng_arg),
+        .eng_done_i(1'b0), .eng_c_last_i(8'd0), .eng_ok_i(1'b0), .eng_busy_i(1'b0),
+        .eng_stats_clr_o(eng_clr), .eng_stats_i(160'd0));
+    // no training engine (ENGINE = 0: TRAIN, UPDATE, READ_STATS answer ERR_CMD)
+    wire        run_ev, eng_train, eng_update, eng_clr;
+    wire [15:0] eng_arg;
+    wire        unused_eng = &{1'b0, run_ev, eng_train, eng_update, eng_clr, eng_arg};
     // no core here: a step or a clear is done the cycle after it starts
     wire       core_clear, core_start;
     wire [8:0] core_n_ev;

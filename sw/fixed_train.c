@@ -704,6 +704,25 @@ void sgl_fixed_update_tensor(void *wm, int16_t *mom, void *wq, size_t K, size_t 
     step_tensor(wm, mom, wq, K, P, G, &ti, &o, lr_t, r, clamped, nu);
 }
 
+void sgl_fixed_master_weights(sgl_fixed_net *q, const sgl_fixed_master *m)
+{
+    for (int l = 0; l < q->n_layers; l++) {
+        sgl_fixed_layer *L = &q->layer[l];
+        size_t n = (size_t)L->n, nin = (size_t)L->n_pre * n;
+        for (size_t i = 0; i < nin; i++)
+            L->w_in[i] = (int8_t)asr64(m->w_in[l][i], 8);
+        for (size_t i = 0; i < n * n; i++)
+            L->w_rec[i] = (int8_t)asr64(m->w_rec[l][i], 8);
+        for (size_t i = 0; i < n; i++)
+            L->bias[i] = (int16_t)asr64(m->bias[l][i], 8);
+    }
+    size_t nout = (size_t)q->layer[q->n_layers - 1].n * (size_t)q->n_out;
+    for (size_t i = 0; i < nout; i++)
+        q->w_out[i] = (int8_t)asr64(m->w_out[i], 8);
+    for (int c = 0; c < q->n_out; c++)
+        q->b_out[c] = (int16_t)asr64(m->b_out[c], 8);
+}
+
 /* Copy the integer weights of src into dst (same sizes). */
 static void copy_weights(sgl_fixed_net *dst, const sgl_fixed_net *src)
 {
@@ -1070,6 +1089,8 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
         goto done;
     if (h->updated && (rc = h->updated(h->ctx, q)))
         goto done;
+    if (h->load && (rc = h->load(h->ctx, q, &m, &st.rnd, g, o)))
+        goto done;
     if (use_valid && o->keep_start && !h->resume) {
         if ((rc = h->evaluate ? h->evaluate(h->ctx, q, valid, &st.best_acc)
                               : evaluate_par(q, valid, nth, &st.best_acc)))
@@ -1089,8 +1110,9 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
         }
         for (; st.b0 < N; st.b0 += o->batch) {
             if (h->stop && *h->stop) {
-                rc = h->checkpoint ? save_state(h->checkpoint, fp, &st, order, N, q, &m, &best)
-                                   : 0;
+                rc = h->sync ? h->sync(h->ctx, q, &m, &st.rnd) : 0;
+                if (!rc && h->checkpoint)
+                    rc = save_state(h->checkpoint, fp, &st, order, N, q, &m, &best);
                 if (!rc)
                     rc = h->checkpoint
                              ? sgl_fail(SGL_EINTR, "interrupted at epoch %d, batch %d; --resume "
@@ -1103,6 +1125,14 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
             const int b1 = st.b0 + o->batch < N ? st.b0 + o->batch : N, nb = b1 - st.b0;
             int bad = -1; /* the first failing sample of the batch */
             for (int tries = 0;; tries++) {
+                if (h->sample) { /* a board that runs the rule: forward and backward there */
+                    for (int b = 0; b < nb && !rc; b++) {
+                        sgl_sample s = sgl_data_sample(train, order[st.b0 + b]);
+                        if ((rc = h->sample(h->ctx, q, &s)))
+                            bad = b;
+                    }
+                    break;
+                }
                 /* forward passes: the board's one after the other, the twin's in parallel */
                 if (h->forward) {
                     for (int b = 0; b < nb && !rc; b++) {
@@ -1140,7 +1170,7 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
             }
             /* backward passes: per thread sums of integers, added in thread order (integer
              * sums: the result is the same for any number of threads) */
-            if (!rc) {
+            if (!rc && !h->sample) {
                 for (int i = 0; i < nth; i++)
                     sgl_fixed_grad_zero(&gt[i], q);
 #pragma omp parallel for num_threads(nth) schedule(static, 1)
@@ -1166,12 +1196,21 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
                               order[st.b0 + (bad >= 0 ? bad : 0)], msg);
                 goto done;
             }
-            for (int i = 1; i < nth; i++)
+            for (int i = 1; i < nth && !h->sample; i++)
                 grad_add(g, &gt[i], q);
             const long step_i = (long)st.epoch * batches + st.b0 / o->batch;
-            sgl_fixed_update(q, &m, g, o, sgl_fixed_lr_at(o, step_i, total), &st.rnd);
-            if (h->updated && (rc = h->updated(h->ctx, q)))
-                goto done;
+            if (h->step) { /* the board's update; q is read back at the next sync */
+                sgl_fixed_batch_counts bc = {0, 0, 0};
+                if ((rc = h->step(h->ctx, sgl_fixed_lr_at(o, step_i, total), &bc)))
+                    goto done;
+                st.correct += (int)bc.correct;
+                st.grad_saturations += bc.saturations;
+                m.w_clamped += bc.clamped;
+            } else {
+                sgl_fixed_update(q, &m, g, o, sgl_fixed_lr_at(o, step_i, total), &st.rnd);
+                if (h->updated && (rc = h->updated(h->ctx, q)))
+                    goto done;
+            }
             st.loss += g->loss;
             st.correct += g->correct;
             for (int l = 0; l < q->n_layers; l++) {
@@ -1196,6 +1235,8 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
                 h->progress(&p, h->progress_user);
             }
             if (h->checkpoint && b1 < N && t - t_ckpt >= every) {
+                if (h->sync && (rc = h->sync(h->ctx, q, &m, &st.rnd)))
+                    goto done;
                 ft_state next = st;
                 next.b0 = b1;
                 if ((rc = save_state(h->checkpoint, fp, &next, order, N, q, &m, &best)))
@@ -1206,6 +1247,8 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
         res->final_train_loss = (double)st.loss * 0.69314718055994531 / 256.0 /
                                 ((double)N * q->n_steps);
         res->final_train_acc = (double)st.correct / N;
+        if (h->sync && (rc = h->sync(h->ctx, q, &m, &st.rnd)))
+            goto done;
         if (use_valid) {
             double acc = 0;
             if ((rc = h->evaluate ? h->evaluate(h->ctx, q, valid, &acc)

@@ -160,6 +160,15 @@ int32_t sgl_fixed_lr_default(long n_train, int batch);
 /* lr_t of batch i of n (0-based) under o's schedule. */
 int32_t sgl_fixed_lr_at(const sgl_fixed_train_opts *o, long i, long n);
 
+/* What a board that runs the rule itself reports of a batch (the step hook, below): samples
+ * whose prediction was the label, gz / gv clamps, master clamps. */
+typedef struct {
+    long correct, saturations, clamped;
+} sgl_fixed_batch_counts;
+
+/* q's weights from the masters: asr(master, 8) everywhere (W_rec's diagonal stays 0). */
+void sgl_fixed_master_weights(sgl_fixed_net *q, const sgl_fixed_master *m);
+
 /* What a run does around the arithmetic; every member may be 0 / NULL (the twin, no
  * checkpoints). forward: the forward pass of one sample, filling tr's z and code of every
  * layer and step and *pred (default: the twin, sgl_fixed_forward); updated: called with the
@@ -185,6 +194,20 @@ typedef struct {
     volatile sig_atomic_t *stop;
     sgl_progress_fn progress;
     void *progress_user;
+    /* A board that runs the whole rule itself (sglif device train's engine path; all four set
+     * or none). sample: one sample's forward and backward, its gradient added to the board's
+     * sums (replaces forward, verify and the host's backward). step: the batch's update with
+     * lr_t, the weights written into the board's forward (replaces sgl_fixed_update and
+     * updated); *bc: the batch's counts as far as the board knows them. load: write m, the
+     * rounding stream r and the rule's constants (g's gamma_q, o) into the board, after the
+     * start's updated (and after a resume). sync: read the board's m and r back and set q's
+     * weights to asr(master, 8) (sgl_fixed_master_weights): before every checkpoint, before
+     * each epoch's validation and at the end. The run stays bit for bit the twin's. */
+    int (*sample)(void *ctx, const sgl_fixed_net *q, const sgl_sample *s);
+    int (*step)(void *ctx, int32_t lr_t, sgl_fixed_batch_counts *bc);
+    int (*load)(void *ctx, const sgl_fixed_net *q, const sgl_fixed_master *m, const sgl_rng *r,
+                const sgl_fixed_grad *g, const sgl_fixed_train_opts *o);
+    int (*sync)(void *ctx, sgl_fixed_net *q, sgl_fixed_master *m, sgl_rng *r);
 } sgl_fixed_train_hooks;
 
 /* Train q in place on train for o->epochs (keeping the weights of the best twin accuracy on

@@ -562,7 +562,7 @@ static void netlist_board(const char *board)
     cr_assert_eq(sh(out, sizeof out, "%s device info --port %s --timeout 20000 2>&1", bin, pty),
                  0, "%s", out);
     printf("%s", out);
-    cr_assert(strstr(out, "protocol: 1\n"), "%s", out);
+    cr_assert(strstr(out, "protocol: 2\n"), "%s", out);
     int rc = sh(out, sizeof out, "%s device infer --model %s --data %s --port %s --timeout "
                 "20000 2>&1", bin, model, data, pty);
     printf("%s", out);

@@ -120,7 +120,7 @@ Test(device, lost_replies_are_retried_without_a_double_write, .fini = stop_board
     dev.tries = 0;
 }
 
-/* a peer that accepts and then answers IDENTIFY as told: never, or with version 2 */
+/* a peer that accepts and then answers IDENTIFY as told: never, or with version 1 */
 static int peer_fd = -1, peer_mode;
 static void *peer(void *arg)
 {
@@ -129,7 +129,7 @@ static void *peer(void *arg)
     uint8_t b[256];
     ssize_t k = read(c, b, sizeof b);
     if (k > 0 && peer_mode == 1) {
-        uint8_t pay[24] = {2, 0}, f[64];
+        uint8_t pay[34] = {1, 0}, f[64];
         size_t n = sgl_link_encode(f, SGL_ST_OK, b[2], pay, sizeof pay);
         if (write(c, f, n) != (ssize_t)n)
             perror("peer");
@@ -171,7 +171,7 @@ Test(device, a_silent_board)
 
 Test(device, another_protocol_version)
 {
-    with_peer(1, "the board speaks protocol version 2, this sglif 1");
+    with_peer(1, "the board speaks protocol version 1, this sglif 2");
 }
 
 /* `sglif device info` as a user meets it: over the sim transport (which starts the board
@@ -193,8 +193,9 @@ Test(device, cli_info_and_errors)
 {
     char out[2048];
     cr_assert_eq(run(out, sizeof out, "device info"), 0, "%s", out);
-    cr_assert(strstr(out, "port: sim\nprotocol: 1\nlanes: 1\nlayers: 1\nneurons: 16\n"), "%s", out);
-    cr_assert(strstr(out, "max_payload: 256\nclock_hz: 12000000\nmodel_crc: 0x"), "%s", out);
+    cr_assert(strstr(out, "port: sim\nprotocol: 2\nlanes: 1\nlayers: 1\nneurons: 16\n"), "%s", out);
+    cr_assert(strstr(out, "max_payload: 256\nclock_hz: 12000000\nfeatures: 0x0000\nmodel_crc: 0x"),
+              "%s", out);
     /* the memories of the simulated board start at 0: the CRC of 377 zero words */
     uint8_t zeros[2 * 377] = {0};
     char want[32];

@@ -18,6 +18,7 @@
 #include "common.h"
 #include "model.h"
 #include "shell.h"
+#include "soft_board.h"
 
 #define DATA "randman:classes=4,samples=20,steps=40"
 #define OPTS "--data " DATA " --hidden 32 --epochs 2 --batch 16 --seed 7"
@@ -40,6 +41,31 @@ static int same_params(const char *a, const char *b)
     sgl_net_free(&x);
     sgl_net_free(&y);
     return same;
+}
+
+/* The last two lines: 'board: C cycles for N training samples' (C > 0) and 'link: B bytes on
+ * the line', B at least the training samples' bytes the line before counts. */
+static void check_figures(const char *out, int samples)
+{
+    const char *b = strstr(out, "\nboard: "), *l = strstr(out, "\nlink: ");
+    while (b && strstr(b + 1, "\nboard: "))
+        b = strstr(b + 1, "\nboard: ");
+    while (l && strstr(l + 1, "\nlink: "))
+        l = strstr(l + 1, "\nlink: ");
+    cr_assert(b && l && b < l, "no last board: and link: lines in\n%s", out);
+    unsigned long long C = 0, N = 0, B = 0;
+    cr_assert_eq(sscanf(b, "\nboard: %llu cycles for %llu training samples\n", &C, &N), 2,
+                 "%s", b);
+    cr_assert_eq(sscanf(l, "\nlink: %llu bytes on the line\n", &B), 1, "%s", l);
+    cr_assert(l[strcspn(l + 1, "\n") + 2] == 0, "link: is not the last line: %s", l);
+    cr_expect_eq(N, (unsigned long long)samples);
+    cr_expect_gt(C, 0);
+    const char *tb = strstr(out, "the training samples ");
+    cr_assert(tb, "%s", out);
+    unsigned long long T = strtoull(tb + strlen("the training samples "), NULL, 10);
+    cr_expect(T > 0 && B > T, "line bytes %llu, the training samples' %llu", B, T);
+    cr_log_info("%llu cycles for %llu samples, %llu bytes on the line (%llu of the samples)", C,
+                N, B, T);
 }
 
 static void tmp(char *p, size_t n, const char *what)
@@ -75,6 +101,10 @@ Test(device_train, bit_identical_to_fixed_and_resumable, .timeout = 300)
     /* 128 x 40 steps x 32 neurons x (spike, code) + 128 predictions */
     cr_assert(strstr(out, "check: 327808 of 327808 spikes, SG codes and predictions"), "%s", out);
     cr_expect(same_params(twin, board), "device train and train --backend fixed differ");
+    /* a board without the engine: one line says so; the last lines are the figures */
+    cr_expect(strstr(out, ": the board has no training engine: the host computes the backward "
+                     "pass and the update"), "%s", out);
+    check_figures(out, 128);
 
     /* killed after 3 of 8 batches (a checkpoint after every batch), then resumed */
     char killed[256], ckpt[300];
@@ -229,5 +259,215 @@ Test(device_train, save_lut_bench_on_one_board, .timeout = 300)
     unlink(hex);
     char ckpt[300];
     snprintf(ckpt, sizeof ckpt, "%s.ckpt", model);
+    unlink(ckpt);
+}
+
+/* The engine path end to end against a board with a training engine in software
+ * (tests/soft_board.h: the link protocol, the memories at rtl/core_map.csv's addresses, the
+ * twin's arithmetic driven by what the host wrote): `device train` trains on chip (RUN and
+ * TRAIN a sample, UPDATE a batch) and saves bit for bit what `train --backend fixed` saves,
+ * also when killed (SIGKILL) or interrupted (SIGINT) and resumed on the same board (its
+ * state as the killed run left it); a training sample costs at most 1.5 x the line bytes of
+ * its inference; --host-backward on the same board too; a board whose engine is smaller than
+ * the model, or whose event store is smaller than a sample, falls back to the host backward,
+ * says so in one line and still gives the same model. */
+static char twin_lines[512]; /* the twin's run: its best-epoch and counters lines */
+
+/* The line of out that starts with key, into buf ("" if none). */
+static void line_of(const char *out, const char *key, char *buf, size_t n)
+{
+    const char *l = strstr(out, key);
+    snprintf(buf, n, "%.*s", l ? (int)strcspn(l, "\n") : 0, l ? l : "");
+}
+
+/* The engine path's checks on the board at port (tcp: one board for every run, its state kept;
+ * sim: a new board each run): on chip, bit for bit the twin's model (twin: train --backend
+ * fixed with opts --from start), the last lines, the twin's best epoch and counters; killed
+ * after 3 batches and resumed; with full also: at most 1.5 x the line bytes of inference a
+ * sample, interrupted after 6 batches and resumed, --host-backward. data and opts: the run's
+ * (opts holds --data); n: its training samples (epochs x train). */
+static void engine_checks(const char *port, const char *data, const char *opts,
+                          const char *start, const char *twin, int n, int batch, int full)
+{
+    const char *bin = sglif();
+    char eng[256], ckpt[300], out[16384], want[160];
+    tmp(eng, sizeof eng, "eng.sgl");
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", eng);
+    /* on chip */
+    unlink(ckpt);
+    int rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --quiet 2>&1",
+                bin, opts, start, eng, port);
+    cr_expect_eq(rc, 0, "%s", out);
+    printf("%s", out);
+    snprintf(want, sizeof want, "board: %d samples trained on chip in %d RUN windows, each with "
+             "TRAIN; %d UPDATEs", n, n, n / batch);
+    cr_expect(strstr(out, want), "want '%s' in\n%s", want, out);
+    cr_expect(!strstr(out, "the host computes"), "%s", out);
+    check_figures(out, n);
+    cr_expect(same_params(twin, eng), "the engine path and train --backend fixed differ");
+    /* the engine's statistics give the twin's counters; its validation the twin's best epoch */
+    char a[256], c[256], both[512];
+    line_of(out, "best valid accuracy", a, sizeof a);
+    line_of(out, "counters: ", c, sizeof c);
+    snprintf(both, sizeof both, "%s\n%s", a, c);
+    cr_expect_str_eq(both, twin_lines);
+    /* killed after 3 batches (a checkpoint after each), resumed */
+    unlink(ckpt);
+    unlink(eng);
+    rc = sh(out, sizeof out, "SGLIF_TEST_SIGKILL_AFTER=3 %s device train %s --from %s --out %s "
+            "--port %s --checkpoint-secs 0.000001 --quiet 2>&1", bin, opts, start, eng, port);
+    cr_assert_neq(rc, 0, "the kill hook did not stop the run: %s", out);
+    cr_assert(access(ckpt, R_OK) == 0, "no checkpoint after the kill");
+    rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --resume --quiet "
+            "2>&1", bin, opts, start, eng, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(same_params(twin, eng), "engine path, killed and resumed: other weights");
+    check_figures(out, n - 2 * batch); /* (the kill came before batch 3's checkpoint) */
+    if (!full) {
+        unlink(eng);
+        unlink(ckpt);
+        return;
+    }
+    /* the line bytes of a training sample on chip: at most 1.5 x those of inference of the
+     * same samples (RUN and READ_OUTPUT, device infer on the training split) */
+    const char *tb = strstr(out, "bytes (");
+    cr_assert(tb, "%s", out);
+    double train_per = atof(tb + strlen("bytes ("));
+    rc = sh(out, sizeof out, "%s device infer --model %s --data %s --split train --port %s 2>&1",
+            bin, eng, data, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    const char *is = strstr(out, "infer: "), *il = strstr(out, "payload bytes in ");
+    cr_assert(is && il && strstr(is, " samples, "), "%s", out);
+    const char *sm = strstr(is, " samples, ");
+    while (sm > is && sm[-1] >= '0' && sm[-1] <= '9')
+        sm--;
+    int n_inf = atoi(sm);
+    double inf_per = atof(il + strlen("payload bytes in ")) / (n_inf > 0 ? n_inf : 1);
+    cr_log_info("line bytes a sample: training on chip %.1f, inference %.1f (%d samples): "
+                "%.2f x", train_per, inf_per, n_inf, train_per / inf_per);
+    cr_expect(n_inf > 0 && train_per <= 1.5 * inf_per, "training %.1f bytes a sample, "
+              "inference %.1f (%d samples)", train_per, inf_per, n_inf);
+    /* interrupted (SIGINT, exit 130) after 6 batches, resumed */
+    unlink(ckpt);
+    unlink(eng);
+    rc = sh(out, sizeof out, "SGLIF_TEST_SIGINT_AFTER=6 %s device train %s --from %s --out %s "
+            "--port %s --quiet 2>&1", bin, opts, start, eng, port);
+    cr_assert_eq(rc, 130, "%s", out);
+    rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --resume --quiet "
+            "2>&1", bin, opts, start, eng, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(same_params(twin, eng), "engine path, interrupted and resumed: other weights");
+    /* the host path on the same board */
+    unlink(ckpt);
+    unlink(eng);
+    rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --host-backward "
+            "--quiet 2>&1", bin, opts, start, eng, port);
+    cr_assert_eq(rc, 0, "%s", out);
+    snprintf(want, sizeof want, "board: %d forward passes in ", n);
+    cr_expect(strstr(out, want), "want '%s' in\n%s", want, out);
+    check_figures(out, n);
+    cr_expect(same_params(twin, eng), "--host-backward and train --backend fixed differ");
+    unlink(eng);
+    unlink(ckpt);
+}
+
+/* A start model (1 epoch of train --backend fixed, hidden neurons) and the twin's run from it
+ * (opts), which must have left it. */
+static void start_and_twin(const char *data, const char *hidden, const char *opts, char *start,
+                           char *twin, size_t n)
+{
+    const char *bin = sglif();
+    char out[16384], a[256], c[256];
+    tmp(start, n, "start.sgl");
+    tmp(twin, n, "etwin.sgl");
+    int rc = sh(out, sizeof out, "%s train --backend fixed --data %s --hidden %s --epochs 1 "
+                "--batch 16 --seed 3 --out %s --quiet 2>&1", sglif(), data, hidden, start);
+    cr_assert_eq(rc, 0, "%s", out);
+    rc = sh(out, sizeof out, "%s train --backend fixed %s --from %s --out %s --quiet 2>&1", bin,
+            opts, start, twin);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(!same_params(start, twin), "the twin's run left the start: nothing to compare");
+    line_of(out, "best valid accuracy", a, sizeof a);
+    line_of(out, "counters: ", c, sizeof c);
+    snprintf(twin_lines, sizeof twin_lines, "%s\n%s", a, c);
+}
+
+#define SDATA "randman:classes=4,samples=20,steps=40"
+#define SOPTS "--data " SDATA " --epochs 2 --batch 16 --seed 7"
+
+/* A soft board the run does not fit: the host path, the line want, the twin's model. */
+static void fallback_on(soft_board *b, const char *start, const char *twin, const char *want)
+{
+    char port[64], eng[256], ckpt[300], out[16384];
+    tmp(eng, sizeof eng, "fb.sgl");
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", eng);
+    unlink(ckpt);
+    pid_t pid = sb_start(b, port, sizeof port);
+    int rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --quiet "
+                "2>&1", sglif(), start, eng, port);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(strstr(out, want), "want '%s' in\n%s", want, out);
+    cr_expect(same_params(twin, eng), "the fallback and train --backend fixed differ");
+    unlink(eng);
+    unlink(ckpt);
+}
+
+Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
+{
+    char start[256], twin[256], port[64], ckpt[300];
+    start_and_twin(SDATA, "32", SOPTS, start, twin, sizeof start);
+    static soft_board b;
+    sb_init(&b, start, 32, 32, 4, 40, 32, 32);
+    pid_t pid = sb_start(&b, port, sizeof port);
+    cr_log_info("%s --from a 1-epoch model, on a software engine at %s", SOPTS, port);
+    engine_checks(port, SDATA, SOPTS, start, twin, 128, 16, 1);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    /* an engine of 16 neurons: the model of 32 does not fit */
+    static soft_board small;
+    sb_init(&small, start, 32, 32, 4, 40, 16, 32);
+    fallback_on(&small, start, twin, "the model (20 inputs, 32 neurons) does not fit the board's "
+                "training engine (32 inputs, 16 neurons): the host computes the backward pass "
+                "and the update (as --host-backward)");
+    /* an event store of 8 events: too small for randman's samples */
+    static soft_board few;
+    sb_init(&few, start, 32, 32, 4, 40, 32, 32);
+    few.EV_LOG2 = 3;
+    fallback_on(&few, start, twin, "input events in steps 0..39, the engine's event store holds "
+                "8: the host computes");
+    unlink(start);
+    unlink(twin);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin);
+    unlink(ckpt);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", start);
+    unlink(ckpt);
+}
+
+/* The engine path on the simulated ULX3S-85F (build/bin/sglif-board-ecp5-85f, built by make
+ * test: the core and its training engine, rtl/sglif_trainer.v, of 128 neurons, 32 inputs, 32
+ * lanes): the checks above against the RTL; a new board for every run (sim:), so a resumed run
+ * finds a board that knows nothing of the killed one. */
+Test(device_train, engine_path_on_the_simulated_85f, .timeout = 900)
+{
+    char port[4200], start[256], twin[256], ckpt[300], out[4096];
+    snprintf(port, sizeof port, "sim:%.*s-board-ecp5-85f", 4096, sglif());
+    cr_assert(access(port + 4, X_OK) == 0, "no ecp5-85f board at %s (make %s)", port + 4,
+              "build/bin/sglif-board-ecp5-85f");
+    /* (the simulated 85F needs about 2 s for a MODEL_CRC over its 280 kB of model words: a
+     * sim port's default reply timeout is 30 s) */
+    int rc = sh(out, sizeof out, "%s device info --port %s 2>&1", sglif(), port);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "features: 0x0001 (training engine)\nengine_neurons: 128\n"
+                          "engine_inputs: 32\n"), "%s", out);
+    start_and_twin(SDATA, "32", SOPTS, start, twin, sizeof start);
+    cr_log_info("%s --from a 1-epoch model, on %s", SOPTS, port);
+    engine_checks(port, SDATA, SOPTS, start, twin, 128, 16, 0);
+    unlink(start);
+    unlink(twin);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin);
+    unlink(ckpt);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", start);
     unlink(ckpt);
 }

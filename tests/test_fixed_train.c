@@ -548,3 +548,191 @@ Test(fixed_train, update_by_hand_and_clamp_counter)
     sgl_fixed_grad_free(&g);
     sgl_fixed_free(&q);
 }
+
+/* A board that runs the whole rule itself, in software: its own weights, masters, momenta,
+ * gradient sums and rounding stream, reached only through the hooks sample, step, load and
+ * sync (as `sglif device train`'s engine path reaches the RTL's). The trainer's own masters
+ * and stream go stale between syncs, so a missed sync shows in the result. */
+typedef struct {
+    sgl_fixed_net q; /* the board's forward weights */
+    sgl_fixed_master m;
+    sgl_fixed_grad g;
+    sgl_fixed_train_opts o;
+    sgl_rng r;
+    long samples, steps, loads, syncs, clamped0;
+} soft_engine;
+
+static void master_copy(sgl_fixed_master *d, const sgl_fixed_master *s, const sgl_fixed_net *q)
+{
+    for (int l = 0; l < q->n_layers; l++) {
+        size_t n = (size_t)q->layer[l].n, nin = (size_t)q->layer[l].n_pre * n;
+        memcpy(d->w_in[l], s->w_in[l], nin * 2);
+        memcpy(d->m_in[l], s->m_in[l], nin * 2);
+        memcpy(d->w_rec[l], s->w_rec[l], n * n * 2);
+        memcpy(d->m_rec[l], s->m_rec[l], n * n * 2);
+        memcpy(d->bias[l], s->bias[l], n * 4);
+        memcpy(d->m_bias[l], s->m_bias[l], n * 2);
+    }
+    size_t nout = (size_t)q->layer[q->n_layers - 1].n * (size_t)q->n_out;
+    memcpy(d->w_out, s->w_out, nout * 2);
+    memcpy(d->m_out, s->m_out, nout * 2);
+    memcpy(d->b_out, s->b_out, (size_t)q->n_out * 4);
+    memcpy(d->m_bout, s->m_bout, (size_t)q->n_out * 2);
+}
+
+static int se_sample(void *ctx, const sgl_fixed_net *q, const sgl_sample *s)
+{
+    (void)q; /* the board forwards on its own weights */
+    soft_engine *e = ctx;
+    e->samples++;
+    return sgl_fixed_grad_sample(&e->g, &e->q, s);
+}
+
+static int se_step(void *ctx, int32_t lr_t, sgl_fixed_batch_counts *bc)
+{
+    soft_engine *e = ctx;
+    e->steps++;
+    sgl_fixed_update(&e->q, &e->m, &e->g, &e->o, lr_t, &e->r);
+    bc->correct = e->g.correct;
+    bc->saturations = e->g.saturations;
+    bc->clamped = e->m.w_clamped - e->clamped0;
+    e->clamped0 = e->m.w_clamped;
+    sgl_fixed_grad_zero(&e->g, &e->q);
+    return 0;
+}
+
+static int se_load(void *ctx, const sgl_fixed_net *q, const sgl_fixed_master *m, const sgl_rng *r,
+                   const sgl_fixed_grad *g, const sgl_fixed_train_opts *o)
+{
+    soft_engine *e = ctx;
+    e->loads++;
+    int rc = sgl_fixed_master_init(&e->m, q);
+    if (!rc)
+        rc = sgl_fixed_grad_init(&e->g, q, NULL, g->grad_frac);
+    if (rc)
+        return rc;
+    for (int l = 0; l < q->n_layers; l++)
+        memcpy(e->g.gamma_q[l], g->gamma_q[l], (size_t)q->layer[l].n * sizeof(int32_t));
+    master_copy(&e->m, m, q);
+    sgl_fixed_master_weights(&e->q, &e->m);
+    e->r = *r;
+    e->o = *o;
+    e->clamped0 = e->m.w_clamped = 0;
+    return 0;
+}
+
+static int se_sync(void *ctx, sgl_fixed_net *q, sgl_fixed_master *m, sgl_rng *r)
+{
+    soft_engine *e = ctx;
+    e->syncs++;
+    master_copy(m, &e->m, q);
+    *r = e->r;
+    sgl_fixed_master_weights(q, m);
+    return 0;
+}
+
+static void se_hooks(soft_engine *e, sgl_fixed_train_hooks *h, const sgl_net *net)
+{
+    memset(e, 0, sizeof *e);
+    sgl_fixed_opts o;
+    sgl_fixed_opts_default(&o);
+    cr_assert_eq(sgl_fixed_quantize(net, &e->q, &o, NULL), 0, "%s", sgl_errmsg());
+    h->sample = se_sample;
+    h->step = se_step;
+    h->load = se_load;
+    h->sync = se_sync;
+    h->ctx = e;
+}
+
+static void se_free(soft_engine *e)
+{
+    sgl_fixed_free(&e->q);
+    sgl_fixed_master_free(&e->m);
+    sgl_fixed_grad_free(&e->g);
+}
+
+/* The hooks of a board that runs the rule (sample, step, load, sync) give the twin's integers
+ * bit for bit, with validation (the best epoch's weights) and after a stop and a resume (the
+ * board's state read back into the checkpoint and written again), and the trainer's counts
+ * (accuracy, clamps) are the twin's. */
+Test(fixed_train, engine_hooks_give_the_twins_integers, .timeout = 60)
+{
+    cr_log_info("init seed 5, training seed 3; 3 epochs of 4 batches; stops after 4 and 10");
+    const char *spec = "randman:classes=4,samples=20,steps=30";
+    sgl_data d, v;
+    cr_assert_eq(sgl_data_load(&d, spec, SGL_SPLIT_TRAIN), 0, "%s", sgl_errmsg());
+    cr_assert_eq(sgl_data_load(&v, spec, SGL_SPLIT_VALID), 0, "%s", sgl_errmsg());
+    sgl_net net;
+    make_net(&net, &d, 16, 5);
+    sgl_fixed_opts o;
+    sgl_fixed_opts_default(&o);
+    sgl_fixed_train_opts to;
+    sgl_fixed_train_opts_default(&to);
+    to.epochs = 3;
+    to.batch = 16;
+    to.seed = 3;
+    sgl_fixed_net twin, q;
+    sgl_fixed_train_result rt, re;
+    cr_assert_eq(sgl_fixed_quantize(&net, &twin, &o, NULL), 0, "%s", sgl_errmsg());
+    cr_assert_eq(sgl_fixed_train(&twin, &net, &d, &v, &to, &rt), 0, "%s", sgl_errmsg());
+    soft_engine e;
+    sgl_fixed_train_hooks h = {0};
+    se_hooks(&e, &h, &net);
+    cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
+    cr_assert_eq(sgl_fixed_train_run(&q, &net, &d, &v, &to, &h, &re), 0, "%s", sgl_errmsg());
+    cr_expect(same_weights(&q, &twin), "the engine's hooks: other integers than the twin's");
+    const int nbat = (d.n_samples + 15) / 16;
+    cr_expect_eq(e.samples, 3 * d.n_samples);
+    cr_expect_eq(e.steps, 3 * nbat);
+    cr_expect_eq(e.loads, 1);
+    cr_expect_eq(e.syncs, 3, "one sync an epoch (no checkpoint): %ld", e.syncs);
+    cr_expect_eq(re.best_epoch, rt.best_epoch);
+    cr_expect_eq(re.best_valid_acc, rt.best_valid_acc);
+    cr_expect_eq(re.final_train_acc, rt.final_train_acc);
+    cr_expect_eq(re.w_clamped, rt.w_clamped);
+    cr_expect_eq(re.grad_saturations, rt.grad_saturations);
+    cr_log_info("twin and engine hooks: best epoch %d, valid %.4f, train acc %.4f, %ld clamps",
+                rt.best_epoch + 1, rt.best_valid_acc, rt.final_train_acc, rt.w_clamped);
+    se_free(&e);
+    sgl_fixed_free(&q);
+    char path[] = "/tmp/sglif-ft-eng-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    static const int stops[] = {4, 10};
+    for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
+        volatile sig_atomic_t stop = 0;
+        stop_after sa = {stops[k], 0, &stop};
+        sgl_fixed_train_hooks hs = {0};
+        se_hooks(&e, &hs, &net);
+        hs.checkpoint = path;
+        hs.checkpoint_secs = 1e-6; /* a checkpoint after every batch: a sync each */
+        hs.stop = &stop;
+        hs.progress = stop_cb;
+        hs.progress_user = &sa;
+        cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
+        int rc = sgl_fixed_train_run(&q, &net, &d, &v, &to, &hs, &re);
+        cr_assert_eq(rc, -SGL_EINTR, "stop after %d batches: rc %d (%s)", stops[k], rc,
+                     sgl_errmsg());
+        cr_expect_geq(e.syncs, stops[k], "a sync before every checkpoint: %ld", e.syncs);
+        se_free(&e);
+        sgl_fixed_free(&q);
+        /* a new board (its state lost): the checkpoint's state is written into it */
+        se_hooks(&e, &hs, &net);
+        cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
+        hs.resume = 1;
+        hs.stop = NULL;
+        cr_assert_eq(sgl_fixed_train_run(&q, &net, &d, &v, &to, &hs, &re), 0, "%s",
+                     sgl_errmsg());
+        cr_expect(same_weights(&q, &twin), "engine hooks, stopped after %d batches and "
+                  "resumed: other integers", stops[k]);
+        cr_expect_eq(e.samples, 3 * d.n_samples - stops[k] * 16);
+        se_free(&e);
+        sgl_fixed_free(&q);
+    }
+    unlink(path);
+    sgl_fixed_free(&twin);
+    sgl_net_free(&net);
+    sgl_data_free(&d);
+    sgl_data_free(&v);
+}

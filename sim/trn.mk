@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: MIT
+# The training engine in the device (rtl/sglif_trainer.v in rtl/sglif_device.v, ENGINE = 1)
+# against the twin's integer rule, over the link's frames (sim/trn_test.cpp):
+#   make trn-test       TRN_LANES builds (core and engine sizes below), TRN_SEEDS seeds over
+#                       them, every gradient word, error, master, momentum, core word, PCG32
+#                       state and statistic compared after each TRAIN and UPDATE
+#   make trn-selftest   the same with a fault in each new path (SGLIF_FAULT_TRN_*): each must fail
+#   make trn-icarus     under Icarus: a recorded run's requests replayed, every reply byte compared
+# Builds: name:core N:N_IN:N_OUT:HIST_STEPS:P:EV_AW:engine E_N:E_IN:E_P:E_ES_AW. p1: one lane
+# (the core's P = 1: a bank word a weight); p4: the engine the core's size, the history in one
+# RAM (read latency 1); p8: a smaller engine than the core, the history in banks (latency 2).
+TRN_DIR    := $(BUILD)/trn
+TRN_BUILDS ?= p1:16:8:4:16:1:8:16:8:1:9 p4:32:16:6:24:4:8:32:16:4:10 p8:64:32:10:24:8:8:32:16:8:10
+TRN_SEEDS  ?= 20
+TRN_N_CFG  ?= 16
+TRN_RTL    := rtl/sglif_device.v rtl/sglif_trainer.v rtl/sglif_engine.v rtl/sglif_err_unit.v \
+              rtl/sglif_bwd_walk.v rtl/sglif_bwd_accum.v rtl/sglif_bwd_gather.v rtl/sglif_bwd_neuron.v \
+              rtl/sglif_update.v rtl/sglif_udiv.v rtl/sglif_isqrt.v rtl/sglif_pcg32.v rtl/sglif_sround.v \
+              $(filter-out rtl/sglif_ram.v,$(shell cat rtl/files.f)) $(CMD_RTL)
+TRN_DEPS   := $(CORE_MAP_H) $(CORE_MAP_DEFS) $(CORE_MAP_VH) $(PROTOCOL_H) $(PROTOCOL_VH) sim/trn_test.cpp \
+              sim/unit_harness.h sim/acc_gen.h sim/cosim_gen.h sim/upd_gen.h sim/trn.mk rtl/lint.vlt $(TRN_RTL) \
+              rtl/sglif_exp2.hex $(LIB)
+trn_f = $(word $(2),$(subst :, ,$(filter $(1):%,$(TRN_BUILDS))))
+TRN_G = -GBYTE_IO=1 -GENGINE=1 -GN=$(call trn_f,$(1),2) -GN_IN=$(call trn_f,$(1),3) -GN_OUT=$(call trn_f,$(1),4) \
+        -GHIST_STEPS=$(call trn_f,$(1),5) -GP=$(call trn_f,$(1),6) -GEV_AW=$(call trn_f,$(1),7) \
+        -GE_N=$(call trn_f,$(1),8) -GE_IN=$(call trn_f,$(1),9) -GE_P=$(call trn_f,$(1),10) -GE_ES_AW=$(call trn_f,$(1),11)
+TRN_D = -DTRN_N=$(call trn_f,$(1),2) -DTRN_N_IN=$(call trn_f,$(1),3) -DTRN_NOUT=$(call trn_f,$(1),4) \
+        -DTRN_T=$(call trn_f,$(1),5) -DTRN_P=$(call trn_f,$(1),6) -DTRN_EV_AW=$(call trn_f,$(1),7) \
+        -DTRN_EN=$(call trn_f,$(1),8) -DTRN_EIN=$(call trn_f,$(1),9) -DTRN_EP=$(call trn_f,$(1),10) \
+        -DTRN_ES_AW=$(call trn_f,$(1),11)
+TRN_NAMES  := $(foreach b,$(TRN_BUILDS),$(firstword $(subst :, ,$(b))))
+TRN_FAULTS := EVSTORE PAIR ORDER STATS
+
+$(TRN_DIR)/%/Vsglif_device: $(TRN_DEPS)
+	$(call verilate,$(@D),sglif_device,Vsglif_device,$(TRN_RTL),sim/trn_test.cpp,$(call TRN_G,$*),$(call TRN_D,$*))
+$(TRN_DIR)/fault-%/Vsglif_device: $(TRN_DEPS)
+	$(call verilate,$(@D),sglif_device,Vsglif_device,$(TRN_RTL),sim/trn_test.cpp,$(call TRN_G,p4) +define+SGLIF_FAULT_TRN_$*,$(call TRN_D,p4))
+
+.PHONY: trn-test trn-selftest
+trn-test: $(foreach b,$(TRN_NAMES),$(TRN_DIR)/$(b)/Vsglif_device) ## the training engine in the device vs the twin's rule: TRAIN's gradients, errors and statistics, UPDATE's masters, momenta, core weights, PCG32 state (TRN_SEEDS seeds over the TRN_BUILDS lane counts)
+	@set -e; tot=0; for s in $$(seq 1 $(TRN_SEEDS)); do \
+	  b=$$(echo $(TRN_NAMES) | tr ' ' '\n' | sed -n "$$(( (s - 1) % $(words $(TRN_NAMES)) + 1 ))p"); \
+	  $(TRN_DIR)/$$b/Vsglif_device +seed=$$s +n=$(TRN_N_CFG) >$(TRN_DIR)/$$b/seed$$s.log 2>&1 || { tail -5 $(TRN_DIR)/$$b/seed$$s.log; exit 1; }; \
+	  v=$$(sed -n 's/.* batches, \([0-9]*\) values compared.*/\1/p' $(TRN_DIR)/$$b/seed$$s.log); tot=$$((tot + v)); \
+	  echo "seed $$s ($$b): $$(grep -E 'configurations' $(TRN_DIR)/$$b/seed$$s.log)"; done; \
+	  echo "trn: $(TRN_SEEDS) seeds, $$tot values compared, 0 mismatches"; \
+	  [ $$tot -ge 1000000 ] || { echo "trn: FAIL (fewer than 10^6 values compared)"; exit 1; }; echo "trn: PASS"
+trn-selftest: $(foreach f,$(TRN_FAULTS),$(TRN_DIR)/fault-$(f)/Vsglif_device) ## prove trn-test fails: an event store a step late, a bank word's weights swapped, W_rec updated before W_in, correct counted the other way
+	@set -e; for f in $(TRN_FAULTS); do \
+	  $(TRN_DIR)/fault-$$f/Vsglif_device +seed=1 +n=3 >$(TRN_DIR)/fault-$$f/run.log 2>&1 && rc=0 || rc=$$?; \
+	  if [ $$rc -ne 0 ] && grep -q 'trn: FAIL' $(TRN_DIR)/fault-$$f/run.log; then \
+	    echo "trn-selftest: PASS (SGLIF_FAULT_TRN_$$f was caught: $$(grep -m1 MISMATCH $(TRN_DIR)/fault-$$f/run.log | cut -c1-120))"; \
+	  else echo "trn-selftest: FAIL (SGLIF_FAULT_TRN_$$f was not caught, exit $$rc)"; exit 1; fi; done
+
+# Under Icarus (shorter): the p4 build's requests of a run that matched the twin (TRN_ICARUS_N
+# nets of seed 1, recorded by sim/trn_test.cpp +record=FILE) replayed into the device, every
+# reply byte compared; its self-test replays them into a device with SGLIF_FAULT_TRN_PAIR.
+TRN_ICARUS_N ?= 3
+TRN_IV_P = -Ptb_trn.N=$(call trn_f,p4,2) -Ptb_trn.N_IN=$(call trn_f,p4,3) -Ptb_trn.N_OUT=$(call trn_f,p4,4) \
+           -Ptb_trn.HIST_STEPS=$(call trn_f,p4,5) -Ptb_trn.P=$(call trn_f,p4,6) -Ptb_trn.EV_AW=$(call trn_f,p4,7) \
+           -Ptb_trn.E_N=$(call trn_f,p4,8) -Ptb_trn.E_IN=$(call trn_f,p4,9) -Ptb_trn.E_P=$(call trn_f,p4,10) \
+           -Ptb_trn.E_ES_AW=$(call trn_f,p4,11)
+$(TRN_DIR)/icarus/vec.txt: $(TRN_DIR)/p4/Vsglif_device
+	@mkdir -p $(@D)
+	$(TRN_DIR)/p4/Vsglif_device +seed=1 +n=$(TRN_ICARUS_N) +record=$@.tmp >$(@D)/record.log 2>&1 || { cat $(@D)/record.log; exit 1; }
+	@grep -q 'trn: PASS' $(@D)/record.log && mv -f $@.tmp $@
+$(TRN_DIR)/icarus/tb_trn.vvp: sim/tb_trn.v $(TRN_RTL) $(CORE_MAP_VH) $(CORE_MAP_DEFS) $(PROTOCOL_VH) sim/trn.mk
+	@mkdir -p $(@D)
+	$(IVERILOG) -g2005 -Wall -I$(GEN_DIR) -s tb_trn $(TRN_IV_P) -o $@ sim/tb_trn.v $(sort $(TRN_RTL))
+$(TRN_DIR)/icarus/tb_trn-fault.vvp: sim/tb_trn.v $(TRN_RTL) $(CORE_MAP_VH) $(CORE_MAP_DEFS) $(PROTOCOL_VH) sim/trn.mk
+	@mkdir -p $(@D)
+	$(IVERILOG) -g2005 -Wall -DSGLIF_FAULT_TRN_PAIR -I$(GEN_DIR) -s tb_trn $(TRN_IV_P) -o $@ sim/tb_trn.v $(sort $(TRN_RTL))
+.PHONY: trn-icarus
+trn-icarus: $(TRN_DIR)/icarus/vec.txt $(TRN_DIR)/icarus/tb_trn.vvp $(TRN_DIR)/icarus/tb_trn-fault.vvp ## the training engine in the device under Icarus: a recorded trn-test run's requests replayed, every reply byte compared; and the same into a device with a fault, which must fail
+	@vvp -n $(TRN_DIR)/icarus/tb_trn.vvp +vec=$(TRN_DIR)/icarus/vec.txt | grep -v '^VCD' | tee $(TRN_DIR)/icarus/run.log
+	@grep -q 'trn-icarus: PASS' $(TRN_DIR)/icarus/run.log
+	@vvp -n $(TRN_DIR)/icarus/tb_trn-fault.vvp +vec=$(TRN_DIR)/icarus/vec.txt >$(TRN_DIR)/icarus/fault.log 2>&1 || true
+	@if grep -q 'trn-icarus: FAIL' $(TRN_DIR)/icarus/fault.log; then \
+	  echo "trn-icarus: self-test PASS (SGLIF_FAULT_TRN_PAIR was caught: $$(grep -m1 MISMATCH $(TRN_DIR)/icarus/fault.log))"; \
+	else echo "trn-icarus: self-test FAIL (SGLIF_FAULT_TRN_PAIR was not caught)"; exit 1; fi
