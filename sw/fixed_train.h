@@ -27,6 +27,7 @@
 #define SGL_FT_LR_MAX 655      /* the default lr at most: 0.01 (2^-16 units) */
 #define SGL_FT_LR_EPOCH 163840 /* the default lr times the batches of an epoch: 2.5 (2^-16) */
 #define SGL_FT_WD_SHIFT 4      /* weights decay by lr_t 2^-4 of themselves a step (AdamW's wd) */
+#define SGL_FT_GV_BITS 32      /* the backward clamps gz and gv to int32 */
 
 typedef struct {
     int epochs;      /* SGL_FT_EPOCHS */
@@ -43,6 +44,9 @@ typedef struct {
     uint64_t seed;   /* shuffle stream and rounding stream (see docs) */
     int keep_start;  /* 1: the starting weights compete too (validated before the first
                       * epoch; best_epoch -1 when no epoch beats them): for fine-tuning */
+    int window;      /* 0: BPTT over the whole sample (default); W > 0: truncated windows of
+                      * W steps, what a training engine with a history of W steps does
+                      * (docs/numerics.md, "Samples longer than the history") */
 } sgl_fixed_train_opts;
 
 /* One sample's forward as the backward needs it: per layer [T][n] spikes and SG codes. */
@@ -55,10 +59,11 @@ typedef struct {
  * per-sample work space. Tensors in the twin's layout. */
 typedef struct {
     int grad_frac;
+    int window; /* 0 (after init): the whole sample; W > 0: windows of W steps (the option) */
     int32_t *gamma_q[SGL_MAX_LAYERS]; /* [n] per-neuron dampening, fixed point (above) */
     int64_t *w_in[SGL_MAX_LAYERS], *w_rec[SGL_MAX_LAYERS], *bias[SGL_MAX_LAYERS];
     int64_t *w_out, *b_out;
-    long saturations; /* gz / gv values clamped to int32 */
+    long saturations; /* gz / gv values clamped (SGL_FT_GV_BITS) */
     int64_t loss;     /* sum over samples and steps of CE_t in units of 2^-8 bit (integer) */
     int correct, samples;
     /* work: per layer [T][n] spikes and codes (the trace of sgl_fixed_grad_sample), gv;
@@ -91,7 +96,7 @@ typedef struct {
     double best_valid_acc; /* twin accuracy on valid (-1 without) */
     int best_epoch;
     double final_train_loss, final_train_acc;
-    long grad_saturations; /* gz / gv clamped to int32 */
+    long grad_saturations; /* gz / gv clamped (SGL_FT_GV_BITS) */
     long w_clamped;        /* master weights and biases clamped to their range */
 } sgl_fixed_train_result;
 
@@ -127,7 +132,9 @@ void sgl_fixed_grad_zero(sgl_fixed_grad *g, const sgl_fixed_net *q);
 int sgl_fixed_grad_sample(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl_sample *s);
 /* The backward half of sgl_fixed_grad_sample: tr holds the sample's forward, from the twin or
  * from a board's history (sglif device train); pred is its prediction. Adds the sample's
- * gradient to g. */
+ * gradient to g. With g->window = W > 0 the sample's steps are cut into windows [w, w + W)
+ * (the last one shorter), each walked back on its own: g^v = 0 at its end, no W_rec gradient
+ * at its first step (no spikes before it); the forward (tr) is the whole sample's. */
 int sgl_fixed_grad_backward(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl_sample *s,
                             const sgl_fixed_trace *tr, int pred);
 
