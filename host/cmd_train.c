@@ -280,7 +280,8 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
         printf("round trip: %d of %d valid predictions equal after re-quantization\n", agree,
                valid->n_samples);
         printf("counters: %ld gradients clamped to int%d, %ld master weights clamped to their "
-               "range\n", res.grad_saturations, SGL_FT_GV_BITS, res.w_clamped);
+               "range, %ld batches with a gradient sum beyond %d bits\n", res.grad_saturations,
+               SGL_FT_GV_BITS, res.w_clamped, res.grad_wide, SGL_GRAD_W);
         printf("model: %s\n", to->out);
     }
     sgl_fixed_free(&q);

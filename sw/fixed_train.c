@@ -4,6 +4,7 @@
  * update with stochastic rounding onto master weights. */
 #include "fixed_train.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -675,10 +676,37 @@ static void step_tensor(void *wm, int16_t *mom, void *wq, size_t K, size_t P, co
         }
 }
 
+long sgl_fixed_grad_exact_batch(int T, int grad_frac)
+{
+    const int a = SGL_FT_GV_BITS - 1 > grad_frac ? SGL_FT_GV_BITS - 1 : grad_frac;
+    if (T < 1 || SGL_GRAD_W - 1 - a >= 62)
+        return T < 1 ? 0 : LONG_MAX;
+    return (long)((((int64_t)1 << (SGL_GRAD_W - 1)) - 1) / ((int64_t)T << a));
+}
+
+/* n sums of which one does not fit a GRAD_W-bit word */
+static int grad_wide(const int64_t *G, size_t n)
+{
+    const int64_t hi = SGL_GRAD_W >= 64 ? INT64_MAX : ((int64_t)1 << (SGL_GRAD_W - 1)) - 1;
+    for (size_t i = 0; i < n; i++)
+        if (G[i] > hi || G[i] < -hi - 1)
+            return 1;
+    return 0;
+}
+
 void sgl_fixed_update(sgl_fixed_net *q, sgl_fixed_master *m, const sgl_fixed_grad *g,
                       const sgl_fixed_train_opts *o, int32_t lr_t, sgl_rng *r)
 {
     const int ks = o->state_shift ? q->decay_shift : 0, wd = o->wd_shift;
+    int wide = 0;
+    for (int l = 0; l < q->n_layers; l++) {
+        size_t n = (size_t)q->layer[l].n;
+        wide |= grad_wide(g->w_in[l], (size_t)q->layer[l].n_pre * n) |
+                grad_wide(g->w_rec[l], n * n) | grad_wide(g->bias[l], n);
+    }
+    wide |= grad_wide(g->w_out, (size_t)q->layer[q->n_layers - 1].n * (size_t)q->n_out) |
+            grad_wide(g->b_out, (size_t)q->n_out);
+    m->g_wide += wide;
     for (int l = 0; l < q->n_layers; l++) {
         sgl_fixed_layer *L = &q->layer[l];
         size_t n = (size_t)L->n;
@@ -799,6 +827,7 @@ static void put_master(sgl_wbuf *b, const sgl_fixed_net *q, const sgl_fixed_mast
     for (int c = 0; c < q->n_out; c++)
         put_u16(b, (uint16_t)m->m_bout[c]);
     sgl_put_u64(b, (uint64_t)m->w_clamped);
+    sgl_put_u64(b, (uint64_t)m->g_wide);
 }
 
 static void get_master(sgl_rbuf *b, const sgl_fixed_net *q, sgl_fixed_master *m)
@@ -828,6 +857,7 @@ static void get_master(sgl_rbuf *b, const sgl_fixed_net *q, sgl_fixed_master *m)
     for (int c = 0; c < q->n_out; c++)
         m->m_bout[c] = (int16_t)get_u16(b);
     m->w_clamped = (long)sgl_get_u64(b);
+    m->g_wide = (long)sgl_get_u64(b);
 }
 
 static void get_weights(sgl_rbuf *b, sgl_fixed_net *q)
@@ -1244,6 +1274,7 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
     res->epochs_run = st.epoch;
     res->grad_saturations = st.grad_saturations;
     res->w_clamped = m.w_clamped;
+    res->grad_wide = m.g_wide;
     res->best_valid_acc = st.best_acc;
     res->best_epoch = st.best_epoch;
     if (use_valid && st.has_best) {

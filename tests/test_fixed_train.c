@@ -586,23 +586,29 @@ static int same_grads(const sgl_fixed_grad *a, const sgl_fixed_grad *b, const sg
  *                 end), gv_0 = {-65536, -98304};
  * dbias = sum_t gv_t, dW_in[0] = gv_0 + gv_3, dW_rec[0][1] = gv_1[1] + gv_2[1] (z0 at t = 0,
  * 1), in windows gv_1[1] alone (t = 2 is a window's first step); W_out and b_out: the same. */
+static uint8_t hand_z[4 * 2] = {1, 0, 1, 0, 0, 0, 0, 0};
+static uint16_t hand_code[4 * 2] = {1, 1, 1, 1, 1, 1, 1, 1};
+static const uint16_t hand_ev_t[2] = {0, 3}, hand_ev_u[2] = {0, 0};
+
+static void hand_net(sgl_fixed_net *q)
+{
+    const int n = 2;
+    cr_assert_eq(sgl_fixed_alloc(q, 1, 1, &n, 2, 4, 2), 0, "%s", sgl_errmsg());
+    q->decay_shift = 1;
+    q->layer[0].sh_rec = q->v_frac;
+    q->out_frac = 0;
+    q->layer[0].w_rec[0 * 2 + 1] = 1;
+    q->layer[0].w_rec[1 * 2 + 0] = 2;
+    q->w_out[1 * 2 + 0] = 1;
+    q->w_out[1 * 2 + 1] = -1;
+}
+
 Test(fixed_train, windows_by_hand)
 {
     sgl_fixed_net q;
-    const int n = 2;
-    cr_assert_eq(sgl_fixed_alloc(&q, 1, 1, &n, 2, 4, 2), 0, "%s", sgl_errmsg());
-    q.decay_shift = 1;
-    q.layer[0].sh_rec = q.v_frac;
-    q.out_frac = 0;
-    q.layer[0].w_rec[0 * 2 + 1] = 1;
-    q.layer[0].w_rec[1 * 2 + 0] = 2;
-    q.w_out[1 * 2 + 0] = 1;
-    q.w_out[1 * 2 + 1] = -1;
-    static uint8_t z[4 * 2] = {1, 0, 1, 0, 0, 0, 0, 0};
-    static uint16_t code[4 * 2] = {1, 1, 1, 1, 1, 1, 1, 1};
-    sgl_fixed_trace tr = {{z}, {code}};
-    static const uint16_t ev_t[2] = {0, 3}, ev_u[2] = {0, 0};
-    sgl_sample s = {2, ev_t, ev_u, 0};
+    hand_net(&q);
+    sgl_fixed_trace tr = {{hand_z}, {hand_code}};
+    sgl_sample s = {2, hand_ev_t, hand_ev_u, 0};
     static const struct {
         int window;
         int64_t bias[2], w_in[2], w_rec01, w_out[4], b_out[2];
@@ -639,6 +645,33 @@ Test(fixed_train, windows_by_hand)
         cr_expect_eq(g.saturations, 0);
         sgl_fixed_grad_free(&g);
     }
+    sgl_fixed_free(&q);
+}
+
+/* The clamp of gz and gv to int24, by hand: the net above with W_out row 1 = {127, -127} and
+ * GF 20 (e_t = {-2^19, 2^19}): gz_1 = -127 2^20 - ... is clamped to -2^23 at every step (4
+ * clamps), and gv_t[1] = -2^23 + decay(-2^23) = -2^23 - 2^22 at t = 2, 1, 0 (3); gz_0 =
+ * gv_(t+1)[1] = -2^23 exactly (no clamp), gv_2[0] = -2^23, gv_1[0] and gv_0[0] are clamped (2):
+ * 9 clamps, dbias = {3 (-2^23), 4 (-2^23)}. With the int32 clamp nothing clamps (|gz| <
+ * 2^28). */
+Test(fixed_train, backward_clamps_to_int24_by_hand)
+{
+    cr_assert_eq(SGL_FT_GV_BITS, 24);
+    sgl_fixed_net q;
+    hand_net(&q);
+    q.w_out[1 * 2 + 0] = 127;
+    q.w_out[1 * 2 + 1] = -127;
+    sgl_fixed_trace tr = {{hand_z}, {hand_code}};
+    sgl_sample s = {2, hand_ev_t, hand_ev_u, 0};
+    sgl_fixed_grad g;
+    cr_assert_eq(sgl_fixed_grad_init(&g, &q, NULL, 20), 0, "%s", sgl_errmsg());
+    g.gamma_q[0][0] = g.gamma_q[0][1] = 1 << 24;
+    sgl_fixed_grad_zero(&g, &q);
+    cr_assert_eq(sgl_fixed_grad_backward(&g, &q, &s, &tr, 0), 0, "%s", sgl_errmsg());
+    cr_expect_eq(g.saturations, 9, "%ld clamps", g.saturations);
+    cr_expect_eq(g.bias[0][0], -3 * 8388608LL, "dbias[0] %lld", (long long)g.bias[0][0]);
+    cr_expect_eq(g.bias[0][1], -4 * 8388608LL, "dbias[1] %lld", (long long)g.bias[0][1]);
+    sgl_fixed_grad_free(&g);
     sgl_fixed_free(&q);
 }
 
@@ -815,4 +848,44 @@ Test(fixed_train, windows_against_a_reference, .timeout = 60)
         }
     cr_log_info("%ld windowed batches compared, %ld differ", compared, differ);
     sgl_data_free(&d);
+}
+
+/* The engine's GRAD_W-bit gradient words (docs/rtl.md, "The gradient memories"): the bound
+ * sgl_fixed_grad_exact_batch by hand, and the batches sgl_fixed_update counts whose sums leave
+ * the words: 2^(GRAD_W-1) - 1 fits, 2^(GRAD_W-1) and -2^(GRAD_W-1) - 1 do not. */
+Test(fixed_train, gradient_words_bound_and_counter)
+{
+    cr_assert_eq(SGL_GRAD_W, 36);
+    /* floor((2^35 - 1) / (T 2^max(23, GF))) */
+    cr_expect_eq(sgl_fixed_grad_exact_batch(100, 16), 40);
+    cr_expect_eq(sgl_fixed_grad_exact_batch(250, 16), 16);
+    cr_expect_eq(sgl_fixed_grad_exact_batch(4096, 16), 0);
+    cr_expect_eq(sgl_fixed_grad_exact_batch(4095, 16), 1);
+    cr_expect_eq(sgl_fixed_grad_exact_batch(100, 24), 20);
+    sgl_fixed_net q;
+    hand_net(&q);
+    sgl_fixed_master m;
+    cr_assert_eq(sgl_fixed_master_init(&m, &q), 0, "%s", sgl_errmsg());
+    sgl_fixed_grad g;
+    cr_assert_eq(sgl_fixed_grad_init(&g, &q, NULL, 16), 0, "%s", sgl_errmsg());
+    sgl_fixed_train_opts o;
+    sgl_fixed_train_opts_default(&o);
+    sgl_rng r;
+    sgl_rng_seed(&r, 1, 1);
+    const int64_t top = ((int64_t)1 << 35) - 1;
+    static const struct {
+        int tensor;
+        int64_t v;
+        long wide;
+    } c[] = {{0, top, 0}, {1, -top - 1, 0}, {2, top + 1, 1}, {3, -top - 2, 2}, {4, top + 1, 3}};
+    for (size_t k = 0; k < SGL_ARRAY_LEN(c); k++) {
+        sgl_fixed_grad_zero(&g, &q);
+        int64_t *G[5] = {g.w_in[0], g.w_rec[0] + 1, g.bias[0], g.w_out + 3, g.b_out};
+        *G[c[k].tensor] = c[k].v;
+        sgl_fixed_update(&q, &m, &g, &o, 100, &r);
+        cr_expect_eq(m.g_wide, c[k].wide, "case %zu: %ld batches counted", k, m.g_wide);
+    }
+    sgl_fixed_grad_free(&g);
+    sgl_fixed_master_free(&m);
+    sgl_fixed_free(&q);
 }
