@@ -80,7 +80,8 @@ static const char HELP[] =
     "                       2.5 / (batches of an epoch), at most 0.01)\n"
     "  --from MODEL         fixed: start from a trained model (fine-tuning; it is saved\n"
     "                       unchanged unless an epoch beats it on validation)\n"
-    "  --train-samples N    fixed: the first N training samples only\n\n"
+    "  --train-samples N    fixed: the first N training samples only\n"
+    "  --window W           fixed: truncated BPTT, W-step windows (0: none)\n\n"
     SGL_EXIT_CODES_HELP;
 
 static const char HELP_DEVICE[] =
@@ -99,7 +100,8 @@ static const char HELP_DEVICE[] =
     "  --out MODEL          where the trained model is saved\n"
     "  --from MODEL         start from this trained model (else: initialize, as sglif train)\n"
     "  --train-samples N    the first N training samples only (a short fine-tuning)\n"
-    "  --epochs E, --batch B, --lr LR, --state-lr on|off, --seed S, network options:\n"
+    "  --epochs E, --batch B, --lr LR, --state-lr on|off, --seed S, --window W, network\n"
+    "                       options:\n"
     "                       as 'sglif train --backend fixed'\n"
     "  --checkpoint FILE    checkpoint path (default MODEL.ckpt); written every epoch, every\n"
     "                       --checkpoint-secs S (default 60) between batches, and on Ctrl-C\n"
@@ -131,7 +133,8 @@ static const struct option own_opts[] = {
     {"port", required_argument, 0, 0},       {"timeout", required_argument, 0, 0},
     {"tries", required_argument, 0, 0},      {"checkpoint-secs", required_argument, 0, 0},
     {"check", no_argument, 0, 0},            {"train-samples", required_argument, 0, 0},
-    {"host-backward", no_argument, 0, 0},    {0, 0, 0, 0}};
+    {"host-backward", no_argument, 0, 0},    {"window", required_argument, 0, 0},
+    {0, 0, 0, 0}};
 
 /* sglif device train: the board that runs the forward passes */
 typedef struct {
@@ -145,7 +148,8 @@ typedef struct {
  * and save it; the saved model is checked to quantize back to the same predictions. */
 static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *valid,
                        const sgl_train_opts *to, int lr_given, const char *meta, int quiet,
-                       const board_opts *board, double ckpt_secs, const char *from)
+                       const board_opts *board, double ckpt_secs, const char *from,
+                       int window)
 {
     static sgl_dev dev; /* large buffers: not on the stack */
     sgl_dev_trainer dt = {0};
@@ -162,6 +166,7 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
     ft.state_shift = to->state_lr;
     ft.schedule = to->cosine;
     ft.threads = to->threads;
+    ft.window = window;
     /* the ablation of docs/numerics.md: one ingredient of the rule removed */
     const char *abl = getenv("SGLIF_FIXED_ABLATE");
     if (abl && strstr(abl, "momentum"))
@@ -222,9 +227,8 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
                 fprintf(stderr, "train: %s: --check reads every forward pass back: the host "
                         "computes the backward pass and the update\n", board->port);
             else if (!board->host_backward &&
-                     (e = sgl_dev_trainer_engine(&dt, &q, &ft, 0 /* the rule's window option,
-                                                                     once it has one */,
-                                                 train, why, sizeof why)) == 0)
+                     (e = sgl_dev_trainer_engine(&dt, &q, &ft, ft.window, train, why,
+                                                 sizeof why)) == 0)
                 fprintf(stderr, "train: %s: %s: the host computes the backward pass and the "
                         "update (as --host-backward)\n", board->port, why);
             if (e < 0)
@@ -320,8 +324,9 @@ static int train_fixed(sgl_net *net, const sgl_data *train, const sgl_data *vali
                    res.best_epoch + 1, res.epochs_run);
         printf("round trip: %d of %d valid predictions equal after re-quantization\n", agree,
                valid->n_samples);
-        printf("counters: %ld gradients clamped to int32, %ld master weights clamped to their "
-               "range\n", res.grad_saturations, res.w_clamped);
+        printf("counters: %ld gradients clamped to int%d, %ld master weights clamped to their "
+               "range, %ld batches with a gradient sum beyond %d bits\n", res.grad_saturations,
+               SGL_FT_GV_BITS, res.w_clamped, res.grad_wide, SGL_GRAD_W);
         printf("model: %s\n", to->out);
         if (board) { /* last: the figures of merit (C: RUN, TRAIN and UPDATE as replied) */
             printf("board: %llu cycles for %llu training samples\n",
@@ -373,8 +378,8 @@ static int train_main(int argc, char **argv, int device)
     const char *help = device ? HELP_DEVICE : HELP;
     board_opts bo = {"sim", 0, 5, 0, 0}; /* timeout 0: the port's default */
     double ckpt_secs = 60;
-    long train_samples = 0;
-    int secs_given = 0;
+    long train_samples = 0, window = 0;
+    int secs_given = 0, window_given = 0;
     const char *from = NULL;
     int net_given = 0;
     struct option opts[64];
@@ -425,6 +430,8 @@ static int train_main(int argc, char **argv, int device)
             rc = cli_int(name, optarg, 1, 1L << 30, &train_samples);
         else if (strcmp(name, "from") == 0)
             from = optarg;
+        else if (strcmp(name, "window") == 0)
+            rc = cli_int(name, optarg, 0, 1L << 30, &window), window_given = 1;
         else if (strcmp(name, "checkpoint-secs") == 0)
             rc = cli_double(name, optarg, 1e-6, 1e6, &ckpt_secs), secs_given = 1;
         else if (strcmp(name, "data") == 0)
@@ -500,6 +507,8 @@ static int train_main(int argc, char **argv, int device)
         return cli_usage_error(cmd, "--from: only with --backend fixed");
     if (train_samples && !fixed)
         return cli_usage_error(cmd, "--train-samples: only with --backend fixed");
+    if (window_given && !fixed)
+        return cli_usage_error(cmd, "--window: only with --backend fixed");
     if (secs_given && !fixed)
         return cli_usage_error(cmd, "--checkpoint-secs: only with --backend fixed (float "
                                "training checkpoints every epoch and on Ctrl-C)");
@@ -596,7 +605,7 @@ static int train_main(int argc, char **argv, int device)
     sgl_train_result res;
     if (fixed)
         rc = train_fixed(&net, &train, &valid, &to, lr_given, meta, quiet,
-                         device ? &bo : NULL, ckpt_secs, from);
+                         device ? &bo : NULL, ckpt_secs, from, (int)window);
     else
         rc = sgl_train(&net, &train, &valid, &to, &res);
     if (rc) {

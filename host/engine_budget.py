@@ -19,8 +19,10 @@ with E and S (input events and hidden spikes a step) taken as means.
 
 Memories per one-layer network (N hidden, N_IN inputs, C classes, T steps, P lanes, G = N/P,
 D = (N_IN + N) G words a lane): P synapse banks of D words of 36 bits ({momentum, master};
-without momentum 18 bits), P gradient banks of D words of GRAD_W bits (rtl/core_map.csv: 48,
-two DP16KD side by side up to 512 words, three up to 1024), the history (T N words of 17 bits
+without momentum 18 bits), P gradient banks of D words of GRAD_W bits (rtl/core_map.csv: 36,
+exact with gv clamped to int24 (GV_W): one DP16KD a lane up to 512 words, two up to 1024; the
+former 48 bits, gv int32, and 48 bits as three 16-bit parts are shown beside the 85F's
+20 -> 128 -> 10 for comparison), the history (T N words of 17 bits
 in banks of 1024), W_out as C RAMs of N masters and C of GRAD_W-bit gradients, the bias
 gradients (N words of GRAD_W), the error memory (T words of C x 32 bits, as sglif_engine has
 it), the update's one DP16KD (measured) and FIXED for the rest (the forward's 13 of today's
@@ -158,8 +160,11 @@ def tables(k):
             ("45F", 20, 64, 100, 32, 1), ("45F", 20, 64, 100, 16, 1), ("45F", 20, 128, 100, 16, 0),
             ("85F", 20, 128, 100, 64, 1), ("85F", 20, 128, 100, 32, 1), ("85F", 20, 256, 100, 32, 0),
             ("85F", 256, 128, 100, 32, 1), ("85F", 256, 128, 100, 16, 1), ("85F", 256, 128, 100, 16, 0)]
-    variants = [(gw, False, f"{gw} bit"), (36, False, "36 bit (gv int24)"),
-                (gw, True, f"{gw} bit in 3 x 16")]
+    # GRAD_W of the core map, and for comparison the 48-bit words of an int32 gv (whole, or
+    # as three 16-bit parts in 18-bit blocks)
+    variants = [(gw, False, f"{gw} bit"), (48, False, "48 bit (gv int32)"),
+                (48, True, "48 bit in 3 x 16")]
+    variants = variants[:1] + [v for v in variants[1:] if (v[0], v[1]) != (gw, False)]
     for dev, n_in, n, t, p, mom in rows:
         for grad_w, split, label in variants:
             if (grad_w, split) != (gw, False) and (dev, n_in, n) != ("85F", 20, 128):

@@ -7,7 +7,7 @@
 # gv row, rounded) against sgl_bwd_gather_ref at each P of GATHER_LANES, BWD_SEEDS x GATHER_N
 # rows; `make bwd-selftest` proves the comparisons fail on each altered RTL (the decay one
 # shift off, the SG product's rounding dropped, the multiplicative reset's cut ignored, the
-# gather's rounding dropped, the walk reading the wrong gv row, the generator's rotation off, the
+# clamps at int32 instead of the rule's int24, the gather's rounding dropped, the walk reading the wrong gv row, the generator's rotation off, the
 # rounding's compare off), rtl/sglif_bwd_walk.v (one layer's backward walk: both gathers and the
 # neuron over every step and neuron, the RAMs modelled by sim/walk_test.cpp) against
 # sgl_bwd_walk_ref at each P of WALK_LANES, BWD_SEEDS x WALK_N configurations, and the
@@ -24,7 +24,7 @@ BWD_DIR    := $(BUILD)/bwd
 BWD_N      ?= 1000000
 BWD_SEEDS  ?= 1 2
 BWD_RTL    := rtl/sglif_bwd_neuron.v
-BWD_FAULTS := DECAY ROUND RESET
+BWD_FAULTS := DECAY ROUND RESET CLAMP
 GATHER_N     ?= 200000
 GATHER_LANES ?= 1 4 64
 GATHER_RTL   := rtl/sglif_bwd_gather.v
@@ -59,7 +59,7 @@ SROUND_N     ?= 1000000
 SROUND_RTL   := rtl/sglif_pcg32.v rtl/sglif_sround.v
 SROUND_DEPS  := $(CORE_MAP_H) sim/unit_harness.h sim/sround_test.cpp sim/tb_sround.v sim/bwd.mk rtl/lint.vlt $(SROUND_RTL) $(LIB)
 SROUND_FAULTS := PCG SROUND
-BWD_DEPS   := $(CORE_MAP_H) sim/unit_harness.h sim/bwd_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(BWD_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
+BWD_DEPS   := $(CORE_MAP_H) $(CORE_MAP_DEFS) sim/unit_harness.h sim/bwd_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(BWD_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 
 $(BWD_DIR)/ok/Vsglif_bwd_neuron: $(BWD_DEPS)
 	$(call verilate,$(@D),sglif_bwd_neuron,Vsglif_bwd_neuron,$(BWD_RTL),sim/bwd_test.cpp $(OBJ)/sim/bwd_ref.o,,)
@@ -138,7 +138,7 @@ $(BWD_DIR)/err-fault/Vsglif_err_unit: $(ERR_DEPS)
 .PHONY: bwd-test bwd-selftest
 bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)/gather-p$(p)/Vsglif_bwd_gather) $(foreach p,$(WALK_LANES),$(BWD_DIR)/walk-p$(p)/Vsglif_bwd_walk) $(BIN)/walk_twin $(BIN)/walk_vectors $(BWD_DIR)/tb_walk.vvp $(foreach c,$(ERR_CLASSES),$(BWD_DIR)/err-c$(c)/Vsglif_err_unit) $(BWD_DIR)/sround/Vtb_sround $(foreach p,$(ACC_LANES),$(BWD_DIR)/acc-p$(p)/Vsglif_engine) $(BIN)/acc_vectors $(BWD_DIR)/tb_acc.vvp ## the engine's units vs the twin: backward neuron, gather, one layer's walk (also Icarus), readout error, PCG32 + stochastic rounding, whole samples (error, walk, gradient accumulation; also Icarus)
 	@mkdir -p $(BWD_DIR)
-	$(IVERILOG) -g2005 -Wall -s sglif_bwd_neuron -o $(BWD_DIR)/lint.vvp $(BWD_RTL)
+	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -s sglif_bwd_neuron -o $(BWD_DIR)/lint.vvp $(BWD_RTL)
 	$(IVERILOG) -g2005 -Wall -s sglif_bwd_gather -o $(BWD_DIR)/lint-gather.vvp $(GATHER_RTL)
 	$(IVERILOG) -g2005 -Wall -s tb_sround -o $(BWD_DIR)/lint-sround.vvp sim/tb_sround.v $(SROUND_RTL)
 	@set -e; for p in 1 2 8 16 32; do $(VERILATOR) --lint-only -Wall -GP=$$p rtl/lint.vlt $(GATHER_RTL); done
@@ -185,7 +185,7 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)
 	  $(BWD_DIR)/sround/Vtb_sround +seed=$$s +n=$(SROUND_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'draws compared' $$l)"; done
 
-bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, reset cut ignored, walk reads the wrong gv row, PCG32 rotation off, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums
+bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums
 	@set -e; for f in $(BWD_FAULTS); do d=$(BWD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_bwd_neuron +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'bwd: [0-9]+ neurons compared .* [1-9][0-9]* mismatches' $$d/run.log; then \

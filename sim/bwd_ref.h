@@ -10,8 +10,9 @@
 
 #include <stdint.h>
 
-/* gv_t of one neuron; *sat_gz: gz was clamped to int32; *sat_gv: gv_t was clamped (the twin
- * counts both in g->saturations). The twin's product sat32(gz) code gamma_q is int64:
+/* gv_t of one neuron; *sat_gz: gz was clamped to int24 (SGL_FT_GV_BITS); *sat_gv: gv_t was
+ * clamped (the twin counts both in g->saturations). The twin's product sat(gz) code gamma_q
+ * is int64:
  * callers keep |code gamma_q| < 2^31 (the quantizer's gamma_q: |code gamma_q| <= about
  * gamma 2^24), where it is exact. */
 int32_t sgl_bwd_neuron_ref(int64_t gz, uint16_t code, int32_t gamma_q, int32_t gv_next,

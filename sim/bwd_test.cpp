@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 // make bwd-test: rtl/sglif_bwd_neuron.v (the backward walk's neuron: SG code x dampening, the
-// backward decay, the multiplicative reset's cut, the int32 clamps) against its C reference
+// backward decay, the multiplicative reset's cut, the clamps to int24 (GV_W)) against its C reference
 // sgl_bwd_neuron_ref (sim/bwd_ref.c, built from the twin's sgl_fixed_rshift_round and
 // sgl_fixed_decay), one random neuron a cycle, every output compared: gv_t, both saturation
 // flags, the tag and the latency (out_valid_o exactly LAT cycles after in_valid_i). Inputs mix
-// the ranges that matter: gz small, near and beyond the int32 limits; codes 0, small, full;
+// the ranges that matter: gz small, near and beyond the int24 and int32 limits; codes 0,
+// small, full;
 // gamma_q as the quantizer makes it (|code gamma_q| below 2^31, where the twin's int64 product
-// is exact) with its sign and extremes; gv_(t+1) small and at the int32 limits; every k, both
+// is exact) with its sign and extremes; gv_(t+1) small, at the int24 and int32 limits; every k, both
 // reset modes, the last step. Plus-args: +seed=S (default 1), +n=N neurons (default 1000000).
 // Prints `bwd: <N> neurons compared (<V> values), <M> mismatches, <X> saturations`, how many
 // had a code and no clamp, then PASS or FAIL; exit 1 on a mismatch (the first one stops the
@@ -38,7 +39,10 @@ struct In {
 static int64_t pick_gz(sgl_rng *r)
 {
     int64_t big = (int64_t)sgl_rng_u32(r) << 32 | sgl_rng_u32(r);
-    switch (sgl_rng_below(r, 6)) {
+    const int64_t gv_max = ((int64_t)1 << (SGL_GV_W - 1)) - 1; // the clamp (rtl/core_map.csv)
+    switch (sgl_rng_below(r, 8)) {
+    case 6: return gv_max + (int64_t)sgl_rng_below(r, 5) - 2;                // at the clamp's limits
+    case 7: return -gv_max - 1 + (int64_t)sgl_rng_below(r, 5) - 2;
     case 0: return (int64_t)sgl_rng_below(r, 2001) - 1000;
     case 1: return (int32_t)sgl_rng_u32(r);                                  // any int32
     case 2: return (int64_t)INT32_MAX + (int64_t)sgl_rng_below(r, 5) - 2;    // at the limits
@@ -72,7 +76,10 @@ static In draw(sgl_rng *r, uint32_t tag)
     while (g != 0 && (g * (int64_t)x.code >= ((int64_t)1 << 31) || -g * (int64_t)x.code >= ((int64_t)1 << 31)))
         g /= 2;
     x.gamma = (int32_t)g;
-    switch (sgl_rng_below(r, 4)) {
+    const int32_t gv_max = (int32_t)(((int64_t)1 << (SGL_GV_W - 1)) - 1);
+    switch (sgl_rng_below(r, 5)) {
+    case 4: x.gvn = sgl_rng_below(r, 2) ? gv_max - (int32_t)sgl_rng_below(r, 3)
+                                        : -gv_max - 1 + (int32_t)sgl_rng_below(r, 3); break;
     case 0: x.gvn = (int32_t)sgl_rng_below(r, 4001) - 2000; break;
     case 1: x.gvn = sgl_rng_below(r, 2) ? INT32_MAX - (int32_t)sgl_rng_below(r, 3)
                                         : INT32_MIN + (int32_t)sgl_rng_below(r, 3); break;

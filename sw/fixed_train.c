@@ -4,6 +4,7 @@
  * update with stochastic rounding onto master weights. */
 #include "fixed_train.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,9 @@ int sgl_fixed_train_opts_check(const sgl_fixed_train_opts *o)
         return sgl_fail(SGL_EUSAGE, "%s: momentum shift %d outside 0..12", w, o->momentum);
     if (o->threads < 0)
         return sgl_fail(SGL_EUSAGE, "%s: threads %d below 0", w, o->threads);
+    if (o->window < 0)
+        return sgl_fail(SGL_EUSAGE, "%s: window %d below 0 (0: the whole sample)", w,
+                        o->window);
     return 0;
 }
 
@@ -119,15 +123,17 @@ static int bitlen(uint64_t a)
     return b;
 }
 
-static int32_t sat32(int64_t x, long *sat)
+/* The backward's clamp of gz and gv to int SGL_FT_GV_BITS (counted). */
+static int32_t satgv(int64_t x, long *sat)
 {
-    if (x > INT32_MAX) {
+    const int64_t hi = ((int64_t)1 << (SGL_FT_GV_BITS - 1)) - 1, lo = -hi - 1;
+    if (x > hi) {
         (*sat)++;
-        return INT32_MAX;
+        return (int32_t)hi;
     }
-    if (x < INT32_MIN) {
+    if (x < lo) {
         (*sat)++;
-        return INT32_MIN;
+        return (int32_t)lo;
     }
     return (int32_t)x;
 }
@@ -403,8 +409,11 @@ int sgl_fixed_grad_backward(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl
     g->samples++;
     /* 2. Integer BPTT, layer by layer from the top, t from T-1 down to 0. g^z of a neuron is
      *    only needed where its SG code is not 0 (it is multiplied by the code): only those
-     *    rows are computed. */
+     *    rows are computed. Truncated windows of W steps: the walk restarts with g^v = 0 at
+     *    each window's end (t + 1 a multiple of W), and a window's first step (t a multiple of
+     *    W) sees no spikes before it in the W_rec rows. */
     const int k = q->decay_shift, v_frac = q->v_frac;
+    const int W = g->window > 0 && g->window < T ? g->window : T;
     for (int l = top; l >= 0; l--) {
         const sgl_fixed_layer *Ly = &q->layer[l];
         const int n = Ly->n;
@@ -412,7 +421,8 @@ int sgl_fixed_grad_backward(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl
         int32_t *gv = g->gv[l];
         const int32_t *gamma = g->gamma_q[l];
         for (int t = T - 1; t >= 0; t--) {
-            const int32_t *gvn = t + 1 < T ? gv + (size_t)(t + 1) * (size_t)n : NULL;
+            const int32_t *gvn =
+                t + 1 < T && (t + 1) % W ? gv + (size_t)(t + 1) * (size_t)n : NULL;
             const uint8_t *zt = tr->z[l] + (size_t)t * (size_t)n;
             const uint16_t *ct = tr->code[l] + (size_t)t * (size_t)n;
             int32_t *gvt = gv + (size_t)t * (size_t)n;
@@ -437,14 +447,14 @@ int sgl_fixed_grad_backward(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl
                     if (gvn)
                         gz += sgl_fixed_rshift_round(
                             dot8x32(Ly->w_rec + (size_t)i * (size_t)n, gvn, n), s_rec);
-                    int32_t gzi = sat32(gz, &g->saturations);
+                    int32_t gzi = satgv(gz, &g->saturations);
                     int64_t m = (int64_t)ct[i] * gamma[i];
                     a = sgl_fixed_rshift_round((int64_t)gzi * m, SGL_FT_GAMMA_FRAC);
                 }
                 /* g^v_t = g^z SG + alpha g^v_{t+1} (times 1 - z_t with multiplicative reset) */
                 if (gvn && !(q->reset == SGL_RESET_MULT && zt[i]))
                     a += sgl_fixed_decay(gvn[i], k);
-                gvt[i] = sat32(a, &g->saturations);
+                gvt[i] = satgv(a, &g->saturations);
             }
         }
         /* 3. Weight gradients: bias += g^v_t, W_in[u] += x_{t,u} g^v_t, W_rec[j] += z_{t-1,j} g^v_t */
@@ -471,7 +481,7 @@ int sgl_fixed_grad_backward(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl
                             gw[i] += gvt[i];
                     }
             }
-            if (t > 0) {
+            if (t % W) { /* t > 0 and not a window's first step */
                 const uint8_t *zp = tr->z[l] + (size_t)(t - 1) * (size_t)n;
                 for (int j = 0; j < n; j++)
                     if (zp[j]) {
@@ -666,10 +676,37 @@ static void step_tensor(void *wm, int16_t *mom, void *wq, size_t K, size_t P, co
         }
 }
 
+long sgl_fixed_grad_exact_batch(int T, int grad_frac)
+{
+    const int a = SGL_FT_GV_BITS - 1 > grad_frac ? SGL_FT_GV_BITS - 1 : grad_frac;
+    if (T < 1 || SGL_GRAD_W - 1 - a >= 62)
+        return T < 1 ? 0 : LONG_MAX;
+    return (long)((((int64_t)1 << (SGL_GRAD_W - 1)) - 1) / ((int64_t)T << a));
+}
+
+/* n sums of which one does not fit a GRAD_W-bit word */
+static int grad_wide(const int64_t *G, size_t n)
+{
+    const int64_t hi = SGL_GRAD_W >= 64 ? INT64_MAX : ((int64_t)1 << (SGL_GRAD_W - 1)) - 1;
+    for (size_t i = 0; i < n; i++)
+        if (G[i] > hi || G[i] < -hi - 1)
+            return 1;
+    return 0;
+}
+
 void sgl_fixed_update(sgl_fixed_net *q, sgl_fixed_master *m, const sgl_fixed_grad *g,
                       const sgl_fixed_train_opts *o, int32_t lr_t, sgl_rng *r)
 {
     const int ks = o->state_shift ? q->decay_shift : 0, wd = o->wd_shift;
+    int wide = 0;
+    for (int l = 0; l < q->n_layers; l++) {
+        size_t n = (size_t)q->layer[l].n;
+        wide |= grad_wide(g->w_in[l], (size_t)q->layer[l].n_pre * n) |
+                grad_wide(g->w_rec[l], n * n) | grad_wide(g->bias[l], n);
+    }
+    wide |= grad_wide(g->w_out, (size_t)q->layer[q->n_layers - 1].n * (size_t)q->n_out) |
+            grad_wide(g->b_out, (size_t)q->n_out);
+    m->g_wide += wide;
     for (int l = 0; l < q->n_layers; l++) {
         sgl_fixed_layer *L = &q->layer[l];
         size_t n = (size_t)L->n;
@@ -809,6 +846,7 @@ static void put_master(sgl_wbuf *b, const sgl_fixed_net *q, const sgl_fixed_mast
     for (int c = 0; c < q->n_out; c++)
         put_u16(b, (uint16_t)m->m_bout[c]);
     sgl_put_u64(b, (uint64_t)m->w_clamped);
+    sgl_put_u64(b, (uint64_t)m->g_wide);
 }
 
 static void get_master(sgl_rbuf *b, const sgl_fixed_net *q, sgl_fixed_master *m)
@@ -838,6 +876,7 @@ static void get_master(sgl_rbuf *b, const sgl_fixed_net *q, sgl_fixed_master *m)
     for (int c = 0; c < q->n_out; c++)
         m->m_bout[c] = (int16_t)get_u16(b);
     m->w_clamped = (long)sgl_get_u64(b);
+    m->g_wide = (long)sgl_get_u64(b);
 }
 
 static void get_weights(sgl_rbuf *b, sgl_fixed_net *q)
@@ -869,7 +908,7 @@ static uint32_t fingerprint(const sgl_fixed_net *q, const sgl_fixed_train_opts *
                          q->layer[0].sh_rec, q->n_layers > 1 ? q->layer[1].sh_in : 0,
                          q->n_layers > 1 ? q->layer[1].sh_rec : 0, o->epochs, o->batch,
                          o->grad_frac, o->lr, o->state_shift, o->schedule, o->momentum,
-                         o->row_norm, o->keep_start,
+                         o->row_norm, o->keep_start, o->window,
                          train->n_samples, train->n_units, valid ? valid->n_samples : 0};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         sgl_put_u32(&b, (uint32_t)f[i]);
@@ -1056,7 +1095,8 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
     if (!gt)
         return sgl_fail(SGL_ENOMEM, "%s: out of memory", where);
     for (int i = 0; i < nth && !rc; i++)
-        rc = sgl_fixed_grad_init(&gt[i], q, gamma, o->grad_frac);
+        if (!(rc = sgl_fixed_grad_init(&gt[i], q, gamma, o->grad_frac)))
+            gt[i].window = o->window;
     sgl_fixed_grad *g = &gt[0];
     sgl_fixed_master m = {0};
     sgl_fixed_net best = {0};
@@ -1277,6 +1317,7 @@ int sgl_fixed_train_run(sgl_fixed_net *q, const sgl_net *gamma, const sgl_data *
     res->epochs_run = st.epoch;
     res->grad_saturations = st.grad_saturations;
     res->w_clamped = m.w_clamped;
+    res->grad_wide = m.g_wide;
     res->best_valid_acc = st.best_acc;
     res->best_epoch = st.best_epoch;
     if (use_valid && st.has_best) {

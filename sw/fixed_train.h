@@ -16,6 +16,7 @@
 #include "fixed.h"
 #include "net.h"
 #include "rng.h"
+#include "sglif_core_map.h"
 #include "train.h"
 
 #define SGL_FT_GAMMA_FRAC 24   /* gamma_q = round(gamma 2^24 / (2^bits - 1)) */
@@ -27,6 +28,7 @@
 #define SGL_FT_LR_MAX 655      /* the default lr at most: 0.01 (2^-16 units) */
 #define SGL_FT_LR_EPOCH 163840 /* the default lr times the batches of an epoch: 2.5 (2^-16) */
 #define SGL_FT_WD_SHIFT 4      /* weights decay by lr_t 2^-4 of themselves a step (AdamW's wd) */
+#define SGL_FT_GV_BITS SGL_GV_W /* the backward clamps gz and gv to int24 (rtl/core_map.csv) */
 
 typedef struct {
     int epochs;      /* SGL_FT_EPOCHS */
@@ -43,6 +45,9 @@ typedef struct {
     uint64_t seed;   /* shuffle stream and rounding stream (see docs) */
     int keep_start;  /* 1: the starting weights compete too (validated before the first
                       * epoch; best_epoch -1 when no epoch beats them): for fine-tuning */
+    int window;      /* 0: BPTT over the whole sample (default); W > 0: truncated windows of
+                      * W steps, what a training engine with a history of W steps does
+                      * (docs/numerics.md, "Samples longer than the history") */
 } sgl_fixed_train_opts;
 
 /* One sample's forward as the backward needs it: per layer [T][n] spikes and SG codes. */
@@ -55,10 +60,11 @@ typedef struct {
  * per-sample work space. Tensors in the twin's layout. */
 typedef struct {
     int grad_frac;
+    int window; /* 0 (after init): the whole sample; W > 0: windows of W steps (the option) */
     int32_t *gamma_q[SGL_MAX_LAYERS]; /* [n] per-neuron dampening, fixed point (above) */
     int64_t *w_in[SGL_MAX_LAYERS], *w_rec[SGL_MAX_LAYERS], *bias[SGL_MAX_LAYERS];
     int64_t *w_out, *b_out;
-    long saturations; /* gz / gv values clamped to int32 */
+    long saturations; /* gz / gv values clamped to int24 (SGL_FT_GV_BITS) */
     int64_t loss;     /* sum over samples and steps of CE_t in units of 2^-8 bit (integer) */
     int correct, samples;
     /* work: per layer [T][n] spikes and codes (the trace of sgl_fixed_grad_sample), gv;
@@ -84,6 +90,8 @@ typedef struct {
     int16_t *m_out, *m_bout;
     int64_t *nu;    /* work: per unit multiplier, [max(n, C)] */
     long w_clamped; /* master values clamped to their range (counted) */
+    long g_wide;    /* batches with a gradient sum outside the engine's GRAD_W-bit words
+                     * (sgl_fixed_update counts; 0 while the batch keeps the bound) */
 } sgl_fixed_master;
 
 typedef struct {
@@ -91,8 +99,9 @@ typedef struct {
     double best_valid_acc; /* twin accuracy on valid (-1 without) */
     int best_epoch;
     double final_train_loss, final_train_acc;
-    long grad_saturations; /* gz / gv clamped to int32 */
+    long grad_saturations; /* gz / gv clamped to int24 (SGL_FT_GV_BITS) */
     long w_clamped;        /* master weights and biases clamped to their range */
+    long grad_wide;        /* batches whose gradient sums left GRAD_W bits (sgl_fixed_master) */
 } sgl_fixed_train_result;
 
 void sgl_fixed_train_opts_default(sgl_fixed_train_opts *o);
@@ -127,7 +136,9 @@ void sgl_fixed_grad_zero(sgl_fixed_grad *g, const sgl_fixed_net *q);
 int sgl_fixed_grad_sample(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl_sample *s);
 /* The backward half of sgl_fixed_grad_sample: tr holds the sample's forward, from the twin or
  * from a board's history (sglif device train); pred is its prediction. Adds the sample's
- * gradient to g. */
+ * gradient to g. With g->window = W > 0 the sample's steps are cut into windows [w, w + W)
+ * (the last one shorter), each walked back on its own: g^v = 0 at its end, no W_rec gradient
+ * at its first step (no spikes before it); the forward (tr) is the whole sample's. */
 int sgl_fixed_grad_backward(sgl_fixed_grad *g, const sgl_fixed_net *q, const sgl_sample *s,
                             const sgl_fixed_trace *tr, int pred);
 
@@ -137,7 +148,8 @@ void sgl_fixed_master_free(sgl_fixed_master *m);
 /* One update of the rule (docs): the gradient normalized per postsynaptic unit, a momentum of
  * it, a step of lr_t in the direction of its sign, stochastically rounded onto the master;
  * q's weights become asr(master, 8). One draw per stored parameter, in the order of the
- * docs. */
+ * docs. A batch whose gradient sums do not all fit the engine's GRAD_W-bit words
+ * (rtl/core_map.csv) is counted in m->g_wide (the twin's int64 sums are exact either way). */
 void sgl_fixed_update(sgl_fixed_net *q, sgl_fixed_master *m, const sgl_fixed_grad *g,
                       const sgl_fixed_train_opts *o, int32_t lr_t, sgl_rng *r);
 /* One tensor of sgl_fixed_update (K x P, [k P + p]) with its step shift S and decay shift wd
@@ -159,6 +171,12 @@ int sgl_fixed_step_shift(int e, int ks);
 int32_t sgl_fixed_lr_default(long n_train, int batch);
 /* lr_t of batch i of n (0-based) under o's schedule. */
 int32_t sgl_fixed_lr_at(const sgl_fixed_train_opts *o, long i, long n);
+/* The largest batch whose gradient sums the engine's GRAD_W-bit words hold exactly, for
+ * samples of T steps whose (t, u) pairs are unique (a word then takes at most T addends a
+ * sample) and GF fraction bits: floor((2^(GRAD_W-1) - 1) / (T 2^max(GV_W - 1, GF))), since
+ * every addend (gv, clamped, or e_t, |e| <= 2^GF) is at most 2^max(GV_W - 1, GF) in size
+ * (docs/rtl.md, "The gradient memories"): 40 at T 100, GF 16. */
+long sgl_fixed_grad_exact_batch(int T, int grad_frac);
 
 /* What a board that runs the rule itself reports of a batch (the step hook, below): samples
  * whose prediction was the label, gz / gv clamps, master clamps. */

@@ -268,9 +268,29 @@ Test(cli, train_on_twin_numbers)
     rc = sh(NULL, 0, err, sizeof err,
             "train --backend fixed --data %s --resume --out %s/fx.sgl", data, dir);
     cr_assert_eq(rc, 2, "--resume with --backend fixed: exit %d (%s)", rc, err);
+    /* --window: T (30) and more train the whole sample's model, a shorter window another */
+    const char *win[] = {"30", "31", "7"};
+    for (size_t i = 0; i < sizeof win / sizeof win[0]; i++) {
+        rc = sh(out, sizeof out, err, sizeof err,
+                "train --backend fixed --data %s --hidden 16 --epochs 2 --batch 8 --seed 3 "
+                "--tau 15.49 --quiet --window %s --out %s/fw.sgl", data, win[i], dir);
+        cr_assert_eq(rc, 0, "--window %s: %s%s", win[i], out, err);
+        char a[256], b[256];
+        snprintf(a, sizeof a, "%s/fx.sgl", dir);
+        snprintf(b, sizeof b, "%s/fw.sgl", dir);
+        sgl_net na, nb;
+        read_params(a, &na);
+        read_params(b, &nb);
+        cr_assert_eq(na.n_params, nb.n_params);
+        int same = !memcmp(na.params, nb.params, na.n_params * sizeof(real));
+        cr_expect_eq(same, i < 2, "--window %s: the model is %sthe whole sample's", win[i],
+                     same ? "" : "not ");
+        sgl_net_free(&na);
+        sgl_net_free(&nb);
+    }
     /* options out of the integer rule's range: one line, exit 2 */
     const char *bad[] = {"--lr 0.000001", "--lr 1", "--lr -0.5", "--batch 0", "--epochs 0",
-                         "--epochs many"};
+                         "--epochs many", "--window -1", "--window x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         rc = sh(NULL, 0, err, sizeof err, "train --backend fixed --data %s --out %s/bad.sgl %s",
                 data, dir, bad[i]);

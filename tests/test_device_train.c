@@ -2,7 +2,7 @@
 /* Suite "device_train": the board in the loop, through the command line as a user runs it,
  * on the simulated board (build/bin/sglif-board, the up5k build: 8 steps of history, so a
  * sample of 40 steps runs in 5 RUN windows). `sglif device train` saves bit for bit the
- * weights of `sglif train --backend fixed`; a run killed (SIGKILL) or interrupted (SIGINT) and
+ * weights of `sglif train --backend fixed`, also with --window (truncated windows); a run killed (SIGKILL) or interrupted (SIGINT) and
  * resumed ends with the same weights; `device save` reads back what the board holds; `device
  * lut` swaps the SG table; `device bench` meets the link-efficiency floor and leaves the model
  * as it was. */
@@ -76,7 +76,7 @@ static void tmp(char *p, size_t n, const char *what)
 Test(device_train, bit_identical_to_fixed_and_resumable, .timeout = 300)
 {
     const char *bin = sglif();
-    char twin[256], board[256], out[16384];
+    char twin[256], board[256], out[16384], ckpt[300];
     tmp(twin, sizeof twin, "twin.sgl");
     tmp(board, sizeof board, "board.sgl");
     cr_log_info("%s, seed 7", OPTS);
@@ -106,8 +106,30 @@ Test(device_train, bit_identical_to_fixed_and_resumable, .timeout = 300)
                      "pass and the update"), "%s", out);
     check_figures(out, 128);
 
+    /* --window H (the board's history): the truncated windows of an engine with this history,
+     * the same on the board (its history read back) as on the twin, and not the whole
+     * sample's model */
+    char twin_w[256], board_w[256];
+    tmp(twin_w, sizeof twin_w, "twin-w.sgl");
+    tmp(board_w, sizeof board_w, "board-w.sgl");
+    rc = sh(out, sizeof out, "%s train --backend fixed " OPTS " --window %d --out %s --quiet 2>&1",
+            bin, H, twin_w);
+    cr_assert_eq(rc, 0, "%s", out);
+    rc = sh(out, sizeof out, "%s device train " OPTS " --window %d --out %s --quiet 2>&1", bin, H,
+            board_w);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_expect(same_params(twin_w, board_w), "--window %d: device train and train --backend "
+              "fixed differ", H);
+    cr_expect(!same_params(twin, twin_w), "--window %d: the whole sample's model", H);
+    unlink(twin_w);
+    unlink(board_w);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin_w);
+    unlink(ckpt);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", board_w);
+    unlink(ckpt);
+
     /* killed after 3 of 8 batches (a checkpoint after every batch), then resumed */
-    char killed[256], ckpt[300];
+    char killed[256];
     tmp(killed, sizeof killed, "killed.sgl");
     snprintf(ckpt, sizeof ckpt, "%s.ckpt", killed);
     unlink(ckpt);

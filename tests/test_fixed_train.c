@@ -88,13 +88,15 @@ Test(fixed_train, stochastic_rounding_is_unbiased)
 
 /* A float net (stable init, rate calibrated to 0.2) for randman with tau = -1/ln(1 - 2^-4), so
  * that the twin's decay shift 4 is exact. */
-static void make_net(sgl_net *net, const sgl_data *d, int hidden, uint64_t seed)
+static void make_net_layers(sgl_net *net, const sgl_data *d, int hidden, int layers,
+                            uint64_t seed)
 {
     sgl_config c;
     sgl_config_default(&c);
     c.n_in = d->n_units;
-    c.n_layers = 1;
-    c.n_hidden[0] = hidden;
+    c.n_layers = layers;
+    for (int l = 0; l < layers; l++)
+        c.n_hidden[l] = hidden;
     c.n_out = d->n_classes;
     c.n_steps = d->n_steps;
     c.tau = -1.0 / log(1.0 - 1.0 / 16);
@@ -107,6 +109,11 @@ static void make_net(sgl_net *net, const sgl_data *d, int hidden, uint64_t seed)
                  sgl_errmsg());
     double rate[SGL_MAX_LAYERS];
     cr_assert_eq(sgl_calibrate_rate(net, d, 64, 0.2, 1, rate), 0, "%s", sgl_errmsg());
+}
+
+static void make_net(sgl_net *net, const sgl_data *d, int hidden, uint64_t seed)
+{
+    make_net_layers(net, d, hidden, 1, seed);
 }
 
 /* Relative L2 error of g 2^-GF / (B T) against the float gradient f, and sign agreement on the
@@ -735,4 +742,336 @@ Test(fixed_train, engine_hooks_give_the_twins_integers, .timeout = 60)
     sgl_net_free(&net);
     sgl_data_free(&d);
     sgl_data_free(&v);
+/* ---- truncated windows (docs/numerics.md, "Samples longer than the history") ---- */
+
+/* Every gradient sum of a and b equal (same net q). */
+static int same_grads(const sgl_fixed_grad *a, const sgl_fixed_grad *b, const sgl_fixed_net *q)
+{
+    for (int l = 0; l < q->n_layers; l++) {
+        size_t n = (size_t)q->layer[l].n, nin = (size_t)q->layer[l].n_pre * n;
+        if (memcmp(a->w_in[l], b->w_in[l], nin * sizeof(int64_t)) ||
+            memcmp(a->w_rec[l], b->w_rec[l], n * n * sizeof(int64_t)) ||
+            memcmp(a->bias[l], b->bias[l], n * sizeof(int64_t)))
+            return 0;
+    }
+    size_t nl = (size_t)q->layer[q->n_layers - 1].n, C = (size_t)q->n_out;
+    return !memcmp(a->w_out, b->w_out, nl * C * sizeof(int64_t)) &&
+           !memcmp(a->b_out, b->b_out, C * sizeof(int64_t)) && a->loss == b->loss &&
+           a->saturations == b->saturations;
+}
+
+/* By hand: 1 input, 2 neurons, 2 classes, T = 4, windows of 2. k = 1 (decay(x) = x -
+ * floor(x / 2)), s_rec = v_frac - sh_rec = 0, out_frac 0, codes 1 and gamma_q 2^24 (the SG
+ * product is gz itself), W_out rows {0, 0} and {1, -1}, b_out 0, W_rec[0][1] = 1, W_rec[1][0] =
+ * 2, label 0. Neuron 0 spikes at t = 0 and 1 (its W_out row is 0, so every step's readout is
+ * {0, 0} and e_t = {-32768, 32768}), input events at t = 0 and 3. Then gz_1 = -65536 + 2
+ * gv_(t+1)[0], gz_0 = gv_(t+1)[1], gv_t = gz + decay(gv_(t+1)):
+ *   whole sample: gv_3 = {0, -65536}, gv_2 = {-65536, -98304}, gv_1 = {-131072, -245760},
+ *                 gv_0 = {-311296, -450560};
+ *   windows [0, 2), [2, 4): gv_3, gv_2 as above, gv_1 = {0, -65536} (g^v = 0 at the window's
+ *                 end), gv_0 = {-65536, -98304};
+ * dbias = sum_t gv_t, dW_in[0] = gv_0 + gv_3, dW_rec[0][1] = gv_1[1] + gv_2[1] (z0 at t = 0,
+ * 1), in windows gv_1[1] alone (t = 2 is a window's first step); W_out and b_out: the same. */
+static uint8_t hand_z[4 * 2] = {1, 0, 1, 0, 0, 0, 0, 0};
+static uint16_t hand_code[4 * 2] = {1, 1, 1, 1, 1, 1, 1, 1};
+static const uint16_t hand_ev_t[2] = {0, 3}, hand_ev_u[2] = {0, 0};
+
+static void hand_net(sgl_fixed_net *q)
+{
+    const int n = 2;
+    cr_assert_eq(sgl_fixed_alloc(q, 1, 1, &n, 2, 4, 2), 0, "%s", sgl_errmsg());
+    q->decay_shift = 1;
+    q->layer[0].sh_rec = q->v_frac;
+    q->out_frac = 0;
+    q->layer[0].w_rec[0 * 2 + 1] = 1;
+    q->layer[0].w_rec[1 * 2 + 0] = 2;
+    q->w_out[1 * 2 + 0] = 1;
+    q->w_out[1 * 2 + 1] = -1;
+}
+
+Test(fixed_train, windows_by_hand)
+{
+    sgl_fixed_net q;
+    hand_net(&q);
+    sgl_fixed_trace tr = {{hand_z}, {hand_code}};
+    sgl_sample s = {2, hand_ev_t, hand_ev_u, 0};
+    static const struct {
+        int window;
+        int64_t bias[2], w_in[2], w_rec01, w_out[4], b_out[2];
+    } want[] = {
+        {0, {-507904, -860160}, {-311296, -516096}, -344064, {-65536, 65536, 0, 0},
+         {-131072, 131072}},
+        {4, {-507904, -860160}, {-311296, -516096}, -344064, {-65536, 65536, 0, 0},
+         {-131072, 131072}},
+        {2, {-131072, -327680}, {-65536, -163840}, -65536, {-65536, 65536, 0, 0},
+         {-131072, 131072}},
+    };
+    for (size_t k = 0; k < SGL_ARRAY_LEN(want); k++) {
+        sgl_fixed_grad g;
+        cr_assert_eq(sgl_fixed_grad_init(&g, &q, NULL, 16), 0, "%s", sgl_errmsg());
+        g.gamma_q[0][0] = g.gamma_q[0][1] = 1 << 24;
+        g.window = want[k].window;
+        sgl_fixed_grad_zero(&g, &q);
+        cr_assert_eq(sgl_fixed_grad_backward(&g, &q, &s, &tr, 0), 0, "%s", sgl_errmsg());
+        for (int i = 0; i < 2; i++) {
+            cr_expect_eq(g.bias[0][i], want[k].bias[i], "window %d: dbias[%d] %lld",
+                         want[k].window, i, (long long)g.bias[0][i]);
+            cr_expect_eq(g.w_in[0][i], want[k].w_in[i], "window %d: dW_in[0][%d] %lld",
+                         want[k].window, i, (long long)g.w_in[0][i]);
+            cr_expect_eq(g.b_out[i], want[k].b_out[i], "window %d: db_out[%d]", want[k].window,
+                         i);
+        }
+        for (int i = 0; i < 4; i++)
+            cr_expect_eq(g.w_out[i], want[k].w_out[i], "window %d: dW_out %d", want[k].window,
+                         i);
+        cr_expect_eq(g.w_rec[0][1], want[k].w_rec01, "window %d: dW_rec[0][1] %lld",
+                     want[k].window, (long long)g.w_rec[0][1]);
+        cr_expect_eq(g.w_rec[0][0] | g.w_rec[0][2] | g.w_rec[0][3], 0, "window %d: dW_rec",
+                     want[k].window);
+        cr_expect_eq(g.saturations, 0);
+        sgl_fixed_grad_free(&g);
+    }
+    sgl_fixed_free(&q);
+}
+
+/* The clamp of gz and gv to int24, by hand: the net above with W_out row 1 = {127, -127} and
+ * GF 20 (e_t = {-2^19, 2^19}): gz_1 = -127 2^20 - ... is clamped to -2^23 at every step (4
+ * clamps), and gv_t[1] = -2^23 + decay(-2^23) = -2^23 - 2^22 at t = 2, 1, 0 (3); gz_0 =
+ * gv_(t+1)[1] = -2^23 exactly (no clamp), gv_2[0] = -2^23, gv_1[0] and gv_0[0] are clamped (2):
+ * 9 clamps, dbias = {3 (-2^23), 4 (-2^23)}. With the int32 clamp nothing clamps (|gz| <
+ * 2^28). */
+Test(fixed_train, backward_clamps_to_int24_by_hand)
+{
+    cr_assert_eq(SGL_FT_GV_BITS, 24);
+    sgl_fixed_net q;
+    hand_net(&q);
+    q.w_out[1 * 2 + 0] = 127;
+    q.w_out[1 * 2 + 1] = -127;
+    sgl_fixed_trace tr = {{hand_z}, {hand_code}};
+    sgl_sample s = {2, hand_ev_t, hand_ev_u, 0};
+    sgl_fixed_grad g;
+    cr_assert_eq(sgl_fixed_grad_init(&g, &q, NULL, 20), 0, "%s", sgl_errmsg());
+    g.gamma_q[0][0] = g.gamma_q[0][1] = 1 << 24;
+    sgl_fixed_grad_zero(&g, &q);
+    cr_assert_eq(sgl_fixed_grad_backward(&g, &q, &s, &tr, 0), 0, "%s", sgl_errmsg());
+    cr_expect_eq(g.saturations, 9, "%ld clamps", g.saturations);
+    cr_expect_eq(g.bias[0][0], -3 * 8388608LL, "dbias[0] %lld", (long long)g.bias[0][0]);
+    cr_expect_eq(g.bias[0][1], -4 * 8388608LL, "dbias[1] %lld", (long long)g.bias[0][1]);
+    sgl_fixed_grad_free(&g);
+    sgl_fixed_free(&q);
+}
+
+/* A reference of one layer's windowed backward written from the docs, one value at a time
+ * (errors from sgl_fixed_softmax_error): sums added to w_in, w_rec, bias, w_out, b_out. */
+static int64_t ref_clamp(int64_t x, long *sat)
+{
+    const int64_t hi = ((int64_t)1 << (SGL_FT_GV_BITS - 1)) - 1;
+    *sat += x > hi || x < -hi - 1;
+    return x > hi ? hi : x < -hi - 1 ? -hi - 1 : x;
+}
+
+static void ref_windows(const sgl_fixed_net *q, const sgl_sample *s, const uint8_t *z,
+                        const uint16_t *code, const int32_t *gamma, int GF, int W, int64_t *w_in,
+                        int64_t *w_rec, int64_t *bias, int64_t *w_out, int64_t *b_out,
+                        long *sat)
+{
+    const sgl_fixed_layer *L = &q->layer[0];
+    const int n = L->n, C = q->n_out, T = q->n_steps;
+    int64_t gv[64], gvn[64];
+    int32_t acc[16], e[16];
+    cr_assert(n <= 64 && C <= 16);
+    for (int w0 = 0; w0 < T; w0 += W) {
+        const int w1 = w0 + W < T ? w0 + W : T;
+        for (int t = w1 - 1; t >= w0; t--) {
+            const uint8_t *zt = z + (size_t)t * n;
+            for (int c = 0; c < C; c++) {
+                acc[c] = q->b_out[c];
+                for (int i = 0; i < n; i++)
+                    acc[c] += zt[i] ? q->w_out[i * C + c] : 0;
+            }
+            sgl_fixed_softmax_error(acc, C, q->out_frac, s->label, GF, e);
+            for (int c = 0; c < C; c++) {
+                b_out[c] += e[c];
+                for (int i = 0; i < n; i++)
+                    w_out[i * C + c] += zt[i] ? e[c] : 0;
+            }
+            for (int i = 0; i < n; i++) {
+                int64_t a = 0, cd = code[(size_t)t * n + i];
+                if (cd) {
+                    int64_t d = 0, r = 0;
+                    for (int c = 0; c < C; c++)
+                        d += (int64_t)q->w_out[i * C + c] * e[c];
+                    for (int j = 0; j < n && t + 1 < w1; j++)
+                        r += (int64_t)L->w_rec[i * n + j] * gvn[j];
+                    int64_t gz = sgl_fixed_rshift_round(d, q->out_frac) +
+                                 (t + 1 < w1 ? sgl_fixed_rshift_round(r, q->v_frac - L->sh_rec)
+                                             : 0);
+                    gz = ref_clamp(gz, sat);
+                    a = sgl_fixed_rshift_round(gz * cd * gamma[i], SGL_FT_GAMMA_FRAC);
+                }
+                if (t + 1 < w1 && !(q->reset == SGL_RESET_MULT && zt[i]))
+                    a += gvn[i] - (gvn[i] >= 0 ? gvn[i] / (1 << q->decay_shift)
+                                               : -((-gvn[i] + (1 << q->decay_shift) - 1) /
+                                                   (1 << q->decay_shift)));
+                gv[i] = ref_clamp(a, sat);
+            }
+            for (int i = 0; i < n; i++)
+                bias[i] += gv[i];
+            for (int k = 0; k < s->n_ev; k++)
+                for (int i = 0; i < n && s->ev_t[k] == t; i++)
+                    w_in[(size_t)s->ev_u[k] * n + i] += gv[i];
+            for (int j = 0; j < n && t > w0; j++)
+                for (int i = 0; i < n && z[(size_t)(t - 1) * n + j]; i++)
+                    w_rec[j * n + i] += i == j ? 0 : gv[i];
+            memcpy(gvn, gv, sizeof gv);
+        }
+    }
+}
+
+/* Random nets (randman, calibrated to rate 0.2, theta_log2 13), 8 samples each: window 0, T
+ * and T + 3 give the same integers; a window W < T (1, 7, 13, T - 1) gives the one-layer
+ * reference's sums above, and, for one and two layers and both resets, the sum of the
+ * windows' gradients each computed on its own as a sample of W steps (the window's events
+ * moved to its start, the trace's rows of its steps) with no window. */
+Test(fixed_train, windows_against_a_reference, .timeout = 60)
+{
+    cr_log_info("init seeds 2, 3");
+    const char *spec = "randman:classes=4,samples=20,steps=40";
+    sgl_data d;
+    cr_assert_eq(sgl_data_load(&d, spec, SGL_SPLIT_TRAIN), 0, "%s", sgl_errmsg());
+    const int T = d.n_steps, N = 24, B = 8;
+    const int windows[] = {1, 7, 13, T - 1};
+    long compared = 0, differ = 0;
+    for (int layers = 1; layers <= 2; layers++)
+        for (int reset = 0; reset < 2; reset++) {
+            sgl_net net;
+            make_net_layers(&net, &d, N, layers, 2 + (uint64_t)layers);
+            sgl_fixed_opts o;
+            sgl_fixed_opts_default(&o);
+            o.theta_log2 = 13;
+            sgl_fixed_net q;
+            cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
+            q.reset = reset ? SGL_RESET_MULT : SGL_RESET_SUB;
+            sgl_fixed_grad g0, g;
+            cr_assert_eq(sgl_fixed_grad_init(&g0, &q, &net, 16), 0, "%s", sgl_errmsg());
+            cr_assert_eq(sgl_fixed_grad_init(&g, &q, &net, 16), 0, "%s", sgl_errmsg());
+            sgl_fixed_grad_zero(&g0, &q);
+            for (int b = 0; b < B; b++) {
+                sgl_sample s = sgl_data_sample(&d, b);
+                cr_assert_eq(sgl_fixed_grad_sample(&g0, &q, &s), 0, "%s", sgl_errmsg());
+            }
+            const int whole[] = {T, T + 3};
+            for (size_t k = 0; k < SGL_ARRAY_LEN(whole); k++) {
+                g.window = whole[k];
+                sgl_fixed_grad_zero(&g, &q);
+                for (int b = 0; b < B; b++) {
+                    sgl_sample s = sgl_data_sample(&d, b);
+                    cr_assert_eq(sgl_fixed_grad_sample(&g, &q, &s), 0, "%s", sgl_errmsg());
+                }
+                cr_expect(same_grads(&g, &g0, &q), "%d layers, reset %d: window %d is not the "
+                          "whole sample", layers, reset, whole[k]);
+            }
+            /* the windows' parts: q with W steps, the trace's rows of the window */
+            sgl_fixed_net qw = q;
+            for (size_t k = 0; k < SGL_ARRAY_LEN(windows); k++) {
+                const int W = windows[k];
+                sgl_fixed_grad gw, gr;
+                qw.n_steps = W;
+                cr_assert_eq(sgl_fixed_grad_init(&gw, &qw, &net, 16), 0, "%s", sgl_errmsg());
+                cr_assert_eq(sgl_fixed_grad_init(&gr, &q, &net, 16), 0, "%s", sgl_errmsg());
+                sgl_fixed_grad_zero(&gw, &qw);
+                sgl_fixed_grad_zero(&gr, &q);
+                g.window = W;
+                sgl_fixed_grad_zero(&g, &q);
+                for (int b = 0; b < B; b++) {
+                    sgl_sample s = sgl_data_sample(&d, b);
+                    cr_assert_eq(sgl_fixed_grad_sample(&g, &q, &s), 0, "%s", sgl_errmsg());
+                    /* g's work holds this sample's trace now */
+                    if (layers == 1)
+                        ref_windows(&q, &s, g.z[0], g.code[0], g.gamma_q[0], 16, W,
+                                    gr.w_in[0], gr.w_rec[0], gr.bias[0], gr.w_out, gr.b_out,
+                                    &gr.saturations);
+                    for (int w0 = 0; w0 < T; w0 += W) {
+                        const int len = w0 + W < T ? W : T - w0;
+                        uint16_t et[4096], eu[4096];
+                        int ne = 0;
+                        for (int e = 0; e < s.n_ev; e++)
+                            if (s.ev_t[e] >= w0 && s.ev_t[e] < w0 + len) {
+                                cr_assert(ne < 4096);
+                                et[ne] = (uint16_t)(s.ev_t[e] - w0);
+                                eu[ne++] = s.ev_u[e];
+                            }
+                        sgl_sample sw = {ne, et, eu, s.label};
+                        sgl_fixed_trace tw;
+                        for (int l = 0; l < layers; l++) {
+                            tw.z[l] = g.z[l] + (size_t)w0 * q.layer[l].n;
+                            tw.code[l] = g.code[l] + (size_t)w0 * q.layer[l].n;
+                        }
+                        qw.n_steps = len; /* the last window may be shorter */
+                        cr_assert_eq(sgl_fixed_grad_backward(&gw, &qw, &sw, &tw, 0), 0, "%s",
+                                     sgl_errmsg());
+                        qw.n_steps = W;
+                    }
+                }
+                compared++;
+                if (layers == 1) {
+                    gr.loss = g.loss;
+                    int same = same_grads(&g, &gr, &q);
+                    differ += !same;
+                    cr_expect(same, "reset %d, window %d: not the reference's sums", reset, W);
+                }
+                int same = same_grads(&g, &gw, &q);
+                differ += !same;
+                cr_expect(same, "%d layers, reset %d, window %d: not the sum of the windows' "
+                          "gradients", layers, reset, W);
+                sgl_fixed_grad_free(&gw);
+                sgl_fixed_grad_free(&gr);
+            }
+            sgl_fixed_grad_free(&g0);
+            sgl_fixed_grad_free(&g);
+            sgl_fixed_free(&q);
+            sgl_net_free(&net);
+        }
+    cr_log_info("%ld windowed batches compared, %ld differ", compared, differ);
+    sgl_data_free(&d);
+}
+
+/* The engine's GRAD_W-bit gradient words (docs/rtl.md, "The gradient memories"): the bound
+ * sgl_fixed_grad_exact_batch by hand, and the batches sgl_fixed_update counts whose sums leave
+ * the words: 2^(GRAD_W-1) - 1 fits, 2^(GRAD_W-1) and -2^(GRAD_W-1) - 1 do not. */
+Test(fixed_train, gradient_words_bound_and_counter)
+{
+    cr_assert_eq(SGL_GRAD_W, 36);
+    /* floor((2^35 - 1) / (T 2^max(23, GF))) */
+    cr_expect_eq(sgl_fixed_grad_exact_batch(100, 16), 40);
+    cr_expect_eq(sgl_fixed_grad_exact_batch(250, 16), 16);
+    cr_expect_eq(sgl_fixed_grad_exact_batch(4096, 16), 0);
+    cr_expect_eq(sgl_fixed_grad_exact_batch(4095, 16), 1);
+    cr_expect_eq(sgl_fixed_grad_exact_batch(100, 24), 20);
+    sgl_fixed_net q;
+    hand_net(&q);
+    sgl_fixed_master m;
+    cr_assert_eq(sgl_fixed_master_init(&m, &q), 0, "%s", sgl_errmsg());
+    sgl_fixed_grad g;
+    cr_assert_eq(sgl_fixed_grad_init(&g, &q, NULL, 16), 0, "%s", sgl_errmsg());
+    sgl_fixed_train_opts o;
+    sgl_fixed_train_opts_default(&o);
+    sgl_rng r;
+    sgl_rng_seed(&r, 1, 1);
+    const int64_t top = ((int64_t)1 << 35) - 1;
+    static const struct {
+        int tensor;
+        int64_t v;
+        long wide;
+    } c[] = {{0, top, 0}, {1, -top - 1, 0}, {2, top + 1, 1}, {3, -top - 2, 2}, {4, top + 1, 3}};
+    for (size_t k = 0; k < SGL_ARRAY_LEN(c); k++) {
+        sgl_fixed_grad_zero(&g, &q);
+        int64_t *G[5] = {g.w_in[0], g.w_rec[0] + 1, g.bias[0], g.w_out + 3, g.b_out};
+        *G[c[k].tensor] = c[k].v;
+        sgl_fixed_update(&q, &m, &g, &o, 100, &r);
+        cr_expect_eq(m.g_wide, c[k].wide, "case %zu: %ld batches counted", k, m.g_wide);
+    }
+    sgl_fixed_grad_free(&g);
+    sgl_fixed_master_free(&m);
+    sgl_fixed_free(&q);
 }
