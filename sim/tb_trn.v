@@ -4,7 +4,6 @@
 // twin's rule) fed into rtl/sglif_device.v (ENGINE = 1, BYTE_IO = 1) one byte a cycle, and
 // every byte of every reply compared (!==) with the reply recorded. Plus-arg +vec=FILE.
 // Prints `trn-icarus: <F> requests, <B> reply bytes compared, <M> mismatches` and PASS / FAIL.
-`timescale 1ns/1ps
 `default_nettype none
 
 module tb_trn;
