@@ -12,8 +12,9 @@ core-map-check` runs it on docs/rtl.md).
 
 Cycles come from the built units' formulas with their constants read from rtl/core_map.csv
 (the one source, default rtl/core_map.csv; exit 2 bad command line, 3 bad CSV): the forward is today's core (LAYER_OVERHEAD,
-STEP_PER_CLASS, STEP_FIXED); the engine's readout recompute and error unit a step (ENG_*,
-ERR_CYCLES_FIXED); the walk with its accumulation (WALK_STEP_EXTRA, GATHER_LAT, ACC_*); the
+STEP_PER_CLASS, STEP_FIXED); the engine's phase 1 as the trainer runs it, the step's sums
+(taken from the forward's class accumulators) read and the error unit a step (ENG_SUMS_STEP,
+ENG_FIXED, ERR_CYCLES_FIXED); the walk with its accumulation (WALK_STEP_EXTRA, GATHER_LAT, ACC_*); the
 batch-end update a tensor (UPD_*, PCG_DRAW_CYCLES: 5 n + K + (P - 1) max(K + 6, 36) + 111),
 with E and S (input events and hidden spikes a step) taken as means.
 
@@ -56,7 +57,7 @@ def blocks(words, bits):
     return min(math.ceil(words / d) * math.ceil(bits / w) for d, w in SHAPES)
 
 
-NEEDED = ("HIST_W", "GRAD_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "ENG_STEP_EXTRA",
+NEEDED = ("HIST_W", "GRAD_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "ENG_STEP_EXTRA", "ENG_SUMS_STEP",
           "ENG_FIXED", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "ACC_STEP_FIXED",
           "ACC_EV_EXTRA", "UPD_P1_EXTRA", "UPD_SUM_EXTRA", "UPD_UNIT_MIN", "UPD_P2_EXTRA",
           "PCG_DRAW_CYCLES", "UPD_P3_EXTRA")
@@ -107,7 +108,8 @@ def cycles(k, n_in, n, c, t, p, e, s, batch, split=False):
     ops = e + s
     fwd = t * ((g - 1) * max(ops, p) + max(ops, 1) + p - 1 + k["LAYER_OVERHEAD"]
                + k["STEP_PER_CLASS"] * c + k["STEP_FIXED"])
-    err = t * (n + k["ENG_STEP_EXTRA"] + k["ERR_CYCLES_FIXED"] + 3 * c) + k["ENG_FIXED"]
+    # the trainer's engine (SUMS_IN = 1): the step sums come from the forward, one word a step
+    err = t * (k["ENG_SUMS_STEP"] + k["ERR_CYCLES_FIXED"] + 3 * c) + k["ENG_FIXED"]
     gn = (n - 1) // p + 1
     gw = max(1, math.ceil(math.log2(n)) - math.ceil(math.log2(p)))
     lat_r = math.ceil(math.log2(p)) + k["GATHER_LAT"]

@@ -134,6 +134,7 @@ module sglif_device #(
     wire [16:0]       hist_rdata;
     wire [NW-1:0]     spike_idx;
     wire [31:0]       ro_sum;
+    wire [32*N_OUT-1:0] ro_acc;
     wire [CW-1:0]     pred;
     wire              done, spike, spike_layer;
     // the training engine's side of the link
@@ -173,7 +174,7 @@ module sglif_device #(
         .hist_clear_i(hist_clear),
         .n_ev_i(n_ev), .busy_o(busy_o), .done_o(done), .spike_o(spike),
         .spike_layer_o(spike_layer), .spike_idx_o(spike_idx), .ro_class_i(ro_class),
-        .ro_sum_o(ro_sum), .pred_o(pred), .hist_raddr_i(hist_raddr), .hist_rdata_o(hist_rdata),
+        .ro_sum_o(ro_sum), .ro_acc_o(ro_acc), .pred_o(pred), .hist_raddr_i(hist_raddr), .hist_rdata_o(hist_rdata),
         .hist_steps_o(hist_steps), .rb_data_o(core_rb));
 
     generate
@@ -199,7 +200,8 @@ module sglif_device #(
                 .clk_i(clk_i), .rst_i(rst_i || soft_rst), .we_i(mem_we && mem_sel[3]),
                 .sel_i(mem_sel[2:0]), .addr_i(t_addr), .wdata_i(mem_wdata),
                 .rdata_o(t_rdata), .ev_clear_i(hist_clear), .ev_we_i(run_ev),
-                .ev_ch_i(mem_wdata), .step_i(start), .train_i(eng_train),
+                .ev_ch_i(mem_wdata), .step_i(start), .step_done_i(done), .ro_acc_i(ro_acc),
+                .train_i(eng_train),
                 .label_i(eng_arg[CW-1:0]), .update_i(eng_update), .lr_i(eng_arg),
                 .busy_o(eng_busy), .done_o(eng_done), .train_ok_o(eng_ok), .c_last_o(t_c_last),
                 .stats_clr_i(eng_clr), .stats_o(eng_stats), .pred_i(pred),
@@ -229,7 +231,8 @@ module sglif_device #(
             assign cfg_data   = mem_wdata;
             assign hist_raddr = link_hist_raddr;
             assign rb_data    = core_rb;
-            wire unused_e = &{1'b0, mem_sel[3], run_ev, eng_train, eng_update, eng_arg, eng_clr};
+            wire unused_e = &{1'b0, mem_sel[3], run_ev, eng_train, eng_update, eng_arg, eng_clr,
+                              ro_acc};
         end
     endgenerate
     wire unused_ok = &{1'b0, dropped, spike, spike_layer, spike_idx};

@@ -11,7 +11,10 @@
 // the W_rec rows, W_out, b_out, gamma_q and the event store are RAMs outside (registered reads:
 // the word one cycle after its address), as the core will serve them; the W_out and history
 // ports serve phase 1 and then the walk. Cycles (start_i to done_o): T (n + ENG_STEP_EXTRA +
-// ERR_CYCLES_FIXED + 3 C) + ENG_FIXED + the walk's (rtl/core_map.csv), T more with H_LAT 2. `define
+// ERR_CYCLES_FIXED + 3 C) + ENG_FIXED + the walk's (rtl/core_map.csv), T more with H_LAT 2.
+// SUMS_IN = 1 (the trainer): phase 1 takes each step's sums from the error memory, where the
+// forward wrote them (cap_*_i, while idle), one word a step: T (ENG_SUMS_STEP +
+// ERR_CYCLES_FIXED + 3 C) + ENG_FIXED + the walk's. `define
 // SGLIF_FAULT_ENG_SUM (the readout sums miss the last neuron) for the self-test.
 `default_nettype none
 `include "sglif_core_map_defs.vh"
@@ -24,8 +27,11 @@ module sglif_engine #(
     parameter integer N_IN   = 16,
     parameter integer ES_AW  = 10,
     parameter integer GRAD_W = `SGLIF_GRAD_W, // gradient words: GRAD_W of rtl/core_map.csv
-    parameter integer H_LAT  = 1       // the history's read latency (1, or 2: the core's banked
+    parameter integer H_LAT  = 1,      // the history's read latency (1, or 2: the core's banked
                                        // history; phase 1 then takes one cycle more a step)
+    parameter integer SUMS_IN = 0      // 1: phase 1 takes each step's readout sums from the
+                                       // error memory, written there during the forward
+                                       // (cap_we_i), instead of recomputing them from the history
 ) (
     input  wire                  clk_i,
     input  wire                  rst_i,
@@ -67,6 +73,10 @@ module sglif_engine #(
     // the error memory's read port while idle: word t (C lanes) one cycle after its address
     input  wire [HW-1:0]         e_raddr_i,
     output wire [32*CP-1:0]      e_rdata_o,
+    // SUMS_IN = 1: the step sums of the forward, word t_i (C lanes of 32 bits), while idle
+    input  wire                  cap_we_i,
+    input  wire [HW-1:0]         cap_t_i,
+    input  wire [32*CP-1:0]      cap_data_i,
     // the gradient memories' port (while idle)
     input  wire [1:0]            gp_sel_i,
     input  wire [GA_W-1:0]       gp_addr_i,
@@ -107,7 +117,10 @@ module sglif_engine #(
     assign wo_addr_o = walking ? w_wo_addr : i_q;
     integer c;
     always @(posedge clk_i) begin
-        if (state_q == S_SUM && i_q == {NW{1'b0}})
+        if (SUMS_IN != 0) begin
+            if (state_q == S_SUMW)                 // the step's word of the error memory
+                sum_q <= e_rd_q;
+        end else if (state_q == S_SUM && i_q == {NW{1'b0}})
             for (c = 0; c < CP; c = c + 1)
                 sum_q[32*c +: 32] <= {{16{bo_i[16*c+15]}}, bo_i[16*c +: 16]};
         else if (s_v && h_data_i[16])
@@ -141,8 +154,10 @@ module sglif_engine #(
     wire [HW-1:0]    w_e_addr;
     integer ce;
     always @(posedge clk_i) begin
-        e_rd_q <= emem[busy_o ? w_e_addr : e_raddr_i];
-        if (state_q == S_ERR)                     // the step's word to 0 (classes >= C stay 0)
+        e_rd_q <= emem[!busy_o ? e_raddr_i : walking ? w_e_addr : t_q];
+        if (SUMS_IN != 0 && cap_we_i && !busy_o)  // a forward step's sums
+            emem[cap_t_i] <= cap_data_i;
+        else if (state_q == S_ERR)                     // the step's word to 0 (classes >= C stay 0)
             emem[t_q] <= {32*CP{1'b0}};
         else if (e_v)
             for (ce = 0; ce < CP; ce = ce + 1)
@@ -189,12 +204,12 @@ module sglif_engine #(
                         state_q <= S_SUM;
                     end
                 S_SUM:                                // neuron i_q's history word and W_out row
-                    if (i_q == n_last_i)
+                    if (SUMS_IN != 0 || i_q == n_last_i)   // (SUMS_IN: the word's read)
                         state_q <= S_SUMW;
                     else
                         i_q <= i_q + 1'b1;
                 S_SUMW:                               // the last word added
-                    if (H_LAT < 2 || sw_q) begin
+                    if (SUMS_IN != 0 || H_LAT < 2 || sw_q) begin
                         sw_q    <= 1'b0;
                         state_q <= S_ERR;
                     end else

@@ -77,6 +77,7 @@ module sglif_lif_core #(
     // over the classes in use, ties to the lowest); final when done_o pulses after a step
     input  wire [CW-1:0]        ro_class_i,
     output wire [31:0]          ro_sum_o,
+    output wire [32*N_OUT-1:0]  ro_acc_o,       // every class accumulator (the trainer's step sums)
     output wire [CW-1:0]        pred_o,
     // history (sglif_history): {z, code} of neuron i of layer l at step t, address
     // {l, t, i} (no layer bit when L = 1), one cycle after the address
@@ -747,7 +748,7 @@ module sglif_lif_core #(
         .data_i(cfg_data_i), .c_last_i(cls_last_q), .clear_i(go_clear), .step_i(go_step_q),
         .spike_i(spike_o && f7_layer_q == two), .spike_idx_i(f7_i_q), .scan_i(ro_scan),
         .busy_o(ro_busy), .rd_class_i(ro_class_i),
-        .rd_sum_o(ro_sum_o), .pred_o(pred_o), .rb_i(!busy_o), .rb_class_i(rb_addr_q[CW-1:0]),
+        .rd_sum_o(ro_sum_o), .pred_o(pred_o), .acc_o(ro_acc_o), .rb_i(!busy_o), .rb_class_i(rb_addr_q[CW-1:0]),
         .rb_w_o(rb_wout), .rb_b_o(rb_bout));
 
     // ---- configuration read-back: RB_LAT (3) -------------------------------------------------------

@@ -37,6 +37,7 @@ module sglif_readout #(
     input  wire [CW-1:0]        rd_class_i,
     output wire [31:0]          rd_sum_o,     // acc[rd_class_i], combinational (while idle)
     output wire [CW-1:0]        pred_o,       // argmax, ties to the lowest class
+    output wire [32*N_OUT-1:0]  acc_o,        // every accumulator, class c at [32c +: 32]
     // configuration read-back (while the core is idle, rb_i): the W_out RAMs are read at row
     // addr_i[NW+CW-1:CW]; rb_w_o = that row's word of the class of addr_i two cycles before
     // (from the registered words w_q), rb_b_o = b_out[rb_class_i], combinational in
@@ -175,6 +176,7 @@ module sglif_readout #(
         end
     end
 
+    assign acc_o = acc;
 endmodule
 
 `default_nettype wire

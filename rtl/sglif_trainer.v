@@ -10,6 +10,9 @@
 //   - RUN: every event the executor writes into the core's event list (ev_we_i, channel
 //     ev_ch_i) is stored with its step (the core's step starts, step_i, since the RUN's start,
 //     ev_clear_i); steps >= T_MAX are not stored (the history does not hold them either).
+//     At each step's end (step_done_i after step_i) the step's readout sums, the difference
+//     of the core's class accumulators (ro_acc_i) across the step, go into the engine's error
+//     memory at the step (SUMS_IN = 1): TRAIN's phase 1 then runs only the error unit.
 //   - TRAIN (train_i, label_i): sglif_engine over the latest RUN: its history through the
 //     core's history port (h_addr_o; the device gives it to the trainer while busy_o), the
 //     W_rec rows and W_out from the masters ([15:8]), b_out asr(master, 8), gamma_q, the event
@@ -26,7 +29,8 @@
 // Faults for make trn-selftest: SGLIF_FAULT_TRN_EVSTORE (events stored a step late),
 // SGLIF_FAULT_TRN_PAIR (a bank word's two weights swapped), SGLIF_FAULT_TRN_ORDER (W_rec
 // updated before W_in: the draws in the wrong order), SGLIF_FAULT_TRN_STATS (correct counted
-// where the prediction differs from the label).
+// where the prediction differs from the label), SGLIF_FAULT_TRN_SUMS (the step sums taken
+// cumulative over the steps: the accumulators' values as a step starts not subtracted).
 `default_nettype none
 `include "sglif_core_map_defs.vh"
 
@@ -61,6 +65,8 @@ module sglif_trainer #(
     input  wire              ev_we_i,
     input  wire [15:0]       ev_ch_i,
     input  wire              step_i,
+    input  wire              step_done_i,    // the core's done_o (a step's or a clear's)
+    input  wire [32*C-1:0]   ro_acc_i,       // the core's class accumulators (ro_acc_o)
     // commands (checked by the executor: train_ok_o, c_last_o)
     input  wire              train_i,
     input  wire [CW-1:0]     label_i,
@@ -164,6 +170,37 @@ module sglif_trainer #(
     end
     assign train_ok_o = !ev_bad_q && hist_steps_i != {(HW+1){1'b0}};
 
+    // ---- the step sums of the forward: acc after the step - acc before it (b_out added at the
+    // step's start, the spikes' W_out rows during it), into the error memory at the step
+    reg [32*C-1:0]  acc0_q;           // the accumulators as the step started
+    reg             stp_q;            // a step runs (its done_o not yet seen)
+    reg [HW-1:0]    stp_t_q;          // its index, if < T_MAX (stp_ok_q)
+    reg             stp_ok_q;
+    reg             cap_we_q;
+    reg [32*CP2-1:0] cap_q;
+    integer ca;
+    always @(posedge clk_i) begin
+        cap_we_q <= 1'b0;
+        if (rst_i)
+            stp_q <= 1'b0;
+        else if (step_i) begin
+            stp_q    <= 1'b1;
+            stp_t_q  <= ev_t_q[HW-1:0];
+            stp_ok_q <= ev_t_q != T_END;
+`ifdef SGLIF_FAULT_TRN_SUMS
+            acc0_q   <= {32*C{1'b0}};          // (the self-test: the sums cumulative over steps)
+`else
+            acc0_q   <= ro_acc_i;
+`endif
+        end else if (step_done_i && stp_q) begin
+            stp_q    <= 1'b0;
+            cap_we_q <= stp_ok_q;
+            cap_q    <= {32*CP2{1'b0}};
+            for (ca = 0; ca < C; ca = ca + 1)
+                cap_q[32*ca +: 32] <= ro_acc_i[32*ca +: 32] - acc0_q[32*ca +: 32];
+        end
+    end
+
     // ---- the engine --------------------------------------------------------------------------
     wire              e_busy, e_done, gv_v, sat_gz, sat_gv, ovf;
     wire [ENW+EGW-1:0] e_w_addr;
@@ -189,7 +226,7 @@ module sglif_trainer #(
     wire [ERW-1:0]    l_row = addr_i[ERW+ENW-1:ENW];
     wire [ENW-1:0]    l_i   = addr_i[ENW-1:0];
     sglif_engine #(.N(EN), .P(EP), .C(C), .T_MAX(T_MAX), .N_IN(EIN), .ES_AW(ES_AW),
-                   .GRAD_W(GRAD_BITS), .H_LAT(H_LAT)) u_eng (
+                   .GRAD_W(GRAD_BITS), .H_LAT(H_LAT), .SUMS_IN(1)) u_eng (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(e_start_q), .n_last_i(n_last_q),
         .t_last_i(hist_steps_i[HW-1:0] - 1'b1 | {HW{hist_steps_i[HW]}}), .c_last_i(c_last_q),
         .label_i(label_q), .s_rec_i(s_rec_q), .out_frac_i(out_frac_q), .k_i(k_q),
@@ -200,6 +237,7 @@ module sglif_trainer #(
         .err_valid_o(err_v), .err_t_o(err_t), .err_c_o(err_c), .err_o(err),
         .gv_valid_o(gv_v), .gv_t_o(gv_t), .gv_i_o(gv_i), .gv_o(gv), .sat_gz_o(sat_gz),
         .sat_gv_o(sat_gv), .e_raddr_i(addr_i[CW+HW:CW+1]), .e_rdata_o(e_rdata),
+        .cap_we_i(cap_we_q), .cap_t_i(stp_t_q), .cap_data_i(cap_q),
         .gp_sel_i(gp_sel), .gp_addr_i(gp_addr), .gp_we_i(gp_we), .gp_wdata_i({GRAD_BITS{1'b0}}),
         .gp_rdata_o(gp_rdata), .ovf_o(ovf));
     // the history: {t, i} of the engine into the core's {l, t, i}

@@ -29,7 +29,7 @@ module sglif_fmax_top #(
         .hist_clear_i(sr_q[131]),
         .start_i(sr_q[58]), .n_ev_i(sr_q[78:59]), .busy_o(busy), .done_o(done),
         .spike_o(spike), .spike_layer_o(spike_layer), .spike_idx_o(spike_idx),
-        .ro_class_i(sr_q[90:79]), .ro_sum_o(ro_sum), .pred_o(pred),
+        .ro_class_i(sr_q[90:79]), .ro_sum_o(ro_sum), .ro_acc_o(), .pred_o(pred),
         .hist_raddr_i(sr_q[130:91]), .hist_rdata_o(hist_rdata), .hist_steps_o(hist_steps),
         .rb_data_o(rb_data));
     // the outputs are registered before the XOR: a consumer registers them too (the

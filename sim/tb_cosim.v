@@ -77,7 +77,7 @@ module tb_cosim #(
         .cfg_data_i(cfg_data), .clear_i(clear), .start_i(start), .hist_clear_i(1'b0),
         .n_ev_i(n_ev), .busy_o(busy),
         .done_o(done), .spike_o(spike), .spike_layer_o(spike_layer), .spike_idx_o(spike_idx), .ro_class_i(ro_class),
-        .ro_sum_o(ro_sum), .pred_o(pred), .hist_raddr_i(hist_raddr), .hist_rdata_o(hist_rdata),
+        .ro_sum_o(ro_sum), .ro_acc_o(), .pred_o(pred), .hist_raddr_i(hist_raddr), .hist_rdata_o(hist_rdata),
         .hist_steps_o(hist_steps), .tr_valid_o(tr_valid),
         .tr_layer_o(tr_layer), .tr_idx_o(tr_idx), .tr_v_o(tr_v), .tr_z_o(tr_z), .tr_sat_o(tr_sat), .tr_code_o(tr_code));
 
