@@ -111,7 +111,7 @@ test: ## install what is missing, build, run every test (SAN=1 for sanitizers)
 	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(TESTS) $(TESTSD)
 ifneq ($(SAN),1)
 	@echo "== RTL: lint, lock-step co-simulation against the twin (Verilator, 20 seeds; every configs.csv row at full size; Icarus), the training engine's units, checker self-tests, synthesis per board =="
-	@$(MAKE) --no-print-directory lint cosim-seeds cosim-boards cosim-selftest cosim-icarus cosim-icarus-selftest bwd-test bwd-selftest upd-test upd-selftest trn-test trn-selftest
+	@$(MAKE) --no-print-directory lint cosim-seeds cosim-boards cosim-selftest cosim-icarus cosim-icarus-selftest bwd-test bwd-selftest upd-test upd-selftest trn-test trn-selftest trn-icarus
 	@$(MAKE) --no-print-directory -j$(JOBS) synth $(BIN)/sglif-rtl
 	@echo "== link RTL: UART and frame codec against sw/link.c through the UART bit timing; the command executor against a memory mirror; self-tests =="
 	@$(MAKE) --no-print-directory protocol-check core-map-check link-lint link-test link-selftest cmd-test cmd-selftest

@@ -38,20 +38,24 @@ module sglif_bwd_gather #(
     // ---- stage 0: the P products -----------------------------------------------------------
     // ---- stages 1 .. LV: the tree, one level a stage --------------------------------------
     reg [SW*NODES-1:0] tree_q;
+    reg [LV:0]         v_d, f_d, l_d;  // the beat's valid, first and last flags per stage
     integer k, lv;          // loop indices of this block only (each block has its own)
+    // (each level is written only when the stage before holds a beat: a clock enable, which
+    // changes no result and keeps an idle engine from working in simulation)
     always @(posedge clk_i) begin
-        for (k = 0; k < P; k = k + 1)
-            tree_q[SW*k +: SW] <= $signed(w_i[8*k +: 8]) * $signed(g_i[32*k +: 32]);
+        if (valid_i)
+            for (k = 0; k < P; k = k + 1)
+                tree_q[SW*k +: SW] <= $signed(w_i[8*k +: 8]) * $signed(g_i[32*k +: 32]);
         for (lv = 1; lv <= LV; lv = lv + 1)
-            for (k = 0; k < (P >> lv); k = k + 1)
-                tree_q[SW*(2*P - 2*(P >> lv) + k) +: SW] <=
-                    tree_q[SW*(2*P - 2*(P >> (lv - 1)) + 2*k) +: SW] +
-                    tree_q[SW*(2*P - 2*(P >> (lv - 1)) + 2*k + 1) +: SW];
+            if (v_d[lv-1])
+                for (k = 0; k < (P >> lv); k = k + 1)
+                    tree_q[SW*(2*P - 2*(P >> lv) + k) +: SW] <=
+                        tree_q[SW*(2*P - 2*(P >> (lv - 1)) + 2*k) +: SW] +
+                        tree_q[SW*(2*P - 2*(P >> (lv - 1)) + 2*k + 1) +: SW];
     end
     wire signed [SW-1:0] root = tree_q[SW*(NODES-1) +: SW];
 
     // the beat's flags, tag and shift travel beside the tree (LV + 1 stages)
-    reg [LV:0]          v_d, f_d, l_d;
     reg [TAG_W*(LV+1)-1:0] tag_d;
     reg [7*(LV+1)-1:0]  s_d;
     integer dl;

@@ -189,11 +189,15 @@ module sglif_device #(
             wire [HA-1:0]     t_h_addr;
             wire [CW-1:0]     t_c_last;
             reg               rsel_q;          // the select's bit 3 of the word being read
+            // the link's address reaches the trainer only for its selects: its RAMs and the
+            // gradient port do not follow the core's addresses (MODEL_CRC, WRITE_MEM of the
+            // model), which costs nothing in hardware and most of the simulated board's time
+            wire [TAW-1:0]    t_addr = mem_sel[3] ? mem_addr[TAW-1:0] : {TAW{1'b0}};
             sglif_trainer #(.EN(E_N), .EIN(E_IN), .EP(E_P), .C(N_OUT), .T_MAX(HIST_STEPS),
                             .ES_AW(E_ES_AW), .H_LAT(H_LAT), .TAW(TAW), .CN(N), .CN_IN(N_IN),
                             .CP(P), .CL(L), .CFG_AW(CFG_AW), .HA(HA)) u_trainer (
                 .clk_i(clk_i), .rst_i(rst_i || soft_rst), .we_i(mem_we && mem_sel[3]),
-                .sel_i(mem_sel[2:0]), .addr_i(mem_addr[TAW-1:0]), .wdata_i(mem_wdata),
+                .sel_i(mem_sel[2:0]), .addr_i(t_addr), .wdata_i(mem_wdata),
                 .rdata_o(t_rdata), .ev_clear_i(hist_clear), .ev_we_i(run_ev),
                 .ev_ch_i(mem_wdata), .step_i(start), .train_i(eng_train),
                 .label_i(eng_arg[CW-1:0]), .update_i(eng_update), .lr_i(eng_arg),

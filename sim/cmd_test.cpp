@@ -268,6 +268,9 @@ int main(int argc, char **argv)
         {"model CRC with a payload", SGL_CMD_MODEL_CRC, {1, 2}, SGL_ST_ERR_LEN},
         {"soft reset with a payload", SGL_CMD_SOFT_RESET, {0}, SGL_ST_ERR_LEN},
         {"unknown command", 0x77, {}, SGL_ST_ERR_CMD},
+        {"TRAIN without an engine", SGL_CMD_TRAIN, {0, 0}, SGL_ST_ERR_CMD},
+        {"UPDATE without an engine", SGL_CMD_UPDATE, {1, 0}, SGL_ST_ERR_CMD},
+        {"READ_STATS without an engine", SGL_CMD_READ_STATS, {0, 0}, SGL_ST_ERR_CMD},
     };
     bad[2].p.push_back(1); bad[2].p.push_back(0); bad[2].p.push_back(2); bad[2].p.push_back(0); // 2 words at 15
     bad[3].p.push_back(0); bad[3].p.push_back(0);

@@ -5,6 +5,7 @@
 #                       them, every gradient word, error, master, momentum, core word, PCG32
 #                       state and statistic compared after each TRAIN and UPDATE
 #   make trn-selftest   the same with a fault in each new path (SGLIF_FAULT_TRN_*): each must fail
+#   make trn-icarus     under Icarus: a recorded run's requests replayed, every reply byte compared
 # Builds: name:core N:N_IN:N_OUT:HIST_STEPS:P:EV_AW:engine E_N:E_IN:E_P:E_ES_AW. p1: one lane
 # (the core's P = 1: a bank word a weight); p4: the engine the core's size, the history in one
 # RAM (read latency 1); p8: a smaller engine than the core, the history in banks (latency 2).
@@ -50,3 +51,30 @@ trn-selftest: $(foreach f,$(TRN_FAULTS),$(TRN_DIR)/fault-$(f)/Vsglif_device) ## 
 	  if [ $$rc -ne 0 ] && grep -q 'trn: FAIL' $(TRN_DIR)/fault-$$f/run.log; then \
 	    echo "trn-selftest: PASS (SGLIF_FAULT_TRN_$$f was caught: $$(grep -m1 MISMATCH $(TRN_DIR)/fault-$$f/run.log | cut -c1-120))"; \
 	  else echo "trn-selftest: FAIL (SGLIF_FAULT_TRN_$$f was not caught, exit $$rc)"; exit 1; fi; done
+
+# Under Icarus (shorter): the p4 build's requests of a run that matched the twin (TRN_ICARUS_N
+# nets of seed 1, recorded by sim/trn_test.cpp +record=FILE) replayed into the device, every
+# reply byte compared; its self-test replays them into a device with SGLIF_FAULT_TRN_PAIR.
+TRN_ICARUS_N ?= 3
+TRN_IV_P = -Ptb_trn.N=$(call trn_f,p4,2) -Ptb_trn.N_IN=$(call trn_f,p4,3) -Ptb_trn.N_OUT=$(call trn_f,p4,4) \
+           -Ptb_trn.HIST_STEPS=$(call trn_f,p4,5) -Ptb_trn.P=$(call trn_f,p4,6) -Ptb_trn.EV_AW=$(call trn_f,p4,7) \
+           -Ptb_trn.E_N=$(call trn_f,p4,8) -Ptb_trn.E_IN=$(call trn_f,p4,9) -Ptb_trn.E_P=$(call trn_f,p4,10) \
+           -Ptb_trn.E_ES_AW=$(call trn_f,p4,11)
+$(TRN_DIR)/icarus/vec.txt: $(TRN_DIR)/p4/Vsglif_device
+	@mkdir -p $(@D)
+	$(TRN_DIR)/p4/Vsglif_device +seed=1 +n=$(TRN_ICARUS_N) +record=$@.tmp >$(@D)/record.log 2>&1 || { cat $(@D)/record.log; exit 1; }
+	@grep -q 'trn: PASS' $(@D)/record.log && mv -f $@.tmp $@
+$(TRN_DIR)/icarus/tb_trn.vvp: sim/tb_trn.v $(TRN_RTL) $(CORE_MAP_VH) $(CORE_MAP_DEFS) $(PROTOCOL_VH) sim/trn.mk
+	@mkdir -p $(@D)
+	$(IVERILOG) -g2005 -Wall -I$(GEN_DIR) -s tb_trn $(TRN_IV_P) -o $@ sim/tb_trn.v $(sort $(TRN_RTL))
+$(TRN_DIR)/icarus/tb_trn-fault.vvp: sim/tb_trn.v $(TRN_RTL) $(CORE_MAP_VH) $(CORE_MAP_DEFS) $(PROTOCOL_VH) sim/trn.mk
+	@mkdir -p $(@D)
+	$(IVERILOG) -g2005 -Wall -DSGLIF_FAULT_TRN_PAIR -I$(GEN_DIR) -s tb_trn $(TRN_IV_P) -o $@ sim/tb_trn.v $(sort $(TRN_RTL))
+.PHONY: trn-icarus
+trn-icarus: $(TRN_DIR)/icarus/vec.txt $(TRN_DIR)/icarus/tb_trn.vvp $(TRN_DIR)/icarus/tb_trn-fault.vvp ## the training engine in the device under Icarus: a recorded trn-test run's requests replayed, every reply byte compared; and the same into a device with a fault, which must fail
+	@vvp -n $(TRN_DIR)/icarus/tb_trn.vvp +vec=$(TRN_DIR)/icarus/vec.txt | grep -v '^VCD' | tee $(TRN_DIR)/icarus/run.log
+	@grep -q 'trn-icarus: PASS' $(TRN_DIR)/icarus/run.log
+	@vvp -n $(TRN_DIR)/icarus/tb_trn-fault.vvp +vec=$(TRN_DIR)/icarus/vec.txt >$(TRN_DIR)/icarus/fault.log 2>&1 || true
+	@if grep -q 'trn-icarus: FAIL' $(TRN_DIR)/icarus/fault.log; then \
+	  echo "trn-icarus: self-test PASS (SGLIF_FAULT_TRN_PAIR was caught: $$(grep -m1 MISMATCH $(TRN_DIR)/icarus/fault.log))"; \
+	else echo "trn-icarus: self-test FAIL (SGLIF_FAULT_TRN_PAIR was not caught)"; exit 1; fi

@@ -7,7 +7,8 @@
 // 2^8 below their weight, random momenta, random options (momentum shift 0..8, row_norm,
 // weight decay shift 0..6, state shift) and a random PCG32 state; the device gets the model
 // (sgl_core_load through WRITE_MEM), the masters, momenta, gamma_q, the engine registers and
-// the PCG32 state (selects 8..15). Then batches of 1..4 samples: per sample RUN (clear first,
+// the PCG32 state (selects 8..15); six malformed TRAIN / UPDATE / READ_STATS requests get their
+// status and change nothing (the statistics stay 0). Then batches of 1..4 samples: per sample RUN (clear first,
 // the sample's events) and TRAIN (its label) on the device, sgl_fixed_grad_sample on the
 // twin; compared after each TRAIN: EVERY gradient word in use (TGRAD: dW_in, dW_rec, dbias,
 // dW_out, db_out, every 16-bit part) against the twin's sums, every error of the sample (TERR)
@@ -18,7 +19,8 @@
 // registers, W_out, b_out), the PCG32 state and increment, every gradient word (0), the
 // clamped masters (READ_STATS), and the UPDATE's cycles against the formula (sim/upd_gen.h's
 // per tensor plus TRN_UPDATE_TENSOR each and TRN_UPDATE_FIXED, rtl/core_map.csv). Plus-args:
-// +seed=S, +n=N configurations (default 6). Last lines: `trn: <C> configurations, <S>
+// +seed=S, +n=N configurations (default 6), +record=FILE (every request frame and the reply
+// frame the device gave, for the Icarus replay sim/tb_trn.v: "S n bytes" / "R n bytes" lines). Last lines: `trn: <C> configurations, <S>
 // samples, <B> batches, <V> values compared, <M> mismatches` and PASS / FAIL; exit 1 on a
 // mismatch (the first stops the run). Sizes: -DTRN_N, TRN_N_IN, TRN_NOUT, TRN_T, TRN_P (the
 // core), TRN_EN, TRN_EIN, TRN_EP, TRN_ES_AW (the engine), TRN_EV_AW (sim/trn.mk).
@@ -62,7 +64,15 @@ struct Dev {
     sgl_link_decoder dec;
     uint8_t pay[70000];
     uint8_t seq = 0;
+    FILE *rec = nullptr; // +record=FILE: every request and its reply, for sim/tb_trn.v
     explicit Dev(UnitHarness<Top> &hh) : h(hh), top(hh.top.get()) {}
+    static void put_line(FILE *f, char k, const uint8_t *b, size_t n)
+    {
+        fprintf(f, "%c %zu", k, n);
+        for (size_t i = 0; i < n; i++)
+            fprintf(f, " %02x", b[i]);
+        fputc('\n', f);
+    }
     // a request and its reply (status in dec.code, payload in pay / dec.len); exit on no reply
     int req(uint8_t cmd, const std::vector<uint8_t> &p)
     {
@@ -75,10 +85,19 @@ struct Dev {
             h.tick();
         }
         top->rx_valid_i = 0;
+        std::vector<uint8_t> got;
         for (uint64_t idle = 0; idle < 200000000ull; idle++) {
             h.tick();
-            if (top->tx_valid_o && sgl_link_feed(&dec, top->tx_byte_o) == SGL_LINK_FRAME)
-                return dec.code;
+            if (top->tx_valid_o) {
+                got.push_back(top->tx_byte_o);
+                if (sgl_link_feed(&dec, top->tx_byte_o) == SGL_LINK_FRAME) {
+                    if (rec) {
+                        put_line(rec, 'S', f.data(), n);
+                        put_line(rec, 'R', got.data(), got.size());
+                    }
+                    return dec.code;
+                }
+            }
         }
         fprintf(stderr, NAME ": no reply to command 0x%02x\n", cmd);
         exit(1);
@@ -143,6 +162,12 @@ int main(int argc, char **argv)
     UnitHarness<Top> h(argc, argv, 6);
     Top *top = h.top.get();
     Dev d(h);
+    if (const char *a = h.ctx->commandArgsPlusMatch("record=")) {
+        if (*a && !(d.rec = fopen(a + 8, "w"))) {
+            fprintf(stderr, NAME ": cannot write %s\n", a + 8);
+            return 2;
+        }
+    }
     sgl_rng r;
     sgl_rng_seed(&r, h.seed, 0x74726e); // "trn"
     top->tx_ready_i = 1;
@@ -307,6 +332,20 @@ int main(int argc, char **argv)
         wr[SGL_TREG_GF] = 0;
         d.write(SGL_SEL_TREG, 0, wr);
         d.req(SGL_CMD_READ_STATS, {1, 0}); // statistics to 0
+        // refusals, nothing done: a label above the classes in use, wrong lengths, lr_t 0
+        {
+            const struct { uint8_t cmd; std::vector<uint8_t> p; int st; } refuse[] = {
+                {SGL_CMD_TRAIN, {(uint8_t)C, 0}, SGL_ST_ERR_ADDR}, {SGL_CMD_TRAIN, {0}, SGL_ST_ERR_LEN},
+                {SGL_CMD_TRAIN, {0, 0, 0, 0}, SGL_ST_ERR_LEN}, {SGL_CMD_UPDATE, {0, 0}, SGL_ST_ERR_ADDR},
+                {SGL_CMD_UPDATE, {1}, SGL_ST_ERR_LEN}, {SGL_CMD_READ_STATS, {}, SGL_ST_ERR_LEN}};
+            for (const auto &x : refuse) {
+                bad("refusal status", x.cmd, d.req(x.cmd, x.p), x.st);
+                values++;
+            }
+            d.req(SGL_CMD_READ_STATS, {0, 0});
+            for (int k = 0; k < 5; k++, values++)
+                bad("statistics after the refusals", k, d.u32(4 * k), 0);
+        }
         int64_t want_samples = 0, want_correct = 0, want_sat = 0;
 
         // ---- batches ------------------------------------------------------------------------
@@ -494,6 +533,8 @@ int main(int argc, char **argv)
            " saturations, %" PRIu64 " clamps), %" PRIu64 " mismatches; %" PRIu64 " TRAIN cycles, %" PRIu64
            " UPDATE cycles\n", configs, skipped, samples, batches, values, nz_grad, sats, clamps, mismatches,
            train_cyc, upd_cyc);
+    if (d.rec)
+        fclose(d.rec);
     printf(NAME ": %s\n", mismatches ? "FAIL" : "PASS");
     return mismatches ? 1 : 0;
 }
