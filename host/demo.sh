@@ -80,7 +80,7 @@ for name in train float fixed device onchip twin trained; do
   esac
   printf 'demo: %-29s %-15s %s\n' "$what" "$acc" "$secs"
 done
-echo "demo: on chip: 20 -> 128 -> 10 from scratch on the first $onchip_samples training samples of $data (${onchip[*]:3})"
-grep -E '^(best valid|board|link):' "$out/onchip.txt" | grep -v 'samples trained\|requests' | sed 's/^/demo: on chip: /' || true
+echo "demo: on chip: 20 -> 128 -> 10 from scratch on the first $onchip_samples training samples of $data (${onchip[*]:4})"
+grep -E '^(best valid accuracy|board: [0-9]+ cycles|link: [0-9]+ bytes on the line)' "$out/onchip.txt" | sed 's/^/demo: on chip: /' || true
 echo "demo: on chip: $same"
 echo "demo: model, log, plots and each stage's output in $out/"
