@@ -146,12 +146,33 @@ DEMO_ARGS  ?=
 # the board of the demo: PORT (ftdi, tty:..., tcp:...) or the simulated ULX3S-85F board, whose
 # 256 neurons and 20 classes take the demo's model (the up5k board has 7 classes)
 DEMO_BOARD := $(BIN)/sglif-board-ecp5-85f
+# the same board with its training engine (rtl/configs.csv's engine columns: 128 neurons, 32
+# inputs), a separate program since the engine makes the simulation slower (sim/link.mk): the
+# demo's training on chip and make bench's on-chip rate
+DEMO_ENGINE_BOARD := $(BIN)/sglif-board-ecp5-85f-engine
 # (PORT from the command line only: an environment PORT, as web tools set, is not a board)
 DEMO_PORT  := $(if $(filter command line,$(origin PORT)),$(PORT),sim:$(abspath $(DEMO_BOARD)))
-demo: ## the main job: train on randman (the paper's method), quantize, run and fine-tune on the (simulated) board, a table
+DEMO_ENGINE_PORT := $(if $(filter command line,$(origin PORT)),$(PORT),sim:$(abspath $(DEMO_ENGINE_BOARD)))
+demo: ## the main job: train on randman (the paper's method), quantize, run on the (simulated) board; train on chip from scratch; a table
 	@bash .ci/setup base
-	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(DEMO_BOARD)
-	bash host/demo.sh $(SGLIF) $(BUILD)/demo $(DEMO_DATA) $(DEMO_PORT) $(DEMO_ARGS)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(DEMO_BOARD) $(DEMO_ENGINE_BOARD)
+	@$(MAKE) --no-print-directory demo-selftest
+	ONCHIP_PORT=$(DEMO_ENGINE_PORT) bash host/demo.sh $(SGLIF) $(BUILD)/demo $(DEMO_DATA) $(DEMO_PORT) $(DEMO_ARGS)
+
+# the demo's check that the board-trained model is the twin's (host/model_same.sh) must see one
+# flipped parameter byte and must not see a changed META line
+.PHONY: demo-selftest
+demo-selftest: $(SGLIF) ## prove host/model_same.sh (make demo's on-chip = twin check) catches one changed parameter byte
+	@set -e; d=$(BUILD)/demo-selftest; mkdir -p $$d; \
+	  $(SGLIF) train --data randman:samples=10 --hidden 4 --epochs 1 --quiet --out $$d/a.sgl >/dev/null; \
+	  n=$$(stat -c %s $$d/a.sgl); \
+	  cp $$d/a.sgl $$d/meta.sgl; printf 'X' | dd of=$$d/meta.sgl bs=1 seek=$$((n - 6)) conv=notrunc 2>/dev/null; \
+	  cp $$d/a.sgl $$d/parm.sgl; printf '\001' | dd of=$$d/parm.sgl bs=1 seek=141 conv=notrunc 2>/dev/null; \
+	  [ "$$(dd if=$$d/a.sgl bs=1 skip=128 count=4 2>/dev/null)" = PARM ] || { echo "demo-selftest: FAIL (no PARM at 128)"; exit 1; }; \
+	  bash host/model_same.sh $$d/a.sgl $$d/meta.sgl >/dev/null || { echo "demo-selftest: FAIL (a META change counted)"; exit 1; }; \
+	  rc=0; bash host/model_same.sh $$d/a.sgl $$d/parm.sgl >/dev/null || rc=$$?; \
+	  [ $$rc = 1 ] || { echo "demo-selftest: FAIL (a changed PARM byte not seen: exit $$rc)"; exit 1; }; \
+	  echo "demo-selftest: PASS (a changed parameter byte is caught, a changed META line is not counted)"
 
 clean: ## remove build/ except the PyPI venv
 	@[ ! -d $(BUILD) ] || find $(BUILD) -mindepth 1 -maxdepth 1 ! -name venv -exec rm -rf {} +

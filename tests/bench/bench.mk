@@ -2,7 +2,8 @@
 # make bench (included from the Makefile): training throughput of the C trainer against
 # PyTorch (its fast formulation the baseline, the plain one beside it) on the same network and
 # batches, peak memory, the integer twin's forward time, the full accuracy floors and the
-# float-vs-twin gaps after quantization-aware training.
+# float-vs-twin gaps after quantization-aware training, the on-chip training rate of the
+# simulated ULX3S-85F's training engine.
 # See docs/bench.md. Also usable alone: make -f Makefile -f tests/bench/bench.mk bench
 ifndef SGLIF_BENCH_MK
 SGLIF_BENCH_MK := $(lastword $(MAKEFILE_LIST))
@@ -24,6 +25,9 @@ FIXED_FMNIST_ARGS   ?= --hidden 256 --epochs 20
 FIXED_RANDMAN_FLOOR ?= 0.93
 FIXED_FMNIST_FLOOR  ?= 0.84
 FMNIST_QAT_ARGS  ?= $(FMNIST_ARGS)
+# The on-chip training rate (tests/bench/onchip_rate.sh): the first ONCHIP_SAMPLES training
+# samples of randman's standard set, one epoch on the simulated ULX3S-85F (its engine)
+ONCHIP_SAMPLES   ?= 256
 BENCH        := $(BIN)/sglif-bench
 BENCH_OBJ    := $(OBJ)/tests/bench/bench_train.o
 
@@ -32,10 +36,10 @@ $(BENCH): $(BENCH_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .PHONY: bench
-bench: ## throughput vs PyTorch, peak memory, twin forward, accuracy floors, QAT gaps (long; docs/bench.md)
+bench: ## throughput vs PyTorch, peak memory, twin forward, accuracy floors, QAT gaps, on-chip training rate (long; docs/bench.md)
 	@bash .ci/setup base bench
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f $(SGLIF_BENCH_MK) \
-	  -j$(JOBS) $(SGLIF) $(BENCH)
+	  -j$(JOBS) $(SGLIF) $(BENCH) $(DEMO_ENGINE_BOARD)
 	@mkdir -p $(BENCH_DIR)
 	@fail=0; \
 	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f $(SGLIF_BENCH_MK) \
@@ -60,6 +64,9 @@ bench: ## throughput vs PyTorch, peak memory, twin forward, accuracy floors, QAT
 	  randman-qat 0.02 randman $(RANDMAN_QAT_ARGS) || fail=1; \
 	GAP_BASE=$(BENCH_DIR)/fmnist.sgl bash tests/bench/gap.sh $(SGLIF) $(BENCH_DIR) \
 	  fmnist-qat 0.01 fmnist $(FMNIST_QAT_ARGS) || fail=1; \
+	echo; echo "== on-chip training: the simulated ULX3S-85F's engine, the host float trainer, the link =="; \
+	bash tests/bench/onchip_rate.sh $(SGLIF) $(BENCH) $(BENCH_DIR) $(abspath $(DEMO_ENGINE_BOARD)) \
+	  $(ONCHIP_SAMPLES) 2 || fail=1; \
 	echo; echo "== RTL speed under Verilator (docs/rtl-bench.md) =="; \
 	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f sim/rtl_bench.mk \
 	  rtl-bench || fail=1; \
@@ -87,6 +94,14 @@ bench-qat: ## the two float-vs-twin gap checks of make bench alone (about 6 min)
 	GAP_BASE=$(BENCH_DIR)/fmnist.sgl bash tests/bench/gap.sh $(SGLIF) $(BENCH_DIR) \
 	  fmnist-qat 0.01 fmnist $(FMNIST_QAT_ARGS) || fail=1; \
 	exit $$fail
+
+.PHONY: bench-onchip
+bench-onchip: ## the on-chip training rate of make bench alone (ONCHIP_SAMPLES on the simulated ULX3S-85F)
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f $(SGLIF_BENCH_MK) \
+	  -j$(JOBS) $(SGLIF) $(BENCH) $(DEMO_ENGINE_BOARD)
+	@mkdir -p $(BENCH_DIR)
+	@bash tests/bench/onchip_rate.sh $(SGLIF) $(BENCH) $(BENCH_DIR) $(abspath $(DEMO_ENGINE_BOARD)) \
+	  $(ONCHIP_SAMPLES) 2
 
 -include $(BENCH_OBJ:.o=.d)
 endif
