@@ -742,6 +742,8 @@ Test(fixed_train, engine_hooks_give_the_twins_integers, .timeout = 60)
     sgl_net_free(&net);
     sgl_data_free(&d);
     sgl_data_free(&v);
+}
+
 /* ---- truncated windows (docs/numerics.md, "Samples longer than the history") ---- */
 
 /* Every gradient sum of a and b equal (same net q). */
