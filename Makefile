@@ -132,7 +132,7 @@ ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory cluster-test
 endif
 	@echo "== simulated boards: byte level (sglif-board-CONFIG; plain sim is ecp5-85f) and the board tops as flashed (sglif-board-top-BOARD, UART pins bit by bit) =="
-	@$(MAKE) --no-print-directory -j$(JOBS) $(BOARD_MEM) $(SGLIF_BOARD) $(DEMO_BOARD) $(BIN)/sglif-board-up5k-dev \
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BOARD_MEM) $(SGLIF_BOARD) $(DEMO_BOARD) $(DEMO_ENGINE_BOARD) $(BIN)/sglif-board-up5k-dev \
 	  $(BIN)/sglif-board-hx8k-dev $(BIN)/sglif-board-up5k-2l boards-sim
 	@$(MAKE) --no-print-directory boards-sim-selftest
 	@echo "== double-precision tests (gradient checks) =="

@@ -467,16 +467,16 @@ Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
     unlink(ckpt);
 }
 
-/* The engine path on the simulated ULX3S-85F (build/bin/sglif-board-ecp5-85f, built by make
- * test: the core and its training engine, rtl/sglif_trainer.v, of 128 neurons, 32 inputs, 32
+/* The engine path on the simulated ULX3S-85F (build/bin/sglif-board-ecp5-85f-engine, built by
+ * make test: the core and its training engine, rtl/sglif_trainer.v, of 128 neurons, 32 inputs, 32
  * lanes): the checks above against the RTL; a new board for every run (sim:), so a resumed run
  * finds a board that knows nothing of the killed one. */
 Test(device_train, engine_path_on_the_simulated_85f, .timeout = 900)
 {
     char port[4200], start[256], twin[256], ckpt[300], out[4096];
-    snprintf(port, sizeof port, "sim:%.*s-board-ecp5-85f", 4096, sglif());
-    cr_assert(access(port + 4, X_OK) == 0, "no ecp5-85f board at %s (make %s)", port + 4,
-              "build/bin/sglif-board-ecp5-85f");
+    snprintf(port, sizeof port, "sim:%.*s-board-ecp5-85f-engine", 4096, sglif());
+    cr_assert(access(port + 4, X_OK) == 0, "no ecp5-85f engine board at %s (make %s)",
+              port + 4, "build/bin/sglif-board-ecp5-85f-engine");
     /* (the simulated 85F needs about 2 s for a MODEL_CRC over its 280 kB of model words: a
      * sim port's default reply timeout is 30 s) */
     int rc = sh(out, sizeof out, "%s device info --port %s 2>&1", sglif(), port);
