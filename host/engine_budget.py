@@ -12,9 +12,10 @@ core-map-check` runs it on docs/rtl.md).
 
 Cycles come from the built units' formulas with their constants read from rtl/core_map.csv
 (the one source, default rtl/core_map.csv; exit 2 bad command line, 3 bad CSV): the forward is today's core (LAYER_OVERHEAD,
-STEP_PER_CLASS, STEP_FIXED); the engine's phase 1 as the trainer runs it, the step's sums
-(taken from the forward's class accumulators) read and the error unit a step (ENG_SUMS_STEP,
-ENG_FIXED, ERR_CYCLES_FIXED); the walk with its accumulation (WALK_STEP_EXTRA, GATHER_LAT, ACC_*); the
+STEP_PER_CLASS, STEP_FIXED); the engine's error unit as the trainer runs it, a step's sums
+(taken from the forward's class accumulators) read and its errors computed beside the walk, a
+step ahead of it, so that only the first step's and the waits of steps shorter than the unit
+count (ENG_OVL_LAG, ENG_SUMS_STEP, ENG_OVL_FIXED, ERR_CYCLES_FIXED); the walk with its accumulation (WALK_STEP_EXTRA, GATHER_LAT, ACC_*); the
 batch-end update a tensor (UPD_*, PCG_DRAW_CYCLES: 5 n + K + (P - 1) max(K + 6, 36) + 111),
 with E and S (input events and hidden spikes a step) taken as means.
 
@@ -58,7 +59,7 @@ def blocks(words, bits):
 
 
 NEEDED = ("HIST_W", "GRAD_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "ENG_STEP_EXTRA", "ENG_SUMS_STEP",
-          "ENG_FIXED", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "ACC_STEP_FIXED",
+          "ENG_FIXED", "ENG_OVL_FIXED", "ENG_OVL_LAG", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "ACC_STEP_FIXED",
           "ACC_EV_EXTRA", "UPD_P1_EXTRA", "UPD_SUM_EXTRA", "UPD_UNIT_MIN", "UPD_P2_EXTRA",
           "PCG_DRAW_CYCLES", "UPD_P3_EXTRA")
 
@@ -108,16 +109,20 @@ def cycles(k, n_in, n, c, t, p, e, s, batch, split=False):
     ops = e + s
     fwd = t * ((g - 1) * max(ops, p) + max(ops, 1) + p - 1 + k["LAYER_OVERHEAD"]
                + k["STEP_PER_CLASS"] * c + k["STEP_FIXED"])
-    # the trainer's engine (SUMS_IN = 1): the step sums come from the forward, one word a step
-    err = t * (k["ENG_SUMS_STEP"] + k["ERR_CYCLES_FIXED"] + 3 * c) + k["ENG_FIXED"]
     gn = (n - 1) // p + 1
     gw = max(1, math.ceil(math.log2(n)) - math.ceil(math.log2(p)))
     lat_r = math.ceil(math.log2(p)) + k["GATHER_LAT"]
     lat_o = math.ceil(math.log2(c)) + k["GATHER_LAT"]
-    walk = 2 ** (gw + 1) + 1 + t * (max(n * gn + lat_r, (n - 1) * gn + lat_o + 1)
-                                    + k["WALK_STEP_EXTRA"])
+    step = max(n * gn + lat_r, (n - 1) * gn + lat_o + 1) + k["WALK_STEP_EXTRA"]
+    walk = 2 ** (gw + 1) + 1 + t * step
     rmw = 3 if split else 1  # split words: three read-modify-writes a word
+    acc_step = k["ACC_STEP_FIXED"] + e * (rmw * gn + k["ACC_EV_EXTRA"]) + s * rmw * gn
     acc = t * k["ACC_STEP_FIXED"] + t * e * (rmw * gn + k["ACC_EV_EXTRA"]) + (t - 1) * s * rmw * gn
+    # the trainer's engine (SUMS_IN = 1): the step sums come from the forward, and the error unit
+    # runs beside the walk, a step ahead; the walk waits where a step of it is shorter
+    e_step = k["ENG_OVL_LAG"] + k["ENG_SUMS_STEP"] + k["ERR_CYCLES_FIXED"] + 3 * c
+    err = (max(0, e_step - (2 ** (gw + 1) + 1)) + max(0, e_step - step)
+           + (t - 2) * max(0, e_step - step - acc_step) + k["ENG_OVL_FIXED"])
     upd = sum(upd_tensor(k, u, f) for u, f in ((n, n_in), (n, n), (n, 1), (c, n), (c, 1)))
     return fwd, err, walk + acc, upd / batch
 

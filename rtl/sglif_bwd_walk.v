@@ -51,6 +51,11 @@ module sglif_bwd_walk #(
     input  wire signed [6:0]     out_frac_i,
     input  wire [3:0]            k_i,
     input  wire                  reset_mult_i,
+    // the errors e_t of the step about to be walked are in the error memory: the walk waits at
+    // each step's start (S_ERR) until e_ok_i, and e_take_o says the cycle it reads them (1: an
+    // engine that writes every error before the walk starts)
+    input  wire                  e_ok_i,
+    output wire                  e_take_o,
     output wire                  busy_o,
     output reg                   done_o,
     // W_rec rows: word {i, g} = W_rec[i][gP .. gP + P-1], int8 lanes
@@ -135,6 +140,7 @@ module sglif_bwd_walk #(
     assign gm_addr_o = i_q;
     assign h_addr_o  = {t_q, i_q};
     assign e_addr_o  = t_q;
+    assign e_take_o  = state_q == S_ERR && e_ok_i;
     reg            b_v_q, b_f_q, b_l_q;              // the word's flags and neuron, a cycle later
     reg [NW-1:0]   b_i_q;
     always @(posedge clk_i) begin
@@ -305,7 +311,8 @@ module sglif_bwd_walk #(
                     sl_r    <= {(NW+1){1'b0}};
                     i_q     <= {NW{1'b0}};
                     g_q     <= {GW{1'b0}};
-                    state_q <= S_ROW;
+                    if (e_ok_i)                       // (else: e_t not yet in the memory)
+                        state_q <= S_ROW;
                 end
                 S_ROW: begin
                     if (first && i_q == {NW{1'b0}})

@@ -96,7 +96,7 @@ module sglif_engine #(
     localparam integer GA_W = RW + NW > NW + CW ? RW + NW : NW + CW;
 
     localparam [2:0] S_IDLE = 3'd0, S_SUM = 3'd1, S_SUMW = 3'd2, S_ERR = 3'd3, S_ERRW = 3'd4,
-                     S_WALK = 3'd5, S_WALKW = 3'd6;
+                     S_WALK = 3'd5, S_WALKW = 3'd6, S_HOLD = 3'd7;
     reg [2:0]    state_q;
     reg [HW-1:0] t_q;
     reg [NW-1:0] i_q;
@@ -112,7 +112,9 @@ module sglif_engine #(
     reg              sw_q;                         // S_SUMW's second cycle (H_LAT 2)
     wire [HW+NW-1:0] w_h_addr;
     wire [NW-1:0]    w_wo_addr;
-    wire             walking = state_q == S_WALK || state_q == S_WALKW;
+    // SUMS_IN = 1: the walk runs from the start, beside the error unit (which only reads the
+    // error memory), so the history and W_out ports are always the walk's
+    wire             walking = SUMS_IN != 0 || state_q == S_WALK || state_q == S_WALKW;
     assign h_addr_o  = walking ? w_h_addr : {t_q, i_q};
     assign wo_addr_o = walking ? w_wo_addr : i_q;
     integer c;
@@ -154,7 +156,7 @@ module sglif_engine #(
     wire [HW-1:0]    w_e_addr;
     integer ce;
     always @(posedge clk_i) begin
-        e_rd_q <= emem[!busy_o ? e_raddr_i : walking ? w_e_addr : t_q];
+        e_rd_q <= emem[!busy_o ? e_raddr_i : state_q == S_SUM ? t_q : w_e_addr];
         if (SUMS_IN != 0 && cap_we_i && !busy_o)  // a forward step's sums
             emem[cap_t_i] <= cap_data_i;
         else if (state_q == S_ERR)                     // the step's word to 0 (classes >= C stay 0)
@@ -166,13 +168,20 @@ module sglif_engine #(
     end
 
     // ---- phase 2: the walk and the accumulation ----------------------------------------------
-    wire w_busy, w_done;
+    // SUMS_IN = 1: the walk starts with the engine and waits at each step for its errors; the
+    // error unit computes e_t for t = T-1 down to 0, each step's as soon as the walk has taken
+    // (read) the errors of step t + 1 (e_have_q: step t_q's errors are in the memory, not yet
+    // taken). SUMS_IN = 0: phase 1 first (its sums read the walk's ports), then the walk.
+    wire w_busy, w_done, w_take;
+    reg  e_have_q;
+    wire w_e_ok  = SUMS_IN == 0 || e_have_q;
+    wire w_start = SUMS_IN != 0 ? state_q == S_IDLE && start_i : state_q == S_WALK;
     assign e_rdata_o = e_rd_q;
     sglif_bwd_walk #(.N(N), .P(P), .C(C), .T_MAX(T_MAX), .N_IN(N_IN), .ES_AW(ES_AW),
                      .GRAD_W(GRAD_W), .H_LAT(H_LAT)) u_walk (
-        .clk_i(clk_i), .rst_i(rst_i), .start_i(state_q == S_WALK), .n_last_i(n_last_i),
+        .clk_i(clk_i), .rst_i(rst_i), .start_i(w_start), .n_last_i(n_last_i),
         .t_last_i(t_last_i), .s_rec_i(s_rec_i), .out_frac_i({out_frac_i[5], out_frac_i}),
-        .k_i(k_i), .reset_mult_i(reset_mult_i), .busy_o(w_busy), .done_o(w_done),
+        .k_i(k_i), .reset_mult_i(reset_mult_i), .e_ok_i(w_e_ok), .e_take_o(w_take), .busy_o(w_busy), .done_o(w_done),
         .w_addr_o(w_addr_o), .w_data_i(w_data_i), .wo_addr_o(w_wo_addr), .wo_data_i(wo_data_i),
         .e_addr_o(w_e_addr), .e_data_i(e_rd_q), .h_addr_o(w_h_addr), .h_data_i(h_data_i),
         .gm_addr_o(gm_addr_o), .gm_data_i(gm_data_i), .gv_valid_o(gv_valid_o),
@@ -184,6 +193,23 @@ module sglif_engine #(
     // ---- control -------------------------------------------------------------------------------
     always @(posedge clk_i) begin
         done_o <= 1'b0;
+        if (rst_i) begin
+            state_q <= S_IDLE;
+            e_have_q <= 1'b0;
+            s_v_q   <= 1'b0;
+        end else begin
+            if (w_take)
+                e_have_q <= 1'b0;
+`ifdef SGLIF_FAULT_TRN_AHEAD
+            if (SUMS_IN != 0 && state_q == S_ERR)  // (the self-test: the errors offered to the
+                e_have_q <= 1'b1;                  // walk as the error unit starts on them)
+`else
+            if (SUMS_IN != 0 && state_q == S_ERRW && e_done)
+                e_have_q <= 1'b1;
+`endif
+        end
+    end
+    always @(posedge clk_i) begin
         if (rst_i) begin
             state_q <= S_IDLE;
             s_v_q   <= 1'b0;
@@ -199,7 +225,7 @@ module sglif_engine #(
             case (state_q)
                 S_IDLE:
                     if (start_i) begin
-                        t_q     <= {HW{1'b0}};
+                        t_q     <= SUMS_IN != 0 ? t_last_i : {HW{1'b0}};
                         i_q     <= {NW{1'b0}};
                         state_q <= S_SUM;
                     end
@@ -217,7 +243,9 @@ module sglif_engine #(
                 S_ERR:                                // the error unit starts
                     state_q <= S_ERRW;
                 S_ERRW:
-                    if (e_done) begin
+                    if (e_done && SUMS_IN != 0)        // step t_q's errors, for the walk
+                        state_q <= S_HOLD;
+                    else if (e_done) begin
                         i_q <= {NW{1'b0}};
                         if (t_q == t_last_i)
                             state_q <= S_WALK;
@@ -226,10 +254,19 @@ module sglif_engine #(
                             state_q <= S_SUM;
                         end
                     end
+                S_HOLD:                               // until the walk takes them
+                    if (w_take || !e_have_q) begin
+                        if (t_q == {HW{1'b0}})
+                            state_q <= S_WALKW;
+                        else begin
+                            t_q     <= t_q - 1'b1;
+                            state_q <= S_SUM;
+                        end
+                    end
                 S_WALK:                               // the walk starts
                     state_q <= S_WALKW;
-                S_WALKW:
-                    if (w_done) begin
+                S_WALKW:                              // (!w_busy: a done before this state)
+                    if (w_done || !w_busy) begin
                         state_q <= S_IDLE;
                         done_o  <= 1'b1;
                     end
@@ -237,7 +274,7 @@ module sglif_engine #(
             endcase
         end
     end
-    wire unused_ok = &{1'b0, e_busy, w_busy};
+    wire unused_ok = &{1'b0, e_busy};
 endmodule
 
 `default_nettype wire

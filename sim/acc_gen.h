@@ -57,21 +57,59 @@ static int acc_log2i(int x)
     return b;
 }
 
+/* The walk's cycles of a step, from its start (S_ERR, e_t read) to its last gv (the gathers and
+ * the neuron: WALK_STEP_EXTRA of rtl/core_map.csv), for n neurons of gn words, P lanes, CP
+ * classes (padded). */
+static uint64_t acc_step_cycles(int n, int gn, int P, int CP)
+{
+    int a = n * gn + acc_log2i(P) + SGL_GATHER_LAT, b = (n - 1) * gn + acc_log2i(CP) + SGL_GATHER_LAT + 1;
+    return (uint64_t)((a > b ? a : b) + SGL_WALK_STEP_EXTRA);
+}
+
+/* The accumulation of step t (ACC_STEP_FIXED, ACC_EV_EXTRA): its input events' rows and the
+ * rows of the spikes of step t - 1 (z [T][n]), gn words each. */
+static uint64_t acc_acc_cycles(const sgl_sample *s, const uint8_t *z, int n, int gn, int t)
+{
+    uint64_t c = SGL_ACC_STEP_FIXED;
+    for (int e = 0; e < s->n_ev; e++)
+        c += s->ev_t[e] == t ? (uint64_t)(gn + SGL_ACC_EV_EXTRA) : 0;
+    for (int j = 0; t > 0 && j < n; j++)
+        c += z[(size_t)(t - 1) * (size_t)n + (size_t)j] ? (uint64_t)gn : 0;
+    return c;
+}
+
 /* The walk's cycles from start_i to done_o for a sample of q on a walk of P lanes, 2^GW words
- * a gv row, CP classes (padded): the gather and the neuron (WALK_STEP_EXTRA) and the
- * accumulation (ACC_STEP_FIXED, ACC_EV_EXTRA) of rtl/core_map.csv. z [T][n]: the spikes. */
+ * a gv row, CP classes (padded): the gv rows' clear, T steps and T accumulations. z [T][n]:
+ * the spikes. */
 static uint64_t acc_cycles(const sgl_fixed_net *q, const sgl_sample *s, const uint8_t *z, int P,
                            int GW, int CP)
 {
     const int n = q->layer[0].n, T = q->n_steps, gn = (n - 1) / P + 1;
-    int a = n * gn + acc_log2i(P) + SGL_GATHER_LAT, b = (n - 1) * gn + acc_log2i(CP) + SGL_GATHER_LAT + 1;
-    uint64_t c = ((uint64_t)1 << (GW + 1)) + 1 + (uint64_t)T * (uint64_t)((a > b ? a : b) + SGL_WALK_STEP_EXTRA);
-    for (int t = 0; t < T; t++) {
-        c += SGL_ACC_STEP_FIXED;
-        for (int e = 0; e < s->n_ev; e++)
-            c += s->ev_t[e] == t ? (uint64_t)(gn + SGL_ACC_EV_EXTRA) : 0;
-        for (int j = 0; t > 0 && j < n; j++)
-            c += z[(size_t)(t - 1) * (size_t)n + (size_t)j] ? (uint64_t)gn : 0;
+    uint64_t c = ((uint64_t)1 << (GW + 1)) + 1 + (uint64_t)T * acc_step_cycles(n, gn, P, CP);
+    for (int t = 0; t < T; t++)
+        c += acc_acc_cycles(s, z, n, gn, t);
+    return c;
+}
+
+/* sglif_engine's cycles from start_i to done_o with SUMS_IN = 1 (the trainer's): the walk's,
+ * which starts with the engine and waits at each step t for its errors, plus ENG_OVL_FIXED.
+ * The error unit computes e_(T-1) from the start and e_t from ENG_OVL_LAG cycles after the
+ * walk took e_(t+1), ENG_SUMS_STEP + ERR_CYCLES_FIXED + 3 C cycles each (C classes in use), so
+ * step t waits max(0, ENG_OVL_LAG + ENG_SUMS_STEP + ERR_CYCLES_FIXED + 3 C - W) cycles, W the
+ * walk's cycles since it took e_(t+1) (step t + 1 and the accumulation of step t + 2), or for
+ * t = T - 1 since its start (the gv rows' clear and one cycle). */
+static inline uint64_t acc_engine_cycles(const sgl_fixed_net *q, const sgl_sample *s, const uint8_t *z,
+                                         int P, int GW, int CP, int C)
+{
+    const int n = q->layer[0].n, T = q->n_steps, gn = (n - 1) / P + 1;
+    const uint64_t err = (uint64_t)(SGL_ENG_OVL_LAG + SGL_ENG_SUMS_STEP + SGL_ERR_CYCLES_FIXED + 3 * C);
+    const uint64_t step = acc_step_cycles(n, gn, P, CP);
+    uint64_t c = acc_cycles(q, s, z, P, GW, CP) + SGL_ENG_OVL_FIXED;
+    for (int t = T - 1; t >= 0; t--) {
+        uint64_t w = t == T - 1   ? ((uint64_t)1 << (GW + 1)) + 1
+                     : t == T - 2 ? step
+                                  : step + acc_acc_cycles(s, z, n, gn, t + 2);
+        c += err > w ? err - w : 0;
     }
     return c;
 }

@@ -63,7 +63,7 @@ module tb_acc_replay #(
                      .GRAD_W(GRAD_W)) u_walk (
         .clk_i(clk), .rst_i(rst), .start_i(start), .n_last_i(n_last), .t_last_i(t_last),
         .s_rec_i(s_rec), .out_frac_i(out_frac), .k_i(k), .reset_mult_i(reset_mult),
-        .busy_o(busy), .done_o(done), .w_addr_o(w_addr), .w_data_i(w_data),
+        .e_ok_i(1'b1), .e_take_o(), .busy_o(busy), .done_o(done), .w_addr_o(w_addr), .w_data_i(w_data),
         .wo_addr_o(wo_addr), .wo_data_i(wo_data), .e_addr_o(e_addr), .e_data_i(e_data),
         .h_addr_o(h_addr), .h_data_i(h_data), .gm_addr_o(gm_addr), .gm_data_i(gm_data),
         .gv_valid_o(gv_valid), .gv_t_o(gv_t), .gv_i_o(gv_i), .gv_o(gv), .sat_gz_o(sat_gz),

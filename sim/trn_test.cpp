@@ -378,9 +378,8 @@ int main(int argc, char **argv)
                 }
                 // the cycles: the engine's formula (rtl/core_map.csv) plus the command's
                 const uint8_t *z = g.z[0];
-                uint64_t want = acc_cycles(&q, &s, z, EP, ENW - acc_log2i(EP), 1 << CW) +
-                                (uint64_t)T * (uint64_t)(SGL_ENG_SUMS_STEP + SGL_ERR_CYCLES_FIXED + 3 * C) +
-                                SGL_ENG_FIXED + SGL_TRN_TRAIN_EXTRA;
+                uint64_t want = acc_engine_cycles(&q, &s, z, EP, ENW - acc_log2i(EP), 1 << CW, C) +
+                                SGL_TRN_TRAIN_EXTRA;
                 bad("TRAIN cycles", 0, d.u32(0), (int64_t)want);
                 train_cyc += d.u32(0);
                 values++;

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
     while (cp < CMAX)
         cp *= 2;
     top->start_i = 0;
+    top->e_ok_i = 1; // every error is in the memory before the walk starts
     top->ev_count_i = 0; // no input events here (sim/acc_test.cpp runs them)
     top->gp_we_i = 0;
     h.reset();
