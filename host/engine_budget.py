@@ -59,7 +59,7 @@ def blocks(words, bits):
 
 
 NEEDED = ("HIST_W", "GRAD_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "ENG_STEP_EXTRA", "ENG_SUMS_STEP",
-          "ENG_FIXED", "ENG_OVL_FIXED", "ENG_OVL_LAG", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "ACC_STEP_FIXED",
+          "ENG_FIXED", "ENG_OVL_FIXED", "ENG_OVL_LAG", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "ACC_STEP_FIXED", "ACC_LOCK_SEE",
           "ACC_EV_EXTRA", "UPD_P1_EXTRA", "UPD_SUM_EXTRA", "UPD_UNIT_MIN", "UPD_P2_EXTRA",
           "PCG_DRAW_CYCLES", "UPD_P3_EXTRA")
 
@@ -116,8 +116,13 @@ def cycles(k, n_in, n, c, t, p, e, s, batch, split=False):
     step = max(n * gn + lat_r, (n - 1) * gn + lat_o + 1) + k["WALK_STEP_EXTRA"]
     walk = 2 ** (gw + 1) + 1 + t * step
     rmw = 3 if split else 1  # split words: three read-modify-writes a word
-    acc_step = k["ACC_STEP_FIXED"] + e * (rmw * gn + k["ACC_EV_EXTRA"]) + s * rmw * gn
-    acc = t * k["ACC_STEP_FIXED"] + t * e * (rmw * gn + k["ACC_EV_EXTRA"]) + (t - 1) * s * rmw * gn
+    # the spike rows ride on the walk's rows (the lock step) but for those of the last neurons
+    # of a step, listed too late (the 85F's history latency, 2): d of n, as a mean; the split
+    # words (three read-modify-writes) would not fit a neuron's words, so all are left
+    d = math.ceil((2 + k["ACC_LOCK_SEE"]) / gn)
+    left = s * (1 if split else min(1, d / n))
+    acc_step = k["ACC_STEP_FIXED"] + e * (rmw * gn + k["ACC_EV_EXTRA"]) + left * rmw * gn
+    acc = t * k["ACC_STEP_FIXED"] + t * e * (rmw * gn + k["ACC_EV_EXTRA"]) + (t - 1) * left * rmw * gn
     # the trainer's engine (SUMS_IN = 1): the step sums come from the forward, and the error unit
     # runs beside the walk, a step ahead; the walk waits where a step of it is shorter
     e_step = k["ENG_OVL_LAG"] + k["ENG_SUMS_STEP"] + k["ERR_CYCLES_FIXED"] + 3 * c

@@ -17,17 +17,22 @@
 // The gradients (sglif_bwd_accum, inside): dbias[i] += gv_t[i] as each gv leaves; at a spike
 // z_t,i (the history word of the walk) dW_out[i] += e_t and once a step db_out += e_t; and
 // after the walk of step t - 1 (so that the spikes of t - 1, read by it, are listed and the gv
-// row of step t is still whole) the accumulation of step t: the rows of its input events
+// row of step t is still whole) the accumulation of step t: the rows of the spikes of step
+// t - 1 (rows N_IN + j) in lock step with the walk of step t - 1, one on each neuron's G_n
+// words as soon as it is listed (the bank word of the row's group g read with the gather's gv
+// word of g, which is the row of step t), then after that walk the rows of its input events
 // (the event store, {t, u} in forward order, read from the top down: the events of step t
-// are the last ones not yet taken) and of the spikes of step t - 1 (rows N_IN + j), each
-// row's G_n words P lanes wide, one a cycle; after step 0's walk, step 1's and then step 0's
-// (events only). Cycles (start_i to done_o, docs/rtl.md): 2^(GW+1) (clearing the gv rows) + 1
-// + T (max(n G_n + LAT_R, (n - 1) G_n + LAT_O + 1) + WALK_STEP_EXTRA) + sum_t (ACC_STEP_FIXED
-// + E_t (G_n + ACC_EV_EXTRA) + S_(t-1) G_n), LAT_R, LAT_O the gathers' latencies
-// (rtl/core_map.csv). One layer.
+// are the last ones not yet taken) and the spike rows the lock step left (the last
+// neurons'), each row's G_n words P lanes wide, one a cycle; after step 0's walk, step 1's
+// and then step 0's (events only). Cycles (start_i to done_o, docs/rtl.md): 2^(GW+1)
+// (clearing the gv rows) + 1 + T (max(n G_n + LAT_R, (n - 1) G_n + LAT_O + 1) +
+// WALK_STEP_EXTRA) + sum_t (ACC_STEP_FIXED + E_t (G_n + ACC_EV_EXTRA) + L_(t-1) G_n), LAT_R,
+// LAT_O the gathers' latencies, L_(t-1) the spike rows of step t - 1 the lock step left
+// (ACC_LOCK_SEE; rtl/core_map.csv, sim/walk_cycles.h). One layer.
 // `define SGLIF_FAULT_WALK_ROW (gv_(t+1) read from the row of step t), SGLIF_FAULT_WALK_CODE
-// (the SG code's bit 0 dropped on its way to the neuron) and SGLIF_FAULT_ACC_EVENT (the
-// sample's last event never taken) for the self-test.
+// (the SG code's bit 0 dropped on its way to the neuron), SGLIF_FAULT_ACC_EVENT (the
+// sample's last event never taken) and SGLIF_FAULT_ACC_LOCK (a spike row of the lock step
+// left in the list, so taken again) for the self-test.
 `default_nettype none
 `include "sglif_core_map_defs.vh"
 
@@ -243,6 +248,7 @@ module sglif_bwd_walk #(
         if (h_z)
             sl_m[sl_w[NW-1:0]] <= h_i;
     reg           fin_q;                 // the last phase: step 0's events
+    reg           la_q;                  // the lock step: a spike row rides on this neuron's words
     reg  [RW-1:0] row_q;
     reg           ret_ev_q;              // the row came from an event
     reg  [ES_AW:0] ev_rem;               // events not yet taken (the top of the store)
@@ -255,13 +261,18 @@ module sglif_bwd_walk #(
     wire [RW:0]   es_x   = {{(RW+1-UW){1'b0}}, es_u};
     wire [RW-1:0] sp_row = N_IN[RW-1:0] + sp_x[RW-1:0];
     wire          a_beat = state_q == S_ABEAT;
+    // the lock step: while step t_q is walked (below the first step), the accumulation of step
+    // t_q + 1 adds the rows of the spikes of t_q listed so far, one on each neuron's G_n words
+    // (the gv word the gather reads is the row's word: the same row of step t_q + 1, the same g)
+    wire          l_beat = beat && la_q;
+    wire          l_more = t_q != t_last_i && sl_r != sl_w;
     // after step t_q's walk (the first step) or step t_q + 1's accumulation: the walk of step
     // t_q - 1, or after step 0 the phase of step 0's events (t_q - 1 = -1, so t_acc = 0), or
     // after that the end
     wire          nx_fin   = t_q == {HW{1'b0}} && !fin_q;
     wire [3:0]    nx_state = fin_q ? S_IDLE : nx_fin ? S_AEV : S_ERR;
     sglif_bwd_accum #(.N(N), .P(P), .C(C), .N_IN(N_IN), .GRAD_W(GRAD_W)) u_acc (
-        .clk_i(clk_i), .rst_i(rst_i), .beat_i(a_beat), .row_i(row_q), .g_i(g_q),
+        .clk_i(clk_i), .rst_i(rst_i), .beat_i(a_beat || l_beat), .row_i(row_q), .g_i(g_q),
         .gv_word_i(gvw_q), .bias_v_i(nu_v), .bias_i_i(gv_i_o), .bias_gv_i(gv_o),
         .wo_v_i(h_z), .wo_i_i(h_i), .bo_v_i(side_push && b_i_q == {NW{1'b0}}), .e_i(e_q),
         .gp_sel_i(gp_sel_i), .gp_addr_i(gp_addr_i), .gp_we_i(gp_we_i), .gp_wdata_i(gp_wdata_i),
@@ -311,6 +322,7 @@ module sglif_bwd_walk #(
                     sl_r    <= {(NW+1){1'b0}};
                     i_q     <= {NW{1'b0}};
                     g_q     <= {GW{1'b0}};
+                    la_q    <= 1'b0;                  // (neuron 0: no spike listed yet)
                     if (e_ok_i)                       // (else: e_t not yet in the memory)
                         state_q <= S_ROW;
                 end
@@ -319,6 +331,14 @@ module sglif_bwd_walk #(
                         e_q <= e_data_i;              // e_t, read in S_ERR
                     if (last) begin
                         g_q <= {GW{1'b0}};
+                        // the next neuron's words carry the next listed spike's row, if any
+                        la_q <= l_more && i_q != n_last_i;
+                        if (l_more && i_q != n_last_i) begin
+                            row_q <= sp_row;
+`ifndef SGLIF_FAULT_ACC_LOCK
+                            sl_r  <= sl_r + 1'b1;      // (the self-test: the row taken again)
+`endif
+                        end
                         if (i_q == n_last_i)
                             state_q <= S_DRAIN;
                         else

@@ -9,6 +9,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "walk_cycles.h"
 
 /* Configuration cfg: a one-layer net of sim/cosim_gen.h (at most NMAX neurons, NIN inputs,
  * CMAX classes, SG tables of 1..16 bits over up to 2^8 entries) with an out_frac the error
@@ -57,37 +60,29 @@ static int acc_log2i(int x)
     return b;
 }
 
-/* The walk's cycles of a step, from its start (S_ERR, e_t read) to its last gv (the gathers and
- * the neuron: WALK_STEP_EXTRA of rtl/core_map.csv), for n neurons of gn words, P lanes, CP
- * classes (padded). */
-static uint64_t acc_step_cycles(int n, int gn, int P, int CP)
+/* The input events of each step of s (ev [T]). */
+static void acc_events(const sgl_sample *s, int T, int *ev)
 {
-    int a = n * gn + acc_log2i(P) + SGL_GATHER_LAT, b = (n - 1) * gn + acc_log2i(CP) + SGL_GATHER_LAT + 1;
-    return (uint64_t)((a > b ? a : b) + SGL_WALK_STEP_EXTRA);
-}
-
-/* The accumulation of step t (ACC_STEP_FIXED, ACC_EV_EXTRA): its input events' rows and the
- * rows of the spikes of step t - 1 (z [T][n]), gn words each. */
-static uint64_t acc_acc_cycles(const sgl_sample *s, const uint8_t *z, int n, int gn, int t)
-{
-    uint64_t c = SGL_ACC_STEP_FIXED;
+    for (int t = 0; t < T; t++)
+        ev[t] = 0;
     for (int e = 0; e < s->n_ev; e++)
-        c += s->ev_t[e] == t ? (uint64_t)(gn + SGL_ACC_EV_EXTRA) : 0;
-    for (int j = 0; t > 0 && j < n; j++)
-        c += z[(size_t)(t - 1) * (size_t)n + (size_t)j] ? (uint64_t)gn : 0;
-    return c;
+        if (s->ev_t[e] < T)
+            ev[s->ev_t[e]]++;
 }
 
 /* The walk's cycles from start_i to done_o for a sample of q on a walk of P lanes, 2^GW words
- * a gv row, CP classes (padded): the gv rows' clear, T steps and T accumulations. z [T][n]:
+ * a gv row, CP classes (padded), the history's latency hlat (sim/walk_cycles.h). z [T][n]:
  * the spikes. */
 static uint64_t acc_cycles(const sgl_fixed_net *q, const sgl_sample *s, const uint8_t *z, int P,
-                           int GW, int CP)
+                           int GW, int CP, int hlat)
 {
-    const int n = q->layer[0].n, T = q->n_steps, gn = (n - 1) / P + 1;
-    uint64_t c = ((uint64_t)1 << (GW + 1)) + 1 + (uint64_t)T * acc_step_cycles(n, gn, P, CP);
-    for (int t = 0; t < T; t++)
-        c += acc_acc_cycles(s, z, n, gn, t);
+    const int T = q->n_steps;
+    int *ev = (int *)calloc((size_t)T, sizeof *ev);
+    if (!ev)
+        return 0;
+    acc_events(s, T, ev);
+    uint64_t c = wc_walk_cycles(q->layer[0].n, T, P, GW, CP, hlat, z, ev);
+    free(ev);
     return c;
 }
 
@@ -99,18 +94,23 @@ static uint64_t acc_cycles(const sgl_fixed_net *q, const sgl_sample *s, const ui
  * walk's cycles since it took e_(t+1) (step t + 1 and the accumulation of step t + 2), or for
  * t = T - 1 since its start (the gv rows' clear and one cycle). */
 static inline uint64_t acc_engine_cycles(const sgl_fixed_net *q, const sgl_sample *s, const uint8_t *z,
-                                         int P, int GW, int CP, int C)
+                                         int P, int GW, int CP, int hlat, int C)
 {
     const int n = q->layer[0].n, T = q->n_steps, gn = (n - 1) / P + 1;
     const uint64_t err = (uint64_t)(SGL_ENG_OVL_LAG + SGL_ENG_SUMS_STEP + SGL_ERR_CYCLES_FIXED + 3 * C);
-    const uint64_t step = acc_step_cycles(n, gn, P, CP);
-    uint64_t c = acc_cycles(q, s, z, P, GW, CP) + SGL_ENG_OVL_FIXED;
+    const uint64_t step = wc_step_cycles(n, gn, P, CP);
+    int *ev = (int *)calloc((size_t)T, sizeof *ev);
+    if (!ev)
+        return 0;
+    acc_events(s, T, ev);
+    uint64_t c = wc_walk_cycles(n, T, P, GW, CP, hlat, z, ev) + SGL_ENG_OVL_FIXED;
     for (int t = T - 1; t >= 0; t--) {
         uint64_t w = t == T - 1   ? ((uint64_t)1 << (GW + 1)) + 1
                      : t == T - 2 ? step
-                                  : step + acc_acc_cycles(s, z, n, gn, t + 2);
+                                  : step + wc_acc_cycles(z, n, gn, hlat, t + 2, ev[t + 2]);
         c += err > w ? err - w : 0;
     }
+    free(ev);
     return c;
 }
 

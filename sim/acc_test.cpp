@@ -226,7 +226,7 @@ int main(int argc, char **argv)
                 cmp("db_out [c]", 3, (uint32_t)c, c, g.b_out[c]);
             // then the cycles against the formula (rtl/core_map.csv)
             {
-                uint64_t want = acc_cycles(&q, &s, z, P, GW, cp), cyc = walk_cyc;
+                uint64_t want = acc_cycles(&q, &s, z, P, GW, cp, 1), cyc = walk_cyc;
                 want += (uint64_t)T * (uint64_t)(n + SGL_ENG_STEP_EXTRA + SGL_ERR_CYCLES_FIXED + 3 * C) + SGL_ENG_FIXED;
                 if (t_err != T)
                     fail("errors given (steps)", 0, t_err, T);

@@ -85,7 +85,7 @@ int main(int argc, char **argv)
             }
             fprintf(f, "K %d %d %d %d %d %d %d %d %" PRIu64 " %d\n", n, n_in, T, q.v_frac - Ly->sh_rec,
                     q.out_frac, q.decay_shift, q.reset == SGL_RESET_MULT, s.n_ev,
-                    acc_cycles(&q, &s, g.z[0], P, GW, cp), smp == 0);
+                    acc_cycles(&q, &s, g.z[0], P, GW, cp, 1), smp == 0);
             for (int i = 0; i < n; i++)
                 for (int w = 0; w < gn; w++) {
                     fprintf(f, "R %d ", i << GW | w);

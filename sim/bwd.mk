@@ -36,7 +36,7 @@ walk_n        = $(shell echo $$(( 32 > 2 * $(1) ? 32 : 2 * $(1) )))
 WALK_SIZES    = -GN=$(call walk_n,$(1)) -GC=10 -GT_MAX=24
 WALK_DEFS     = -DWALK_N=$(call walk_n,$(1)) -DWALK_C=10 -DWALK_T=24
 WALK_RTL     := rtl/sglif_bwd_walk.v rtl/sglif_bwd_accum.v $(GATHER_RTL) $(BWD_RTL)
-WALK_DEPS    := $(CORE_MAP_H) $(CORE_MAP_DEFS) sim/unit_harness.h sim/walk_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(WALK_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
+WALK_DEPS    := $(CORE_MAP_H) $(CORE_MAP_DEFS) sim/unit_harness.h sim/walk_test.cpp sim/walk_cycles.h sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(WALK_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 # the whole samples (sim/acc_test.cpp on rtl/sglif_engine.v: readout sums, error unit, walk and
 # accumulation against the twin's sgl_fixed_grad_sample), at each P of ACC_LANES, ACC_N
 # configurations a seed
@@ -49,8 +49,8 @@ GRAD_W       := $(shell awk -F, '$$2 == "GRAD_W" { print $$3 }' rtl/core_map.csv
 ACC_SIZES     = -GN=$(call walk_n,$(1)) -GP=$(1) -GC=10 -GT_MAX=24 -GN_IN=16 -GES_AW=10 -GGRAD_W=$(GRAD_W)
 ACC_DEFS      = -DACC_N=$(call walk_n,$(1)) -DACC_P=$(1) -DACC_C=10 -DACC_T=24 -DACC_N_IN=16 -DACC_ES_AW=10 -DACC_GRAD_W=$(GRAD_W)
 ACC_RTL      := rtl/sglif_engine.v rtl/sglif_err_unit.v $(WALK_RTL)
-ACC_DEPS     := $(CORE_MAP_H) $(CORE_MAP_DEFS) sim/unit_harness.h sim/acc_test.cpp sim/acc_gen.h sim/cosim_gen.h sim/bwd.mk rtl/lint.vlt rtl/core_map.csv $(ACC_RTL) rtl/sglif_exp2.hex $(LIB)
-ACC_FAULTS   := WALK_CODE BWD_DECAY ACC_DIAG ACC_EVENT ERR_TABLE ENG_SUM
+ACC_DEPS     := $(CORE_MAP_H) $(CORE_MAP_DEFS) sim/unit_harness.h sim/acc_test.cpp sim/acc_gen.h sim/walk_cycles.h sim/cosim_gen.h sim/bwd.mk rtl/lint.vlt rtl/core_map.csv $(ACC_RTL) rtl/sglif_exp2.hex $(LIB)
+ACC_FAULTS   := WALK_CODE BWD_DECAY ACC_DIAG ACC_EVENT ERR_TABLE ENG_SUM ACC_LOCK
 ERR_N        ?= 100000
 ERR_CLASSES  ?= 2 10 64
 ERR_RTL      := rtl/sglif_err_unit.v
@@ -185,7 +185,7 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)
 	  $(BWD_DIR)/sround/Vtb_sround +seed=$$s +n=$(SROUND_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'draws compared' $$l)"; done
 
-bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums
+bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice
 	@set -e; for f in $(BWD_FAULTS); do d=$(BWD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_bwd_neuron +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'bwd: [0-9]+ neurons compared .* [1-9][0-9]* mismatches' $$d/run.log; then \

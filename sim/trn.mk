@@ -18,7 +18,7 @@ TRN_RTL    := rtl/sglif_device.v rtl/sglif_trainer.v rtl/sglif_engine.v rtl/sgli
               rtl/sglif_update.v rtl/sglif_udiv.v rtl/sglif_isqrt.v rtl/sglif_pcg32.v rtl/sglif_sround.v \
               $(filter-out rtl/sglif_ram.v,$(shell cat rtl/files.f)) $(CMD_RTL)
 TRN_DEPS   := $(CORE_MAP_H) $(CORE_MAP_DEFS) $(CORE_MAP_VH) $(PROTOCOL_H) $(PROTOCOL_VH) sim/trn_test.cpp \
-              sim/unit_harness.h sim/acc_gen.h sim/cosim_gen.h sim/upd_gen.h sim/trn.mk rtl/lint.vlt $(TRN_RTL) \
+              sim/unit_harness.h sim/acc_gen.h sim/walk_cycles.h sim/cosim_gen.h sim/upd_gen.h sim/trn.mk rtl/lint.vlt $(TRN_RTL) \
               rtl/sglif_exp2.hex $(LIB)
 trn_f = $(word $(2),$(subst :, ,$(filter $(1):%,$(TRN_BUILDS))))
 TRN_G = -GBYTE_IO=1 -GENGINE=1 -GN=$(call trn_f,$(1),2) -GN_IN=$(call trn_f,$(1),3) -GN_OUT=$(call trn_f,$(1),4) \

@@ -378,7 +378,7 @@ int main(int argc, char **argv)
                 }
                 // the cycles: the engine's formula (rtl/core_map.csv) plus the command's
                 const uint8_t *z = g.z[0];
-                uint64_t want = acc_engine_cycles(&q, &s, z, EP, ENW - acc_log2i(EP), 1 << CW, C) +
+                uint64_t want = acc_engine_cycles(&q, &s, z, EP, ENW - acc_log2i(EP), 1 << CW, H_LAT, C) +
                                 SGL_TRN_TRAIN_EXTRA;
                 bad("TRAIN cycles", 0, d.u32(0), (int64_t)want);
                 train_cyc += d.u32(0);

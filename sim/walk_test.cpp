@@ -23,27 +23,11 @@
 extern "C" {
 #include "bwd_ref.h"
 #include "rng.h"
+#include "walk_cycles.h"
 }
 
 static const int NMAX = WALK_N, P = WALK_P, CMAX = WALK_C, TMAX = WALK_T;
 static int clog2(int x) { int b = 0; while ((1 << b) < x) b++; return b > 0 ? b : 1; }
-static int log2i(int x) { int b = 0; while ((1 << b) < x) b++; return b; }
-
-// the walk's cycles from start_i to done_o (rtl/core_map.csv, WALK_STEP_EXTRA, ACC_*), with
-// no input events and z [T][n] the spikes (the accumulation's rows)
-static uint64_t walk_cycles(int n, int T, int GW, int cp, const uint8_t *z)
-{
-    int gn = (n - 1) / P + 1;
-    int lat_r = log2i(P) + SGL_GATHER_LAT, lat_o = log2i(cp) + SGL_GATHER_LAT;
-    int a = n * gn + lat_r, b = (n - 1) * gn + lat_o + 1;
-    uint64_t c = (1u << (GW + 1)) + 1 + (uint64_t)T * (uint64_t)((a > b ? a : b) + SGL_WALK_STEP_EXTRA);
-    for (int t = 0; t < T; t++) {
-        c += SGL_ACC_STEP_FIXED;
-        for (int j = 0; t > 0 && j < n; j++)
-            c += z[(size_t)(t - 1) * n + j] ? (uint64_t)gn : 0;
-    }
-    return c;
-}
 
 int main(int argc, char **argv)
 {
@@ -147,7 +131,7 @@ int main(int argc, char **argv)
             }
             if (top->done_o) {
                 done = true;
-                uint64_t cyc = h.cycles - c0, cw = walk_cycles(n, T, GW, cp, z.data());
+                uint64_t cyc = h.cycles - c0, cw = wc_walk_cycles(n, T, P, GW, cp, 1, z.data(), NULL);
                 if (cyc != cw) {
                     mismatches++;
                     fprintf(stderr, "MISMATCH config %" PRIu64 " (n %d, T %d): %" PRIu64 " cycles, the "

@@ -19,6 +19,7 @@
 #include "bwd_ref.h"
 #include "rng.h"
 #include "sglif_core_map.h"
+#include "walk_cycles.h"
 
 static int log2i(int x)
 {
@@ -76,14 +77,9 @@ int main(int argc, char **argv)
         }
         sgl_bwd_walk_ref(n, C, T, w_rec, w_out, err, z, code, gamma, s_rec, out_frac, k,
                          reset_mult, gv, clamp);
-        int gn = (n - 1) / P + 1, a = n * gn + log2i(P) + SGL_GATHER_LAT,
-            b = (n - 1) * gn + log2i(cp) + SGL_GATHER_LAT + 1;
-        long cycles = (1L << (GW + 1)) + 1 + (long)T * ((a > b ? a : b) + SGL_WALK_STEP_EXTRA);
-        for (int t = 0; t < T; t++) { /* the accumulation: no events, the spikes' rows */
-            cycles += SGL_ACC_STEP_FIXED;
-            for (int j = 0; t > 0 && j < n; j++)
-                cycles += z[(t - 1) * n + j] ? gn : 0;
-        }
+        int gn = (n - 1) / P + 1;
+        /* no events: the accumulation has the spikes' rows only */
+        long cycles = (long)wc_walk_cycles(n, T, P, GW, cp, 1, z, NULL);
         fprintf(f, "K %d 1 %d %d %d %d %d 0 %ld %d\n", n, T, s_rec, out_frac, k, reset_mult, cycles, cfg == 0);
         for (int i = 0; i < n; i++)
             for (int g = 0; g < gn; g++) {
