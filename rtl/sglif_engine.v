@@ -192,12 +192,9 @@ module sglif_engine #(
 
     // ---- control -------------------------------------------------------------------------------
     always @(posedge clk_i) begin
-        done_o <= 1'b0;
-        if (rst_i) begin
-            state_q <= S_IDLE;
+        if (rst_i)
             e_have_q <= 1'b0;
-            s_v_q   <= 1'b0;
-        end else begin
+        else begin
             if (w_take)
                 e_have_q <= 1'b0;
 `ifdef SGLIF_FAULT_TRN_AHEAD
@@ -210,6 +207,7 @@ module sglif_engine #(
         end
     end
     always @(posedge clk_i) begin
+        done_o <= 1'b0;
         if (rst_i) begin
             state_q <= S_IDLE;
             s_v_q   <= 1'b0;
