@@ -431,6 +431,92 @@ Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
     unlink_model(twin);
 }
 
+/* Run `device train` (SOPTS from start, extra options) on the soft board b: the exit status,
+ * the output in out. */
+static int run_on(soft_board *b, const char *start, const char *model, const char *extra,
+                  char *out, size_t n)
+{
+    char port[64];
+    pid_t pid = sb_start(b, port, sizeof port);
+    int rc = sh(out, n, "%s device train " SOPTS " --from %s --out %s --port %s %s --quiet 2>&1",
+                sglif(), start, model, port, extra);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    return rc;
+}
+
+/* The engine path's bad days on the soft board: a gradient sum that leaves the engine's
+ * GRAD_W bits (TREG STATUS bit 1) ends the run with exit 4 and one line; lost replies to a
+ * TRAIN and an UPDATE (the host retries with the same seq, the board answers DUP and does not
+ * carry them out again) leave the twin's model, and a board that carries the retries out again
+ * is seen; a run killed in the middle of a batch and resumed on the same board, whose gradient
+ * sums hold the killed batch's first samples, gives the twin's model (the resume's first
+ * UPDATE zeroes them), and a board that keeps them through that UPDATE is seen. */
+Test(device_train, engine_bad_days_on_a_software_engine, .timeout = 300)
+{
+    char start[256], twin[256], eng[256], pidf[256], cmd[1024], out[16384];
+    start_and_twin(SDATA, "32", SOPTS, start, twin, sizeof start);
+    tmp(eng, sizeof eng, "bad.sgl");
+    tmp(pidf, sizeof pidf, "bad.pid");
+    static soft_board b;
+    /* gradient words of 20 bits: the first batch's sums leave them */
+    unlink_model(eng);
+    sb_init(&b, start, 32, 32, 4, 40, 32, 32);
+    b.GRAD_W = 20;
+    int rc = run_on(&b, start, eng, "", out, sizeof out);
+    cr_expect_eq(rc, 4, "%s", out);
+    cr_expect(strchr(out, '\n') == out + strlen(out) - 1, "not one line:\n%s", out);
+    cr_expect(strstr(out, "a gradient sum of this batch left the engine's 20 bits (TREG STATUS "
+                          "0x2): the board cannot follow the twin"), "%s", out);
+    cr_expect(access(eng, F_OK) != 0, "a failed run saved a model");
+    /* the replies to the 21st TRAIN and the 3rd UPDATE lost (the 1st is the start's) */
+    for (int fault = 0; fault < 2; fault++) {
+        unlink_model(eng);
+        sb_init(&b, start, 32, 32, 4, 40, 32, 32);
+        b.lose_train = 21;
+        b.lose_update = 3;
+        b.dup_fault = fault;
+        rc = run_on(&b, start, eng, "--timeout 200", out, sizeof out);
+        cr_assert_eq(rc, 0, "%s", out);
+        cr_expect(strstr(out, " requests, 2 retries;"), "%s", out);
+        if (!fault)
+            cr_expect(same_params(twin, eng), "lost replies, DUP: other weights than the twin's");
+        else
+            cr_expect(!same_params(twin, eng), "a board that carries retries out again: the "
+                      "twin's weights all the same (the test cannot see DUP)");
+    }
+    /* killed after the 37th TRAIN: 2 batches of 16 and 5 samples of the third */
+    for (int fault = 0; fault < 2; fault++) {
+        unlink_model(eng);
+        unlink(pidf);
+        sb_init(&b, start, 32, 32, 4, 40, 32, 32);
+        b.kill_train = 37;
+        b.keep_sums = fault;
+        snprintf(b.kill_pidfile, sizeof b.kill_pidfile, "%s", pidf);
+        char port[64];
+        pid_t pid = sb_start(&b, port, sizeof port);
+        snprintf(cmd, sizeof cmd, "%s device train " SOPTS " --from %s --out %s --port %s "
+                 "--checkpoint-secs 0.000001 --quiet", sglif(), start, eng, port);
+        rc = sh(out, sizeof out, "(%s >/dev/null 2>&1 & echo $! >%s; wait $!) 2>/dev/null", cmd,
+                pidf);
+        cr_assert_eq(rc, 128 + SIGKILL, "the board did not kill the run: %d, %s", rc, out);
+        cr_assert(access(eng, F_OK) != 0, "a killed run saved a model");
+        rc = sh(out, sizeof out, "%s --resume 2>&1", cmd);
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+        cr_assert_eq(rc, 0, "%s", out);
+        if (!fault)
+            cr_expect(same_params(twin, eng), "killed in a batch, resumed: other weights");
+        else
+            cr_expect(!same_params(twin, eng), "a board that keeps the killed batch's sums: "
+                      "the twin's weights all the same (the test cannot see the zeroing)");
+    }
+    unlink(pidf);
+    unlink_model(eng);
+    unlink_model(start);
+    unlink_model(twin);
+}
+
 /* The engine path on the simulated ULX3S-85F (build/bin/sglif-board-ecp5-85f-engine, built by
  * make test: the core and its training engine, rtl/sglif_trainer.v, of 128 neurons, 32 inputs, 32
  * lanes): the checks above against the RTL; a new board for every run (sim:), so a resumed run
