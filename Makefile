@@ -146,10 +146,11 @@ DEMO_ARGS  ?=
 # the board of the demo: PORT (ftdi, tty:..., tcp:...) or the simulated ULX3S-85F board, whose
 # 256 neurons and 20 classes take the demo's model (the up5k board has 7 classes)
 DEMO_BOARD := $(BIN)/sglif-board-ecp5-85f
-# the same board with its training engine (rtl/configs.csv's engine columns: 128 neurons, 32
-# inputs), a separate program since the engine makes the simulation slower (sim/link.mk): the
-# demo's training on chip and make bench's on-chip rate
-DEMO_ENGINE_BOARD := $(BIN)/sglif-board-ecp5-85f-engine
+# the board with its training engine (rtl/configs.csv's row DEMO_ENGINE_CONFIG, its engine
+# columns: 128 neurons, 32 inputs), a separate program since the engine makes the simulation
+# slower (sim/link.mk): the demo's training on chip and make bench's on-chip rate
+DEMO_ENGINE_CONFIG ?= ecp5-85f
+DEMO_ENGINE_BOARD := $(BIN)/sglif-board-$(DEMO_ENGINE_CONFIG)-engine
 # (PORT from the command line only: an environment PORT, as web tools set, is not a board)
 DEMO_PORT  := $(if $(filter command line,$(origin PORT)),$(PORT),sim:$(abspath $(DEMO_BOARD)))
 DEMO_ENGINE_PORT := $(if $(filter command line,$(origin PORT)),$(PORT),sim:$(abspath $(DEMO_ENGINE_BOARD)))

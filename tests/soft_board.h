@@ -9,13 +9,16 @@
  * mode and the written gamma_q, UPDATE runs sgl_fixed_update_tensor on each tensor with the
  * registers' step shifts, decay, b2 and row_norm, the masters and momenta decoded from the
  * engine's words and the PCG32 state from its registers, and writes asr(master, 8) into the
- * core's words. The state outlives a connection, as a powered board's does. One layer; the
- * shape of the net comes from a model file (the run's --from). Header-only, one includer. */
+ * core's words; TREG STATUS bit 1 says a gradient sum left GRAD_W bits (sticky until UPDATE);
+ * a retry of a carried-out write (the last request's seq again) gets DUP. The state outlives a
+ * connection, as a powered board's does. One layer; the shape of the net comes from a model
+ * file (the run's --from). Header-only, one includer. */
 #ifndef SGLIF_TESTS_SOFT_BOARD_H
 #define SGLIF_TESTS_SOFT_BOARD_H
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 #include "core_map.h"
@@ -41,7 +44,15 @@ typedef struct {
     sgl_fixed_grad g;
     sgl_fixed_master M;
     uint32_t st[5];        /* samples, correct, saturations, clamped, cycles */
-    long trains, updates;
+    long trains, updates, conn_updates;
+    /* the link's and the host's bad days (0: none): the reply to the lose_train-th TRAIN and
+     * to the lose_update-th UPDATE lost (the host's retry, same seq, gets DUP); after the
+     * kill_train-th TRAIN, the process whose pid kill_pidfile holds killed (SIGKILL) and no
+     * reply. Faults for the self-tests: dup_fault carries a retry out again instead of DUP;
+     * keep_sums makes a connection's first UPDATE (the host's zeroing one) do nothing. */
+    long lose_train, lose_update, kill_train;
+    char kill_pidfile[256];
+    int dup_fault, keep_sums;
 } soft_board;
 
 static int sb_clog2(int x)
@@ -179,6 +190,21 @@ static void sb_put32(uint8_t *p, uint32_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* 1 if a gradient sum of the batch has left GRAD_W bits (signed), as the engine's accumulation
+ * flags it in TREG STATUS bit 1. */
+static int sb_wide(const soft_board *b)
+{
+    const int64_t lim = (int64_t)1 << (b->GRAD_W - 1);
+    const size_t n = (size_t)b->ref.layer[0].n, nin = (size_t)b->ref.n_in, C = (size_t)b->ref.n_out;
+    const int64_t *t[] = {b->g.w_in[0], b->g.w_rec[0], b->g.bias[0], b->g.w_out, b->g.b_out};
+    const size_t len[] = {nin * n, n * n, n, n * C, C};
+    for (int k = 0; k < 5; k++)
+        for (size_t i = 0; i < len[k]; i++)
+            if (t[k][i] >= lim || t[k][i] < -lim)
+                return 1;
+    return 0;
+}
+
 /* One request: the status; the reply's payload into out, its length into *olen. */
 static int sb_handle(soft_board *b, int cmd, const uint8_t *p, int len, uint8_t *out, int *olen)
 {
@@ -213,7 +239,8 @@ static int sb_handle(soft_board *b, int cmd, const uint8_t *p, int len, uint8_t 
             uint16_t v = sb_rd16(p + 6 + 2 * i);
             if (p[0] == SGL_SEL_WOUT)
                 v = (uint16_t)(int16_t)(int8_t)(v & 0xFF);
-            if (!(p[0] == SGL_SEL_TREG && addr + i == SGL_TREG_GF))
+            if (!(p[0] == SGL_SEL_TREG &&
+                  (addr + i == SGL_TREG_GF || addr + i == SGL_TREG_STATUS)))
                 w[addr + i] = v;
         }
         *olen = cmd == SGL_CMD_READ_MEM ? (int)(2 * k) : 0;
@@ -292,6 +319,8 @@ static int sb_handle(soft_board *b, int cmd, const uint8_t *p, int len, uint8_t 
         q->decay_shift = b->ref.decay_shift, q->reset = b->ref.reset;
         if (rc)
             return SGL_ST_ERR_ADDR;
+        if (sb_wide(b))
+            b->treg[SGL_TREG_STATUS] |= 2; /* sticky until UPDATE */
         b->st[0]++;
         b->st[1] += (uint32_t)(b->g.correct - c0);
         b->st[2] += (uint32_t)(b->g.saturations - sat0);
@@ -307,6 +336,8 @@ static int sb_handle(soft_board *b, int cmd, const uint8_t *p, int len, uint8_t 
             return SGL_ST_ERR_LEN;
         if (lr == 0)
             return SGL_ST_ERR_ADDR;
+        if (b->keep_sums && b->conn_updates++ == 0)
+            return SGL_ST_OK; /* the fault: the sums outlive the zeroing UPDATE */
         if (b->treg[SGL_TREG_N_LAST] != n - 1 || b->treg[SGL_TREG_IN_LAST] != b->ref.n_in - 1 ||
             b->treg[SGL_TREG_C_LAST] != C - 1) /* (a real engine would use them as they are) */
             return SGL_ST_ERR_ADDR;
@@ -344,6 +375,7 @@ static int sb_handle(soft_board *b, int cmd, const uint8_t *p, int len, uint8_t 
         }
         sgl_core_load(&b->m.cs, &b->q, 1, sb_image_write, &b->m);
         sgl_fixed_grad_zero(&b->g, &b->q);
+        b->treg[SGL_TREG_STATUS] = 0;
         b->st[3] += (uint32_t)clamped;
         b->st[4] += 20000;
         b->updates++;
@@ -376,12 +408,38 @@ static void sb_serve(soft_board *b, int lfd)
             continue;
         sgl_link_decoder dec;
         sgl_link_decoder_init(&dec, pay, 65535);
+        /* the last request's seq (this soft board forgets it with the connection; a powered
+         * board keeps it, and a new host program starts from another seq) */
+        int last_seq = -1;
+        b->conn_updates = 0;
         long k;
         while ((k = read(fd, buf, sizeof buf)) > 0)
             for (long i = 0; i < k; i++)
                 if (sgl_link_feed(&dec, buf[i]) == SGL_LINK_FRAME) {
-                    int olen = 0;
-                    int st = sb_handle(b, dec.code, pay, dec.len, out, &olen);
+                    int olen = 0, st, lost = 0;
+                    const int mut = dec.code == SGL_CMD_WRITE_MEM || dec.code == SGL_CMD_RUN ||
+                                    dec.code == SGL_CMD_SOFT_RESET ||
+                                    dec.code == SGL_CMD_TRAIN || dec.code == SGL_CMD_UPDATE;
+                    if (mut && dec.seq == last_seq && !b->dup_fault)
+                        st = SGL_ST_DUP; /* a retry of what was carried out: not again */
+                    else {
+                        const long t0 = b->trains, u0 = b->updates;
+                        st = sb_handle(b, dec.code, pay, dec.len, out, &olen);
+                        lost = (b->trains > t0 && b->trains == b->lose_train) ||
+                               (b->updates > u0 && b->updates == b->lose_update);
+                        if (b->trains > t0 && b->trains == b->kill_train) {
+                            FILE *f = fopen(b->kill_pidfile, "r");
+                            int pid = 0;
+                            if (f && fscanf(f, "%d", &pid) == 1 && pid > 0)
+                                kill(pid, SIGKILL);
+                            if (f)
+                                fclose(f);
+                            lost = 1;
+                        }
+                    }
+                    last_seq = dec.seq;
+                    if (lost)
+                        continue;
                     size_t fl = sgl_link_encode(frame, (uint8_t)st, dec.seq, out,
                                                 (uint16_t)(st == SGL_ST_OK ? olen : 0));
                     if (write(fd, frame, fl) != (ssize_t)fl)

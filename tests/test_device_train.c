@@ -73,10 +73,46 @@ static void tmp(char *p, size_t n, const char *what)
     snprintf(p, n, "/tmp/sglif-test-dtrain-%d-%s", (int)getpid(), what);
 }
 
+/* Remove a model file and its checkpoint. */
+static void unlink_model(const char *path)
+{
+    char ckpt[300];
+    unlink(path);
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", path);
+    unlink(ckpt);
+}
+
+/* `sglif device train ARGS --out model` stopped, then resumed with --resume: killed (sig 9:
+ * SIGKILL after 3 batches, a checkpoint after every batch) or interrupted (sig 2: SIGINT after
+ * 6 batches, exit 130); the resumed run must save the twin's model. The resumed run's output
+ * into out. */
+static void stop_and_resume(int sig, const char *args, const char *model, const char *twin,
+                            const char *what, char *out, size_t n)
+{
+    char ckpt[300];
+    snprintf(ckpt, sizeof ckpt, "%s.ckpt", model);
+    unlink_model(model);
+    int rc = sh(out, n, "%s %s device train %s --out %s%s --quiet 2>&1",
+                sig == SIGKILL ? "SGLIF_TEST_SIGKILL_AFTER=3" : "SGLIF_TEST_SIGINT_AFTER=6",
+                sglif(), args, model, sig == SIGKILL ? " --checkpoint-secs 0.000001" : "");
+    if (sig == SIGKILL) {
+        cr_assert_neq(rc, 0, "%s: the kill hook did not stop the run: %s", what, out);
+        cr_assert(access(ckpt, R_OK) == 0, "%s: no checkpoint after the kill", what);
+        cr_assert(access(model, F_OK) != 0, "%s: a killed run saved a model", what);
+    } else {
+        cr_assert_eq(rc, 130, "%s: %s", what, out);
+        cr_assert(strstr(out, "--resume continues from"), "%s: %s", what, out);
+    }
+    rc = sh(out, n, "%s device train %s --out %s --resume --quiet 2>&1", sglif(), args, model);
+    cr_assert_eq(rc, 0, "%s: %s", what, out);
+    cr_expect(same_params(twin, model), "%s, %s and resumed: other weights", what,
+              sig == SIGKILL ? "killed" : "interrupted");
+}
+
 Test(device_train, bit_identical_to_fixed_and_resumable, .timeout = 300)
 {
     const char *bin = sglif();
-    char twin[256], board[256], out[16384], ckpt[300];
+    char twin[256], board[256], out[16384];
     tmp(twin, sizeof twin, "twin.sgl");
     tmp(board, sizeof board, "board.sgl");
     cr_log_info("%s, seed 7", OPTS);
@@ -121,53 +157,24 @@ Test(device_train, bit_identical_to_fixed_and_resumable, .timeout = 300)
     cr_expect(same_params(twin_w, board_w), "--window %d: device train and train --backend "
               "fixed differ", H);
     cr_expect(!same_params(twin, twin_w), "--window %d: the whole sample's model", H);
-    unlink(twin_w);
-    unlink(board_w);
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin_w);
-    unlink(ckpt);
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", board_w);
-    unlink(ckpt);
+    unlink_model(twin_w);
+    unlink_model(board_w);
 
-    /* killed after 3 of 8 batches (a checkpoint after every batch), then resumed */
+    /* killed after 3 of 8 batches (a checkpoint after every batch), then resumed; interrupted
+     * (SIGINT, exit 130) after 6 batches, in the second epoch, then resumed */
     char killed[256];
     tmp(killed, sizeof killed, "killed.sgl");
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", killed);
-    unlink(ckpt);
-    rc = sh(out, sizeof out, "SGLIF_TEST_SIGKILL_AFTER=3 %s device train " OPTS " --out %s "
-            "--checkpoint-secs 0.000001 --quiet 2>&1", bin, killed);
-    cr_assert_neq(rc, 0, "the kill hook did not stop the run: %s", out);
-    cr_assert(access(ckpt, R_OK) == 0, "no checkpoint after the kill");
-    cr_assert(access(killed, F_OK) != 0, "a killed run saved a model");
-    rc = sh(out, sizeof out, "%s device train " OPTS " --out %s --resume --quiet 2>&1", bin,
-            killed);
-    cr_assert_eq(rc, 0, "%s", out);
-    cr_expect(same_params(twin, killed), "killed and resumed: other weights");
-
-    /* interrupted (SIGINT, exit 130) after 6 batches: the second epoch */
-    unlink(ckpt);
-    unlink(killed);
-    rc = sh(out, sizeof out, "SGLIF_TEST_SIGINT_AFTER=6 %s device train " OPTS " --out %s "
-            "--quiet 2>&1", bin, killed);
-    cr_assert_eq(rc, 130, "%s", out);
-    cr_assert(strstr(out, "--resume continues from"), "%s", out);
-    rc = sh(out, sizeof out, "%s device train " OPTS " --out %s --resume --quiet 2>&1", bin,
-            killed);
-    cr_assert_eq(rc, 0, "%s", out);
-    cr_expect(same_params(twin, killed), "interrupted and resumed: other weights");
+    stop_and_resume(SIGKILL, OPTS, killed, twin, "the host path", out, sizeof out);
+    stop_and_resume(SIGINT, OPTS, killed, twin, "the host path", out, sizeof out);
 
     /* a checkpoint of other options is refused, and says so */
     rc = sh(out, sizeof out, "%s device train --data " DATA " --hidden 32 --epochs 3 --batch 16 "
             "--seed 7 --out %s --resume --quiet 2>&1", bin, killed);
     cr_assert_eq(rc, 2, "%s", out);
     cr_assert(strstr(out, "another start"), "%s", out);
-    unlink(twin);
-    unlink(board);
-    unlink(killed);
-    unlink(ckpt);
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin);
-    unlink(ckpt);
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", board);
-    unlink(ckpt);
+    unlink_model(twin);
+    unlink_model(board);
+    unlink_model(killed);
 }
 
 /* Two hidden layers, on the simulated two-layer board (build/bin/sglif-board-up5k-2l, built
@@ -175,43 +182,30 @@ Test(device_train, bit_identical_to_fixed_and_resumable, .timeout = 300)
 Test(device_train, two_layers_bit_identical_and_resumable, .timeout = 300)
 {
     const char *bin = sglif();
-    char port[4200], twin[256], board[256], killed[256], ckpt[300], out[16384];
+    char port[4200], args[4400], twin[256], board[256], killed[256], out[16384];
     snprintf(port, sizeof port, "sim:%.*s-board-up5k-2l", 4096, bin);
     cr_assert(access(port + 4, X_OK) == 0, "no two-layer board at %s (make %s)", port + 4,
               "build/bin/sglif-board-up5k-2l");
     tmp(twin, sizeof twin, "twin2.sgl");
     tmp(board, sizeof board, "board2.sgl");
     tmp(killed, sizeof killed, "killed2.sgl");
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", killed);
-    unlink(ckpt);
 #define OPTS2 "--data " DATA " --hidden 16,16 --epochs 2 --batch 16 --seed 5"
-    cr_log_info("%s on %s", OPTS2, port);
+    snprintf(args, sizeof args, OPTS2 " --port %s", port);
+    cr_log_info("%s", args);
     int rc = sh(out, sizeof out, "%s train --backend fixed " OPTS2 " --out %s --quiet 2>&1", bin,
                 twin);
     cr_assert_eq(rc, 0, "%s", out);
-    rc = sh(out, sizeof out, "%s device train " OPTS2 " --check --port %s --out %s --quiet 2>&1",
-            bin, port, board);
+    rc = sh(out, sizeof out, "%s device train %s --check --out %s --quiet 2>&1", bin, args,
+            board);
     cr_assert_eq(rc, 0, "%s", out);
     cr_assert(strstr(out, "check: ") && strstr(out, "equal to the twin's"), "%s", out);
     cr_expect(same_params(twin, board), "two layers: device train and train --backend fixed "
               "differ");
-    rc = sh(out, sizeof out, "SGLIF_TEST_SIGKILL_AFTER=3 %s device train " OPTS2 " --port %s "
-            "--out %s --checkpoint-secs 0.000001 --quiet 2>&1", bin, port, killed);
-    cr_assert_neq(rc, 0, "the kill hook did not stop the run: %s", out);
-    cr_assert(access(ckpt, R_OK) == 0, "no checkpoint after the kill");
-    rc = sh(out, sizeof out, "%s device train " OPTS2 " --port %s --out %s --resume --quiet 2>&1",
-            bin, port, killed);
-    cr_assert_eq(rc, 0, "%s", out);
-    cr_expect(same_params(twin, killed), "two layers, killed and resumed: other weights");
+    stop_and_resume(SIGKILL, args, killed, twin, "two layers", out, sizeof out);
 #undef OPTS2
-    unlink(twin);
-    unlink(board);
-    unlink(killed);
-    unlink(ckpt);
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin);
-    unlink(ckpt);
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", board);
-    unlink(ckpt);
+    unlink_model(twin);
+    unlink_model(board);
+    unlink_model(killed);
 }
 
 static pid_t start_board(char *port, size_t n)
@@ -276,12 +270,9 @@ Test(device_train, save_lut_bench_on_one_board, .timeout = 300)
     cr_assert(strstr(out, "before and after"), "%s", out);
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
-    unlink(model);
+    unlink_model(model);
     unlink(saved);
     unlink(hex);
-    char ckpt[300];
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", model);
-    unlink(ckpt);
 }
 
 /* The engine path end to end against a board with a training engine in software
@@ -312,13 +303,12 @@ static void engine_checks(const char *port, const char *data, const char *opts,
                           const char *start, const char *twin, int n, int batch, int full)
 {
     const char *bin = sglif();
-    char eng[256], ckpt[300], out[16384], want[160];
+    char eng[256], args[4800], out[16384], want[160];
     tmp(eng, sizeof eng, "eng.sgl");
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", eng);
+    snprintf(args, sizeof args, "%s --from %s --port %s", opts, start, port);
     /* on chip */
-    unlink(ckpt);
-    int rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --quiet 2>&1",
-                bin, opts, start, eng, port);
+    unlink_model(eng);
+    int rc = sh(out, sizeof out, "%s device train %s --out %s --quiet 2>&1", bin, args, eng);
     cr_expect_eq(rc, 0, "%s", out);
     printf("%s", out);
     snprintf(want, sizeof want, "board: %d samples trained on chip in %d RUN windows, each with "
@@ -334,20 +324,10 @@ static void engine_checks(const char *port, const char *data, const char *opts,
     snprintf(both, sizeof both, "%s\n%s", a, c);
     cr_expect_str_eq(both, twin_lines);
     /* killed after 3 batches (a checkpoint after each), resumed */
-    unlink(ckpt);
-    unlink(eng);
-    rc = sh(out, sizeof out, "SGLIF_TEST_SIGKILL_AFTER=3 %s device train %s --from %s --out %s "
-            "--port %s --checkpoint-secs 0.000001 --quiet 2>&1", bin, opts, start, eng, port);
-    cr_assert_neq(rc, 0, "the kill hook did not stop the run: %s", out);
-    cr_assert(access(ckpt, R_OK) == 0, "no checkpoint after the kill");
-    rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --resume --quiet "
-            "2>&1", bin, opts, start, eng, port);
-    cr_assert_eq(rc, 0, "%s", out);
-    cr_expect(same_params(twin, eng), "engine path, killed and resumed: other weights");
+    stop_and_resume(SIGKILL, args, eng, twin, "the engine path", out, sizeof out);
     check_figures(out, n - 2 * batch); /* (the kill came before batch 3's checkpoint) */
     if (!full) {
-        unlink(eng);
-        unlink(ckpt);
+        unlink_model(eng);
         return;
     }
     /* the line bytes of a training sample on chip: at most 1.5 x those of inference of the
@@ -370,27 +350,17 @@ static void engine_checks(const char *port, const char *data, const char *opts,
     cr_expect(n_inf > 0 && train_per <= 1.5 * inf_per, "training %.1f bytes a sample, "
               "inference %.1f (%d samples)", train_per, inf_per, n_inf);
     /* interrupted (SIGINT, exit 130) after 6 batches, resumed */
-    unlink(ckpt);
-    unlink(eng);
-    rc = sh(out, sizeof out, "SGLIF_TEST_SIGINT_AFTER=6 %s device train %s --from %s --out %s "
-            "--port %s --quiet 2>&1", bin, opts, start, eng, port);
-    cr_assert_eq(rc, 130, "%s", out);
-    rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --resume --quiet "
-            "2>&1", bin, opts, start, eng, port);
-    cr_assert_eq(rc, 0, "%s", out);
-    cr_expect(same_params(twin, eng), "engine path, interrupted and resumed: other weights");
+    stop_and_resume(SIGINT, args, eng, twin, "the engine path", out, sizeof out);
     /* the host path on the same board */
-    unlink(ckpt);
-    unlink(eng);
-    rc = sh(out, sizeof out, "%s device train %s --from %s --out %s --port %s --host-backward "
-            "--quiet 2>&1", bin, opts, start, eng, port);
+    unlink_model(eng);
+    rc = sh(out, sizeof out, "%s device train %s --out %s --host-backward --quiet 2>&1", bin,
+            args, eng);
     cr_assert_eq(rc, 0, "%s", out);
     snprintf(want, sizeof want, "board: %d forward passes in ", n);
     cr_expect(strstr(out, want), "want '%s' in\n%s", want, out);
     check_figures(out, n);
     cr_expect(same_params(twin, eng), "--host-backward and train --backend fixed differ");
-    unlink(eng);
-    unlink(ckpt);
+    unlink_model(eng);
 }
 
 /* A start model (1 epoch of train --backend fixed, hidden neurons) and the twin's run from it
@@ -420,10 +390,9 @@ static void start_and_twin(const char *data, const char *hidden, const char *opt
 /* A soft board the run does not fit: the host path, the line want, the twin's model. */
 static void fallback_on(soft_board *b, const char *start, const char *twin, const char *want)
 {
-    char port[64], eng[256], ckpt[300], out[16384];
+    char port[64], eng[256], out[16384];
     tmp(eng, sizeof eng, "fb.sgl");
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", eng);
-    unlink(ckpt);
+    unlink_model(eng);
     pid_t pid = sb_start(b, port, sizeof port);
     int rc = sh(out, sizeof out, "%s device train " SOPTS " --from %s --out %s --port %s --quiet "
                 "2>&1", sglif(), start, eng, port);
@@ -432,13 +401,12 @@ static void fallback_on(soft_board *b, const char *start, const char *twin, cons
     cr_assert_eq(rc, 0, "%s", out);
     cr_expect(strstr(out, want), "want '%s' in\n%s", want, out);
     cr_expect(same_params(twin, eng), "the fallback and train --backend fixed differ");
-    unlink(eng);
-    unlink(ckpt);
+    unlink_model(eng);
 }
 
 Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
 {
-    char start[256], twin[256], port[64], ckpt[300];
+    char start[256], twin[256], port[64];
     start_and_twin(SDATA, "32", SOPTS, start, twin, sizeof start);
     static soft_board b;
     sb_init(&b, start, 32, 32, 4, 40, 32, 32);
@@ -459,12 +427,94 @@ Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
     few.EV_LOG2 = 3;
     fallback_on(&few, start, twin, "input events in steps 0..39, the engine's event store holds "
                 "8: the host computes");
-    unlink(start);
-    unlink(twin);
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin);
-    unlink(ckpt);
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", start);
-    unlink(ckpt);
+    unlink_model(start);
+    unlink_model(twin);
+}
+
+/* Run `device train` (SOPTS from start, extra options) on the soft board b: the exit status,
+ * the output in out. */
+static int run_on(soft_board *b, const char *start, const char *model, const char *extra,
+                  char *out, size_t n)
+{
+    char port[64];
+    pid_t pid = sb_start(b, port, sizeof port);
+    int rc = sh(out, n, "%s device train " SOPTS " --from %s --out %s --port %s %s --quiet 2>&1",
+                sglif(), start, model, port, extra);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    return rc;
+}
+
+/* The engine path's bad days on the soft board: a gradient sum that leaves the engine's
+ * GRAD_W bits (TREG STATUS bit 1) ends the run with exit 4 and one line; lost replies to a
+ * TRAIN and an UPDATE (the host retries with the same seq, the board answers DUP and does not
+ * carry them out again) leave the twin's model, and a board that carries the retries out again
+ * is seen; a run killed in the middle of a batch and resumed on the same board, whose gradient
+ * sums hold the killed batch's first samples, gives the twin's model (the resume's first
+ * UPDATE zeroes them), and a board that keeps them through that UPDATE is seen. */
+Test(device_train, engine_bad_days_on_a_software_engine, .timeout = 300)
+{
+    char start[256], twin[256], eng[256], pidf[256], cmd[1024], out[16384];
+    start_and_twin(SDATA, "32", SOPTS, start, twin, sizeof start);
+    tmp(eng, sizeof eng, "bad.sgl");
+    tmp(pidf, sizeof pidf, "bad.pid");
+    static soft_board b;
+    /* gradient words of 20 bits: the first batch's sums leave them */
+    unlink_model(eng);
+    sb_init(&b, start, 32, 32, 4, 40, 32, 32);
+    b.GRAD_W = 20;
+    int rc = run_on(&b, start, eng, "", out, sizeof out);
+    cr_expect_eq(rc, 4, "%s", out);
+    cr_expect(strchr(out, '\n') == out + strlen(out) - 1, "not one line:\n%s", out);
+    cr_expect(strstr(out, "a gradient sum of this batch left the engine's 20 bits (TREG STATUS "
+                          "0x2): the board cannot follow the twin"), "%s", out);
+    cr_expect(access(eng, F_OK) != 0, "a failed run saved a model");
+    /* the replies to the 21st TRAIN and the 3rd UPDATE lost (the 1st is the start's) */
+    for (int fault = 0; fault < 2; fault++) {
+        unlink_model(eng);
+        sb_init(&b, start, 32, 32, 4, 40, 32, 32);
+        b.lose_train = 21;
+        b.lose_update = 3;
+        b.dup_fault = fault;
+        rc = run_on(&b, start, eng, "--timeout 200", out, sizeof out);
+        cr_assert_eq(rc, 0, "%s", out);
+        cr_expect(strstr(out, " requests, 2 retries;"), "%s", out);
+        if (!fault)
+            cr_expect(same_params(twin, eng), "lost replies, DUP: other weights than the twin's");
+        else
+            cr_expect(!same_params(twin, eng), "a board that carries retries out again: the "
+                      "twin's weights all the same (the test cannot see DUP)");
+    }
+    /* killed after the 37th TRAIN: 2 batches of 16 and 5 samples of the third */
+    for (int fault = 0; fault < 2; fault++) {
+        unlink_model(eng);
+        unlink(pidf);
+        sb_init(&b, start, 32, 32, 4, 40, 32, 32);
+        b.kill_train = 37;
+        b.keep_sums = fault;
+        snprintf(b.kill_pidfile, sizeof b.kill_pidfile, "%s", pidf);
+        char port[64];
+        pid_t pid = sb_start(&b, port, sizeof port);
+        snprintf(cmd, sizeof cmd, "%s device train " SOPTS " --from %s --out %s --port %s "
+                 "--checkpoint-secs 0.000001 --quiet", sglif(), start, eng, port);
+        rc = sh(out, sizeof out, "(%s >/dev/null 2>&1 & echo $! >%s; wait $!) 2>/dev/null", cmd,
+                pidf);
+        cr_assert_eq(rc, 128 + SIGKILL, "the board did not kill the run: %d, %s", rc, out);
+        cr_assert(access(eng, F_OK) != 0, "a killed run saved a model");
+        rc = sh(out, sizeof out, "%s --resume 2>&1", cmd);
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+        cr_assert_eq(rc, 0, "%s", out);
+        if (!fault)
+            cr_expect(same_params(twin, eng), "killed in a batch, resumed: other weights");
+        else
+            cr_expect(!same_params(twin, eng), "a board that keeps the killed batch's sums: "
+                      "the twin's weights all the same (the test cannot see the zeroing)");
+    }
+    unlink(pidf);
+    unlink_model(eng);
+    unlink_model(start);
+    unlink_model(twin);
 }
 
 /* The engine path on the simulated ULX3S-85F (build/bin/sglif-board-ecp5-85f-engine, built by
@@ -473,7 +523,7 @@ Test(device_train, engine_path_on_a_software_engine, .timeout = 300)
  * finds a board that knows nothing of the killed one. */
 Test(device_train, engine_path_on_the_simulated_85f, .timeout = 900)
 {
-    char port[4200], start[256], twin[256], ckpt[300], out[4096];
+    char port[4200], start[256], twin[256], out[4096];
     snprintf(port, sizeof port, "sim:%.*s-board-ecp5-85f-engine", 4096, sglif());
     cr_assert(access(port + 4, X_OK) == 0, "no ecp5-85f engine board at %s (make %s)",
               port + 4, "build/bin/sglif-board-ecp5-85f-engine");
@@ -486,10 +536,6 @@ Test(device_train, engine_path_on_the_simulated_85f, .timeout = 900)
     start_and_twin(SDATA, "32", SOPTS, start, twin, sizeof start);
     cr_log_info("%s --from a 1-epoch model, on %s", SOPTS, port);
     engine_checks(port, SDATA, SOPTS, start, twin, 128, 16, 0);
-    unlink(start);
-    unlink(twin);
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", twin);
-    unlink(ckpt);
-    snprintf(ckpt, sizeof ckpt, "%s.ckpt", start);
-    unlink(ckpt);
+    unlink_model(start);
+    unlink_model(twin);
 }

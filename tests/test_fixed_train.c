@@ -311,10 +311,49 @@ Test(fixed_train, training_on_randman_beats_chance, .timeout = 60)
     sgl_data_free(&te);
 }
 
-/* Interrupt a run at a batch boundary (the stop flag, set from the progress hook after k
- * batches), resume it from its checkpoint, and compare with an uninterrupted run: the same
- * integers, for stops inside an epoch and at an epoch's end; a checkpoint of another start is
- * refused, a damaged one too. */
+/* The runs of the stop-and-resume tests: randman:classes=4,samples=20,steps=30 (80 training
+ * samples), a net of 16 hidden neurons (init seed 5), training seed 3, batch 16 (5 batches an
+ * epoch), E epochs; full: the twin's uninterrupted run, res its result; path: a checkpoint. */
+typedef struct {
+    sgl_data d, v;
+    sgl_net net;
+    sgl_fixed_opts o;
+    sgl_fixed_train_opts to;
+    sgl_fixed_net full;
+    sgl_fixed_train_result res;
+    char path[32];
+} ft_run;
+
+static void ft_run_init(ft_run *r, int epochs)
+{
+    const char *spec = "randman:classes=4,samples=20,steps=30";
+    cr_assert_eq(sgl_data_load(&r->d, spec, SGL_SPLIT_TRAIN), 0, "%s", sgl_errmsg());
+    cr_assert_eq(sgl_data_load(&r->v, spec, SGL_SPLIT_VALID), 0, "%s", sgl_errmsg());
+    make_net(&r->net, &r->d, 16, 5);
+    sgl_fixed_opts_default(&r->o);
+    sgl_fixed_train_opts_default(&r->to);
+    r->to.epochs = epochs;
+    r->to.batch = 16;
+    r->to.seed = 3;
+    cr_assert_eq(sgl_fixed_quantize(&r->net, &r->full, &r->o, NULL), 0, "%s", sgl_errmsg());
+    cr_assert_eq(sgl_fixed_train(&r->full, &r->net, &r->d, &r->v, &r->to, &r->res), 0, "%s",
+                 sgl_errmsg());
+    snprintf(r->path, sizeof r->path, "/tmp/sglif-ft-ckpt-XXXXXX");
+    int fd = mkstemp(r->path);
+    cr_assert(fd >= 0);
+    close(fd);
+}
+
+static void ft_run_free(ft_run *r)
+{
+    unlink(r->path);
+    sgl_fixed_free(&r->full);
+    sgl_net_free(&r->net);
+    sgl_data_free(&r->d);
+    sgl_data_free(&r->v);
+}
+
+/* The stop flag, set from the progress hook after `after` batches. */
 typedef struct {
     int after, seen;
     volatile sig_atomic_t *stop;
@@ -328,79 +367,80 @@ static void stop_cb(const sgl_progress *p, void *user)
         *s->stop = 1;
 }
 
+/* r's run with the hooks h (checkpoint r->path), from the start's net as the command line
+ * runs it: stopped after `after` batches (-SGL_EINTR, a checkpoint saved). */
+static void ft_run_stopped(ft_run *r, sgl_fixed_train_hooks *h, int after)
+{
+    volatile sig_atomic_t stop = 0;
+    stop_after sa = {after, 0, &stop};
+    sgl_fixed_net q;
+    sgl_fixed_train_result res;
+    h->checkpoint = r->path;
+    h->resume = 0;
+    h->stop = &stop;
+    h->progress = stop_cb;
+    h->progress_user = &sa;
+    cr_assert_eq(sgl_fixed_quantize(&r->net, &q, &r->o, NULL), 0, "%s", sgl_errmsg());
+    int rc = sgl_fixed_train_run(&q, &r->net, &r->d, &r->v, &r->to, h, &res);
+    cr_assert_eq(rc, -SGL_EINTR, "stop after %d batches: rc %d (%s)", after, rc, sgl_errmsg());
+    h->stop = NULL;
+    h->progress = NULL;
+    h->progress_user = NULL;
+    sgl_fixed_free(&q);
+}
+
+/* ... then resumed from the checkpoint with the hooks h: the uninterrupted run's integers. */
+static void ft_run_resumed(ft_run *r, sgl_fixed_train_hooks *h, const char *what, int after)
+{
+    sgl_fixed_net q;
+    sgl_fixed_train_result res;
+    h->checkpoint = r->path;
+    h->resume = 1;
+    cr_assert_eq(sgl_fixed_quantize(&r->net, &q, &r->o, NULL), 0, "%s", sgl_errmsg());
+    cr_assert_eq(sgl_fixed_train_run(&q, &r->net, &r->d, &r->v, &r->to, h, &res), 0, "%s",
+                 sgl_errmsg());
+    cr_expect(same_weights(&q, &r->full), "%s, stopped after %d batches and resumed: other "
+              "integers than the uninterrupted run's", what, after);
+    sgl_fixed_free(&q);
+}
+
+/* Interrupt a run at a batch boundary, resume it from its checkpoint, and compare with an
+ * uninterrupted run: the same integers, for stops inside an epoch and at an epoch's end; a
+ * checkpoint of another start is refused, a damaged one too. */
 Test(fixed_train, resume_gives_the_same_integers, .timeout = 60)
 {
     cr_log_info("init seed 5, training seed 3; 2 epochs of 5 batches; stops after 3, 5, 7");
-    const char *spec = "randman:classes=4,samples=20,steps=30";
-    sgl_data d, v;
-    cr_assert_eq(sgl_data_load(&d, spec, SGL_SPLIT_TRAIN), 0, "%s", sgl_errmsg());
-    cr_assert_eq(sgl_data_load(&v, spec, SGL_SPLIT_VALID), 0, "%s", sgl_errmsg());
-    sgl_net net;
-    make_net(&net, &d, 16, 5);
-    sgl_fixed_opts o;
-    sgl_fixed_opts_default(&o);
-    sgl_fixed_train_opts to;
-    sgl_fixed_train_opts_default(&to);
-    to.epochs = 2;
-    to.batch = 16; /* 80 samples: 5 batches an epoch */
-    to.seed = 3;
-    sgl_fixed_net full, q;
-    sgl_fixed_train_result res;
-    cr_assert_eq(sgl_fixed_quantize(&net, &full, &o, NULL), 0, "%s", sgl_errmsg());
-    cr_assert_eq(sgl_fixed_train(&full, &net, &d, &v, &to, &res), 0, "%s", sgl_errmsg());
-    char path[] = "/tmp/sglif-ft-ckpt-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    close(fd);
+    ft_run r;
+    ft_run_init(&r, 2);
     static const int stops[] = {3, 5, 7};
     for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
-        volatile sig_atomic_t stop = 0;
-        stop_after sa = {stops[k], 0, &stop};
         sgl_fixed_train_hooks h = {0};
-        h.checkpoint = path;
-        h.stop = &stop;
-        h.progress = stop_cb;
-        h.progress_user = &sa;
-        cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
-        int rc = sgl_fixed_train_run(&q, &net, &d, &v, &to, &h, &res);
-        cr_assert_eq(rc, -SGL_EINTR, "stop after %d batches: rc %d (%s)", stops[k], rc,
-                     sgl_errmsg());
-        sgl_fixed_free(&q);
-        /* resume from the start's net, as the command line does */
-        cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
-        h.resume = 1;
-        h.stop = NULL;
-        cr_assert_eq(sgl_fixed_train_run(&q, &net, &d, &v, &to, &h, &res), 0, "%s",
-                     sgl_errmsg());
-        cr_expect(same_weights(&q, &full), "stopped after %d batches: resumed weights differ",
-                  stops[k]);
-        sgl_fixed_free(&q);
+        ft_run_stopped(&r, &h, stops[k]);
+        ft_run_resumed(&r, &h, "the twin", stops[k]);
     }
     /* another start (other training seed): refused by the fingerprint */
-    to.seed = 4;
+    sgl_fixed_net q;
+    sgl_fixed_train_result res;
+    r.to.seed = 4;
     sgl_fixed_train_hooks h = {0};
-    h.checkpoint = path;
+    h.checkpoint = r.path;
     h.resume = 1;
-    cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
-    cr_expect_eq(sgl_fixed_train_run(&q, &net, &d, &v, &to, &h, &res), -SGL_EUSAGE);
+    cr_assert_eq(sgl_fixed_quantize(&r.net, &q, &r.o, NULL), 0, "%s", sgl_errmsg());
+    cr_expect_eq(sgl_fixed_train_run(&q, &r.net, &r.d, &r.v, &r.to, &h, &res), -SGL_EUSAGE);
     cr_expect(strstr(sgl_errmsg(), "another start") != NULL, "%s", sgl_errmsg());
     /* a flipped byte: the file's CRC refuses it */
-    to.seed = 3;
-    FILE *f = fopen(path, "r+b");
+    r.to.seed = 3;
+    FILE *f = fopen(r.path, "r+b");
     cr_assert(f);
     fseek(f, 100, SEEK_SET);
     int c = fgetc(f);
     fseek(f, 100, SEEK_SET);
     fputc(c ^ 0x10, f);
     fclose(f);
-    cr_expect_lt(sgl_fixed_train_run(&q, &net, &d, &v, &to, &h, &res), 0);
+    cr_expect_lt(sgl_fixed_train_run(&q, &r.net, &r.d, &r.v, &r.to, &h, &res), 0);
     cr_log_info("damaged checkpoint: %s", sgl_errmsg());
     sgl_fixed_free(&q);
-    unlink(path);
-    sgl_fixed_free(&full);
-    sgl_net_free(&net);
-    sgl_data_free(&d);
-    sgl_data_free(&v);
+    ft_run_free(&r);
 }
 
 /* The integer softmax error against the float softmax: random readout sums (2 to 20 classes,
@@ -664,84 +704,48 @@ static void se_free(soft_engine *e)
  * (accuracy, clamps) are the twin's. */
 Test(fixed_train, engine_hooks_give_the_twins_integers, .timeout = 60)
 {
-    cr_log_info("init seed 5, training seed 3; 3 epochs of 4 batches; stops after 4 and 10");
-    const char *spec = "randman:classes=4,samples=20,steps=30";
-    sgl_data d, v;
-    cr_assert_eq(sgl_data_load(&d, spec, SGL_SPLIT_TRAIN), 0, "%s", sgl_errmsg());
-    cr_assert_eq(sgl_data_load(&v, spec, SGL_SPLIT_VALID), 0, "%s", sgl_errmsg());
-    sgl_net net;
-    make_net(&net, &d, 16, 5);
-    sgl_fixed_opts o;
-    sgl_fixed_opts_default(&o);
-    sgl_fixed_train_opts to;
-    sgl_fixed_train_opts_default(&to);
-    to.epochs = 3;
-    to.batch = 16;
-    to.seed = 3;
-    sgl_fixed_net twin, q;
-    sgl_fixed_train_result rt, re;
-    cr_assert_eq(sgl_fixed_quantize(&net, &twin, &o, NULL), 0, "%s", sgl_errmsg());
-    cr_assert_eq(sgl_fixed_train(&twin, &net, &d, &v, &to, &rt), 0, "%s", sgl_errmsg());
+    cr_log_info("init seed 5, training seed 3; 3 epochs of 5 batches; stops after 4 and 10");
+    ft_run r;
+    ft_run_init(&r, 3);
+    const sgl_fixed_train_result *rt = &r.res;
+    sgl_fixed_net q;
+    sgl_fixed_train_result re;
     soft_engine e;
     sgl_fixed_train_hooks h = {0};
-    se_hooks(&e, &h, &net);
-    cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
-    cr_assert_eq(sgl_fixed_train_run(&q, &net, &d, &v, &to, &h, &re), 0, "%s", sgl_errmsg());
-    cr_expect(same_weights(&q, &twin), "the engine's hooks: other integers than the twin's");
-    const int nbat = (d.n_samples + 15) / 16;
-    cr_expect_eq(e.samples, 3 * d.n_samples);
+    se_hooks(&e, &h, &r.net);
+    cr_assert_eq(sgl_fixed_quantize(&r.net, &q, &r.o, NULL), 0, "%s", sgl_errmsg());
+    cr_assert_eq(sgl_fixed_train_run(&q, &r.net, &r.d, &r.v, &r.to, &h, &re), 0, "%s",
+                 sgl_errmsg());
+    cr_expect(same_weights(&q, &r.full), "the engine's hooks: other integers than the twin's");
+    const int nbat = (r.d.n_samples + 15) / 16;
+    cr_expect_eq(e.samples, 3 * r.d.n_samples);
     cr_expect_eq(e.steps, 3 * nbat);
     cr_expect_eq(e.loads, 1);
     cr_expect_eq(e.syncs, 3, "one sync an epoch (no checkpoint): %ld", e.syncs);
-    cr_expect_eq(re.best_epoch, rt.best_epoch);
-    cr_expect_eq(re.best_valid_acc, rt.best_valid_acc);
-    cr_expect_eq(re.final_train_acc, rt.final_train_acc);
-    cr_expect_eq(re.w_clamped, rt.w_clamped);
-    cr_expect_eq(re.grad_saturations, rt.grad_saturations);
+    cr_expect_eq(re.best_epoch, rt->best_epoch);
+    cr_expect_eq(re.best_valid_acc, rt->best_valid_acc);
+    cr_expect_eq(re.final_train_acc, rt->final_train_acc);
+    cr_expect_eq(re.w_clamped, rt->w_clamped);
+    cr_expect_eq(re.grad_saturations, rt->grad_saturations);
     cr_log_info("twin and engine hooks: best epoch %d, valid %.4f, train acc %.4f, %ld clamps",
-                rt.best_epoch + 1, rt.best_valid_acc, rt.final_train_acc, rt.w_clamped);
+                rt->best_epoch + 1, rt->best_valid_acc, rt->final_train_acc, rt->w_clamped);
     se_free(&e);
     sgl_fixed_free(&q);
-    char path[] = "/tmp/sglif-ft-eng-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    close(fd);
     static const int stops[] = {4, 10};
     for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
-        volatile sig_atomic_t stop = 0;
-        stop_after sa = {stops[k], 0, &stop};
         sgl_fixed_train_hooks hs = {0};
-        se_hooks(&e, &hs, &net);
-        hs.checkpoint = path;
+        se_hooks(&e, &hs, &r.net);
         hs.checkpoint_secs = 1e-6; /* a checkpoint after every batch: a sync each */
-        hs.stop = &stop;
-        hs.progress = stop_cb;
-        hs.progress_user = &sa;
-        cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
-        int rc = sgl_fixed_train_run(&q, &net, &d, &v, &to, &hs, &re);
-        cr_assert_eq(rc, -SGL_EINTR, "stop after %d batches: rc %d (%s)", stops[k], rc,
-                     sgl_errmsg());
+        ft_run_stopped(&r, &hs, stops[k]);
         cr_expect_geq(e.syncs, stops[k], "a sync before every checkpoint: %ld", e.syncs);
         se_free(&e);
-        sgl_fixed_free(&q);
         /* a new board (its state lost): the checkpoint's state is written into it */
-        se_hooks(&e, &hs, &net);
-        cr_assert_eq(sgl_fixed_quantize(&net, &q, &o, NULL), 0, "%s", sgl_errmsg());
-        hs.resume = 1;
-        hs.stop = NULL;
-        cr_assert_eq(sgl_fixed_train_run(&q, &net, &d, &v, &to, &hs, &re), 0, "%s",
-                     sgl_errmsg());
-        cr_expect(same_weights(&q, &twin), "engine hooks, stopped after %d batches and "
-                  "resumed: other integers", stops[k]);
-        cr_expect_eq(e.samples, 3 * d.n_samples - stops[k] * 16);
+        se_hooks(&e, &hs, &r.net);
+        ft_run_resumed(&r, &hs, "the engine's hooks", stops[k]);
+        cr_expect_eq(e.samples, 3 * r.d.n_samples - stops[k] * 16);
         se_free(&e);
-        sgl_fixed_free(&q);
     }
-    unlink(path);
-    sgl_fixed_free(&twin);
-    sgl_net_free(&net);
-    sgl_data_free(&d);
-    sgl_data_free(&v);
+    ft_run_free(&r);
 }
 
 /* ---- truncated windows (docs/numerics.md, "Samples longer than the history") ---- */
