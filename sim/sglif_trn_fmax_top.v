@@ -87,4 +87,48 @@ module sglif_err_fmax_top #(
     end
 endmodule
 
+// the trainer (rtl/sglif_trainer.v: the engine, the update, the masters, the event store) at a
+// small size with the real word widths, without the core and the link
+module sglif_trainer_fmax_top #(
+    parameter integer EN = 32, EIN = 8, EP = 8, C = 10, T_MAX = 16, ES_AW = 8
+) (
+    input  wire clk_i,
+    input  wire din_i,
+    output reg  dout_o
+);
+    localparam integer CW = C > 1 ? $clog2(C) : 1;
+    localparam integer HW = T_MAX > 1 ? $clog2(T_MAX) : 1;
+    localparam integer HA = HW + (EN > 1 ? $clog2(EN) : 1);
+    localparam integer O0 = 2, O1 = O0 + 3, O2 = O1 + 16, O3 = O2 + 16, O4 = O3 + 3, O5 = O4 + 16,
+                       O6 = O5 + 2, O7 = O6 + 32 * C, O8 = O7 + 1, O9 = O8 + CW, O10 = O9 + 1,
+                       O11 = O10 + 16, O12 = O11 + 1, O13 = O12 + CW, O14 = O13 + HW + 1,
+                       SR = O14 + 17;
+    reg [SR-1:0] sr_q;
+    always @(posedge clk_i)
+        sr_q <= {sr_q[SR-2:0], din_i};
+    wire [15:0]    rdata, cfg_data;
+    wire           busy, done, ok, cfg_we;
+    wire [CW-1:0]  c_last;
+    wire [159:0]   stats;
+    wire [HA-1:0]  h_addr;
+    wire [2:0]     cfg_sel;
+    wire [15:0]    cfg_addr;
+    sglif_trainer #(.EN(EN), .EIN(EIN), .EP(EP), .C(C), .T_MAX(T_MAX), .ES_AW(ES_AW), .H_LAT(1),
+                    .TAW(16), .CN(EN), .CN_IN(EIN), .CP(4), .CL(1), .CFG_AW(16), .HA(HA)) u_t (
+        .clk_i(clk_i), .rst_i(sr_q[0]), .we_i(sr_q[1]), .sel_i(sr_q[O0 +: 3]),
+        .addr_i(sr_q[O1 +: 16]), .wdata_i(sr_q[O2 +: 16]), .rdata_o(rdata),
+        .ev_clear_i(sr_q[O3]), .ev_we_i(sr_q[O3 + 1]), .ev_ch_i(sr_q[O4 +: 16]),
+        .step_i(sr_q[O3 + 2]), .step_done_i(sr_q[O5]), .ro_acc_i(sr_q[O6 +: 32 * C]),
+        .train_i(sr_q[O7]), .label_i(sr_q[O8 +: CW]), .update_i(sr_q[O9]), .lr_i(sr_q[O10 +: 16]),
+        .busy_o(busy), .done_o(done), .train_ok_o(ok), .c_last_o(c_last),
+        .stats_clr_i(sr_q[O11]), .stats_o(stats), .pred_i(sr_q[O12 +: CW]),
+        .hist_steps_i(sr_q[O13 +: HW + 1]), .h_addr_o(h_addr), .h_data_i(sr_q[O14 +: 17]),
+        .cfg_we_o(cfg_we), .cfg_sel_o(cfg_sel), .cfg_addr_o(cfg_addr), .cfg_data_o(cfg_data));
+    reg [16+4+CW+160+HA+3+16+16-1:0] o_q;
+    always @(posedge clk_i) begin
+        o_q    <= {rdata, busy, done, ok, cfg_we, c_last, stats, h_addr, cfg_sel, cfg_addr, cfg_data};
+        dout_o <= ^o_q;
+    end
+endmodule
+
 `default_nettype wire

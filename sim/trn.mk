@@ -88,18 +88,23 @@ trn-icarus: $(TRN_DIR)/icarus/vec.txt $(TRN_DIR)/icarus/tb_trn.vvp $(TRN_DIR)/ic
 #   neuron   sglif_bwd_neuron
 #   err      sglif_err_unit at TRN_PNR_C classes
 #   upd      sglif_update (sim/sglif_upd_fmax_top.v, as make upd-pnr)
+#   trn      the trainer (rtl/sglif_trainer.v: engine, update, masters, event store) at TRN_PNR_TRN:
+#            E_N:E_IN:E_P:C:T_MAX:ES_AW, without the core and the link
 #   dev      the device with its engine (rtl/sglif_device.v, ENGINE = 1) at TRN_PNR_DEV: core
-#            N:N_IN:N_OUT:HIST_STEPS:P:EV_AW, engine E_N:E_IN:E_P:E_ES_AW (the UART at 75 MHz)
+#            N:N_IN:N_OUT:HIST_STEPS:P:EV_AW, engine E_N:E_IN:E_P:E_ES_AW (the UART at 75 MHz;
+#            not in the default list: its place and route takes tens of minutes here)
 # and prints each one's cells, Fmax and its critical path (the cells' RTL lines, from the
 # source flip-flop to the sink). Fails if one misses TRN_PNR_FREQ. Not in make test (minutes
-# each; dev the longest).
+# each).
 TRN_PNR_FREQ ?= 75
-TRN_PNR      ?= gather neuron err upd dev
+TRN_PNR      ?= gather neuron err upd trn
 TRN_PNR_P    ?= 32
 TRN_PNR_C    ?= 20
+TRN_PNR_TRN  ?= 32:8:8:10:16:8
 TRN_PNR_DEV  ?= 32:8:10:16:4:8:32:8:8:8
 TRN_PNR_DIR  := $(BUILD)/trn/pnr
 trn_pnr_dev   = $(word $(1),$(subst :, ,$(TRN_PNR_DEV)))
+trn_pnr_trn   = $(word $(1),$(subst :, ,$(TRN_PNR_TRN)))
 TRN_PNR_TOP_gather := sglif_gather_fmax_top
 TRN_PNR_SET_gather  = chparam -set P $(TRN_PNR_P) sglif_gather_fmax_top
 TRN_PNR_TOP_neuron := sglif_neuron_fmax_top
@@ -108,6 +113,10 @@ TRN_PNR_TOP_err    := sglif_err_fmax_top
 TRN_PNR_SET_err     = chparam -set C $(TRN_PNR_C) sglif_err_fmax_top
 TRN_PNR_TOP_upd    := sglif_upd_fmax_top
 TRN_PNR_SET_upd     =
+TRN_PNR_TOP_trn    := sglif_trainer_fmax_top
+TRN_PNR_SET_trn     = chparam -set EN $(call trn_pnr_trn,1) -set EIN $(call trn_pnr_trn,2) -set EP $(call trn_pnr_trn,3) \
+                      -set C $(call trn_pnr_trn,4) -set T_MAX $(call trn_pnr_trn,5) -set ES_AW $(call trn_pnr_trn,6) \
+                      sglif_trainer_fmax_top
 TRN_PNR_TOP_dev    := sglif_device
 TRN_PNR_SET_dev     = chparam -set ENGINE 1 -set N $(call trn_pnr_dev,1) -set N_IN $(call trn_pnr_dev,2) \
                       -set N_OUT $(call trn_pnr_dev,3) -set HIST_STEPS $(call trn_pnr_dev,4) -set P $(call trn_pnr_dev,5) \
@@ -116,7 +125,7 @@ TRN_PNR_SET_dev     = chparam -set ENGINE 1 -set N $(call trn_pnr_dev,1) -set N_
                       -set CLK_HZ 75000000 -set CLKS_PER_BIT 25 sglif_device
 TRN_PNR_RTL  := $(sort $(TRN_RTL)) sim/sglif_trn_fmax_top.v sim/sglif_upd_fmax_top.v
 .PHONY: trn-pnr
-trn-pnr: $(TRN_PNR_RTL) $(CORE_MAP_DEFS) $(CORE_MAP_VH) $(PROTOCOL_VH) | fpga-deps ## the training engine's timing on the ECP5-85F, unit by unit (TRN_PNR=gather neuron err upd dev): Yosys cells, nextpnr's Fmax at 75 MHz and the critical path
+trn-pnr: $(TRN_PNR_RTL) $(CORE_MAP_DEFS) $(CORE_MAP_VH) $(PROTOCOL_VH) | fpga-deps ## the training engine's timing on the ECP5-85F, unit by unit (TRN_PNR=gather neuron err upd trn dev): Yosys cells, nextpnr's Fmax at 75 MHz and the critical path
 	@mkdir -p $(TRN_PNR_DIR)
 	@fail=""; for u in $(TRN_PNR); do d=$(TRN_PNR_DIR)/$$u; t0=$$(date +%s); \
 	  case $$u in \
@@ -124,8 +133,9 @@ trn-pnr: $(TRN_PNR_RTL) $(CORE_MAP_DEFS) $(CORE_MAP_VH) $(PROTOCOL_VH) | fpga-de
 	    neuron) top=$(TRN_PNR_TOP_neuron); set="$(TRN_PNR_SET_neuron)";; \
 	    err)    top=$(TRN_PNR_TOP_err);    set="$(TRN_PNR_SET_err)";; \
 	    upd)    top=$(TRN_PNR_TOP_upd);    set="$(TRN_PNR_SET_upd)";; \
+	    trn)    top=$(TRN_PNR_TOP_trn);    set="$(TRN_PNR_SET_trn)";; \
 	    dev)    top=$(TRN_PNR_TOP_dev);    set="$(TRN_PNR_SET_dev)";; \
-	    *) echo "trn-pnr: no unit '$$u' (gather neuron err upd dev)"; exit 2;; \
+	    *) echo "trn-pnr: no unit '$$u' (gather neuron err upd trn dev)"; exit 2;; \
 	  esac; \
 	  $(YOSYS) -q -l $$d.ylog -p "read_verilog -I$(GEN_DIR) $(TRN_PNR_RTL); $$set; \
 	    synth_ecp5 -top $$top -json $$d.json; tee -o $$d.stat stat" >/dev/null 2>&1 \
