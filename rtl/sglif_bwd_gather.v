@@ -10,7 +10,8 @@
 // last (a one-beat row has both), s_i is taken with the last beat. Lanes beyond the neurons
 // in use must carry 0 (the banks hold 0 there). One beat a cycle, no stall: the P products
 // are registered, an adder tree of log2(P) registered levels sums them, an accumulator sums
-// the beats, the rounding is registered: y_o LAT = log2(P) + 3 cycles after the last beat.
+// the beats, the rounding takes two registered stages: y_o LAT = log2(P) + GATHER_LAT (rtl/core_map.csv)
+// = log2(P) + 4 cycles after the last beat.
 // `define SGLIF_FAULT_GATHER_ROUND (the rounding's half dropped: floor) for the self-test.
 `default_nettype none
 
@@ -38,7 +39,8 @@ module sglif_bwd_gather #(
     // ---- stage 0: the P products -----------------------------------------------------------
     // ---- stages 1 .. LV: the tree, one level a stage --------------------------------------
     reg [SW*NODES-1:0] tree_q;
-    reg [LV:0]         v_d, f_d, l_d;  // the beat's valid, first and last flags per stage
+    reg [LV:0]         v_d, f_d, l_d;
+    reg                yv_q;  // the beat's valid, first and last flags per stage
     integer k, lv;          // loop indices of this block only (each block has its own)
     // (each level is written only when the stage before holds a beat: a clock enable, which
     // changes no result and keeps an idle engine from working in simulation)
@@ -72,50 +74,73 @@ module sglif_bwd_gather #(
         end
     end
 
-    // ---- stage LV + 1: the row's sum (the accumulator; the last beat's sum goes on) --------
+    // ---- stage LV + 1: the row's sum (the accumulator; the last beat's sum goes on), and the
+    // constants of the rounding from the shift: the half 2^(s-1) (s > 0) and the clamp's
+    // bounds (s <= 0, n = -s: x 2^n > 2^62 <=> x > 2^(62-n), x 2^n < -2^62 <=> x < -2^(62-n)
+    // for n <= 62; x > 0, x < 0 for n > 62) ----------------------------------------------------
     reg signed [63:0] acc_q, x_q;
     reg               xv_q;
     reg [TAG_W-1:0]   xtag_q;
     reg signed [6:0]  xs_q;
+    reg signed [63:0] half_q, lim_q, nlim_q;
     wire signed [63:0] sum = (f_d[LV] ? 64'sd0 : acc_q) + {{(64-SW){root[SW-1]}}, root};
+    wire signed [6:0] s_in  = s_d[7*LV +: 7];
+    wire [6:0]        n_in  = -s_in;                                         // 0 .. 64 when s <= 0
+    wire [5:0]        e_in  = 6'd62 - n_in[5:0];                             // 62 - n (n <= 62)
     always @(posedge clk_i) begin
         if (v_d[LV])
             acc_q <= sum;
         x_q    <= sum;
         xtag_q <= tag_d[TAG_W*LV +: TAG_W];
-        xs_q   <= s_d[7*LV +: 7];
+        xs_q   <= s_in;
+`ifdef SGLIF_FAULT_GATHER_ROUND
+        half_q <= 64'sd0;
+`else
+        half_q <= s_in > 7'sd0 ? 64'sd1 <<< (s_in - 7'sd1) : 64'sd0;
+`endif
+        lim_q  <= n_in <= 7'd62 ? 64'sd1 <<< e_in : 64'sd0;
+        nlim_q <= n_in <= 7'd62 ? -64'sd1 <<< e_in : 64'sd0;
     end
 
-    // ---- stage LV + 2: rnd(x, s) ------------------------------------------------------------
+    // ---- stage LV + 2: x + 2^(s-1), and the clamp's compares ----------------------------------
+    reg signed [63:0] xh_q, xn_q;
+    reg signed [6:0]  ys_q;
+    reg               yhi_q, ylo_q;
+    reg [TAG_W-1:0]   ytag_q;
+    always @(posedge clk_i) begin
+        xh_q   <= x_q + half_q;
+        xn_q   <= x_q;
+        ys_q   <= xs_q;
+        yhi_q  <= x_q > lim_q;
+        ylo_q  <= x_q < nlim_q;
+        ytag_q <= xtag_q;
+    end
+
+    // ---- stage LV + 3: rnd(x, s) ------------------------------------------------------------
     // s > 0: floor((x + 2^(s-1)) / 2^s) (x + 2^(s-1) < 2^63 since |x| < 2^55); s > 62: 0.
-    // s <= 0: x 2^-s clamped to +-2^62 (x 2^n < 2^55 2^64: 120 bits hold it).
-`ifdef SGLIF_FAULT_GATHER_ROUND
-    wire signed [63:0] half = 64'sd0;
-`else
-    wire signed [63:0] half = xs_q > 7'sd0 ? 64'sd1 <<< (xs_q - 7'sd1) : 64'sd0;
-`endif
-    wire signed [63:0]  r_pos = (x_q + half) >>> xs_q;
-    wire [6:0]          n_l   = -xs_q;                                   // 0 .. 64 when s <= 0
-    wire signed [119:0] wide  = {{56{x_q[63]}}, x_q} <<< n_l;
-    localparam signed [119:0] LIM = 120'sd1 <<< 62;
-    wire signed [63:0]  r_neg = wide > LIM ? 64'sd1 <<< 62 : wide < -LIM ? -(64'sd1 <<< 62) : wide[63:0];
+    // s <= 0: x 2^-s clamped to +-2^62 (the low 64 bits of x 2^n when it is not clamped).
+    wire signed [63:0]  r_pos = xh_q >>> ys_q;
+    wire [6:0]          n_l   = -ys_q;                                   // 0 .. 64 when s <= 0
+    wire signed [63:0]  r_neg = yhi_q ? 64'sd1 <<< 62 : ylo_q ? -(64'sd1 <<< 62) : xn_q <<< n_l;
     always @(posedge clk_i)
-        y_o <= xs_q > 7'sd62 ? 64'sd0 : xs_q > 7'sd0 ? r_pos : r_neg;
+        y_o <= ys_q > 7'sd62 ? 64'sd0 : ys_q > 7'sd0 ? r_pos : r_neg;
     always @(posedge clk_i)
-        tag_o <= xtag_q;
+        tag_o <= ytag_q;
 
     integer vl;
     always @(posedge clk_i) begin
         if (rst_i) begin
             v_d     <= {(LV+1){1'b0}};
             xv_q    <= 1'b0;
+            yv_q    <= 1'b0;
             valid_o <= 1'b0;
         end else begin
             v_d[0]  <= valid_i;
             for (vl = 1; vl <= LV; vl = vl + 1)
                 v_d[vl] <= v_d[vl-1];
             xv_q    <= v_d[LV] && l_d[LV];
-            valid_o <= xv_q;
+            yv_q    <= xv_q;
+            valid_o <= yv_q;
         end
     end
 endmodule

@@ -173,8 +173,8 @@ module sglif_update #(
     // ---- pass 3's arithmetic ----
     reg signed [17:0] gA_q;
     reg signed [31:0] mA_q, mB_q, mG_q, mR_q, mC_q, mX_q, mS_q, mD_q, mT_q;
-    reg signed [15:0] MA_q, MB_q, MG_q, gnG_q, MR_q, gnR_q;
-    reg signed [17:0] rM3_q, rg3_q, rMb_q, rgb_q, hb2_q;
+    reg signed [15:0] MA_q, MB_q, MG_q, gnG_q, gnR_q;
+    reg signed [17:0] dM3_q, rg3_q, dMb_q, rgb_q, hb2_q;   // dM3 = M - rnd(M, 3), dMb = M - rnd(M, b2)
     reg signed [15:0] MnC_q, MnX_q, MnS_q, MnD_q, MnT_q, MnV_q;
     reg signed [34:0] dsT_q;
     reg signed [35:0] vv_q;
@@ -211,10 +211,9 @@ module sglif_update #(
 `else
     wire signed [17:0] rgb   = (gn18 + hb2_q) >>> b2_q;                    // rnd(gn, b2)
 `endif
-    wire signed [17:0] MR18  = {{2{MR_q[15]}}, MR_q};
-    wire signed [17:0] Mn    = MR18 - rMb_q + rgb_q;
+    wire signed [17:0] Mn    = dMb_q + rgb_q;                             // M - rnd(M, b2) + rnd(gn, b2)
     wire signed [15:0] Mnc   = Mn > 18'sd32767 ? 16'sd32767 : Mn < -18'sd32767 ? -16'sd32767 : Mn[15:0];
-    wire signed [17:0] c     = b2_q == 4'd0 ? {{2{gnR_q[15]}}, gnR_q} : MR18 - rM3_q + rg3_q;
+    wire signed [17:0] c     = b2_q == 4'd0 ? {{2{gnR_q[15]}}, gnR_q} : dM3_q + rg3_q;
     wire signed [63:0] lr64  = {{32{lr_q[31]}}, lr_q};
 
     // the decay: D from S and wd (at start_i), lr 2^(D-S) (static while the tensor runs), and
@@ -390,11 +389,10 @@ module sglif_update #(
         mG_q  <= mB_q;
         uG_q  <= uB_q;
         // stage R: the roundings
-        rM3_q <= rM3;
+        dM3_q <= M18 - rM3;                  // (the subtractions of M here: one add in stage C)
         rg3_q <= rg3;
-        rMb_q <= rMb;
+        dMb_q <= M18 - rMb;
         rgb_q <= rgb;
-        MR_q  <= MG_q;
         gnR_q <= gnG_q;
         mR_q  <= mG_q;
         uR_q  <= uG_q;

@@ -78,3 +78,82 @@ trn-icarus: $(TRN_DIR)/icarus/vec.txt $(TRN_DIR)/icarus/tb_trn.vvp $(TRN_DIR)/ic
 	@if grep -q 'trn-icarus: FAIL' $(TRN_DIR)/icarus/fault.log; then \
 	  echo "trn-icarus: self-test PASS (SGLIF_FAULT_TRN_PAIR was caught: $$(grep -m1 MISMATCH $(TRN_DIR)/icarus/fault.log))"; \
 	else echo "trn-icarus: self-test FAIL (SGLIF_FAULT_TRN_PAIR was not caught)"; exit 1; fi
+
+# Timing of the training engine on the ECP5-85F (Yosys synth_ecp5, nextpnr-ecp5 --85k of
+# `bash .ci/setup fpga` at TRN_PNR_FREQ MHz, the boards' CABGA381, seed 1), small enough to take
+# minutes: each unit of TRN_PNR alone in a measurement top of sim/sglif_trn_fmax_top.v (every
+# input from a shift register, every output registered), with the real word widths (GV_W,
+# GRAD_W of rtl/core_map.csv):
+#   gather   sglif_bwd_gather at TRN_PNR_P lanes (32: the 85F image's; the tree grows with P)
+#   neuron   sglif_bwd_neuron
+#   err      sglif_err_unit at TRN_PNR_C classes
+#   upd      sglif_update (sim/sglif_upd_fmax_top.v, as make upd-pnr)
+#   trn      the trainer (rtl/sglif_trainer.v: engine, update, masters, event store) at TRN_PNR_TRN:
+#            E_N:E_IN:E_P:C:T_MAX:ES_AW, without the core and the link
+#   dev      the device with its engine (rtl/sglif_device.v, ENGINE = 1) at TRN_PNR_DEV: core
+#            N:N_IN:N_OUT:HIST_STEPS:P:EV_AW, engine E_N:E_IN:E_P:E_ES_AW (the UART at 75 MHz;
+#            not in the default list: its place and route takes tens of minutes here)
+# and prints each one's cells, Fmax and its critical path (the cells' RTL lines, from the
+# source flip-flop to the sink). Fails if one misses TRN_PNR_FREQ. Not in make test (minutes
+# each).
+TRN_PNR_FREQ ?= 75
+TRN_PNR      ?= gather neuron err upd trn
+TRN_PNR_P    ?= 32
+TRN_PNR_C    ?= 20
+TRN_PNR_TRN  ?= 32:8:8:10:16:8
+TRN_PNR_DEV  ?= 32:8:10:16:4:8:32:8:8:8
+TRN_PNR_DIR  := $(BUILD)/trn/pnr
+trn_pnr_dev   = $(word $(1),$(subst :, ,$(TRN_PNR_DEV)))
+trn_pnr_trn   = $(word $(1),$(subst :, ,$(TRN_PNR_TRN)))
+TRN_PNR_TOP_gather := sglif_gather_fmax_top
+TRN_PNR_SET_gather  = chparam -set P $(TRN_PNR_P) sglif_gather_fmax_top
+TRN_PNR_TOP_neuron := sglif_neuron_fmax_top
+TRN_PNR_SET_neuron  =
+TRN_PNR_TOP_err    := sglif_err_fmax_top
+TRN_PNR_SET_err     = chparam -set C $(TRN_PNR_C) sglif_err_fmax_top
+TRN_PNR_TOP_upd    := sglif_upd_fmax_top
+TRN_PNR_SET_upd     =
+TRN_PNR_TOP_trn    := sglif_trainer_fmax_top
+TRN_PNR_SET_trn     = chparam -set EN $(call trn_pnr_trn,1) -set EIN $(call trn_pnr_trn,2) -set EP $(call trn_pnr_trn,3) \
+                      -set C $(call trn_pnr_trn,4) -set T_MAX $(call trn_pnr_trn,5) -set ES_AW $(call trn_pnr_trn,6) \
+                      sglif_trainer_fmax_top
+TRN_PNR_TOP_dev    := sglif_device
+TRN_PNR_SET_dev     = chparam -set ENGINE 1 -set N $(call trn_pnr_dev,1) -set N_IN $(call trn_pnr_dev,2) \
+                      -set N_OUT $(call trn_pnr_dev,3) -set HIST_STEPS $(call trn_pnr_dev,4) -set P $(call trn_pnr_dev,5) \
+                      -set EV_AW $(call trn_pnr_dev,6) -set E_N $(call trn_pnr_dev,7) -set E_IN $(call trn_pnr_dev,8) \
+                      -set E_P $(call trn_pnr_dev,9) -set E_ES_AW $(call trn_pnr_dev,10) \
+                      -set CLK_HZ 75000000 -set CLKS_PER_BIT 25 sglif_device
+TRN_PNR_RTL  := $(sort $(TRN_RTL)) sim/sglif_trn_fmax_top.v sim/sglif_upd_fmax_top.v
+.PHONY: trn-pnr
+trn-pnr: $(TRN_PNR_RTL) $(CORE_MAP_DEFS) $(CORE_MAP_VH) $(PROTOCOL_VH) | fpga-deps ## the training engine's timing on the ECP5-85F, unit by unit (TRN_PNR=gather neuron err upd trn dev): Yosys cells, nextpnr's Fmax at 75 MHz and the critical path
+	@mkdir -p $(TRN_PNR_DIR)
+	@fail=""; for u in $(TRN_PNR); do d=$(TRN_PNR_DIR)/$$u; t0=$$(date +%s); \
+	  case $$u in \
+	    gather) top=$(TRN_PNR_TOP_gather); set="$(TRN_PNR_SET_gather)";; \
+	    neuron) top=$(TRN_PNR_TOP_neuron); set="$(TRN_PNR_SET_neuron)";; \
+	    err)    top=$(TRN_PNR_TOP_err);    set="$(TRN_PNR_SET_err)";; \
+	    upd)    top=$(TRN_PNR_TOP_upd);    set="$(TRN_PNR_SET_upd)";; \
+	    trn)    top=$(TRN_PNR_TOP_trn);    set="$(TRN_PNR_SET_trn)";; \
+	    dev)    top=$(TRN_PNR_TOP_dev);    set="$(TRN_PNR_SET_dev)";; \
+	    *) echo "trn-pnr: no unit '$$u' (gather neuron err upd trn dev)"; exit 2;; \
+	  esac; \
+	  $(YOSYS) -q -l $$d.ylog -p "read_verilog -I$(GEN_DIR) $(TRN_PNR_RTL); $$set; \
+	    synth_ecp5 -top $$top -json $$d.json; tee -o $$d.stat stat" >/dev/null 2>&1 \
+	    || { tail -20 $$d.ylog; exit 1; }; \
+	  grep -E '^ +(LUT4|TRELLIS_FF|DP16KD|MULT18X18D|CCU2C|TRELLIS_DPR16X4) ' $$d.stat | tr -s ' ' | \
+	    sed 's/^ //' | paste -sd, - | sed "s/^/trn-pnr: $$u: yosys: /"; \
+	  t1=$$(date +%s); rc=0; \
+	  $(NEXTPNR_ECP5) --85k --package CABGA381 --json $$d.json --lpf-allow-unconstrained \
+	    --freq $(TRN_PNR_FREQ) --seed 1 >$$d.log 2>&1 || rc=$$?; t2=$$(date +%s); \
+	  grep -E 'Max frequency for clock' $$d.log | tail -1 | sed -E "s/^(Info|ERROR|Warning): /trn-pnr: $$u: /"; \
+	  awk '/Critical path report for clock/ { cp = 1; n = 0; first = ""; split("", src); next } \
+	       /Critical path report for cross-domain|Max frequency for clock/ { cp = 0 } \
+	       cp && /Source / { if (first == "") first = $$NF } \
+	       cp && /Sink / { last = $$NF } \
+	       cp && /rtl\/[a-z_0-9]*\.v:/ { f = $$NF; sub(/\.[0-9]+-.*$$/, "", f); if (!(f in src)) { src[f] = 1; ord[n++] = f } } \
+	       END { s = ""; for (i = 0; i < n; i++) s = s " " ord[i]; print substr(first, 1, 50) " -> " substr(last, 1, 50) ":" s }' $$d.log | \
+	    tail -1 | sed "s/^/trn-pnr: $$u: critical path: /"; \
+	  echo "trn-pnr: $$u: synthesis $$((t1 - t0)) s, place and route $$((t2 - t1)) s; log $$d.log, nextpnr exit $$rc"; \
+	  [ $$rc -eq 0 ] || fail="$$fail $$u"; done; \
+	  [ -z "$$fail" ] || { echo "trn-pnr: FAIL (below $(TRN_PNR_FREQ) MHz or not placed:$$fail)"; exit 1; }; \
+	  echo "trn-pnr: PASS ($(TRN_PNR) at $(TRN_PNR_FREQ) MHz)"
