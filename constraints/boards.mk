@@ -58,7 +58,13 @@ board_names = $(shell awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; n
                 NF > 1 && ("$(1)" == "" || $$h["family"] == "$(1)") { print $$1 }' $(BOARDS_CSV))
 BOARD_NAMES   = $(call board_names,)
 ICE40_BOARDS  = $(call board_names,ice40)
-ECP5_BOARDS   = $(call board_names,ecp5)
+# the boards whose rtl/configs.csv row carries the training engine (engine_n > 0): their images
+# take far longer (the 85F's about 40 min of Yosys and nextpnr here), so make test's
+# bitstreams-ecp5 (BIT_TRAIN=0) and make test-slow's seeds leave them out; make report and
+# make bitstreams-train build them
+TRAIN_BOARDS  = $(foreach b,$(BOARD_NAMES),$(if $(filter chip:%,$(shell $(call train_of,$(call bcol,$(b),config)))),$(b)))
+BIT_TRAIN    ?= 1
+ECP5_BOARDS   = $(if $(filter 0,$(BIT_TRAIN)),$(filter-out $(TRAIN_BOARDS),$(call board_names,ecp5)),$(call board_names,ecp5))
 # the bitstream of a board: .bin (iCE40) or .bit (ECP5)
 bit_file    = $(BIT_DIR)/$(1)/$(1).$(if $(filter ecp5,$(call bcol,$(1),family)),bit,bin)
 
@@ -68,7 +74,7 @@ $(error BOARD=$(BOARD) is not a board of $(BOARDS_CSV) (one of: $(strip $(BOARD_
 endif
 endif
 
-.PHONY: bitstream bitstreams-ice40 bitstreams-ecp5 report test-slow prog lut-swap lut-swap-test fpga-deps \
+.PHONY: bitstream bitstreams-ice40 bitstreams-ecp5 bitstreams-train report test-slow prog lut-swap lut-swap-test fpga-deps \
         boards-doc boards-check
 fpga-deps: ## install the FPGA tools that are missing (.ci/packages, group fpga)
 	@bash .ci/setup fpga
@@ -186,8 +192,10 @@ define bit_all
 endef
 bitstreams-ice40: ## the bitstreams of every iCE40 board (icebreaker, hx8k): CI
 	$(call bit_all,$(ICE40_BOARDS),bitstreams-ice40)
-bitstreams-ecp5: ## the bitstreams of every ECP5 board (ulx3s-12f ... -85f)
+bitstreams-ecp5: ## the bitstreams of every ECP5 board (ulx3s-12f ... -85f; BIT_TRAIN=0: not the training images)
 	$(call bit_all,$(ECP5_BOARDS),bitstreams-ecp5)
+bitstreams-train: ## the bitstreams of the boards that train on chip (rtl/configs.csv engine_n > 0: ulx3s-45f-trn, ulx3s-85f-trn)
+	$(call bit_all,$(TRAIN_BOARDS),bitstreams-train)
 
 # make report: the figures of each board from its logs. lut: placed logic cells (iCE40
 # ICESTORM_LC) / TRELLIS_COMB (ECP5: LUT4, carry halves and LUT RAM); ff: TRELLIS_FF, or on
@@ -244,6 +252,8 @@ readme-table:
 	    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"; \
 	    tail -n +2 $(REPORT_CSV) | while IFS=, read b f t lut ff bram spram dsp lanes n syn ops trn; do \
 	      fpga=$$($(SYNTH_ROW) n=$$b c=fpga $(BOARDS_CSV)); r=$(BIT_DIR)/$$b/$$b.result; \
+	      old=$$(grep -m1 "^| $$b |" README.md || true); \
+	      if [ ! -f $$r ] && [ "$$lut" = - ] && [ -n "$$old" ]; then echo "$$old"; continue; fi; \
 	      why="not built"; [ -f $$r ] && why=$$(cut -d, -f1,4 $$r | sed 's/^pass,.*/bitstream/; s/^fail,/**fails**: /'); \
 	      case $$trn in chip:*) trn=$$(echo $$trn | awk -F: '{ printf "**on chip**: %s -> %s, %s lanes", $$2, $$3, $$4 }');; \
 	        *) trn="host backward";; esac; \
@@ -256,9 +266,9 @@ readme-table:
 	    { cp $(BUILD)/README.md.tmp README.md; echo "readme-table: README.md's resource table regenerated"; }; \
 	  rm -f $(BUILD)/README.md.tmp
 
-test-slow: ## the slow FPGA flow: every board's bitstream (the ECP5 ones take minutes each), make report, every board over SEEDS (about 45 minutes for the ECP5 ones) and the iCE40 netlists through a pty; fails if an ECP5 board failed
+test-slow: ## the slow FPGA flow: every board's bitstream (the ECP5 ones take minutes each, the 85F's training image some 40 minutes), make report, every board but the training images over SEEDS (about 45 minutes for the ECP5 ones) and the iCE40 netlists through a pty; fails if an ECP5 board failed
 	@$(MAKE) --no-print-directory report
-	@for b in $(ICE40_BOARDS) $(ECP5_BOARDS); do $(MAKE) --no-print-directory bit-seeds BOARD=$$b || exit 1; done
+	@for b in $(filter-out $(TRAIN_BOARDS),$(ICE40_BOARDS) $(ECP5_BOARDS)); do $(MAKE) --no-print-directory bit-seeds BOARD=$$b || exit 1; done
 	@echo "== the iCE40 tops' netlists through a pty: device info and a short device infer (tests/test_board.c, board_netlist) =="
 	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(TESTS) $(foreach b,$(ICE40_BOARDS),$(BIN)/sglif-board-netlist-$(b))
 	SGLIF=$(abspath $(SGLIF)) SGLIF_NETLIST_BOARDS="$(ICE40_BOARDS)" $(TESTS) --filter 'board_netlist/*' --jobs 1
