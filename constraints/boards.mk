@@ -252,11 +252,12 @@ readme-table:
 	    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"; \
 	    tail -n +2 $(REPORT_CSV) | while IFS=, read b f t lut ff bram spram dsp lanes n syn ops trn; do \
 	      fpga=$$($(SYNTH_ROW) n=$$b c=fpga $(BOARDS_CSV)); r=$(BIT_DIR)/$$b/$$b.result; \
-	      old=$$(grep -m1 "^| $$b |" README.md || true); \
-	      if [ ! -f $$r ] && [ "$$lut" = - ] && [ -n "$$old" ]; then echo "$$old"; continue; fi; \
 	      why="not built"; [ -f $$r ] && why=$$(cut -d, -f1,4 $$r | sed 's/^pass,.*/bitstream/; s/^fail,/**fails**: /'); \
 	      case $$trn in chip:*) trn=$$(echo $$trn | awk -F: '{ printf "**on chip**: %s -> %s, %s lanes", $$2, $$3, $$4 }');; \
 	        *) trn="host backward";; esac; \
+	      old=$$(grep -m1 "^| $$b |" README.md || true); \
+	      if [ ! -f $$r ] && [ "$$lut" = - ] && [ -n "$$old" ]; then \
+	        echo "$$old" | awk -F'|' -v c="$$trn" '{ if (NF == 14) $$13 = " " c " |" $$13; print }' OFS='|'; continue; fi; \
 	      echo "| $$b | $$fpga | $${f:--} / $$t | $$lut | $$ff | $$bram | $$spram | $$dsp | $$lanes | $$n | $$syn | $$trn | $$why |"; \
 	    done; echo '$(README_END)'; } >$(BUILD)/readme-table.md; \
 	  awk -v b='$(README_BEGIN)' -v e='$(README_END)' -v f=$(BUILD)/readme-table.md \
