@@ -123,8 +123,8 @@ ifneq ($(SAN),1)
 	@bash .ci/setup fpga
 	@$(MAKE) --no-print-directory boards-check
 	@$(MAKE) --no-print-directory bitstreams-ice40 BIT_STRICT=0
-	@$(MAKE) --no-print-directory bitstreams-ecp5 BIT_STRICT=0
-	@$(MAKE) --no-print-directory lut-swap-test BIT_STRICT=0
+	@$(MAKE) --no-print-directory bitstreams-ecp5 BIT_STRICT=0 BIT_TRAIN=0
+	@$(MAKE) --no-print-directory lut-swap-test BIT_STRICT=0 BIT_TRAIN=0
 	@$(MAKE) --no-print-directory report-csv
 	@echo "== interop: NIR with snnTorch (PyPI, pinned), spike for spike; on the simulated board =="
 	@$(MAKE) --no-print-directory interop
