@@ -139,17 +139,18 @@ endif
 	$(TESTSD) --jobs 1
 	@echo "== tests =="
 	SGLIF=$(abspath $(SGLIF)) SGLIF_BOARD_MEM=$(abspath $(BOARD_MEM)) SGLIF_BOARD=$(abspath $(SGLIF_BOARD)) \
-	  $(TESTS) --jobs 1
+	  SGLIF_ENGINE_BOARD=$(abspath $(DEMO_ENGINE_BOARD)) $(TESTS) --jobs 1
 
 DEMO_DATA  ?= randman
 DEMO_ARGS  ?=
 # the board of the demo: PORT (ftdi, tty:..., tcp:...) or the simulated ULX3S-85F board, whose
 # 256 neurons and 20 classes take the demo's model (the up5k board has 7 classes)
 DEMO_BOARD := $(BIN)/sglif-board-ecp5-85f
-# the same board with its training engine (rtl/configs.csv's engine columns: 128 neurons, 32
-# inputs), a separate program since the engine makes the simulation slower (sim/link.mk): the
-# demo's training on chip and make bench's on-chip rate
-DEMO_ENGINE_BOARD := $(BIN)/sglif-board-ecp5-85f-engine
+# the ULX3S-85F's training image (constraints/boards.csv's ulx3s-85f-trn: rtl/configs.csv row
+# ecp5-85f-trn, a core of N 128, N_IN 20, N_OUT 10, P 32 and the training engine 20 -> 128 at 32
+# lanes), the one simulated board that trains on chip: the demo's training on chip, make test's
+# device_train engine test (SGLIF_ENGINE_BOARD) and make bench's on-chip rate
+DEMO_ENGINE_BOARD := $(BIN)/sglif-board-ecp5-85f-trn
 # (PORT from the command line only: an environment PORT, as web tools set, is not a board)
 DEMO_PORT  := $(if $(filter command line,$(origin PORT)),$(PORT),sim:$(abspath $(DEMO_BOARD)))
 DEMO_ENGINE_PORT := $(if $(filter command line,$(origin PORT)),$(PORT),sim:$(abspath $(DEMO_ENGINE_BOARD)))

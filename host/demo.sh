@@ -9,8 +9,8 @@
 # same network, bit for bit) and run it on the board. Ends with a table of the accuracy and
 # the time of each stage.
 #   [ONCHIP_PORT=PORT2] host/demo.sh SGLIF OUTDIR DATA PORT [train options...]
-# ONCHIP_PORT: the board of the training on chip (default PORT; make demo: the simulated
-# ULX3S-85F with its engine, build/bin/sglif-board-ecp5-85f-engine)
+# ONCHIP_PORT: the board of the training on chip (default PORT; make demo: the ULX3S-85F's
+# training image simulated, build/bin/sglif-board-ecp5-85f-trn, the Makefile's DEMO_ENGINE_BOARD)
 set -euo pipefail
 sglif=$1 out=$2 data=$3 port=$4
 shift 4
@@ -18,9 +18,10 @@ oport=${ONCHIP_PORT:-$port}
 here=$(dirname "$0")
 mkdir -p "$out"
 rm -f "$out"/*.time
-# the on-chip run: 20 -> 128 -> 10 fits the ULX3S-85F's engine (128 neurons, 32 inputs); one
-# epoch (each epoch's validation runs on the board too) of small batches: the rule moves each
-# weight by about lr a batch, so the batches, not the samples, make it learn (docs/numerics.md)
+# the on-chip run: 20 -> 128 -> 10, the ULX3S-85F training image's engine (128 neurons, 20
+# inputs); one epoch (each epoch's validation runs on the board too) of small batches: the rule
+# moves each weight by about lr a batch, so the batches, not the samples, make it learn
+# (docs/numerics.md)
 onchip_samples=${ONCHIP_SAMPLES:-1024}
 onchip=(--hidden 128 --train-samples "$onchip_samples" --epochs 1 --batch 8 --lr 0.2)
 
