@@ -123,8 +123,8 @@ ifneq ($(SAN),1)
 	@bash .ci/setup fpga
 	@$(MAKE) --no-print-directory boards-check
 	@$(MAKE) --no-print-directory bitstreams-ice40 BIT_STRICT=0
-	@$(MAKE) --no-print-directory bitstreams-ecp5 BIT_STRICT=0
-	@$(MAKE) --no-print-directory lut-swap-test BIT_STRICT=0
+	@$(MAKE) --no-print-directory bitstreams-ecp5 BIT_STRICT=0 BIT_TRAIN=0
+	@$(MAKE) --no-print-directory lut-swap-test BIT_STRICT=0 BIT_TRAIN=0
 	@$(MAKE) --no-print-directory report-csv
 	@echo "== interop: NIR with snnTorch (PyPI, pinned), spike for spike; on the simulated board =="
 	@$(MAKE) --no-print-directory interop
@@ -139,18 +139,20 @@ endif
 	$(TESTSD) --jobs 1
 	@echo "== tests =="
 	SGLIF=$(abspath $(SGLIF)) SGLIF_BOARD_MEM=$(abspath $(BOARD_MEM)) SGLIF_BOARD=$(abspath $(SGLIF_BOARD)) \
-	  $(TESTS) --jobs 1
+	  SGLIF_ENGINE_BOARD=$(abspath $(DEMO_ENGINE_BOARD)) $(TESTS) --jobs 1
 
 DEMO_DATA  ?= randman
 DEMO_ARGS  ?=
 # the board of the demo: PORT (ftdi, tty:..., tcp:...) or the simulated ULX3S-85F board, whose
 # 256 neurons and 20 classes take the demo's model (the up5k board has 7 classes)
 DEMO_BOARD := $(BIN)/sglif-board-ecp5-85f
-# the board with its training engine (rtl/configs.csv's row DEMO_ENGINE_CONFIG, its engine
-# columns: 128 neurons, 32 inputs), a separate program since the engine makes the simulation
-# slower (sim/link.mk): the demo's training on chip and make bench's on-chip rate
-DEMO_ENGINE_CONFIG ?= ecp5-85f
-DEMO_ENGINE_BOARD := $(BIN)/sglif-board-$(DEMO_ENGINE_CONFIG)-engine
+# the ULX3S-85F's training image (constraints/boards.csv's ulx3s-85f-trn: rtl/configs.csv row
+# DEMO_ENGINE_CONFIG = ecp5-85f-trn, a core of N 128, N_IN 20, N_OUT 10, P 32 and the training
+# engine 20 -> 128 at 32 lanes), the one simulated board that trains on chip: the demo's
+# training on chip, make test's device_train engine test (SGLIF_ENGINE_BOARD) and make bench's
+# on-chip rate
+DEMO_ENGINE_CONFIG ?= ecp5-85f-trn
+DEMO_ENGINE_BOARD := $(BIN)/sglif-board-$(DEMO_ENGINE_CONFIG)
 # (PORT from the command line only: an environment PORT, as web tools set, is not a board)
 DEMO_PORT  := $(if $(filter command line,$(origin PORT)),$(PORT),sim:$(abspath $(DEMO_BOARD)))
 DEMO_ENGINE_PORT := $(if $(filter command line,$(origin PORT)),$(PORT),sim:$(abspath $(DEMO_ENGINE_BOARD)))

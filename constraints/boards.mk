@@ -45,10 +45,11 @@ OPENFPGALOADER ?= openFPGALoader
 # the SG table every bitstream is built with (lut-swap replaces exactly these contents)
 BIT_SG        := $(SYNTH_SG)
 # the board tops read the shared board module and the device (sim/link.mk's BOARD_RTL:
-# sglif_device, the link, the core)
-BIT_RTL        = $(sort rtl/sglif_board.v $(BOARD_RTL))
+# sglif_device, the link, the core) and the training engine (rtl/engine.f; Yosys keeps it only
+# in a build whose rtl/configs.csv row has engine_n > 0)
+BIT_RTL        = $(sort rtl/sglif_board.v $(BOARD_RTL) $(shell cat rtl/engine.f))
 BIT_DEPS       = $(BOARDS_CSV) $(SYNTH_CSV) $(BIT_RTL) $(wildcard rtl/sglif_top_*.v) $(BIT_SG) \
-                 $(PROTOCOL_VH) $(CORE_MAP_VH) constraints/boards.mk
+                 $(PROTOCOL_VH) $(CORE_MAP_VH) $(CORE_MAP_DEFS) rtl/engine.f constraints/boards.mk
 BIT_PINS      := $(wildcard constraints/*.pcf constraints/*.lpf)
 
 # one column of a board's row / of a configuration's row (sim/synth.mk's SYNTH_ROW)
@@ -57,7 +58,13 @@ board_names = $(shell awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; n
                 NF > 1 && ("$(1)" == "" || $$h["family"] == "$(1)") { print $$1 }' $(BOARDS_CSV))
 BOARD_NAMES   = $(call board_names,)
 ICE40_BOARDS  = $(call board_names,ice40)
-ECP5_BOARDS   = $(call board_names,ecp5)
+# the boards whose rtl/configs.csv row carries the training engine (engine_n > 0): their images
+# take far longer (the 85F's about 40 min of Yosys and nextpnr here), so make test's
+# bitstreams-ecp5 (BIT_TRAIN=0) and make test-slow's seeds leave them out; make report and
+# make bitstreams-train build them
+TRAIN_BOARDS  = $(foreach b,$(BOARD_NAMES),$(if $(filter chip:%,$(shell $(call train_of,$(call bcol,$(b),config)))),$(b)))
+BIT_TRAIN    ?= 1
+ECP5_BOARDS   = $(if $(filter 0,$(BIT_TRAIN)),$(filter-out $(TRAIN_BOARDS),$(call board_names,ecp5)),$(call board_names,ecp5))
 # the bitstream of a board: .bin (iCE40) or .bit (ECP5)
 bit_file    = $(BIT_DIR)/$(1)/$(1).$(if $(filter ecp5,$(call bcol,$(1),family)),bit,bin)
 
@@ -67,7 +74,7 @@ $(error BOARD=$(BOARD) is not a board of $(BOARDS_CSV) (one of: $(strip $(BOARD_
 endif
 endif
 
-.PHONY: bitstream bitstreams-ice40 bitstreams-ecp5 report test-slow prog lut-swap lut-swap-test fpga-deps \
+.PHONY: bitstream bitstreams-ice40 bitstreams-ecp5 bitstreams-train report test-slow prog lut-swap lut-swap-test fpga-deps \
         boards-doc boards-check
 fpga-deps: ## install the FPGA tools that are missing (.ci/packages, group fpga)
 	@bash .ci/setup fpga
@@ -87,6 +94,9 @@ $(BIT_DIR)/%.json: $(BIT_DEPS) | fpga-deps
 	  fam=$$1 top=$$2 cfg=$$3 mhz=$$4 baud=$$5 cpb=$$6; \
 	  [ $$((baud * cpb)) -eq $$((mhz * 1000000)) ] || \
 	    { echo "bitstream: $$b: baud $$baud x $$cpb clocks per bit is not the $$mhz MHz clock ($(BOARDS_CSV))"; exit 1; }; \
+	  set -- $$($(SYNTH_ROW) n=$$cfg c='engine_n engine_in engine_p engine_es_aw' $(SYNTH_CSV)); \
+	  [ $$# -eq 4 ] || { echo "bitstream: $$b: row '$$cfg' of $(SYNTH_CSV) has no engine_* columns"; exit 1; }; \
+	  eng=""; [ $$1 -eq 0 ] || eng=" ENGINE=1 E_N=$$1 E_IN=$$2 E_P=$$3 E_ES_AW=$$4"; \
 	  set -- $$($(SYNTH_ROW) n=$$cfg c='family device spram_max N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W P L' $(SYNTH_CSV)); \
 	  [ $$# -eq 12 ] && [ $$1 = $$fam ] || { echo "bitstream: $$b: no $$fam row '$$cfg' in $(SYNTH_CSV)"; exit 1; }; \
 	  case $$fam in \
@@ -94,7 +104,7 @@ $(BIT_DIR)/%.json: $(BIT_DEPS) | fpga-deps
 	           [ $$3 -gt 0 ] && syn="$$syn $(UP5K_SYNTH)" && def="$(UP5K_DEFINE)"; :;; \
 	    ecp5)  syn="synth_ecp5 -top $$top"; def="";; \
 	  esac; shift 3; \
-	  params="N=$$1 N_IN=$$2 N_OUT=$$3 HIST_STEPS=$$4 EV_AW=$$5 SG_AW=$$6 ACC_W=$$7 P=$$8 L=$$9"; \
+	  params="N=$$1 N_IN=$$2 N_OUT=$$3 HIST_STEPS=$$4 EV_AW=$$5 SG_AW=$$6 ACC_W=$$7 P=$$8 L=$$9$$eng"; \
 	  pll=$$($(SYNTH_ROW) n=$$b c=pll $(BOARDS_CSV)); set -- $$pll; prim=$$1; shift; \
 	  decl=" $$(sed -n 's/^ *parameter *\(integer *\)\{0,1\}\([A-Za-z_0-9]*\) *=.*/\2/p' rtl/$$top.v | tr '\n' ' ')"; \
 	  chp="-set SG_INIT \"$(BIT_SG)\""; fixed=""; \
@@ -182,19 +192,28 @@ define bit_all
 endef
 bitstreams-ice40: ## the bitstreams of every iCE40 board (icebreaker, hx8k): CI
 	$(call bit_all,$(ICE40_BOARDS),bitstreams-ice40)
-bitstreams-ecp5: ## the bitstreams of every ECP5 board (ulx3s-12f ... -85f)
+bitstreams-ecp5: ## the bitstreams of every ECP5 board (ulx3s-12f ... -85f; BIT_TRAIN=0: not the training images)
 	$(call bit_all,$(ECP5_BOARDS),bitstreams-ecp5)
+bitstreams-train: ## the bitstreams of the boards that train on chip (rtl/configs.csv engine_n > 0: ulx3s-45f-trn, ulx3s-85f-trn)
+	$(call bit_all,$(TRAIN_BOARDS),bitstreams-train)
 
 # make report: the figures of each board from its logs. lut: placed logic cells (iCE40
 # ICESTORM_LC) / TRELLIS_COMB (ECP5: LUT4, carry halves and LUT RAM); ff: TRELLIS_FF, or on
 # iCE40 Yosys' flip-flop count; bram: ICESTORM_RAM / DP16KD; spram: ICESTORM_SPRAM; dsp:
 # ICESTORM_DSP / MULT18X18D (nextpnr's utilisation, else Yosys' counts: sim/synth.mk's
 # SYNTH_COUNT). lanes = P, neurons = N x L, synapses = N_IN N + (2L - 1) N^2 + N N_OUT (input,
-# recurrent and layer-to-layer, readout weights), ops_per_cycle = P.
+# recurrent and layer-to-layer, readout weights), ops_per_cycle = P, training = chip:E_IN:E_N:E_P
+# (the training engine's inputs, neurons and lanes: TRAIN and UPDATE on chip) or host (train_of).
 REPORT_CSV    := $(BUILD)/report.csv
 REPORT_BOARDS ?= $(BOARD_NAMES)
 README_BEGIN  := <!-- boards:begin (generated by make report from build/report.csv; do not edit) -->
 README_END    := <!-- boards:end -->
+# the training column of a configuration $(1) (rtl/configs.csv's engine_* columns, the one source):
+# chip:<engine inputs>:<engine neurons>:<engine lanes> (the board runs TRAIN and UPDATE: the
+# backward pass and the update on chip), host (engine_n 0: sglif device train reads the history
+# back and the host computes the backward pass and the update)
+train_of      = $(SYNTH_ROW) n=$(1) c='engine_n engine_in engine_p' $(SYNTH_CSV) | \
+                awk '{ print ($$1 > 0 ? "chip:" $$2 ":" $$1 ":" $$3 : "host") }'
 report: ## every board's bitstream in turn, then build/report.csv and the README's resource table
 	@for b in $(REPORT_BOARDS); do $(MAKE) --no-print-directory bitstream BOARD=$$b || true; done
 	@$(MAKE) --no-print-directory report-csv
@@ -202,9 +221,10 @@ report: ## every board's bitstream in turn, then build/report.csv and the README
 .PHONY: report-csv readme-table
 report-csv: ## build/report.csv and the README's table from the logs already there (no builds)
 	@set -e; out=$(REPORT_CSV); \
-	  echo "board,fmax_mhz,target_mhz,lut,ff,bram,spram,dsp,lanes,neurons,synapses,ops_per_cycle" >$$out.tmp; \
+	  echo "board,fmax_mhz,target_mhz,lut,ff,bram,spram,dsp,lanes,neurons,synapses,ops_per_cycle,training" >$$out.tmp; \
 	  for b in $(REPORT_BOARDS); do d=$(BIT_DIR)/$$b/$$b; \
 	    set -- $$($(SYNTH_ROW) n=$$b c='family config target_mhz' $(BOARDS_CSV)); fam=$$1 t=$$3; \
+	    trn=$$($(call train_of,$$2)); \
 	    set -- $$($(SYNTH_ROW) n=$$2 c='N N_IN N_OUT P L' $(SYNTH_CSV)); \
 	    n=$$1 ni=$$2 no=$$3 p=$$4 l=$$5; \
 	    fmax=""; [ -f $$d.result ] && fmax=$$(cut -d, -f2 $$d.result); \
@@ -217,7 +237,7 @@ report-csv: ## build/report.csv and the README's table from the logs already the
 	          if (k == "ICESTORM_DSP" || k == "MULT18X18D") dsp = v } \
 	        /^Info: Placed|Info: Placing/ { u = 0 } \
 	        END { print lut, ff, bram, spram, dsp }' $$d-pnr.log); fi; \
-	    echo "$$b,$$fmax,$$t,$$1,$$2,$$3,$$4,$$5,$$p,$$((n * l)),$$((ni * n + (2 * l - 1) * n * n + n * no)),$$p" >>$$out.tmp; \
+	    echo "$$b,$$fmax,$$t,$$1,$$2,$$3,$$4,$$5,$$p,$$((n * l)),$$((ni * n + (2 * l - 1) * n * n + n * no)),$$p,$$trn" >>$$out.tmp; \
 	  done; mv $$out.tmp $$out; echo "report: wrote $$out"; cat $$out
 	@$(MAKE) --no-print-directory readme-table
 
@@ -228,12 +248,17 @@ readme-table:
 	  grep -qF '$(README_BEGIN)' README.md && grep -qF '$(README_END)' README.md || \
 	    { echo "readme-table: README.md has no markers '$(README_BEGIN)' ... '$(README_END)'"; exit 1; }; \
 	  { echo '$(README_BEGIN)'; \
-	    echo "| board | FPGA | Fmax / target (MHz) | LUT | FF | BRAM | SPRAM | DSP | lanes (ops/cycle) | neurons | synapses | result |"; \
-	    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"; \
-	    tail -n +2 $(REPORT_CSV) | while IFS=, read b f t lut ff bram spram dsp lanes n syn ops; do \
+	    echo "| board | FPGA | Fmax / target (MHz) | LUT | FF | BRAM | SPRAM | DSP | lanes (ops/cycle) | neurons | synapses | training | result |"; \
+	    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"; \
+	    tail -n +2 $(REPORT_CSV) | while IFS=, read b f t lut ff bram spram dsp lanes n syn ops trn; do \
 	      fpga=$$($(SYNTH_ROW) n=$$b c=fpga $(BOARDS_CSV)); r=$(BIT_DIR)/$$b/$$b.result; \
 	      why="not built"; [ -f $$r ] && why=$$(cut -d, -f1,4 $$r | sed 's/^pass,.*/bitstream/; s/^fail,/**fails**: /'); \
-	      echo "| $$b | $$fpga | $${f:--} / $$t | $$lut | $$ff | $$bram | $$spram | $$dsp | $$lanes | $$n | $$syn | $$why |"; \
+	      case $$trn in chip:*) trn=$$(echo $$trn | awk -F: '{ printf "**on chip**: %s -> %s, %s lanes", $$2, $$3, $$4 }');; \
+	        *) trn="host backward";; esac; \
+	      old=$$(grep -m1 "^| $$b |" README.md || true); \
+	      if [ ! -f $$r ] && [ "$$lut" = - ] && [ -n "$$old" ]; then \
+	        echo "$$old" | awk -F'|' -v c="$$trn" '{ if (NF == 14) $$13 = " " c " |" $$13; print }' OFS='|'; continue; fi; \
+	      echo "| $$b | $$fpga | $${f:--} / $$t | $$lut | $$ff | $$bram | $$spram | $$dsp | $$lanes | $$n | $$syn | $$trn | $$why |"; \
 	    done; echo '$(README_END)'; } >$(BUILD)/readme-table.md; \
 	  awk -v b='$(README_BEGIN)' -v e='$(README_END)' -v f=$(BUILD)/readme-table.md \
 	    '$$0 == b { while ((getline l < f) > 0) print l; skip = 1; next } $$0 == e { skip = 0; next } !skip' \
@@ -242,9 +267,9 @@ readme-table:
 	    { cp $(BUILD)/README.md.tmp README.md; echo "readme-table: README.md's resource table regenerated"; }; \
 	  rm -f $(BUILD)/README.md.tmp
 
-test-slow: ## the slow FPGA flow: every board's bitstream (the ECP5 ones take minutes each), make report, every board over SEEDS (about 45 minutes for the ECP5 ones) and the iCE40 netlists through a pty; fails if an ECP5 board failed
+test-slow: ## the slow FPGA flow: every board's bitstream (the ECP5 ones take minutes each, the 85F's training image some 40 minutes), make report, every board but the training images over SEEDS (about 45 minutes for the ECP5 ones) and the iCE40 netlists through a pty; fails if an ECP5 board failed
 	@$(MAKE) --no-print-directory report
-	@for b in $(ICE40_BOARDS) $(ECP5_BOARDS); do $(MAKE) --no-print-directory bit-seeds BOARD=$$b || exit 1; done
+	@for b in $(filter-out $(TRAIN_BOARDS),$(ICE40_BOARDS) $(ECP5_BOARDS)); do $(MAKE) --no-print-directory bit-seeds BOARD=$$b || exit 1; done
 	@echo "== the iCE40 tops' netlists through a pty: device info and a short device infer (tests/test_board.c, board_netlist) =="
 	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(TESTS) $(foreach b,$(ICE40_BOARDS),$(BIN)/sglif-board-netlist-$(b))
 	SGLIF=$(abspath $(SGLIF)) SGLIF_NETLIST_BOARDS="$(ICE40_BOARDS)" $(TESTS) --filter 'board_netlist/*' --jobs 1
@@ -327,8 +352,9 @@ define board_table
 	    set -- $$($(SYNTH_ROW) n=$$b c='family device package clk_pin clk_in_mhz target_mhz pins uart_rx_pin uart_tx_pin baud clks_per_bit config prog' $(BOARDS_CSV)); \
 	    name=$$($(SYNTH_ROW) n=$$b c=name $(BOARDS_CSV)); fpga=$$($(SYNTH_ROW) n=$$b c=fpga $(BOARDS_CSV)); \
 	    pll=$$($(SYNTH_ROW) n=$$b c=pll $(BOARDS_CSV)); chip=$$($(SYNTH_ROW) n=$$b c=uart_chip $(BOARDS_CSV)); \
+	    trn=$$($(call train_of,$${12}) | awk -F: '$$1 == "chip" { printf "; training engine %s -> %s, %s lanes", $$2, $$3, $$4 }'); \
 	    set -- "$$@" $$($(SYNTH_ROW) n=$${12} c='N N_IN N_OUT HIST_STEPS P L' $(SYNTH_CSV)); \
-	    echo "| \`$$b\` | $$name | $$fpga | \`--$$2 --package $$3\` | $$5 MHz (pin $$4) -> $$6 MHz: $$pll | \`$$7\` | $$chip, FPGA RX $$8 / TX $$9, $$(( $${10} / 1000000 )) Mbaud = $${11} clocks per bit | \`$${12}\`: N $${14}, N_IN $${15}, N_OUT $${16}, $${17} steps, P $${18} lanes, L $${19} | \`openFPGALoader -b $${13}\` |"; \
+	    echo "| \`$$b\` | $$name | $$fpga | \`--$$2 --package $$3\` | $$5 MHz (pin $$4) -> $$6 MHz: $$pll | \`$$7\` | $$chip, FPGA RX $$8 / TX $$9, $$(( $${10} / 1000000 )) Mbaud = $${11} clocks per bit | \`$${12}\`: N $${14}, N_IN $${15}, N_OUT $${16}, $${17} steps, P $${18} lanes, L $${19}$$trn | \`openFPGALoader -b $${13}\` |"; \
 	  done; echo '$(DOC_END)'; }
 endef
 boards-doc: ## regenerate docs/boards.md's board table from constraints/boards.csv

@@ -9,8 +9,8 @@
 # the same network, bit for bit). Ends with a table of the accuracy, the wall time and the CPU
 # time of each stage.
 #   [ONCHIP_PORT=PORT2] host/demo.sh SGLIF OUTDIR DATA PORT [train options...]
-# ONCHIP_PORT: the board of the training on chip (default PORT; make demo: the simulated
-# board of DEMO_ENGINE_CONFIG with its engine, the Makefile's DEMO_ENGINE_BOARD)
+# ONCHIP_PORT: the board of the training on chip (default PORT; make demo: the ULX3S-85F's
+# training image simulated, build/bin/sglif-board-ecp5-85f-trn, the Makefile's DEMO_ENGINE_BOARD)
 # The two chains take one core each on a 2-core machine: the float training runs on one
 # thread (--threads 1, before the train options: they may give another), the simulated
 # engine board, the longest path, on the other.
@@ -21,10 +21,13 @@ oport=${ONCHIP_PORT:-$port}
 here=$(dirname "$0")
 mkdir -p "$out"
 rm -f "$out"/*.time
-# the on-chip run: 20 -> 128 -> 10 fits the ULX3S-85F's engine (128 neurons, 32 inputs); one
-# epoch (each epoch's validation runs on the board too: 1000 samples); the settings that the
-# twin (sglif train --backend fixed, bit for bit the board's) found best within the demo's
-# budget of simulated RTL (README, "make demo": the runs that chose them)
+# the on-chip run: 20 -> 128 -> 10, the ULX3S-85F training image's engine (128 neurons, 20
+# inputs); one epoch (each epoch's validation runs on the board too) of small batches: the rule
+# moves each weight by about lr a batch, so the batches, not the samples, make it learn
+# (docs/numerics.md)
+# The two chains take one core each on a 2-core machine: the float training runs on one
+# thread (--threads 1, before the train options: they may give another), the simulated
+# engine board, the longest path, on the other.
 onchip_samples=${ONCHIP_SAMPLES:-1024}
 onchip=(--hidden 128 --train-samples "$onchip_samples" --epochs 1 --batch 8 --lr 0.2)
 

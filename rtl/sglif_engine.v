@@ -150,7 +150,9 @@ module sglif_engine #(
     assign err_c_o     = e_c;
     assign err_o       = e_val;
 
-    // the error memory: word t, lane c
+    // the error memory: word t, lane c (LUT RAM: 16 block RAMs of the ULX3S-85F's training image,
+    // docs/boards.md "Training on the boards")
+    (* ram_style = "distributed" *)
     reg  [32*CP-1:0] emem [0:T_MAX-1];
     reg  [32*CP-1:0] e_rd_q;
     wire [HW-1:0]    w_e_addr;

@@ -14,8 +14,8 @@ BOARD_TOP_DEPS  := sim/board.cpp sim/board.mk sim/board.vlt sim/board_args.sh si
                    $(LIB) $(PROTOCOL_VH) $(CORE_MAP_VH) $(CORE_MAP_H)
 # $(1): board, $(2): program, $(3): more Verilator options (a fault)
 define board_top_build
-	@set -e; a=$$(ENGINE=$(if $(4),1,0) sh sim/board_args.sh $(1)); top=$${a%%|*}; r=$${a#*|}; g=$${r%%|*}; c=$${r#*|}; \
-	  d=$(BUILD)/board-top/$(1)$(if $(3),-fault)$(if $(4),-engine); mkdir -p $$d; \
+	@set -e; a=$$(sh sim/board_args.sh $(1)); top=$${a%%|*}; r=$${a#*|}; g=$${r%%|*}; c=$${r#*|}; \
+	  d=$(BUILD)/board-top/$(1)$(if $(3),-fault); mkdir -p $$d; \
 	  echo "sglif-board-top-$(1): $$top $$g"; \
 	  $(VERILATOR) --cc --exe --build -j 2 -Wall --top-module $$top -I$(GEN_DIR) rtl/lint.vlt sim/board.vlt \
 	    $$g -GSG_INIT='"$(SYNTH_SG)"' $(3) --Mdir $$d -o sglif-board -MAKEFLAGS OPT_FAST=-O2 \
@@ -28,10 +28,6 @@ define board_top_build
 endef
 $(BIN)/sglif-board-top-%: $(BOARD_TOP_DEPS)
 	$(call board_top_build,$*,$@,)
-# with the board's training engine (its configs.csv row's engine_* columns; sim/link.mk says why
-# a separate program)
-$(BIN)/sglif-board-top-%-engine: $(BOARD_TOP_DEPS)
-	$(call board_top_build,$*,$@,,engine)
 
 .PHONY: boards-sim
 boards-sim: $(foreach b,$(BOARDS_SIM),$(BIN)/sglif-board-top-$(b)) ## the pin-level simulated boards of BOARDS_SIM (sglif-board --board B)

@@ -18,10 +18,10 @@ set -- $(row "$ccsv" "$cfg" 'N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W P L spram
 [ $# -eq 10 ] || { echo "board_args: no row '$cfg' in $ccsv" >&2; exit 1; }
 g="-GN=$1 -GN_IN=$2 -GN_OUT=$3 -GHIST_STEPS=$4 -GEV_AW=$5 -GSG_AW=$6 -GACC_W=$7 -GP=$8 -GL=$9"
 [ "${10}" -gt 0 ] && g="$g +define+SGLIF_UP5K"
-# the training engine (the configs.csv row's engine_* columns), with ENGINE=1 in the
-# environment (sglif-board-top-BOARD-engine); 0 or unset: none
+# the training engine of a training image (the configs.csv row's engine_* columns; 0: none),
+# as the bitstream flow builds it
 set -- $(row "$ccsv" "$cfg" 'engine_n engine_in engine_p engine_es_aw')
-[ "${ENGINE:-0}" = 1 ] && [ $# -eq 4 ] && [ "$1" -gt 0 ] && g="$g -GENGINE=1 -GE_N=$1 -GE_IN=$2 -GE_P=$3 -GE_ES_AW=$4"
+[ $# -eq 4 ] && [ "$1" -gt 0 ] && g="$g -GENGINE=1 -GE_N=$1 -GE_IN=$2 -GE_P=$3 -GE_ES_AW=$4"
 set -- $pll; shift
 for kv in "$@"; do g="$g -G$kv"; done
 g="$g -GCLK_HZ=$((mhz * 1000000)) -GCLKS_PER_BIT=$cpb"

@@ -116,16 +116,18 @@ board_gen     = -GN=$(word 1,$(1)) -GN_IN=$(word 2,$(1)) -GEV_AW=$(word 3,$(1)) 
 BOARD_RTL    := rtl/sglif_device.v $(CMD_RTL) $(shell cat rtl/files.f rtl/engine.f)
 BOARD_DEPS   := sim/board.cpp sim/link.mk rtl/lint.vlt rtl/files.f rtl/engine.f rtl/configs.csv $(BOARD_RTL) rtl/sglif_exp2.hex \
                 rtl/sglif_sg_default.hex $(LIB) $(PROTOCOL_VH) $(CORE_MAP_VH)
-# the row's training engine (engine_* columns), for sglif-board-NAME-engine
+# the row's training engine (engine_* columns; 0: none): a row with one is a training image
+# (ecp5-85f-trn, ecp5-45f-trn: the bitstream flow builds it with the engine too), whose
+# simulated board carries it; the inference rows have none (the engine makes the Verilator
+# model several times slower a cycle)
 board_eng     = $(if $(filter-out 0,$(word 9,$(1))),-GENGINE=1 -GE_N=$(word 9,$(1)) -GE_IN=$(word 10,$(1)) \
                   -GE_P=$(word 11,$(1)) -GE_ES_AW=$(word 12,$(1)))
-# $(1): configuration name, $(2): program, $(3): "engine" for the row's training engine
+# $(1): configuration name, $(2): program
 define board_build
 	@[ -n "$(call board_row,$(1))" ] || { echo "sglif-board: no configuration '$(1)' in rtl/configs.csv"; exit 1; }
-	$(if $(3),@[ -n "$(call board_eng,$(call board_row,$(1)))" ] || { echo "sglif-board: configuration '$(1)' has no training engine (rtl/configs.csv)"; exit 1; })
-	$(call verilate,$(BUILD)/board/$(1)$(if $(3),-engine),sglif_device,sglif-board,$(sort $(BOARD_RTL)),sim/board.cpp,$(call board_gen,$(call board_row,$(1))) $(if $(3),$(call board_eng,$(call board_row,$(1)))),-DBOARD_HEADER='\"Vsglif_device.h\"' -DBOARD_CLASS=Vsglif_device)
+	$(call verilate,$(BUILD)/board/$(1),sglif_device,sglif-board,$(sort $(BOARD_RTL)),sim/board.cpp,$(call board_gen,$(call board_row,$(1))) $(call board_eng,$(call board_row,$(1))),-DBOARD_HEADER='\"Vsglif_device.h\"' -DBOARD_CLASS=Vsglif_device)
 	@mkdir -p $(dir $(2))
-	cp $(BUILD)/board/$(1)$(if $(3),-engine)/sglif-board $(2).tmp && mv -f $(2).tmp $(2)
+	cp $(BUILD)/board/$(1)/sglif-board $(2).tmp && mv -f $(2).tmp $(2)
 endef
 SGLIF_BOARD  := $(BIN)/sglif-board
 .PHONY: board
@@ -133,9 +135,4 @@ board: $(SGLIF_BOARD) ## build the simulated board build/bin/sglif-board (BOARD_
 $(SGLIF_BOARD): $(BOARD_DEPS)
 	$(call board_build,$(BOARD_CONFIG),$@)
 $(BIN)/sglif-board-%: $(BOARD_DEPS)
-	$(call board_build,$*,$@,)
-# the same with the row's training engine (rtl/sglif_trainer.v): a separate program, since the
-# engine's logic makes the Verilator model about 5 times slower a cycle (MODEL_CRC of the
-# ecp5-85f row: 3.3 s against 0.66 s), beyond the reply timeouts the plain board's users take
-$(BIN)/sglif-board-%-engine: $(BOARD_DEPS)
-	$(call board_build,$*,$@,engine)
+	$(call board_build,$*,$@)
