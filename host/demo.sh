@@ -22,12 +22,9 @@ here=$(dirname "$0")
 mkdir -p "$out"
 rm -f "$out"/*.time
 # the on-chip run: 20 -> 128 -> 10, the ULX3S-85F training image's engine (128 neurons, 20
-# inputs); one epoch (each epoch's validation runs on the board too) of small batches: the rule
-# moves each weight by about lr a batch, so the batches, not the samples, make it learn
-# (docs/numerics.md)
-# The two chains take one core each on a 2-core machine: the float training runs on one
-# thread (--threads 1, before the train options: they may give another), the simulated
-# engine board, the longest path, on the other.
+# inputs); one epoch (each epoch's validation runs on the board too: 1000 samples); the settings
+# that the twin (sglif train --backend fixed, bit for bit the board's) found best within the
+# demo's budget of simulated RTL (README, "make demo": the runs that chose them)
 onchip_samples=${ONCHIP_SAMPLES:-1024}
 onchip=(--hidden 128 --train-samples "$onchip_samples" --epochs 1 --batch 8 --lr 0.2)
 
@@ -59,7 +56,20 @@ stage() {
 }
 
 t_start=$(date +%s.%N) load0=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)
-"$sglif" init --data "$data" "$@"
+train_args=("$@")
+# sglif init takes the train options that choose the network and its start, not the others
+init_args=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --hidden | --sg | --dampening | --sharpness | --tail-fatness | --init | --conditions | --reset | \
+      --tau | --theta | --seed | --start-rate)
+      init_args+=("$1" "${2-}"); shift; [ $# -gt 0 ] && shift ;;
+    --reset-grad | --alif) init_args+=("$1"); shift ;;
+    *) shift ;;
+  esac
+done
+set -- "${train_args[@]}"
+"$sglif" init --data "$data" "${init_args[@]}"
 rm -f "$out/onchip.sgl.ckpt" "$out/twin.sgl.ckpt"
 echo "demo: training on chip beside the float training and the board's inference: $sglif device train --data $data ${onchip[*]} --port $oport, then the model on the board (output: $out/onchip.txt, $out/trained.txt)"
 (
