@@ -12,7 +12,8 @@ core-map-check` runs it on docs/rtl.md).
 
 Cycles come from the built units' formulas with their constants read from rtl/core_map.csv
 (the one source, default rtl/core_map.csv; exit 2 bad command line, 3 bad CSV): the forward is today's core (LAYER_OVERHEAD,
-STEP_PER_CLASS, STEP_FIXED); the engine's error unit as the trainer runs it, a step's sums
+STEP_FIXED a step; the readout's argmax scan, STEP_PER_CLASS C + STEP_SCAN_FIXED, in the
+sample's last step only, as the training image's device asks for it); the engine's error unit as the trainer runs it, a step's sums
 (taken from the forward's class accumulators) read and its errors computed beside the walk, a
 step ahead of it, so that only the first step's and the waits of steps shorter than the unit
 count (ENG_OVL_LAG, ENG_SUMS_STEP, ENG_OVL_FIXED, ERR_CYCLES_FIXED); the walk with its accumulation (WALK_STEP_EXTRA, GATHER_LAT, ACC_*); the
@@ -58,7 +59,7 @@ def blocks(words, bits):
     return min(math.ceil(words / d) * math.ceil(bits / w) for d, w in SHAPES)
 
 
-NEEDED = ("HIST_W", "GRAD_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "ENG_STEP_EXTRA", "ENG_SUMS_STEP",
+NEEDED = ("HIST_W", "GRAD_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "STEP_SCAN_FIXED", "ENG_STEP_EXTRA", "ENG_SUMS_STEP",
           "ENG_FIXED", "ENG_OVL_FIXED", "ENG_OVL_LAG", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "ACC_STEP_FIXED", "ACC_LOCK_SEE",
           "ACC_EV_EXTRA", "UPD_P1_EXTRA", "UPD_SUM_EXTRA", "UPD_UNIT_MIN", "UPD_P2_EXTRA",
           "PCG_DRAW_CYCLES", "UPD_P3_EXTRA")
@@ -107,8 +108,9 @@ def cycles(k, n_in, n, c, t, p, e, s, batch, split=False):
     """Per training sample: forward, readout + errors, walk + accumulation, update / batch."""
     g = n // p
     ops = e + s
-    fwd = t * ((g - 1) * max(ops, p) + max(ops, 1) + p - 1 + k["LAYER_OVERHEAD"]
-               + k["STEP_PER_CLASS"] * c + k["STEP_FIXED"])
+    # the argmax scan in the last step only (rtl/sglif_device.v with the engine)
+    fwd = (t * ((g - 1) * max(ops, p) + max(ops, 1) + p - 1 + k["LAYER_OVERHEAD"] + k["STEP_FIXED"])
+           + k["STEP_PER_CLASS"] * c + k["STEP_SCAN_FIXED"])
     gn = (n - 1) // p + 1
     gw = max(1, math.ceil(math.log2(n)) - math.ceil(math.log2(p)))
     lat_r = math.ceil(math.log2(p)) + k["GATHER_LAT"]

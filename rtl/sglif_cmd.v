@@ -80,11 +80,13 @@ module sglif_cmd #(
     output reg  [AW-1:0] mem_addr_o,     // write and read address
     output reg  [15:0]   mem_wdata_o,
     input  wire [15:0]   mem_rdata_i,    // the word at mem_sel_o / mem_addr_o, RD_LAT later
-    // the core's step port: clear, start a step over the first n_ev events of the event list,
+    // the core's step port: clear, start a step over the first n_ev events of the event list
+    // (core_last_o: it is the RUN's last, set with the count and held until the next step),
     // done; the readout's read port (class sums, prediction)
     output reg           core_clear_o,
     output reg           core_start_o,
     output reg  [EV_AW:0] core_n_ev_o,
+    output reg           core_last_o,    // the step being started is the RUN's last
     input  wire          core_done_i,
     output wire [CW-1:0] ro_class_o,
     input  wire [31:0]   ro_sum_i,
@@ -227,6 +229,13 @@ module sglif_cmd #(
         last_byte <= pos_q + 1'b1 == len_q;
         pos_end_q <= pos_q == len_q;
     end
+    // RUN: a step starts in S_RUN_D on the payload's byte pos_q (two cycles old there: last_byte
+    // is its compare); the payload's last byte starts the RUN's last step
+`ifdef SGLIF_FAULT_TRN_LAST  // self-test of make trn-test and cmd-test: every step started as the RUN's last
+    wire        run_last = 1'b1;
+`else
+    wire        run_last = last_byte;
+`endif
     // the checks, registered every cycle: S_CHECK and S_CHECK2 wait two cycles after the
     // header's last byte
     reg         dup_q, h_in_range_q, h_rd_ok_q, hh_bad_q, hh_big_q;
@@ -542,6 +551,7 @@ module sglif_cmd #(
                             in_ch_q <= 1'b1;
                         else if (apply_q) begin
                             core_n_ev_o <= {(EV_AW+1){1'b0}};
+                            core_last_o <= run_last;
                             state_q     <= S_STEP;
                         end
                     end else begin           // a channel
@@ -560,6 +570,7 @@ module sglif_cmd #(
                             in_ch_q <= 1'b0;
                             if (apply_q) begin
                                 core_n_ev_o <= ev_q + 1'b1;
+                                core_last_o <= run_last;
                                 state_q     <= S_STEP;
                             end
                         end

@@ -137,6 +137,7 @@ module sglif_device #(
     wire [32*N_OUT-1:0] ro_acc;
     wire [CW-1:0]     pred;
     wire              done, spike, spike_layer;
+    wire              run_last;       // the step being started is the RUN's last
     // the training engine's side of the link
     wire              run_ev, eng_train, eng_update, eng_done, eng_ok, eng_busy, eng_clr;
     wire [15:0]       eng_arg;
@@ -158,7 +159,7 @@ module sglif_device #(
         .tx_valid_o(tx_valid_o), .tx_ready_i(tx_ready_i), .rx_err_o(rx_err_o),
         .dropped_o(dropped), .busy_o(link_busy_o), .soft_rst_o(soft_rst), .mem_we_o(mem_we), .mem_sel_o(mem_sel),
         .mem_addr_o(mem_addr), .mem_wdata_o(mem_wdata), .mem_rdata_i(rb_data),
-        .core_clear_o(clear), .core_start_o(start), .core_n_ev_o(n_ev), .core_done_i(done),
+        .core_clear_o(clear), .core_start_o(start), .core_n_ev_o(n_ev), .core_last_o(run_last), .core_done_i(done),
         .ro_class_o(ro_class), .ro_sum_i(ro_sum), .pred_i(pred), .core_busy_i(busy_o),
         .hist_clear_o(hist_clear), .hist_raddr_o(link_hist_raddr), .hist_rdata_i(hist_rdata),
         .hist_steps_i(hist_steps), .run_ev_o(run_ev), .eng_train_o(eng_train),
@@ -166,12 +167,16 @@ module sglif_device #(
         .eng_c_last_i(eng_c_last), .eng_ok_i(eng_ok), .eng_busy_i(eng_busy),
         .eng_stats_clr_o(eng_clr), .eng_stats_i(eng_stats));
 
+    // the readout's argmax scan: with the engine only on a RUN's last step (pred_o, which
+    // READ_OUTPUT and TRAIN's statistics read after a RUN, is that step's; the other steps save
+    // 2 N_OUT + 2 cycles each), without it on every step (the inference images as they were)
+    wire              argmax = ENGINE != 0 ? run_last : 1'b1;
     sglif_lif_core #(.N(N), .N_IN(N_IN), .EV_AW(EV_AW), .SG_AW(SG_AW), .ACC_W(ACC_W),
                      .N_OUT(N_OUT), .HIST_STEPS(HIST_STEPS), .P(P), .L(L),
                      .SG_INIT(SG_INIT)) u_core (
         .clk_i(clk_i), .rst_i(rst_i || soft_rst), .cfg_we_i(cfg_we), .cfg_sel_i(cfg_sel),
         .cfg_addr_i(cfg_addr), .cfg_data_i(cfg_data), .clear_i(clear), .start_i(start),
-        .hist_clear_i(hist_clear),
+        .argmax_i(argmax), .hist_clear_i(hist_clear),
         .n_ev_i(n_ev), .busy_o(busy_o), .done_o(done), .spike_o(spike),
         .spike_layer_o(spike_layer), .spike_idx_o(spike_idx), .ro_class_i(ro_class),
         .ro_sum_o(ro_sum), .ro_acc_o(ro_acc), .pred_o(pred), .hist_raddr_i(hist_raddr), .hist_rdata_o(hist_rdata),
@@ -232,7 +237,7 @@ module sglif_device #(
             assign hist_raddr = link_hist_raddr;
             assign rb_data    = core_rb;
             wire unused_e = &{1'b0, mem_sel[3], run_ev, eng_train, eng_update, eng_arg, eng_clr,
-                              ro_acc};
+                              ro_acc, run_last};
         end
     endgenerate
     wire unused_ok = &{1'b0, dropped, spike, spike_layer, spike_idx};

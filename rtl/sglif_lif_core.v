@@ -24,9 +24,11 @@
 //      F4 asr(x, s), F5 + entries / 2, F6 clamp and table read)
 //   F7 SG code; trace, history write, W_out row read of a top-layer spike
 //   F8 readout: the W_out row registered; F9 the class accumulators add it. The step's
-//      argmax is a scan of the classes started when the last add is done (2 N_OUT + 1 cycles)
-// Cycles per step (docs/rtl.md): 2 N_OUT + 3 + per layer in use (G - 1) max(c, P) + c + m - 1
-// + 16, with c = max(ops, 1), G groups, m neurons in the last group. Configuration is written only while idle (busy_o low).
+//      argmax is a scan of the classes started when the last add is done (2 N_OUT + 1 cycles),
+//      if the step asked for it (argmax_i with start_i); a step without it keeps pred_o
+// Cycles per step (docs/rtl.md): 1 + (with the scan) 2 N_OUT + 2 + per layer in use
+// (G - 1) max(c, P) + c + m - 1 + 16, with c = max(ops, 1), G groups, m neurons in the last
+// group. Configuration is written only while idle (busy_o low).
 // Read-back (docs/rtl.md, "Read-back"): while idle and not writing, rb_data_o is the word of
 // memory cfg_sel_i at cfg_addr_i, RB_LAT (rtl/core_map.csv: 3) cycles after the select and address (held): the
 // RAMs are read at cfg_addr_i in the first cycle (their read address is muxed by busy_o), the
@@ -63,6 +65,9 @@ module sglif_lif_core #(
     // over the first n_ev_i entries of the event list
     input  wire                 clear_i,
     input  wire                 start_i,
+    // taken with start_i: 1 the step ends with the readout's argmax scan (pred_o is the
+    // step's), 0 it ends without (2 N_OUT + 2 cycles fewer; pred_o keeps the last scan's)
+    input  wire                 argmax_i,
     // (while idle) the history starts again at step 0, the state is kept: a long sample is
     // recorded in windows of up to HIST_STEPS steps (the host reads each before the next)
     input  wire                 hist_clear_i,
@@ -207,6 +212,7 @@ module sglif_lif_core #(
     reg [KW-1:0] hold_q;                // cycles until a group may end (the drain is busy)
     reg [NW-1:0] ci_q;                  // clear index
     reg          scan_q;                // the readout's argmax scan of this step started
+    reg          argmax_q;              // this step runs the scan (argmax_i at its start)
     reg          b_vld_q, c_vld_q, c2_vld_q, d_vld_q, e_vld_q, dr_act_q;
     reg          f1_vld_q, f1b_vld_q, f2_vld_q, f3_vld_q, f4_vld_q, f5_vld_q, f6_vld_q, f7_vld_q;
     reg          f8_vld_q;
@@ -228,13 +234,19 @@ module sglif_lif_core #(
     wire          go_step    = state_q == ST_IDLE && !clear_i && start_i;
     wire          hist_clr   = go_clear || (state_q == ST_IDLE && hist_clear_i);
     wire          last_layer = !(layer_q == 1'b0 && two);
-    // the step's end: the pipeline empty and the readout's adds done, its argmax scan is
-    // started (ro_scan, scan_q set) and awaited
+    // the step's end: the pipeline empty and the readout's adds done (a last add in F9 lands
+    // with the end), its argmax scan, if asked for, started (ro_scan, scan_q set) and awaited
     wire          ro_busy;
+`ifdef SGLIF_FAULT_ARGMAX   // self-test of make cosim: argmax_i read at the step's end
+    wire          scan_on    = argmax_i;
+    wire          unused_am  = argmax_q;
+`else
+    wire          scan_on    = argmax_q;
+`endif
     wire          ro_scan    = state_q == ST_WAIT && pipe_empty && last_layer && !ro_busy &&
-                               !scan_q;
+                               !scan_q && scan_on;
     wire          step_fin   = state_q == ST_WAIT && pipe_empty && last_layer && !ro_busy &&
-                               scan_q;
+                               (scan_q || !scan_on);
     wire          clr        = state_q == ST_CLEAR;
     wire [EC:0]   n_ev_x     = {{(EC-EV_AW){1'b0}}, n_ev_i};
     wire [EC:0]   n_prev0_x  = {{(EC-NW){1'b0}}, n_prev0_q};
@@ -262,6 +274,7 @@ module sglif_lif_core #(
             hold_q    <= {KW{1'b0}};
             ci_q      <= {NW{1'b0}};
             scan_q    <= 1'b0;
+            argmax_q  <= 1'b1;
         end else begin
             if (hold_q != 0)
                 hold_q <= hold_q - 1'b1;
@@ -278,8 +291,9 @@ module sglif_lif_core #(
                         layer_q <= 1'b0;
                         ci_q    <= {NW{1'b0}};
                     end else if (start_i) begin
-                        state_q <= ST_RUN;
-                        layer_q <= 1'b0;
+                        state_q  <= ST_RUN;
+                        argmax_q <= argmax_i;
+                        layer_q  <= 1'b0;
                         g_q     <= {GW{1'b0}};
                         e_q     <= {EC{1'b0}};
                         first_q <= 1'b1;

@@ -48,6 +48,7 @@ module sglif_link #(
     output wire          core_clear_o,
     output wire          core_start_o,
     output wire [EV_AW:0] core_n_ev_o,
+    output wire          core_last_o,    // the step being started is the RUN's last
     input  wire          core_done_i,
     output wire [CW-1:0] ro_class_o,
     input  wire [31:0]   ro_sum_i,
@@ -125,7 +126,7 @@ module sglif_link #(
         .tx_pay_ready_i(pay_ready), .soft_rst_o(soft_rst_o), .mem_we_o(mem_we_o),
         .mem_sel_o(mem_sel_o), .mem_addr_o(mem_addr_o), .mem_wdata_o(mem_wdata_o),
         .mem_rdata_i(mem_rdata_i), .core_clear_o(core_clear_o), .core_start_o(core_start_o),
-        .core_n_ev_o(core_n_ev_o), .core_done_i(core_done_i), .ro_class_o(ro_class_o),
+        .core_n_ev_o(core_n_ev_o), .core_last_o(core_last_o), .core_done_i(core_done_i), .ro_class_o(ro_class_o),
         .ro_sum_i(ro_sum_i), .pred_i(pred_i), .core_busy_i(core_busy_i),
         .crc_init_o(crc_init), .crc_we_o(crc_we), .crc_byte_o(crc_byte), .crc_i(crc),
         .hist_clear_o(hist_clear_o), .hist_raddr_o(hist_raddr_o), .hist_rdata_i(hist_rdata_i),

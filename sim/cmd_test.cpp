@@ -11,7 +11,8 @@
 //   5 damaged frames (a flipped bit, a cut, garbage, a length above MAX_LEN): an error reply
 //     or silence, never a write; afterwards the device answers and MODEL_CRC is unchanged
 //   6 RUN and READ_HISTORY over the behavioural history of sim/tb_cmd.v (600 neurons, 2
-//     layers, 4 steps): every RUN restarts the history (with or without its clear flag), the
+//     layers, 4 steps): every RUN restarts the history (with or without its clear flag), only
+//     its last step is started with core_last_o (the core's argmax scan), the
 //     steps recorded are those of the latest RUN (at most 4); random READ_HISTORY replies equal
 //     the expected bytes (z bits, then codes); every refusal (length, layer, step, range, n = 0,
 //     a reply above MAX_PAYLOAD, the core busy) gets its status and does nothing
@@ -45,6 +46,7 @@ struct Dev {
     std::vector<W> writes;       // every write the memory saw
     long soft_resets = 0;
     long clears = 0, starts = 0, hist_clears = 0;
+    std::vector<int> lasts;      // core_last_o at every step's start
     sgl_link_decoder dec;
     uint8_t pay[70000];
     void tick()
@@ -56,6 +58,8 @@ struct Dev {
         soft_resets += top->soft_rst_o;
         clears += top->core_clear_o;
         starts += top->core_start_o;
+        if (top->core_start_o)
+            lasts.push_back(top->core_last_o);
         hist_clears += top->hist_clear_o;
         top->clk_i = 1;
         top->eval();
@@ -373,6 +377,7 @@ int main(int argc, char **argv)
         // a READ_HISTORY answered OK with exactly the expected bytes
         auto read_ok = [&](unsigned l, unsigned t, unsigned first, unsigned n) -> int {
             d.writes.clear();
+            d.lasts.clear();
             long c0 = d.clears, s0 = d.starts, h0 = d.hist_clears;
             CHECK(d.transact(frame(SGL_CMD_READ_HISTORY, ++seq, hist_req(l, t, first, n)), 20000) ==
                       SGL_LINK_FRAME, "READ_HISTORY %u %u %u %u: no reply", l, t, first, n);
@@ -392,6 +397,7 @@ int main(int argc, char **argv)
         // a request refused with status st, which does nothing
         auto refused = [&](uint8_t cmd, const std::vector<uint8_t> &p, int st, const char *what) -> int {
             d.writes.clear();
+            d.lasts.clear();
             long c0 = d.clears, s0 = d.starts, h0 = d.hist_clears;
             CHECK(d.transact(frame(cmd, ++seq, p)) == SGL_LINK_FRAME, "%s: no reply", what);
             CHECK(d.dec.code == st && d.dec.len == 0, "%s: %s, want %s", what,
@@ -415,6 +421,7 @@ int main(int argc, char **argv)
                 nev += s.size();
             }
             d.writes.clear();
+            d.lasts.clear();
             long c0 = d.clears, s0 = d.starts, h0 = d.hist_clears;
             CHECK(d.transact(frame(SGL_CMD_RUN, ++seq, p)) == SGL_LINK_FRAME && d.dec.code == SGL_ST_OK &&
                       d.dec.len == 4, "RUN of %zu steps: %s", st.size(), sgl_status_name(d.dec.code));
@@ -423,6 +430,10 @@ int main(int argc, char **argv)
             CHECK(d.clears == c0 + (clear ? 1 : 0) && d.starts == s0 + (long)st.size() &&
                       d.writes.size() == nev, "RUN: %ld clears, %ld steps, %zu event writes",
                   d.clears - c0, d.starts - s0, d.writes.size());
+            // only the RUN's last step is started as its last (the core's argmax scan)
+            for (size_t k = 0; k < d.lasts.size(); k++)
+                CHECK(d.lasts[k] == (k + 1 == st.size()), "RUN of %zu steps: step %zu started with "
+                      "core_last_o %d", st.size(), k, d.lasts[k]);
             epoch++;
             steps = st.size() < H_STEPS ? (unsigned)st.size() : H_STEPS;
             return 0;
@@ -501,7 +512,7 @@ int main(int argc, char **argv)
                 return 1;
         }
         printf("cmd: RUN restarts the history (with and without its clear flag, 4 steps of 6 "
-               "kept); %ld READ_HISTORY replies (%ld bytes) equal the expected bytes; %ld refusals, "
+               "kept), starts its last step as the last; %ld READ_HISTORY replies (%ld bytes) equal the expected bytes; %ld refusals, "
                "each its status, nothing done\n", n_ok, hbytes, n_refused);
     }
     printf("cmd: PASS (%" PRIu64 " cycles)\n", d.cycles);

@@ -34,9 +34,9 @@ enum { LAYER_OVERHEAD = SGL_LAYER_OVERHEAD };
 enum { RB_LAT = SGL_RB_LAT, HIST_LAT = SGL_HIST_LAT };
 
 static inline int clog2(int x) { return x > 1 ? 32 - __builtin_clz((unsigned)(x - 1)) : 1; }
-// the step's fixed part: the readout's add stage, the start of its argmax scan and the scan
-// (two cycles a class, then the last compare's take)
-static inline int step_overhead(int n_out) { return (int)sgl_core_step_fixed(n_out); }
+// the step's fixed part: the readout's add stage and, if the step asks for it (argmax_i),
+// the start of its argmax scan and the scan (two cycles a class, then the last compare's take)
+static inline int step_overhead(int n_out, int scan) { return (int)sgl_core_step_fixed(n_out, scan); }
 static inline int ilog2(int x) { return x > 1 ? 31 - __builtin_clz((unsigned)x) : 0; }
 
 // One layer of a step: n neurons in use, P lanes, ops = E + S (input events or layer-0 spikes

@@ -5,8 +5,12 @@
 // code, saturation) and every step's cycle count against docs/rtl.md; per sample the hardware
 // readout (every class sum and the prediction) and the history memory read back (spike and SG
 // code of every neuron, layer and step). The saturation flag is compared per update with the
-// twin's (sgl_fixed_forward_sat's hook) and its count per sample. Stops at the first difference
-// with its context.
+// twin's (sgl_fixed_forward_sat's hook) and its count per sample. The readout's argmax scan
+// (argmax_i, taken with start_i) is asked for on a sample's last step and on a random half of
+// the others (a stream of its own, so the configurations of a seed are those without it); the
+// input is inverted while the step runs (the core must use the value taken at the start); a
+// step without the scan must take its cycles without the scan's and keep pred_o. Stops at the
+// first difference with its context.
 // Plus-args: +seed=S (default 1), +steps=N (time steps to run in total, default 2000),
 // +full (board sizes: every configuration at the core's full size, COSIM_T_MAX steps, full
 // event lists: sim/cosim_gen.h's cg_full; make cosim-boards), +verbose, +fault=sat (the
@@ -187,8 +191,10 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    sgl_rng g;
+    sgl_rng g, g_scan;
     sgl_rng_seed(&g, seed, 0x636f73696dULL);
+    sgl_rng_seed(&g_scan, seed, 0x7363616eULL); /* the steps that ask for the argmax scan */
+    long scan_steps = 0, kept_preds = 0;
     long updates = 0, mismatches = 0, sats = 0, t_done = 0, samples = 0, configs = 0;
     long ro_sums = 0, ro_preds = 0, hist_words = 0, two_layer_steps = 0, rb_words = 0;
     uint64_t step_cycles = 0, syn_ops = 0;
@@ -284,10 +290,15 @@ int main(int argc, char **argv)
                     for (int i = 0; i < q.layer[l].n; i++)
                         now[l] += rec.z[rec.at(l, t, i)];
                 uint64_t c0 = sim.cycles;
+                const int scan = t == T - 1 || sgl_rng_below(&g_scan, 2);
+                const int pred0 = (int)sim.top->pred_o;
+                scan_steps += scan;
                 sim.top->n_ev_i = (uint16_t)n_ev;
                 sim.top->start_i = 1;
+                sim.top->argmax_i = (uint8_t)scan;
                 sim.tick();
                 sim.top->start_i = 0;
+                sim.top->argmax_i = (uint8_t)!scan; /* taken with start_i: not read again */
                 int nx_l = 0, nx_i = 0, got = 0; /* the update expected next */
                 for (;;) {
                     if (sim.top->tr_valid_o) {
@@ -349,7 +360,7 @@ int main(int argc, char **argv)
                 }
                 step_cycles += sim.cycles - c0;
                 /* docs/rtl.md: the cycles of a step, from the start pulse to done */
-                uint64_t want = (uint64_t)step_overhead(COSIM_N_OUT);
+                uint64_t want = (uint64_t)step_overhead(COSIM_N_OUT, scan);
                 for (int l = 0; l < nl; l++) {
                     uint64_t ops = (uint64_t)(l == 0 ? n_ev : now[0]) + (uint64_t)prev[l];
                     want += layer_cycles(COSIM_P, q.layer[l].n, ops);
@@ -362,6 +373,15 @@ int main(int argc, char **argv)
                             "S %d/%d, layer-0 spikes %d)\n", seed, configs, smp, t,
                             sim.cycles - c0, want, nl, q.layer[0].n, nl > 1 ? q.layer[1].n : 0,
                             n_ev, prev[0], prev[1], now[0]);
+                }
+                if (mismatches == 0 && !scan) {
+                    kept_preds++;
+                    if ((int)sim.top->pred_o != pred0) {
+                        mismatches++;
+                        fprintf(stderr, "MISMATCH seed %" PRIu64 " config %ld sample %d step %d: "
+                                "a step without the argmax scan changed pred_o %d -> %d\n",
+                                seed, configs, smp, t, pred0, (int)sim.top->pred_o);
+                    }
                 }
                 int want_upd = 0;
                 for (int l = 0; l < nl; l++)
@@ -450,6 +470,8 @@ int main(int argc, char **argv)
     printf("cosim: readout: %ld class sums and %ld predictions compared; history: %ld words "
            "compared\n", ro_sums, ro_preds, hist_words);
     printf("cosim: %ld read-back words compared\n", rb_words);
+    printf("cosim: %ld steps with the argmax scan, %ld without (pred_o kept: %ld compared)\n",
+           scan_steps, t_done - scan_steps, kept_preds);
     printf("cosim: %s\n", mismatches ? "FAIL" : "PASS");
     // the last line (make cosim ends with it)
     printf("cosim: %ld neuron-updates compared, %ld mismatches, %ld saturations\n", updates,

@@ -60,6 +60,10 @@ $(COSIM_DIR)-fault-hold/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_por
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault-hold,+define+SGLIF_FAULT_HOLD,$(COSIM_P))
 
+$(COSIM_DIR)-fault-argmax/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
+	@mkdir -p $(@D)
+	$(call cosim_build,$(COSIM_DIR)-fault-argmax,+define+SGLIF_FAULT_ARGMAX,$(COSIM_P))
+
 $(COSIM_DIR)-fault-rb/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault-rb,+define+SGLIF_FAULT_RB,$(COSIM_P))
@@ -92,11 +96,13 @@ endif
 # each altered RTL must fail with mismatches: the decay one shift off (SGLIF_FAULT_DECAY) and
 # the drain's hold one cycle short (SGLIF_FAULT_HOLD: a group's sums overwrite the shadow
 # before its last neuron is drained) and the bias read back one address off (SGLIF_FAULT_RB:
-# caught by the configuration read-back) and a core map whose RB_LAT disagrees with the RTL;
+# caught by the configuration read-back) and a core map whose RB_LAT disagrees with the RTL
+# and the argmax_i input read as the step ends instead of with start_i (SGLIF_FAULT_ARGMAX: the
+# harness inverts it while the step runs);
 # and the unaltered RTL with +fault=sat (the saturation flag seen one update late, the counts
 # per sample unchanged) must fail on the per-update compare of the flag
-cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core $(COSIM_DIR)-fault-rb/Vsglif_lif_core $(COSIM_DIR)-fault-map/Vsglif_lif_core $(COSIM_DIR)/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off, a core map's RB_LAT off, the saturation flag one update late
-	@set -e; for f in fault fault-hold fault-rb fault-map fault-sat; do d=$(COSIM_DIR)-$$f; rc=0; \
+cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core $(COSIM_DIR)-fault-rb/Vsglif_lif_core $(COSIM_DIR)-fault-map/Vsglif_lif_core $(COSIM_DIR)-fault-argmax/Vsglif_lif_core $(COSIM_DIR)/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off, a core map's RB_LAT off, the argmax scan's request read late, the saturation flag one update late
+	@set -e; for f in fault fault-hold fault-rb fault-map fault-argmax fault-sat; do d=$(COSIM_DIR)-$$f; rc=0; \
 	  case $$f in fault-sat) mkdir -p $$d; p="$(COSIM_DIR)/Vsglif_lif_core +fault=sat";; *) p=$$d/Vsglif_lif_core;; esac; \
 	  $$p +seed=$(SEED) +steps=200 >$$d/run.log 2>&1 || rc=$$?; \
 	  grep -E 'MISMATCH|cosim: .* mismatches|saturation flag differs' $$d/run.log; \

@@ -171,7 +171,7 @@ int main(int argc, char **argv)
                 int e = 0;
                 for (; k_ev < n_ev && ev_t[k_ev] == t; k_ev++)
                     fprintf(cmd, "W %d %d %d\n", SGL_SEL_EV, e++, ev_u[k_ev]);
-                long cyc = (long)sgl_core_step_fixed(N_OUT);
+                long cyc = (long)sgl_core_step_fixed(N_OUT, 1); /* tb_cosim.v: argmax_i 1 */
                 for (int l = 0; l < nl; l++) {
                     long ops = (l == 0 ? e : spikes(&tro, 0, t, L0->n)) +
                                (t > 0 ? spikes(&tro, l, t - 1, q.layer[l].n) : 0);

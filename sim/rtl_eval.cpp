@@ -127,7 +127,7 @@ static int run_sample(Core &hw, const sgl_fixed_net *q, const sgl_data *d, int i
         hw.tick();
         hw.top->start_i = 0;
         /* at most docs/rtl.md's figure with every neuron spiking in the previous step */
-        uint64_t limit = (uint64_t)step_overhead(RTL_EVAL_N_OUT) + 1;
+        uint64_t limit = (uint64_t)step_overhead(RTL_EVAL_N_OUT, 1) + 1;
         for (int l = 0; l < q->n_layers; l++)
             limit += layer_cycles(RTL_EVAL_P, q->layer[l].n,
                                   (uint64_t)(l == 0 ? n_ev : q->layer[0].n) + q->layer[l].n);
@@ -235,6 +235,7 @@ int main(int argc, char **argv)
     hw.shape(RTL_EVAL_N, RTL_EVAL_N_IN, RTL_EVAL_N_OUT, RTL_EVAL_P, RTL_EVAL_L, 1);
     hw.top = new Vsglif_lif_core{ctx.get()};
     hw.top->rst_i = 1;
+    hw.top->argmax_i = 1; /* every step ends with the argmax scan (pred_o) */
     hw.tick();
     hw.tick();
     hw.top->rst_i = 0;

@@ -27,7 +27,7 @@ module sglif_fmax_top #(
         .clk_i(clk_i), .rst_i(sr_q[0]), .cfg_we_i(sr_q[1]), .cfg_sel_i(sr_q[4:2]),
         .cfg_addr_i(sr_q[40:5]), .cfg_data_i(sr_q[56:41]), .clear_i(sr_q[57]),
         .hist_clear_i(sr_q[131]),
-        .start_i(sr_q[58]), .n_ev_i(sr_q[78:59]), .busy_o(busy), .done_o(done),
+        .start_i(sr_q[58]), .argmax_i(1'b1), .n_ev_i(sr_q[78:59]), .busy_o(busy), .done_o(done),
         .spike_o(spike), .spike_layer_o(spike_layer), .spike_idx_o(spike_idx),
         .ro_class_i(sr_q[90:79]), .ro_sum_o(ro_sum), .ro_acc_o(), .pred_o(pred),
         .hist_raddr_i(sr_q[130:91]), .hist_rdata_o(hist_rdata), .hist_steps_o(hist_steps),

@@ -29,6 +29,7 @@ module tb_cmd #(
     input  wire        core_busy_i,
     output wire        core_clear_o, // observed by the harness: clears, steps, history clears
     output wire        core_start_o,
+    output wire        core_last_o,  // the step started is the RUN's last (with core_start_o)
     output wire        hist_clear_o
 );
     localparam [511:0] DEPTH = {256'd0, 32'd0, 32'd0, 32'd0, 32'd0, 32'd0, 32'd16, 32'd77, 32'd300};
@@ -75,7 +76,7 @@ module tb_cmd #(
         .dropped_o(dropped), .busy_o(link_busy_o), .soft_rst_o(soft_rst_o), .mem_we_o(mem_we_o),
         .mem_sel_o(mem_sel_o), .mem_addr_o(mem_addr_o), .mem_wdata_o(mem_wdata_o),
         .mem_rdata_i(rd2_q), .core_clear_o(core_clear), .core_start_o(core_start),
-        .core_n_ev_o(core_n_ev), .core_done_i(core_done_q), .ro_class_o(ro_class),
+        .core_n_ev_o(core_n_ev), .core_last_o(core_last_o), .core_done_i(core_done_q), .ro_class_o(ro_class),
         .ro_sum_i(32'd0), .pred_i(2'd0), .core_busy_i(core_busy_i), .hist_clear_o(hist_clear),
         .hist_raddr_o(hist_raddr), .hist_rdata_i(hist_rd_q), .hist_steps_i(hist_steps_q),
         .run_ev_o(run_ev), .eng_train_o(eng_train), .eng_update_o(eng_update), .eng_arg_o(eng_arg),

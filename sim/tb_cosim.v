@@ -74,7 +74,7 @@ module tb_cosim #(
     sglif_lif_core #(.N(N), .N_IN(N_IN), .EV_AW(EV_AW), .SG_AW(SG_AW), .N_OUT(N_OUT),
                      .HIST_STEPS(HIST_STEPS), .P(P), .L(L), .SG_INIT(SG_INIT)) dut (
         .clk_i(clk), .rst_i(rst), .cfg_we_i(cfg_we), .cfg_sel_i(cfg_sel), .cfg_addr_i(cfg_addr),
-        .cfg_data_i(cfg_data), .clear_i(clear), .start_i(start), .hist_clear_i(1'b0),
+        .cfg_data_i(cfg_data), .clear_i(clear), .start_i(start), .argmax_i(1'b1), .hist_clear_i(1'b0),
         .n_ev_i(n_ev), .busy_o(busy),
         .done_o(done), .spike_o(spike), .spike_layer_o(spike_layer), .spike_idx_o(spike_idx), .ro_class_i(ro_class),
         .ro_sum_o(ro_sum), .ro_acc_o(), .pred_o(pred), .hist_raddr_i(hist_raddr), .hist_rdata_o(hist_rdata),

@@ -10,7 +10,8 @@
 // the PCG32 state (selects 8..15); six malformed TRAIN / UPDATE / READ_STATS requests get their
 // status and change nothing (the statistics stay 0). Then batches of 1..4 samples: per sample RUN (clear first,
 // the sample's events) and TRAIN (its label) on the device, sgl_fixed_grad_sample on the
-// twin; compared after each TRAIN: EVERY gradient word in use (TGRAD: dW_in, dW_rec, dbias,
+// twin; the RUN's cycles against the core's formula (the argmax scan in the last step only:
+// sw/core_map.c's sgl_core_step_fixed, RUN_STEP_EXTRA a step); compared after each TRAIN: EVERY gradient word in use (TGRAD: dW_in, dW_rec, dbias,
 // dW_out, db_out, every 16-bit part) against the twin's sums, every error of the sample (TERR)
 // against g.err, the statistics (READ_STATS: samples, correct, saturations) and the TRAIN's
 // cycles against the formula; after each UPDATE (a random lr_t) against sgl_fixed_update:
@@ -202,7 +203,7 @@ int main(int argc, char **argv)
         }
 
     uint64_t configs = 0, skipped = 0, samples = 0, batches = 0, values = 0, mismatches = 0;
-    uint64_t train_cyc = 0, upd_cyc = 0, nz_grad = 0, clamps = 0, sats = 0;
+    uint64_t run_cyc = 0, train_cyc = 0, upd_cyc = 0, nz_grad = 0, clamps = 0, sats = 0;
     auto bad = [&](const char *what, long i, int64_t got, int64_t want) {
         if (got == want)
             return false;
@@ -372,6 +373,23 @@ int main(int argc, char **argv)
                     fprintf(stderr, NAME ": RUN: status %d\n", d.dec.code);
                     return 1;
                 }
+                { // RUN's cycles: the core's steps (docs/rtl.md, "Cycles per step"), the argmax
+                  // scan only in the last (rtl/sglif_device.v with the engine), plus the
+                  // executor's RUN_STEP_EXTRA a step
+                    std::vector<int> ev((size_t)T, 0);
+                    acc_events(&s, T, ev.data());
+                    uint64_t want = 0;
+                    for (int t = 0; t < T; t++) {
+                        uint64_t ops = (uint64_t)ev[(size_t)t];
+                        for (int i = 0; t > 0 && i < n; i++)
+                            ops += g.z[0][(size_t)(t - 1) * n + i];
+                        want += sgl_core_layer_cycles(TRN_P, n, ops) + sgl_core_step_fixed(NOUT, t == T - 1) +
+                                SGL_RUN_STEP_EXTRA;
+                    }
+                    bad("RUN cycles", 0, d.u32(0), (int64_t)want);
+                    run_cyc += d.u32(0);
+                    values++;
+                }
                 if (d.req(SGL_CMD_TRAIN, {(uint8_t)s.label, 0}) != SGL_ST_OK) {
                     fprintf(stderr, NAME ": TRAIN: status %d\n", d.dec.code);
                     return 1;
@@ -529,9 +547,9 @@ int main(int argc, char **argv)
            "history latency %d; seed %" PRIu64 "\n", TRN_N, TRN_N_IN, TRN_P, NOUT, T_MAX, EN, EIN, EP, H_LAT, h.seed);
     printf(NAME ": %" PRIu64 " configurations (%" PRIu64 " skipped: out_frac), %" PRIu64 " samples, %" PRIu64
            " batches, %" PRIu64 " values compared (%" PRIu64 " nonzero gradient words, %" PRIu64
-           " saturations, %" PRIu64 " clamps), %" PRIu64 " mismatches; %" PRIu64 " TRAIN cycles, %" PRIu64
-           " UPDATE cycles\n", configs, skipped, samples, batches, values, nz_grad, sats, clamps, mismatches,
-           train_cyc, upd_cyc);
+           " saturations, %" PRIu64 " clamps), %" PRIu64 " mismatches; %" PRIu64 " RUN cycles, %" PRIu64
+           " TRAIN cycles, %" PRIu64 " UPDATE cycles\n", configs, skipped, samples, batches, values, nz_grad, sats,
+           clamps, mismatches, run_cyc, train_cyc, upd_cyc);
     if (d.rec)
         fclose(d.rec);
     printf(NAME ": %s\n", mismatches ? "FAIL" : "PASS");

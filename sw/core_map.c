@@ -76,9 +76,10 @@ uint64_t sgl_core_layer_cycles(int p, int n, uint64_t ops)
     return (ng - 1) * (c > P ? c : P) + c + m - 1 + SGL_LAYER_OVERHEAD;
 }
 
-uint64_t sgl_core_step_fixed(int n_out)
+uint64_t sgl_core_step_fixed(int n_out, int scan)
 {
-    return (uint64_t)SGL_STEP_PER_CLASS * (uint64_t)n_out + SGL_STEP_FIXED;
+    return SGL_STEP_FIXED +
+           (scan ? (uint64_t)SGL_STEP_PER_CLASS * (uint64_t)n_out + SGL_STEP_SCAN_FIXED : 0);
 }
 
 int sgl_core_row_in(const sgl_core_shape *s, int l) { return l == 0 ? 0 : s->n_in + s->n; }

@@ -31,9 +31,12 @@ int sgl_core_fits(const sgl_core_shape *s, const sgl_fixed_net *q);
 /* The cycles-per-step model (docs/rtl.md, "Cycles per step"): one layer of a step with n
  * neurons in use, p lanes and ops = E + S, (G - 1) max(c, p) + c + m - 1 + SGL_LAYER_OVERHEAD
  * (c = max(ops, 1), G = ceil(n / p) groups, m neurons in the last group); a step's fixed part
- * for a core of n_out classes, SGL_STEP_PER_CLASS n_out + SGL_STEP_FIXED. */
+ * for a core of n_out classes, SGL_STEP_FIXED, plus SGL_STEP_PER_CLASS n_out +
+ * SGL_STEP_SCAN_FIXED when the step runs the readout's argmax scan (scan != 0: the core's
+ * argmax_i; the device asks for it on every step without the training engine, on a RUN's last
+ * step with it). */
 uint64_t sgl_core_layer_cycles(int p, int n, uint64_t ops);
-uint64_t sgl_core_step_fixed(int n_out);
+uint64_t sgl_core_step_fixed(int n_out, int scan);
 
 typedef void (*sgl_core_write_fn)(void *ctx, int sel, uint32_t addr, uint16_t data);
 /* Rows row0 .. row0 + nrows - 1 of the weight banks from w[r][i] (n postsynaptic neurons,
