@@ -143,6 +143,9 @@ endif
 
 DEMO_DATA  ?= randman
 DEMO_ARGS  ?=
+# the data of the demo's training on chip: the samples of classes 0 and 1 of randman's standard
+# set (the rule learns them within the demo's 1024 samples; README, "make demo")
+DEMO_ONCHIP_DATA ?= randman:keep=2
 # the board of the demo: PORT (ftdi, tty:..., tcp:...) or the simulated ULX3S-85F board, whose
 # 256 neurons and 20 classes take the demo's model (the up5k board has 7 classes)
 DEMO_BOARD := $(BIN)/sglif-board-ecp5-85f
@@ -160,7 +163,7 @@ demo: ## the main job: train on randman (the paper's method), quantize, run on t
 	@bash .ci/setup base
 	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(DEMO_BOARD) $(DEMO_ENGINE_BOARD)
 	@$(MAKE) --no-print-directory demo-selftest
-	ONCHIP_PORT=$(DEMO_ENGINE_PORT) bash host/demo.sh $(SGLIF) $(BUILD)/demo $(DEMO_DATA) $(DEMO_PORT) $(DEMO_ARGS)
+	ONCHIP_PORT=$(DEMO_ENGINE_PORT) ONCHIP_DATA=$(DEMO_ONCHIP_DATA) bash host/demo.sh $(SGLIF) $(BUILD)/demo $(DEMO_DATA) $(DEMO_PORT) $(DEMO_ARGS)
 
 # the demo's check that the board-trained model is the twin's (host/model_same.sh) must see one
 # flipped parameter byte and must not see a changed META line

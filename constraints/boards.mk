@@ -61,8 +61,9 @@ ICE40_BOARDS  = $(call board_names,ice40)
 # the boards whose rtl/configs.csv row carries the training engine (engine_n > 0): their images
 # take far longer (the 85F's about 40 min of Yosys and nextpnr here), so make test's
 # bitstreams-ecp5 (BIT_TRAIN=0) and make test-slow's seeds leave them out; make report and
-# make bitstreams-train build them
-TRAIN_BOARDS  = $(foreach b,$(BOARD_NAMES),$(if $(filter chip:%,$(shell $(call train_of,$(call bcol,$(b),config)))),$(b)))
+# make bitstreams-train build them (computed once, at the first use: train_of is defined below)
+TRAIN_BOARDS = $(eval TRAIN_BOARDS := $(foreach b,$(BOARD_NAMES),$(if $(filter chip:%,$(shell \
+                 $(call train_of,$(call bcol,$(b),config)))),$(b))))$(TRAIN_BOARDS)
 BIT_TRAIN    ?= 1
 ECP5_BOARDS   = $(if $(filter 0,$(BIT_TRAIN)),$(filter-out $(TRAIN_BOARDS),$(call board_names,ecp5)),$(call board_names,ecp5))
 # the bitstream of a board: .bin (iCE40) or .bit (ECP5)

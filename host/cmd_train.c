@@ -69,10 +69,9 @@ static const char HELP[] =
     "                       Ctrl-C\n"
     "  --resume             continue from the checkpoint (same options) to the same result\n"
     "  --quiet              no progress output\n"
-    "  --qat                quantization-aware training: every forward runs on the twin's\n"
-    "                       integers (int8 weights, its membrane grid, decay 1 - 2^-k;\n"
-    "                       --tau becomes the twin's: 15.49 for k = 4), gradients straight\n"
-    "                       through; the model quantizes to those integers (docs/numerics.md)\n"
+    "  --qat                quantization-aware training: forwards on the twin's integers\n"
+    "                       (int8 weights, its membrane grid, decay 1 - 2^-k: --tau becomes\n"
+    "                       15.49 at k = 4), gradients straight through (docs/numerics.md)\n"
     "  --qat-epochs N       float first, QAT for the last N epochs (1..E), decay as --qat\n"
     "  --backend B          float (default) or fixed: the all-integer rule the hardware\n"
     "                       runs (docs/numerics.md; --tau becomes the twin's as with --qat;\n"
@@ -81,6 +80,7 @@ static const char HELP[] =
     "  --from MODEL         fixed: start from a trained model (fine-tuning; it is saved\n"
     "                       unchanged unless an epoch beats it on validation)\n"
     "  --train-samples N    fixed: the first N training samples only\n"
+    "  --valid-samples N    fixed: the first N validation samples only\n"
     "  --window W           fixed: truncated BPTT, W-step windows (0: none)\n\n"
     SGL_EXIT_CODES_HELP;
 
@@ -100,6 +100,8 @@ static const char HELP_DEVICE[] =
     "  --out MODEL          where the trained model is saved\n"
     "  --from MODEL         start from this trained model (else: initialize, as sglif train)\n"
     "  --train-samples N    the first N training samples only (a short fine-tuning)\n"
+    "  --valid-samples N    the first N validation samples only (each epoch's validation\n"
+    "                       runs on the board: a shorter one)\n"
     "  --epochs E, --batch B, --lr LR, --state-lr on|off, --seed S, --window W, network\n"
     "                       options:\n"
     "                       as 'sglif train --backend fixed'\n"
@@ -134,6 +136,7 @@ static const struct option own_opts[] = {
     {"tries", required_argument, 0, 0},      {"checkpoint-secs", required_argument, 0, 0},
     {"check", no_argument, 0, 0},            {"train-samples", required_argument, 0, 0},
     {"host-backward", no_argument, 0, 0},    {"window", required_argument, 0, 0},
+    {"valid-samples", required_argument, 0, 0},
     {0, 0, 0, 0}};
 
 /* sglif device train: the board that runs the forward passes */
@@ -378,7 +381,7 @@ static int train_main(int argc, char **argv, int device)
     const char *help = device ? HELP_DEVICE : HELP;
     board_opts bo = {"sim", 0, 5, 0, 0}; /* timeout 0: the port's default */
     double ckpt_secs = 60;
-    long train_samples = 0, window = 0;
+    long train_samples = 0, valid_samples = 0, window = 0;
     int secs_given = 0, window_given = 0;
     const char *from = NULL;
     int net_given = 0;
@@ -428,6 +431,8 @@ static int train_main(int argc, char **argv, int device)
             bo.host_backward = 1;
         else if (strcmp(name, "train-samples") == 0)
             rc = cli_int(name, optarg, 1, 1L << 30, &train_samples);
+        else if (strcmp(name, "valid-samples") == 0)
+            rc = cli_int(name, optarg, 1, 1L << 30, &valid_samples);
         else if (strcmp(name, "from") == 0)
             from = optarg;
         else if (strcmp(name, "window") == 0)
@@ -507,6 +512,8 @@ static int train_main(int argc, char **argv, int device)
         return cli_usage_error(cmd, "--from: only with --backend fixed");
     if (train_samples && !fixed)
         return cli_usage_error(cmd, "--train-samples: only with --backend fixed");
+    if (valid_samples && !fixed)
+        return cli_usage_error(cmd, "--valid-samples: only with --backend fixed");
     if (window_given && !fixed)
         return cli_usage_error(cmd, "--window: only with --backend fixed");
     if (secs_given && !fixed)
@@ -558,6 +565,8 @@ static int train_main(int argc, char **argv, int device)
     }
     if (train_samples && train_samples < train.n_samples)
         train.n_samples = (int)train_samples; /* the first N (the data set's own order) */
+    if (valid_samples && valid_samples < valid.n_samples)
+        valid.n_samples = (int)valid_samples; /* in the checkpoint's fingerprint too */
     sgl_net net = {0};
     sgl_init_report rep[SGL_MAX_LAYERS];
     if (from) { /* the fixed backend's start; a resumed run starts from it again */

@@ -4,13 +4,16 @@
 # on the integer twin (quantized), load it onto the board (the simulated one unless PORT names
 # a real one) and run the test split there. Beside all that, on the other core, train a model
 # from scratch ON CHIP (sglif device train on the board's training engine: RUN and TRAIN a
-# sample, UPDATE a batch) on the first ONCHIP_SAMPLES training samples, and run it on the
-# board; check it against the twin's rule (sglif train --backend fixed with the same options:
+# sample, UPDATE a batch) on the first ONCHIP_SAMPLES training samples of ONCHIP_DATA, and run
+# it on the board; check it against the twin's rule (sglif train --backend fixed with the same options:
 # the same network, bit for bit). Ends with a table of the accuracy, the wall time and the CPU
 # time of each stage.
-#   [ONCHIP_PORT=PORT2] host/demo.sh SGLIF OUTDIR DATA PORT [train options...]
+#   [ONCHIP_PORT=PORT2] [ONCHIP_DATA=SPEC] host/demo.sh SGLIF OUTDIR DATA PORT [train options...]
 # ONCHIP_PORT: the board of the training on chip (default PORT; make demo: the ULX3S-85F's
 # training image simulated, build/bin/sglif-board-ecp5-85f-trn, the Makefile's DEMO_ENGINE_BOARD)
+# ONCHIP_DATA: the data of the training on chip (default randman:keep=2: the samples of classes 0
+# and 1 of randman's standard set, a subset that the rule learns within the demo's 1024 samples;
+# the whole set needs tens of thousands: README, "make demo")
 # The two chains take one core each on a 2-core machine: the float training runs on one
 # thread (--threads 1, before the train options: they may give another), the simulated
 # engine board, the longest path, on the other.
@@ -22,9 +25,10 @@ here=$(dirname "$0")
 mkdir -p "$out"
 rm -f "$out"/*.time
 # the on-chip run: 20 -> 128 -> 10, the ULX3S-85F training image's engine (128 neurons, 20
-# inputs); one epoch (each epoch's validation runs on the board too: 1000 samples); the settings
-# that the twin (sglif train --backend fixed, bit for bit the board's) found best within the
-# demo's budget of simulated RTL (README, "make demo": the runs that chose them)
+# inputs); one epoch (its validation runs on the board too); the settings that the twin (sglif
+# train --backend fixed, bit for bit the board's) found best within the demo's budget of
+# simulated RTL (README, "make demo": the runs that chose them)
+odata=${ONCHIP_DATA:-randman:keep=2}
 onchip_samples=${ONCHIP_SAMPLES:-1024}
 onchip=(--hidden 128 --train-samples "$onchip_samples" --epochs 1 --batch 8 --lr 0.2)
 
@@ -71,11 +75,11 @@ done
 set -- "${train_args[@]}"
 "$sglif" init --data "$data" "${init_args[@]}"
 rm -f "$out/onchip.sgl.ckpt" "$out/twin.sgl.ckpt"
-echo "demo: training on chip beside the float training and the board's inference: $sglif device train --data $data ${onchip[*]} --port $oport, then the model on the board (output: $out/onchip.txt, $out/trained.txt)"
+echo "demo: training on chip beside the float training and the board's inference: $sglif device train --data $odata ${onchip[*]} --port $oport, then the model on the board (output: $out/onchip.txt, $out/trained.txt)"
 (
-  QUIET=1 stage onchip "$sglif" device train --data "$data" "${onchip[@]}" --out "$out/onchip.sgl" \
+  QUIET=1 stage onchip "$sglif" device train --data "$odata" "${onchip[@]}" --out "$out/onchip.sgl" \
     --port "$oport" --timeout 5000
-  QUIET=1 stage trained "$sglif" device infer --model "$out/onchip.sgl" --data "$data" --port "$port" \
+  QUIET=1 stage trained "$sglif" device infer --model "$out/onchip.sgl" --data "$odata" --port "$port" \
     --timeout 5000
 ) &
 onchip_pid=$!
@@ -85,7 +89,7 @@ stage train "$sglif" train --data "$data" --threads 1 "$@" --out "$out/model.sgl
 stage float "$sglif" eval --model "$out/model.sgl" --data "$data"
 stage fixed "$sglif" eval --model "$out/model.sgl" --data "$data" --backend fixed
 stage device "$sglif" device infer --model "$out/model.sgl" --data "$data" --port "$port" --timeout 5000
-stage twin "$sglif" train --backend fixed --data "$data" "${onchip[@]}" --threads 1 --out "$out/twin.sgl" --quiet
+stage twin "$sglif" train --backend fixed --data "$odata" "${onchip[@]}" --threads 1 --out "$out/twin.sgl" --quiet
 "$sglif" plot curves --log "$out/train.csv" --out "$out/curves.png"
 "$sglif" plot raster --model "$out/model.sgl" --data "$data" --out "$out/raster.png"
 echo "demo: waiting for the training on chip ($out/onchip.txt)"
@@ -116,7 +120,7 @@ for name in train float fixed device twin onchip trained; do
   esac
   printf 'demo: %-33s %-15s %-9s %s\n' "$what" "$acc" "$secs" "$cpus"
 done
-echo "demo: on chip: 20 -> 128 -> 10 from scratch on the first $onchip_samples training samples of $data (${onchip[*]:4})"
+echo "demo: on chip: 20 -> 128 -> 10 from scratch on the first $onchip_samples training samples of $odata (${onchip[*]:4}; its test split on the board)"
 grep -E '^(best valid accuracy|board: [0-9]+ cycles|link: [0-9]+ bytes on the line)' "$out/onchip.txt" | sed 's/^/demo: on chip: /' || true
 echo "demo: on chip: $same"
 cpu c_all

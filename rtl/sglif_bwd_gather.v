@@ -39,8 +39,8 @@ module sglif_bwd_gather #(
     // ---- stage 0: the P products -----------------------------------------------------------
     // ---- stages 1 .. LV: the tree, one level a stage --------------------------------------
     reg [SW*NODES-1:0] tree_q;
-    reg [LV:0]         v_d, f_d, l_d;
-    reg                yv_q;  // the beat's valid, first and last flags per stage
+    reg [LV:0]         v_d, f_d, l_d;  // the beat's valid, first and last flags per stage
+    reg                yv_q;            // stage LV + 2's valid (xv_q: stage LV + 1's)
     integer k, lv;          // loop indices of this block only (each block has its own)
     // (each level is written only when the stage before holds a beat: a clock enable, which
     // changes no result and keeps an idle engine from working in simulation)

@@ -107,7 +107,8 @@ module sglif_bwd_walk #(
     localparam integer GA_W = RW + NW > NW + CPW ? RW + NW : NW + CPW;
     localparam integer FW = 4;                              // FIFO pointer bits: FIFO_D = 16
     // (in flight at most: a neuron's words take G_n >= 1 cycles, so a gather holds at most
-    // log2(max(P, CP)) + 5 <= 15 neurons' results ahead of the others, for P, CP <= 1024)
+    // log2(max(P, CP)) + GATHER_LAT + 2 <= 15 neurons' results ahead of the others, with
+    // GATHER_LAT = 4 for P, CP <= 512: at most 512 classes)
 
     localparam [3:0] S_IDLE = 4'd0, S_CLEAR = 4'd1, S_ERR = 4'd2, S_ROW = 4'd3, S_DRAIN = 4'd4,
                      S_AEV = 4'd5, S_AEV2 = 4'd6, S_ABEAT = 4'd7, S_ASP = 4'd8, S_AEND = 4'd9;

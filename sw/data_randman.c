@@ -14,13 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RANDMAN_KEYS "seed, classes, units, steps, step_frac, dim, spikes, samples, alpha"
+#define RANDMAN_KEYS "seed, classes, units, steps, step_frac, dim, spikes, samples, alpha, keep"
 #define RANDMAN_PREC 1e-3
 #define RANDMAN_MAX_F 1000
 
 typedef struct {
     uint64_t seed;
     int classes, units, steps, dim, spikes, samples;
+    int keep; /* only the samples of classes 0 .. keep-1 (a subset of the same set) */
     double step_frac, alpha;
 } randman_cfg;
 
@@ -106,6 +107,7 @@ static int randman_parse(sgl_spec *s, randman_cfg *c)
     c->spikes = 1;
     c->samples = 1000;
     c->alpha = 1.0;
+    c->keep = 0;
     int rc;
     if (s->arg)
         return sgl_fail(SGL_EUSAGE, "randman: '%s' is not key=value (keys: %s)", s->arg,
@@ -119,8 +121,14 @@ static int randman_parse(sgl_spec *s, randman_cfg *c)
         (rc = sgl_spec_int(s, "spikes", 1, 1000, &c->spikes)) ||
         (rc = sgl_spec_int(s, "samples", 1, 10000000, &c->samples)) ||
         (rc = sgl_spec_double(s, "alpha", 0.0, 1, 100.0, 0, &c->alpha)) ||
+        (rc = sgl_spec_int(s, "keep", 1, 65536, &c->keep)) ||
         (rc = sgl_spec_unused(s, RANDMAN_KEYS)))
         return rc;
+    if (c->keep > c->classes)
+        return sgl_fail(SGL_EUSAGE, "randman: keep=%d is more than classes=%d", c->keep,
+                        c->classes);
+    if (c->keep == c->classes)
+        c->keep = 0; /* all of them: the same set, the same name */
     if ((double)c->classes * c->samples > 1e7)
         return sgl_fail(SGL_EUSAGE, "randman: classes x samples = %.0f exceeds 10000000",
                         (double)c->classes * c->samples);
@@ -263,6 +271,13 @@ int sgl_data_load_randman(sgl_data *d, sgl_spec *s, sgl_split split)
              "samples=%d,alpha=%s",
              (unsigned long long)c.seed, c.classes, c.units, c.steps, sf, c.dim, c.spikes,
              c.samples, al);
+    /* the whole set is generated (and cached) under the name without keep */
+    char full[256];
+    snprintf(full, sizeof full, "%s", name);
+    if (c.keep) {
+        size_t k = strlen(name);
+        snprintf(name + k, sizeof name - k, ",keep=%d", c.keep);
+    }
 
     const int C = c.classes, N = c.units, M = c.samples;
     const int total = C * M, per = c.spikes * N;
@@ -270,7 +285,7 @@ int sgl_data_load_randman(sgl_data *d, sgl_spec *s, sgl_split split)
     int *perm = NULL, *label = NULL;
     int64_t *off = NULL;
     uint16_t *et = NULL, *eu = NULL;
-    if ((rc = randman_get(&c, name, &tb, &perm)))
+    if ((rc = randman_get(&c, full, &tb, &perm)))
         return rc;
 
     int n_tr = (int)((int64_t)total * 8 / 10), n_va = total / 10;
@@ -281,6 +296,13 @@ int sgl_data_load_randman(sgl_data *d, sgl_spec *s, sgl_split split)
     } else if (split == SGL_SPLIT_TEST) {
         lo = n_tr + n_va;
         n = total - lo;
+    }
+    if (c.keep) { /* the split's samples of the kept classes, in the split's order */
+        int w = 0;
+        for (int j = 0; j < n; j++)
+            if (perm[lo + j] / M < c.keep)
+                perm[lo + w++] = perm[lo + j];
+        n = w;
     }
     label = malloc((size_t)(n ? n : 1) * sizeof *label);
     off = malloc((size_t)(n + 1) * sizeof *off);

@@ -268,6 +268,15 @@ Test(cli, train_on_twin_numbers)
     rc = sh(NULL, 0, err, sizeof err,
             "train --backend fixed --data %s --resume --out %s/fx.sgl", data, dir);
     cr_assert_eq(rc, 2, "--resume with --backend fixed: exit %d (%s)", rc, err);
+    /* --valid-samples 1: the best model is chosen on one validation sample (accuracy 0 or 1) */
+    rc = sh(out, sizeof out, err, sizeof err,
+            "train --backend fixed --data %s --hidden 16 --epochs 2 --batch 8 --seed 3 "
+            "--tau 15.49 --quiet --valid-samples 1 --out %s/fv.sgl", data, dir);
+    cr_assert_eq(rc, 0, "--valid-samples 1: %s%s", out, err);
+    const char *bv = strstr(out, "best valid accuracy (twin): ");
+    cr_assert(bv != NULL, "%s", out);
+    cr_expect(sscanf(bv, "best valid accuracy (twin): %lf", &acc) == 1 && (acc == 0 || acc == 1),
+              "one validation sample gives %s", bv);
     /* --window: T (30) and more train the whole sample's model, a shorter window another */
     const char *win[] = {"30", "31", "7"};
     for (size_t i = 0; i < sizeof win / sizeof win[0]; i++) {
@@ -290,7 +299,7 @@ Test(cli, train_on_twin_numbers)
     }
     /* options out of the integer rule's range: one line, exit 2 */
     const char *bad[] = {"--lr 0.000001", "--lr 1", "--lr -0.5", "--batch 0", "--epochs 0",
-                         "--epochs many", "--window -1", "--window x"};
+                         "--epochs many", "--window -1", "--window x", "--valid-samples 0"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         rc = sh(NULL, 0, err, sizeof err, "train --backend fixed --data %s --out %s/bad.sgl %s",
                 data, dir, bad[i]);

@@ -182,6 +182,40 @@ Test(data, randman_seed_determines_the_set)
     sgl_data_free(&dc);
 }
 
+/* keep=K: each split's samples of classes 0 .. K-1, in the split's order, the same events;
+ * the class count stays; keep=classes is the whole set under the same name */
+Test(data, randman_keep_is_a_subset)
+{
+    const char *full = "randman:classes=4,samples=30,units=5,seed=3";
+    for (int s = 0; s < 3; s++) {
+        sgl_data a, b, c;
+        cr_assert_eq(load(&a, full, (sgl_split)s), 0);
+        cr_assert_eq(load(&b, "randman:classes=4,samples=30,units=5,seed=3,keep=2", (sgl_split)s), 0);
+        cr_assert_eq(load(&c, "randman:keep=4,classes=4,samples=30,units=5,seed=3", (sgl_split)s), 0);
+        cr_assert_str_eq(c.name, a.name);
+        cr_assert(strstr(b.name, ",keep=2") != NULL, "%s", b.name);
+        cr_assert_eq(b.n_classes, 4);
+        int j = 0;
+        for (int i = 0; i < a.n_samples; i++) {
+            if (a.label[i] >= 2)
+                continue;
+            cr_assert_lt(j, b.n_samples, "split %d: more kept samples than %d", s, b.n_samples);
+            cr_assert_eq(b.label[j], a.label[i], "split %d sample %d", s, j);
+            int64_t n = a.off[i + 1] - a.off[i];
+            cr_assert_eq(b.off[j + 1] - b.off[j], n, "split %d sample %d", s, j);
+            cr_assert(!memcmp(b.ev_t + b.off[j], a.ev_t + a.off[i], (size_t)n * sizeof *a.ev_t) &&
+                      !memcmp(b.ev_u + b.off[j], a.ev_u + a.off[i], (size_t)n * sizeof *a.ev_u),
+                      "split %d sample %d: other events", s, j);
+            j++;
+        }
+        cr_assert_eq(j, b.n_samples, "split %d: %d kept of %d", s, b.n_samples, j);
+        cr_assert_gt(j, 0);
+        sgl_data_free(&a);
+        sgl_data_free(&b);
+        sgl_data_free(&c);
+    }
+}
+
 /* The generator written out again from the reference text, with the formula exactly as given:
  * g(x) = sum_f theta0 s_f sin(2 pi (f x theta1 + theta2)). */
 static double ref_g(const double *th, int F, double alpha, double x)
@@ -304,6 +338,8 @@ Test(data, bad_specs)
     bad_spec("randman:step_frac=nan", SGL_EUSAGE, "step_frac");
     bad_spec("randman:seed=1,seed=2", SGL_EUSAGE, "seed");
     bad_spec("randman:foo", SGL_EUSAGE, "foo");
+    bad_spec("randman:keep=11", SGL_EUSAGE, "keep");
+    bad_spec("randman:keep=0", SGL_EUSAGE, "keep");
     bad_spec("fmnist:steps=", SGL_EUSAGE, "steps");
     bad_spec("fmnist:thr=1", SGL_EUSAGE, "thr");
     bad_spec("fmnist:bogus=1", SGL_EUSAGE, "bogus");
