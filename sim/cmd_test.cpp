@@ -12,7 +12,9 @@
 //     or silence, never a write; afterwards the device answers and MODEL_CRC is unchanged
 //   6 RUN and READ_HISTORY over the behavioural history of sim/tb_cmd.v (600 neurons, 2
 //     layers, 4 steps): every RUN restarts the history (with or without its clear flag), only
-//     its last step is started with core_last_o (the core's argmax scan), the
+//     its last step is started with core_last_o (the core's argmax scan), its answered cycles
+//     are sgl_run_cycles' (every executor cycle: both walks, the clear, the steps; here also
+//     random RUNs of up to 24 steps), the
 //     steps recorded are those of the latest RUN (at most 4); random READ_HISTORY replies equal
 //     the expected bytes (z bits, then codes); every refusal (length, layer, step, range, n = 0,
 //     a reply above MAX_PAYLOAD, the core busy) gets its status and does nothing
@@ -30,6 +32,7 @@
 #include "verilated.h"
 
 extern "C" {
+#include "core_map.h"
 #include "link.h"
 #include "rng.h"
 #include "sglif_protocol.h"
@@ -373,6 +376,8 @@ int main(int argc, char **argv)
     // ---- 6 RUN and READ_HISTORY ----------------------------------------------------------------
     {
         unsigned epoch = 0, steps = 0; // the history's contents and steps, as expected
+        uint64_t run_cycles = 0;       // RUN's answers, summed
+        long n_runs = 0;
         long n_ok = 0, n_refused = 0, hbytes = 0;
         // a READ_HISTORY answered OK with exactly the expected bytes
         auto read_ok = [&](unsigned l, unsigned t, unsigned first, unsigned n) -> int {
@@ -427,6 +432,19 @@ int main(int argc, char **argv)
                       d.dec.len == 4, "RUN of %zu steps: %s", st.size(), sgl_status_name(d.dec.code));
             CHECK(d.hist_clears == h0 + 1, "RUN (clear flag %d): %ld history clears, want 1", clear,
                   d.hist_clears - h0);
+            // its cycles: every executor cycle from the request's take to its reply's decision,
+            // both walks of the payload included (sgl_run_cycles); sim/tb_cmd.v's core clears in
+            // 1 cycle and runs a step of n events in n + 1
+            uint64_t core = 0;
+            for (const auto &s : st)
+                core += s.size() + 1;
+            const uint64_t want = sgl_run_cycles(p.size(), st.size(), core, clear, 1);
+            const uint32_t got = (uint32_t)d.pay[0] | (uint32_t)d.pay[1] << 8 |
+                                 (uint32_t)d.pay[2] << 16 | (uint32_t)d.pay[3] << 24;
+            CHECK(got == want, "RUN of %zu steps, %zu events, %zu bytes (clear flag %d): %u cycles, "
+                  "want %" PRIu64, st.size(), nev, p.size(), clear, got, want);
+            run_cycles += got;
+            n_runs++;
             CHECK(d.clears == c0 + (clear ? 1 : 0) && d.starts == s0 + (long)st.size() &&
                       d.writes.size() == nev, "RUN: %ld clears, %ld steps, %zu event writes",
                   d.clears - c0, d.starts - s0, d.writes.size());
@@ -511,9 +529,19 @@ int main(int argc, char **argv)
             if (read_ok(1, 0, 0, 481))
                 return 1;
         }
-        printf("cmd: RUN restarts the history (with and without its clear flag, 4 steps of 6 "
+        // random RUNs: up to 24 steps of up to 4 events, with and without the clear
+        for (int k = 0; k < 6; k++) {
+            std::vector<std::vector<uint16_t>> st(1 + sgl_rng_below(&g, 24));
+            for (auto &s : st)
+                for (unsigned e = sgl_rng_below(&g, 5); e > 0; e--)
+                    s.push_back((uint16_t)sgl_rng_below(&g, 8));
+            if (run(k & 1, st))
+                return 1;
+        }
+        printf("cmd: %ld RUNs answer their cycles exactly (%" PRIu64 " in all: both walks of the "
+               "payload, the clear, the steps); RUN restarts the history (with and without its clear flag, 4 steps of 6 "
                "kept), starts its last step as the last; %ld READ_HISTORY replies (%ld bytes) equal the expected bytes; %ld refusals, "
-               "each its status, nothing done\n", n_ok, hbytes, n_refused);
+               "each its status, nothing done\n", n_runs, run_cycles, n_ok, hbytes, n_refused);
     }
     printf("cmd: PASS (%" PRIu64 " cycles)\n", d.cycles);
     delete d.top;

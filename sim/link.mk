@@ -47,7 +47,7 @@ endef
 LINK_OPTS := -GCLKS_PER_BIT=$(LINK_CLKS) -GMAX_LEN=$(LINK_MAX) -GIDLE_CYCLES=$(LINK_IDLE)
 LINK_DEFS := -DLINK_CLKS=$(LINK_CLKS) -DLINK_MAX_LEN=$(LINK_MAX) -DLINK_IDLE=$(LINK_IDLE)
 LINK_DEPS := sim/link_test.cpp sim/tb_link.v sim/link.mk rtl/lint.vlt $(LINK_RTL) $(LIB)
-CMD_DEPS  := sim/tb_cmd.v sim/link.mk rtl/lint.vlt $(CMD_RTL) $(LIB) $(PROTOCOL_H) $(PROTOCOL_VH)
+CMD_DEPS  := sim/tb_cmd.v sim/link.mk rtl/lint.vlt $(CMD_RTL) $(LIB) $(PROTOCOL_H) $(PROTOCOL_VH) $(CORE_MAP_H)
 
 $(LINK_DIR)/Vtb_link: $(LINK_DEPS)
 	$(call verilate,$(@D),tb_link,Vtb_link,sim/tb_link.v $(LINK_RTL),sim/link_test.cpp,$(LINK_OPTS),$(LINK_DEFS))
@@ -61,6 +61,8 @@ $(CMD_DIR)-fault-hist/Vtb_cmd: sim/cmd_test.cpp $(CMD_DEPS)
 	$(call verilate,$(@D),tb_cmd,Vtb_cmd,sim/tb_cmd.v $(CMD_RTL),sim/cmd_test.cpp,+define+SGLIF_FAULT_HIST,)
 $(CMD_DIR)-fault-last/Vtb_cmd: sim/cmd_test.cpp $(CMD_DEPS)
 	$(call verilate,$(@D),tb_cmd,Vtb_cmd,sim/tb_cmd.v $(CMD_RTL),sim/cmd_test.cpp,+define+SGLIF_FAULT_TRN_LAST,)
+$(CMD_DIR)-fault-cyc/Vtb_cmd: sim/cmd_test.cpp $(CMD_DEPS)
+	$(call verilate,$(@D),tb_cmd,Vtb_cmd,sim/tb_cmd.v $(CMD_RTL),sim/cmd_test.cpp,+define+SGLIF_FAULT_TRN_CYC,)
 # the memory-only board for the host's command-layer tests (tests/test_device.c); the real
 # simulated board (the whole device top) will be build/bin/sglif-board
 $(BOARD_MEM): sim/board.cpp $(CMD_DEPS)
@@ -76,10 +78,11 @@ link-selftest: $(LINK_DIR)-fault/Vtb_link ## prove link-test fails: a decoder re
 cmd-test: $(CMD_DIR)/Vtb_cmd ## the device's command executor vs a memory mirror: writes, reads, CRC, errors, retries, damaged frames (SEED=S)
 	$< +seed=$(SEED) +ops=$(CMD_OPS) +frames=$(CMD_FRAMES)
 
-cmd-selftest: $(CMD_DIR)-fault/Vtb_cmd $(CMD_DIR)-fault-hist/Vtb_cmd $(CMD_DIR)-fault-last/Vtb_cmd ## prove cmd-test fails: an executor that carries out retries, one whose RUN without a clear keeps the history, and one that starts every step of a RUN as its last (the core's argmax scan), must be caught
+cmd-selftest: $(CMD_DIR)-fault/Vtb_cmd $(CMD_DIR)-fault-hist/Vtb_cmd $(CMD_DIR)-fault-last/Vtb_cmd $(CMD_DIR)-fault-cyc/Vtb_cmd ## prove cmd-test fails: an executor that carries out retries, one whose RUN without a clear keeps the history, one that starts every step of a RUN as its last (the core's argmax scan), and one whose RUN's cycles leave out its check walk, must be caught
 	$(call selftest,$< +seed=$(SEED) +ops=200 +frames=100,$(CMD_DIR)-fault,cmd-selftest,the executor that carries out retries)
 	$(call selftest,$(CMD_DIR)-fault-hist/Vtb_cmd +seed=$(SEED) +ops=200 +frames=100,$(CMD_DIR)-fault-hist,cmd-selftest,the executor whose RUN keeps the history)
 	$(call selftest,$(CMD_DIR)-fault-last/Vtb_cmd +seed=$(SEED) +ops=200 +frames=100,$(CMD_DIR)-fault-last,cmd-selftest,the executor that starts every step as the RUN's last)
+	$(call selftest,$(CMD_DIR)-fault-cyc/Vtb_cmd +seed=$(SEED) +ops=200 +frames=100,$(CMD_DIR)-fault-cyc,cmd-selftest,the executor whose RUN's cycles leave out the check walk)
 
 link-lint: $(PROTOCOL_VH) $(CORE_MAP_VH) ## lint the link RTL: verilator -Wall per module, iverilog, yosys
 	@set -e; for m in sglif_uart_rx sglif_uart_tx sglif_crc32 sglif_frame_rx sglif_frame_tx sglif_cmd sglif_link; do \

@@ -2,7 +2,8 @@
 // tb_cmd: sglif_link (byte streams, BYTE_IO = 1) over a behavioural memory of four selects
 // (depths 300, 77, 16, 0 words: select 3 does not exist), read back with a latency of
 // RD_LAT = 2 cycles, for sim/cmd_test.cpp. Selects 0-2 can be read; 0 and 1 are the "model".
-// No core: a step or a clear is done the cycle after it starts. A behavioural history of
+// No core: a clear is done the cycle after it starts, a step of n events n + 1 cycles after
+// (sim/cmd_test.cpp checks RUN's cycles with it). A behavioural history of
 // HN = 600 neurons, 2 layers, HIST_STEPS = 4 for READ_HISTORY: the steps recorded count the
 // steps started since the last clear (RUN's clear or its history clear), up to 4; the word at
 // address a = {layer, step, neuron} is bits 31:15 of (a ^ epoch << 16) * 0x9E3779B1, epoch
@@ -86,13 +87,20 @@ module tb_cmd #(
     wire        run_ev, eng_train, eng_update, eng_clr;
     wire [15:0] eng_arg;
     wire        unused_eng = &{1'b0, run_ev, eng_train, eng_update, eng_clr, eng_arg};
-    // no core here: a step or a clear is done the cycle after it starts
+    // no core here: a clear is done the cycle after it starts, a step of n events n + 1 cycles
+    // after (RUN's cycles, sim/cmd_test.cpp)
     wire       core_clear, core_start;
     wire [8:0] core_n_ev;
     wire [1:0] ro_class;
-    reg        core_done_q;
-    always @(posedge clk_i)
-        core_done_q <= core_clear || core_start;
+    reg        core_done_q = 1'b0;
+    reg  [8:0] core_left_q = 9'd0;
+    always @(posedge clk_i) begin
+        core_done_q <= core_clear || (core_start && core_n_ev == 9'd0) || core_left_q == 9'd1;
+        if (core_start)
+            core_left_q <= core_n_ev;
+        else if (core_left_q != 9'd0)
+            core_left_q <= core_left_q - 9'd1;
+    end
     assign core_clear_o = core_clear;
     assign core_start_o = core_start;
     assign hist_clear_o = hist_clear;
@@ -115,7 +123,7 @@ module tb_cmd #(
             hist_steps_q <= hist_steps_q + 3'd1;
         hist_rd_q <= hist_h[31:15];
     end
-    wire unused_ok = &{1'b0, dropped, uart_tx, rx_err, core_n_ev, ro_class, hist_h[14:0]};
+    wire unused_ok = &{1'b0, dropped, uart_tx, rx_err, ro_class, hist_h[14:0]};
 endmodule
 
 `default_nettype wire

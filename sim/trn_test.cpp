@@ -10,8 +10,9 @@
 // the PCG32 state (selects 8..15); six malformed TRAIN / UPDATE / READ_STATS requests get their
 // status and change nothing (the statistics stay 0). Then batches of 1..4 samples: per sample RUN (clear first,
 // the sample's events) and TRAIN (its label) on the device, sgl_fixed_grad_sample on the
-// twin; the RUN's cycles against the core's formula (the argmax scan in the last step only:
-// sw/core_map.c's sgl_core_step_fixed, RUN_STEP_EXTRA a step); compared after each TRAIN: EVERY gradient word in use (TGRAD: dW_in, dW_rec, dbias,
+// twin; the RUN's cycles against the executor's and the core's formulas (sw/core_map.c's
+// sgl_run_cycles: both walks of the payload, the clear; the argmax scan in the last step only:
+// sgl_core_step_fixed); compared after each TRAIN: EVERY gradient word in use (TGRAD: dW_in, dW_rec, dbias,
 // dW_out, db_out, every 16-bit part) against the twin's sums, every error of the sample (TERR)
 // against g.err, the statistics (READ_STATS: samples, correct, saturations) and the TRAIN's
 // cycles against the formula; after each UPDATE (a random lr_t) against sgl_fixed_update:
@@ -19,7 +20,8 @@
 // through the core (what sgl_core_load writes for the twin's new weights: bank words, biases,
 // registers, W_out, b_out), the PCG32 state and increment, every gradient word (0), the
 // clamped masters (READ_STATS), and the UPDATE's cycles against the formula (sim/upd_gen.h's
-// per tensor plus TRN_UPDATE_TENSOR each and TRN_UPDATE_FIXED, rtl/core_map.csv). Plus-args:
+// per tensor plus TRN_UPDATE_TENSOR each, TRN_UPDATE_FIXED and the request's sgl_cmd_cycles,
+// rtl/core_map.csv; TRAIN's likewise). Plus-args:
 // +seed=S, +n=N configurations (default 6), +record=FILE (every request frame and the reply
 // frame the device gave, for the Icarus replay sim/tb_trn.v: "S n bytes" / "R n bytes" lines). Last lines: `trn: <C> configurations, <S>
 // samples, <B> batches, <V> values compared, <M> mismatches` and PASS / FAIL; exit 1 on a
@@ -373,19 +375,20 @@ int main(int argc, char **argv)
                     fprintf(stderr, NAME ": RUN: status %d\n", d.dec.code);
                     return 1;
                 }
-                { // RUN's cycles: the core's steps (docs/rtl.md, "Cycles per step"), the argmax
-                  // scan only in the last (rtl/sglif_device.v with the engine), plus the
-                  // executor's RUN_STEP_EXTRA a step
+                { // RUN's cycles: every executor cycle of the request (sgl_run_cycles: both walks
+                  // of the payload, the core's clear of n neurons) and the core's steps
+                  // (docs/rtl.md, "Cycles per step"), the argmax scan only in the last
+                  // (rtl/sglif_device.v with the engine)
                     std::vector<int> ev((size_t)T, 0);
                     acc_events(&s, T, ev.data());
-                    uint64_t want = 0;
+                    uint64_t core = 0;
                     for (int t = 0; t < T; t++) {
                         uint64_t ops = (uint64_t)ev[(size_t)t];
                         for (int i = 0; t > 0 && i < n; i++)
                             ops += g.z[0][(size_t)(t - 1) * n + i];
-                        want += sgl_core_layer_cycles(TRN_P, n, ops) + sgl_core_step_fixed(NOUT, t == T - 1) +
-                                SGL_RUN_STEP_EXTRA;
+                        core += sgl_core_layer_cycles(TRN_P, n, ops) + sgl_core_step_fixed(NOUT, t == T - 1);
                     }
+                    const uint64_t want = sgl_run_cycles(p.size(), (uint64_t)T, core, 1, sgl_core_clear_cycles(n, 0));
                     bad("RUN cycles", 0, d.u32(0), (int64_t)want);
                     run_cyc += d.u32(0);
                     values++;
@@ -394,10 +397,11 @@ int main(int argc, char **argv)
                     fprintf(stderr, NAME ": TRAIN: status %d\n", d.dec.code);
                     return 1;
                 }
-                // the cycles: the engine's formula (rtl/core_map.csv) plus the command's
+                // the cycles: the engine's formula (rtl/core_map.csv) plus the command's (the
+                // request's before it is carried out, sgl_cmd_cycles, and TRN_TRAIN_EXTRA)
                 const uint8_t *z = g.z[0];
                 uint64_t want = acc_engine_cycles(&q, &s, z, EP, ENW - acc_log2i(EP), 1 << CW, H_LAT, C) +
-                                SGL_TRN_TRAIN_EXTRA;
+                                sgl_cmd_cycles(2) + SGL_TRN_TRAIN_EXTRA;
                 bad("TRAIN cycles", 0, d.u32(0), (int64_t)want);
                 train_cyc += d.u32(0);
                 values++;
@@ -461,7 +465,7 @@ int main(int argc, char **argv)
                 { // the cycles: sglif_update's per tensor (sim/upd_gen.h) plus the sequence's
                     const size_t KP[5][2] = {{(size_t)n_in, (size_t)n}, {(size_t)n, (size_t)n}, {1, (size_t)n},
                                              {(size_t)n, (size_t)C}, {1, (size_t)C}};
-                    uint64_t want = SGL_TRN_UPDATE_FIXED;
+                    uint64_t want = sgl_cmd_cycles(2) + SGL_TRN_UPDATE_FIXED;
                     for (int k2 = 0; k2 < 5; k2++) {
                         Tensor t;
                         t.K = KP[k2][0];

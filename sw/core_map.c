@@ -82,6 +82,22 @@ uint64_t sgl_core_step_fixed(int n_out, int scan)
            (scan ? (uint64_t)SGL_STEP_PER_CLASS * (uint64_t)n_out + SGL_STEP_SCAN_FIXED : 0);
 }
 
+uint64_t sgl_core_clear_cycles(int n0, int n1)
+{
+    return (uint64_t)n0 + (uint64_t)n1 + SGL_CLEAR_FIXED;
+}
+
+uint64_t sgl_cmd_cycles(uint64_t len)
+{
+    return SGL_CMD_FIXED + SGL_CMD_HDR_BYTE * (len < 8 ? len : 8);
+}
+
+uint64_t sgl_run_cycles(uint64_t len, uint64_t steps, uint64_t core, int clear, uint64_t clear_core)
+{
+    return sgl_cmd_cycles(len) + 2 * SGL_RUN_BYTE * (len - 2) + SGL_RUN_FIXED +
+           (clear ? clear_core + SGL_RUN_CLEAR_EXTRA : 0) + core + steps * SGL_RUN_STEP_EXTRA;
+}
+
 int sgl_core_row_in(const sgl_core_shape *s, int l) { return l == 0 ? 0 : s->n_in + s->n; }
 int sgl_core_row_rec(const sgl_core_shape *s, int l)
 {

@@ -37,6 +37,16 @@ int sgl_core_fits(const sgl_core_shape *s, const sgl_fixed_net *q);
  * step with it). */
 uint64_t sgl_core_layer_cycles(int p, int n, uint64_t ops);
 uint64_t sgl_core_step_fixed(int n_out, int scan);
+/* The core's clear (clear_i taken to done_o): n0 (+ n1) + SGL_CLEAR_FIXED, n1 0 for one layer. */
+uint64_t sgl_core_clear_cycles(int n0, int n1);
+/* The cycles the device answers (docs/rtl.md, "The device's cycles"): every executor cycle of a
+ * request from the one that takes it to the one that decides its reply. sgl_cmd_cycles: those
+ * before it is carried out, SGL_CMD_FIXED + SGL_CMD_HDR_BYTE min(len, 8) (TRAIN and UPDATE add
+ * the engine's); sgl_run_cycles: a RUN of a len-byte payload with `steps` steps whose core
+ * cycles (start_i taken to done_o) sum to `core`, cleared first when clear (the core's clear
+ * cycles clear_core), both walks of the payload included. */
+uint64_t sgl_cmd_cycles(uint64_t len);
+uint64_t sgl_run_cycles(uint64_t len, uint64_t steps, uint64_t core, int clear, uint64_t clear_core);
 
 typedef void (*sgl_core_write_fn)(void *ctx, int sel, uint32_t addr, uint16_t data);
 /* Rows row0 .. row0 + nrows - 1 of the weight banks from w[r][i] (n postsynaptic neurons,
