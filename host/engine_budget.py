@@ -17,8 +17,10 @@ sample's last step only, as the training image's device asks for it); the engine
 (taken from the forward's class accumulators) read and its errors computed beside the walk, a
 step ahead of it, so that only the first step's and the waits of steps shorter than the unit
 count (ENG_OVL_LAG, ENG_SUMS_STEP, ENG_OVL_FIXED, ERR_CYCLES_FIXED); the walk with its accumulation (WALK_STEP_EXTRA, GATHER_LAT, ACC_*); the
-batch-end update a tensor (UPD_*, PCG_DRAW_CYCLES: 5 n + K + (P - 1) max(K + 6, 36) + 111),
-with E and S (input events and hidden spikes a step) taken as means.
+batch-end update a tensor (UPD_*, PCG_DRAW_CYCLES: 5 n + K + (P - 1) max(K + 6, 36) + 111);
+the commands' own cycles, as the device answers them (CMD_*, RUN_*, CLEAR_FIXED, TRN_*: RUN's
+request, its two walks of the payload, the clear and a step's start, TRAIN's and UPDATE's
+requests); with E and S (input events and hidden spikes a step) taken as means.
 
 Memories per one-layer network (N hidden, N_IN inputs, C classes, T steps, P lanes, G = N/P,
 D = (N_IN + N) G words a lane): P synapse banks of D words of 36 bits ({momentum, master};
@@ -62,7 +64,9 @@ def blocks(words, bits):
 NEEDED = ("HIST_W", "GRAD_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "STEP_SCAN_FIXED", "ENG_STEP_EXTRA", "ENG_SUMS_STEP",
           "ENG_FIXED", "ENG_OVL_FIXED", "ENG_OVL_LAG", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "ACC_STEP_FIXED", "ACC_LOCK_SEE",
           "ACC_EV_EXTRA", "UPD_P1_EXTRA", "UPD_SUM_EXTRA", "UPD_UNIT_MIN", "UPD_P2_EXTRA",
-          "PCG_DRAW_CYCLES", "UPD_P3_EXTRA")
+          "PCG_DRAW_CYCLES", "UPD_P3_EXTRA", "CLEAR_FIXED", "CMD_FIXED", "CMD_HDR_BYTE", "RUN_BYTE",
+          "RUN_FIXED", "RUN_CLEAR_EXTRA", "RUN_STEP_EXTRA", "TRN_TRAIN_EXTRA", "TRN_UPDATE_TENSOR",
+          "TRN_UPDATE_FIXED")
 
 
 def consts(path):
@@ -104,8 +108,23 @@ def upd_tensor(k, units, fan_in):
             + fan_in + k["UPD_P2_EXTRA"] + k["PCG_DRAW_CYCLES"] * n + k["UPD_P3_EXTRA"])
 
 
+def commands(k, n, t, e, batch):
+    """Per training sample, the executor's own cycles of its commands (rtl/sglif_cmd.v, as the
+    device answers them): RUN's (the request, both walks of its payload of 2 + 2 T + 2 E T
+    bytes, the core's clear of n neurons, RUN_STEP_EXTRA a step), TRAIN's (its request and
+    TRN_TRAIN_EXTRA), UPDATE's / batch (its request, TRN_UPDATE_FIXED, TRN_UPDATE_TENSOR a
+    tensor)."""
+    req = k["CMD_FIXED"] + 2 * k["CMD_HDR_BYTE"]           # a request of 2 payload bytes
+    run_len = 2 + 2 * t + 2 * e * t
+    run = (k["CMD_FIXED"] + k["CMD_HDR_BYTE"] * min(run_len, 8) + 2 * k["RUN_BYTE"] * (run_len - 2)
+           + k["RUN_FIXED"] + n + k["CLEAR_FIXED"] + k["RUN_CLEAR_EXTRA"] + t * k["RUN_STEP_EXTRA"])
+    update = req + k["TRN_UPDATE_FIXED"] + 5 * k["TRN_UPDATE_TENSOR"]
+    return run + req + k["TRN_TRAIN_EXTRA"] + update / batch
+
+
 def cycles(k, n_in, n, c, t, p, e, s, batch, split=False):
-    """Per training sample: forward, readout + errors, walk + accumulation, update / batch."""
+    """Per training sample: forward, readout + errors, walk + accumulation, update / batch,
+    the commands' own."""
     g = n // p
     ops = e + s
     # the argmax scan in the last step only (rtl/sglif_device.v with the engine)
@@ -131,7 +150,7 @@ def cycles(k, n_in, n, c, t, p, e, s, batch, split=False):
     err = (max(0, e_step - (2 ** (gw + 1) + 1)) + max(0, e_step - step)
            + (t - 2) * max(0, e_step - step - acc_step) + k["ENG_OVL_FIXED"])
     upd = sum(upd_tensor(k, u, f) for u, f in ((n, n_in), (n, n), (n, 1), (c, n), (c, 1)))
-    return fwd, err, walk + acc, upd / batch
+    return fwd, err, walk + acc, upd / batch, commands(k, n, t, e, batch)
 
 
 def main():
@@ -190,8 +209,8 @@ def tables(k):
                   f"| {b} ({bmax}) | {m} ({mmax}) | {ok} |")
     emit("")
     emit(f"| network | P | E, S per step | forward | readout + errors | walk + accumulation "
-          f"| update / {BATCH} | cycles a sample | samples/s at 75 MHz | at {FMAX_85F} MHz |")
-    emit("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+          f"| update / {BATCH} | commands | cycles a sample | samples/s at 75 MHz | at {FMAX_85F} MHz |")
+    emit("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n_in, n, p, e, s, split in ((20, 128, 64, 0.2, 25.6, False), (20, 128, 64, 0.2, 25.6, True),
                                     (20, 128, 32, 0.2, 25.6, False), (20, 128, 64, 0.2, 6.4, False),
                                     (20, 64, 16, 0.2, 12.8, False), (256, 128, 16, 2.56, 25.6, False)):
