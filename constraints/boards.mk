@@ -95,9 +95,9 @@ $(BIT_DIR)/%.json: $(BIT_DEPS) | fpga-deps
 	  fam=$$1 top=$$2 cfg=$$3 mhz=$$4 baud=$$5 cpb=$$6; \
 	  [ $$((baud * cpb)) -eq $$((mhz * 1000000)) ] || \
 	    { echo "bitstream: $$b: baud $$baud x $$cpb clocks per bit is not the $$mhz MHz clock ($(BOARDS_CSV))"; exit 1; }; \
-	  set -- $$($(SYNTH_ROW) n=$$cfg c='engine_n engine_in engine_p engine_es_aw' $(SYNTH_CSV)); \
-	  [ $$# -eq 4 ] || { echo "bitstream: $$b: row '$$cfg' of $(SYNTH_CSV) has no engine_* columns"; exit 1; }; \
-	  eng=""; [ $$1 -eq 0 ] || eng=" ENGINE=1 E_N=$$1 E_IN=$$2 E_P=$$3 E_ES_AW=$$4"; \
+	  set -- $$($(SYNTH_ROW) n=$$cfg c='engine_n engine_in engine_p engine_es_aw engine_emem_lut' $(SYNTH_CSV)); \
+	  [ $$# -eq 5 ] || { echo "bitstream: $$b: row '$$cfg' of $(SYNTH_CSV) has no engine_* columns"; exit 1; }; \
+	  eng=""; [ $$1 -eq 0 ] || eng=" ENGINE=1 E_N=$$1 E_IN=$$2 E_P=$$3 E_ES_AW=$$4 E_EMEM_LUT=$$5"; \
 	  set -- $$($(SYNTH_ROW) n=$$cfg c='family device spram_max N N_IN N_OUT HIST_STEPS EV_AW SG_AW ACC_W P L' $(SYNTH_CSV)); \
 	  [ $$# -eq 12 ] && [ $$1 = $$fam ] || { echo "bitstream: $$b: no $$fam row '$$cfg' in $(SYNTH_CSV)"; exit 1; }; \
 	  case $$fam in \

@@ -25,6 +25,7 @@ module sglif_board #(
     parameter integer E_IN         = 16,
     parameter integer E_P          = 4,
     parameter integer E_ES_AW      = 10,
+    parameter integer E_EMEM_LUT   = 1,
     parameter integer CLK_HZ       = 60000000,
     parameter integer CLKS_PER_BIT = 20
 ) (
@@ -59,6 +60,7 @@ module sglif_board #(
     sglif_device #(.N(N), .N_IN(N_IN), .EV_AW(EV_AW), .SG_AW(SG_AW), .ACC_W(ACC_W),
                    .N_OUT(N_OUT), .HIST_STEPS(HIST_STEPS), .P(P), .L(L), .SG_INIT(SG_INIT),
                    .ENGINE(ENGINE), .E_N(E_N), .E_IN(E_IN), .E_P(E_P), .E_ES_AW(E_ES_AW),
+                   .E_EMEM_LUT(E_EMEM_LUT),
                    .CLK_HZ(CLK_HZ), .CLKS_PER_BIT(CLKS_PER_BIT), .BYTE_IO(0), .MAX_LEN(1024),
                    .IDLE_CYCLES(CLK_HZ / 10)) u_device (
         .clk_i(clk_i), .rst_i(rst_q), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),

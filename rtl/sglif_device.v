@@ -28,12 +28,14 @@ module sglif_device #(
     parameter integer L          = 1,
     parameter SG_INIT            = "",
     // the training engine (rtl/sglif_trainer.v; ENGINE = 0: none, the device as before): one
-    // layer of E_N neurons, E_IN inputs, E_P lanes, an event store of 2^E_ES_AW events
+    // layer of E_N neurons, E_IN inputs, E_P lanes, an event store of 2^E_ES_AW events, its
+    // error memory in LUT RAM (E_EMEM_LUT = 1) or block RAM (0): synthesis only
     parameter integer ENGINE     = 0,
     parameter integer E_N        = 32,
     parameter integer E_IN       = 16,
     parameter integer E_P        = 4,
     parameter integer E_ES_AW    = 10,
+    parameter integer E_EMEM_LUT = 1,
     // the link
     parameter integer CLK_HZ       = 36000000,
     parameter integer CLKS_PER_BIT = 12,      // CLK_HZ / baud rate (3 Mbaud at 36 MHz)
@@ -201,7 +203,8 @@ module sglif_device #(
             wire [TAW-1:0]    t_addr = mem_sel[3] ? mem_addr[TAW-1:0] : {TAW{1'b0}};
             sglif_trainer #(.EN(E_N), .EIN(E_IN), .EP(E_P), .C(N_OUT), .T_MAX(HIST_STEPS),
                             .ES_AW(E_ES_AW), .H_LAT(H_LAT), .TAW(TAW), .CN(N), .CN_IN(N_IN),
-                            .CP(P), .CL(L), .CFG_AW(CFG_AW), .HA(HA)) u_trainer (
+                            .CP(P), .CL(L), .CFG_AW(CFG_AW), .HA(HA),
+                            .EMEM_LUT(E_EMEM_LUT)) u_trainer (
                 .clk_i(clk_i), .rst_i(rst_i || soft_rst), .we_i(mem_we && mem_sel[3]),
                 .sel_i(mem_sel[2:0]), .addr_i(t_addr), .wdata_i(mem_wdata),
                 .rdata_o(t_rdata), .ev_clear_i(hist_clear), .ev_we_i(run_ev),

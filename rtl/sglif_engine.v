@@ -29,9 +29,11 @@ module sglif_engine #(
     parameter integer GRAD_W = `SGLIF_GRAD_W, // gradient words: GRAD_W of rtl/core_map.csv
     parameter integer H_LAT  = 1,      // the history's read latency (1, or 2: the core's banked
                                        // history; phase 1 then takes one cycle more a step)
-    parameter integer SUMS_IN = 0      // 1: phase 1 takes each step's readout sums from the
+    parameter integer SUMS_IN = 0,     // 1: phase 1 takes each step's readout sums from the
                                        // error memory, written there during the forward
                                        // (cap_we_i), instead of recomputing them from the history
+    parameter integer EMEM_LUT = 1     // the error memory in LUT RAM (1) or block RAM (0):
+                                       // synthesis only (rtl/configs.csv, engine_emem_lut)
 ) (
     input  wire                  clk_i,
     input  wire                  rst_i,
@@ -150,24 +152,47 @@ module sglif_engine #(
     assign err_c_o     = e_c;
     assign err_o       = e_val;
 
-    // the error memory: word t, lane c (LUT RAM: 16 block RAMs of the ULX3S-85F's training image,
-    // docs/boards.md "Training on the boards")
-    (* ram_style = "distributed" *)
-    reg  [32*CP-1:0] emem [0:T_MAX-1];
+    // the error memory: word t, lane c. In LUT RAM (EMEM_LUT = 1) it spares the 16 block RAMs
+    // that the ULX3S-85F's training image lacks; the 45F's lacks LUTs instead (docs/boards.md,
+    // "Training on the boards"). One write a cycle: a whole word (a forward step's sums, or 0)
+    // or one lane (an error).
     reg  [32*CP-1:0] e_rd_q;
     wire [HW-1:0]    w_e_addr;
+    wire [HW-1:0]    em_ra = !busy_o ? e_raddr_i : state_q == S_SUM ? t_q : w_e_addr;
+    wire             em_cap = SUMS_IN != 0 && cap_we_i && !busy_o;   // a forward step's sums
+    wire             em_wz  = !em_cap && state_q == S_ERR;  // the step's word to 0 (classes >= C)
+    wire             em_we  = em_cap || em_wz;
+    wire [HW-1:0]    em_wa  = em_cap ? cap_t_i : t_q;
+    wire [32*CP-1:0] em_wd  = em_cap ? cap_data_i : {32*CP{1'b0}};
+    wire             em_le  = !em_we && e_v;                         // an error into lane e_c
     integer ce;
-    always @(posedge clk_i) begin
-        e_rd_q <= emem[!busy_o ? e_raddr_i : state_q == S_SUM ? t_q : w_e_addr];
-        if (SUMS_IN != 0 && cap_we_i && !busy_o)  // a forward step's sums
-            emem[cap_t_i] <= cap_data_i;
-        else if (state_q == S_ERR)                     // the step's word to 0 (classes >= C stay 0)
-            emem[t_q] <= {32*CP{1'b0}};
-        else if (e_v)
-            for (ce = 0; ce < CP; ce = ce + 1)
-                if (e_c == ce[CW-1:0])
-                    emem[t_q][32*ce +: 32] <= e_val;
-    end
+    generate
+        if (EMEM_LUT != 0) begin : g_emem
+            (* ram_style = "distributed" *)
+            reg [32*CP-1:0] emem [0:T_MAX-1];
+            always @(posedge clk_i) begin
+                e_rd_q <= emem[em_ra];
+                if (em_we)
+                    emem[em_wa] <= em_wd;
+                else if (em_le)
+                    for (ce = 0; ce < CP; ce = ce + 1)
+                        if (e_c == ce[CW-1:0])
+                            emem[t_q][32*ce +: 32] <= e_val;
+            end
+        end else begin : g_emem
+            (* ram_style = "block" *)
+            reg [32*CP-1:0] emem [0:T_MAX-1];
+            always @(posedge clk_i) begin
+                e_rd_q <= emem[em_ra];
+                if (em_we)
+                    emem[em_wa] <= em_wd;
+                else if (em_le)
+                    for (ce = 0; ce < CP; ce = ce + 1)
+                        if (e_c == ce[CW-1:0])
+                            emem[t_q][32*ce +: 32] <= e_val;
+            end
+        end
+    endgenerate
 
     // ---- phase 2: the walk and the accumulation ----------------------------------------------
     // SUMS_IN = 1: the walk starts with the engine and waits at each step for its errors; the

@@ -26,6 +26,7 @@ module sglif_top_ulx3s #(
     parameter integer E_IN         = 16,
     parameter integer E_P          = 4,
     parameter integer E_ES_AW      = 10,
+    parameter integer E_EMEM_LUT   = 1,
     // the clock: 25 MHz / CLKI_DIV * CLKFB_DIV (feedback from CLKOP; VCO = that * CLKOP_DIV)
     parameter integer CLKI_DIV     = 1,
     parameter integer CLKFB_DIV    = 3,
@@ -60,6 +61,7 @@ module sglif_top_ulx3s #(
     sglif_board #(.N(N), .N_IN(N_IN), .EV_AW(EV_AW), .SG_AW(SG_AW), .ACC_W(ACC_W),
                   .N_OUT(N_OUT), .HIST_STEPS(HIST_STEPS), .P(P), .L(L), .SG_INIT(SG_INIT),
                   .ENGINE(ENGINE), .E_N(E_N), .E_IN(E_IN), .E_P(E_P), .E_ES_AW(E_ES_AW),
+                  .E_EMEM_LUT(E_EMEM_LUT),
                   .CLK_HZ(CLK_HZ), .CLKS_PER_BIT(CLKS_PER_BIT)) u_board (
         .clk_i(clk), .lock_i(lock), .btn_ni(rst_ni), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),
         .busy_o(busy), .err_o(err), .lock_o(lock_led), .blink_o(blink));

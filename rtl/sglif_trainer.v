@@ -41,6 +41,7 @@ module sglif_trainer #(
     parameter integer C      = 10,     // classes (the core's N_OUT)
     parameter integer T_MAX  = 64,     // steps (the core's HIST_STEPS)
     parameter integer ES_AW  = 10,     // event store: 2^ES_AW events
+    parameter integer EMEM_LUT = 1,    // the engine's error memory in LUT RAM (0: block RAM)
     parameter integer H_LAT  = 1,      // the core's history read latency as the engine sees it
     parameter integer GRAD_BITS = `SGLIF_GRAD_W,
     parameter integer TAW    = 16,     // the link's address bits for selects 8..15
@@ -226,7 +227,8 @@ module sglif_trainer #(
     wire [ERW-1:0]    l_row = addr_i[ERW+ENW-1:ENW];
     wire [ENW-1:0]    l_i   = addr_i[ENW-1:0];
     sglif_engine #(.N(EN), .P(EP), .C(C), .T_MAX(T_MAX), .N_IN(EIN), .ES_AW(ES_AW),
-                   .GRAD_W(GRAD_BITS), .H_LAT(H_LAT), .SUMS_IN(1)) u_eng (
+                   .GRAD_W(GRAD_BITS), .H_LAT(H_LAT), .SUMS_IN(1),
+                   .EMEM_LUT(EMEM_LUT)) u_eng (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(e_start_q), .n_last_i(n_last_q),
         .t_last_i(hist_steps_i[HW-1:0] - 1'b1 | {HW{hist_steps_i[HW]}}), .c_last_i(c_last_q),
         .label_i(label_q), .s_rec_i(s_rec_q), .out_frac_i(out_frac_q), .k_i(k_q),
