@@ -15,7 +15,8 @@
 // Payload bytes come from the frame buffer one at a time: its address is the position pos_q
 // (set by a state *_A, held for two cycles: a_wait_q), the data is registered (bq) and used by
 // the state *_D two cycles after the address (the block RAM's clock-to-out gets a cycle of its
-// own; on ECP5 it ran on into the RUN walker). The request's checks (range, duplicate,
+// own; on ECP5 it ran on into the RUN walker); RUN's check walk (S_RUN_C) streams them instead,
+// a new address every cycle, its checks pipelined behind. The request's checks (range, duplicate,
 // READ_HISTORY's bounds) are registered in two stages (S_CHECK, S_CHECK2) before S_DISPATCH
 // decides on them.
 // Memories: 16-bit words, select 0..15 (8..15: the training engine's, ENGINE = 1); SEL_DEPTH
