@@ -64,7 +64,7 @@ def blocks(words, bits):
 NEEDED = ("HIST_W", "GRAD_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "STEP_SCAN_FIXED", "ENG_STEP_EXTRA", "ENG_SUMS_STEP",
           "ENG_FIXED", "ENG_OVL_FIXED", "ENG_OVL_LAG", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "ACC_STEP_FIXED", "ACC_LOCK_SEE",
           "ACC_EV_EXTRA", "UPD_P1_EXTRA", "UPD_SUM_EXTRA", "UPD_UNIT_MIN", "UPD_P2_EXTRA",
-          "PCG_DRAW_CYCLES", "UPD_P3_EXTRA", "CLEAR_FIXED", "CMD_FIXED", "CMD_HDR_BYTE", "RUN_BYTE",
+          "PCG_DRAW_CYCLES", "UPD_P3_EXTRA", "CLEAR_FIXED", "CMD_FIXED", "CMD_HDR_BYTE", "RUN_CHECK_BYTE", "RUN_CHECK_FIXED", "RUN_BYTE",
           "RUN_FIXED", "RUN_CLEAR_EXTRA", "RUN_STEP_EXTRA", "TRN_TRAIN_EXTRA", "TRN_UPDATE_TENSOR",
           "TRN_UPDATE_FIXED")
 
@@ -116,7 +116,8 @@ def commands(k, n, t, e, batch):
     tensor)."""
     req = k["CMD_FIXED"] + 2 * k["CMD_HDR_BYTE"]           # a request of 2 payload bytes
     run_len = 2 + 2 * t + 2 * e * t
-    run = (k["CMD_FIXED"] + k["CMD_HDR_BYTE"] * min(run_len, 8) + 2 * k["RUN_BYTE"] * (run_len - 2)
+    run = (k["CMD_FIXED"] + k["CMD_HDR_BYTE"] * min(run_len, 8)
+           + (k["RUN_CHECK_BYTE"] + k["RUN_BYTE"]) * (run_len - 2) + k["RUN_CHECK_FIXED"]
            + k["RUN_FIXED"] + n + k["CLEAR_FIXED"] + k["RUN_CLEAR_EXTRA"] + t * k["RUN_STEP_EXTRA"])
     update = req + k["TRN_UPDATE_FIXED"] + 5 * k["TRN_UPDATE_TENSOR"]
     return run + req + k["TRN_TRAIN_EXTRA"] + update / batch

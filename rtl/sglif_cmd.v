@@ -15,7 +15,8 @@
 // Payload bytes come from the frame buffer one at a time: its address is the position pos_q
 // (set by a state *_A, held for two cycles: a_wait_q), the data is registered (bq) and used by
 // the state *_D two cycles after the address (the block RAM's clock-to-out gets a cycle of its
-// own; on ECP5 it ran on into the RUN walker). The request's checks (range, duplicate,
+// own; on ECP5 it ran on into the RUN walker); RUN's check walk (S_RUN_C) streams them instead,
+// a new address every cycle, its checks pipelined behind. The request's checks (range, duplicate,
 // READ_HISTORY's bounds) are registered in two stages (S_CHECK, S_CHECK2) before S_DISPATCH
 // decides on them.
 // Memories: 16-bit words, select 0..15 (8..15: the training engine's, ENGINE = 1); SEL_DEPTH
@@ -129,7 +130,7 @@ module sglif_cmd #(
                      S_PAY = 5'd8, S_RD_W = 5'd9, S_END = 5'd10, S_RUN_A = 5'd11,
                      S_RUN_D = 5'd12, S_CLEAR = 5'd13, S_STEP = 5'd14, S_STEP_W = 5'd15,
                      S_H_A = 5'd16, S_H_D = 5'd17, S_CRC_H = 5'd18, S_CRC_F = 5'd19,
-                     S_CHECK = 5'd20, S_CHECK2 = 5'd21, S_ENG_W = 5'd22;
+                     S_CHECK = 5'd20, S_CHECK2 = 5'd21, S_ENG_W = 5'd22, S_RUN_C = 5'd23;
     localparam [2:0] R_NONE = 3'd0, R_IDENT = 3'd1, R_MEM = 3'd2, R_U32 = 3'd3, R_OUT = 3'd4,
                      R_HIST = 3'd5, R_STATS = 3'd6;
     reg [159:0] stats_q;            // READ_STATS: the words as they were at the request
@@ -155,8 +156,8 @@ module sglif_cmd #(
     reg [1:0]  hw_q;                // S_H_A's cycles
     reg [16:0] hq;                  // the history's word, registered (its RAM is many block
                                     // RAMs on ECP5: their output mux gets a cycle of its own)
-    // RUN: the payload is walked twice, pass 0 checks every count and channel, pass 1 runs
-    reg        apply_q;             // pass 1
+    // RUN: the payload is walked twice, pass 0 checks every count and channel (S_RUN_C, a byte
+    // a cycle), pass 1 runs (S_RUN_A / S_RUN_D)
     reg        in_ch_q;             // the walker expects channels (else a step's count)
     reg [EV_AW:0] left_q16;         // channels still to come in this step
     reg [EV_AW:0] ev_q;             // events of this step so far (pass 1: the next list entry)
@@ -228,6 +229,24 @@ module sglif_cmd #(
     always @(posedge clk_i) begin
         last_byte <= pos_q + 1'b1 == len_q;
         pos_end_q <= pos_q == len_q;
+    end
+    // RUN's pass 0 (S_RUN_C) streams the payload: a new address every cycle (pos_q); stage 1,
+    // a cycle later, has its byte on buf_rdata_i (c1_q; c1_odd_q its position odd, last_byte
+    // its compare), stage 2 the byte in bq with the value checks (c2_q: a value complete, its
+    // low byte in lo_q; c2_last_q the payload's last), and the cycle after the last value
+    // (c_end_q) decides: a step cut short, or pass 1
+    reg         c1_q, c1_odd_q, c2_q, c2_last_q, c_end_q;
+    wire        c_issue = state_q == S_RUN_C && pos_q != len_q;
+    always @(posedge clk_i) begin
+        c1_q      <= c_issue;
+        c1_odd_q  <= pos_q[0];
+        c2_q      <= state_q == S_RUN_C && c1_q && c1_odd_q;
+        c2_last_q <= last_byte;
+`ifdef SGLIF_FAULT_RUN_CHK  // self-test of make cmd-test: pass 0 ends before its last value's check
+        c_end_q   <= state_q == S_RUN_C && (c2_q ? c2_last_q : c1_q && last_byte);
+`else
+        c_end_q   <= state_q == S_RUN_C && c2_q && c2_last_q;
+`endif
     end
     // RUN: a step starts in S_RUN_D on the payload's byte pos_q (two cycles old there: last_byte
     // is its compare); the payload's last byte starts the RUN's last step
@@ -468,9 +487,8 @@ module sglif_cmd #(
                                 reply(ST_ERR_LEN, R_NONE, 16'd0);
                             else begin
                                 pos_q   <= L2;
-                                apply_q <= 1'b0;
                                 in_ch_q <= 1'b0;
-                                state_q <= S_RUN_A;
+                                state_q <= S_RUN_C;
                             end
                         CMD_READ_HISTORY:
                             if (!len_8_q)
@@ -517,36 +535,57 @@ module sglif_cmd #(
                 S_ENG_W:        // the engine runs
                     if (eng_done_i && !eng_train_o && !eng_update_o)
                         reply(ST_OK, R_U32, 16'd4);
-                // RUN: the walker, a payload byte every three cycles; a value is complete at
-                // an odd position (low byte first). The end of a pass is seen in S_RUN_A. Pass 0
-                // stops at the first count above 2^EV_AW or channel >= N_IN (ERR_ADDR).
+                // RUN's pass 1: the walker, a payload byte every three cycles; a value is
+                // complete at an odd position (low byte first); its end is seen in S_RUN_A
                 S_RUN_A:
                     if (!a_wait_q)
                         a_wait_q <= 1'b1;
                     else if (!pos_end_q) begin
                         a_wait_q <= 1'b0;
                         state_q  <= S_RUN_D;
-                    end
-                    else if (apply_q)                       // pass 1 done: every step ran
+                    end else                                // every step ran
                         reply(ST_OK, R_U32, 16'd4);
-                    else if (in_ch_q)                       // a step cut short
-                        reply(ST_ERR_LEN, R_NONE, 16'd0);
-                    else begin                              // pass 0 done: run
-                        a_wait_q     <= 1'b0;
-                        apply_q      <= 1'b1;
-                        pos_q        <= L2;
+                // RUN's pass 0: a byte a cycle (the pipeline above); it stops at the first count
+                // above 2^EV_AW or channel >= N_IN (ERR_ADDR), two cycles after its byte
+                S_RUN_C: begin
+                    if (c_issue)
+                        pos_q <= pos_q + 1'b1;
+                    if (c1_q && !c1_odd_q)
+                        lo_q <= buf_rdata_i;
+                    if (c_end_q) begin
+                        if (in_ch_q)                        // a step cut short
+                            reply(ST_ERR_LEN, R_NONE, 16'd0);
+                        else begin                          // pass 0 done: run
+                            a_wait_q     <= 1'b0;
+                            pos_q        <= L2;
 `ifdef SGLIF_FAULT_TRN_CYC  // self-test of make trn-test and cmd-test: RUN's count leaves out the check pass
-                        u32_q        <= 32'd0;
+                            u32_q        <= 32'd0;
 `endif
-                        core_clear_o <= hdr_q[0][0];
+                            core_clear_o <= hdr_q[0][0];
 `ifdef SGLIF_FAULT_HIST  // self-test of make cmd-test: a RUN without a clear keeps the history
-                        hist_clear_o <= hdr_q[0][0];
+                            hist_clear_o <= hdr_q[0][0];
 `else
-                        hist_clear_o <= 1'b1;   // the history holds this RUN's steps
+                            hist_clear_o <= 1'b1;   // the history holds this RUN's steps
 `endif
-                        state_q      <= hdr_q[0][0] ? S_CLEAR : S_RUN_A;
+                            state_q      <= hdr_q[0][0] ? S_CLEAR : S_RUN_A;
+                        end
+                    end else if (c2_q) begin
+                        if (!in_ch_q) begin                 // a step's count
+                            left_q16 <= val16[EV_AW:0];
+                            if (v_big_q)                    // a count too large
+                                reply(ST_ERR_ADDR, R_NONE, 16'd0);
+                            else if (v_nz_q)
+                                in_ch_q <= 1'b1;
+                        end else begin                      // a channel
+                            if (v_ch_bad_q)                 // a channel too large
+                                reply(ST_ERR_ADDR, R_NONE, 16'd0);
+                            left_q16 <= left_q16 - 1'b1;
+                            if (left_q16 == {{EV_AW{1'b0}}, 1'b1})
+                                in_ch_q <= 1'b0;
+                        end
                     end
-                S_RUN_D: begin
+                end
+                S_RUN_D: begin  // (every count and channel passed pass 0's checks)
                     pos_q   <= pos_q + 1'b1;
                     state_q <= S_RUN_A;
                     if (!pos_q[0])
@@ -554,34 +593,26 @@ module sglif_cmd #(
                     else if (!in_ch_q) begin // a step's count
                         left_q16 <= val16[EV_AW:0];
                         ev_q     <= {(EV_AW+1){1'b0}};
-                        if (v_big_q)               // a count too large
-                            reply(ST_ERR_ADDR, R_NONE, 16'd0);
-                        else if (v_nz_q)
+                        if (v_nz_q)
                             in_ch_q <= 1'b1;
-                        else if (apply_q) begin
+                        else begin
                             core_n_ev_o <= {(EV_AW+1){1'b0}};
                             core_last_o <= run_last;
                             state_q     <= S_STEP;
                         end
-                    end else begin           // a channel
-                        if (v_ch_bad_q)            // a channel too large
-                            reply(ST_ERR_ADDR, R_NONE, 16'd0);
-                        left_q16 <= left_q16 - 1'b1;
-                        ev_q     <= ev_q + 1'b1;
-                        if (apply_q) begin   // into the core's event list, entry ev_q
-                            mem_we_o    <= 1'b1;
-                            mem_sel_o   <= EV_SEL[3:0];
-                            run_ev_o    <= 1'b1;
-                            mem_addr_o  <= ev_addr[AW-1:0];
-                            mem_wdata_o <= {bq, lo_q};
-                        end
+                    end else begin           // a channel, into the core's event list, entry ev_q
+                        left_q16    <= left_q16 - 1'b1;
+                        ev_q        <= ev_q + 1'b1;
+                        mem_we_o    <= 1'b1;
+                        mem_sel_o   <= EV_SEL[3:0];
+                        run_ev_o    <= 1'b1;
+                        mem_addr_o  <= ev_addr[AW-1:0];
+                        mem_wdata_o <= {bq, lo_q};
                         if (left_q16 == {{EV_AW{1'b0}}, 1'b1}) begin
-                            in_ch_q <= 1'b0;
-                            if (apply_q) begin
-                                core_n_ev_o <= ev_q + 1'b1;
-                                core_last_o <= run_last;
-                                state_q     <= S_STEP;
-                            end
+                            in_ch_q     <= 1'b0;
+                            core_n_ev_o <= ev_q + 1'b1;
+                            core_last_o <= run_last;
+                            state_q     <= S_STEP;
                         end
                     end
                 end

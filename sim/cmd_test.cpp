@@ -538,6 +538,30 @@ int main(int argc, char **argv)
             if (run(k & 1, st))
                 return 1;
         }
+        // refused RUNs (EV_AW 8: a count above 256; N_IN 8: a channel above 7; a step cut
+        // short): the check walk's error at the payload's first value, a middle one and the last
+        // byte, before anything changes (no clear, no history clear, no event write, no step)
+        struct { const char *what; std::vector<uint8_t> p; int st; } rb[] = {
+            {"RUN, a count of 257 first", {1, 0, 1, 1, 0, 0}, SGL_ST_ERR_ADDR},
+            {"RUN, a count of 65535 first", {0, 0, 0xFF, 0xFF}, SGL_ST_ERR_ADDR},
+            {"RUN, channel 8 in the middle", {1, 0, 2, 0, 3, 0, 8, 0, 1, 0, 5, 0, 0, 0}, SGL_ST_ERR_ADDR},
+            {"RUN, a count of 257 in the middle", {0, 0, 1, 0, 2, 0, 1, 1, 0, 0, 1, 0, 4, 0}, SGL_ST_ERR_ADDR},
+            {"RUN, channel 8 last", {1, 0, 0, 0, 2, 0, 7, 0, 8, 0}, SGL_ST_ERR_ADDR},
+            {"RUN, channel 256 last (its last byte)", {0, 0, 1, 0, 3, 0, 1, 0, 0, 1}, SGL_ST_ERR_ADDR},
+            {"RUN, a count of 257 last", {1, 0, 1, 0, 6, 0, 1, 1}, SGL_ST_ERR_ADDR},
+            {"RUN, a bad channel in a step cut short", {0, 0, 3, 0, 9, 0}, SGL_ST_ERR_ADDR},
+            {"RUN, a step cut short", {1, 0, 1, 0, 2, 0, 2, 0, 1, 0}, SGL_ST_ERR_LEN},
+            {"RUN, a count of 256 without its channels", {0, 0, 0, 1}, SGL_ST_ERR_LEN},
+            {"RUN, a count without its channels last", {1, 0, 0, 0, 1, 0, 7, 0, 1, 0}, SGL_ST_ERR_LEN},
+            {"RUN, odd length", {0, 0, 1, 0, 2}, SGL_ST_ERR_LEN},
+            {"RUN, no step", {1, 0}, SGL_ST_ERR_LEN},
+        };
+        for (const auto &b : rb)
+            if (refused(SGL_CMD_RUN, b.p, b.st, b.what))
+                return 1;
+        // the history is still the last good RUN's
+        if (read_ok(0, 0, 0, 8))
+            return 1;
         printf("cmd: %ld RUNs answer their cycles exactly (%" PRIu64 " in all: both walks of the "
                "payload, the clear, the steps); RUN restarts the history (with and without its clear flag, 4 steps of 6 "
                "kept), starts its last step as the last; %ld READ_HISTORY replies (%ld bytes) equal the expected bytes; %ld refusals, "

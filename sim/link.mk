@@ -63,6 +63,8 @@ $(CMD_DIR)-fault-last/Vtb_cmd: sim/cmd_test.cpp $(CMD_DEPS)
 	$(call verilate,$(@D),tb_cmd,Vtb_cmd,sim/tb_cmd.v $(CMD_RTL),sim/cmd_test.cpp,+define+SGLIF_FAULT_TRN_LAST,)
 $(CMD_DIR)-fault-cyc/Vtb_cmd: sim/cmd_test.cpp $(CMD_DEPS)
 	$(call verilate,$(@D),tb_cmd,Vtb_cmd,sim/tb_cmd.v $(CMD_RTL),sim/cmd_test.cpp,+define+SGLIF_FAULT_TRN_CYC,)
+$(CMD_DIR)-fault-chk/Vtb_cmd: sim/cmd_test.cpp $(CMD_DEPS)
+	$(call verilate,$(@D),tb_cmd,Vtb_cmd,sim/tb_cmd.v $(CMD_RTL),sim/cmd_test.cpp,+define+SGLIF_FAULT_RUN_CHK,)
 # the memory-only board for the host's command-layer tests (tests/test_device.c); the real
 # simulated board (the whole device top) will be build/bin/sglif-board
 $(BOARD_MEM): sim/board.cpp $(CMD_DEPS)
@@ -78,11 +80,12 @@ link-selftest: $(LINK_DIR)-fault/Vtb_link ## prove link-test fails: a decoder re
 cmd-test: $(CMD_DIR)/Vtb_cmd ## the device's command executor vs a memory mirror: writes, reads, CRC, errors, retries, damaged frames (SEED=S)
 	$< +seed=$(SEED) +ops=$(CMD_OPS) +frames=$(CMD_FRAMES)
 
-cmd-selftest: $(CMD_DIR)-fault/Vtb_cmd $(CMD_DIR)-fault-hist/Vtb_cmd $(CMD_DIR)-fault-last/Vtb_cmd $(CMD_DIR)-fault-cyc/Vtb_cmd ## prove cmd-test fails: an executor that carries out retries, one whose RUN without a clear keeps the history, one that starts every step of a RUN as its last (the core's argmax scan), and one whose RUN's cycles leave out its check walk, must be caught
+cmd-selftest: $(CMD_DIR)-fault/Vtb_cmd $(CMD_DIR)-fault-hist/Vtb_cmd $(CMD_DIR)-fault-last/Vtb_cmd $(CMD_DIR)-fault-cyc/Vtb_cmd $(CMD_DIR)-fault-chk/Vtb_cmd ## prove cmd-test fails: an executor that carries out retries, one whose RUN without a clear keeps the history, one that starts every step of a RUN as its last (the core's argmax scan), one whose RUN's cycles leave out its check walk, and one whose check walk ends before its last value's check, must be caught
 	$(call selftest,$< +seed=$(SEED) +ops=200 +frames=100,$(CMD_DIR)-fault,cmd-selftest,the executor that carries out retries)
 	$(call selftest,$(CMD_DIR)-fault-hist/Vtb_cmd +seed=$(SEED) +ops=200 +frames=100,$(CMD_DIR)-fault-hist,cmd-selftest,the executor whose RUN keeps the history)
 	$(call selftest,$(CMD_DIR)-fault-last/Vtb_cmd +seed=$(SEED) +ops=200 +frames=100,$(CMD_DIR)-fault-last,cmd-selftest,the executor that starts every step as the RUN's last)
 	$(call selftest,$(CMD_DIR)-fault-cyc/Vtb_cmd +seed=$(SEED) +ops=200 +frames=100,$(CMD_DIR)-fault-cyc,cmd-selftest,the executor whose RUN's cycles leave out the check walk)
+	$(call selftest,$(CMD_DIR)-fault-chk/Vtb_cmd +seed=$(SEED) +ops=200 +frames=100,$(CMD_DIR)-fault-chk,cmd-selftest,the executor whose check walk misses the last value)
 
 link-lint: $(PROTOCOL_VH) $(CORE_MAP_VH) ## lint the link RTL: verilator -Wall per module, iverilog, yosys
 	@set -e; for m in sglif_uart_rx sglif_uart_tx sglif_crc32 sglif_frame_rx sglif_frame_tx sglif_cmd sglif_link; do \

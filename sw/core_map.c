@@ -94,7 +94,8 @@ uint64_t sgl_cmd_cycles(uint64_t len)
 
 uint64_t sgl_run_cycles(uint64_t len, uint64_t steps, uint64_t core, int clear, uint64_t clear_core)
 {
-    return sgl_cmd_cycles(len) + 2 * SGL_RUN_BYTE * (len - 2) + SGL_RUN_FIXED +
+    return sgl_cmd_cycles(len) + (SGL_RUN_CHECK_BYTE + SGL_RUN_BYTE) * (len - 2) +
+           SGL_RUN_CHECK_FIXED + SGL_RUN_FIXED +
            (clear ? clear_core + SGL_RUN_CLEAR_EXTRA : 0) + core + steps * SGL_RUN_STEP_EXTRA;
 }
 
