@@ -16,7 +16,7 @@ STEP_PER_CLASS, STEP_FIXED); the engine's error unit as the trainer runs it, a s
 (taken from the forward's class accumulators) read and its errors computed beside the walk, a
 step ahead of it, so that only the first step's and the waits of steps shorter than the unit
 count (ENG_OVL_LAG, ENG_SUMS_STEP, ENG_OVL_FIXED, ERR_CYCLES_FIXED); the walk with its accumulation (WALK_STEP_EXTRA, GATHER_LAT, ACC_*); the
-batch-end update a tensor (UPD_*, PCG_DRAW_CYCLES: 5 n + K + (P - 1) max(K + 7, 36) + 114),
+batch-end update a tensor (UPD_*, PCG_DRAW_CYCLES: 2 n + K + (P - 1) max(K + 7, 36) + 117),
 with E and S (input events and hidden spikes a step) taken as means.
 
 Memories per one-layer network (N hidden, N_IN inputs, C classes, T steps, P lanes, G = N/P,

@@ -13,8 +13,9 @@
 //           div_a: floor(Q_p / K), isqrt: r_p = max(1, floor(sqrt)), div_b: nu_p =
 //           floor(2^28 / r_p) into a P-word RAM (row_norm_i = 0: one Q over the whole tensor,
 //           floor(Q / (K P)), one nu for every unit);
-//   pass 3: per entry in the twin's order (k-major), one PCG32 draw a PCG_DRAW_CYCLES cycles
-//           (always, also for c = 0 and the diagonal): gn = clamp(rnd(rnd(G, sigma) nu_p, 16)),
+//   pass 3: per entry in the twin's order (k-major), one a cycle, one PCG32 draw each
+//           (PCG_DRAW_CYCLES = 1; always, also for c = 0 and the diagonal):
+//           gn = clamp(rnd(rnd(G, sigma) nu_p, 16)),
 //           c = M - rnd(M, 3) + rnd(gn, 3), M <- clamp(M - rnd(M, b2) + rnd(gn, b2)) (b2 = 0:
 //           c = gn, M kept), d = sround(lr (sign(c) 2^(D-S) + m 2^(D-16-wd)), D, u) with the
 //           decay shift wd (wd_i; 0 for a wide tensor) and D = max(S, 16 + wd) when wd != 0,
@@ -288,7 +289,6 @@ module sglif_update #(
                 blen = c2[SGW-1:0] * 8 + {{(SGW-3){1'b0}}, top_q[3 * c2 +: 3]} + 1'b1;
     end
 
-    reg [1:0] ph_q;                          // pass 3: the draw's cycle
     wire      pipe_busy = rd_o || v1_q || vQ_q || vA_q || vP_q || vB_q || vG_q || vR_q || vC_q || vX_q || vS_q || vY_q || vD_q || vT_q || vV_q || m_we_o || cl_q || g_clr_o;
 
     always @(posedge clk_i) begin
@@ -550,13 +550,11 @@ module sglif_update #(
                     kc_q <= {KW{1'b0}};
                     pc_q <= {PW{1'b0}};
                     drain_q <= 1'b0;
-                    ph_q <= 2'd0;
                     st_q <= S_P3;
                 end
             end
             S_P3: begin
-                ph_q <= ph_q + 2'd1;
-                if (!drain_q && ph_q == 2'd0) begin
+                if (!drain_q) begin
                     rd_o   <= 1'b1;
                     draw_q <= 1'b1;
                     rk_o   <= kc_q;
