@@ -11,12 +11,12 @@
 // fourth draw after it needs it, so draws may come every cycle or with any gaps. The
 // multiply-add: ten registered 16 x 16 products (x_i k_j, i + j <= 3), summed per weight, two
 // 64-bit sums (the addend in one), their sum: no path longer than a product or a 64-bit add.
-// load_i (while next_i is low) sets the state and the increment (the host seeds them as
-// sgl_rng_seed does, and restores them from a checkpoint) and derives the rest through the
-// same multiply-add: s_1 = s MULT + inc, C4 = inc K3 (K3 = MULT^3 + MULT^2 + MULT + 1), s_2,
-// s_3, busy_o for PCG_LOAD_CYCLES cycles after load_i (next_i is ignored while busy; a load
-// while busy starts again). state_o reads back the current state (the twin's state: the next
-// draw's), inc_o the increment.
+// load_i (not with next_i: it overrides a draw of its cycle) sets the state and the increment
+// (the host seeds them as sgl_rng_seed does, and restores them from a checkpoint) and derives
+// the rest through the same multiply-add: s_1 = s MULT + inc, C4 = inc K3 (K3 = MULT^3 +
+// MULT^2 + MULT + 1), s_2, s_3, busy_o for PCG_LOAD_CYCLES cycles after load_i (next_i is
+// ignored while busy; a load while busy starts again). state_o reads back the current state
+// (the twin's state: the next draw's), inc_o the increment.
 // `define SGLIF_FAULT_PCG (the output's rotation one bit off) for the self-test.
 `default_nettype none
 
@@ -59,16 +59,17 @@ module sglif_pcg32 (
 `endif
     wire [31:0] out = (xs >> rot) | (xs << (6'd32 - {1'b0, rot}));   // rot 0: xs << 32 = 0
 
-    // the issue: a draw (cur A4 + C4 into the head's register), or the load's steps
-    wire        draw  = next_i && !busy_q && !load_i;
+    // the issue: a draw (cur A4 + C4 into the head's register), or the load's steps; the
+    // operands are chosen by registers only (busy_q, ld_q, h_q), next_i only marks the issue
+    wire        draw  = next_i && !busy_q;
     wire        ld_s  = busy_q && (ld_q == 4'd1 || ld_q == 4'd5 || ld_q == 4'd9);   // s_j MULT + inc
     wire        ld_c  = busy_q && ld_q == 4'd2;                                     // inc K3
     wire        iss   = draw || ld_s || ld_c;
-    wire [63:0] x     = draw ? cur : ld_c ? inc_q : st_q[ld_q[3:2]];
-    wire [1:0]  ksel  = draw ? K_A4 : ld_c ? K_K3 : K_MULT;
+    wire [63:0] x     = !busy_q ? cur : ld_c ? inc_q : st_q[ld_q[3:2]];
+    wire [1:0]  ksel  = !busy_q ? K_A4 : ld_c ? K_K3 : K_MULT;
     wire [63:0] k     = ksel == K_A4 ? A4 : ksel == K_K3 ? K3 : MULT;
-    wire [2:0]  dst   = draw ? {1'b0, h_q} : ld_c ? D_C4 : {1'b0, ld_q[3:2] + 2'd1};
-    wire [1:0]  ysel  = draw ? Y_C4 : ld_c ? Y_0 : Y_INC;
+    wire [2:0]  dst   = !busy_q ? {1'b0, h_q} : ld_c ? D_C4 : {1'b0, ld_q[3:2] + 2'd1};
+    wire [1:0]  ysel  = !busy_q ? Y_C4 : ld_c ? Y_0 : Y_INC;
 
     wire [15:0] x0 = x[15:0], x1 = x[31:16], x2 = x[47:32], x3 = x[63:48];
     wire [15:0] k0 = k[15:0], k1 = k[31:16], k2 = k[47:32], k3 = k[63:48];
