@@ -17,7 +17,7 @@ sample's last step only, as the training image's device asks for it); the engine
 (taken from the forward's class accumulators) read and its errors computed beside the walk, a
 step ahead of it, so that only the first step's and the waits of steps shorter than the unit
 count (ENG_OVL_LAG, ENG_SUMS_STEP, ENG_OVL_FIXED, ERR_CYCLES_FIXED); the walk with its accumulation (WALK_STEP_EXTRA, GATHER_LAT, ACC_*); the
-batch-end update a tensor (UPD_*, PCG_DRAW_CYCLES: 5 n + K + (P - 1) max(K + 6, 36) + 111);
+batch-end update a tensor (UPD_*, PCG_DRAW_CYCLES: 2 n + K + (P - 1) max(K + 7, 36) + 117);
 the commands' own cycles, as the device answers them (CMD_*, RUN_*, CLEAR_FIXED, TRN_*: RUN's
 request, its two walks of the payload, the clear and a step's start, TRAIN's and UPDATE's
 requests); with E and S (input events and hidden spikes a step) taken as means.

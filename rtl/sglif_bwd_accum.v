@@ -13,8 +13,10 @@
 //   wout[i]   lane c += e_t[c]   wo_v_i at a spike z_t,i = 1 of the layer (e_i held meanwhile)
 //   bout      lane c += e_t[c]   bo_v_i, once a step
 // The port (sel 0 bank {row, g, lane}, 1 bias {i}, 2 W_out {i, c}, 3 b_out {c}; addresses
-// and latency in rtl/core_map.csv, GP_*) reads a word GP_LAT = 1 cycle after its address and
-// writes one (the update clears, a checkpoint restores); only while no accumulation runs.
+// and latency in rtl/core_map.csv, GP_*) reads a word GP_LAT = 1 cycle after its address
+// gp_addr_i and writes one at gp_waddr_i in the same cycle (the update clears one entry while
+// it reads another, one entry a cycle; a checkpoint restores); only while no accumulation
+// runs.
 // `define SGLIF_FAULT_ACC_DIAG (the diagonal lane added too) for the self-test.
 `default_nettype none
 `include "sglif_core_map_defs.vh"
@@ -42,6 +44,7 @@ module sglif_bwd_accum #(
     input  wire [1:0]            gp_sel_i,
     input  wire [GA_W-1:0]       gp_addr_i,
     input  wire                  gp_we_i,
+    input  wire [GA_W-1:0]       gp_waddr_i,  // a write's address (gp_sel_i's memory)
     input  wire [GRAD_W-1:0]     gp_wdata_i,
     output wire [GRAD_W-1:0]     gp_rdata_o,
     output reg                   ovf_o
@@ -69,6 +72,7 @@ module sglif_bwd_accum #(
     // ---- the banks: one word of P lanes at {row, g} (the P lane banks side by side) ----------
     reg  [GRAD_W*P-1:0] bank [0:(1 << (RW + GW)) - 1];
     wire [RW+GW-1:0]    gp_word = gp_addr_i[RW+NW-1:PW];
+    wire [RW+GW-1:0]    gp_wword = gp_waddr_i[RW+NW-1:PW];
     wire [RW+GW-1:0]    b_addr  = beat_i ? {row_i, g_i} : gp_word;
     reg  [GRAD_W*P-1:0] b_rd_q;
     reg                 b1_v_q, byp_q;
@@ -94,6 +98,7 @@ module sglif_bwd_accum #(
                       b1_m_q[la] ? gv_word_i[32*la +: 32] : 32'd0);
     end
     wire [KW-1:0] gp_lane = P > 1 ? gp_addr_i[KW-1:0] : {KW{1'b0}};
+    wire [KW-1:0] gp_wlane = P > 1 ? gp_waddr_i[KW-1:0] : {KW{1'b0}};
     always @(posedge clk_i) begin
         b_rd_q  <= bank[b_addr];
         b1_a_q  <= {row_i, g_i};
@@ -104,8 +109,8 @@ module sglif_bwd_accum #(
             bank[b1_a_q] <= b_sum;
         else if (gp_we_i && gp_sel_i == 2'd0)
             for (lw = 0; lw < P; lw = lw + 1)
-                if (gp_lane == lw[KW-1:0])
-                    bank[gp_word][GRAD_W*lw +: GRAD_W] <= gp_wdata_i;
+                if (gp_wlane == lw[KW-1:0])
+                    bank[gp_wword][GRAD_W*lw +: GRAD_W] <= gp_wdata_i;
     end
 
     // ---- bias gradients: N words ----------------------------------------------------------
@@ -123,7 +128,7 @@ module sglif_bwd_accum #(
         if (b2_v_q)
             bias_m[b2_i_q] <= bias_s[GRAD_W-1:0];
         else if (gp_we_i && gp_sel_i == 2'd1)
-            bias_m[gp_addr_i[NW-1:0]] <= gp_wdata_i;
+            bias_m[gp_waddr_i[NW-1:0]] <= gp_wdata_i;
     end
 
     // ---- W_out gradients: N words of CP lanes at {i}; b_out: CP registers ----------------------
@@ -139,7 +144,8 @@ module sglif_bwd_accum #(
             {wo_ovf[ca], wo_sum[GRAD_W*ca +: GRAD_W]} = add32(wo_rd_q[GRAD_W*ca +: GRAD_W], e_i[32*ca +: 32]);
             {bo_ovf[ca], bo_sum[GRAD_W*ca +: GRAD_W]} = add32(bout_q[GRAD_W*ca +: GRAD_W], e_i[32*ca +: 32]);
         end
-    wire [CPW-1:0] gp_c = gp_addr_i[CPW-1:0];
+    wire [CPW-1:0] gp_c = gp_addr_i[CPW-1:0], gp_wc = gp_waddr_i[CPW-1:0];
+    wire [NW-1:0]  gp_wi = gp_waddr_i[CPW+NW-1:CPW];
     always @(posedge clk_i) begin
         wo_rd_q <= wout_m[wo_a];
         w1_i_q  <= wo_i_i;
@@ -147,13 +153,13 @@ module sglif_bwd_accum #(
             wout_m[w1_i_q] <= wo_sum;
         else if (gp_we_i && gp_sel_i == 2'd2)
             for (cw = 0; cw < CP; cw = cw + 1)
-                if (gp_c == cw[CPW-1:0])
-                    wout_m[wo_a][GRAD_W*cw +: GRAD_W] <= gp_wdata_i;
+                if (gp_wc == cw[CPW-1:0])
+                    wout_m[gp_wi][GRAD_W*cw +: GRAD_W] <= gp_wdata_i;
         if (bo_v_i)
             bout_q <= bo_sum;
         else if (gp_we_i && gp_sel_i == 2'd3)
             for (cw = 0; cw < CP; cw = cw + 1)
-                if (gp_c == cw[CPW-1:0])
+                if (gp_wc == cw[CPW-1:0])
                     bout_q[GRAD_W*cw +: GRAD_W] <= gp_wdata_i;
     end
 

@@ -8,10 +8,12 @@
 // beats of P lanes: lane k of a beat holds W[i][gP + k] (int8, the bank word's lane) and
 // gv[gP + k] (int32, the gv bank of lane k); first_i marks the row's first beat, last_i its
 // last (a one-beat row has both), s_i is taken with the last beat. Lanes beyond the neurons
-// in use must carry 0 (the banks hold 0 there). One beat a cycle, no stall: the P products
-// are registered, an adder tree of log2(P) registered levels sums them, an accumulator sums
-// the beats, the rounding takes two registered stages: y_o LAT = log2(P) + GATHER_LAT (rtl/core_map.csv)
-// = log2(P) + 4 cycles after the last beat.
+// in use must carry 0 (the banks hold 0 there). One beat a cycle, no stall: the beat is
+// registered as it comes (w_i may be a block RAM's output: its clock-to-out and the
+// multipliers do not fit one cycle at 75 MHz), the P products are registered, an adder tree
+// of log2(P) registered levels sums them, an accumulator sums the beats, the rounding takes
+// two registered stages: y_o LAT = log2(P) + GATHER_LAT (rtl/core_map.csv) = log2(P) + 5
+// cycles after the last beat.
 // `define SGLIF_FAULT_GATHER_ROUND (the rounding's half dropped: floor) for the self-test.
 `default_nettype none
 
@@ -36,7 +38,22 @@ module sglif_bwd_gather #(
     localparam integer SW = 60;                       // |sum| <= 127 2^31 65536 < 2^55: 60 bits hold it
     localparam integer NODES = 2 * P - 1;             // tree nodes: level lv at 2P - 2 (P >> lv)
 
-    // ---- stage 0: the P products -----------------------------------------------------------
+    // ---- stage I: the beat registered; stage 0: the P products ------------------------------
+    reg                vi_q, fi_q, li_q;
+    reg [TAG_W-1:0]    ti_q;
+    reg signed [6:0]   si_q;
+    reg [8*P-1:0]      wi_q;
+    reg [32*P-1:0]     gi_q;
+    always @(posedge clk_i) begin
+        fi_q <= first_i;
+        li_q <= last_i;
+        ti_q <= tag_i;
+        si_q <= s_i;
+        if (valid_i) begin
+            wi_q <= w_i;
+            gi_q <= g_i;
+        end
+    end
     // ---- stages 1 .. LV: the tree, one level a stage --------------------------------------
     reg [SW*NODES-1:0] tree_q;
     reg [LV:0]         v_d, f_d, l_d;  // the beat's valid, first and last flags per stage
@@ -45,9 +62,9 @@ module sglif_bwd_gather #(
     // (each level is written only when the stage before holds a beat: a clock enable, which
     // changes no result and keeps an idle engine from working in simulation)
     always @(posedge clk_i) begin
-        if (valid_i)
+        if (vi_q)
             for (k = 0; k < P; k = k + 1)
-                tree_q[SW*k +: SW] <= $signed(w_i[8*k +: 8]) * $signed(g_i[32*k +: 32]);
+                tree_q[SW*k +: SW] <= $signed(wi_q[8*k +: 8]) * $signed(gi_q[32*k +: 32]);
         for (lv = 1; lv <= LV; lv = lv + 1)
             if (v_d[lv-1])
                 for (k = 0; k < (P >> lv); k = k + 1)
@@ -62,10 +79,10 @@ module sglif_bwd_gather #(
     reg [7*(LV+1)-1:0]  s_d;
     integer dl;
     always @(posedge clk_i) begin
-        f_d[0] <= first_i;
-        l_d[0] <= last_i;
-        tag_d[TAG_W-1:0] <= tag_i;
-        s_d[6:0] <= s_i;
+        f_d[0] <= fi_q;
+        l_d[0] <= li_q;
+        tag_d[TAG_W-1:0] <= ti_q;
+        s_d[6:0] <= si_q;
         for (dl = 1; dl <= LV; dl = dl + 1) begin
             f_d[dl] <= f_d[dl-1];
             l_d[dl] <= l_d[dl-1];
@@ -130,12 +147,14 @@ module sglif_bwd_gather #(
     integer vl;
     always @(posedge clk_i) begin
         if (rst_i) begin
+            vi_q    <= 1'b0;
             v_d     <= {(LV+1){1'b0}};
             xv_q    <= 1'b0;
             yv_q    <= 1'b0;
             valid_o <= 1'b0;
         end else begin
-            v_d[0]  <= valid_i;
+            vi_q    <= valid_i;
+            v_d[0]  <= vi_q;
             for (vl = 1; vl <= LV; vl = vl + 1)
                 v_d[vl] <= v_d[vl-1];
             xv_q    <= v_d[LV] && l_d[LV];

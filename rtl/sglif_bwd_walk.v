@@ -91,6 +91,7 @@ module sglif_bwd_walk #(
     input  wire [1:0]            gp_sel_i,
     input  wire [GA_W-1:0]       gp_addr_i,
     input  wire                  gp_we_i,
+    input  wire [GA_W-1:0]       gp_waddr_i,
     input  wire [GRAD_W-1:0]     gp_wdata_i,
     output wire [GRAD_W-1:0]     gp_rdata_o,
     output wire                  ovf_o
@@ -276,7 +277,8 @@ module sglif_bwd_walk #(
         .clk_i(clk_i), .rst_i(rst_i), .beat_i(a_beat || l_beat), .row_i(row_q), .g_i(g_q),
         .gv_word_i(gvw_q), .bias_v_i(nu_v), .bias_i_i(gv_i_o), .bias_gv_i(gv_o),
         .wo_v_i(h_z), .wo_i_i(h_i), .bo_v_i(side_push && b_i_q == {NW{1'b0}}), .e_i(e_q),
-        .gp_sel_i(gp_sel_i), .gp_addr_i(gp_addr_i), .gp_we_i(gp_we_i), .gp_wdata_i(gp_wdata_i),
+        .gp_sel_i(gp_sel_i), .gp_addr_i(gp_addr_i), .gp_we_i(gp_we_i), .gp_waddr_i(gp_waddr_i),
+        .gp_wdata_i(gp_wdata_i),
         .gp_rdata_o(gp_rdata_o), .ovf_o(ovf_o));
 
     // ---- control -------------------------------------------------------------------------------

@@ -83,6 +83,7 @@ module sglif_engine #(
     input  wire [1:0]            gp_sel_i,
     input  wire [GA_W-1:0]       gp_addr_i,
     input  wire                  gp_we_i,
+    input  wire [GA_W-1:0]       gp_waddr_i,
     input  wire [GRAD_W-1:0]     gp_wdata_i,
     output wire [GRAD_W-1:0]     gp_rdata_o,
     output wire                  ovf_o
@@ -214,7 +215,8 @@ module sglif_engine #(
         .gm_addr_o(gm_addr_o), .gm_data_i(gm_data_i), .gv_valid_o(gv_valid_o),
         .gv_t_o(gv_t_o), .gv_i_o(gv_i_o), .gv_o(gv_o), .sat_gz_o(sat_gz_o), .sat_gv_o(sat_gv_o),
         .ev_count_i(ev_count_i), .es_addr_o(es_addr_o), .es_data_i(es_data_i),
-        .gp_sel_i(gp_sel_i), .gp_addr_i(gp_addr_i), .gp_we_i(gp_we_i), .gp_wdata_i(gp_wdata_i),
+        .gp_sel_i(gp_sel_i), .gp_addr_i(gp_addr_i), .gp_we_i(gp_we_i), .gp_waddr_i(gp_waddr_i),
+        .gp_wdata_i(gp_wdata_i),
         .gp_rdata_o(gp_rdata_o), .ovf_o(ovf_o));
 
     // ---- control -------------------------------------------------------------------------------

@@ -1,19 +1,29 @@
 // SPDX-License-Identifier: MIT
-// sglif_pcg32: the training engine's rounding generator (docs/rtl.md, "Training engine
-// (design)"): PCG32 XSH-RR exactly as the twin's sgl_rng_u32 (sw/rng.c), so that the update's
-// stochastic rounding draws the twin's stream: on next_i, u_o = XSH-RR of the state (valid_o
-// the next cycle) and the state becomes state 6364136223846793005 + inc, the product (mod 2^64)
-// from ten registered 16 x 16 products summed over UPDATE_CYC = 4 cycles, no path longer than
-// a product or a 64-bit add (busy_o meanwhile; next_i is ignored while busy). load_i sets
-// state and increment (the host seeds them as sgl_rng_seed does, and restores them from a
-// checkpoint); state_o, inc_o read them back.
+// sglif_pcg32: the training engine's rounding generator (docs/rtl.md, "The batch-end update
+// and the rounding stream"): PCG32 XSH-RR exactly as the twin's sgl_rng_u32 (sw/rng.c), so
+// that the update's stochastic rounding draws the twin's stream, one draw a cycle
+// (PCG_DRAW_CYCLES = 1 of rtl/core_map.csv): on next_i, u_o = XSH-RR of the current state
+// (valid_o the next cycle) and the next state becomes the current one.
+// The LCG s' = s MULT + inc (mod 2^64) jumped ahead: four registers hold the states s_k ..
+// s_k+3 (the current one at the head h); a draw of s_k sends it into a multiply-add of four
+// pipelined stages, s_k+4 = s_k A4 + C4 with A4 = MULT^4 and C4 = inc (MULT^3 + MULT^2 +
+// MULT + 1) (mod 2^64), whose result lands in s_k's register four cycles later, before the
+// fourth draw after it needs it, so draws may come every cycle or with any gaps. The
+// multiply-add: ten registered 16 x 16 products (x_i k_j, i + j <= 3), summed per weight, two
+// 64-bit sums (the addend in one), their sum: no path longer than a product or a 64-bit add.
+// load_i (not with next_i: it overrides a draw of its cycle) sets the state and the increment
+// (the host seeds them as sgl_rng_seed does, and restores them from a checkpoint) and derives
+// the rest through the same multiply-add: s_1 = s MULT + inc, C4 = inc K3 (K3 = MULT^3 +
+// MULT^2 + MULT + 1), s_2, s_3, busy_o for PCG_LOAD_CYCLES cycles after load_i (next_i is
+// ignored while busy; a load while busy starts again). state_o reads back the current state
+// (the twin's state: the next draw's), inc_o the increment.
 // `define SGLIF_FAULT_PCG (the output's rotation one bit off) for the self-test.
 `default_nettype none
 
 module sglif_pcg32 (
     input  wire        clk_i,
     input  wire        rst_i,      // synchronous: the control state only
-    input  wire        load_i,     // while not busy
+    input  wire        load_i,
     input  wire [63:0] state_i,
     input  wire [63:0] inc_i,
     input  wire        next_i,     // a draw, while not busy
@@ -24,78 +34,121 @@ module sglif_pcg32 (
     output wire [63:0] inc_o
 );
     localparam [63:0] MULT = 64'd6364136223846793005;
-    localparam [15:0] M0 = MULT[15:0], M1 = MULT[31:16], M2 = MULT[47:32], M3 = MULT[63:48];
+    localparam [63:0] A4   = 64'd18108194425815612945;   // MULT^4 mod 2^64
+    localparam [63:0] K3   = 64'd14678909342070756876;   // MULT^3 + MULT^2 + MULT + 1 mod 2^64
+    localparam [1:0]  K_A4 = 2'd0, K_MULT = 2'd1, K_K3 = 2'd2;     // the multiply-add's constant
+    localparam [1:0]  Y_C4 = 2'd0, Y_INC = 2'd1, Y_0 = 2'd2;       // its addend
+    localparam [2:0]  D_C4 = 3'd4;                                 // its destination (0..3: st)
 
-    reg [63:0] state_q, inc_q;
-    reg [1:0]  k_q;                 // the cycle of the multiply-add in progress (1..3)
+    reg [63:0] st_q [0:3];          // st_q[h_q + j]: the state j draws ahead
+    reg [1:0]  h_q;
+    reg [63:0] inc_q, c4_q;
+    reg [3:0]  ld_q;                // cycles since load_i while busy (1 .. PCG_LOAD_CYCLES)
     reg        busy_q;
+    wire [63:0] cur = st_q[h_q];
     assign busy_o  = busy_q;
-    assign state_o = state_q;
+    assign state_o = cur;
     assign inc_o   = inc_q;
 
-    // XSH-RR of the state
-    // ((state >> 18) ^ state) >> 27, as 32 bits
-    wire [31:0] xs  = {13'd0, state_q[63:45]} ^ state_q[58:27];
+    // XSH-RR of the current state: ((state >> 18) ^ state) >> 27 as 32 bits, rotated
+    wire [31:0] xs  = {13'd0, cur[63:45]} ^ cur[58:27];
 `ifdef SGLIF_FAULT_PCG
-    wire [4:0]  rot = state_q[63:59] + 5'd1;
+    wire [4:0]  rot = cur[63:59] + 5'd1;
 `else
-    wire [4:0]  rot = state_q[63:59];
+    wire [4:0]  rot = cur[63:59];
 `endif
     wire [31:0] out = (xs >> rot) | (xs << (6'd32 - {1'b0, rot}));   // rot 0: xs << 32 = 0
 
-    // state MULT mod 2^64 from 16-bit chunks: sum over i + j <= 3 of s_i m_j 2^(16 (i + j)),
-    // the ten products registered in the draw's cycle, summed per weight in the next, then
-    // two 64-bit sums (the increment in one), then their sum: the new state after 4 cycles
-    wire [15:0] s0 = state_q[15:0], s1 = state_q[31:16], s2 = state_q[47:32], s3 = state_q[63:48];
+    // the issue: a draw (cur A4 + C4 into the head's register), or the load's steps; the
+    // operands are chosen by registers only (busy_q, ld_q, h_q), next_i only marks the issue
+    wire        draw  = next_i && !busy_q;
+    wire        ld_s  = busy_q && (ld_q == 4'd1 || ld_q == 4'd5 || ld_q == 4'd9);   // s_j MULT + inc
+    wire        ld_c  = busy_q && ld_q == 4'd2;                                     // inc K3
+    wire        iss   = draw || ld_s || ld_c;
+    wire [63:0] x     = !busy_q ? cur : ld_c ? inc_q : st_q[ld_q[3:2]];
+    wire [1:0]  ksel  = !busy_q ? K_A4 : ld_c ? K_K3 : K_MULT;
+    wire [63:0] k     = ksel == K_A4 ? A4 : ksel == K_K3 ? K3 : MULT;
+    wire [2:0]  dst   = !busy_q ? {1'b0, h_q} : ld_c ? D_C4 : {1'b0, ld_q[3:2] + 2'd1};
+    wire [1:0]  ysel  = !busy_q ? Y_C4 : ld_c ? Y_0 : Y_INC;
+
+    wire [15:0] x0 = x[15:0], x1 = x[31:16], x2 = x[47:32], x3 = x[63:48];
+    wire [15:0] k0 = k[15:0], k1 = k[31:16], k2 = k[47:32], k3 = k[63:48];
     reg  [31:0] p00, p01, p10, p02, p11, p20;
     reg  [15:0] p03, p12, p21, p30;             // weight 2^48: their low 16 bits count
     reg  [31:0] t0_q;
     reg  [32:0] t1_q;
-    reg  [31:0] t2_q;                            // weight 2^32: its low 32 bits count
+    reg  [31:0] t2_q;                           // weight 2^32: its low 32 bits count
     reg  [15:0] t3_q;
     reg  [63:0] a_q, b_q;
-
+    reg         v0_q, v1_q, v2_q;               // the stages hold a multiply-add
+    reg  [2:0]  d0_q, d1_q, d2_q;
+    reg  [1:0]  y0_q, y1_q;
+    wire [63:0] y = y1_q == Y_C4 ? c4_q : y1_q == Y_INC ? inc_q : 64'd0;
+    wire [31:0] m00 = x0 * k0, m01 = x0 * k1, m10 = x1 * k0, m02 = x0 * k2, m11 = x1 * k1,
+                m20 = x2 * k0;
+    wire [15:0] m03 = x0 * k3, m12 = x1 * k2, m21 = x2 * k1, m30 = x3 * k0;
 
     always @(posedge clk_i) begin
         valid_o <= 1'b0;
-        if (rst_i)
-            busy_q <= 1'b0;
-        else if (load_i && !busy_q) begin
-            state_q <= state_i;
-            inc_q   <= inc_i;
-        end else if (next_i && !busy_q) begin
+        // stage 0: the products
+        v0_q <= iss;
+        d0_q <= dst;
+        y0_q <= ysel;
+        p00 <= m00;
+        p01 <= m01;
+        p10 <= m10;
+        p02 <= m02;
+        p11 <= m11;
+        p20 <= m20;
+        p03 <= m03;
+        p12 <= m12;
+        p21 <= m21;
+        p30 <= m30;
+        // stage 1: per weight
+        v1_q <= v0_q;
+        d1_q <= d0_q;
+        y1_q <= y0_q;
+        t0_q <= p00;
+        t1_q <= {1'b0, p01} + {1'b0, p10};
+        t2_q <= p02 + p11 + p20;
+        t3_q <= p03 + p12 + p21 + p30;
+        // stage 2: two 64-bit sums, the addend in one
+        v2_q <= v1_q;
+        d2_q <= d1_q;
+        a_q  <= {15'd0, t1_q, 16'd0} + {32'd0, t0_q};
+        b_q  <= {t2_q, 32'd0} + {t3_q, 48'd0} + y;
+        // stage 3: the result into its register
+        if (v2_q) begin
+            if (d2_q == D_C4)
+                c4_q <= a_q + b_q;
+            else
+                st_q[d2_q[1:0]] <= a_q + b_q;
+        end
+        if (draw) begin
             u_o     <= out;
             valid_o <= 1'b1;
-            p00 <= s0 * M0;
-            p01 <= s0 * M1;
-            p10 <= s1 * M0;
-            p02 <= s0 * M2;
-            p11 <= s1 * M1;
-            p20 <= s2 * M0;
-            p03 <= s0 * M3;
-            p12 <= s1 * M2;
-            p21 <= s2 * M1;
-            p30 <= s3 * M0;
-            k_q     <= 2'd1;
+            h_q     <= h_q + 2'd1;
+        end
+        if (busy_q) begin
+            ld_q <= ld_q + 4'd1;
+            if (ld_q == 4'd12)                   // s_3 is written at the end of this cycle
+                busy_q <= 1'b0;
+        end
+        if (load_i) begin
+            st_q[0] <= state_i;
+            inc_q   <= inc_i;
+            h_q     <= 2'd0;
+            ld_q    <= 4'd1;
             busy_q  <= 1'b1;
-        end else if (busy_q) begin
-            case (k_q)
-                2'd1: begin
-                    t0_q <= p00;
-                    t1_q <= {1'b0, p01} + {1'b0, p10};
-                    t2_q <= p02 + p11 + p20;
-                    t3_q <= p03 + p12 + p21 + p30;
-                end
-                2'd2: begin
-                    a_q <= {15'd0, t1_q, 16'd0} + {32'd0, t0_q};
-                    b_q <= {t2_q, 32'd0} + {t3_q, 48'd0} + inc_q;
-                end
-                default: begin
-                    state_q <= a_q + b_q;
-                    busy_q  <= 1'b0;
-                end
-            endcase
-            k_q <= k_q + 2'd1;
+            v0_q    <= 1'b0;
+            v1_q    <= 1'b0;
+            v2_q    <= 1'b0;
+        end
+        if (rst_i) begin
+            busy_q <= 1'b0;
+            v0_q   <= 1'b0;
+            v1_q   <= 1'b0;
+            v2_q   <= 1'b0;
         end
     end
 endmodule

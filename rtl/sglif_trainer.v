@@ -214,7 +214,7 @@ module sglif_trainer #(
     wire [31:0]       e_gm_data;
     wire [32*CP2-1:0] e_rdata;
     reg  [1:0]        gp_sel;
-    reg  [GAW-1:0]    gp_addr;
+    reg  [GAW-1:0]    gp_addr, gp_waddr;
     reg               gp_we;
     wire [GRAD_BITS-1:0] gp_rdata;
     wire [HW-1:0]     gv_t, err_t;
@@ -240,7 +240,8 @@ module sglif_trainer #(
         .gv_valid_o(gv_v), .gv_t_o(gv_t), .gv_i_o(gv_i), .gv_o(gv), .sat_gz_o(sat_gz),
         .sat_gv_o(sat_gv), .e_raddr_i(addr_i[CW+HW:CW+1]), .e_rdata_o(e_rdata),
         .cap_we_i(cap_we_q), .cap_t_i(stp_t_q), .cap_data_i(cap_q),
-        .gp_sel_i(gp_sel), .gp_addr_i(gp_addr), .gp_we_i(gp_we), .gp_wdata_i({GRAD_BITS{1'b0}}),
+        .gp_sel_i(gp_sel), .gp_addr_i(gp_addr), .gp_we_i(gp_we), .gp_waddr_i(gp_waddr),
+        .gp_wdata_i({GRAD_BITS{1'b0}}),
         .gp_rdata_o(gp_rdata), .ovf_o(ovf));
     // the history: {t, i} of the engine into the core's {l, t, i}
     wire [31:0]    h_i32 = {{(32-ENW){1'b0}}, e_h_addr[ENW-1:0]};
@@ -256,7 +257,10 @@ module sglif_trainer #(
         es_q <= es_m[training ? e_es_addr : addr_i[ES_AW-1:0]];
 
     // ---- the update ----------------------------------------------------------------------------
-    wire              u_busy, u_done, u_rd, m_we, mom_we, g_clr;
+    wire              u_busy, u_done, m_we, mom_we, g_clr;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire              u_rd;              // (the port reads the update's address every cycle)
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [KW-1:0]     rk, wk;
     wire [PW-1:0]     rp, wp;
     wire signed [31:0] m_o;
@@ -435,9 +439,9 @@ module sglif_trainer #(
         endcase
     end
 
-    // the gradient port: the update's reads and clears (a clear that meets a read waits a
-    // cycle: pass 3 reads and clears an entry every PCG_DRAW_CYCLES cycles), or the link's
-    // TGRAD reads: {s, a, part}
+    // the gradient port: the update's reads and clears (pass 3 reads an entry and clears an
+    // earlier one in the same cycle, at the port's write address), or the link's TGRAD reads:
+    // {s, a, part}
     function [GAW+1:0] g_addr(input [2:0] t, input [KW-1:0] k, input [PW-1:0] p);
         /* verilator lint_off UNUSEDSIGNAL */
         reg [31:0] k32, p32, a;
@@ -456,32 +460,17 @@ module sglif_trainer #(
             g_addr = {s, a[GAW-1:0]};
         end
     endfunction
-    reg             pend_q;
-    reg [GAW+1:0]   pend_a_q;
-    wire [GAW+1:0]  ga_rd = g_addr(tn_q, rk, rp), ga_clr = g_addr(tn_q, wk, wp);
+    wire [GAW+1:0]  ga_rd = g_addr(tn_q, rk, rp);
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [GAW+1:0]  ga_clr = g_addr(tn_q, wk, wp);   // (its select is ga_rd's)
+    /* verilator lint_on UNUSEDSIGNAL */
     always @(*) begin
-        gp_we = 1'b0;
         {gp_sel, gp_addr} = {addr_i[GAW+3:GAW+2], addr_i[GAW+1:2]};
-        if (updating) begin
-            if (u_rd)
-                {gp_sel, gp_addr} = ga_rd;
-            else if (pend_q) begin
-                {gp_sel, gp_addr} = pend_a_q;
-                gp_we = 1'b1;
-            end else if (g_clr) begin
-                {gp_sel, gp_addr} = ga_clr;
-                gp_we = 1'b1;
-            end
-        end
+        gp_waddr = ga_clr[GAW-1:0];
+        gp_we = updating && g_clr;
+        if (updating)
+            {gp_sel, gp_addr} = ga_rd;           // gp_sel: the tensor's memory, the clear's too
     end
-    always @(posedge clk_i)
-        if (rst_i || !updating)
-            pend_q <= 1'b0;
-        else if (g_clr && (u_rd || pend_q)) begin
-            pend_q   <= 1'b1;
-            pend_a_q <= ga_clr;
-        end else if (!u_rd)
-            pend_q <= 1'b0;
 
     // ---- the write-back into the core ------------------------------------------------------------
     localparam [2:0] CSEL_W = SEL_W, CSEL_BIAS = SEL_BIAS, CSEL_WOUT = SEL_WOUT, CSEL_BOUT = SEL_BOUT;
@@ -598,8 +587,8 @@ module sglif_trainer #(
             M_UWAIT:
                 if (u_done)
                     mode_q <= M_UNEXT;
-            M_UNEXT:                       // a pending clear and the last write land
-                if (!pend_q && !cfg_we_o) begin
+            M_UNEXT:                       // the last write lands
+                if (!cfg_we_o) begin
                     if (tix_q == 3'd4)
                         mode_q <= M_UEND;
                     else begin

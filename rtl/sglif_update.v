@@ -5,15 +5,17 @@
 // postsynaptic units; entry (k, p) is the twin's [k P + p]); its gradient words G (signed,
 // GW bits), masters m (int16, or int32 for a wide tensor: biases) and momenta M (int16) sit in
 // RAMs outside, read through one port (rd_o with {rk_o, rp_o}; the words on g_i, m_i, mom_i
-// the next cycle) and written through another ({wk_o, wp_o} with m_we_o, mom_we_o, g_clr_o).
+// the next cycle, registered in the unit before any arithmetic) and written through another
+// ({wk_o, wp_o} with m_we_o, mom_we_o, g_clr_o).
 // start_i takes the tensor's shape and constants (held from then on); then
 //   pass 1: every G read (k-major), max |G|; sigma = max(0, bitlen(max) - 16);
 //   pass 2: per unit p, Q_p = sum_k rnd(G, sigma)^2 (one read a cycle), then the pipeline
 //           div_a: floor(Q_p / K), isqrt: r_p = max(1, floor(sqrt)), div_b: nu_p =
 //           floor(2^28 / r_p) into a P-word RAM (row_norm_i = 0: one Q over the whole tensor,
 //           floor(Q / (K P)), one nu for every unit);
-//   pass 3: per entry in the twin's order (k-major), one PCG32 draw a PCG_DRAW_CYCLES cycles
-//           (always, also for c = 0 and the diagonal): gn = clamp(rnd(rnd(G, sigma) nu_p, 16)),
+//   pass 3: per entry in the twin's order (k-major), one a cycle, one PCG32 draw each
+//           (PCG_DRAW_CYCLES = 1; always, also for c = 0 and the diagonal):
+//           gn = clamp(rnd(rnd(G, sigma) nu_p, 16)),
 //           c = M - rnd(M, 3) + rnd(gn, 3), M <- clamp(M - rnd(M, b2) + rnd(gn, b2)) (b2 = 0:
 //           c = gn, M kept), d = sround(lr (sign(c) 2^(D-S) + m 2^(D-16-wd)), D, u) with the
 //           decay shift wd (wd_i; 0 for a wide tensor) and D = max(S, 16 + wd) when wd != 0,
@@ -116,8 +118,8 @@ module sglif_update #(
     reg  rd_last_q;                          // pass 2: the read ends a unit's sum
 
     // ---- the pipeline behind the read port ----
-    reg               v1_q, vA_q, vB_q, vG_q, vR_q, vC_q, vX_q, vS_q, vD_q, vT_q, vV_q, cl_q;
-    reg               l1_q, lA_q, lP_q, lB_q;   // pass 2: last of a unit
+    reg               v1_q, vQ_q, vA_q, vB_q, vG_q, vR_q, vC_q, vX_q, vS_q, vD_q, vT_q, vV_q, cl_q;
+    reg               l1_q, lQ_q, lA_q, lP_q, lB_q;   // pass 2: last of a unit
     reg               vP_q, dhP_q, vY_q, dhY_q;
     reg [KW-1:0]      kY_q;
     reg [PW-1:0]      pY_q;
@@ -130,15 +132,21 @@ module sglif_update #(
     reg [31:0]        uP_q;
     reg signed [35:0] plo_q;
     reg signed [30:0] phi_q;
-    reg [KW-1:0]      k1_q, kA_q, kB_q, kG_q, kR_q, kC_q, kX_q, kS_q, kD_q, kT_q, kV_q;
-    reg [PW-1:0]      p1_q, pA_q, pB_q, pG_q, pR_q, pC_q, pX_q, pS_q, pD_q, pT_q, pV_q;
+    reg [KW-1:0]      k1_q, kQ_q, kA_q, kB_q, kG_q, kR_q, kC_q, kX_q, kS_q, kD_q, kT_q, kV_q;
+    reg [PW-1:0]      p1_q, pQ_q, pA_q, pB_q, pG_q, pR_q, pC_q, pX_q, pS_q, pD_q, pT_q, pV_q;
 
+    // stage Q: the read words registered (the port's RAM outputs and muxes end there), then
     // rnd(G, sigma): |result| <= 2^16
-    wire signed [GW:0]  gx   = {g_i[GW-1], g_i};
+    reg  signed [GW-1:0] gQ_q;
+    reg  signed [31:0]  mQ_q;
+    reg  signed [15:0]  MQ_q;
+    reg  [28:0]         nuQ_q;
+    reg  [31:0]         uQ_q;
+    wire signed [GW:0]  gx   = {gQ_q[GW-1], gQ_q};
     reg  [GW:0]         half_q;     // 2^(sigma-1), or 0: follows sigma_q a cycle later
     wire signed [GW:0]  gsh  = (gx + $signed(half_q)) >>> sigma_q;
     wire signed [17:0]  gr   = gsh[17:0];
-    wire [GW-1:0]       gabs = g_i[GW-1] ? -g_i : g_i;
+    wire [GW-1:0]       gabs = gQ_q[GW-1] ? -gQ_q : gQ_q;
 
     // ---- the per-unit arithmetic: div_a -> isqrt -> div_b, one unit in each ----
     reg               qh_v_q, inflight_q;    // a sum waits for div_a; a sum in the pipeline or waiting
@@ -188,7 +196,7 @@ module sglif_update #(
     reg signed [30:0] dhi_q;
     reg signed [47:0] dprB_q;                // lr m (stage B)
     reg signed [63:0] dshG_q, dshR_q, dshC_q; // lr m 2^(D-16-wd), or 0 (stages G, R, C)
-    reg               diag_hit1_q, dhA_q, dhB_q, dhG_q, dhR_q, dhC_q, dhX_q, dhS_q, dhD_q, dhT_q, dhV_q;
+    reg               diag_hit1_q, dhQ_q, dhA_q, dhB_q, dhG_q, dhR_q, dhC_q, dhX_q, dhS_q, dhD_q, dhT_q, dhV_q;
     reg               draw_q;
 
     // stage B: one multiplier, rnd(G, sigma) times nu (pass 3) or itself (pass 2)
@@ -281,8 +289,7 @@ module sglif_update #(
                 blen = c2[SGW-1:0] * 8 + {{(SGW-3){1'b0}}, top_q[3 * c2 +: 3]} + 1'b1;
     end
 
-    reg [1:0] ph_q;                          // pass 3: the draw's cycle
-    wire      pipe_busy = rd_o || v1_q || vA_q || vP_q || vB_q || vG_q || vR_q || vC_q || vX_q || vS_q || vY_q || vD_q || vT_q || vV_q || m_we_o || cl_q || g_clr_o;
+    wire      pipe_busy = rd_o || v1_q || vQ_q || vA_q || vP_q || vB_q || vG_q || vR_q || vC_q || vX_q || vS_q || vY_q || vD_q || vT_q || vV_q || m_we_o || cl_q || g_clr_o;
 
     always @(posedge clk_i) begin
         // defaults: strobes low
@@ -302,11 +309,21 @@ module sglif_update #(
         p1_q <= rp_o;
         diag_hit1_q <= diag_q && {{PW{1'b0}}, rk_o} == {{KW{1'b0}}, rp_o};
         nu_rd_q <= nu_mem[rp_o];
-        vA_q <= v1_q;
-        lA_q <= l1_q;
-        kA_q <= k1_q;
-        pA_q <= p1_q;
-        dhA_q <= diag_hit1_q;
+        vQ_q <= v1_q;
+        lQ_q <= l1_q;
+        kQ_q <= k1_q;
+        pQ_q <= p1_q;
+        dhQ_q <= diag_hit1_q;
+        gQ_q <= g_i;
+        mQ_q <= m_i;
+        MQ_q <= mom_i;
+        nuQ_q <= nu_rd_q;
+        uQ_q <= u;
+        vA_q <= vQ_q;
+        lA_q <= lQ_q;
+        kA_q <= kQ_q;
+        pA_q <= pQ_q;
+        dhA_q <= dhQ_q;
         vP_q <= vA_q;
         lP_q <= lA_q;
         kP_q <= kA_q;
@@ -360,10 +377,10 @@ module sglif_update #(
         // stage A: the read words
         gA_q   <= gr;
         absA_q <= gabs;
-        mA_q   <= m_i;
-        MA_q   <= mom_i;
-        uA_q   <= u;
-        nuA_q  <= rn_q ? nu_rd_q : nu_all_q;
+        mA_q   <= mQ_q;
+        MA_q   <= MQ_q;
+        uA_q   <= uQ_q;
+        nuA_q  <= rn_q ? nuQ_q : nu_all_q;
         // the decay's constants and its term (stages P, B, G, R, C)
         lra_q  <= lr64 <<< sa_q;
         lran_q <= -lra_q;
@@ -533,13 +550,11 @@ module sglif_update #(
                     kc_q <= {KW{1'b0}};
                     pc_q <= {PW{1'b0}};
                     drain_q <= 1'b0;
-                    ph_q <= 2'd0;
                     st_q <= S_P3;
                 end
             end
             S_P3: begin
-                ph_q <= ph_q + 2'd1;
-                if (!drain_q && ph_q == 2'd0) begin
+                if (!drain_q) begin
                     rd_o   <= 1'b1;
                     draw_q <= 1'b1;
                     rk_o   <= kc_q;
@@ -562,6 +577,7 @@ module sglif_update #(
             rd_o <= 1'b0;
             draw_q <= 1'b0;
             v1_q <= 1'b0;
+            vQ_q <= 1'b0;
             vA_q <= 1'b0;
             vB_q <= 1'b0;
             vG_q <= 1'b0;

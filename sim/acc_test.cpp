@@ -69,10 +69,12 @@ int main(int argc, char **argv)
 
     uint64_t skipped = 0, configs = 0, samples = 0, words = 0, gvs = 0, errs = 0, mismatches = 0, nonzero = 0;
     auto sext = [](uint64_t v) { return (int64_t)(v << (64 - GRAD_W)) >> (64 - GRAD_W); };
-    // the port: write a word, or read one (GP_LAT cycles)
+    // the port: write a word (at gp_waddr_i, while the read address names the next word, as
+    // the update's pass 3 clears one entry while it reads another), or read one (GP_LAT cycles)
     auto gp_write = [&](int sel, uint32_t addr, uint64_t v) {
         top->gp_sel_i = (uint8_t)sel;
-        top->gp_addr_i = addr;
+        top->gp_addr_i = addr + 1;
+        top->gp_waddr_i = addr;
         top->gp_wdata_i = v;
         top->gp_we_i = 1;
         h.tick();

@@ -3,8 +3,10 @@
 // sim/tb_sround.v) against the twin's sgl_rng_u32 and sgl_fixed_sround (sw/rng.c,
 // sw/fixed_train.c), draw for draw: the generator is loaded with the state and increment of
 // sgl_rng_seed(seed, "sround"), as the host will load it; every draw u, every rounded value and
-// the draw rate (one every 4 cycles) are compared, the state and increment read back every 1000
-// draws (a checkpoint), and every 50 000 draws the generator is reloaded with another seed.
+// the draw rate (one every PCG_DRAW_CYCLES = 1 cycles: back to back, and now and then with a
+// gap of 1..6 idle cycles) and the load's busy cycles (PCG_LOAD_CYCLES) are checked, the state
+// and increment read back every 1000 draws (a checkpoint), and every 50 000 draws the generator
+// is reloaded with another seed.
 // x: small, gradient-sized (up to 2^48) and any int64; s: 1..40 mostly, also -64..63.
 // Plus-args: +seed=S (default 1), +n=N draws (default 1000000). Prints `sround: <N> draws
 // compared (<V> values), <M> mismatches`; exit 1 on a mismatch (the first stops).
@@ -32,6 +34,7 @@ int main(int argc, char **argv)
     sgl_rng in;                      // the inputs' own stream
     sgl_rng_seed(&in, seed, 0x696e70); // "inp"
     sgl_rng twin;
+    uint64_t done = 0, values = 0, mismatches = 0, ups = 0, readbacks = 0, gaps = 0;
     auto load = [&](uint64_t s) {
         sgl_rng_seed(&twin, s, STREAM);
         top->load_i = 1;
@@ -39,13 +42,24 @@ int main(int argc, char **argv)
         top->inc_i = twin.inc;
         tick();
         top->load_i = 0;
+        // busy for PCG_LOAD_CYCLES cycles (the derived states), then ready
+        for (int c = 0; c < SGL_PCG_LOAD_CYCLES; c++) {
+            if (!top->busy_o) {
+                mismatches++;
+                fprintf(stderr, "MISMATCH load: not busy %d cycles after it\n", c);
+            }
+            tick();
+        }
+        if (top->busy_o) {
+            mismatches++;
+            fprintf(stderr, "MISMATCH load: still busy %d cycles after it\n", SGL_PCG_LOAD_CYCLES);
+        }
     };
     top->load_i = 0;
     top->next_i = 0;
     h.reset();
     load(seed);
 
-    uint64_t done = 0, values = 0, mismatches = 0, ups = 0, readbacks = 0;
     while (done < n && mismatches == 0) {
         if (done > 0 && done % 50000 == 0)
             load(seed * 1000003u + done);
@@ -86,6 +100,13 @@ int main(int argc, char **argv)
             fprintf(stderr, "MISMATCH draw %" PRIu64 ": still busy %d cycles after the draw\n", done,
                     SGL_PCG_DRAW_CYCLES);
         }
+        // now and then a gap: the generator holds its states
+        if (sgl_rng_below(&in, 16) == 0) {
+            const int g = 1 + (int)sgl_rng_below(&in, 6);
+            for (int c = 0; c < g; c++)
+                tick();
+            gaps++;
+        }
         if (done % 1000 == 0) {
             readbacks++;
             if (top->state_o != twin.state || top->inc_o != twin.inc) {
@@ -98,7 +119,7 @@ int main(int argc, char **argv)
     }
     top->final();
     printf("sround: seed %" PRIu64 ", %" PRIu64 " cycles, %" PRIu64 " state read-backs, %" PRIu64
-           " rounded up\n", seed, h.cycles, readbacks, ups);
+           " gaps, %" PRIu64 " rounded up\n", seed, h.cycles, readbacks, gaps, ups);
     printf("sround: %" PRIu64 " draws compared (%" PRIu64 " values), %" PRIu64 " mismatches\n",
            done, values, mismatches);
     printf("sround: %s\n", mismatches ? "FAIL" : "PASS");

@@ -68,7 +68,7 @@ module tb_acc_replay #(
         .h_addr_o(h_addr), .h_data_i(h_data), .gm_addr_o(gm_addr), .gm_data_i(gm_data),
         .gv_valid_o(gv_valid), .gv_t_o(gv_t), .gv_i_o(gv_i), .gv_o(gv), .sat_gz_o(sat_gz),
         .sat_gv_o(sat_gv), .ev_count_i(ev_count), .es_addr_o(es_addr), .es_data_i(es_data),
-        .gp_sel_i(gp_sel), .gp_addr_i(gp_addr), .gp_we_i(gp_we),
+        .gp_sel_i(gp_sel), .gp_addr_i(gp_addr), .gp_we_i(gp_we), .gp_waddr_i(gp_addr),
         .gp_wdata_i({GRAD_W{1'b0}}), .gp_rdata_o(gp_rdata), .ovf_o(ovf));
 
     // the RAMs outside the walk: registered reads
