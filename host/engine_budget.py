@@ -16,7 +16,7 @@ STEP_FIXED a step; the readout's argmax scan, STEP_PER_CLASS C + STEP_SCAN_FIXED
 sample's last step only, as the training image's device asks for it); the engine's error unit as the trainer runs it, a step's sums
 (taken from the forward's class accumulators) read and its errors computed beside the walk, a
 step ahead of it, so that only the first step's and the waits of steps shorter than the unit
-count (ENG_OVL_LAG, ENG_SUMS_STEP, ENG_OVL_FIXED, ERR_CYCLES_FIXED); the walk with its accumulation (WALK_STEP_EXTRA, GATHER_LAT, ACC_*); the
+count (ENG_OVL_LAG, ENG_SUMS_STEP, ENG_OVL_FIXED, ERR_CYCLES_FIXED); the walk with its accumulation (WALK_STEP_EXTRA, WALK_FIXED, GATHER_LAT, ACC_*); the
 batch-end update a tensor (UPD_*, PCG_DRAW_CYCLES: 2 n + K + (P - 1) max(K + 7, 36) + 117);
 the commands' own cycles, as the device answers them (CMD_*, RUN_*, CLEAR_FIXED, TRN_*: RUN's
 request, its two walks of the payload, the clear and a step's start, TRAIN's and UPDATE's
@@ -62,7 +62,7 @@ def blocks(words, bits):
 
 
 NEEDED = ("HIST_W", "GRAD_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "STEP_SCAN_FIXED", "ENG_STEP_EXTRA", "ENG_SUMS_STEP",
-          "ENG_FIXED", "ENG_OVL_FIXED", "ENG_OVL_LAG", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "ACC_STEP_FIXED", "ACC_LOCK_SEE",
+          "ENG_FIXED", "ENG_OVL_FIXED", "ENG_OVL_LAG", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "WALK_FIXED", "ACC_STEP_FIXED", "ACC_LOCK_SEE",
           "ACC_EV_EXTRA", "UPD_P1_EXTRA", "UPD_SUM_EXTRA", "UPD_UNIT_MIN", "UPD_P2_EXTRA",
           "PCG_DRAW_CYCLES", "UPD_P3_EXTRA", "CLEAR_FIXED", "CMD_FIXED", "CMD_HDR_BYTE", "RUN_CHECK_BYTE", "RUN_CHECK_FIXED", "RUN_BYTE",
           "RUN_FIXED", "RUN_CLEAR_EXTRA", "RUN_STEP_EXTRA", "TRN_TRAIN_EXTRA", "TRN_UPDATE_TENSOR",
@@ -136,7 +136,7 @@ def cycles(k, n_in, n, c, t, p, e, s, batch, split=False):
     lat_r = math.ceil(math.log2(p)) + k["GATHER_LAT"]
     lat_o = math.ceil(math.log2(c)) + k["GATHER_LAT"]
     step = max(n * gn + lat_r, (n - 1) * gn + lat_o + 1) + k["WALK_STEP_EXTRA"]
-    walk = 2 ** (gw + 1) + 1 + t * step
+    walk = 2 ** (gw + 1) + k["WALK_FIXED"] + t * step
     rmw = 3 if split else 1  # split words: three read-modify-writes a word
     # the spike rows ride on the walk's rows (the lock step) but for those of the last neurons
     # of a step, listed too late (the 85F's history latency, 2): d of n, as a mean; the split

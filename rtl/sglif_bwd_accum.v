@@ -4,11 +4,12 @@
 // sgl_fixed_grad_backward (sw/fixed_train.c) for one layer and its readout, over the samples
 // of a batch, exact in GRAD_W-bit two's complement (the bound that makes them exact is in the
 // docs; ovf_o is a sticky flag of a lane's sum leaving the range, which the bound says never
-// happens):
+// happens; set the cycle after the add's write):
 //   bank {row, g} lane k (row u < N_IN: dW_in[u][gP + k]; row N_IN + j: dW_rec[j][gP + k])
 //       += gv_t[gP + k], a beat a word: beat_i with {row_i, g_i}, the gv word of group g one
 //       cycle later on gv_word_i; lane k of row N_IN + j is left alone where gP + k = j (the
-//       twin's diagonal: no gradient); same-address beats back to back are forwarded
+//       twin's diagonal: no gradient); the word is written two cycles after its beat (the
+//       read registered twice, then the add), the sums of the two beats before forwarded
 //   bias[i]   += gv_t[i]         bias_v_i (consecutive ones name different neurons)
 //   wout[i]   lane c += e_t[c]   wo_v_i at a spike z_t,i = 1 of the layer (e_i held meanwhile)
 //   bout      lane c += e_t[c]   bo_v_i, once a step
@@ -16,8 +17,10 @@
 // and latency in rtl/core_map.csv, GP_*) reads a word GP_LAT = 1 cycle after its address
 // gp_addr_i and writes one at gp_waddr_i in the same cycle (the update clears one entry while
 // it reads another, one entry a cycle; a checkpoint restores); only while no accumulation
-// runs.
-// `define SGLIF_FAULT_ACC_DIAG (the diagonal lane added too) for the self-test.
+// runs (from the cycle after the last beat's write: three after the beat).
+// `define SGLIF_FAULT_ACC_DIAG (the diagonal lane added too), SGLIF_FAULT_ACC_FWD1 and
+// SGLIF_FAULT_ACC_FWD2 (a beat's sum not forwarded to the beat one, two cycles after it; the
+// walk never makes such beats, sim/tb_acc_fwd.v does) for the self-tests.
 `default_nettype none
 `include "sglif_core_map_defs.vh"
 
@@ -70,15 +73,23 @@ module sglif_bwd_accum #(
     endfunction
 
     // ---- the banks: one word of P lanes at {row, g} (the P lane banks side by side) ----------
+    // A beat's read-modify-write in three stages: its cycle (the bank read at {row, g}, the lane
+    // mask), a1 (the read's word; the gv word arrives, masked), a2 (the read's word a second
+    // time, the DP16KD output register's pattern; the add, its write). A beat's read does not
+    // see the writes of the two beats before it (a2 of the one before, and of the one before
+    // that in the same edge as the read), so their sums are forwarded: from one beat back
+    // before two.
     reg  [GRAD_W*P-1:0] bank [0:(1 << (RW + GW)) - 1];
     wire [RW+GW-1:0]    gp_word = gp_addr_i[RW+NW-1:PW];
     wire [RW+GW-1:0]    gp_wword = gp_waddr_i[RW+NW-1:PW];
     wire [RW+GW-1:0]    b_addr  = beat_i ? {row_i, g_i} : gp_word;
-    reg  [GRAD_W*P-1:0] b_rd_q;
-    reg                 b1_v_q, byp_q;
-    reg  [RW+GW-1:0]    b1_a_q;
-    reg  [P-1:0]        b1_m_q;                        // lanes that add
-    reg  [GRAD_W*P-1:0] byp_d_q, b_sum;
+    reg  [GRAD_W*P-1:0] b_rd_q, a2_rd_q;
+    reg                 a1_v_q, a2_v_q, a3_v_q;
+    reg  [RW+GW-1:0]    a1_a_q, a2_a_q, a3_a_q;
+    reg  [P-1:0]        a1_m_q;                        // lanes that add
+    reg  [32*P-1:0]     a2_gv_q;                       // the gv word, 0 in the lanes that do not
+    reg                 fw1_q, fw2_q;                  // a2 forwards the sum of a beat one, two back
+    reg  [GRAD_W*P-1:0] s1_q, s2_q, b_base, b_sum;     // the sums of a2 one and two cycles back
     reg  [P-1:0]        b_ovf;
     // the diagonal of a recurrent row N_IN + j: lane j mod P of group j / P
     wire [RW-1:0]       rj = row_i - ROW_REC;
@@ -92,21 +103,36 @@ module sglif_bwd_accum #(
 `else
             mask[la] = !(rec && {{(32-RW){1'b0}}, rj} == {{(32-GW){1'b0}}, g_i} * P + la);
 `endif
+        b_base = fw1_q ? s1_q : fw2_q ? s2_q : a2_rd_q;
         for (la = 0; la < P; la = la + 1)
             {b_ovf[la], b_sum[GRAD_W*la +: GRAD_W]} =
-                add32(byp_q ? byp_d_q[GRAD_W*la +: GRAD_W] : b_rd_q[GRAD_W*la +: GRAD_W],
-                      b1_m_q[la] ? gv_word_i[32*la +: 32] : 32'd0);
+                add32(b_base[GRAD_W*la +: GRAD_W], a2_gv_q[32*la +: 32]);
     end
     wire [KW-1:0] gp_lane = P > 1 ? gp_addr_i[KW-1:0] : {KW{1'b0}};
     wire [KW-1:0] gp_wlane = P > 1 ? gp_waddr_i[KW-1:0] : {KW{1'b0}};
     always @(posedge clk_i) begin
         b_rd_q  <= bank[b_addr];
-        b1_a_q  <= {row_i, g_i};
-        b1_m_q  <= mask;
-        byp_q   <= b1_v_q && beat_i && b1_a_q == {row_i, g_i};
-        byp_d_q <= b_sum;
-        if (b1_v_q)
-            bank[b1_a_q] <= b_sum;
+        a2_rd_q <= b_rd_q;
+        a1_a_q  <= {row_i, g_i};
+        a2_a_q  <= a1_a_q;
+        a3_a_q  <= a2_a_q;
+        a1_m_q  <= mask;
+        for (la = 0; la < P; la = la + 1)
+            a2_gv_q[32*la +: 32] <= a1_m_q[la] ? gv_word_i[32*la +: 32] : 32'd0;
+`ifdef SGLIF_FAULT_ACC_FWD1
+        fw1_q   <= 1'b0 && a1_v_q && a2_v_q && a1_a_q == a2_a_q; // (the self-test: not forwarded)
+`else
+        fw1_q   <= a1_v_q && a2_v_q && a1_a_q == a2_a_q;
+`endif
+`ifdef SGLIF_FAULT_ACC_FWD2
+        fw2_q   <= 1'b0 && a1_v_q && a3_v_q && a1_a_q == a3_a_q; // (the self-test: not forwarded)
+`else
+        fw2_q   <= a1_v_q && a3_v_q && a1_a_q == a3_a_q;
+`endif
+        s1_q    <= b_sum;
+        s2_q    <= s1_q;
+        if (a2_v_q)
+            bank[a2_a_q] <= b_sum;
         else if (gp_we_i && gp_sel_i == 2'd0)
             for (lw = 0; lw < P; lw = lw + 1)
                 if (gp_wlane == lw[KW-1:0])
@@ -168,22 +194,37 @@ module sglif_bwd_accum #(
     reg [KW-1:0]   rd_lane_q;
     reg [CPW-1:0]  rd_c_q;
     reg [GRAD_W*CP-1:0] rd_bo_q;
+    reg [P-1:0]    ov_b_q;
+    reg            ov_i_q;
+    reg [CP-1:0]   ov_w_q, ov_o_q;
     always @(posedge clk_i) begin
         rd_sel_q  <= gp_sel_i;
         rd_lane_q <= gp_lane;
         rd_c_q    <= gp_c;
         rd_bo_q   <= bout_q;
         if (rst_i) begin
-            b1_v_q <= 1'b0;
+            a1_v_q <= 1'b0;
+            a2_v_q <= 1'b0;
+            a3_v_q <= 1'b0;
             b2_v_q <= 1'b0;
             w1_v_q <= 1'b0;
             ovf_o  <= 1'b0;
+            ov_b_q <= {P{1'b0}};
+            ov_i_q <= 1'b0;
+            ov_w_q <= {CP{1'b0}};
+            ov_o_q <= {CP{1'b0}};
         end else begin
-            b1_v_q <= beat_i;
+            a1_v_q <= beat_i;
+            a2_v_q <= a1_v_q;
+            a3_v_q <= a2_v_q;
             b2_v_q <= bias_v_i;
             w1_v_q <= wo_v_i;
-            if ((b1_v_q && |b_ovf) || (b2_v_q && bias_s[GRAD_W]) || (w1_v_q && |wo_ovf) ||
-                (bo_v_i && |bo_ovf))
+            // each add's overflow bits, registered; their OR into the flag a cycle later
+            ov_b_q  <= a2_v_q ? b_ovf : {P{1'b0}};
+            ov_i_q  <= b2_v_q && bias_s[GRAD_W];
+            ov_w_q  <= w1_v_q ? wo_ovf : {CP{1'b0}};
+            ov_o_q  <= bo_v_i ? bo_ovf : {CP{1'b0}};
+            if (|ov_b_q || ov_i_q || |ov_w_q || |ov_o_q)
                 ovf_o <= 1'b1;
         end
     end

@@ -25,7 +25,7 @@
 // are the last ones not yet taken) and the spike rows the lock step left (the last
 // neurons'), each row's G_n words P lanes wide, one a cycle; after step 0's walk, step 1's
 // and then step 0's (events only). Cycles (start_i to done_o, docs/rtl.md): 2^(GW+1)
-// (clearing the gv rows) + 1 + T (max(n G_n + LAT_R, (n - 1) G_n + LAT_O + 1) +
+// (clearing the gv rows) + WALK_FIXED + T (max(n G_n + LAT_R, (n - 1) G_n + LAT_O + 1) +
 // WALK_STEP_EXTRA) + sum_t (ACC_STEP_FIXED + E_t (G_n + ACC_EV_EXTRA) + L_(t-1) G_n), LAT_R,
 // LAT_O the gathers' latencies, L_(t-1) the spike rows of step t - 1 the lock step left
 // (ACC_LOCK_SEE; rtl/core_map.csv, sim/walk_cycles.h). One layer.
@@ -112,7 +112,8 @@ module sglif_bwd_walk #(
     // GATHER_LAT = 4 for P, CP <= 512: at most 512 classes)
 
     localparam [3:0] S_IDLE = 4'd0, S_CLEAR = 4'd1, S_ERR = 4'd2, S_ROW = 4'd3, S_DRAIN = 4'd4,
-                     S_AEV = 4'd5, S_AEV2 = 4'd6, S_ABEAT = 4'd7, S_ASP = 4'd8, S_AEND = 4'd9;
+                     S_AEV = 4'd5, S_AEV2 = 4'd6, S_ABEAT = 4'd7, S_ASP = 4'd8, S_AEND = 4'd9,
+                     S_AFIN = 4'd10;
     reg [3:0]     state_q;
     reg [HW-1:0]  t_q;
     reg [NW-1:0]  i_q;
@@ -389,11 +390,14 @@ module sglif_bwd_walk #(
                             state_q <= S_AEND;
                     end else
                         g_q <= g_q + 1'b1;
-                S_AEND: begin                         // the last word's write
-                    state_q <= nx_state;
+                S_AEND: begin                         // the last word's add (sglif_bwd_accum's a1)
+                    state_q <= fin_q ? S_AFIN : nx_state;
                     t_q     <= t_q - 1'b1;
                     fin_q   <= nx_fin;
-                    done_o  <= fin_q;
+                end
+                S_AFIN: begin                         // the sample's last word's add and write (a2)
+                    state_q <= S_IDLE;
+                    done_o  <= 1'b1;
                 end
                 default: state_q <= S_IDLE;
             endcase

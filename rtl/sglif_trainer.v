@@ -25,7 +25,7 @@
 //     neurons 2b, 2b + 1 (consecutive entries of the update's order; W_rec's diagonal is 0, the
 //     rule holds it there), bias words, W_out bytes, b_out words.
 //   - The link's selects 8..15 (sel_i = select - 8) while idle: rtl/core_map.csv's tsel and
-//     treg rows; a read returns its word two cycles after the address (held), within RB_LAT.
+//     treg rows; a read returns its word three cycles after the address (held): RB_LAT.
 // Faults for make trn-selftest: SGLIF_FAULT_TRN_EVSTORE (events stored a step late),
 // SGLIF_FAULT_TRN_PAIR (a bank word's two weights swapped), SGLIF_FAULT_TRN_ORDER (W_rec
 // updated before W_in: the draws in the wrong order), SGLIF_FAULT_TRN_STATS (correct counted
@@ -657,7 +657,8 @@ module sglif_trainer #(
         end
     end
     // read: the RAMs at the link's address (while idle) and the select and the low address
-    // bits registered in the first cycle, the word in the second
+    // bits registered in the first cycle, each select's word in the second, the word in the
+    // third (RB_LAT)
     reg [2:0]     rs_q;
     reg [TAW-1:0] ra_q;
     reg [15:0]    reg_q;
@@ -695,33 +696,40 @@ module sglif_trainer #(
     wire [1:0]     ra_pt = ra_q[1:0];
     wire [GRAD_BITS+63:0] gpx = {64'd0, gp_rdata};
     wire [31:0]    es32 = {{(32-HW-EUW){1'b0}}, es_q};
+    // each select's word (its lane, class or part of the RAMs' words) registered, then the
+    // select's: the RAMs' outputs and the select mux in different cycles
+    reg [16*8-1:0] rb_d;
+    reg [16*8-1:0] rb_q;
+    reg [2:0]     rs2_q;
+    always @(*) begin
+        rb_d[0 +: 16] = wm_q[16*ra_l +: 16];
+        rb_d[16 +: 16] = wmom_q;
+        rb_d[32 +: 16] = ra_q[0] ? omom_q : om_q[16*ra_oc +: 16];
+        if (!ra_q[XW+3])
+            case (ra_q[2:0])
+                3'd0: rb_d[48 +: 16] = blo_q;
+                3'd1: rb_d[48 +: 16] = bhi_q;
+                3'd2: rb_d[48 +: 16] = bmom_q;
+                3'd4: rb_d[48 +: 16] = glo_q;
+                3'd5: rb_d[48 +: 16] = ghi_q;
+                default: rb_d[48 +: 16] = 16'd0;
+            endcase
+        else
+            case (ra_q[2:0])
+                3'd0: rb_d[48 +: 16] = bo_rq[15:0];
+                3'd1: rb_d[48 +: 16] = bo_rq[31:16];
+                3'd2: rb_d[48 +: 16] = bomom_rq;
+                default: rb_d[48 +: 16] = 16'd0;
+            endcase
+        rb_d[64 +: 16] = {2'd0, ra_pt} < NPART[3:0] ? gpx[16*ra_pt +: 16] : 16'd0;
+        rb_d[80 +: 16] = e_rdata[32*ra_oc + 16*ra_q[0] +: 16];
+        rb_d[96 +: 16] = es32[15:0];
+        rb_d[112 +: 16] = reg_q;
+    end
     always @(posedge clk_i) begin
-        case (rs_q)
-            3'd0: rdata_o <= wm_q[16*ra_l +: 16];
-            3'd1: rdata_o <= wmom_q;
-            3'd2: rdata_o <= ra_q[0] ? omom_q : om_q[16*ra_oc +: 16];
-            3'd3:
-                if (!ra_q[XW+3])
-                    case (ra_q[2:0])
-                        3'd0: rdata_o <= blo_q;
-                        3'd1: rdata_o <= bhi_q;
-                        3'd2: rdata_o <= bmom_q;
-                        3'd4: rdata_o <= glo_q;
-                        3'd5: rdata_o <= ghi_q;
-                        default: rdata_o <= 16'd0;
-                    endcase
-                else
-                    case (ra_q[2:0])
-                        3'd0: rdata_o <= bo_rq[15:0];
-                        3'd1: rdata_o <= bo_rq[31:16];
-                        3'd2: rdata_o <= bomom_rq;
-                        default: rdata_o <= 16'd0;
-                    endcase
-            3'd4: rdata_o <= {2'd0, ra_pt} < NPART[3:0] ? gpx[16*ra_pt +: 16] : 16'd0;
-            3'd5: rdata_o <= e_rdata[32*ra_oc + 16*ra_q[0] +: 16];
-            3'd6: rdata_o <= es32[15:0];
-            default: rdata_o <= reg_q;
-        endcase
+        rs2_q   <= rs_q;
+        rb_q    <= rb_d;
+        rdata_o <= rb_q[16*rs2_q +: 16];
     end
     wire unused_ok = &{1'b0, h_i32, in_last32, n_last32, c_last32, rk_row32, wk_row32, e_row32,
                        rp_q, wflat, es32, e_busy, u_busy, err_v, err_t, err_c, err, gv_t, gv_i, gv, tn_q,

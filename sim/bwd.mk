@@ -18,8 +18,10 @@
 # and whole samples (sim/acc_test.cpp on rtl/sglif_engine.v: readout sums, the error unit, the
 # walk and its gradient accumulation rtl/sglif_bwd_accum.v against the twin's
 # sgl_fixed_grad_sample, every error, gv and gradient word; ACC_SEEDS at P = ACC_MAIN_P, BWD_SEEDS at the other ACC_LANES; and under
-# Icarus, sim/acc_vectors.c + sim/tb_acc_replay.v), with their self-tests (the SG code's bit 0,
-# the backward decay, the diagonal, a missed event, the EXP2 table). Both are in make test.
+# Icarus, sim/acc_vectors.c + sim/tb_acc_replay.v), and the gradient bank's forwarding alone
+# (sim/tb_acc_fwd.v under Icarus: the same word one and two beats back, which the walk never
+# makes), with their self-tests (the SG code's bit 0, the backward decay, the diagonal, a missed
+# event, the EXP2 table, each forwarding). Both are in make test.
 BWD_DIR    := $(BUILD)/bwd
 BWD_N      ?= 1000000
 BWD_SEEDS  ?= 1 2
@@ -129,6 +131,18 @@ $(BWD_DIR)/tb_acc.vvp: sim/tb_acc_replay.v $(WALK_RTL) $(CORE_MAP_DEFS) sim/bwd.
 $(BWD_DIR)/tb_acc-fault.vvp: sim/tb_acc_replay.v $(WALK_RTL) $(CORE_MAP_DEFS) sim/bwd.mk
 	$(call replay_vvp,-DSGLIF_FAULT_ACC_DIAG,$(BWD_DIR)/acc-icarus-fault.txt,acc-icarus)
 
+# the gradient bank's forwarding under Icarus (sim/tb_acc_fwd.v: random beats on a few words,
+# the same word one and two beats back, which the walk never makes), ACC_FWD_N cycles a seed
+ACC_FWD_N      ?= 20000
+ACC_FWD_FAULTS := ACC_FWD1 ACC_FWD2
+$(BWD_DIR)/tb_acc_fwd.vvp: sim/tb_acc_fwd.v rtl/sglif_bwd_accum.v $(CORE_MAP_DEFS) sim/bwd.mk
+	@mkdir -p $(@D)
+	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -s tb_acc_fwd -o $@ sim/tb_acc_fwd.v rtl/sglif_bwd_accum.v
+
+$(BWD_DIR)/tb_acc_fwd-%.vvp: sim/tb_acc_fwd.v rtl/sglif_bwd_accum.v $(CORE_MAP_DEFS) sim/bwd.mk
+	@mkdir -p $(@D)
+	$(IVERILOG) -g2005 -Wall -DSGLIF_FAULT_$* $(CORE_MAP_INC) -s tb_acc_fwd -o $@ sim/tb_acc_fwd.v rtl/sglif_bwd_accum.v
+
 $(BWD_DIR)/err-c%/Vsglif_err_unit: $(ERR_DEPS)
 	$(call verilate,$(@D),sglif_err_unit,Vsglif_err_unit,$(ERR_RTL),sim/err_test.cpp $(OBJ)/sim/softmax_ref.o,-GC=$*,-DERR_C=$*)
 
@@ -136,7 +150,7 @@ $(BWD_DIR)/err-fault/Vsglif_err_unit: $(ERR_DEPS)
 	$(call verilate,$(@D),sglif_err_unit,Vsglif_err_unit,$(ERR_RTL),sim/err_test.cpp $(OBJ)/sim/softmax_ref.o,-GC=10 +define+SGLIF_FAULT_ERR_ROUND,-DERR_C=10)
 
 .PHONY: bwd-test bwd-selftest
-bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)/gather-p$(p)/Vsglif_bwd_gather) $(foreach p,$(WALK_LANES),$(BWD_DIR)/walk-p$(p)/Vsglif_bwd_walk) $(BIN)/walk_twin $(BIN)/walk_vectors $(BWD_DIR)/tb_walk.vvp $(foreach c,$(ERR_CLASSES),$(BWD_DIR)/err-c$(c)/Vsglif_err_unit) $(BWD_DIR)/sround/Vtb_sround $(foreach p,$(ACC_LANES),$(BWD_DIR)/acc-p$(p)/Vsglif_engine) $(BIN)/acc_vectors $(BWD_DIR)/tb_acc.vvp ## the engine's units vs the twin: backward neuron, gather, one layer's walk (also Icarus), readout error, PCG32 + stochastic rounding, whole samples (error, walk, gradient accumulation; also Icarus)
+bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)/gather-p$(p)/Vsglif_bwd_gather) $(foreach p,$(WALK_LANES),$(BWD_DIR)/walk-p$(p)/Vsglif_bwd_walk) $(BIN)/walk_twin $(BIN)/walk_vectors $(BWD_DIR)/tb_walk.vvp $(foreach c,$(ERR_CLASSES),$(BWD_DIR)/err-c$(c)/Vsglif_err_unit) $(BWD_DIR)/sround/Vtb_sround $(foreach p,$(ACC_LANES),$(BWD_DIR)/acc-p$(p)/Vsglif_engine) $(BIN)/acc_vectors $(BWD_DIR)/tb_acc.vvp $(BWD_DIR)/tb_acc_fwd.vvp ## the engine's units vs the twin: backward neuron, gather, one layer's walk (also Icarus), readout error, PCG32 + stochastic rounding, whole samples (error, walk, gradient accumulation; also Icarus), the gradient bank's forwarding (Icarus)
 	@mkdir -p $(BWD_DIR)
 	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -s sglif_bwd_neuron -o $(BWD_DIR)/lint.vvp $(BWD_RTL)
 	$(IVERILOG) -g2005 -Wall -s sglif_bwd_gather -o $(BWD_DIR)/lint-gather.vvp $(GATHER_RTL)
@@ -175,6 +189,9 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)
 	$(BIN)/acc_vectors 1 $(ACC_ICARUS_N) $(BWD_DIR)/acc-icarus.txt $(REPLAY_ARGS)
 	@vvp -n $(BWD_DIR)/tb_acc.vvp >$(BWD_DIR)/acc-icarus.log 2>&1 || { tail -5 $(BWD_DIR)/acc-icarus.log; exit 1; }
 	@grep 'acc-icarus: N' $(BWD_DIR)/acc-icarus.log
+	@set -e; for s in $(BWD_SEEDS); do l=$(BWD_DIR)/acc-fwd-seed-$$s.log; \
+	  vvp -n $(BWD_DIR)/tb_acc_fwd.vvp +seed=$$s +n=$(ACC_FWD_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
+	  echo "seed $$s: $$(grep 'acc-fwd: [0-9]' $$l)"; done
 	$(BIN)/walk_vectors 1 $(WALK_ICARUS_N) $(BWD_DIR)/walk-icarus.txt 32 4 10 24
 	@vvp -n $(BWD_DIR)/tb_walk.vvp >$(BWD_DIR)/walk-icarus.log 2>&1 || { tail -5 $(BWD_DIR)/walk-icarus.log; exit 1; }
 	@grep 'walk-icarus: N' $(BWD_DIR)/walk-icarus.log
@@ -185,7 +202,7 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)
 	  $(BWD_DIR)/sround/Vtb_sround +seed=$$s +n=$(SROUND_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'draws compared' $$l)"; done
 
-bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice
+bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(foreach f,$(ACC_FWD_FAULTS),$(BWD_DIR)/tb_acc_fwd-$(f).vvp) $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice; the gradient bank's sum not forwarded one or two beats on
 	@set -e; for f in $(BWD_FAULTS); do d=$(BWD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_bwd_neuron +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'bwd: [0-9]+ neurons compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
@@ -219,6 +236,11 @@ bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine)
 	  if grep -qE 'acc-icarus: .* [1-9][0-9]* mismatches' $(BWD_DIR)/acc-icarus-fault.log; then \
 	    echo "bwd-selftest: SGLIF_FAULT_ACC_DIAG under Icarus: PASS (the altered RTL was caught, exit $$rc)"; \
 	  else echo "bwd-selftest: SGLIF_FAULT_ACC_DIAG under Icarus: FAIL (not caught, exit $$rc)"; exit 1; fi
+	@set -e; for f in $(ACC_FWD_FAULTS); do l=$(BWD_DIR)/acc-fwd-fault-$$f.log; rc=0; \
+	  vvp -n $(BWD_DIR)/tb_acc_fwd-$$f.vvp +seed=1 +n=2000 >$$l 2>&1 || rc=$$?; \
+	  if [ $$rc -ne 0 ] && grep -qE 'acc-fwd: [0-9]+ words compared, .* [1-9][0-9]* mismatches' $$l; then \
+	    echo "bwd-selftest: SGLIF_FAULT_$$f under Icarus: PASS (the altered RTL was caught: $$(grep -m1 -o 'MISMATCH word [0-9]*' $$l))"; \
+	  else echo "bwd-selftest: SGLIF_FAULT_$$f under Icarus: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi; done
 	@set -e; for f in $(SROUND_FAULTS); do d=$(BWD_DIR)/sround-fault-$$f; rc=0; \
 	  $$d/Vtb_sround +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'sround: [0-9]+ draws compared .* [1-9][0-9]* mismatches' $$d/run.log; then \

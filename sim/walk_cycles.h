@@ -58,14 +58,14 @@ static uint64_t wc_acc_cycles(const uint8_t *z, int n, int gn, int hlat, int t, 
     return c;
 }
 
-/* The walk's cycles from start_i to done_o: the gv rows' clear (2^(GW+1) words), T steps and
- * T accumulations; ev [T] the input events of each step (NULL: none), hlat the history's
- * latency. */
+/* The walk's cycles from start_i to done_o: the gv rows' clear (2^(GW+1) words), WALK_FIXED, T
+ * steps and T accumulations; ev [T] the input events of each step (NULL: none), hlat the
+ * history's latency. */
 static uint64_t wc_walk_cycles(int n, int T, int P, int GW, int CP, int hlat, const uint8_t *z,
                                const int *ev)
 {
     const int gn = (n - 1) / P + 1;
-    uint64_t c = ((uint64_t)1 << (GW + 1)) + 1 + (uint64_t)T * wc_step_cycles(n, gn, P, CP);
+    uint64_t c = ((uint64_t)1 << (GW + 1)) + SGL_WALK_FIXED + (uint64_t)T * wc_step_cycles(n, gn, P, CP);
     for (int t = 0; t < T; t++)
         c += wc_acc_cycles(z, n, gn, hlat, t, ev ? ev[t] : 0);
     return c;
