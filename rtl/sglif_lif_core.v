@@ -31,7 +31,8 @@
 // group. Configuration is written only while idle (busy_o low).
 // Read-back (docs/rtl.md, "Read-back"): while idle and not writing, rb_data_o is the word of
 // memory cfg_sel_i at cfg_addr_i, RB_LAT (rtl/core_map.csv: 3) cycles after the select and address (held): the
-// RAMs are read at cfg_addr_i in the first cycle (their read address is muxed by busy_o), the
+// RAMs are read at cfg_addr_i in the first cycle (their read address is muxed by busy_o; the
+// weight banks' by bank_busy_q, equal to it), the
 // select mux (the weight banks: their registered words, w_q) is registered in the second, the
 // word once more in the third.
 `default_nettype none
@@ -373,6 +374,18 @@ module sglif_lif_core #(
 
     assign busy_o = state_q != ST_IDLE;
 
+    // busy_o once more, in a register of its own for the weight banks' address select and write
+    // enable: its next value from the controller's (a clear or a step taken while idle; a
+    // clear's end; the step's end, step_fin, in ST_WAIT, where ro_scan stays). The banks are
+    // spread over the chip (128 DP16KD on the 85F), so their address net takes some 5 ns; through
+    // busy_o (the state decoded far from the banks, then the select) it was the 85F's critical
+    // path at 74.27 MHz. Equal to busy_o in every cycle.
+    wire clr_end = ci_q == n_last_cur && !(layer_q == 1'b0 && two);
+    reg  bank_busy_q;
+    always @(posedge clk_i)
+        bank_busy_q <= !rst_i && (state_q == ST_IDLE  ? clear_i || start_i :
+                                  state_q == ST_CLEAR ? !clr_end : !step_fin);
+
     // event list (written by the host) and spike lists ({layer, bank, index}: previous / next
     // step per layer; layer 1's inputs are layer 0's next list)
     wire          a_in1     = layer_q && ph_q == K_IN;
@@ -417,10 +430,15 @@ module sglif_lif_core #(
         b_g_q     <= g_q;
     end
 
+    // the row: layer 0's IN ops take the event u as it is (region base 0), the others add a
+    // region base to the spiking neuron j. The lists are block RAMs without an output register
+    // (on the ECP5 about 5.8 ns clock to out), so the event takes no adder: only the select
+    // follows its read (it was the 85F's critical path, through the add, at 74.64 MHz)
     wire          b_from_ev = b_kind_q == K_IN && !b_layer_q;
-    wire [RW-1:0] b_idx  = b_from_ev ? {{(RW-IW){1'b0}}, ev_u} : {{(RW-NW){1'b0}}, spk_j};
-    wire [RW-1:0] b_base = b_kind_q == K_IN ? (b_layer_q ? R_IN1[RW-1:0] : {RW{1'b0}})
+    wire [RW-1:0] b_base = b_kind_q == K_IN ? R_IN1[RW-1:0]
                                             : (b_layer_q ? R_REC1[RW-1:0] : R_REC0[RW-1:0]);
+    wire [RW-1:0] b_row  = b_from_ev ? {{(RW-IW){1'b0}}, ev_u}
+                                     : b_base + {{(RW-NW){1'b0}}, spk_j};
 
     // ---- stage C: weight banks ------------------------------------------------------------------
     reg [1:0]     c_kind_q;
@@ -437,14 +455,14 @@ module sglif_lif_core #(
         c_last_q  <= b_last_q;
         c_layer_q <= b_layer_q;
         c_g_q     <= b_g_q;
-        c_waddr_q <= {b_base + b_idx, b_g_q};
+        c_waddr_q <= {b_row, b_g_q};
     end
 
     // P/2 banks of two int8 (P = 1: one bank of one): bank b holds lanes 2b ([7:0]) and 2b+1
     // ([15:8]); written while idle at {row, group} = cfg_addr[BB +: WAW], bank cfg_addr[BB-1:0]
     wire [8*P-1:0] w_rd;                       // lane k at [8k +: 8]
-    wire [WAW-1:0] bank_addr = busy_o ? c_waddr_q : cfg_addr_i[BB +: WAW];
-    wire           w_we      = cfg_we_i && cfg_sel_i == SEL_W && !busy_o;
+    wire [WAW-1:0] bank_addr = bank_busy_q ? c_waddr_q : cfg_addr_i[BB +: WAW];
+    wire           w_we      = cfg_we_i && cfg_sel_i == SEL_W && !bank_busy_q;
     genvar b;
     generate
         for (b = 0; b < NB; b = b + 1) begin : g_bank
