@@ -51,7 +51,7 @@ UPD_BRAM = 1        # measured (make upd-pnr): the update's nu RAM
 UPD_MULT = 14       # measured (make upd-pnr): generator 10, shared multiplier 2, decay 2
 NEURON_MULT = 8     # measured (synth_ecp5 of sglif_bwd_neuron): the exact SG product
 ERR_MULT = 4        # measured (synth_ecp5 of sglif_err_unit, C 10)
-FMAX_85F = 81.63    # measured: the ulx3s-85f core's Fmax (README's board table)
+FMAX_85F = 80.63    # measured: the ulx3s-85f inference image's Fmax, seed 1 (README's board table)
 BATCH = 32
 SHAPES = ((512, 36), (1024, 18), (2048, 9), (4096, 4), (8192, 2), (16384, 1))
 
