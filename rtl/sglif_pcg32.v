@@ -9,15 +9,17 @@
 // pipelined stages, s_k+4 = s_k A4 + C4 with A4 = MULT^4 and C4 = inc (MULT^3 + MULT^2 +
 // MULT + 1) (mod 2^64), whose result lands in s_k's register four cycles later, before the
 // fourth draw after it needs it, so draws may come every cycle or with any gaps. The
-// multiply-add: ten registered 16 x 16 products (x_i k_j, i + j <= 3), summed per weight, two
-// 64-bit sums (the addend in one), their sum: no path longer than a product or a 64-bit add.
+// multiply-add: ten registered 16 x 16 products (x_i k_j, i + j <= 3) of the operand registers
+// x_q, k_q (loaded a cycle ahead), summed per weight, two 64-bit sums (the addend in one), their
+// sum: no path longer than a product or a 64-bit add and the operand's mux.
 // load_i (not with next_i: it overrides a draw of its cycle) sets the state and the increment
 // (the host seeds them as sgl_rng_seed does, and restores them from a checkpoint) and derives
 // the rest through the same multiply-add: s_1 = s MULT + inc, C4 = inc K3 (K3 = MULT^3 +
 // MULT^2 + MULT + 1), s_2, s_3, busy_o for PCG_LOAD_CYCLES cycles after load_i (next_i is
 // ignored while busy; a load while busy starts again). state_o reads back the current state
 // (the twin's state: the next draw's), inc_o the increment.
-// `define SGLIF_FAULT_PCG (the output's rotation one bit off) for the self-test.
+// `define SGLIF_FAULT_PCG (the output's rotation one bit off), SGLIF_FAULT_PCG_FWD (a draw's
+// operand not forwarded from the multiply-add's last stage) for the self-test.
 `default_nettype none
 
 module sglif_pcg32 (
@@ -36,7 +38,6 @@ module sglif_pcg32 (
     localparam [63:0] MULT = 64'd6364136223846793005;
     localparam [63:0] A4   = 64'd18108194425815612945;   // MULT^4 mod 2^64
     localparam [63:0] K3   = 64'd14678909342070756876;   // MULT^3 + MULT^2 + MULT + 1 mod 2^64
-    localparam [1:0]  K_A4 = 2'd0, K_MULT = 2'd1, K_K3 = 2'd2;     // the multiply-add's constant
     localparam [1:0]  Y_C4 = 2'd0, Y_INC = 2'd1, Y_0 = 2'd2;       // its addend
     localparam [2:0]  D_C4 = 3'd4;                                 // its destination (0..3: st)
 
@@ -59,20 +60,7 @@ module sglif_pcg32 (
 `endif
     wire [31:0] out = (xs >> rot) | (xs << (6'd32 - {1'b0, rot}));   // rot 0: xs << 32 = 0
 
-    // the issue: a draw (cur A4 + C4 into the head's register), or the load's steps; the
-    // operands are chosen by registers only (busy_q, ld_q, h_q), next_i only marks the issue
-    wire        draw  = next_i && !busy_q;
-    wire        ld_s  = busy_q && (ld_q == 4'd1 || ld_q == 4'd5 || ld_q == 4'd9);   // s_j MULT + inc
-    wire        ld_c  = busy_q && ld_q == 4'd2;                                     // inc K3
-    wire        iss   = draw || ld_s || ld_c;
-    wire [63:0] x     = !busy_q ? cur : ld_c ? inc_q : st_q[ld_q[3:2]];
-    wire [1:0]  ksel  = !busy_q ? K_A4 : ld_c ? K_K3 : K_MULT;
-    wire [63:0] k     = ksel == K_A4 ? A4 : ksel == K_K3 ? K3 : MULT;
-    wire [2:0]  dst   = !busy_q ? {1'b0, h_q} : ld_c ? D_C4 : {1'b0, ld_q[3:2] + 2'd1};
-    wire [1:0]  ysel  = !busy_q ? Y_C4 : ld_c ? Y_0 : Y_INC;
-
-    wire [15:0] x0 = x[15:0], x1 = x[31:16], x2 = x[47:32], x3 = x[63:48];
-    wire [15:0] k0 = k[15:0], k1 = k[31:16], k2 = k[47:32], k3 = k[63:48];
+    // the multiply-add's stages
     reg  [31:0] p00, p01, p10, p02, p11, p20;
     reg  [15:0] p03, p12, p21, p30;             // weight 2^48: their low 16 bits count
     reg  [31:0] t0_q;
@@ -83,6 +71,44 @@ module sglif_pcg32 (
     reg         v0_q, v1_q, v2_q;               // the stages hold a multiply-add
     reg  [2:0]  d0_q, d1_q, d2_q;
     reg  [1:0]  y0_q, y1_q;
+
+    // the issue: a draw (cur A4 + C4 into the head's register), or the load's steps; the
+    // destination and addend are chosen by registers only (busy_q, ld_q, h_q), next_i only
+    // marks the issue
+    wire        draw  = next_i && !busy_q;
+    wire        ld_s  = busy_q && (ld_q == 4'd1 || ld_q == 4'd5 || ld_q == 4'd9);   // s_j MULT + inc
+    wire        ld_c  = busy_q && ld_q == 4'd2;                                     // inc K3
+    wire        iss   = draw || ld_s || ld_c;
+    wire [2:0]  dst   = !busy_q ? {1'b0, h_q} : ld_c ? D_C4 : {1'b0, ld_q[3:2] + 2'd1};
+    wire [1:0]  ysel  = !busy_q ? Y_C4 : ld_c ? Y_0 : Y_INC;
+
+    // the operands x (!busy_q: cur; the load's inc K3: inc_q; its s_j MULT + inc: st_q[j])
+    // and k come from registers x_q, k_q, loaded a cycle ahead with the next cycle's: the
+    // states as they will be (stage 3's sum forwarded into the register it writes, load_i's
+    // state into st_q[0]), picked by the next cycle's control (busy, ld_q, h_q after a draw);
+    // so the products read registers only (no cycle added: a draw's state, renewed four
+    // cycles later, may be drawn again the next cycle)
+    wire [63:0] sum   = a_q + b_q;          // stage 3's result
+    wire [63:0] fw [0:3];                   // st_q[i] the next cycle, but for load_i
+    genvar gi;
+    generate for (gi = 0; gi < 4; gi = gi + 1) begin : g_fw
+        assign fw[gi] = v2_q && d2_q == gi ? sum : st_q[gi];
+    end endgenerate
+    wire        busy_n = !rst_i && (load_i || busy_q && ld_q != 4'd12);
+    wire [1:0]  ld_j   = ld_q[3:2] + {1'b0, &ld_q[1:0]};   // (ld_q + 1)[3:2]: the next step's j
+    wire [63:0] x_ld   = ld_q == 4'd1 ? inc_q : fw[ld_j];
+    wire [1:0]  h_1    = h_q + 2'd1;        // the head after a draw
+`ifdef SGLIF_FAULT_PCG_FWD
+    wire [63:0] x_n    = load_i ? state_i : busy_n ? x_ld : draw ? st_q[h_1] : st_q[h_q];  // unforwarded
+`else
+    wire [63:0] x_n    = load_i ? state_i : busy_n ? x_ld : draw ? fw[h_1] : fw[h_q];
+`endif
+    wire [63:0] k_n    = !busy_n ? A4 : !load_i && ld_q == 4'd1 ? K3 : MULT;
+    reg  [63:0] x_q, k_q;
+    wire [63:0] x = x_q, k = k_q;
+
+    wire [15:0] x0 = x[15:0], x1 = x[31:16], x2 = x[47:32], x3 = x[63:48];
+    wire [15:0] k0 = k[15:0], k1 = k[31:16], k2 = k[47:32], k3 = k[63:48];
     wire [63:0] y = y1_q == Y_C4 ? c4_q : y1_q == Y_INC ? inc_q : 64'd0;
     wire [31:0] m00 = x0 * k0, m01 = x0 * k1, m10 = x1 * k0, m02 = x0 * k2, m11 = x1 * k1,
                 m20 = x2 * k0;
@@ -90,6 +116,8 @@ module sglif_pcg32 (
 
     always @(posedge clk_i) begin
         valid_o <= 1'b0;
+        x_q <= x_n;
+        k_q <= k_n;
         // stage 0: the products
         v0_q <= iss;
         d0_q <= dst;
@@ -120,9 +148,9 @@ module sglif_pcg32 (
         // stage 3: the result into its register
         if (v2_q) begin
             if (d2_q == D_C4)
-                c4_q <= a_q + b_q;
+                c4_q <= sum;
             else
-                st_q[d2_q[1:0]] <= a_q + b_q;
+                st_q[d2_q[1:0]] <= sum;
         end
         if (draw) begin
             u_o     <= out;

@@ -60,7 +60,7 @@ ERR_DEPS     := $(CORE_MAP_H) sim/unit_harness.h sim/err_test.cpp sim/bwd_ref.h 
 SROUND_N     ?= 1000000
 SROUND_RTL   := rtl/sglif_pcg32.v rtl/sglif_sround.v
 SROUND_DEPS  := $(CORE_MAP_H) sim/unit_harness.h sim/sround_test.cpp sim/tb_sround.v sim/bwd.mk rtl/lint.vlt $(SROUND_RTL) $(LIB)
-SROUND_FAULTS := PCG SROUND
+SROUND_FAULTS := PCG PCG_FWD SROUND
 BWD_DEPS   := $(CORE_MAP_H) $(CORE_MAP_DEFS) sim/unit_harness.h sim/bwd_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(BWD_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 
 $(BWD_DIR)/ok/Vsglif_bwd_neuron: $(BWD_DEPS)
@@ -202,7 +202,7 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)
 	  $(BWD_DIR)/sround/Vtb_sround +seed=$$s +n=$(SROUND_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'draws compared' $$l)"; done
 
-bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(foreach f,$(ACC_FWD_FAULTS),$(BWD_DIR)/tb_acc_fwd-$(f).vvp) $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice; the gradient bank's sum not forwarded one or two beats on
+bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(foreach f,$(ACC_FWD_FAULTS),$(BWD_DIR)/tb_acc_fwd-$(f).vvp) $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off or a draw's operand not forwarded, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice; the gradient bank's sum not forwarded one or two beats on
 	@set -e; for f in $(BWD_FAULTS); do d=$(BWD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_bwd_neuron +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'bwd: [0-9]+ neurons compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
