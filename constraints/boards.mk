@@ -374,6 +374,40 @@ boards-check: ## docs/boards.md's board table equals constraints/boards.csv; the
 	        { echo "boards-check: FAIL: $$b: $${pp%%:*} is not at $${pp#*:} in $$f"; exit 1; }; \
 	    done; done; echo "boards-check: PASS: the docs' table is the csv's, its pins are the pin files'"
 
+# Routing congestion: BOARD's netlist placed (seed BIT_SEED) and routed by nextpnr's router2
+# up to its iteration CONG_ITER, then stopped; host/congestion.py sums the overused wires of
+# that iteration's heatmap by module instance (docs/boards.md, "Training on the boards"). For a
+# design that does not route, where the wires are short; $(BIT_DIR)/<b>/cong/ keeps the log
+# and every iteration's heatmaps (by net, coordinate and wire type).
+CONG_ITER ?= 3
+.PHONY: bit-congestion
+bit-congestion: $(BIT_DIR)/$(BOARD)/$(BOARD).json | fpga-deps ## ECP5 BOARD's routing congestion: placement, router2 to iteration CONG_ITER (3), its overused wires by module (host/congestion.py)
+	@set -e; b=$(BOARD); d=$(BIT_DIR)/$$b/cong; \
+	  set -- $$($(SYNTH_ROW) n=$$b c='family device package pins target_mhz' $(BOARDS_CSV)); \
+	  [ "$$1" = ecp5 ] || { echo "bit-congestion: $$b: not an ECP5 board (router2's heatmap is the ECP5 flow's)"; exit 2; }; \
+	  rm -rf $$d; mkdir -p $$d; \
+	  echo "bit-congestion: $$b: $(notdir $(NEXTPNR_ECP5)) --$$2 --seed $(BIT_SEED) --router router2 to iteration $(CONG_ITER) (log $$d/pnr.log)"; \
+	  $(NEXTPNR_ECP5) --$$2 --package $$3 --lpf $$4 --json $< --freq $$5 --seed $(BIT_SEED) --timing-allow-fail \
+	    --router router2 --router2-heatmap $$d/heat -l $$d/pnr.log >/dev/null 2>&1 & pid=$$!; \
+	  trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
+	  while kill -0 $$pid 2>/dev/null && ! grep -q 'iter=$(CONG_ITER) ' $$d/pnr.log 2>/dev/null; do sleep 5; done; \
+	  kill $$pid 2>/dev/null || true; wait $$pid 2>/dev/null || true; trap - EXIT INT TERM; \
+	  grep -E 'iter=[0-9]+ ' $$d/pnr.log | sed 's/^Info: */bit-congestion: /' || true; \
+	  f=$$(ls $$d/heat_congestion_by_net_*.csv 2>/dev/null | sort -t_ -k5 -n | tail -1); \
+	  [ -n "$$f" ] || { echo "bit-congestion: $$b: no heatmap (placement failed, or routed before router2's first iteration: $$d/pnr.log)"; exit 1; }; \
+	  echo "bit-congestion: $$b: $$f"; python3 host/congestion.py $$f
+
+CONG_FIX := tests/fixtures/congestion
+.PHONY: congestion-test
+congestion-test: ## host/congestion.py on a heatmap fixture: its sums by instance, and its error on a bad line
+	@out=$$(python3 host/congestion.py $(CONG_FIX)/heat_by_net.csv --depth 3 --top 3) && \
+	  [ "$$out" = "$$(cat $(CONG_FIX)/expected.txt)" ] || \
+	  { echo "congestion-test: FAIL: output differs from $(CONG_FIX)/expected.txt:"; echo "$$out"; exit 1; }; \
+	  rc=0; err=$$(python3 host/congestion.py $(CONG_FIX)/bad.csv 2>&1 >/dev/null) || rc=$$?; \
+	  [ $$rc = 3 ] && [ "$$err" = "congestion: $(CONG_FIX)/bad.csv:2: not 'net,count': 'no comma here'" ] || \
+	  { echo "congestion-test: FAIL: bad.csv gave exit $$rc, '$$err'"; exit 1; }; \
+	  echo "congestion-test: PASS (sums by instance as expected; a bad line exits 3 naming file and line)"
+
 # Timing margin: place and route of BOARD's synthesized netlist again with each nextpnr seed of
 # SEEDS (the image of make bitstream is left alone); the board passes if at least SEEDS_MIN of
 # them meet its clock target. $(BIT_DIR)/<b>/seeds.csv: seed,fmax_mhz,target_mhz,seconds.
