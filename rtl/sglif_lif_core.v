@@ -490,7 +490,7 @@ module sglif_lif_core #(
         c2_g_q     <= c_g_q;
     end
 
-    // ---- stage D: w <<< sh per lane -------------------------------------------------------------
+    // ---- stage D: the weight to the lane's IN or REC operand ---------------------------------------
     reg [1:0]    d_kind_q;
     reg          d_last_q, d_layer_q;
     reg [GW-1:0] d_g_q;
@@ -521,13 +521,14 @@ module sglif_lif_core #(
     wire                 latch = e_vld_q && e_last_q;
     genvar k;
     // The lanes add the weights unshifted, IN and REC ops into accumulators of their own (UW
-    // bits: exact, as a phase has at most 2^EC ops of int8), and the drain shifts the two sums
-    // (F0) and adds them (F1): sum (w <<< sh_in) + sum (w <<< sh_rec) modulo 2^ACC_W is
+    // bits: exact, as a phase has at most 2^EC ops of int8: the op counter e_q has EC bits and
+    // a phase ends where it equals the op count - 1), and the drain shifts the two sums (F0)
+    // and adds them (F1): sum (w <<< sh_in) + sum (w <<< sh_rec) modulo 2^ACC_W is
     // (sum w) <<< sh_in + (sum w) <<< sh_rec modulo 2^ACC_W, the same bits, with one pair of
-    // shifters in the drain instead of one shifter per lane (the HX8K at P 16: 7 217 -> 6 129
-    // logic cells; the UP5K at P 8: 5 139 -> 4 992 and no SB_MAC16). An accumulator is
-    // cleared with the group's last op (latch) and by rst_i, so it is 0 at every group's first
-    // op.
+    // shifters in the drain instead of one shifter per lane (the HX8K image at P 16: 7 217 ->
+    // 6 136 logic cells; the iCEBreaker's at P 8: 5 202 -> 4 988 and no SB_MAC16). An
+    // accumulator is cleared with the group's last op (latch) and by rst_i, so it is 0 at every
+    // group's first op.
     localparam integer UW  = 8 + EC < ACC_W ? 8 + EC : ACC_W; // a phase's sum: 2^EC int8 at most
     localparam integer SHW = 2 * UW;          // shadow bits a lane: {REC sum, IN sum}
     wire [SHW*P-1:0]     acc_next;
