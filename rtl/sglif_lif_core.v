@@ -13,10 +13,12 @@
 //   C  weight banks read
 //   C2 the bank words registered (w_q: the block RAMs' slow clock-to-out and the route to the
 //      lanes get a cycle of their own)
-//   D  per lane: w <<< sh (sh_in or sh_rec of the layer)
-//   E  per lane: acc = (first op ? 0 : acc) + w; on the group's last op: shadow <= sums
-//   F0 drain: lane k of the shadow, neuron i = gP + k; reads bias, membrane, previous spike
-//   F1 the bias, membrane and spike words registered
+//   D  per lane: w to the IN or the REC operand (the other, and both for a NULL op, 0)
+//   E  per lane: acc_in += w_in, acc_rec += w_rec (unshifted, exact); on the group's last op:
+//      shadow <= both sums, the accumulators cleared
+//   F0 drain: lane k of the shadow, neuron i = gP + k; reads bias, membrane, previous spike;
+//      the lane's sums shifted, acc_in <<< sh_in and acc_rec <<< sh_rec (the layer's)
+//   F1 the bias, membrane and spike words registered; the shifted sums added (ACC_W bits)
 //   F1b cur = sum + bias; decay and reset (sglif_lif_decay)
 //   F2 u + cur, exact
 //   F3 saturate, compare (sglif_lif_update)
@@ -202,7 +204,7 @@ module sglif_lif_core #(
 
     // ---- stage A: controller and op generator -------------------------------------------
     reg [1:0]    state_q, ph_q;
-    reg          layer_q, first_q, bank_q;
+    reg          layer_q, bank_q;
     reg [GW-1:0] g_q;
     reg [EC-1:0] e_q;
     reg [EC:0]   ne_q, ns_q;            // IN ops and REC ops per group of the current layer
@@ -260,7 +262,6 @@ module sglif_lif_core #(
             state_q   <= ST_IDLE;
             ph_q      <= K_NULL;
             layer_q   <= 1'b0;
-            first_q   <= 1'b1;
             bank_q    <= 1'b0;
             g_q       <= {GW{1'b0}};
             e_q       <= {EC{1'b0}};
@@ -297,7 +298,6 @@ module sglif_lif_core #(
                         layer_q  <= 1'b0;
                         g_q     <= {GW{1'b0}};
                         e_q     <= {EC{1'b0}};
-                        first_q <= 1'b1;
                         ne_q    <= n_ev_x;
                         ns_q    <= n_prev0_x;
                         ne_m1_q <= n_ev_x - 1'b1;
@@ -323,11 +323,9 @@ module sglif_lif_core #(
                 end
                 ST_RUN:
                     if (issue) begin
-                        first_q <= 1'b0;
                         if (op_last) begin
                             e_q     <= {EC{1'b0}};
                             ph_q    <= ph_first;
-                            first_q <= 1'b1;
                             if (g_q == g_last)
                                 state_q <= ST_WAIT;  // (hold_q is 0 here: not reloaded)
                             else begin
@@ -348,7 +346,6 @@ module sglif_lif_core #(
                             layer_q <= 1'b1;
                             g_q     <= {GW{1'b0}};
                             e_q     <= {EC{1'b0}};
-                            first_q <= 1'b1;
                             ne_q    <= n_next0_x;
                             ns_q    <= n_prev1_x;
                             ne_m1_q <= n_next0_x - 1'b1;
@@ -416,7 +413,7 @@ module sglif_lif_core #(
 
     // ---- stage B: weight row and bank address -------------------------------------------------
     reg [1:0]    b_kind_q;
-    reg          b_first_q, b_last_q, b_layer_q;
+    reg          b_last_q, b_layer_q;
     reg [GW-1:0] b_g_q;
     always @(posedge clk_i) begin
         if (rst_i)
@@ -424,7 +421,6 @@ module sglif_lif_core #(
         else
             b_vld_q <= issue;
         b_kind_q  <= ph_q;
-        b_first_q <= first_q;
         b_last_q  <= op_last;
         b_layer_q <= layer_q;
         b_g_q     <= g_q;
@@ -442,7 +438,7 @@ module sglif_lif_core #(
 
     // ---- stage C: weight banks ------------------------------------------------------------------
     reg [1:0]     c_kind_q;
-    reg           c_first_q, c_last_q, c_layer_q;
+    reg           c_last_q, c_layer_q;
     reg [GW-1:0]  c_g_q;
     reg [WAW-1:0] c_waddr_q;
     always @(posedge clk_i) begin
@@ -451,7 +447,6 @@ module sglif_lif_core #(
         else
             c_vld_q <= b_vld_q;
         c_kind_q  <= b_kind_q;
-        c_first_q <= b_first_q;
         c_last_q  <= b_last_q;
         c_layer_q <= b_layer_q;
         c_g_q     <= b_g_q;
@@ -481,7 +476,7 @@ module sglif_lif_core #(
     // ---- stage C2: the bank words registered ---------------------------------------------------
     reg [8*P-1:0] w_q;
     reg [1:0]     c2_kind_q;
-    reg           c2_first_q, c2_last_q, c2_layer_q;
+    reg           c2_last_q, c2_layer_q;
     reg [GW-1:0]  c2_g_q;
     always @(posedge clk_i) begin
         if (rst_i)
@@ -490,15 +485,14 @@ module sglif_lif_core #(
             c2_vld_q <= c_vld_q;
         w_q        <= w_rd;
         c2_kind_q  <= c_kind_q;
-        c2_first_q <= c_first_q;
         c2_last_q  <= c_last_q;
         c2_layer_q <= c_layer_q;
         c2_g_q     <= c_g_q;
     end
 
-    // ---- stage D: w <<< sh per lane -------------------------------------------------------------
+    // ---- stage D: the weight to the lane's IN or REC operand ---------------------------------------
     reg [1:0]    d_kind_q;
-    reg          d_first_q, d_last_q, d_layer_q;
+    reg          d_last_q, d_layer_q;
     reg [GW-1:0] d_g_q;
     always @(posedge clk_i) begin
         if (rst_i)
@@ -506,58 +500,57 @@ module sglif_lif_core #(
         else
             d_vld_q <= c2_vld_q;
         d_kind_q  <= c2_kind_q;
-        d_first_q <= c2_first_q;
         d_last_q  <= c2_last_q;
         d_layer_q <= c2_layer_q;
         d_g_q     <= c2_g_q;
     end
-    wire [3:0] d_sh = d_kind_q == K_IN ? (d_layer_q ? sh_in1_q : sh_in0_q)
-                                       : (d_layer_q ? sh_rec1_q : sh_rec0_q);
-
-`ifdef SGLIF_UP5K
-    // the multiplier of the lanes' DSP shift: 2^sh[2:0], 0 for a null op
-    wire signed [8:0] d_wb = d_kind_q == K_NULL ? 9'sd0 : $signed({1'b0, 8'd1 << d_sh[2:0]});
-`endif
 
     // ---- stage E: lane accumulators; shadow at a group's last op ---------------------------------
-    reg          e_first_q, e_last_q, e_layer_q;
+    reg          e_last_q, e_layer_q;
     reg [GW-1:0] e_g_q;
     always @(posedge clk_i) begin
         if (rst_i)
             e_vld_q <= 1'b0;
         else
             e_vld_q <= d_vld_q;
-        e_first_q <= d_first_q;
         e_last_q  <= d_last_q;
         e_layer_q <= d_layer_q;
         e_g_q     <= d_g_q;
     end
 
     wire                 latch = e_vld_q && e_last_q;
-    wire [ACC_W*P-1:0]   acc_next;
-    reg  [ACC_W*P-1:0]   shadow_q;            // lane k at [ACC_W k +: ACC_W]; shifts down
     genvar k;
+    // The lanes add the weights unshifted, IN and REC ops into accumulators of their own (UW
+    // bits: exact, as a phase has at most 2^EC ops of int8: the op counter e_q has EC bits and
+    // a phase ends where it equals the op count - 1), and the drain shifts the two sums (F0)
+    // and adds them (F1): sum (w <<< sh_in) + sum (w <<< sh_rec) modulo 2^ACC_W is
+    // (sum w) <<< sh_in + (sum w) <<< sh_rec modulo 2^ACC_W, the same bits, with one pair of
+    // shifters in the drain instead of one shifter per lane (the HX8K image at P 16: 7 217 ->
+    // 6 136 logic cells; the iCEBreaker's at P 8: 5 202 -> 4 988 and no SB_MAC16). An
+    // accumulator is cleared with the group's last op (latch) and by rst_i, so it is 0 at every
+    // group's first op.
+    localparam integer UW  = 8 + EC < ACC_W ? 8 + EC : ACC_W; // a phase's sum: 2^EC int8 at most
+    localparam integer SHW = 2 * UW;          // shadow bits a lane: {REC sum, IN sum}
+    wire [SHW*P-1:0]     acc_next;
+    reg  [SHW*P-1:0]     shadow_q;            // lane k at [SHW k +: SHW]; shifts down
     generate
         for (k = 0; k < P; k = k + 1) begin : g_lane
-            reg  signed [ACC_W-1:0] sw_q, acc_q;
-`ifdef SGLIF_UP5K
-            // the shift as a multiply, for the UltraPlus' SB_MAC16 (synth_ice40 -dsp): w <<< sh
-            // = (w <<< 8 sh[3]) * 2^sh[2:0], a 16 x 9 signed product whose register is sw_q;
-            // a null op zeroes both factors (its bank word may be a never written one: 0 times
-            // an unknown is unknown in simulation)
-            wire signed [15:0] d_wa = d_kind_q == K_NULL ? 16'sd0 :
-                                      d_sh[3] ? {w_q[8*k +: 8], 8'd0} : {{8{w_q[8*k+7]}}, w_q[8*k +: 8]};
+            reg  signed [7:0]    sw_in_q, sw_rec_q;   // the op's weight, or 0 (other kind, NULL)
+            reg  signed [UW-1:0] acc_in_q, acc_rec_q;
+            wire signed [UW-1:0] in_next  = acc_in_q + {{(UW-8){sw_in_q[7]}}, sw_in_q};
+            wire signed [UW-1:0] rec_next = acc_rec_q + {{(UW-8){sw_rec_q[7]}}, sw_rec_q};
             always @(posedge clk_i) begin
-                sw_q <= d_wa * d_wb;
-`else
-            wire signed [ACC_W-1:0] wx = {{(ACC_W-8){w_q[8*k+7]}}, w_q[8*k +: 8]};
-            always @(posedge clk_i) begin
-                sw_q <= d_kind_q == K_NULL ? {ACC_W{1'b0}} : wx <<< d_sh;
-`endif
-                if (e_vld_q)
-                    acc_q <= acc_next[ACC_W*k +: ACC_W];
+                sw_in_q  <= d_kind_q == K_IN  ? w_q[8*k +: 8] : 8'd0;
+                sw_rec_q <= d_kind_q == K_REC ? w_q[8*k +: 8] : 8'd0;
+                if (rst_i || latch) begin
+                    acc_in_q  <= {UW{1'b0}};
+                    acc_rec_q <= {UW{1'b0}};
+                end else if (e_vld_q) begin
+                    acc_in_q  <= in_next;
+                    acc_rec_q <= rec_next;
+                end
             end
-            assign acc_next[ACC_W*k +: ACC_W] = (e_first_q ? {ACC_W{1'b0}} : acc_q) + sw_q;
+            assign acc_next[SHW*k +: SHW] = {rec_next, in_next};
         end
     endgenerate
 
@@ -565,7 +558,7 @@ module sglif_lif_core #(
         if (latch)
             shadow_q <= acc_next;
         else if (dr_act_q)
-            shadow_q <= shadow_q >> ACC_W;
+            shadow_q <= shadow_q >> SHW;
 
     // ---- F0: the drain, one neuron of the latched group per cycle ---------------------------------
     reg [KW-1:0] dr_k_q;
@@ -598,7 +591,33 @@ module sglif_lif_core #(
     // ---- F1: current = sum + bias; decay and reset ---------------------------------------------
     reg [NW-1:0]           f1_i, f1b_i, f2_i, f3_i;
     reg                    f1_layer, f1b_layer, f2_layer, f3_layer;
-    reg signed [ACC_W-1:0] f1_acc, f1b_acc, f2_cur;
+    reg signed [ACC_W-1:0] f1b_acc, f2_cur;
+    // F0: lane k's IN and REC sums, sign-extended, each shifted by its phase's shift of the
+    // layer; F1: added (ACC_W bits, modulo 2^ACC_W)
+    wire [ACC_W-1:0] dr_in_x, dr_rec_x;
+    generate
+        if (UW < ACC_W) begin : g_drx
+            assign dr_in_x  = {{(ACC_W-UW){shadow_q[UW-1]}}, shadow_q[UW-1:0]};
+            assign dr_rec_x = {{(ACC_W-UW){shadow_q[2*UW-1]}}, shadow_q[2*UW-1:UW]};
+        end else begin : g_drx1
+            assign dr_in_x  = shadow_q[UW-1:0];
+            assign dr_rec_x = shadow_q[2*UW-1:UW];
+        end
+    endgenerate
+    wire [3:0]       dr_sh_in  = dr_layer_q ? sh_in1_q : sh_in0_q;
+    // `define SGLIF_FAULT_SHIFT shifts the REC sum by the IN shift: the co-simulation self-test
+    // uses it to prove that the two phases' sums and shifts are told apart
+`ifdef SGLIF_FAULT_SHIFT
+    wire [3:0]       dr_sh_rec = dr_sh_in;
+`else
+    wire [3:0]       dr_sh_rec = dr_layer_q ? sh_rec1_q : sh_rec0_q;
+`endif
+    reg  [ACC_W-1:0] f1_in_q, f1_rec_q;
+    always @(posedge clk_i) begin
+        f1_in_q  <= dr_in_x << dr_sh_in;
+        f1_rec_q <= dr_rec_x << dr_sh_rec;
+        f1b_acc  <= f1_in_q + f1_rec_q;
+    end
     reg signed [17:0]      f2_u;
     reg signed [SW-1:0]    f3_sum;
     always @(posedge clk_i) begin
@@ -615,10 +634,8 @@ module sglif_lif_core #(
         end
         f1_i     <= dr_i;
         f1_layer <= dr_layer_q;
-        f1_acc   <= shadow_q[ACC_W-1:0];
         f1b_i    <= f1_i;
         f1b_layer <= f1_layer;
-        f1b_acc  <= f1_acc;
         f2_i     <= f1b_i;
         f2_layer <= f1b_layer;
         f3_i     <= f2_i;

@@ -50,7 +50,7 @@ $(COSIM_DIR)-p%/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-p$*,,$*)
 
-# the UltraPlus' RTL (SGLIF_UP5K: the lanes' shifts as multiplies for SB_MAC16) at P = COSIM_UP5K_P
+# the UltraPlus' RTL (SGLIF_UP5K: every weight bank an SB_SPRAM256KA) at P = COSIM_UP5K_P
 COSIM_UP5K_P ?= 8
 $(COSIM_DIR)-up5k/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
@@ -63,6 +63,10 @@ $(COSIM_DIR)-fault-hold/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_por
 $(COSIM_DIR)-fault-argmax/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
 	$(call cosim_build,$(COSIM_DIR)-fault-argmax,+define+SGLIF_FAULT_ARGMAX,$(COSIM_P))
+
+$(COSIM_DIR)-fault-shift/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
+	@mkdir -p $(@D)
+	$(call cosim_build,$(COSIM_DIR)-fault-shift,+define+SGLIF_FAULT_SHIFT,$(COSIM_P))
 
 $(COSIM_DIR)-fault-rb/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h sim/cosim_gen.h rtl/files.f $(RTL_FILES) $(CORE_MAP_VH) $(CORE_MAP_H) $(COSIM_SG_INIT) $(LIB)
 	@mkdir -p $(@D)
@@ -98,11 +102,12 @@ endif
 # before its last neuron is drained) and the bias read back one address off (SGLIF_FAULT_RB:
 # caught by the configuration read-back) and a core map whose RB_LAT disagrees with the RTL
 # and the argmax_i input read as the step ends instead of with start_i (SGLIF_FAULT_ARGMAX: the
-# harness inverts it while the step runs);
+# harness inverts it while the step runs) and the drain's REC sum shifted by the IN shift
+# (SGLIF_FAULT_SHIFT: the lanes keep the phases' sums apart, the drain shifts each by its own);
 # and the unaltered RTL with +fault=sat (the saturation flag seen one update late, the counts
 # per sample unchanged) must fail on the per-update compare of the flag
-cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core $(COSIM_DIR)-fault-rb/Vsglif_lif_core $(COSIM_DIR)-fault-map/Vsglif_lif_core $(COSIM_DIR)-fault-argmax/Vsglif_lif_core $(COSIM_DIR)/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off, a core map's RB_LAT off, the argmax scan's request read late, the saturation flag one update late
-	@set -e; for f in fault fault-hold fault-rb fault-map fault-argmax fault-sat; do d=$(COSIM_DIR)-$$f; rc=0; \
+cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core $(COSIM_DIR)-fault-rb/Vsglif_lif_core $(COSIM_DIR)-fault-map/Vsglif_lif_core $(COSIM_DIR)-fault-argmax/Vsglif_lif_core $(COSIM_DIR)-fault-shift/Vsglif_lif_core $(COSIM_DIR)/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off, a core map's RB_LAT off, the argmax scan's request read late, the drain's REC sum shifted by the IN shift, the saturation flag one update late
+	@set -e; for f in fault fault-hold fault-rb fault-map fault-argmax fault-shift fault-sat; do d=$(COSIM_DIR)-$$f; rc=0; \
 	  case $$f in fault-sat) mkdir -p $$d; p="$(COSIM_DIR)/Vsglif_lif_core +fault=sat";; *) p=$$d/Vsglif_lif_core;; esac; \
 	  $$p +seed=$(SEED) +steps=200 >$$d/run.log 2>&1 || rc=$$?; \
 	  grep -E 'MISMATCH|cosim: .* mismatches|saturation flag differs' $$d/run.log; \
@@ -149,7 +154,7 @@ cosim-seeds: $(COSIM_DIR)/Vsglif_lif_core $(foreach p,$(COSIM_LANES),$(COSIM_DIR
 	    $$d/Vsglif_lif_core +seed=$$s +steps=$(LANE_STEPS) >$$d/seed-$$s.log 2>&1 || { cat $$d/seed-$$s.log; exit 1; }; \
 	    line=$$(grep 'neuron-updates compared' $$d/seed-$$s.log); \
 	    u=$$((u + $$(echo "$$line" | sed -E 's/cosim: ([0-9]+) .*/\1/'))); done; \
-	    w="P=$$p"; [ $$p = up5k ] && w="P=$(COSIM_UP5K_P) with SGLIF_UP5K (DSP shifts)"; \
+	    w="P=$$p"; [ $$p = up5k ] && w="P=$(COSIM_UP5K_P) with SGLIF_UP5K (SPRAM banks)"; \
 	    echo "cosim-seeds: $$u neuron-updates compared over $(words $(LANE_SEEDS)) seeds at $$w, 0 mismatches"; done
 
 # Board sizes: the lock-step co-simulation built at each row of rtl/configs.csv (its N, N_IN,

@@ -13,8 +13,9 @@ SYNTH_RTL  := $(shell cat rtl/files.f)
 SYNTH_TOP  := sglif_lif_core
 SYNTH_SG   := rtl/sglif_sg_default.hex
 SYNTH_NAMES = $(shell awk -F, 'NR > 1 && NF > 1 { print $$1 }' $(SYNTH_CSV))
-# an iCE40 with SPRAM (the UltraPlus): the weight banks in SB_SPRAM256KA and the lanes' shifts in
-# SB_MAC16 (rtl/sglif_lif_core.v and rtl/sglif_spram.v under SGLIF_UP5K; docs/synth.md)
+# an iCE40 with SPRAM (the UltraPlus): the weight banks in SB_SPRAM256KA (rtl/sglif_spram.v under
+# SGLIF_UP5K; docs/synth.md); -dsp maps any multiply to SB_MAC16 (the core has none since its
+# lanes add unshifted weights)
 UP5K_DEFINE := -DSGLIF_UP5K
 UP5K_SYNTH  := -spram -dsp
 # columns of a row, by header name (so the table's column order is free)
