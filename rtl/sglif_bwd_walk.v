@@ -250,6 +250,16 @@ module sglif_bwd_walk #(
     always @(posedge clk_i)
         if (h_z)
             sl_m[sl_w[NW-1:0]] <= h_i;
+    // the W_out accumulation's spike and neuron, registered: the history word is a block RAM's
+    // output (or its banks' mux), which went straight into the W_out gradient RAM's address
+    // (CP lanes of GRAD_W bits of LUT RAM) in one cycle, the device's critical path. Its add
+    // lands a cycle later, long before the step's end (the neuron's pipeline); no cycle.
+    reg           wo_v_q;
+    reg  [NW-1:0] wo_i_q;
+    always @(posedge clk_i) begin
+        wo_v_q <= h_z && !rst_i;
+        wo_i_q <= h_i;
+    end
     reg           fin_q;                 // the last phase: step 0's events
     reg           la_q;                  // the lock step: a spike row rides on this neuron's words
     reg  [RW-1:0] row_q;
@@ -277,7 +287,7 @@ module sglif_bwd_walk #(
     sglif_bwd_accum #(.N(N), .P(P), .C(C), .N_IN(N_IN), .GRAD_W(GRAD_W)) u_acc (
         .clk_i(clk_i), .rst_i(rst_i), .beat_i(a_beat || l_beat), .row_i(row_q), .g_i(g_q),
         .gv_word_i(gvw_q), .bias_v_i(nu_v), .bias_i_i(gv_i_o), .bias_gv_i(gv_o),
-        .wo_v_i(h_z), .wo_i_i(h_i), .bo_v_i(side_push && b_i_q == {NW{1'b0}}), .e_i(e_q),
+        .wo_v_i(wo_v_q), .wo_i_i(wo_i_q), .bo_v_i(side_push && b_i_q == {NW{1'b0}}), .e_i(e_q),
         .gp_sel_i(gp_sel_i), .gp_addr_i(gp_addr_i), .gp_we_i(gp_we_i), .gp_waddr_i(gp_waddr_i),
         .gp_wdata_i(gp_wdata_i),
         .gp_rdata_o(gp_rdata_o), .ovf_o(ovf_o));
