@@ -609,6 +609,7 @@ module sglif_trainer #(
 
     // ---- the registers and the link's reads ---------------------------------------------------------
     reg ovf_q;
+    integer rw;
     always @(posedge clk_i) begin
         rng_load <= 1'b0;
         if (rst_i || mode_q == M_UEND)
@@ -647,12 +648,18 @@ module sglif_trainer #(
                 TREG_S_BIAS:   s_t_q[2]   <= wdata_i[6:0];
                 TREG_S_WOUT:   s_t_q[3]   <= wdata_i[6:0];
                 TREG_S_BOUT:   s_t_q[4]   <= wdata_i[6:0];
+                // (the word decoded by compares, not an indexed part-select: its offset
+                // arithmetic was a carry chain on the link's address in front of the write)
                 TREG_RNG_STATE0, TREG_RNG_STATE1, TREG_RNG_STATE2, TREG_RNG_STATE3: begin
-                    rng_state_ld[16*addr_i[1:0] +: 16] <= wdata_i;
+                    for (rw = 0; rw < 4; rw = rw + 1)
+                        if (addr_i[1:0] == rw[1:0])
+                            rng_state_ld[16*rw +: 16] <= wdata_i;
                     rng_load <= 1'b1;
                 end
                 TREG_RNG_INC0, TREG_RNG_INC1, TREG_RNG_INC2, TREG_RNG_INC3: begin
-                    rng_inc_ld[16*addr_i[1:0] +: 16] <= wdata_i;
+                    for (rw = 0; rw < 4; rw = rw + 1)
+                        if (addr_i[1:0] == rw[1:0])
+                            rng_inc_ld[16*rw +: 16] <= wdata_i;
                     rng_load <= 1'b1;
                 end
                 default: ;
@@ -666,6 +673,7 @@ module sglif_trainer #(
     reg [2:0]     rs_q;
     reg [TAW-1:0] ra_q;
     reg [15:0]    reg_q;
+    integer rr;
     always @(posedge clk_i) begin
         rs_q <= sel_i;
         ra_q <= addr_i;
@@ -687,9 +695,13 @@ module sglif_trainer #(
             TREG_S_WOUT:   reg_q <= {9'd0, s_t_q[3]};
             TREG_S_BOUT:   reg_q <= {9'd0, s_t_q[4]};
             TREG_RNG_STATE0, TREG_RNG_STATE1, TREG_RNG_STATE2, TREG_RNG_STATE3:
-                           reg_q <= rng_state[16*addr_i[1:0] +: 16];
+                for (rr = 0; rr < 4; rr = rr + 1)
+                    if (addr_i[1:0] == rr[1:0])
+                        reg_q <= rng_state[16*rr +: 16];
             TREG_RNG_INC0, TREG_RNG_INC1, TREG_RNG_INC2, TREG_RNG_INC3:
-                           reg_q <= rng_inc[16*addr_i[1:0] +: 16];
+                for (rr = 0; rr < 4; rr = rr + 1)
+                    if (addr_i[1:0] == rr[1:0])
+                        reg_q <= rng_inc[16*rr +: 16];
             TREG_EV_COUNT: reg_q <= {{(15-ES_AW){1'b0}}, ev_n_q};
             TREG_STATUS:   reg_q <= {14'd0, ovf_q, ev_bad_q};
             default:       reg_q <= 16'd0;
