@@ -7,8 +7,9 @@ docs embed the tables (as host/gen_protocol.py does for the link's codes).
 
     gen_core_map.py CSV [--c OUT.h] [--verilog OUT.vh] [--defines OUT.vh] [--markdown DOC.md [--check]]
 
---defines writes the word widths (kind width) as macros SGLIF_<name>, for a module's
-parameter defaults (the .vh's localparams sit inside a module, after its parameters).
+--defines writes the word widths and the latencies (kinds width, latency) as macros
+SGLIF_<name>, for a module's parameter defaults and the testbenches whose parameters share
+names with the .vh's localparams (which sit inside a module, after its parameters).
 
 Rows: kind (sel: a memory select of the core, value its code, bits its data bits; tsel: one
 of the training engine's (4-bit codes); reg: a register of select REG, value its address,
@@ -92,9 +93,9 @@ def verilog(rows, src):
 
 def defines(rows, src):
     out = [f"// Generated from {src} by host/gen_core_map.py: do not edit.",
-           "// The word widths as macros, for parameter defaults: include before the module.",
+           "// The word widths and latencies as macros, for parameter defaults: include before the module.",
            "`ifndef SGLIF_CORE_MAP_DEFS_VH", "`define SGLIF_CORE_MAP_DEFS_VH"]
-    out += [f"`define SGLIF_{r['name']} {r['int']}" for r in rows if r["kind"] == "width"]
+    out += [f"`define SGLIF_{r['name']} {r['int']}" for r in rows if r["kind"] in ("width", "latency")]
     return "\n".join(out + ["`endif", ""])
 
 

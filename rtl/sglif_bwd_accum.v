@@ -14,10 +14,12 @@
 //   wout[i]   lane c += e_t[c]   wo_v_i at a spike z_t,i = 1 of the layer (e_i held meanwhile)
 //   bout      lane c += e_t[c]   bo_v_i, once a step
 // The port (sel 0 bank {row, g, lane}, 1 bias {i}, 2 W_out {i, c}, 3 b_out {c}; addresses
-// and latency in rtl/core_map.csv, GP_*) reads a word GP_LAT = 1 cycle after its address
-// gp_addr_i and writes one at gp_waddr_i in the same cycle (the update clears one entry while
-// it reads another, one entry a cycle; a checkpoint restores); only while no accumulation
-// runs (from the cycle after the last beat's write: three after the beat).
+// and latency in rtl/core_map.csv, GP_*) reads a word GP_LAT = 2 cycles after its address
+// gp_addr_i (the memories' words registered twice, the DP16KD output register's pattern,
+// then the lane and select mux: no RAM output meets the mux in its cycle) and writes one at
+// gp_waddr_i in the same cycle (the update clears one entry while it reads another, one entry
+// a cycle; a checkpoint restores); only while no accumulation runs (from the cycle after the
+// last beat's write: three after the beat).
 // `define SGLIF_FAULT_ACC_DIAG (the diagonal lane added too), SGLIF_FAULT_ACC_FWD1 and
 // SGLIF_FAULT_ACC_FWD2 (a beat's sum not forwarded to the beat one, two cycles after it; the
 // walk never makes such beats, sim/tb_acc_fwd.v does) for the self-tests.
@@ -95,7 +97,7 @@ module sglif_bwd_accum #(
     wire [RW-1:0]       rj = row_i - ROW_REC;
     wire                rec = row_i >= ROW_REC;
     reg  [P-1:0]        mask;
-    integer la, lw, lr, ca, cw, cr;
+    integer la, lw, lr, ca, cw, cr, cb;
     always @(*) begin
         for (la = 0; la < P; la = la + 1)
 `ifdef SGLIF_FAULT_ACC_DIAG
@@ -190,10 +192,14 @@ module sglif_bwd_accum #(
     end
 
     // ---- valid bits, the overflow flag, the port's read ------------------------------------
-    reg [1:0]      rd_sel_q;
-    reg [KW-1:0]   rd_lane_q;
-    reg [CPW-1:0]  rd_c_q;
-    reg [GRAD_W*CP-1:0] rd_bo_q;
+    // the read: the memories' words at the address (b_rd_q, bias_rd_q, wo_rd_q; b_out's
+    // registers rd_bo_q), registered a second time (a2_rd_q, bias_rd2_q, wo_rd2_q; b_out's
+    // class bo_rd2_q), then the lane and select mux into gp_rdata_o: GP_LAT = 2
+    reg [1:0]      rd_sel_q, rd_sel2_q;
+    reg [KW-1:0]   rd_lane_q, rd_lane2_q;
+    reg [CPW-1:0]  rd_c_q, rd_c2_q;
+    reg [GRAD_W*CP-1:0] rd_bo_q, wo_rd2_q;
+    reg [GRAD_W-1:0] bias_rd2_q, bo_rd2_q;
     reg [P-1:0]    ov_b_q;
     reg            ov_i_q;
     reg [CP-1:0]   ov_w_q, ov_o_q;
@@ -202,6 +208,14 @@ module sglif_bwd_accum #(
         rd_lane_q <= gp_lane;
         rd_c_q    <= gp_c;
         rd_bo_q   <= bout_q;
+        rd_sel2_q  <= rd_sel_q;
+        rd_lane2_q <= rd_lane_q;
+        rd_c2_q    <= rd_c_q;
+        bias_rd2_q <= bias_rd_q;
+        wo_rd2_q   <= wo_rd_q;
+        for (cb = 0; cb < CP; cb = cb + 1)
+            if (rd_c_q == cb[CPW-1:0])
+                bo_rd2_q <= rd_bo_q[GRAD_W*cb +: GRAD_W];
         if (rst_i) begin
             a1_v_q <= 1'b0;
             a2_v_q <= 1'b0;
@@ -231,20 +245,17 @@ module sglif_bwd_accum #(
     reg [GRAD_W-1:0] rd_mux;
     always @(*) begin
         rd_mux = {GRAD_W{1'b0}};
-        case (rd_sel_q)
+        case (rd_sel2_q)
             2'd0:
                 for (lr = 0; lr < P; lr = lr + 1)
-                    if (rd_lane_q == lr[KW-1:0])
-                        rd_mux = b_rd_q[GRAD_W*lr +: GRAD_W];
-            2'd1: rd_mux = bias_rd_q;
+                    if (rd_lane2_q == lr[KW-1:0])
+                        rd_mux = a2_rd_q[GRAD_W*lr +: GRAD_W];
+            2'd1: rd_mux = bias_rd2_q;
             2'd2:
                 for (cr = 0; cr < CP; cr = cr + 1)
-                    if (rd_c_q == cr[CPW-1:0])
-                        rd_mux = wo_rd_q[GRAD_W*cr +: GRAD_W];
-            default:
-                for (cr = 0; cr < CP; cr = cr + 1)
-                    if (rd_c_q == cr[CPW-1:0])
-                        rd_mux = rd_bo_q[GRAD_W*cr +: GRAD_W];
+                    if (rd_c2_q == cr[CPW-1:0])
+                        rd_mux = wo_rd2_q[GRAD_W*cr +: GRAD_W];
+            default: rd_mux = bo_rd2_q;
         endcase
     end
     assign gp_rdata_o = rd_mux;

@@ -261,8 +261,8 @@ module sglif_trainer #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire              u_rd;              // (the port reads the update's address every cycle)
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [KW-1:0]     rk, wk;
-    wire [PW-1:0]     rp, wp;
+    wire [KW-1:0]     rk, wk, rk_nx;
+    wire [PW-1:0]     rp, wp, rp_nx;
     wire signed [31:0] m_o;
     wire signed [15:0] wq, mom_o;
     wire [63:0]       rng_state, rng_inc;
@@ -296,7 +296,8 @@ module sglif_trainer #(
         .done_o(u_done), .rng_load_i(rng_load), .rng_state_i(rng_state_ld),
         .rng_inc_i(rng_inc_ld), .rng_state_o(rng_state), .rng_inc_o(rng_inc),
         .clamp_clr_i(stats_clr_i), .clamped_o(clamped), .rd_o(u_rd), .rk_o(rk), .rp_o(rp),
-        .g_i(gp_rdata), .m_i(u_m), .mom_i(u_mom), .wk_o(wk), .wp_o(wp), .m_we_o(m_we), .m_o(m_o),
+        .rk_nx_o(rk_nx), .rp_nx_o(rp_nx), .g_i(gp_rdata), .m_i(u_m), .mom_i(u_mom), .wk_o(wk),
+        .wp_o(wp), .m_we_o(m_we), .m_o(m_o),
         .wq_o(wq), .mom_we_o(mom_we), .mom_o(mom_o), .g_clr_o(g_clr));
     wire updating = mode_q == M_USTART || mode_q == M_UWAIT || mode_q == M_UNEXT || mode_q == M_UEND;
 
@@ -441,7 +442,9 @@ module sglif_trainer #(
 
     // the gradient port: the update's reads and clears (pass 3 reads an entry and clears an
     // earlier one in the same cycle, at the port's write address), or the link's TGRAD reads:
-    // {s, a, part}
+    // {s, a, part}. The port gives a word GP_LAT = 2 cycles after its address, so the update's
+    // reads address it a cycle ahead (rk_nx, rp_nx): the word comes the cycle after u_rd, with
+    // the masters' and momenta's (a read with no u_rd after it reads a word no one takes)
     function [GAW+1:0] g_addr(input [2:0] t, input [KW-1:0] k, input [PW-1:0] p);
         /* verilator lint_off UNUSEDSIGNAL */
         reg [31:0] k32, p32, a;
@@ -460,7 +463,7 @@ module sglif_trainer #(
             g_addr = {s, a[GAW-1:0]};
         end
     endfunction
-    wire [GAW+1:0]  ga_rd = g_addr(tn_q, rk, rp);
+    wire [GAW+1:0]  ga_rd = g_addr(tn_q, rk_nx, rp_nx);
     /* verilator lint_off UNUSEDSIGNAL */
     wire [GAW+1:0]  ga_clr = g_addr(tn_q, wk, wp);   // (its select is ga_rd's)
     /* verilator lint_on UNUSEDSIGNAL */
@@ -606,6 +609,7 @@ module sglif_trainer #(
 
     // ---- the registers and the link's reads ---------------------------------------------------------
     reg ovf_q;
+    integer rw;
     always @(posedge clk_i) begin
         rng_load <= 1'b0;
         if (rst_i || mode_q == M_UEND)
@@ -644,12 +648,18 @@ module sglif_trainer #(
                 TREG_S_BIAS:   s_t_q[2]   <= wdata_i[6:0];
                 TREG_S_WOUT:   s_t_q[3]   <= wdata_i[6:0];
                 TREG_S_BOUT:   s_t_q[4]   <= wdata_i[6:0];
+                // (the word decoded by compares, not an indexed part-select: its offset
+                // arithmetic was a carry chain on the link's address in front of the write)
                 TREG_RNG_STATE0, TREG_RNG_STATE1, TREG_RNG_STATE2, TREG_RNG_STATE3: begin
-                    rng_state_ld[16*addr_i[1:0] +: 16] <= wdata_i;
+                    for (rw = 0; rw < 4; rw = rw + 1)
+                        if (addr_i[1:0] == rw[1:0])
+                            rng_state_ld[16*rw +: 16] <= wdata_i;
                     rng_load <= 1'b1;
                 end
                 TREG_RNG_INC0, TREG_RNG_INC1, TREG_RNG_INC2, TREG_RNG_INC3: begin
-                    rng_inc_ld[16*addr_i[1:0] +: 16] <= wdata_i;
+                    for (rw = 0; rw < 4; rw = rw + 1)
+                        if (addr_i[1:0] == rw[1:0])
+                            rng_inc_ld[16*rw +: 16] <= wdata_i;
                     rng_load <= 1'b1;
                 end
                 default: ;
@@ -658,10 +668,12 @@ module sglif_trainer #(
     end
     // read: the RAMs at the link's address (while idle) and the select and the low address
     // bits registered in the first cycle, each select's word in the second, the word in the
-    // third (RB_LAT)
+    // third (RB_LAT); TGRAD's word: the gradient port's (GP_LAT = 2: from registers) part
+    // straight into the third
     reg [2:0]     rs_q;
     reg [TAW-1:0] ra_q;
     reg [15:0]    reg_q;
+    integer rr;
     always @(posedge clk_i) begin
         rs_q <= sel_i;
         ra_q <= addr_i;
@@ -683,9 +695,13 @@ module sglif_trainer #(
             TREG_S_WOUT:   reg_q <= {9'd0, s_t_q[3]};
             TREG_S_BOUT:   reg_q <= {9'd0, s_t_q[4]};
             TREG_RNG_STATE0, TREG_RNG_STATE1, TREG_RNG_STATE2, TREG_RNG_STATE3:
-                           reg_q <= rng_state[16*addr_i[1:0] +: 16];
+                for (rr = 0; rr < 4; rr = rr + 1)
+                    if (addr_i[1:0] == rr[1:0])
+                        reg_q <= rng_state[16*rr +: 16];
             TREG_RNG_INC0, TREG_RNG_INC1, TREG_RNG_INC2, TREG_RNG_INC3:
-                           reg_q <= rng_inc[16*addr_i[1:0] +: 16];
+                for (rr = 0; rr < 4; rr = rr + 1)
+                    if (addr_i[1:0] == rr[1:0])
+                        reg_q <= rng_inc[16*rr +: 16];
             TREG_EV_COUNT: reg_q <= {{(15-ES_AW){1'b0}}, ev_n_q};
             TREG_STATUS:   reg_q <= {14'd0, ovf_q, ev_bad_q};
             default:       reg_q <= 16'd0;
@@ -695,6 +711,7 @@ module sglif_trainer #(
     wire [CW-1:0]  ra_oc = ra_q[CW:1];
     wire [1:0]     ra_pt = ra_q[1:0];
     wire [GRAD_BITS+63:0] gpx = {64'd0, gp_rdata};
+    reg [1:0]      ra2_pt;
     wire [31:0]    es32 = {{(32-HW-EUW){1'b0}}, es_q};
     // each select's word (its lane, class or part of the RAMs' words) registered, then the
     // select's: the RAMs' outputs and the select mux in different cycles
@@ -721,15 +738,19 @@ module sglif_trainer #(
                 3'd2: rb_d[48 +: 16] = bomom_rq;
                 default: rb_d[48 +: 16] = 16'd0;
             endcase
-        rb_d[64 +: 16] = {2'd0, ra_pt} < NPART[3:0] ? gpx[16*ra_pt +: 16] : 16'd0;
+        rb_d[64 +: 16] = 16'd0;                          // (TGRAD: below)
         rb_d[80 +: 16] = e_rdata[32*ra_oc + 16*ra_q[0] +: 16];
         rb_d[96 +: 16] = es32[15:0];
         rb_d[112 +: 16] = reg_q;
     end
     always @(posedge clk_i) begin
         rs2_q   <= rs_q;
+        ra2_pt  <= ra_pt;
         rb_q    <= rb_d;
-        rdata_o <= rb_q[16*rs2_q +: 16];
+        if (rs2_q == 3'd4)
+            rdata_o <= {2'd0, ra2_pt} < NPART[3:0] ? gpx[16*ra2_pt +: 16] : 16'd0;
+        else
+            rdata_o <= rb_q[16*rs2_q +: 16];
     end
     wire unused_ok = &{1'b0, h_i32, in_last32, n_last32, c_last32, rk_row32, wk_row32, e_row32,
                        rp_q, wflat, es32, e_busy, u_busy, err_v, err_t, err_c, err, gv_t, gv_i, gv, tn_q,

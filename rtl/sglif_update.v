@@ -66,10 +66,14 @@ module sglif_update #(
     // masters clamped (the twin's w_clamped), running
     input  wire                 clamp_clr_i,
     output reg  [31:0]          clamped_o,
-    // read port: the words of (rk_o, rp_o) on the inputs the cycle after rd_o
+    // read port: the words of (rk_o, rp_o) on the inputs the cycle after rd_o; (rk_nx_o,
+    // rp_nx_o) is a read's address a cycle ahead, in the cycle before its rd_o (a RAM with
+    // two cycles' latency addressed with it gives the word in time: the gradient port)
     output reg                  rd_o,
     output reg  [KW-1:0]        rk_o,
     output reg  [PW-1:0]        rp_o,
+    output wire [KW-1:0]        rk_nx_o,
+    output wire [PW-1:0]        rp_nx_o,
     input  wire signed [GW-1:0] g_i,
     input  wire signed [31:0]   m_i,         // narrow: the int16 master sign-extended
     input  wire signed [15:0]   mom_i,
@@ -106,6 +110,9 @@ module sglif_update #(
     assign busy_o = st_q != S_IDLE;
 
     // ---- the read walker: k-major (p inner), or p-major (k inner) in pass 2 ----
+    // (every read takes its address from kc_q, pc_q: rk_nx_o, rp_nx_o)
+    assign rk_nx_o = kc_q;
+    assign rp_nx_o = pc_q;
     wire k_end = kc_q == kl_q, p_end = pc_q == pl_q;
 `ifdef SGLIF_FAULT_UPD_ORDER
     wire p_major = 1'b1;

@@ -5,12 +5,13 @@
 // bank's read has not seen yet, which the bank forwards), on rows with and without the
 // recurrent diagonal. The expected words: a plain sum per lane, the diagonal lane left alone,
 // in 36-bit two's complement. After the beats (the bank cleared first through the port), every
-// word of the addresses is read through the port (GP_LAT = 1) and compared with !==, and the
+// word of the addresses is read through the port (GP_LAT cycles) and compared with !==, and the
 // overflow flag too. Fails if the run did not have beats with the same word one back and two
 // back (the forwarding untested). Plus-args: +seed=S, +n=CYCLES. Last line:
 // `acc-fwd: <W> words compared, <B> beats (<F1> one back, <F2> two back), <M> mismatches`;
 // $fatal on a mismatch (the self-tests: SGLIF_FAULT_ACC_FWD1 and SGLIF_FAULT_ACC_FWD2 must fail).
 `default_nettype none
+`include "sglif_core_map_defs.vh"
 
 module tb_acc_fwd;
     localparam integer N = 16, P = 4, C = 2, N_IN = 4, GRAD_W = 36;
@@ -115,7 +116,7 @@ module tb_acc_fwd;
         words = 0; bad = 0;
         for (a = 0; a < NA * P; a = a + 1) begin
             gp_addr = gp_at(a / P, a % P);
-            @(negedge clk);                           // GP_LAT = 1
+            repeat (`SGLIF_GP_LAT) @(negedge clk);    // GP_LAT
             words = words + 1;
             if (gp_rdata !== want[a]) begin
                 bad = bad + 1;

@@ -10,6 +10,7 @@
 // batch's so far), and the overflow flag. Last line: `<NAME>: N <N>, P <P>, <S> samples, <W>
 // gradient words compared, <G> gv values, <M> mismatches`; $fatal on one.
 `default_nettype none
+`include "sglif_core_map_defs.vh"
 
 module tb_acc_replay #(
     parameter integer N      = 32,
@@ -122,13 +123,16 @@ module tb_acc_replay #(
             idx = idx + 1;
         end
 
-    // one port access: the address at a falling edge, the word GP_LAT = 1 cycle later
+    // one port access: the address at a falling edge, the word GP_LAT cycles later (a write
+    // at the first rising edge)
     task port(input [1:0] s, input [GA_W-1:0] ad, input we);
         begin
             @(negedge clk);
             gp_sel = s; gp_addr = ad; gp_we = we;
             @(posedge clk);
             #1 gp_we = 1'b0;
+            repeat (`SGLIF_GP_LAT - 1) @(posedge clk);
+            #1;
         end
     endtask
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // tb_upd: make upd-test's Icarus run. Replays the vectors of sim/upd_vectors.cpp (VEC) through
 // rtl/sglif_update.v: per tensor the RAMs loaded (gradient words, masters, momenta, weights;
-// read with one cycle of latency, written at the unit's strobes), start_i, the clock run to
+// read with one cycle of latency, written at the unit's strobes; the gradient words as the
+// trainer's gradient port reads them, at the address a cycle ahead, rk_nx_o and rp_nx_o, with
+// two cycles of latency, so that a wrong address ahead fails), start_i, the clock run to
 // done_o; then every master, momentum, weight and gradient word (cleared), the clamp count,
 // the PCG32 state and increment and the cycles compared with !== against the twin's. The
 // stream is loaded once, before the first tensor. Prints `upd-icarus: <T> tensors, <E>
@@ -30,8 +32,8 @@ module tb_upd;
     wire [63:0]         st_out, inc_out;
     wire                busy, done, rd, m_we, mom_we, g_clr;
     wire [31:0]         clamped, m_o;
-    wire [KW-1:0]       rk, wk;
-    wire [PW-1:0]       rp, wp;
+    wire [KW-1:0]       rk, wk, rk_nx;
+    wire [PW-1:0]       rp, wp, rp_nx;
     wire [15:0]         wq_o, mom_o;
     reg  [GW-1:0]       g_rd;
     reg  [31:0]         m_rd;
@@ -42,7 +44,7 @@ module tb_upd;
         .wide_i(wide), .diag_i(diag), .row_norm_i(rn), .b2_i(b2), .s_i(s), .wd_i(wd), .lr_i(lr),
         .busy_o(busy), .done_o(done), .rng_load_i(load), .rng_state_i(st_in),
         .rng_inc_i(inc_in), .rng_state_o(st_out), .rng_inc_o(inc_out), .clamp_clr_i(1'b0),
-        .clamped_o(clamped), .rd_o(rd), .rk_o(rk), .rp_o(rp), .g_i(g_rd), .m_i(m_rd),
+        .clamped_o(clamped), .rd_o(rd), .rk_o(rk), .rp_o(rp), .rk_nx_o(rk_nx), .rp_nx_o(rp_nx), .g_i(g_rd), .m_i(m_rd),
         .mom_i(mom_rd), .wk_o(wk), .wp_o(wp), .m_we_o(m_we), .m_o(m_o), .wq_o(wq_o),
         .mom_we_o(mom_we), .mom_o(mom_o), .g_clr_o(g_clr));
 
@@ -52,9 +54,11 @@ module tb_upd;
     reg [15:0]   MOM [0:NMAX-1];
     reg [15:0]   WQ  [0:NMAX-1];
     integer P;
+    reg [GW-1:0] g_rd1;
     always @(posedge clk) begin
+        g_rd1 <= G[rk_nx * P + rp_nx];          // every cycle, as the gradient port
+        g_rd  <= g_rd1;
         if (rd) begin
-            g_rd   <= G[rk * P + rp];
             m_rd   <= M[rk * P + rp];
             mom_rd <= MOM[rk * P + rp];
         end
