@@ -143,7 +143,15 @@ module sglif_engine #(
         for (cs = 0; cs < CP; cs = cs + 1)
             if (e_addr_c == cs[CW-1:0])
                 acc_q <= sum_q[32*cs +: 32];
-    sglif_err_unit #(.C(C)) u_err (
+    // the errors' units 2^-GF (the err unit's default, TREG GF): the walk keeps an error in
+    // E_W bits (rtl/core_map.csv), enough while |e| <= 2^GF fits them
+    localparam integer GF = 16;
+    generate
+        if (GF + 2 > `SGLIF_E_W) begin : g_bad_gf
+            sglif_error_E_W_below_GF_plus_2 u_refuse ();   // (no such module: elaboration fails)
+        end
+    endgenerate
+    sglif_err_unit #(.C(C), .GF(GF)) u_err (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(state_q == S_ERR), .c_last_i(c_last_i),
         .label_i(label_i), .out_frac_i(out_frac_i), .busy_o(e_busy), .done_o(e_done),
         .acc_addr_o(e_addr_c), .acc_data_i(acc_q), .err_valid_o(e_v), .err_c_o(e_c),
