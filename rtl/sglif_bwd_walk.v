@@ -69,7 +69,8 @@ module sglif_bwd_walk #(
     // W_out of neuron i: class c at [8c +: 8] (classes >= C read 0)
     output wire [NW-1:0]         wo_addr_o,
     input  wire [8*CP-1:0]       wo_data_i,
-    // e_t: class c at [32c +: 32] (classes >= C read 0)
+    // e_t: class c at [32c +: 32] (classes >= C read 0); only its low E_W bits are kept, the
+    // rule's errors being within [-2^GF, 2^GF]
     output wire [HW-1:0]         e_addr_o,
     input  wire [32*CP-1:0]      e_data_i,
     // history {z, code} of neuron i at step t: address {t, i} (the word H_LAT cycles later)
