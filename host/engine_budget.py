@@ -34,9 +34,9 @@ it), the update's one DP16KD (measured) and FIXED for the rest (the forward's 13
 85F row, gamma_q, the EXP2 table). A DP16KD holds 512 x 36, 1024 x 18, 2048 x 9, 4096 x 4,
 8192 x 2 or 16384 x 1; a memory takes the fewest blocks of one shape. Multipliers (MULT18X18D),
 each unit measured alone with Yosys synth_ecp5 (docs/rtl.md, "Budget on the ECP5 boards"): two
-a lane of the recurrent gather (int8 x int32 gv; 128 at P 64), two a lane of the W_out gather
-(C padded to a power of two, int8 x e_t; 32 at C 10), the backward neuron's SG product 8, the
-error unit 4, the update 14 (`make upd-pnr`).
+a lane of the recurrent gather (int8 x int24 gv, GV_W; 128 at P 64), one a lane of the W_out
+gather (C padded to a power of two, int8 x an E_W = 18-bit e_t; 16 at C 10), the backward
+neuron's SG product 8, the error unit 4, the update 14 (`make upd-pnr`).
 """
 import math
 import os
@@ -97,7 +97,7 @@ def brams(k, n_in, n, c, t, p, mom, grad_w, split=False):
 
 def mults(p, c):
     cp = 1 << math.ceil(math.log2(c))
-    return 2 * p + 2 * cp + NEURON_MULT + ERR_MULT + UPD_MULT
+    return 2 * p + cp + NEURON_MULT + ERR_MULT + UPD_MULT
 
 
 def upd_tensor(k, units, fan_in):

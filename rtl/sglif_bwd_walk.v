@@ -69,7 +69,8 @@ module sglif_bwd_walk #(
     // W_out of neuron i: class c at [8c +: 8] (classes >= C read 0)
     output wire [NW-1:0]         wo_addr_o,
     input  wire [8*CP-1:0]       wo_data_i,
-    // e_t: class c at [32c +: 32] (classes >= C read 0)
+    // e_t: class c at [32c +: 32] (classes >= C read 0); only its low E_W bits are kept, the
+    // rule's errors being within [-2^GF, 2^GF]
     output wire [HW-1:0]         e_addr_o,
     input  wire [32*CP-1:0]      e_data_i,
     // history {z, code} of neuron i at step t: address {t, i} (the word H_LAT cycles later)
@@ -107,6 +108,12 @@ module sglif_bwd_walk #(
     localparam integer CPW = C > 1 ? $clog2(C) : 1;
     localparam integer GA_W = RW + NW > NW + CPW ? RW + NW : NW + CPW;
     localparam integer FW = 4;                              // FIFO pointer bits: FIFO_D = 16
+    // the widths the rule bounds (rtl/core_map.csv): gv is clamped to signed GV_W bits (the
+    // neuron unit's clamp; the rows start at 0), an error lane is in [-2^GF, 2^GF] (or 0 beyond
+    // the classes in use), so signed E_W = GF + 2 bits; the gv rows, the error register and the
+    // gathers' operands hold only these bits, sign-extended where 32 bits go on
+    localparam integer GV_W = `SGLIF_GV_W;
+    localparam integer E_W  = `SGLIF_E_W;
     // (in flight at most: a neuron's words take G_n >= 1 cycles, so a gather holds at most
     // log2(max(P, CP)) + GATHER_LAT + 2 <= 15 neurons' results ahead of the others, with
     // GATHER_LAT = 4 for P, CP <= 512: at most 512 classes)
@@ -119,21 +126,21 @@ module sglif_bwd_walk #(
     reg [NW-1:0]  i_q;
     reg [GW-1:0]  g_q, g_last_q;
     reg [GW:0]    clr_q;
-    reg [32*CP-1:0] e_q;
+    reg [E_W*CP-1:0] e_q;                              // e_t, lane c: signed E_W bits
     assign busy_o = state_q != S_IDLE;
 
     // ---- the gv rows: word {row, g}, P lanes; row t[0] is written at step t ----------------
     localparam integer GV_WORDS = 1 << (GW + 1);
     localparam [GW:0]  CLR_LAST = {(GW+1){1'b1}};        // GV_WORDS - 1
-    reg [32*P-1:0] gv_mem [0:GV_WORDS-1];
+    reg [GV_W*P-1:0] gv_mem [0:GV_WORDS-1];         // lane k: signed GV_W bits
 `ifdef SGLIF_FAULT_WALK_ROW
     wire           rd_row = t_q[0];                  // (the row being written: the self-test)
 `else
     wire           rd_row = ~t_q[0];                 // row of step t + 1
 `endif
     wire [GW-1:0]  i_word = i_q[NW-1:PW];
-    reg  [32*P-1:0] gvw_q;                           // the word's lanes of gv_(t+1)
-    reg  [32*P-1:0] gvo_q;                           // the word of the neuron's own gv_(t+1)
+    reg  [GV_W*P-1:0] gvw_q;                         // the word's lanes of gv_(t+1)
+    reg  [GV_W*P-1:0] gvo_q;                         // the word of the neuron's own gv_(t+1)
     always @(posedge clk_i) begin
         gvw_q <= gv_mem[{rd_row, g_q}];
         gvo_q <= gv_mem[{rd_row, i_word}];
@@ -165,15 +172,33 @@ module sglif_bwd_walk #(
     wire               sf_e = sf_w == sf_r, rf_e = rf_w == rf_r, of_e = of_w == of_r;
     wire [KW-1:0]      b_lane = P > 1 ? b_i_q[KW-1:0] : {KW{1'b0}};
     wire               side_push = b_v_q && b_f_q;
+    wire [GV_W-1:0]    gvo_l = gvo_q[GV_W*b_lane +: GV_W];  // the neuron's own gv_(t+1)
+    // the lanes sign-extended to 32 bits (the accumulation's ports), and e_t's lanes cut to
+    // E_W bits as they are read
+    wire [32*P-1:0]    gvw_x;
+    wire [32*CP-1:0]   e_x;
+    wire [E_W*CP-1:0]  e_n;
+    wire [CP-1:0]      e_hi;
+    genvar gx;
+    generate
+        for (gx = 0; gx < P; gx = gx + 1) begin : g_gvx
+            assign gvw_x[32*gx +: 32] = {{(32-GV_W){gvw_q[GV_W*gx+GV_W-1]}}, gvw_q[GV_W*gx +: GV_W]};
+        end
+        for (gx = 0; gx < CP; gx = gx + 1) begin : g_ex
+            assign e_x[32*gx +: 32] = {{(32-E_W){e_q[E_W*gx+E_W-1]}}, e_q[E_W*gx +: E_W]};
+            assign e_n[E_W*gx +: E_W] = e_data_i[32*gx +: E_W];
+            assign e_hi[gx] = ^e_data_i[32*gx + E_W +: 32 - E_W];   // (sign bits: unused)
+        end
+    endgenerate
 
     wire        r_v, o_v;
     wire [0:0]  r_tag, o_tag;
     wire signed [63:0] r_y, o_y;
-    sglif_bwd_gather #(.P(P), .TAG_W(1)) u_rec (
+    sglif_bwd_gather #(.P(P), .TAG_W(1), .G_W(GV_W)) u_rec (
         .clk_i(clk_i), .rst_i(rst_i), .valid_i(b_v_q), .first_i(b_f_q), .last_i(b_l_q),
         .tag_i(1'b0), .s_i(s_rec_i), .w_i(w_data_i), .g_i(gvw_q), .valid_o(r_v), .tag_o(r_tag),
         .y_o(r_y));
-    sglif_bwd_gather #(.P(CP), .TAG_W(1)) u_out (
+    sglif_bwd_gather #(.P(CP), .TAG_W(1), .G_W(E_W)) u_out (
         .clk_i(clk_i), .rst_i(rst_i), .valid_i(side_push), .first_i(1'b1), .last_i(1'b1),
         .tag_i(1'b0), .s_i(out_frac_i), .w_i(wo_data_i), .g_i(e_q), .valid_o(o_v),
         .tag_o(o_tag), .y_o(o_y));
@@ -195,7 +220,7 @@ module sglif_bwd_walk #(
         if (h_push)
             sh_m[h_w] <= h_data_i;
         if (side_push)
-            sf_m[sf_w] <= {b_i_q, gm_data_i, gvo_q[32*b_lane +: 32]};
+            sf_m[sf_w] <= {b_i_q, gm_data_i, {(32-GV_W){gvo_l[GV_W-1]}}, gvo_l};
         if (r_v)
             rf_m[rf_w] <= r_y;
         if (o_v)
@@ -234,11 +259,11 @@ module sglif_bwd_walk #(
     integer cl;
     always @(posedge clk_i)
         if (state_q == S_CLEAR)
-            gv_mem[clr_q] <= {32*P{1'b0}};
+            gv_mem[clr_q] <= {GV_W*P{1'b0}};
         else if (nu_v)
             for (cl = 0; cl < P; cl = cl + 1)
                 if (wr_lane == cl[KW-1:0])
-                    gv_mem[{gv_t_o[0], wr_g}][32*cl +: 32] <= gv_o;
+                    gv_mem[{gv_t_o[0], wr_g}][GV_W*cl +: GV_W] <= gv_o[GV_W-1:0];
     // the step's last gv: the neuron unit's result for neuron n - 1
     wire step_end = nu_v && gv_i_o == n_last_i;
 
@@ -286,8 +311,8 @@ module sglif_bwd_walk #(
     wire [3:0]    nx_state = fin_q ? S_IDLE : nx_fin ? S_AEV : S_ERR;
     sglif_bwd_accum #(.N(N), .P(P), .C(C), .N_IN(N_IN), .GRAD_W(GRAD_W)) u_acc (
         .clk_i(clk_i), .rst_i(rst_i), .beat_i(a_beat || l_beat), .row_i(row_q), .g_i(g_q),
-        .gv_word_i(gvw_q), .bias_v_i(nu_v), .bias_i_i(gv_i_o), .bias_gv_i(gv_o),
-        .wo_v_i(wo_v_q), .wo_i_i(wo_i_q), .bo_v_i(side_push && b_i_q == {NW{1'b0}}), .e_i(e_q),
+        .gv_word_i(gvw_x), .bias_v_i(nu_v), .bias_i_i(gv_i_o), .bias_gv_i(gv_o),
+        .wo_v_i(wo_v_q), .wo_i_i(wo_i_q), .bo_v_i(side_push && b_i_q == {NW{1'b0}}), .e_i(e_x),
         .gp_sel_i(gp_sel_i), .gp_addr_i(gp_addr_i), .gp_we_i(gp_we_i), .gp_waddr_i(gp_waddr_i),
         .gp_wdata_i(gp_wdata_i),
         .gp_rdata_o(gp_rdata_o), .ovf_o(ovf_o));
@@ -342,7 +367,7 @@ module sglif_bwd_walk #(
                 end
                 S_ROW: begin
                     if (first && i_q == {NW{1'b0}})
-                        e_q <= e_data_i;              // e_t, read in S_ERR
+                        e_q <= e_n;                   // e_t, read in S_ERR
                     if (last) begin
                         g_q <= {GW{1'b0}};
                         // the next neuron's words carry the next listed spike's row, if any
@@ -413,7 +438,7 @@ module sglif_bwd_walk #(
             endcase
         end
     end
-    wire unused_ok = &{1'b0, r_tag, o_tag, sp_x[RW], es_x[RW]};
+    wire unused_ok = &{1'b0, r_tag, o_tag, sp_x[RW], es_x[RW], e_hi};
 endmodule
 
 `default_nettype wire

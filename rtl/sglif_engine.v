@@ -32,8 +32,10 @@ module sglif_engine #(
     parameter integer SUMS_IN = 0,     // 1: phase 1 takes each step's readout sums from the
                                        // error memory, written there during the forward
                                        // (cap_we_i), instead of recomputing them from the history
-    parameter integer EMEM_LUT = 1     // the error memory in LUT RAM (1) or block RAM (0):
+    parameter integer EMEM_LUT = 1,    // the error memory in LUT RAM (1) or block RAM (0):
                                        // synthesis only (rtl/configs.csv, engine_emem_lut)
+    parameter integer SUM_N  = N       // the most neurons whose W_out rows a step sum adds (the
+                                       // trainer: the core's top layer), for the memory's width
 ) (
     input  wire                  clk_i,
     input  wire                  rst_i,
@@ -124,7 +126,7 @@ module sglif_engine #(
     always @(posedge clk_i) begin
         if (SUMS_IN != 0) begin
             if (state_q == S_SUMW)                 // the step's word of the error memory
-                sum_q <= e_rd_q;
+                sum_q <= e_rd_x;
         end else if (state_q == S_SUM && i_q == {NW{1'b0}})
             for (c = 0; c < CP; c = c + 1)
                 sum_q[32*c +: 32] <= {{16{bo_i[16*c+15]}}, bo_i[16*c +: 16]};
@@ -143,7 +145,15 @@ module sglif_engine #(
         for (cs = 0; cs < CP; cs = cs + 1)
             if (e_addr_c == cs[CW-1:0])
                 acc_q <= sum_q[32*cs +: 32];
-    sglif_err_unit #(.C(C)) u_err (
+    // the errors' units 2^-GF (the err unit's default, TREG GF): the walk keeps an error in
+    // E_W bits (rtl/core_map.csv), enough while |e| <= 2^GF fits them
+    localparam integer GF = 16;
+    generate
+        if (GF + 2 > `SGLIF_E_W) begin : g_bad_gf
+            sglif_error_E_W_below_GF_plus_2 u_refuse ();   // (no such module: elaboration fails)
+        end
+    endgenerate
+    sglif_err_unit #(.C(C), .GF(GF)) u_err (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(state_q == S_ERR), .c_last_i(c_last_i),
         .label_i(label_i), .out_frac_i(out_frac_i), .busy_o(e_busy), .done_o(e_done),
         .acc_addr_o(e_addr_c), .acc_data_i(acc_q), .err_valid_o(e_v), .err_c_o(e_c),
@@ -153,24 +163,41 @@ module sglif_engine #(
     assign err_c_o     = e_c;
     assign err_o       = e_val;
 
-    // the error memory: word t, lane c. In LUT RAM (EMEM_LUT = 1) it spares the 16 block RAMs
+    // the error memory: word t, lane c, EM_W bits a lane (sign-extended to 32 on every read).
+    // A lane holds an error, |e| <= 2^GF (E_W bits), or a forward's step sum a_c = b_out[c] +
+    // sum_{i: z_t,i} W_out[i][c] over at most SUM_N neurons, |a_c| <= 2^15 + 2^7 SUM_N (int16
+    // b_out, int8 W_out): SUM_BITS = 1 + clog2(2^15 + 2^7 SUM_N) signed bits (17 up to SUM_N =
+    // 256). EM_W is the larger of the two, so no configuration wraps a lane. In LUT RAM (EMEM_LUT = 1) it spares the 16 block RAMs
     // that the ULX3S-85F's training image lacks; the 45F's lacks LUTs instead (docs/boards.md,
     // "Training on the boards"). One write a cycle: a whole word (a forward step's sums, or 0)
     // or one lane (an error).
-    reg  [32*CP-1:0] e_rd_q;
+    localparam integer SUM_BITS = 1 + $clog2(32768 + 128 * SUM_N);
+    localparam integer EM_W = SUM_BITS > `SGLIF_E_W ? SUM_BITS : `SGLIF_E_W;
+    reg  [EM_W*CP-1:0] e_rd_q;
+    wire [32*CP-1:0] e_rd_x;                       // e_rd_q's lanes sign-extended
+    wire [EM_W*CP-1:0] cap_n;                      // cap_data_i's lanes cut to EM_W bits
+    wire [CP-1:0]    cap_hi;
+    genvar gx;
+    generate
+        for (gx = 0; gx < CP; gx = gx + 1) begin : g_emx
+            assign e_rd_x[32*gx +: 32] = {{(32-EM_W){e_rd_q[EM_W*gx+EM_W-1]}}, e_rd_q[EM_W*gx +: EM_W]};
+            assign cap_n[EM_W*gx +: EM_W] = cap_data_i[32*gx +: EM_W];
+            assign cap_hi[gx] = ^cap_data_i[32*gx + EM_W +: 32 - EM_W];  // (sign bits: unused)
+        end
+    endgenerate
     wire [HW-1:0]    w_e_addr;
     wire [HW-1:0]    em_ra = !busy_o ? e_raddr_i : state_q == S_SUM ? t_q : w_e_addr;
     wire             em_cap = SUMS_IN != 0 && cap_we_i && !busy_o;   // a forward step's sums
     wire             em_wz  = !em_cap && state_q == S_ERR;  // the step's word to 0 (classes >= C)
     wire             em_we  = em_cap || em_wz;
     wire [HW-1:0]    em_wa  = em_cap ? cap_t_i : t_q;
-    wire [32*CP-1:0] em_wd  = em_cap ? cap_data_i : {32*CP{1'b0}};
+    wire [EM_W*CP-1:0] em_wd = em_cap ? cap_n : {EM_W*CP{1'b0}};
     wire             em_le  = !em_we && e_v;                         // an error into lane e_c
     integer ce;
     generate
         if (EMEM_LUT != 0) begin : g_emem
             (* ram_style = "distributed" *)
-            reg [32*CP-1:0] emem [0:T_MAX-1];
+            reg [EM_W*CP-1:0] emem [0:T_MAX-1];
             always @(posedge clk_i) begin
                 e_rd_q <= emem[em_ra];
                 if (em_we)
@@ -178,11 +205,11 @@ module sglif_engine #(
                 else if (em_le)
                     for (ce = 0; ce < CP; ce = ce + 1)
                         if (e_c == ce[CW-1:0])
-                            emem[t_q][32*ce +: 32] <= e_val;
+                            emem[t_q][EM_W*ce +: EM_W] <= e_val[EM_W-1:0];
             end
         end else begin : g_emem
             (* ram_style = "block" *)
-            reg [32*CP-1:0] emem [0:T_MAX-1];
+            reg [EM_W*CP-1:0] emem [0:T_MAX-1];
             always @(posedge clk_i) begin
                 e_rd_q <= emem[em_ra];
                 if (em_we)
@@ -190,7 +217,7 @@ module sglif_engine #(
                 else if (em_le)
                     for (ce = 0; ce < CP; ce = ce + 1)
                         if (e_c == ce[CW-1:0])
-                            emem[t_q][32*ce +: 32] <= e_val;
+                            emem[t_q][EM_W*ce +: EM_W] <= e_val[EM_W-1:0];
             end
         end
     endgenerate
@@ -204,14 +231,14 @@ module sglif_engine #(
     reg  e_have_q;
     wire w_e_ok  = SUMS_IN == 0 || e_have_q;
     wire w_start = SUMS_IN != 0 ? state_q == S_IDLE && start_i : state_q == S_WALK;
-    assign e_rdata_o = e_rd_q;
+    assign e_rdata_o = e_rd_x;
     sglif_bwd_walk #(.N(N), .P(P), .C(C), .T_MAX(T_MAX), .N_IN(N_IN), .ES_AW(ES_AW),
                      .GRAD_W(GRAD_W), .H_LAT(H_LAT)) u_walk (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(w_start), .n_last_i(n_last_i),
         .t_last_i(t_last_i), .s_rec_i(s_rec_i), .out_frac_i({out_frac_i[5], out_frac_i}),
         .k_i(k_i), .reset_mult_i(reset_mult_i), .e_ok_i(w_e_ok), .e_take_o(w_take), .busy_o(w_busy), .done_o(w_done),
         .w_addr_o(w_addr_o), .w_data_i(w_data_i), .wo_addr_o(w_wo_addr), .wo_data_i(wo_data_i),
-        .e_addr_o(w_e_addr), .e_data_i(e_rd_q), .h_addr_o(w_h_addr), .h_data_i(h_data_i),
+        .e_addr_o(w_e_addr), .e_data_i(e_rd_x), .h_addr_o(w_h_addr), .h_data_i(h_data_i),
         .gm_addr_o(gm_addr_o), .gm_data_i(gm_data_i), .gv_valid_o(gv_valid_o),
         .gv_t_o(gv_t_o), .gv_i_o(gv_i_o), .gv_o(gv_o), .sat_gz_o(sat_gz_o), .sat_gv_o(sat_gv_o),
         .ev_count_i(ev_count_i), .es_addr_o(es_addr_o), .es_data_i(es_data_i),
@@ -301,7 +328,7 @@ module sglif_engine #(
             endcase
         end
     end
-    wire unused_ok = &{1'b0, e_busy};
+    wire unused_ok = &{1'b0, e_busy, cap_hi};
 endmodule
 
 `default_nettype wire

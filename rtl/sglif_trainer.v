@@ -228,7 +228,7 @@ module sglif_trainer #(
     wire [ENW-1:0]    l_i   = addr_i[ENW-1:0];
     sglif_engine #(.N(EN), .P(EP), .C(C), .T_MAX(T_MAX), .N_IN(EIN), .ES_AW(ES_AW),
                    .GRAD_W(GRAD_BITS), .H_LAT(H_LAT), .SUMS_IN(1),
-                   .EMEM_LUT(EMEM_LUT)) u_eng (
+                   .EMEM_LUT(EMEM_LUT), .SUM_N(CN)) u_eng (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(e_start_q), .n_last_i(n_last_q),
         .t_last_i(hist_steps_i[HW-1:0] - 1'b1 | {HW{hist_steps_i[HW]}}), .c_last_i(c_last_q),
         .label_i(label_q), .s_rec_i(s_rec_q), .out_frac_i(out_frac_q), .k_i(k_q),

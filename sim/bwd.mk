@@ -4,7 +4,7 @@
 # (sim/bwd_ref.c) over BWD_SEEDS x BWD_N random neurons, every output compared, after a lint
 # of the module (verilator -Wall through the build, iverilog, yosys), and
 # rtl/sglif_bwd_gather.v (the gradient through a recurrent row: the dot of a weight row with a
-# gv row, rounded) against sgl_bwd_gather_ref at each P of GATHER_LANES, BWD_SEEDS x GATHER_N
+# gv row, rounded) against sgl_bwd_gather_ref at each P:G_W of GATHER_CONFIGS, BWD_SEEDS x GATHER_N
 # rows; `make bwd-selftest` proves the comparisons fail on each altered RTL (the decay one
 # shift off, the SG product's rounding dropped, the multiplicative reset's cut ignored, the
 # clamps at int32 instead of the rule's int24, the gather's rounding dropped, the walk reading the wrong gv row, the generator's rotation off, the
@@ -28,7 +28,12 @@ BWD_SEEDS  ?= 1 2
 BWD_RTL    := rtl/sglif_bwd_neuron.v
 BWD_FAULTS := DECAY ROUND RESET CLAMP
 GATHER_N     ?= 200000
-GATHER_LANES ?= 1 4 64
+# the gather's tests, P:G_W each: lanes and operand bits (32 at 1, 4 and 64 lanes; the 85F
+# image's recurrent gather, 32 lanes of GV_W bits, and its W_out gather, 16 of E_W)
+GV_W         := $(shell awk -F, '$$2 == "GV_W" { print $$3 }' rtl/core_map.csv)
+E_W          := $(shell awk -F, '$$2 == "E_W" { print $$3 }' rtl/core_map.csv)
+GATHER_CONFIGS ?= 1:32 4:32 64:32 32:$(GV_W) 16:$(E_W)
+gather_dirs   = $(foreach c,$(GATHER_CONFIGS),$(BWD_DIR)/gather-p$(subst :,w,$(c))/Vsglif_bwd_gather)
 GATHER_RTL   := rtl/sglif_bwd_gather.v
 GATHER_DEPS  := $(CORE_MAP_H) sim/unit_harness.h sim/gather_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(GATHER_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 WALK_N       ?= 400
@@ -69,11 +74,16 @@ $(BWD_DIR)/ok/Vsglif_bwd_neuron: $(BWD_DEPS)
 $(BWD_DIR)/fault-%/Vsglif_bwd_neuron: $(BWD_DEPS)
 	$(call verilate,$(@D),sglif_bwd_neuron,Vsglif_bwd_neuron,$(BWD_RTL),sim/bwd_test.cpp $(OBJ)/sim/bwd_ref.o,+define+SGLIF_FAULT_BWD_$*,)
 
+# gather-p<P>w<G_W>
 $(BWD_DIR)/gather-p%/Vsglif_bwd_gather: $(GATHER_DEPS)
-	$(call verilate,$(@D),sglif_bwd_gather,Vsglif_bwd_gather,$(GATHER_RTL),sim/gather_test.cpp $(OBJ)/sim/bwd_ref.o,-GP=$*,-DGATHER_P=$*)
+	$(call verilate,$(@D),sglif_bwd_gather,Vsglif_bwd_gather,$(GATHER_RTL),sim/gather_test.cpp $(OBJ)/sim/bwd_ref.o,-GP=$(word 1,$(subst w, ,$*)) -GG_W=$(word 2,$(subst w, ,$*)),-DGATHER_P=$(word 1,$(subst w, ,$*)) -DGATHER_G_W=$(word 2,$(subst w, ,$*)))
 
 $(BWD_DIR)/gather-fault/Vsglif_bwd_gather: $(GATHER_DEPS)
 	$(call verilate,$(@D),sglif_bwd_gather,Vsglif_bwd_gather,$(GATHER_RTL),sim/gather_test.cpp $(OBJ)/sim/bwd_ref.o,-GP=4 +define+SGLIF_FAULT_GATHER_ROUND,-DGATHER_P=4)
+
+# (the tree's nodes a bit too narrow, at the 85F's recurrent gather: 32 lanes of GV_W bits)
+$(BWD_DIR)/gather-fault-width/Vsglif_bwd_gather: $(GATHER_DEPS)
+	$(call verilate,$(@D),sglif_bwd_gather,Vsglif_bwd_gather,$(GATHER_RTL),sim/gather_test.cpp $(OBJ)/sim/bwd_ref.o,-GP=32 -GG_W=$(GV_W) +define+SGLIF_FAULT_GATHER_WIDTH,-DGATHER_P=32 -DGATHER_G_W=$(GV_W))
 
 $(BWD_DIR)/sround/Vtb_sround: $(SROUND_DEPS)
 	$(call verilate,$(@D),tb_sround,Vtb_sround,sim/tb_sround.v $(SROUND_RTL),sim/sround_test.cpp,,)
@@ -150,7 +160,7 @@ $(BWD_DIR)/err-fault/Vsglif_err_unit: $(ERR_DEPS)
 	$(call verilate,$(@D),sglif_err_unit,Vsglif_err_unit,$(ERR_RTL),sim/err_test.cpp $(OBJ)/sim/softmax_ref.o,-GC=10 +define+SGLIF_FAULT_ERR_ROUND,-DERR_C=10)
 
 .PHONY: bwd-test bwd-selftest
-bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)/gather-p$(p)/Vsglif_bwd_gather) $(foreach p,$(WALK_LANES),$(BWD_DIR)/walk-p$(p)/Vsglif_bwd_walk) $(BIN)/walk_twin $(BIN)/walk_vectors $(BWD_DIR)/tb_walk.vvp $(foreach c,$(ERR_CLASSES),$(BWD_DIR)/err-c$(c)/Vsglif_err_unit) $(BWD_DIR)/sround/Vtb_sround $(foreach p,$(ACC_LANES),$(BWD_DIR)/acc-p$(p)/Vsglif_engine) $(BIN)/acc_vectors $(BWD_DIR)/tb_acc.vvp $(BWD_DIR)/tb_acc_fwd.vvp ## the engine's units vs the twin: backward neuron, gather, one layer's walk (also Icarus), readout error, PCG32 + stochastic rounding, whole samples (error, walk, gradient accumulation; also Icarus), the gradient bank's forwarding (Icarus)
+bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(gather_dirs) $(foreach p,$(WALK_LANES),$(BWD_DIR)/walk-p$(p)/Vsglif_bwd_walk) $(BIN)/walk_twin $(BIN)/walk_vectors $(BWD_DIR)/tb_walk.vvp $(foreach c,$(ERR_CLASSES),$(BWD_DIR)/err-c$(c)/Vsglif_err_unit) $(BWD_DIR)/sround/Vtb_sround $(foreach p,$(ACC_LANES),$(BWD_DIR)/acc-p$(p)/Vsglif_engine) $(BIN)/acc_vectors $(BWD_DIR)/tb_acc.vvp $(BWD_DIR)/tb_acc_fwd.vvp ## the engine's units vs the twin: backward neuron, gather, one layer's walk (also Icarus), readout error, PCG32 + stochastic rounding, whole samples (error, walk, gradient accumulation; also Icarus), the gradient bank's forwarding (Icarus)
 	@mkdir -p $(BWD_DIR)
 	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -s sglif_bwd_neuron -o $(BWD_DIR)/lint.vvp $(BWD_RTL)
 	$(IVERILOG) -g2005 -Wall -s sglif_bwd_gather -o $(BWD_DIR)/lint-gather.vvp $(GATHER_RTL)
@@ -173,8 +183,8 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)
 	@set -e; for s in $(BWD_SEEDS); do \
 	  $< +seed=$$s +n=$(BWD_N) >$(BWD_DIR)/seed-$$s.log 2>&1 || { tail -5 $(BWD_DIR)/seed-$$s.log; exit 1; }; \
 	  echo "seed $$s: $$(grep 'neurons compared' $(BWD_DIR)/seed-$$s.log)"; done
-	@set -e; for p in $(GATHER_LANES); do for s in $(BWD_SEEDS); do l=$(BWD_DIR)/gather-p$$p-seed-$$s.log; \
-	  $(BWD_DIR)/gather-p$$p/Vsglif_bwd_gather +seed=$$s +n=$(GATHER_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
+	@set -e; for c in $(GATHER_CONFIGS); do p=p$${c%:*}w$${c#*:}; for s in $(BWD_SEEDS); do l=$(BWD_DIR)/gather-$$p-seed-$$s.log; \
+	  $(BWD_DIR)/gather-$$p/Vsglif_bwd_gather +seed=$$s +n=$(GATHER_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'rows compared' $$l)"; done; done
 	@set -e; for p in $(WALK_LANES); do for s in $(BWD_SEEDS); do l=$(BWD_DIR)/walk-p$$p-seed-$$s.log; \
 	  $(BWD_DIR)/walk-p$$p/Vsglif_bwd_walk +seed=$$s +n=$(WALK_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
@@ -202,16 +212,20 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(foreach p,$(GATHER_LANES),$(BWD_DIR)
 	  $(BWD_DIR)/sround/Vtb_sround +seed=$$s +n=$(SROUND_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'draws compared' $$l)"; done
 
-bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(foreach f,$(ACC_FWD_FAULTS),$(BWD_DIR)/tb_acc_fwd-$(f).vvp) $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off or a draw's operand not forwarded, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice; the gradient bank's sum not forwarded one or two beats on
+bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(foreach f,$(ACC_FWD_FAULTS),$(BWD_DIR)/tb_acc_fwd-$(f).vvp) $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/gather-fault-width/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, the gather's tree a bit too narrow, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off or a draw's operand not forwarded, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice; the gradient bank's sum not forwarded one or two beats on
 	@set -e; for f in $(BWD_FAULTS); do d=$(BWD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_bwd_neuron +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'bwd: [0-9]+ neurons compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
 	    echo "bwd-selftest: SGLIF_FAULT_BWD_$$f: PASS (the altered RTL was caught: $$(grep -m1 -o 'neuron [0-9]*' $$d/run.log))"; \
 	  else echo "bwd-selftest: SGLIF_FAULT_BWD_$$f: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi; done
 	@d=$(BWD_DIR)/gather-fault; rc=0; $$d/Vsglif_bwd_gather +seed=1 +n=20000 >$$d/run.log 2>&1 || rc=$$?; \
-	  if [ $$rc -ne 0 ] && grep -qE 'gather: P 4 lanes, [0-9]+ rows compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
+	  if [ $$rc -ne 0 ] && grep -qE 'gather: P 4 lanes, G_W 32, [0-9]+ rows compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
 	    echo "bwd-selftest: SGLIF_FAULT_GATHER_ROUND: PASS (the altered RTL was caught: $$(grep -m1 -o 'row [0-9]*' $$d/run.log))"; \
 	  else echo "bwd-selftest: SGLIF_FAULT_GATHER_ROUND: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
+	@d=$(BWD_DIR)/gather-fault-width; rc=0; $$d/Vsglif_bwd_gather +seed=1 +n=20000 >$$d/run.log 2>&1 || rc=$$?; \
+	  if [ $$rc -ne 0 ] && grep -qE 'gather: P 32 lanes, G_W $(GV_W), [0-9]+ rows compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
+	    echo "bwd-selftest: SGLIF_FAULT_GATHER_WIDTH: PASS (the altered RTL was caught: $$(grep -m1 -o 'row [0-9]*' $$d/run.log))"; \
+	  else echo "bwd-selftest: SGLIF_FAULT_GATHER_WIDTH: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
 
 	@d=$(BWD_DIR)/walk-fault; rc=0; $$d/Vsglif_bwd_walk +seed=1 +n=50 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'walk: [0-9]+ configurations, .* [1-9][0-9]* mismatches' $$d/run.log; then \

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
-// make bwd-test (its gather part): rtl/sglif_bwd_gather.v at P = GATHER_P lanes against
+// make bwd-test (its gather part): rtl/sglif_bwd_gather.v at P = GATHER_P lanes and operands
+// of G_W = GATHER_G_W bits against
 // sgl_bwd_gather_ref (sim/bwd_ref.c: the exact int64 dot of an int8 row with an int32 gv row,
 // rounded by the twin's sgl_fixed_rshift_round), random rows of 1..12 beats (the last beat's
 // lanes beyond the row's length carry 0, as the banks do), random bubbles, every row's result
 // and tag compared, and the latency (valid_o exactly log2(P) + 3 cycles after the last beat).
-// Inputs mix weights at +-127 and small, gv small / any / at the int32 limits, shifts -16 ..
+// Inputs mix weights at 127, -128 and any, gv small / any of G_W bits / at the limits of G_W
+// bits (-2^(G_W-1), 2^(G_W-1) - 1: with -128 the largest products, which a tree node one bit
+// too narrow wraps: make bwd-selftest's SGLIF_FAULT_GATHER_WIDTH), shifts -16 ..
 // 40 and, one row in 16, -64 .. 63 (the clamps at +-2^62 and the 0 above 62).
 // Plus-args: +seed=S (default 1), +n=N rows (default 200000). Prints `gather: P <P> lanes,
 // <R> rows compared (<B> products), <M> mismatches`; exit 1 on a mismatch (the first stops).
@@ -26,7 +29,12 @@ extern "C" {
 #ifndef GATHER_P
 #define GATHER_P 4
 #endif
+#ifndef GATHER_G_W
+#define GATHER_G_W 32
+#endif
 static const int P = GATHER_P;
+static const int G_W = GATHER_G_W;
+static const int64_t G_MAX = (INT64_C(1) << (G_W - 1)) - 1, G_MIN = -(INT64_C(1) << (G_W - 1));
 static int lat() { int lv = 0; while ((1 << lv) < P) lv++; return lv + SGL_GATHER_LAT; } // rtl/core_map.csv
 
 struct Row {
@@ -46,11 +54,11 @@ static Row draw(sgl_rng *r, uint32_t tag)
     int gmode = (int)sgl_rng_below(r, 4);
     for (int j = 0; j < x.len; j++) {
         uint32_t c = sgl_rng_below(r, 5);
-        x.w[(size_t)j] = (int8_t)(c == 0 ? 127 : c == 1 ? -127 : (int)sgl_rng_below(r, 255) - 127);
+        x.w[(size_t)j] = (int8_t)(c == 0 ? 127 : c == 1 ? -128 : (int)sgl_rng_below(r, 256) - 128);
         switch (gmode) {
         case 0: x.g[(size_t)j] = (int32_t)sgl_rng_below(r, 20001) - 10000; break;
-        case 1: x.g[(size_t)j] = sgl_rng_below(r, 2) ? INT32_MAX : INT32_MIN; break;
-        default: x.g[(size_t)j] = (int32_t)sgl_rng_u32(r) >> sgl_rng_below(r, 32); break;
+        case 1: x.g[(size_t)j] = (int32_t)(sgl_rng_below(r, 2) ? G_MAX : G_MIN); break;
+        default: x.g[(size_t)j] = (int32_t)((int64_t)(int32_t)sgl_rng_u32(r) >> (32 - G_W)) >> sgl_rng_below(r, (uint32_t)G_W); break;
         }
     }
     x.s = sgl_rng_below(r, 16) == 0 ? (int)sgl_rng_below(r, 128) - 64 : (int)sgl_rng_below(r, 57) - 16;
@@ -92,7 +100,8 @@ int main(int argc, char **argv)
             top->s_i = (uint8_t)(cur.s & 0x7f);
             for (int k = 0; k < P; k++) {
                 setb(top->w_i, 8 * k, 8, (uint8_t)cur.w[(size_t)(beat * P + k)]);
-                setb(top->g_i, 32 * k, 32, (uint32_t)cur.g[(size_t)(beat * P + k)]);
+                setb(top->g_i, G_W * k, G_W, (uint32_t)cur.g[(size_t)(beat * P + k)] &
+                     (uint32_t)((UINT64_C(1) << G_W) - 1));
             }
             if (beat == beats - 1) {
                 rows.push_back(cur);
@@ -130,8 +139,8 @@ int main(int argc, char **argv)
     }
     top->final();
     printf("gather: P %d lanes, seed %" PRIu64 ", %" PRIu64 " cycles\n", P, seed, cycle);
-    printf("gather: P %d lanes, %" PRIu64 " rows compared (%" PRIu64 " products), %" PRIu64
-           " mismatches\n", P, compared, products, mismatches);
+    printf("gather: P %d lanes, G_W %d, %" PRIu64 " rows compared (%" PRIu64 " products), %" PRIu64
+           " mismatches\n", P, G_W, compared, products, mismatches);
     printf("gather: %s\n", mismatches ? "FAIL" : "PASS");
     return mismatches ? 1 : 0;
 }

@@ -7,25 +7,27 @@
 `default_nettype none
 `include "sglif_core_map_defs.vh"
 
-// the gather at P lanes (the tree's depth grows with P: 32 lanes on the 85F's image)
+// the gather at P lanes of G_W-bit operands (the tree's depth grows with P: 32 lanes on the
+// 85F's image; G_W: the recurrent gather's, GV_W)
 module sglif_gather_fmax_top #(
-    parameter integer P = 32
+    parameter integer P   = 32,
+    parameter integer G_W = `SGLIF_GV_W
 ) (
     input  wire clk_i,
     input  wire din_i,
     output reg  dout_o
 );
-    localparam integer SR = 4 + 8 + 7 + 40 * P;
+    localparam integer SR = 4 + 8 + 7 + (8 + G_W) * P;
     reg [SR-1:0] sr_q;
     always @(posedge clk_i)
         sr_q <= {sr_q[SR-2:0], din_i};
     wire               v;
     wire [7:0]         tag;
     wire signed [63:0] y;
-    sglif_bwd_gather #(.P(P), .TAG_W(8)) u_g (
+    sglif_bwd_gather #(.P(P), .TAG_W(8), .G_W(G_W)) u_g (
         .clk_i(clk_i), .rst_i(sr_q[0]), .valid_i(sr_q[1]), .first_i(sr_q[2]), .last_i(sr_q[3]),
         .tag_i(sr_q[4 +: 8]), .s_i(sr_q[12 +: 7]), .w_i(sr_q[19 +: 8*P]),
-        .g_i(sr_q[19 + 8*P +: 32*P]), .valid_o(v), .tag_o(tag), .y_o(y));
+        .g_i(sr_q[19 + 8*P +: G_W*P]), .valid_o(v), .tag_o(tag), .y_o(y));
     reg [72:0] o_q;
     always @(posedge clk_i) begin
         o_q    <= {v, tag, y};

@@ -84,7 +84,7 @@ trn-icarus: $(TRN_DIR)/icarus/vec.txt $(TRN_DIR)/icarus/tb_trn.vvp $(TRN_DIR)/ic
 # minutes: each unit of TRN_PNR alone in a measurement top of sim/sglif_trn_fmax_top.v (every
 # input from a shift register, every output registered), with the real word widths (GV_W,
 # GRAD_W of rtl/core_map.csv):
-#   gather   sglif_bwd_gather at TRN_PNR_P lanes (32: the 85F image's; the tree grows with P)
+#   gather   sglif_bwd_gather at TRN_PNR_P lanes (32: the 85F image's; the tree grows with P) of GV_W bits
 #   neuron   sglif_bwd_neuron
 #   err      sglif_err_unit at TRN_PNR_C classes
 #   upd      sglif_update (sim/sglif_upd_fmax_top.v, as make upd-pnr)

@@ -4,9 +4,11 @@
 // sgl_bwd_walk_ref (sim/bwd_ref.c: the top layer's loop of the twin's sgl_fixed_grad_backward
 // from the twin's own rounding and decay), configuration after configuration: random n
 // (1 .. WALK_N), steps (1 .. WALK_T), classes (2 .. WALK_C), W_rec and W_out with +-127, errors
-// up to +-2^16 (the integer rule's 2^GF) and beyond, spikes and SG codes, gamma_q as the
-// quantizer makes it, shifts, decay and both reset modes. The RAMs outside the walk (W_rec
-// rows, W_out, errors, history, gamma_q) are modelled here with registered reads. Every gv_t[i]
+// up to +-2^16 (the integer rule's 2^GF) and, one configuration in four, any of E_W bits
+// (the walk keeps an error in E_W bits, rtl/core_map.csv; its limits included), spikes and SG
+// codes, gamma_q as the quantizer makes it, shifts, decay and both reset modes. The RAMs
+// outside the walk (W_rec rows, W_out, errors, history, gamma_q) are modelled here with
+// registered reads. Every gv_t[i]
 // the walk gives is compared (step, neuron, value, both clamp flags) in the twin's order
 // (t = T-1 .. 0, i = 0 .. n-1), and done_o after the last. Plus-args: +seed=S, +n=N
 // configurations (default 400). Prints `walk: <C> configurations, <G> gv values compared
@@ -63,7 +65,11 @@ int main(int argc, char **argv)
         for (auto &w : w_rec) w = sgl_rng_below(&r, 3) ? w8() : 0;
         for (auto &w : w_out) w = w8();
         int big = sgl_rng_below(&r, 4) == 0;
-        for (auto &e : err) e = big ? (int32_t)sgl_rng_u32(&r) >> sgl_rng_below(&r, 16) : (int32_t)sgl_rng_below(&r, 131073) - 65536;
+        const int32_t e_max = (1 << (SGL_E_W - 1)) - 1, e_min = -(1 << (SGL_E_W - 1));
+        for (auto &e : err)
+            e = !big ? (int32_t)sgl_rng_below(&r, 131073) - 65536
+                : sgl_rng_below(&r, 8) == 0 ? (sgl_rng_below(&r, 2) ? e_max : e_min)
+                : ((int32_t)sgl_rng_u32(&r) >> (32 - SGL_E_W)) >> sgl_rng_below(&r, 16);
         int bits = 1 + (int)sgl_rng_below(&r, 16);
         for (auto &g : gamma) {
             g = (int32_t)(sgl_rng_uniform(&r) * 2.0 * 16777216.0 / (double)((1 << bits) - 1) + 0.5);
