@@ -378,21 +378,23 @@ boards-check: ## docs/boards.md's board table equals constraints/boards.csv; the
 # up to its iteration CONG_ITER, then stopped; host/congestion.py sums the overused wires of
 # that iteration's heatmap by module instance (docs/boards.md, "Training on the boards"). For a
 # design that does not route, where the wires are short; $(BIT_DIR)/<b>/cong/ keeps the log
-# and every iteration's heatmaps (by net, coordinate and wire type).
-CONG_ITER ?= 3
+# and every iteration's heatmaps (by net, coordinate and wire type). CONG_FLAGS: more nextpnr
+# options, e.g. --placer static (nextpnr's electrostatic placer instead of HeAP).
+CONG_ITER  ?= 3
+CONG_FLAGS ?=
 .PHONY: bit-congestion
 bit-congestion: $(BIT_DIR)/$(BOARD)/$(BOARD).json | fpga-deps ## ECP5 BOARD's routing congestion: placement, router2 to iteration CONG_ITER (3), its overused wires by module (host/congestion.py)
 	@set -e; b=$(BOARD); d=$(BIT_DIR)/$$b/cong; \
 	  set -- $$($(SYNTH_ROW) n=$$b c='family device package pins target_mhz' $(BOARDS_CSV)); \
 	  [ "$$1" = ecp5 ] || { echo "bit-congestion: $$b: not an ECP5 board (router2's heatmap is the ECP5 flow's)"; exit 2; }; \
 	  rm -rf $$d; mkdir -p $$d; \
-	  echo "bit-congestion: $$b: $(notdir $(NEXTPNR_ECP5)) --$$2 --seed $(BIT_SEED) --router router2 to iteration $(CONG_ITER) (log $$d/pnr.log)"; \
+	  echo "bit-congestion: $$b: $(notdir $(NEXTPNR_ECP5)) --$$2 --seed $(BIT_SEED) --router router2 $(CONG_FLAGS) to iteration $(CONG_ITER) (log $$d/pnr.log)"; \
 	  $(NEXTPNR_ECP5) --$$2 --package $$3 --lpf $$4 --json $< --freq $$5 --seed $(BIT_SEED) --timing-allow-fail \
-	    --router router2 --router2-heatmap $$d/heat -l $$d/pnr.log >/dev/null 2>&1 & pid=$$!; \
+	    --router router2 $(CONG_FLAGS) --router2-heatmap $$d/heat -l $$d/pnr.log >/dev/null 2>&1 & pid=$$!; \
 	  trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
-	  while kill -0 $$pid 2>/dev/null && ! grep -q 'iter=$(CONG_ITER) ' $$d/pnr.log 2>/dev/null; do sleep 5; done; \
+	  while kill -0 $$pid 2>/dev/null && ! grep -q 'iter=$(CONG_ITER) wires=' $$d/pnr.log 2>/dev/null; do sleep 5; done; \
 	  kill $$pid 2>/dev/null || true; wait $$pid 2>/dev/null || true; trap - EXIT INT TERM; \
-	  grep -E 'iter=[0-9]+ ' $$d/pnr.log | sed 's/^Info: */bit-congestion: /' || true; \
+	  grep -E 'iter=[0-9]+ wires=' $$d/pnr.log | sed 's/^Info: */bit-congestion: /' || true; \
 	  f=$$(ls $$d/heat_congestion_by_net_*.csv 2>/dev/null | sort -t_ -k5 -n | tail -1); \
 	  [ -n "$$f" ] || { echo "bit-congestion: $$b: no heatmap (placement failed, or routed before router2's first iteration: $$d/pnr.log)"; exit 1; }; \
 	  echo "bit-congestion: $$b: $$f"; python3 host/congestion.py $$f
