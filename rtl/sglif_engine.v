@@ -176,15 +176,8 @@ module sglif_engine #(
     reg  [EM_W*CP-1:0] e_rd_q;
     wire [32*CP-1:0] e_rd_x;                       // e_rd_q's lanes sign-extended
     wire [EM_W*CP-1:0] cap_n;                      // cap_data_i's lanes cut to EM_W bits
-    wire [CP-1:0]    cap_hi;
-    genvar gx;
-    generate
-        for (gx = 0; gx < CP; gx = gx + 1) begin : g_emx
-            assign e_rd_x[32*gx +: 32] = {{(32-EM_W){e_rd_q[EM_W*gx+EM_W-1]}}, e_rd_q[EM_W*gx +: EM_W]};
-            assign cap_n[EM_W*gx +: EM_W] = cap_data_i[32*gx +: EM_W];
-            assign cap_hi[gx] = ^cap_data_i[32*gx + EM_W +: 32 - EM_W];  // (sign bits: unused)
-        end
-    endgenerate
+    sglif_lanes_sext #(.L(CP), .W_IN(EM_W), .W_OUT(32)) u_rdx (.x_i(e_rd_q), .y_o(e_rd_x));
+    sglif_lanes_sext #(.L(CP), .W_IN(32), .W_OUT(EM_W)) u_capn (.x_i(cap_data_i), .y_o(cap_n));
     wire [HW-1:0]    w_e_addr;
     wire [HW-1:0]    em_ra = !busy_o ? e_raddr_i : state_q == S_SUM ? t_q : w_e_addr;
     wire             em_cap = SUMS_IN != 0 && cap_we_i && !busy_o;   // a forward step's sums
@@ -328,7 +321,7 @@ module sglif_engine #(
             endcase
         end
     end
-    wire unused_ok = &{1'b0, e_busy, cap_hi};
+    wire unused_ok = &{1'b0, e_busy};
 endmodule
 
 `default_nettype wire

@@ -15,6 +15,7 @@ TRN_SEEDS  ?= 20
 TRN_N_CFG  ?= 16
 TRN_RTL    := rtl/sglif_device.v rtl/sglif_trainer.v rtl/sglif_engine.v rtl/sglif_err_unit.v \
               rtl/sglif_bwd_walk.v rtl/sglif_bwd_accum.v rtl/sglif_bwd_gather.v rtl/sglif_bwd_neuron.v \
+              rtl/sglif_lanes_sext.v \
               rtl/sglif_update.v rtl/sglif_udiv.v rtl/sglif_isqrt.v rtl/sglif_pcg32.v rtl/sglif_sround.v \
               $(filter-out rtl/sglif_ram.v,$(shell cat rtl/files.f)) $(CMD_RTL)
 TRN_DEPS   := $(CORE_MAP_H) $(CORE_MAP_DEFS) $(CORE_MAP_VH) $(PROTOCOL_H) $(PROTOCOL_VH) sim/trn_test.cpp \
