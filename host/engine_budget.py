@@ -29,8 +29,9 @@ exact with gv clamped to int24 (GV_W): one DP16KD a lane up to 512 words, two up
 former 48 bits, gv int32, and 48 bits as three 16-bit parts are shown beside the 85F's
 20 -> 128 -> 10 for comparison), the history (T N words of 17 bits
 in banks of 1024), W_out as C RAMs of N masters and C of GRAD_W-bit gradients, the bias
-gradients (N words of GRAD_W), the error memory (T words of C x 32 bits, as sglif_engine has
-it), the update's one DP16KD (measured) and FIXED for the rest (the forward's 13 of today's
+gradients (N words of GRAD_W), the error memory (one class a word, T CP words of E_W bits, C
+padded to a power of two CP: sglif_engine's EMEM_LUT 2, as the 85F's training image builds it),
+the update's one DP16KD (measured) and FIXED for the rest (the forward's 13 of today's
 85F row, gamma_q, the EXP2 table). A DP16KD holds 512 x 36, 1024 x 18, 2048 x 9, 4096 x 4,
 8192 x 2 or 16384 x 1; a memory takes the fewest blocks of one shape. Multipliers (MULT18X18D),
 each unit measured alone with Yosys synth_ecp5 (docs/rtl.md, "Budget on the ECP5 boards"): two
@@ -61,7 +62,7 @@ def blocks(words, bits):
     return min(math.ceil(words / d) * math.ceil(bits / w) for d, w in SHAPES)
 
 
-NEEDED = ("HIST_W", "GRAD_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "STEP_SCAN_FIXED", "ENG_STEP_EXTRA", "ENG_SUMS_STEP",
+NEEDED = ("HIST_W", "GRAD_W", "E_W", "LAYER_OVERHEAD", "STEP_PER_CLASS", "STEP_FIXED", "STEP_SCAN_FIXED", "ENG_STEP_EXTRA", "ENG_SUMS_STEP",
           "ENG_FIXED", "ENG_OVL_FIXED", "ENG_OVL_LAG", "ERR_CYCLES_FIXED", "GATHER_LAT", "WALK_STEP_EXTRA", "WALK_FIXED", "ACC_STEP_FIXED", "ACC_LOCK_SEE",
           "ACC_EV_EXTRA", "UPD_P1_EXTRA", "UPD_SUM_EXTRA", "UPD_UNIT_MIN", "UPD_P2_EXTRA",
           "PCG_DRAW_CYCLES", "UPD_P3_EXTRA", "CLEAR_FIXED", "CMD_FIXED", "CMD_HDR_BYTE", "RUN_CHECK_BYTE", "RUN_CHECK_FIXED", "RUN_BYTE",
@@ -91,7 +92,8 @@ def brams(k, n_in, n, c, t, p, mom, grad_w, split=False):
     hist = blocks(t * n, k["HIST_W"])
     wout = c * blocks(n, 36 if mom else 18) + c * blocks(n, grad_w)
     bias = blocks(n, grad_w)
-    err = blocks(t, 32 * c)
+    cp = 1 << math.ceil(math.log2(c))
+    err = blocks(t * cp, k["E_W"])
     return syn + grad + hist + wout + bias + err + UPD_BRAM + FIXED
 
 

@@ -178,18 +178,9 @@ module sglif_bwd_walk #(
     wire [32*P-1:0]    gvw_x;
     wire [32*CP-1:0]   e_x;
     wire [E_W*CP-1:0]  e_n;
-    wire [CP-1:0]      e_hi;
-    genvar gx;
-    generate
-        for (gx = 0; gx < P; gx = gx + 1) begin : g_gvx
-            assign gvw_x[32*gx +: 32] = {{(32-GV_W){gvw_q[GV_W*gx+GV_W-1]}}, gvw_q[GV_W*gx +: GV_W]};
-        end
-        for (gx = 0; gx < CP; gx = gx + 1) begin : g_ex
-            assign e_x[32*gx +: 32] = {{(32-E_W){e_q[E_W*gx+E_W-1]}}, e_q[E_W*gx +: E_W]};
-            assign e_n[E_W*gx +: E_W] = e_data_i[32*gx +: E_W];
-            assign e_hi[gx] = ^e_data_i[32*gx + E_W +: 32 - E_W];   // (sign bits: unused)
-        end
-    endgenerate
+    sglif_lanes_sext #(.L(P), .W_IN(GV_W), .W_OUT(32)) u_gvx (.x_i(gvw_q), .y_o(gvw_x));
+    sglif_lanes_sext #(.L(CP), .W_IN(E_W), .W_OUT(32)) u_ex (.x_i(e_q), .y_o(e_x));
+    sglif_lanes_sext #(.L(CP), .W_IN(32), .W_OUT(E_W)) u_en (.x_i(e_data_i), .y_o(e_n));
 
     wire        r_v, o_v;
     wire [0:0]  r_tag, o_tag;
@@ -438,7 +429,7 @@ module sglif_bwd_walk #(
             endcase
         end
     end
-    wire unused_ok = &{1'b0, r_tag, o_tag, sp_x[RW], es_x[RW], e_hi};
+    wire unused_ok = &{1'b0, r_tag, o_tag, sp_x[RW], es_x[RW]};
 endmodule
 
 `default_nettype wire

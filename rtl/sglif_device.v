@@ -29,7 +29,8 @@ module sglif_device #(
     parameter SG_INIT            = "",
     // the training engine (rtl/sglif_trainer.v; ENGINE = 0: none, the device as before): one
     // layer of E_N neurons, E_IN inputs, E_P lanes, an event store of 2^E_ES_AW events, its
-    // error memory in LUT RAM (E_EMEM_LUT = 1) or block RAM (0): synthesis only
+    // error memory a word a step in LUT RAM (E_EMEM_LUT = 1) or block RAM (0), the same in
+    // simulation, or one class a word in block RAM (2; rtl/sglif_engine.v)
     parameter integer ENGINE     = 0,
     parameter integer E_N        = 32,
     parameter integer E_IN       = 16,

@@ -14,8 +14,10 @@
 // ERR_CYCLES_FIXED + 3 C) + ENG_FIXED + the walk's (rtl/core_map.csv), T more with H_LAT 2.
 // SUMS_IN = 1 (the trainer): phase 1 takes each step's sums from the error memory, where the
 // forward wrote them (cap_*_i, while idle), one word a step: T (ENG_SUMS_STEP +
-// ERR_CYCLES_FIXED + 3 C) + ENG_FIXED + the walk's. `define
-// SGLIF_FAULT_ENG_SUM (the readout sums miss the last neuron) for the self-test.
+// ERR_CYCLES_FIXED + 3 C) + ENG_FIXED + the walk's; the error memory may then be one class a
+// word (EMEM_LUT = 2, in the same cycles). `define SGLIF_FAULT_ENG_SUM (the readout sums miss
+// the last neuron), SGLIF_FAULT_TRN_EMEM (EMEM_LUT 2: a step's sums one class on) for the
+// self-tests.
 `default_nettype none
 `include "sglif_core_map_defs.vh"
 
@@ -32,8 +34,10 @@ module sglif_engine #(
     parameter integer SUMS_IN = 0,     // 1: phase 1 takes each step's readout sums from the
                                        // error memory, written there during the forward
                                        // (cap_we_i), instead of recomputing them from the history
-    parameter integer EMEM_LUT = 1,    // the error memory in LUT RAM (1) or block RAM (0):
-                                       // synthesis only (rtl/configs.csv, engine_emem_lut)
+    parameter integer EMEM_LUT = 1,    // the error memory (rtl/configs.csv, engine_emem_lut):
+                                       // a word a step in LUT RAM (1) or block RAM (0), the
+                                       // same in simulation; or a word a class in block RAM
+                                       // (2, SUMS_IN = 1 only; below)
     parameter integer SUM_N  = N       // the most neurons whose W_out rows a step sum adds (the
                                        // trainer: the core's top layer), for the memory's width
 ) (
@@ -75,7 +79,9 @@ module sglif_engine #(
     output wire                  sat_gz_o,       // with gv_valid_o: gz / gv clamped to int32
     output wire                  sat_gv_o,       // (the twin's saturations)
     // the error memory's read port while idle: word t (C lanes) one cycle after its address
+    // (EMEM_LUT 2: class e_rc_i of word t, in lane 0; the other lanes 0)
     input  wire [HW-1:0]         e_raddr_i,
+    input  wire [CW-1:0]         e_rc_i,
     output wire [32*CP-1:0]      e_rdata_o,
     // SUMS_IN = 1: the step sums of the forward, word t_i (C lanes of 32 bits), while idle
     input  wire                  cap_we_i,
@@ -96,6 +102,7 @@ module sglif_engine #(
     localparam integer GW   = NW - PW;
     localparam integer CP   = C > 1 ? 1 << $clog2(C) : 1;
     localparam integer CW   = C > 1 ? $clog2(C) : 1;
+    localparam integer CP_M1 = CP - 1;          // (EMEM_LUT 2: the last class of a step's words)
     localparam integer UW   = N_IN > 1 ? $clog2(N_IN) : 1;
     localparam integer RW   = $clog2(N_IN + N);
     localparam integer GA_W = RW + NW > NW + CW ? RW + NW : NW + CW;
@@ -140,6 +147,8 @@ module sglif_engine #(
     wire [CW-1:0] e_addr_c, e_c;
     wire signed [31:0] e_val;
     reg  signed [31:0] acc_q;                      // the error unit's sums port: registered read
+    wire signed [31:0] e1_x;                       // (EMEM_LUT 2: the memory's class word)
+    wire signed [31:0] e_acc = EMEM_LUT == 2 ? e1_x : acc_q;
     integer cs;
     always @(posedge clk_i)
         for (cs = 0; cs < CP; cs = cs + 1)
@@ -156,7 +165,7 @@ module sglif_engine #(
     sglif_err_unit #(.C(C), .GF(GF)) u_err (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(state_q == S_ERR), .c_last_i(c_last_i),
         .label_i(label_i), .out_frac_i(out_frac_i), .busy_o(e_busy), .done_o(e_done),
-        .acc_addr_o(e_addr_c), .acc_data_i(acc_q), .err_valid_o(e_v), .err_c_o(e_c),
+        .acc_addr_o(e_addr_c), .acc_data_i(e_acc), .err_valid_o(e_v), .err_c_o(e_c),
         .err_o(e_val));
     assign err_valid_o = e_v;
     assign err_t_o     = t_q;
@@ -167,49 +176,120 @@ module sglif_engine #(
     // A lane holds an error, |e| <= 2^GF (E_W bits), or a forward's step sum a_c = b_out[c] +
     // sum_{i: z_t,i} W_out[i][c] over at most SUM_N neurons, |a_c| <= 2^15 + 2^7 SUM_N (int16
     // b_out, int8 W_out): SUM_BITS = 1 + clog2(2^15 + 2^7 SUM_N) signed bits (17 up to SUM_N =
-    // 256). EM_W is the larger of the two, so no configuration wraps a lane. In LUT RAM (EMEM_LUT = 1) it spares the 16 block RAMs
-    // that the ULX3S-85F's training image lacks; the 45F's lacks LUTs instead (docs/boards.md,
-    // "Training on the boards"). One write a cycle: a whole word (a forward step's sums, or 0)
-    // or one lane (an error).
+    // 256). EM_W is the larger of the two, so no configuration wraps a lane. A word a step in
+    // LUT RAM (EMEM_LUT = 1) spares the block RAMs that the ULX3S-85F's training image lacks
+    // (its wide buses do not route: one class a word in 2 block RAMs, EMEM_LUT = 2, is its form
+    // now); the 45F's lacks LUTs instead (docs/boards.md, "Training on the boards"). A word a
+    // step: one write a cycle, a whole word (a forward step's sums, or 0) or one lane (an error).
     localparam integer SUM_BITS = 1 + $clog2(32768 + 128 * SUM_N);
     localparam integer EM_W = SUM_BITS > `SGLIF_E_W ? SUM_BITS : `SGLIF_E_W;
-    reg  [EM_W*CP-1:0] e_rd_q;
-    wire [32*CP-1:0] e_rd_x;                       // e_rd_q's lanes sign-extended
+    wire [EM_W*CP-1:0] e_wd;                       // the word the walk (and phase 1) reads
+    wire [32*CP-1:0] e_rd_x;                       // e_wd's lanes sign-extended
     wire [EM_W*CP-1:0] cap_n;                      // cap_data_i's lanes cut to EM_W bits
-    wire [CP-1:0]    cap_hi;
-    genvar gx;
-    generate
-        for (gx = 0; gx < CP; gx = gx + 1) begin : g_emx
-            assign e_rd_x[32*gx +: 32] = {{(32-EM_W){e_rd_q[EM_W*gx+EM_W-1]}}, e_rd_q[EM_W*gx +: EM_W]};
-            assign cap_n[EM_W*gx +: EM_W] = cap_data_i[32*gx +: EM_W];
-            assign cap_hi[gx] = ^cap_data_i[32*gx + EM_W +: 32 - EM_W];  // (sign bits: unused)
-        end
-    endgenerate
+    sglif_lanes_sext #(.L(CP), .W_IN(EM_W), .W_OUT(32)) u_rdx (.x_i(e_wd), .y_o(e_rd_x));
+    sglif_lanes_sext #(.L(CP), .W_IN(32), .W_OUT(EM_W)) u_capn (.x_i(cap_data_i), .y_o(cap_n));
     wire [HW-1:0]    w_e_addr;
-    wire [HW-1:0]    em_ra = !busy_o ? e_raddr_i : state_q == S_SUM ? t_q : w_e_addr;
     wire             em_cap = SUMS_IN != 0 && cap_we_i && !busy_o;   // a forward step's sums
-    wire             em_wz  = !em_cap && state_q == S_ERR;  // the step's word to 0 (classes >= C)
-    wire             em_we  = em_cap || em_wz;
-    wire [HW-1:0]    em_wa  = em_cap ? cap_t_i : t_q;
-    wire [EM_W*CP-1:0] em_wd = em_cap ? cap_n : {EM_W*CP{1'b0}};
-    wire             em_le  = !em_we && e_v;                         // an error into lane e_c
     integer ce;
     generate
-        if (EMEM_LUT != 0) begin : g_emem
-            (* ram_style = "distributed" *)
-            reg [EM_W*CP-1:0] emem [0:T_MAX-1];
-            always @(posedge clk_i) begin
-                e_rd_q <= emem[em_ra];
-                if (em_we)
-                    emem[em_wa] <= em_wd;
-                else if (em_le)
-                    for (ce = 0; ce < CP; ce = ce + 1)
-                        if (e_c == ce[CW-1:0])
-                            emem[t_q][EM_W*ce +: EM_W] <= e_val[EM_W-1:0];
-            end
-        end else begin : g_emem
+        if (EMEM_LUT == 2 && SUMS_IN == 0) begin : g_bad_emem
+            sglif_error_EMEM_LUT_2_needs_SUMS_IN u_refuse ();   // (no such module: elaboration fails)
+        end
+        if (EMEM_LUT == 2) begin : g_emem1
+            // A word a class at {t, c} (2^(HW+CW) words of EM_W bits: 2 DP16KD at T_MAX 100,
+            // C 10, 18 bits), one read and one write a cycle, in the cycles of a word a step:
+            //  - a forward step's sums (cap_we_i, while idle): class 0 in the cycle of
+            //    cap_we_i, classes 1 .. CP-1 in the CP-1 cycles after it from cap_data_i (the
+            //    trainer's cap_q, held until the next step's end: a step takes more than CP
+            //    cycles, and TRAIN comes with a command after the RUN);
+            //  - the error unit reads its sums from the memory ({t_q, e_addr_c}, registered
+            //    like acc_q) and writes its errors there (its reads all come before);
+            //  - classes c_last_i + 1 .. CP-1 of word t_q to 0 in the CP cycles from S_ERR (a
+            //    word a step zeroes the word at S_ERR), before the error unit's first error;
+            //  - the walk's word: ew_q, step t_q's errors as the error unit makes them (0 from
+            //    S_ERR), offered at e_done as the memory's word is; no read of the memory;
+            //  - the read-back (idle): class e_rc_i of word e_raddr_i, in lane 0.
+            // The orders are checked in simulation (below: the trainer's tests).
             (* ram_style = "block" *)
-            reg [EM_W*CP-1:0] emem [0:T_MAX-1];
+            reg [EM_W-1:0]     emc [0:(1<<(HW+CW))-1];
+            reg [EM_W-1:0]     e1_q;
+            reg [EM_W*CP-1:0]  ew_q;
+            reg                cd_q;               // the capture's classes 1 .. CP-1
+            reg [HW-1:0]       cd_t_q;
+            reg [CW-1:0]       cd_c_q;
+            reg                z_q;                // the classes beyond c_last_i to 0
+            reg [CW-1:0]       z_c_q;
+            wire [HW+CW-1:0]   c_ra = busy_o ? {t_q, e_addr_c} : {e_raddr_i, e_rc_i};
+            wire               z_we = z_q && z_c_q > c_last_i;
+            wire               c_we = em_cap || cd_q || z_we || e_v;
+            wire [CW-1:0]      c_wc = em_cap ? {CW{1'b0}} : cd_q ? cd_c_q : z_q ? z_c_q : e_c;
+`ifdef SGLIF_FAULT_TRN_EMEM
+            wire [CW-1:0]      c_dc = c_wc - 1'b1;  // (the self-test: a class's sum one class on)
+`else
+            wire [CW-1:0]      c_dc = c_wc;
+`endif
+            wire [HW-1:0]      c_wt = em_cap ? cap_t_i : cd_q ? cd_t_q : t_q;
+            wire [EM_W-1:0]    c_wd = em_cap || cd_q ? cap_n[EM_W*c_dc +: EM_W] :
+                                      z_q ? {EM_W{1'b0}} : e_val[EM_W-1:0];
+            always @(posedge clk_i) begin
+                e1_q <= emc[c_ra];
+                if (c_we)
+                    emc[{c_wt, c_wc}] <= c_wd;
+            end
+            always @(posedge clk_i) begin
+                if (state_q == S_ERR)
+                    ew_q <= {EM_W*CP{1'b0}};
+                else if (e_v)
+                    for (ce = 0; ce < CP; ce = ce + 1)
+                        if (e_c == ce[CW-1:0])
+                            ew_q[EM_W*ce +: EM_W] <= e_val[EM_W-1:0];
+                if (rst_i) begin
+                    cd_q <= 1'b0;
+                    z_q  <= 1'b0;
+                end else begin
+                    if (em_cap) begin
+                        cd_q   <= CP > 1;
+                        cd_t_q <= cap_t_i;
+                        cd_c_q <= {{(CW-1){1'b0}}, 1'b1};
+                    end else if (cd_q) begin
+                        cd_c_q <= cd_c_q + 1'b1;
+                        if (cd_c_q == CP_M1[CW-1:0])
+                            cd_q <= 1'b0;
+                    end
+                    if (state_q == S_ERR) begin
+                        z_q   <= 1'b1;
+                        z_c_q <= {CW{1'b0}};
+                    end else if (z_q) begin
+                        z_c_q <= z_c_q + 1'b1;
+                        if (z_c_q == CP_M1[CW-1:0])
+                            z_q <= 1'b0;
+                    end
+                end
+            end
+`ifndef SYNTHESIS
+            always @(posedge clk_i)
+                if (!rst_i && ((cd_q && (cap_we_i || start_i)) || (z_q && e_v))) begin
+                    $display("sglif_engine: the error memory's writes overlap (a capture, a start or an error while the capture's classes or the zeroing run)");
+                    $stop;
+                end
+`endif
+            assign e_wd      = ew_q;
+            assign e1_x      = {{(32-EM_W){e1_q[EM_W-1]}}, e1_q};
+            assign e_rdata_o = {{(32*CP-32){1'b0}}, e1_x};
+            wire unused_e1 = &{1'b0, w_e_addr, acc_q, e_rd_x};
+        end else begin : g_emem
+            // A word a step, C lanes: read whole by phase 1 (S_SUM) and by the walk
+            wire [HW-1:0]      em_ra = !busy_o ? e_raddr_i : state_q == S_SUM ? t_q : w_e_addr;
+            wire               em_wz = !em_cap && state_q == S_ERR;   // the step's word to 0 (classes >= C)
+            wire               em_we = em_cap || em_wz;
+            wire [HW-1:0]      em_wa = em_cap ? cap_t_i : t_q;
+            wire [EM_W*CP-1:0] em_wd = em_cap ? cap_n : {EM_W*CP{1'b0}};
+            wire               em_le = !em_we && e_v;                  // an error into lane e_c
+            reg  [EM_W*CP-1:0] e_rd_q;
+`ifdef SYNTHESIS
+            (* ram_style = EMEM_LUT != 0 ? "distributed" : "block" *)  // (Yosys: SYNTHESIS; Icarus
+`endif                                                                 // takes no parameter here)
+            reg  [EM_W*CP-1:0] emem [0:T_MAX-1];
             always @(posedge clk_i) begin
                 e_rd_q <= emem[em_ra];
                 if (em_we)
@@ -219,6 +299,10 @@ module sglif_engine #(
                         if (e_c == ce[CW-1:0])
                             emem[t_q][EM_W*ce +: EM_W] <= e_val[EM_W-1:0];
             end
+            assign e_wd      = e_rd_q;
+            assign e1_x      = 32'sd0;
+            assign e_rdata_o = e_rd_x;
+            wire unused_e1 = &{1'b0, e_rc_i};
         end
     endgenerate
 
@@ -231,7 +315,6 @@ module sglif_engine #(
     reg  e_have_q;
     wire w_e_ok  = SUMS_IN == 0 || e_have_q;
     wire w_start = SUMS_IN != 0 ? state_q == S_IDLE && start_i : state_q == S_WALK;
-    assign e_rdata_o = e_rd_x;
     sglif_bwd_walk #(.N(N), .P(P), .C(C), .T_MAX(T_MAX), .N_IN(N_IN), .ES_AW(ES_AW),
                      .GRAD_W(GRAD_W), .H_LAT(H_LAT)) u_walk (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(w_start), .n_last_i(n_last_i),
@@ -328,7 +411,7 @@ module sglif_engine #(
             endcase
         end
     end
-    wire unused_ok = &{1'b0, e_busy, cap_hi};
+    wire unused_ok = &{1'b0, e_busy};
 endmodule
 
 `default_nettype wire

@@ -41,7 +41,8 @@ module sglif_trainer #(
     parameter integer C      = 10,     // classes (the core's N_OUT)
     parameter integer T_MAX  = 64,     // steps (the core's HIST_STEPS)
     parameter integer ES_AW  = 10,     // event store: 2^ES_AW events
-    parameter integer EMEM_LUT = 1,    // the engine's error memory in LUT RAM (0: block RAM)
+    parameter integer EMEM_LUT = 1,    // the engine's error memory: a word a step in LUT RAM
+                                       // (1) or block RAM (0), a word a class in block RAM (2)
     parameter integer H_LAT  = 1,      // the core's history read latency as the engine sees it
     parameter integer GRAD_BITS = `SGLIF_GRAD_W,
     parameter integer TAW    = 16,     // the link's address bits for selects 8..15
@@ -238,7 +239,7 @@ module sglif_trainer #(
         .gm_data_i(e_gm_data), .es_addr_o(e_es_addr), .es_data_i(es_q),
         .err_valid_o(err_v), .err_t_o(err_t), .err_c_o(err_c), .err_o(err),
         .gv_valid_o(gv_v), .gv_t_o(gv_t), .gv_i_o(gv_i), .gv_o(gv), .sat_gz_o(sat_gz),
-        .sat_gv_o(sat_gv), .e_raddr_i(addr_i[CW+HW:CW+1]), .e_rdata_o(e_rdata),
+        .sat_gv_o(sat_gv), .e_raddr_i(addr_i[CW+HW:CW+1]), .e_rc_i(addr_i[CW:1]), .e_rdata_o(e_rdata),
         .cap_we_i(cap_we_q), .cap_t_i(stp_t_q), .cap_data_i(cap_q),
         .gp_sel_i(gp_sel), .gp_addr_i(gp_addr), .gp_we_i(gp_we), .gp_waddr_i(gp_waddr),
         .gp_wdata_i({GRAD_BITS{1'b0}}),
@@ -739,7 +740,8 @@ module sglif_trainer #(
                 default: rb_d[48 +: 16] = 16'd0;
             endcase
         rb_d[64 +: 16] = 16'd0;                          // (TGRAD: below)
-        rb_d[80 +: 16] = e_rdata[32*ra_oc + 16*ra_q[0] +: 16];
+        rb_d[80 +: 16] = EMEM_LUT == 2 ? e_rdata[16*ra_q[0] +: 16]      // (the class's word)
+                                       : e_rdata[32*ra_oc + 16*ra_q[0] +: 16];
         rb_d[96 +: 16] = es32[15:0];
         rb_d[112 +: 16] = reg_q;
     end

@@ -20,8 +20,8 @@ g="-GN=$1 -GN_IN=$2 -GN_OUT=$3 -GHIST_STEPS=$4 -GEV_AW=$5 -GSG_AW=$6 -GACC_W=$7 
 [ "${10}" -gt 0 ] && g="$g +define+SGLIF_UP5K"
 # the training engine of a training image (the configs.csv row's engine_* columns; 0: none),
 # as the bitstream flow builds it
-set -- $(row "$ccsv" "$cfg" 'engine_n engine_in engine_p engine_es_aw')
-[ $# -eq 4 ] && [ "$1" -gt 0 ] && g="$g -GENGINE=1 -GE_N=$1 -GE_IN=$2 -GE_P=$3 -GE_ES_AW=$4"
+set -- $(row "$ccsv" "$cfg" 'engine_n engine_in engine_p engine_es_aw engine_emem_lut')
+[ $# -eq 5 ] && [ "$1" -gt 0 ] && g="$g -GENGINE=1 -GE_N=$1 -GE_IN=$2 -GE_P=$3 -GE_ES_AW=$4 -GE_EMEM_LUT=$5"
 set -- $pll; shift
 for kv in "$@"; do g="$g -G$kv"; done
 g="$g -GCLK_HZ=$((mhz * 1000000)) -GCLKS_PER_BIT=$cpb"

@@ -42,7 +42,7 @@ WALK_LANES   ?= 1 4 16 64
 walk_n        = $(shell echo $$(( 32 > 2 * $(1) ? 32 : 2 * $(1) )))
 WALK_SIZES    = -GN=$(call walk_n,$(1)) -GC=10 -GT_MAX=24
 WALK_DEFS     = -DWALK_N=$(call walk_n,$(1)) -DWALK_C=10 -DWALK_T=24
-WALK_RTL     := rtl/sglif_bwd_walk.v rtl/sglif_bwd_accum.v $(GATHER_RTL) $(BWD_RTL)
+WALK_RTL     := rtl/sglif_bwd_walk.v rtl/sglif_bwd_accum.v rtl/sglif_lanes_sext.v $(GATHER_RTL) $(BWD_RTL)
 WALK_DEPS    := $(CORE_MAP_H) $(CORE_MAP_DEFS) sim/unit_harness.h sim/walk_test.cpp sim/walk_cycles.h sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(WALK_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 # the whole samples (sim/acc_test.cpp on rtl/sglif_engine.v: readout sums, error unit, walk and
 # accumulation against the twin's sgl_fixed_grad_sample), at each P of ACC_LANES, ACC_N

@@ -117,7 +117,7 @@ BOARD_CONFIG ?= up5k
 board_row     = $(shell awk -F, -v n=$(1) 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; \
                   next } $$1 == n { print $$h["N"], $$h["N_IN"], $$h["EV_AW"], $$h["SG_AW"], \
                   $$h["N_OUT"], $$h["HIST_STEPS"], $$h["P"], $$h["L"], $$h["engine_n"], \
-                  $$h["engine_in"], $$h["engine_p"], $$h["engine_es_aw"] }' rtl/configs.csv)
+                  $$h["engine_in"], $$h["engine_p"], $$h["engine_es_aw"], $$h["engine_emem_lut"] }' rtl/configs.csv)
 board_gen     = -GN=$(word 1,$(1)) -GN_IN=$(word 2,$(1)) -GEV_AW=$(word 3,$(1)) \
                 -GSG_AW=$(word 4,$(1)) -GN_OUT=$(word 5,$(1)) -GHIST_STEPS=$(word 6,$(1)) \
                 -GP=$(word 7,$(1)) -GL=$(word 8,$(1)) \
@@ -127,10 +127,10 @@ BOARD_DEPS   := sim/board.cpp sim/link.mk rtl/lint.vlt rtl/files.f rtl/engine.f 
                 rtl/sglif_sg_default.hex $(LIB) $(PROTOCOL_VH) $(CORE_MAP_VH)
 # the row's training engine (engine_* columns; 0: none): a row with one is a training image
 # (ecp5-85f-trn, ecp5-45f-trn: the bitstream flow builds it with the engine too), whose
-# simulated board carries it; the inference rows have none (the engine makes the Verilator
-# model several times slower a cycle)
+# simulated board carries it, with its error memory's form (engine_emem_lut); the inference
+# rows have none (the engine makes the Verilator model several times slower a cycle)
 board_eng     = $(if $(filter-out 0,$(word 9,$(1))),-GENGINE=1 -GE_N=$(word 9,$(1)) -GE_IN=$(word 10,$(1)) \
-                  -GE_P=$(word 11,$(1)) -GE_ES_AW=$(word 12,$(1)))
+                  -GE_P=$(word 11,$(1)) -GE_ES_AW=$(word 12,$(1)) -GE_EMEM_LUT=$(word 13,$(1)))
 # $(1): configuration name, $(2): program
 define board_build
 	@[ -n "$(call board_row,$(1))" ] || { echo "sglif-board: no configuration '$(1)' in rtl/configs.csv"; exit 1; }

@@ -8,7 +8,7 @@
 
 module tb_trn;
     parameter integer N = 32, N_IN = 16, N_OUT = 6, HIST_STEPS = 24, P = 4, EV_AW = 8;
-    parameter integer E_N = 32, E_IN = 16, E_P = 4, E_ES_AW = 10;
+    parameter integer E_N = 32, E_IN = 16, E_P = 4, E_ES_AW = 10, E_EMEM_LUT = 1;
     reg        clk = 1'b0, rst = 1'b1;
     reg  [7:0] rx_byte = 8'd0;
     reg        rx_valid = 1'b0;
@@ -16,7 +16,7 @@ module tb_trn;
     wire       tx_valid, uart_tx, rx_err, busy, link_busy;
     sglif_device #(.N(N), .N_IN(N_IN), .N_OUT(N_OUT), .HIST_STEPS(HIST_STEPS), .P(P),
                    .EV_AW(EV_AW), .ENGINE(1), .E_N(E_N), .E_IN(E_IN), .E_P(E_P),
-                   .E_ES_AW(E_ES_AW), .BYTE_IO(1)) dut (
+                   .E_ES_AW(E_ES_AW), .E_EMEM_LUT(E_EMEM_LUT), .BYTE_IO(1)) dut (
         .clk_i(clk), .rst_i(rst), .uart_rx_i(1'b1), .uart_tx_o(uart_tx), .rx_byte_i(rx_byte),
         .rx_valid_i(rx_valid), .tx_byte_o(tx_byte), .tx_valid_o(tx_valid), .tx_ready_i(1'b1),
         .rx_err_o(rx_err), .busy_o(busy), .link_busy_o(link_busy));

@@ -6,15 +6,18 @@
 #                       state and statistic compared after each TRAIN and UPDATE
 #   make trn-selftest   the same with a fault in each new path (SGLIF_FAULT_TRN_*): each must fail
 #   make trn-icarus     under Icarus: a recorded run's requests replayed, every reply byte compared
-# Builds: name:core N:N_IN:N_OUT:HIST_STEPS:P:EV_AW:engine E_N:E_IN:E_P:E_ES_AW. p1: one lane
-# (the core's P = 1: a bank word a weight); p4: the engine the core's size, the history in one
-# RAM (read latency 1); p8: a smaller engine than the core, the history in banks (latency 2).
+# Builds: name:core N:N_IN:N_OUT:HIST_STEPS:P:EV_AW:engine E_N:E_IN:E_P:E_ES_AW:E_EMEM_LUT. p1:
+# one lane (the core's P = 1: a bank word a weight); p4: the engine the core's size, the history
+# in one RAM (read latency 1); p8: a smaller engine than the core, the history in banks (latency
+# 2). E_EMEM_LUT: the error memory a word a step (1; 0 is the same in simulation) or one class a
+# word (2, as the 85F's image builds it; the self-tests' p4 too).
 TRN_DIR    := $(BUILD)/trn
-TRN_BUILDS ?= p1:16:8:4:16:1:8:16:8:1:9 p4:32:16:6:24:4:8:32:16:4:10 p8:64:32:10:24:8:8:32:16:8:10
+TRN_BUILDS ?= p1:16:8:4:16:1:8:16:8:1:9:1 p4:32:16:6:24:4:8:32:16:4:10:2 p8:64:32:10:24:8:8:32:16:8:10:2
 TRN_SEEDS  ?= 20
 TRN_N_CFG  ?= 16
 TRN_RTL    := rtl/sglif_device.v rtl/sglif_trainer.v rtl/sglif_engine.v rtl/sglif_err_unit.v \
               rtl/sglif_bwd_walk.v rtl/sglif_bwd_accum.v rtl/sglif_bwd_gather.v rtl/sglif_bwd_neuron.v \
+              rtl/sglif_lanes_sext.v \
               rtl/sglif_update.v rtl/sglif_udiv.v rtl/sglif_isqrt.v rtl/sglif_pcg32.v rtl/sglif_sround.v \
               $(filter-out rtl/sglif_ram.v,$(shell cat rtl/files.f)) $(CMD_RTL)
 TRN_DEPS   := $(CORE_MAP_H) $(CORE_MAP_DEFS) $(CORE_MAP_VH) $(PROTOCOL_H) $(PROTOCOL_VH) sim/trn_test.cpp \
@@ -23,13 +26,14 @@ TRN_DEPS   := $(CORE_MAP_H) $(CORE_MAP_DEFS) $(CORE_MAP_VH) $(PROTOCOL_H) $(PROT
 trn_f = $(word $(2),$(subst :, ,$(filter $(1):%,$(TRN_BUILDS))))
 TRN_G = -GBYTE_IO=1 -GENGINE=1 -GN=$(call trn_f,$(1),2) -GN_IN=$(call trn_f,$(1),3) -GN_OUT=$(call trn_f,$(1),4) \
         -GHIST_STEPS=$(call trn_f,$(1),5) -GP=$(call trn_f,$(1),6) -GEV_AW=$(call trn_f,$(1),7) \
-        -GE_N=$(call trn_f,$(1),8) -GE_IN=$(call trn_f,$(1),9) -GE_P=$(call trn_f,$(1),10) -GE_ES_AW=$(call trn_f,$(1),11)
+        -GE_N=$(call trn_f,$(1),8) -GE_IN=$(call trn_f,$(1),9) -GE_P=$(call trn_f,$(1),10) -GE_ES_AW=$(call trn_f,$(1),11) \
+        -GE_EMEM_LUT=$(call trn_f,$(1),12)
 TRN_D = -DTRN_N=$(call trn_f,$(1),2) -DTRN_N_IN=$(call trn_f,$(1),3) -DTRN_NOUT=$(call trn_f,$(1),4) \
         -DTRN_T=$(call trn_f,$(1),5) -DTRN_P=$(call trn_f,$(1),6) -DTRN_EV_AW=$(call trn_f,$(1),7) \
         -DTRN_EN=$(call trn_f,$(1),8) -DTRN_EIN=$(call trn_f,$(1),9) -DTRN_EP=$(call trn_f,$(1),10) \
         -DTRN_ES_AW=$(call trn_f,$(1),11)
 TRN_NAMES  := $(foreach b,$(TRN_BUILDS),$(firstword $(subst :, ,$(b))))
-TRN_FAULTS := EVSTORE PAIR ORDER STATS SUMS AHEAD LAST CYC
+TRN_FAULTS := EVSTORE PAIR ORDER STATS SUMS AHEAD LAST CYC EMEM
 
 $(TRN_DIR)/%/Vsglif_device: $(TRN_DEPS)
 	$(call verilate,$(@D),sglif_device,Vsglif_device,$(TRN_RTL),sim/trn_test.cpp,$(call TRN_G,$*),$(call TRN_D,$*))
@@ -45,7 +49,7 @@ trn-test: $(foreach b,$(TRN_NAMES),$(TRN_DIR)/$(b)/Vsglif_device) ## the trainin
 	  echo "seed $$s ($$b): $$(grep -E 'configurations' $(TRN_DIR)/$$b/seed$$s.log)"; done; \
 	  echo "trn: $(TRN_SEEDS) seeds, $$tot values compared, 0 mismatches"; \
 	  [ $$tot -ge 1000000 ] || { echo "trn: FAIL (fewer than 10^6 values compared)"; exit 1; }; echo "trn: PASS"
-trn-selftest: $(foreach f,$(TRN_FAULTS),$(TRN_DIR)/fault-$(f)/Vsglif_device) ## prove trn-test fails: an event store a step late, a bank word's weights swapped, W_rec updated before W_in, correct counted the other way, the step sums cumulative, the walk given a step's errors as the error unit starts on them, every step of a RUN started as its last (the argmax scan in each), RUN's cycles without its check walk
+trn-selftest: $(foreach f,$(TRN_FAULTS),$(TRN_DIR)/fault-$(f)/Vsglif_device) ## prove trn-test fails: an event store a step late, a bank word's weights swapped, W_rec updated before W_in, correct counted the other way, the step sums cumulative, the walk given a step's errors as the error unit starts on them, every step of a RUN started as its last (the argmax scan in each), RUN's cycles without its check walk, the error memory of one class a word writing a step's sums one class on
 	@set -e; for f in $(TRN_FAULTS); do \
 	  $(TRN_DIR)/fault-$$f/Vsglif_device +seed=1 +n=3 >$(TRN_DIR)/fault-$$f/run.log 2>&1 && rc=0 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -q 'trn: FAIL' $(TRN_DIR)/fault-$$f/run.log; then \
@@ -59,7 +63,7 @@ TRN_ICARUS_N ?= 3
 TRN_IV_P = -Ptb_trn.N=$(call trn_f,p4,2) -Ptb_trn.N_IN=$(call trn_f,p4,3) -Ptb_trn.N_OUT=$(call trn_f,p4,4) \
            -Ptb_trn.HIST_STEPS=$(call trn_f,p4,5) -Ptb_trn.P=$(call trn_f,p4,6) -Ptb_trn.EV_AW=$(call trn_f,p4,7) \
            -Ptb_trn.E_N=$(call trn_f,p4,8) -Ptb_trn.E_IN=$(call trn_f,p4,9) -Ptb_trn.E_P=$(call trn_f,p4,10) \
-           -Ptb_trn.E_ES_AW=$(call trn_f,p4,11)
+           -Ptb_trn.E_ES_AW=$(call trn_f,p4,11) -Ptb_trn.E_EMEM_LUT=$(call trn_f,p4,12)
 $(TRN_DIR)/icarus/vec.txt: $(TRN_DIR)/p4/Vsglif_device
 	@mkdir -p $(@D)
 	$(TRN_DIR)/p4/Vsglif_device +seed=1 +n=$(TRN_ICARUS_N) +record=$@.tmp >$(@D)/record.log 2>&1 || { cat $(@D)/record.log; exit 1; }
