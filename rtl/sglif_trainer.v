@@ -30,7 +30,9 @@
 // SGLIF_FAULT_TRN_PAIR (a bank word's two weights swapped), SGLIF_FAULT_TRN_ORDER (W_rec
 // updated before W_in: the draws in the wrong order), SGLIF_FAULT_TRN_STATS (correct counted
 // where the prediction differs from the label), SGLIF_FAULT_TRN_SUMS (the step sums taken
-// cumulative over the steps: the accumulators' values as a step starts not subtracted).
+// cumulative over the steps: the accumulators' values as a step starts not subtracted),
+// SGLIF_FAULT_TRN_LANE (the update's masters: the first level of the lane mux chosen by the
+// lane of the read before).
 `default_nettype none
 `include "sglif_core_map_defs.vh"
 
@@ -271,29 +273,36 @@ module sglif_trainer #(
     reg  [63:0]       rng_state_ld, rng_inc_ld;
     reg               rng_load;
     reg               u_start_q;
+    // the update's tensor inputs, registered from tn_q every cycle: tn_q is set as M_USTART
+    // begins and u_start_q is high the cycle after it, so at u_start_q they are registers
     reg  [KW-1:0]     u_kl;
     reg  [PW-1:0]     u_pl;
     reg               u_wide, u_diag;
+    reg  signed [6:0] u_s;
+    reg  [3:0]        u_wd;
     reg  signed [31:0] u_m;
     reg  signed [15:0] u_mom;
     wire [31:0] in_last32 = {{(32-EUW){1'b0}}, in_last_q};
     wire [31:0] n_last32  = {{(32-ENW){1'b0}}, n_last_q};
     wire [31:0] c_last32  = {{(32-CW){1'b0}}, c_last_q};
-    always @(*) begin
-        u_wide = tn_q == 3'd2 || tn_q == 3'd4;
-        u_diag = tn_q == 3'd1;
+    wire        tn_wide   = tn_q == 3'd2 || tn_q == 3'd4;    // int32 masters: bias, b_out
+    always @(posedge clk_i) begin
+        u_wide <= tn_wide;
+        u_diag <= tn_q == 3'd1;
+        u_s    <= s_t_q[tn_q];
+        u_wd   <= tn_wide ? 4'd0 : wd_q;
         case (tn_q)
-            3'd0:    begin u_kl = in_last32[KW-1:0]; u_pl = n_last32[PW-1:0]; end
-            3'd1:    begin u_kl = n_last32[KW-1:0];  u_pl = n_last32[PW-1:0]; end
-            3'd2:    begin u_kl = {KW{1'b0}};        u_pl = n_last32[PW-1:0]; end
-            3'd3:    begin u_kl = n_last32[KW-1:0];  u_pl = c_last32[PW-1:0]; end
-            default: begin u_kl = {KW{1'b0}};        u_pl = c_last32[PW-1:0]; end
+            3'd0:    begin u_kl <= in_last32[KW-1:0]; u_pl <= n_last32[PW-1:0]; end
+            3'd1:    begin u_kl <= n_last32[KW-1:0];  u_pl <= n_last32[PW-1:0]; end
+            3'd2:    begin u_kl <= {KW{1'b0}};        u_pl <= n_last32[PW-1:0]; end
+            3'd3:    begin u_kl <= n_last32[KW-1:0];  u_pl <= c_last32[PW-1:0]; end
+            default: begin u_kl <= {KW{1'b0}};        u_pl <= c_last32[PW-1:0]; end
         endcase
     end
     sglif_update #(.GW(GRAD_BITS), .KW(KW), .PW(PW)) u_upd (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(u_start_q), .k_last_i(u_kl), .p_last_i(u_pl),
         .wide_i(u_wide), .diag_i(u_diag), .row_norm_i(row_norm_q), .b2_i(b2_q),
-        .s_i(s_t_q[tn_q]), .wd_i(u_wide ? 4'd0 : wd_q), .lr_i({16'd0, lr_q}), .busy_o(u_busy),
+        .s_i(u_s), .wd_i(u_wd), .lr_i({16'd0, lr_q}), .busy_o(u_busy),
         .done_o(u_done), .rng_load_i(rng_load), .rng_state_i(rng_state_ld),
         .rng_inc_i(rng_inc_ld), .rng_state_o(rng_state), .rng_inc_o(rng_inc),
         .clamp_clr_i(stats_clr_i), .clamped_o(clamped), .rd_o(u_rd), .rk_o(rk), .rp_o(rp),
@@ -303,13 +312,17 @@ module sglif_trainer #(
     wire updating = mode_q == M_USTART || mode_q == M_UWAIT || mode_q == M_UNEXT || mode_q == M_UEND;
 
     // ---- the memories --------------------------------------------------------------------------
+    // The update reads them at (rk_nx, rp_nx), its read's address a cycle ahead, so their words
+    // come in the cycle of u_rd; the lane mux's first level and the tensor's choice are
+    // registered there and the update's m_i, mom_i (the cycle after u_rd) read registers
+    // (below). The engine (training) and the link (idle) read them as before.
     // the synapse masters: EP lanes, word {row, g}; lane l holds neuron g EP + l
-    wire [31:0]    rk32 = {{(32-KW){1'b0}}, rk}, wk32 = {{(32-KW){1'b0}}, wk};
+    wire [31:0]    rk32 = {{(32-KW){1'b0}}, rk_nx}, wk32 = {{(32-KW){1'b0}}, wk};
     wire [31:0]    rk_row32 = tn_q == 3'd1 ? EIN + rk32 : rk32;
     wire [31:0]    wk_row32 = tn_q == 3'd1 ? EIN + wk32 : wk32;
     wire [ERW-1:0] rk_row = rk_row32[ERW-1:0], wk_row = wk_row32[ERW-1:0];
     wire [31:0]    e_row32 = EIN + {{(32-ENW){1'b0}}, e_w_addr[ENW+EGW-1:EGW]};
-    wire [ENW-1:0] rp_n = rp[ENW-1:0], wp_n = wp[ENW-1:0];
+    wire [ENW-1:0] rp_n = rp_nx[ENW-1:0], wp_n = wp[ENW-1:0];
     wire [ERW+EGW-1:0] wm_ra = training ? {e_row32[ERW-1:0], e_w_addr[EGW-1:0]} :
                                updating ? {rk_row, rp_n[ENW-1:EPW]} : {l_row, l_i[ENW-1:EPW]};
     wire [ERW+EGW-1:0] wm_wa = updating ? {wk_row, wp_n[ENW-1:EPW]} : {l_row, l_i[ENW-1:EPW]};
@@ -341,8 +354,8 @@ module sglif_trainer #(
     // W_out: masters in CP2 lanes at {i}, momenta at {i, c}; TOUT's address {i, c, w}
     wire [ENW-1:0] l_oi = addr_i[CW+ENW:CW+1];
     wire [CW-1:0]  l_oc = addr_i[CW:1];
-    wire [ENW-1:0] rk_n = rk[ENW-1:0], wk_n = wk[ENW-1:0];
-    wire [CW-1:0]  rp_c = rp[CW-1:0], wp_c = wp[CW-1:0];
+    wire [ENW-1:0] rk_n = rk_nx[ENW-1:0], wk_n = wk[ENW-1:0];
+    wire [CW-1:0]  rp_c = rp_nx[CW-1:0], wp_c = wp[CW-1:0];
     wire [ENW-1:0] om_ra = training ? e_wo_addr : updating ? rk_n : l_oi;
     reg  [16*CP2-1:0] om_q;
     generate
@@ -426,19 +439,62 @@ module sglif_trainer #(
         bomom_rq <= bomom_m[updating ? rp_c : l_uc];
     end
 
-    // the update's read data: the words of (rk, rp) the cycle after u_rd
-    reg [PW-1:0] rp_q;
-    always @(posedge clk_i)
-        rp_q <= rp;
-    wire [ELW-1:0] rl_q = EP > 1 ? rp_q[ELW-1:0] : {ELW{1'b0}};
-    wire [CW-1:0]  rc_q = rp_q[CW-1:0];
+    // the update's read data: the words of (rk, rp) the cycle after u_rd. The memories give
+    // them in u_rd's cycle (addressed with rk_nx, rp_nx); there the lane mux's first level (LG
+    // lanes a group, by the lane's low bits: NG words of the masters' EP lanes or W_out's CP2)
+    // and the tensor's choice are registered; the cycle after, the group's word (by the lane's
+    // high bits, registered) goes into the update's m_i: no RAM output meets the lane mux's
+    // full width in its cycle, NG 16-bit words cross to the update instead of EP
+    localparam integer LG  = 4;
+    localparam integer NGW = (EP + LG - 1) / LG, NGO = (CP2 + LG - 1) / LG;
+    localparam integer NG  = NGW > NGO ? NGW : NGO;
+    localparam integer NGB = NG > 1 ? $clog2(NG) : 1;
+    wire [31:0]  rl32 = tn_q == 3'd3 ? {{(32-CW){1'b0}}, rp[CW-1:0]}
+                                     : EP > 1 ? {{(32-ELW){1'b0}}, rp[ELW-1:0]} : 32'd0;
+    reg  [31:0]  rl32_q;
+`ifdef SGLIF_FAULT_TRN_LANE
+    wire [1:0]   u_ls = rl32_q[1:0];       // (the self-test: the first level a read late)
+`else
+    wire [1:0]   u_ls = rl32[1:0];
+`endif
+    reg  [16*NG-1:0] u_mg_d, u_mg_q;       // the first level: each group's lane
+    reg  [NGB-1:0]   u_lg_q;               // the group
+    reg  [31:0]      u_mw_q;               // a wide tensor's master
+    reg  [15:0]      u_mom_q;
+    reg  [15:0]      u_mg;
+    integer ug, us;
     always @(*) begin
+        for (ug = 0; ug < NG; ug = ug + 1) begin
+            u_mg_d[16*ug +: 16] = 16'd0;
+            for (us = 0; us < LG; us = us + 1)
+                if (u_ls == us[1:0]) begin
+                    if (tn_q == 3'd3) begin
+                        if (LG * ug + us < CP2)
+                            u_mg_d[16*ug +: 16] = om_q[16*((LG * ug + us) % CP2) +: 16];
+                    end else if (LG * ug + us < EP)
+                        u_mg_d[16*ug +: 16] = wm_q[16*((LG * ug + us) % EP) +: 16];
+                end
+        end
+    end
+    always @(posedge clk_i) begin
+        rl32_q <= rl32;
+        u_mg_q <= u_mg_d;
+        u_lg_q <= rl32[NGB+1:2];
+        u_mw_q <= tn_q == 3'd2 ? {bhi_q, blo_q} : bo_rq;
         case (tn_q)
-            3'd0, 3'd1: begin u_m = {{16{wm_q[16*rl_q+15]}}, wm_q[16*rl_q +: 16]}; u_mom = wmom_q; end
-            3'd2:       begin u_m = {bhi_q, blo_q};                               u_mom = bmom_q; end
-            3'd3:       begin u_m = {{16{om_q[16*rc_q+15]}}, om_q[16*rc_q +: 16]}; u_mom = omom_q; end
-            default:    begin u_m = bo_rq;                                         u_mom = bomom_rq; end
+            3'd0, 3'd1: u_mom_q <= wmom_q;
+            3'd2:       u_mom_q <= bmom_q;
+            3'd3:       u_mom_q <= omom_q;
+            default:    u_mom_q <= bomom_rq;
         endcase
+    end
+    always @(*) begin
+        u_mg = u_mg_q[15:0];
+        for (ug = 1; ug < NG; ug = ug + 1)
+            if (u_lg_q == ug[NGB-1:0])
+                u_mg = u_mg_q[16*ug +: 16];
+        u_m   = tn_wide ? u_mw_q : {{16{u_mg[15]}}, u_mg};
+        u_mom = u_mom_q;
     end
 
     // the gradient port: the update's reads and clears (pass 3 reads an entry and clears an
@@ -755,7 +811,7 @@ module sglif_trainer #(
             rdata_o <= rb_q[16*rs2_q +: 16];
     end
     wire unused_ok = &{1'b0, h_i32, in_last32, n_last32, c_last32, rk_row32, wk_row32, e_row32,
-                       rp_q, wflat, es32, e_busy, u_busy, err_v, err_t, err_c, err, gv_t, gv_i, gv, tn_q,
+                       rk, rp, rl32_q, u_lg_q, wflat, es32, e_busy, u_busy, err_v, err_t, err_c, err, gv_t, gv_i, gv, tn_q,
                        wflat[0], wout_a, wp32, wrow, l_u1, ra_q};
 endmodule
 

@@ -23,8 +23,10 @@
 //           m <- clamp(m - d) (counted), the forward's weight asr(m, 8) on wq_o, the gradient
 //           word cleared; with diag_i the entries k = p are not written (their momentum is,
 //           as in the twin).
-// D and the two shifts D - S and D - 16 - wd are taken inside the unit at start_i from s_i,
-// wd_i and wide_i (one register each a tensor: S and wd). The step before its rounding is
+// D and the two shifts D - S and D - 16 - wd are taken inside the unit from s_i, wd_i and
+// wide_i as start_i registers them (one register each a tensor: S and wd): decoded from those
+// registers in pass 1's first two cycles (pass 3 is the first to use them), so no input of
+// start_i goes through the decode in its cycle. The step before its rounding is
 // the 64-bit sum of lr 2^(D-S) (or its negation, or 0) and lr m 2^(D-16-wd) (lr m: a 48-bit
 // product), exact as the twin's int64 (the rule: lr <= 65535, |m| <= 2^15, S <= 47 keep it
 // below 2^63); sglif_sround takes it on its 64-bit input.
@@ -99,7 +101,10 @@ module sglif_update #(
     reg [PW-1:0]      pl_q, pc_q;
     reg               wide_q, diag_q, rn_q;
     reg [3:0]         b2_q;
-    reg signed [6:0]  s_q;
+    reg signed [6:0]  s_q;                   // D (from pass 1's second cycle on)
+    reg signed [6:0]  si_q;                  // S as taken at start_i
+    reg [3:0]         wde_q;                 // wd as taken at start_i, 0 for a wide tensor
+    reg               dlong_q;               // D = 16 + wd > S (from pass 1's first cycle on)
     reg signed [31:0] lr_q;
     reg [6:0]         sa_q;                  // D - S: 0 .. 95
     reg [5:0]         sb_q;                  // D - 16 - wd: 0 .. 47
@@ -231,12 +236,12 @@ module sglif_update #(
     wire signed [17:0] c     = b2_q == 4'd0 ? {{2{gnR_q[15]}}, gnR_q} : dM3_q + rg3_q;
     wire signed [63:0] lr64  = {{32{lr_q[31]}}, lr_q};
 
-    // the decay: D from S and wd (at start_i), lr 2^(D-S) (static while the tensor runs), and
-    // lr m (stages P, B) shifted by D - 16 - wd (stage G)
-    wire [3:0]         wde   = wide_i ? 4'd0 : wd_i;
-    wire signed [6:0]  w16   = {3'd0, wde} + 7'sd16;
-    wire               dlong = wde != 4'd0 && s_i < w16;             // D = 16 + wd > S
-    wire signed [6:0]  dsh   = dlong ? w16 : s_i;                    // D
+    // the decay: D from S and wd (registered at start_i, decoded in pass 1: dlong_q in its
+    // first cycle, D and the shifts from it in its second), lr 2^(D-S) (static while the
+    // tensor runs), and lr m (stages P, B) shifted by D - 16 - wd (stage G)
+    wire signed [6:0]  w16   = {3'd0, wde_q} + 7'sd16;
+    wire               dlong = wde_q != 4'd0 && si_q < w16;          // D = 16 + wd > S
+    wire signed [6:0]  dsh   = dlong_q ? w16 : si_q;                 // D
     wire signed [33:0] dlo   = $signed({1'b0, lr_q[16:0]}) * $signed(mA_q[15:0]);
     wire signed [30:0] dhi   = $signed(lr_q[31:17]) * $signed(mA_q[15:0]);
     wire signed [47:0] dpr   = {dhi_q, 17'd0} + {{14{dlo_q[33]}}, dlo_q};
@@ -506,10 +511,8 @@ module sglif_update #(
                 diag_q <= diag_i;
                 rn_q <= row_norm_i;
                 b2_q <= b2_i;
-                s_q <= dsh;                            // D
-                sa_q <= dsh - s_i;
-                sb_q <= dlong ? 6'd0 : s_i[5:0] - w16[5:0];  // S - 16 - wd >= 0 when the decay is on
-                dec_q <= wde != 4'd0;
+                si_q <= s_i;
+                wde_q <= wide_i ? 4'd0 : wd_i;
                 lr_q <= lr_i;
                 hb2_q <= 18'sd1 <<< (b2_i - 4'd1);     // 2^(b2-1); unused when b2 = 0
                 kc_q <= {KW{1'b0}};
@@ -519,26 +522,34 @@ module sglif_update #(
                 drain_q <= 1'b0;
                 st_q <= S_P1;
             end
-            S_P1: if (!drain_q) begin
-                rd_o <= 1'b1;
-                rk_o <= kc_q;
-                rp_o <= pc_q;
-                n_q  <= n_q + 1'b1;
-                kc_q <= kc_n;
-                pc_q <= pc_n;
-                drain_q <= walk_last;
-            end else if (!pipe_busy) begin
-                sigma_q <= blen > B16 ? blen - B16 : {SGW{1'b0}};
-                kc_q <= {KW{1'b0}};
-                pc_q <= {PW{1'b0}};
-                drain_q <= 1'b0;
-                acc_q <= {QAW{1'b0}};
-                qh_v_q <= 1'b0;
-                inflight_q <= 1'b0;
-                a_v_q <= 1'b0;
-                r_v_q <= 1'b0;
-                nu_left_q <= rn_q ? {1'b0, pl_q} + 1'b1 : {{PW{1'b0}}, 1'b1};
-                st_q <= S_P2;
+            S_P1: begin
+                // D and its shifts (pass 1 runs at least the read pipeline's seven cycles)
+                dlong_q <= dlong;
+                s_q <= dsh;                            // D
+                sa_q <= dsh - si_q;
+                sb_q <= dlong_q ? 6'd0 : si_q[5:0] - w16[5:0];  // S - 16 - wd >= 0 when the decay is on
+                dec_q <= wde_q != 4'd0;
+                if (!drain_q) begin
+                    rd_o <= 1'b1;
+                    rk_o <= kc_q;
+                    rp_o <= pc_q;
+                    n_q  <= n_q + 1'b1;
+                    kc_q <= kc_n;
+                    pc_q <= pc_n;
+                    drain_q <= walk_last;
+                end else if (!pipe_busy) begin
+                    sigma_q <= blen > B16 ? blen - B16 : {SGW{1'b0}};
+                    kc_q <= {KW{1'b0}};
+                    pc_q <= {PW{1'b0}};
+                    drain_q <= 1'b0;
+                    acc_q <= {QAW{1'b0}};
+                    qh_v_q <= 1'b0;
+                    inflight_q <= 1'b0;
+                    a_v_q <= 1'b0;
+                    r_v_q <= 1'b0;
+                    nu_left_q <= rn_q ? {1'b0, pl_q} + 1'b1 : {{PW{1'b0}}, 1'b1};
+                    st_q <= S_P2;
+                end
             end
             S_P2: begin
                 // a unit's reads back to back; the next unit once this one's sum is taken
