@@ -15,14 +15,17 @@
 //   bout      lane c += e_t[c]   bo_v_i, once a step
 // The port (sel 0 bank {row, g, lane}, 1 bias {i}, 2 W_out {i, c}, 3 b_out {c}; addresses
 // and latency in rtl/core_map.csv, GP_*) reads a word GP_LAT = 2 cycles after its address
-// gp_addr_i (the memories' words registered twice, the DP16KD output register's pattern,
-// then the lane and select mux: no RAM output meets the mux in its cycle) and writes one at
+// gp_addr_i (the memories' words registered twice, the DP16KD output register's pattern; the
+// bank's second register is the port's own, the lane of the address in each group of AG
+// lanes, not the add's a2 word of every lane; then the group and select mux: no RAM output
+// meets a mux in its cycle, and no central mux reads all P lanes) and writes one at
 // gp_waddr_i in the same cycle (the update clears one entry while it reads another, one entry
 // a cycle; a checkpoint restores); only while no accumulation runs (from the cycle after the
 // last beat's write: three after the beat).
 // `define SGLIF_FAULT_ACC_DIAG (the diagonal lane added too), SGLIF_FAULT_ACC_FWD1 and
 // SGLIF_FAULT_ACC_FWD2 (a beat's sum not forwarded to the beat one, two cycles after it; the
-// walk never makes such beats, sim/tb_acc_fwd.v does) for the self-tests.
+// walk never makes such beats, sim/tb_acc_fwd.v does) and SGLIF_FAULT_ACC_PGRP (the port's
+// group mux takes the next group: 8 lanes and more) for the self-tests.
 `default_nettype none
 `include "sglif_core_map_defs.vh"
 
@@ -81,23 +84,30 @@ module sglif_bwd_accum #(
     // see the writes of the two beats before it (a2 of the one before, and of the one before
     // that in the same edge as the read), so their sums are forwarded: from one beat back
     // before two.
-    reg  [GRAD_W*P-1:0] bank [0:(1 << (RW + GW)) - 1];
+    // The lanes in groups of AG (the banks of a group side by side, one memory a group): the
+    // control registers of the add and the write (fw1_q, fw2_q; a2_v_q, a2_a_q) have a copy a
+    // group (each its own flip-flops, kept: no copy drives another group's lanes), and the port
+    // reads a group's word (below).
+    localparam integer AG  = P < 4 ? P : 4;            // lanes a group
+    localparam integer NG  = P / AG;                   // groups
+    localparam integer AGB = GRAD_W * AG;              // a group's word
     wire [RW+GW-1:0]    gp_word = gp_addr_i[RW+NW-1:PW];
     wire [RW+GW-1:0]    gp_wword = gp_waddr_i[RW+NW-1:PW];
     wire [RW+GW-1:0]    b_addr  = beat_i ? {row_i, g_i} : gp_word;
-    reg  [GRAD_W*P-1:0] b_rd_q, a2_rd_q;
+    wire [GRAD_W*P-1:0] b_rd_q;                        // the banks' read registers
+    reg  [GRAD_W*P-1:0] a2_rd_q;
     reg                 a1_v_q, a2_v_q, a3_v_q;
     reg  [RW+GW-1:0]    a1_a_q, a2_a_q, a3_a_q;
     reg  [P-1:0]        a1_m_q;                        // lanes that add
     reg  [32*P-1:0]     a2_gv_q;                       // the gv word, 0 in the lanes that do not
-    reg                 fw1_q, fw2_q;                  // a2 forwards the sum of a beat one, two back
+    wire [NG-1:0]       fw1_q, fw2_q;                  // a2 forwards the sum of a beat one, two back (a group's copy)
     reg  [GRAD_W*P-1:0] s1_q, s2_q, b_base, b_sum;     // the sums of a2 one and two cycles back
     reg  [P-1:0]        b_ovf;
     // the diagonal of a recurrent row N_IN + j: lane j mod P of group j / P
     wire [RW-1:0]       rj = row_i - ROW_REC;
     wire                rec = row_i >= ROW_REC;
     reg  [P-1:0]        mask;
-    integer la, lw, lr, ca, cw, cr, cb;
+    integer la, lr, ca, cw, cr, cb;
     always @(*) begin
         for (la = 0; la < P; la = la + 1)
 `ifdef SGLIF_FAULT_ACC_DIAG
@@ -105,15 +115,27 @@ module sglif_bwd_accum #(
 `else
             mask[la] = !(rec && {{(32-RW){1'b0}}, rj} == {{(32-GW){1'b0}}, g_i} * P + la);
 `endif
-        b_base = fw1_q ? s1_q : fw2_q ? s2_q : a2_rd_q;
+        for (la = 0; la < P; la = la + 1)
+            b_base[GRAD_W*la +: GRAD_W] = fw1_q[la / AG] ? s1_q[GRAD_W*la +: GRAD_W] :
+                                          fw2_q[la / AG] ? s2_q[GRAD_W*la +: GRAD_W] :
+                                          a2_rd_q[GRAD_W*la +: GRAD_W];
         for (la = 0; la < P; la = la + 1)
             {b_ovf[la], b_sum[GRAD_W*la +: GRAD_W]} =
                 add32(b_base[GRAD_W*la +: GRAD_W], a2_gv_q[32*la +: 32]);
     end
     wire [KW-1:0] gp_lane = P > 1 ? gp_addr_i[KW-1:0] : {KW{1'b0}};
     wire [KW-1:0] gp_wlane = P > 1 ? gp_waddr_i[KW-1:0] : {KW{1'b0}};
+`ifdef SGLIF_FAULT_ACC_FWD1
+    wire fw1_d = 1'b0 && a1_v_q && a2_v_q && a1_a_q == a2_a_q; // (the self-test: not forwarded)
+`else
+    wire fw1_d = a1_v_q && a2_v_q && a1_a_q == a2_a_q;
+`endif
+`ifdef SGLIF_FAULT_ACC_FWD2
+    wire fw2_d = 1'b0 && a1_v_q && a3_v_q && a1_a_q == a3_a_q; // (the self-test: not forwarded)
+`else
+    wire fw2_d = a1_v_q && a3_v_q && a1_a_q == a3_a_q;
+`endif
     always @(posedge clk_i) begin
-        b_rd_q  <= bank[b_addr];
         a2_rd_q <= b_rd_q;
         a1_a_q  <= {row_i, g_i};
         a2_a_q  <= a1_a_q;
@@ -121,25 +143,35 @@ module sglif_bwd_accum #(
         a1_m_q  <= mask;
         for (la = 0; la < P; la = la + 1)
             a2_gv_q[32*la +: 32] <= a1_m_q[la] ? gv_word_i[32*la +: 32] : 32'd0;
-`ifdef SGLIF_FAULT_ACC_FWD1
-        fw1_q   <= 1'b0 && a1_v_q && a2_v_q && a1_a_q == a2_a_q; // (the self-test: not forwarded)
-`else
-        fw1_q   <= a1_v_q && a2_v_q && a1_a_q == a2_a_q;
-`endif
-`ifdef SGLIF_FAULT_ACC_FWD2
-        fw2_q   <= 1'b0 && a1_v_q && a3_v_q && a1_a_q == a3_a_q; // (the self-test: not forwarded)
-`else
-        fw2_q   <= a1_v_q && a3_v_q && a1_a_q == a3_a_q;
-`endif
         s1_q    <= b_sum;
         s2_q    <= s1_q;
-        if (a2_v_q)
-            bank[a2_a_q] <= b_sum;
-        else if (gp_we_i && gp_sel_i == 2'd0)
-            for (lw = 0; lw < P; lw = lw + 1)
-                if (gp_wlane == lw[KW-1:0])
-                    bank[gp_wword][GRAD_W*lw +: GRAD_W] <= gp_wdata_i;
     end
+    genvar gb;
+    generate for (gb = 0; gb < NG; gb = gb + 1) begin : g_bank
+        reg  [AGB-1:0]   mem [0:(1 << (RW + GW)) - 1];
+        reg  [AGB-1:0]   rd_q;
+        reg              fw1_c, fw2_c, v_c;            // the group's copies of fw1, fw2, a2_v_q
+        reg  [RW+GW-1:0] a_c;                          // and of a2_a_q
+        (* keep *) always @(posedge clk_i) begin
+            fw1_c <= fw1_d;
+            fw2_c <= fw2_d;
+            v_c   <= !rst_i && a1_v_q;
+            a_c   <= a1_a_q;
+        end
+        assign fw1_q[gb] = fw1_c;
+        assign fw2_q[gb] = fw2_c;
+        assign b_rd_q[AGB*gb +: AGB] = rd_q;
+        integer lg;
+        always @(posedge clk_i) begin
+            rd_q <= mem[b_addr];
+            if (v_c)
+                mem[a_c] <= b_sum[AGB*gb +: AGB];
+            else if (gp_we_i && gp_sel_i == 2'd0)
+                for (lg = 0; lg < AG; lg = lg + 1)
+                    if ({{(32-KW){1'b0}}, gp_wlane} == gb * AG + lg)
+                        mem[gp_wword][GRAD_W*lg +: GRAD_W] <= gp_wdata_i;
+        end
+    end endgenerate
 
     // ---- bias gradients: N words ----------------------------------------------------------
     reg  [GRAD_W-1:0]  bias_m [0:N-1];
@@ -193,13 +225,16 @@ module sglif_bwd_accum #(
 
     // ---- valid bits, the overflow flag, the port's read ------------------------------------
     // the read: the memories' words at the address (b_rd_q, bias_rd_q, wo_rd_q; b_out's
-    // registers rd_bo_q), registered a second time (a2_rd_q, bias_rd2_q, wo_rd2_q; b_out's
-    // class bo_rd2_q), then the lane and select mux into gp_rdata_o: GP_LAT = 2
+    // registers rd_bo_q), registered a second time (the banks: each group's lane of the address,
+    // rd_g2_q, NG words; bias_rd2_q, wo_rd2_q; b_out's class bo_rd2_q), then the group and
+    // select mux into gp_rdata_o: GP_LAT = 2
     reg [1:0]      rd_sel_q, rd_sel2_q;
     reg [KW-1:0]   rd_lane_q, rd_lane2_q;
     reg [CPW-1:0]  rd_c_q, rd_c2_q;
     reg [GRAD_W*CP-1:0] rd_bo_q, wo_rd2_q;
     reg [GRAD_W-1:0] bias_rd2_q, bo_rd2_q;
+    reg [GRAD_W*NG-1:0] rd_g2_q;
+    integer cg;
     reg [P-1:0]    ov_b_q;
     reg            ov_i_q;
     reg [CP-1:0]   ov_w_q, ov_o_q;
@@ -213,6 +248,10 @@ module sglif_bwd_accum #(
         rd_c2_q    <= rd_c_q;
         bias_rd2_q <= bias_rd_q;
         wo_rd2_q   <= wo_rd_q;
+        for (cg = 0; cg < NG; cg = cg + 1)
+            for (cb = 0; cb < AG; cb = cb + 1)
+                if ({{(32-KW){1'b0}}, rd_lane_q} % AG == cb)
+                    rd_g2_q[GRAD_W*cg +: GRAD_W] <= b_rd_q[GRAD_W*(cg*AG + cb) +: GRAD_W];
         for (cb = 0; cb < CP; cb = cb + 1)
             if (rd_c_q == cb[CPW-1:0])
                 bo_rd2_q <= rd_bo_q[GRAD_W*cb +: GRAD_W];
@@ -247,9 +286,13 @@ module sglif_bwd_accum #(
         rd_mux = {GRAD_W{1'b0}};
         case (rd_sel2_q)
             2'd0:
-                for (lr = 0; lr < P; lr = lr + 1)
-                    if (rd_lane2_q == lr[KW-1:0])
-                        rd_mux = a2_rd_q[GRAD_W*lr +: GRAD_W];
+                for (lr = 0; lr < NG; lr = lr + 1)
+`ifdef SGLIF_FAULT_ACC_PGRP
+                    if (({{(32-KW){1'b0}}, rd_lane2_q} / AG + 1) % NG == lr)  // (the self-test: the next group)
+`else
+                    if ({{(32-KW){1'b0}}, rd_lane2_q} / AG == lr)
+`endif
+                        rd_mux = rd_g2_q[GRAD_W*lr +: GRAD_W];
             2'd1: rd_mux = bias_rd2_q;
             2'd2:
                 for (cr = 0; cr < CP; cr = cr + 1)

@@ -21,7 +21,7 @@
 # Icarus, sim/acc_vectors.c + sim/tb_acc_replay.v), and the gradient bank's forwarding alone
 # (sim/tb_acc_fwd.v under Icarus: the same word one and two beats back, which the walk never
 # makes), with their self-tests (the SG code's bit 0, the backward decay, the diagonal, a missed
-# event, the EXP2 table, each forwarding). Both are in make test.
+# event, the EXP2 table, each forwarding, the port's group mux at 16 lanes). Both are in make test.
 BWD_DIR    := $(BUILD)/bwd
 BWD_N      ?= 1000000
 BWD_SEEDS  ?= 1 2
@@ -57,7 +57,9 @@ ACC_SIZES     = -GN=$(call walk_n,$(1)) -GP=$(1) -GC=10 -GT_MAX=24 -GN_IN=16 -GE
 ACC_DEFS      = -DACC_N=$(call walk_n,$(1)) -DACC_P=$(1) -DACC_C=10 -DACC_T=24 -DACC_N_IN=16 -DACC_ES_AW=10 -DACC_GRAD_W=$(GRAD_W)
 ACC_RTL      := rtl/sglif_engine.v rtl/sglif_err_unit.v $(WALK_RTL)
 ACC_DEPS     := $(CORE_MAP_H) $(CORE_MAP_DEFS) sim/unit_harness.h sim/acc_test.cpp sim/acc_gen.h sim/walk_cycles.h sim/cosim_gen.h sim/bwd.mk rtl/lint.vlt rtl/core_map.csv $(ACC_RTL) rtl/sglif_exp2.hex $(LIB)
-ACC_FAULTS   := WALK_CODE BWD_DECAY ACC_DIAG ACC_EVENT ERR_TABLE ENG_SUM ACC_LOCK
+ACC_FAULTS   := WALK_CODE BWD_DECAY ACC_DIAG ACC_EVENT ERR_TABLE ENG_SUM ACC_LOCK ACC_PGRP
+# a fault's lanes: 4, or 16 for the port's group mux (sglif_bwd_accum: one group below 8 lanes)
+acc_fault_p   = $(if $(filter ACC_PGRP,$(1)),16,4)
 ERR_N        ?= 100000
 ERR_CLASSES  ?= 2 10 64
 ERR_RTL      := rtl/sglif_err_unit.v
@@ -126,7 +128,7 @@ $(BWD_DIR)/acc-p%/Vsglif_engine: $(ACC_DEPS)
 	$(call verilate,$(@D),sglif_engine,Vsglif_engine,$(ACC_RTL),sim/acc_test.cpp,$(call ACC_SIZES,$*),$(call ACC_DEFS,$*))
 
 $(BWD_DIR)/acc-fault-%/Vsglif_engine: $(ACC_DEPS)
-	$(call verilate,$(@D),sglif_engine,Vsglif_engine,$(ACC_RTL),sim/acc_test.cpp,$(call ACC_SIZES,4) +define+SGLIF_FAULT_$*,$(call ACC_DEFS,4))
+	$(call verilate,$(@D),sglif_engine,Vsglif_engine,$(ACC_RTL),sim/acc_test.cpp,$(call ACC_SIZES,$(call acc_fault_p,$*)) +define+SGLIF_FAULT_$*,$(call ACC_DEFS,$(call acc_fault_p,$*)))
 
 # the walk with its accumulation under Icarus (shorter): sim/acc_vectors.c writes the twin's
 # samples, sim/tb_acc_replay.v replays them
@@ -212,7 +214,7 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(gather_dirs) $(foreach p,$(WALK_LANE
 	  $(BWD_DIR)/sround/Vtb_sround +seed=$$s +n=$(SROUND_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'draws compared' $$l)"; done
 
-bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(foreach f,$(ACC_FWD_FAULTS),$(BWD_DIR)/tb_acc_fwd-$(f).vvp) $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/gather-fault-width/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, the gather's tree a bit too narrow, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off or a draw's operand not forwarded, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice; the gradient bank's sum not forwarded one or two beats on
+bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(foreach f,$(ACC_FWD_FAULTS),$(BWD_DIR)/tb_acc_fwd-$(f).vvp) $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/gather-fault-width/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, the gather's tree a bit too narrow, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off or a draw's operand not forwarded, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice; the gradient bank's sum not forwarded one or two beats on, the port's group mux a group off
 	@set -e; for f in $(BWD_FAULTS); do d=$(BWD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_bwd_neuron +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'bwd: [0-9]+ neurons compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
