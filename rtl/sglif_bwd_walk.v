@@ -172,7 +172,16 @@ module sglif_bwd_walk #(
     wire               sf_e = sf_w == sf_r, rf_e = rf_w == rf_r, of_e = of_w == of_r;
     wire [KW-1:0]      b_lane = P > 1 ? b_i_q[KW-1:0] : {KW{1'b0}};
     wire               side_push = b_v_q && b_f_q;
-    wire [GV_W-1:0]    gvo_l = gvo_q[GV_W*b_lane +: GV_W];  // the neuron's own gv_(t+1)
+    // the neuron's own gv_(t+1): the lane chosen by compares (an indexed part-select makes
+    // the offset GV_W b_lane with a multiplier in Yosys, on the trainer's critical path)
+    reg  [GV_W-1:0]    gvo_l;
+    integer            ol;
+    always @(*) begin
+        gvo_l = {GV_W{1'b0}};
+        for (ol = 0; ol < P; ol = ol + 1)
+            if (b_lane == ol[KW-1:0])
+                gvo_l = gvo_q[GV_W*ol +: GV_W];
+    end
     // the lanes sign-extended to 32 bits (the accumulation's ports), and e_t's lanes cut to
     // E_W bits as they are read
     wire [32*P-1:0]    gvw_x;
