@@ -45,6 +45,19 @@ module tb_trn;
     reg [7:0] want [0:4095];
     reg [8*256-1:0] vec;
     integer wait_c;
+    // the gradient memories start at 0, as the FPGA's configuration leaves its block RAMs
+    // (Verilator's models start at 0 too): the bank, one memory a group of lanes
+    // (sglif_bwd_accum's g_bank, AG = min(E_P, 4) lanes a group)
+    localparam integer ACC_NG = E_P / (E_P < 4 ? E_P : 4);
+    genvar ag;
+    generate
+        for (ag = 0; ag < ACC_NG; ag = ag + 1) begin : g_acc_clr
+            integer aw;
+            initial
+                for (aw = 0; aw < (1 << ($clog2(E_IN + E_N) + $clog2(E_N / E_P))); aw = aw + 1)
+                    dut.g_engine.u_trainer.u_eng.u_walk.u_acc.g_bank[ag].mem[aw] = 0;
+        end
+    endgenerate
     initial begin
         if (!$value$plusargs("vec=%s", vec)) begin
             $display("trn-icarus: FAIL (no +vec=FILE)");
@@ -55,10 +68,7 @@ module tb_trn;
             $display("trn-icarus: FAIL (cannot read the vectors)");
             $finish;
         end
-        // the gradient memories start at 0, as the FPGA's configuration leaves its block RAMs
-        // (Verilator's models start at 0 too); nothing else is read before it is written
-        for (i = 0; i < (1 << ($clog2(E_IN + E_N) + $clog2(E_N / E_P))); i = i + 1)
-            dut.g_engine.u_trainer.u_eng.u_walk.u_acc.bank[i] = 0;
+        // the other gradient memories too; nothing else is read before it is written
         for (i = 0; i < E_N; i = i + 1) begin
             dut.g_engine.u_trainer.u_eng.u_walk.u_acc.bias_m[i] = 0;
             dut.g_engine.u_trainer.u_eng.u_walk.u_acc.wout_m[i] = 0;
