@@ -274,9 +274,9 @@ module sglif_engine #(
                 end
 `endif
             assign e_wd      = ew_q;
-            assign e1_x      = {{(32-EM_W){e1_q[EM_W-1]}}, e1_q};
+            sglif_lanes_sext #(.L(1), .W_IN(EM_W), .W_OUT(32)) u_e1x (.x_i(e1_q), .y_o(e1_x));
             assign e_rdata_o = {{(32*CP-32){1'b0}}, e1_x};
-            wire unused_e1 = &{1'b0, w_e_addr, acc_q, e_rd_x};
+            wire unused_e1 = &{1'b0, w_e_addr, acc_q};   // (the walk's word is ew_q; acc_q: forms 0, 1)
         end else begin : g_emem
             // A word a step, C lanes: read whole by phase 1 (S_SUM) and by the walk
             wire [HW-1:0]      em_ra = !busy_o ? e_raddr_i : state_q == S_SUM ? t_q : w_e_addr;

@@ -22,16 +22,26 @@ module tb_trn;
         .rx_err_o(rx_err), .busy_o(busy), .link_busy_o(link_busy));
     always #5 clk = ~clk;
 
-    // the synapse masters of the lanes beyond the neurons in use and the W_out masters of the
-    // classes beyond those in use are read (times a gv or an error of 0) and never written: 0
-    // as the FPGA's configuration leaves them
+    // The block RAMs start at 0, as the FPGA's configuration leaves them (Verilator's models
+    // start at 0 too): the synapse masters of the lanes beyond the neurons in use and the W_out
+    // masters of the classes beyond those in use are read (times a gv or an error of 0) and
+    // never written; the gradient bank (sglif_bwd_accum's g_bank, one memory a group of
+    // AG = min(E_P, 4) lanes) is added into. A lane's synapse memories hold SYN_WORDS words.
+    localparam integer SYN_WORDS = 1 << ($clog2(E_IN + E_N) + $clog2(E_N / E_P));
+    localparam integer ACC_NG = E_P / (E_P < 4 ? E_P : 4);
     genvar gl;
     generate
         for (gl = 0; gl < E_P; gl = gl + 1) begin : g_init
             integer a;
             initial
-                for (a = 0; a < (1 << ($clog2(E_IN + E_N) + $clog2(E_N / E_P))); a = a + 1)
+                for (a = 0; a < SYN_WORDS; a = a + 1)
                     dut.g_engine.u_trainer.g_wm[gl].mem[a] = 16'd0;
+        end
+        for (gl = 0; gl < ACC_NG; gl = gl + 1) begin : g_acc_clr
+            integer a;
+            initial
+                for (a = 0; a < SYN_WORDS; a = a + 1)
+                    dut.g_engine.u_trainer.u_eng.u_walk.u_acc.g_bank[gl].mem[a] = 0;
         end
         for (gl = 0; gl < (1 << $clog2(N_OUT)); gl = gl + 1) begin : g_init_o
             integer a;
@@ -45,19 +55,6 @@ module tb_trn;
     reg [7:0] want [0:4095];
     reg [8*256-1:0] vec;
     integer wait_c;
-    // the gradient memories start at 0, as the FPGA's configuration leaves its block RAMs
-    // (Verilator's models start at 0 too): the bank, one memory a group of lanes
-    // (sglif_bwd_accum's g_bank, AG = min(E_P, 4) lanes a group)
-    localparam integer ACC_NG = E_P / (E_P < 4 ? E_P : 4);
-    genvar ag;
-    generate
-        for (ag = 0; ag < ACC_NG; ag = ag + 1) begin : g_acc_clr
-            integer aw;
-            initial
-                for (aw = 0; aw < (1 << ($clog2(E_IN + E_N) + $clog2(E_N / E_P))); aw = aw + 1)
-                    dut.g_engine.u_trainer.u_eng.u_walk.u_acc.g_bank[ag].mem[aw] = 0;
-        end
-    endgenerate
     initial begin
         if (!$value$plusargs("vec=%s", vec)) begin
             $display("trn-icarus: FAIL (no +vec=FILE)");
