@@ -191,16 +191,21 @@ module sglif_bwd_accum #(
             bias_m[gp_waddr_i[NW-1:0]] <= gp_wdata_i;
     end
 
-    // ---- W_out gradients: N words of CP lanes at {i}; b_out: CP registers ----------------------
-    reg  [GRAD_W*CP-1:0] wout_m [0:N-1];
+    // ---- W_out gradients: N words of C lanes at {i}; b_out: C registers -----------------------
+    // (the port's address keeps CPW bits of class: classes C .. CP-1 read 0, their writes are
+    // ignored, and e_i's lanes beyond C, 0 from the walk, are not read)
+    reg  [GRAD_W*C-1:0]  wout_m [0:N-1];
     wire [NW-1:0]        wo_a = wo_v_i ? wo_i_i : gp_addr_i[CPW+NW-1:CPW];
-    reg  [GRAD_W*CP-1:0] wo_rd_q, wo_sum, bo_sum;
+    reg  [GRAD_W*C-1:0]  wo_rd_q, wo_sum, bo_sum;
     reg                  w1_v_q;
     reg  [NW-1:0]        w1_i_q;
-    reg  [CP-1:0]        wo_ovf, bo_ovf;
-    reg  [GRAD_W*CP-1:0] bout_q;
+    reg  [C-1:0]         wo_ovf, bo_ovf;
+    reg  [GRAD_W*C-1:0]  bout_q;
+    generate if (CP > C) begin : g_e_pad
+        wire unused_e = ^e_i[32*CP-1:32*C];
+    end endgenerate
     always @(*)
-        for (ca = 0; ca < CP; ca = ca + 1) begin
+        for (ca = 0; ca < C; ca = ca + 1) begin
             {wo_ovf[ca], wo_sum[GRAD_W*ca +: GRAD_W]} = add32(wo_rd_q[GRAD_W*ca +: GRAD_W], e_i[32*ca +: 32]);
             {bo_ovf[ca], bo_sum[GRAD_W*ca +: GRAD_W]} = add32(bout_q[GRAD_W*ca +: GRAD_W], e_i[32*ca +: 32]);
         end
@@ -212,13 +217,13 @@ module sglif_bwd_accum #(
         if (w1_v_q)
             wout_m[w1_i_q] <= wo_sum;
         else if (gp_we_i && gp_sel_i == 2'd2)
-            for (cw = 0; cw < CP; cw = cw + 1)
+            for (cw = 0; cw < C; cw = cw + 1)
                 if (gp_wc == cw[CPW-1:0])
                     wout_m[gp_wi][GRAD_W*cw +: GRAD_W] <= gp_wdata_i;
         if (bo_v_i)
             bout_q <= bo_sum;
         else if (gp_we_i && gp_sel_i == 2'd3)
-            for (cw = 0; cw < CP; cw = cw + 1)
+            for (cw = 0; cw < C; cw = cw + 1)
                 if (gp_wc == cw[CPW-1:0])
                     bout_q[GRAD_W*cw +: GRAD_W] <= gp_wdata_i;
     end
@@ -231,13 +236,13 @@ module sglif_bwd_accum #(
     reg [1:0]      rd_sel_q, rd_sel2_q;
     reg [KW-1:0]   rd_lane_q, rd_lane2_q;
     reg [CPW-1:0]  rd_c_q, rd_c2_q;
-    reg [GRAD_W*CP-1:0] rd_bo_q, wo_rd2_q;
+    reg [GRAD_W*C-1:0] rd_bo_q, wo_rd2_q;
     reg [GRAD_W-1:0] bias_rd2_q, bo_rd2_q;
     reg [GRAD_W*NG-1:0] rd_g2_q;
     integer cg;
     reg [P-1:0]    ov_b_q;
     reg            ov_i_q;
-    reg [CP-1:0]   ov_w_q, ov_o_q;
+    reg [C-1:0]    ov_w_q, ov_o_q;
     always @(posedge clk_i) begin
         rd_sel_q  <= gp_sel_i;
         rd_lane_q <= gp_lane;
@@ -252,7 +257,8 @@ module sglif_bwd_accum #(
             for (cb = 0; cb < AG; cb = cb + 1)
                 if ({{(32-KW){1'b0}}, rd_lane_q} % AG == cb)
                     rd_g2_q[GRAD_W*cg +: GRAD_W] <= b_rd_q[GRAD_W*(cg*AG + cb) +: GRAD_W];
-        for (cb = 0; cb < CP; cb = cb + 1)
+        bo_rd2_q <= {GRAD_W{1'b0}};                     // (classes C .. CP-1: 0)
+        for (cb = 0; cb < C; cb = cb + 1)
             if (rd_c_q == cb[CPW-1:0])
                 bo_rd2_q <= rd_bo_q[GRAD_W*cb +: GRAD_W];
         if (rst_i) begin
@@ -264,8 +270,8 @@ module sglif_bwd_accum #(
             ovf_o  <= 1'b0;
             ov_b_q <= {P{1'b0}};
             ov_i_q <= 1'b0;
-            ov_w_q <= {CP{1'b0}};
-            ov_o_q <= {CP{1'b0}};
+            ov_w_q <= {C{1'b0}};
+            ov_o_q <= {C{1'b0}};
         end else begin
             a1_v_q <= beat_i;
             a2_v_q <= a1_v_q;
@@ -275,8 +281,8 @@ module sglif_bwd_accum #(
             // each add's overflow bits, registered; their OR into the flag a cycle later
             ov_b_q  <= a2_v_q ? b_ovf : {P{1'b0}};
             ov_i_q  <= b2_v_q && bias_s[GRAD_W];
-            ov_w_q  <= w1_v_q ? wo_ovf : {CP{1'b0}};
-            ov_o_q  <= bo_v_i ? bo_ovf : {CP{1'b0}};
+            ov_w_q  <= w1_v_q ? wo_ovf : {C{1'b0}};
+            ov_o_q  <= bo_v_i ? bo_ovf : {C{1'b0}};
             if (|ov_b_q || ov_i_q || |ov_w_q || |ov_o_q)
                 ovf_o <= 1'b1;
         end
@@ -295,7 +301,7 @@ module sglif_bwd_accum #(
                         rd_mux = rd_g2_q[GRAD_W*lr +: GRAD_W];
             2'd1: rd_mux = bias_rd2_q;
             2'd2:
-                for (cr = 0; cr < CP; cr = cr + 1)
+                for (cr = 0; cr < C; cr = cr + 1)
                     if (rd_c2_q == cr[CPW-1:0])
                         rd_mux = wo_rd2_q[GRAD_W*cr +: GRAD_W];
             default: rd_mux = bo_rd2_q;
