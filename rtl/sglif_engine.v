@@ -223,13 +223,25 @@ module sglif_engine #(
             wire               z_we = z_q && z_c_q > c_last_i;
             wire               c_we = em_cap || cd_q || z_we || e_v;
             wire [CW-1:0]      c_wc = em_cap ? {CW{1'b0}} : cd_q ? cd_c_q : z_q ? z_c_q : e_c;
+            // the capture's lane of cap_n: class 0 (em_cap) or cd_c_q's, chosen by compares of
+            // the register (no index arithmetic; em_cap, from the state, only in the last mux)
 `ifdef SGLIF_FAULT_TRN_EMEM
-            wire [CW-1:0]      c_dc = c_wc - 1'b1;  // (the self-test: a class's sum one class on)
+            wire [CW-1:0]      c_d0 = {CW{1'b1}};   // (the self-test: a class's sum one class on)
+            wire [CW-1:0]      c_dc = cd_c_q - 1'b1;
 `else
-            wire [CW-1:0]      c_dc = c_wc;
+            wire [CW-1:0]      c_d0 = {CW{1'b0}};
+            wire [CW-1:0]      c_dc = cd_c_q;
 `endif
+            reg  [EM_W-1:0]    c_dl;
+            integer            cl;
+            always @* begin
+                c_dl = {EM_W{1'b0}};
+                for (cl = 0; cl < CP; cl = cl + 1)
+                    if (c_dc == cl[CW-1:0])
+                        c_dl = cap_n[EM_W*cl +: EM_W];
+            end
             wire [HW-1:0]      c_wt = em_cap ? cap_t_i : cd_q ? cd_t_q : t_q;
-            wire [EM_W-1:0]    c_wd = em_cap || cd_q ? cap_n[EM_W*c_dc +: EM_W] :
+            wire [EM_W-1:0]    c_wd = em_cap ? cap_n[EM_W*c_d0 +: EM_W] : cd_q ? c_dl :
                                       z_q ? {EM_W{1'b0}} : e_val[EM_W-1:0];
             always @(posedge clk_i) begin
                 e1_q <= emc[c_ra];

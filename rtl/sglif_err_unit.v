@@ -13,7 +13,8 @@
 // no stage holds more than one multiplier or two adds (docs/rtl.md, "Timing"). The cross-entropy of the step (for the progress line only) is not computed
 // here. out_frac: -8 .. 23. Cycles from start_i to done_o: ERR_CYCLES_FIXED + 3 C
 // (rtl/core_map.csv). `define SGLIF_FAULT_ERR_ROUND (the half dropped from p's rounding),
-// SGLIF_FAULT_ERR_TABLE (EXP2[1 .. 255] one less) for the self-tests.
+// SGLIF_FAULT_ERR_TABLE (EXP2[1 .. 255] one less), SGLIF_FAULT_ERR_CLIP (the sign of d's clamp
+// bound M - dmax dropped) for the self-tests.
 `default_nettype none
 
 module sglif_err_unit #(
@@ -71,8 +72,12 @@ module sglif_err_unit #(
     reg  [45:0]        yh_q;
     wire [4:0]         ofp   = out_frac_i[5] ? 5'd0 : out_frac_i[4:0];
     wire [5:0]         s_y   = out_frac_i + 6'sd8;                                // 0 .. 31
+    // min(M - a_c, dmax) with its compare on a_c alone (M - a_c > dmax iff a_c < M - dmax, the
+    // bound registered once M is final): the class's sum meets one carry chain in its cycle
+    reg  signed [33:0] thr_q;                                                     // M - dmax
     wire signed [32:0] diff  = {m_q[31], m_q} - {acc_data_i[31], acc_data_i};   // >= 0
-    wire [32:0]        d     = diff > $signed(dmax_q) ? dmax_q : diff[32:0];    // <= 2^28
+    wire               clip  = $signed({{2{acc_data_i[31]}}, acc_data_i}) < thr_q;
+    wire [32:0]        d     = clip ? dmax_q : diff[32:0];                       // <= 2^28
     reg  [28:0]        d_q;
     reg  [45:0]        dl_q, dh_q;                                               // d L < 2^46
     wire [45:0]        dl    = d_q * LOG2E;
@@ -129,6 +134,11 @@ module sglif_err_unit #(
         shb_q <= y[12:8];
         zb_q  <= |y[45:13] || &y[12:8];                 // y >= 31 256
         dmax_q <= 33'd32 << ofp;
+`ifdef SGLIF_FAULT_ERR_CLIP
+        thr_q  <= {1'b0, {m_q[31], m_q} - dmax_q};        // (the self-test: the bound's sign dropped)
+`else
+        thr_q  <= {{2{m_q[31]}}, m_q} - {1'b0, dmax_q};  // (M is final 2 cycles before pass 2's first sum)
+`endif
         sy_q   <= s_y;
         yh_q   <= s_y == 6'd0 ? 46'd0 : 46'd1 << (s_y - 6'd1);
         rom_q <= exp2_rom[fb_q];

@@ -35,7 +35,8 @@
 // SGLIF_FAULT_UPD_MOM (the half dropped from rnd(gn, b2)), SGLIF_FAULT_UPD_DECAY (the decay's
 // term shifted by D - 16 - wd + 1: twice the decay), SGLIF_FAULT_UPD_CLAMP (a narrow
 // master's upper clamp one low), SGLIF_FAULT_UPD_ORDER (pass 3 walks p-major: the draws in
-// the wrong order), and those of sglif_sround, sglif_udiv, sglif_isqrt.
+// the wrong order), SGLIF_FAULT_UPD_MOP (stage B's nu operand the entry before's), and those of
+// sglif_sround, sglif_udiv, sglif_isqrt.
 `default_nettype none
 `include "sglif_core_map_defs.vh"
 
@@ -200,7 +201,10 @@ module sglif_update #(
     reg signed [35:0] vv_q;
     reg               cposC_q, cnegC_q;
     reg [31:0]        uA_q, uB_q, uG_q, uR_q, uC_q, uX_q;
-    reg [28:0]        nuA_q;
+    reg signed [29:0] mopA_q;                // stage B's second operand: nu_p (pass 3) or rnd(G, sigma)
+`ifdef SGLIF_FAULT_UPD_MOP
+    reg [28:0]        nuF_q;                 // (the fault: the entry before's nu)
+`endif
     reg [GW-1:0]      absA_q;
     reg signed [47:0] prB_q;
     reg signed [63:0] xX_q, dD_q, lra_q, lran_q;
@@ -213,10 +217,18 @@ module sglif_update #(
 
     // stage B: one multiplier, rnd(G, sigma) times nu (pass 3) or itself (pass 2)
     // as two registered products (the low 17 bits of the operand, unsigned, and the rest), summed
-    // in the next stage
-    wire signed [29:0] mop   = st_q == S_P3 ? {1'b0, nuA_q} : {{12{gA_q[17]}}, gA_q};
-    wire signed [35:0] plo   = $signed({{18{gA_q[17]}}, gA_q}) * $signed({18'd0, 1'b0, mop[16:0]});
-    wire signed [30:0] phi   = $signed({{13{gA_q[17]}}, gA_q}) * $signed({{18{mop[29]}}, mop[29:17]});
+    // in the next stage. The operand is chosen a cycle ahead, as stage A is loaded (mopA_q), by
+    // the pass of that cycle: in a pass's last cycle no read is in stage Q (passes 1 and 3 end
+    // with the pipeline empty, pass 2 once every unit's sum has left stage B), so every read's
+    // product is in the pass it was loaded in; both products read flip-flops only.
+    wire [28:0]        nuQ   = rn_q ? nuQ_q : nu_all_q;          // the entry's nu_p
+`ifdef SGLIF_FAULT_UPD_MOP
+    wire [28:0]        nuop  = nuF_q;
+`else
+    wire [28:0]        nuop  = nuQ;
+`endif
+    wire signed [35:0] plo   = $signed({{18{gA_q[17]}}, gA_q}) * $signed({18'd0, 1'b0, mopA_q[16:0]});
+    wire signed [30:0] phi   = $signed({{13{gA_q[17]}}, gA_q}) * $signed({{18{mopA_q[29]}}, mopA_q[29:17]});
     wire signed [47:0] prod  = {{12{plo_q[35]}}, plo_q} + {phi_q[30:0], 17'd0};
 
     // stages G, R and C: gn; the roundings of M and gn; the momentum and the sign of c
@@ -392,7 +404,10 @@ module sglif_update #(
         mA_q   <= mQ_q;
         MA_q   <= MQ_q;
         uA_q   <= uQ_q;
-        nuA_q  <= rn_q ? nuQ_q : nu_all_q;
+        mopA_q <= st_q == S_P3 ? {1'b0, nuop} : {{12{gr[17]}}, gr};
+`ifdef SGLIF_FAULT_UPD_MOP
+        nuF_q  <= nuQ;
+`endif
         // the decay's constants and its term (stages P, B, G, R, C)
         lra_q  <= lr64 <<< sa_q;
         lran_q <= -lra_q;

@@ -21,7 +21,8 @@
 # Icarus, sim/acc_vectors.c + sim/tb_acc_replay.v), and the gradient bank's forwarding alone
 # (sim/tb_acc_fwd.v under Icarus: the same word one and two beats back, which the walk never
 # makes), with their self-tests (the SG code's bit 0, the backward decay, the diagonal, a missed
-# event, the EXP2 table, each forwarding, the port's group mux at 16 lanes). Both are in make test.
+# event, the EXP2 table, each forwarding, the port's group mux at 16 lanes; the error's rounding
+# and its clamp's bound, ERR_FAULTS). Both are in make test.
 BWD_DIR    := $(BUILD)/bwd
 BWD_N      ?= 1000000
 BWD_SEEDS  ?= 1 2
@@ -62,6 +63,7 @@ ACC_FAULTS   := WALK_CODE BWD_DECAY ACC_DIAG ACC_EVENT ERR_TABLE ENG_SUM ACC_LOC
 acc_fault_p   = $(if $(filter ACC_PGRP,$(1)),16,4)
 ERR_N        ?= 100000
 ERR_CLASSES  ?= 2 10 64
+ERR_FAULTS   := ERR_ROUND ERR_CLIP
 ERR_RTL      := rtl/sglif_err_unit.v
 ERR_DEPS     := $(CORE_MAP_H) sim/unit_harness.h sim/err_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(ERR_RTL) rtl/sglif_exp2.hex $(OBJ)/sim/softmax_ref.o $(LIB)
 SROUND_N     ?= 1000000
@@ -158,8 +160,8 @@ $(BWD_DIR)/tb_acc_fwd-%.vvp: sim/tb_acc_fwd.v rtl/sglif_bwd_accum.v $(CORE_MAP_D
 $(BWD_DIR)/err-c%/Vsglif_err_unit: $(ERR_DEPS)
 	$(call verilate,$(@D),sglif_err_unit,Vsglif_err_unit,$(ERR_RTL),sim/err_test.cpp $(OBJ)/sim/softmax_ref.o,-GC=$*,-DERR_C=$*)
 
-$(BWD_DIR)/err-fault/Vsglif_err_unit: $(ERR_DEPS)
-	$(call verilate,$(@D),sglif_err_unit,Vsglif_err_unit,$(ERR_RTL),sim/err_test.cpp $(OBJ)/sim/softmax_ref.o,-GC=10 +define+SGLIF_FAULT_ERR_ROUND,-DERR_C=10)
+$(BWD_DIR)/err-fault-%/Vsglif_err_unit: $(ERR_DEPS)
+	$(call verilate,$(@D),sglif_err_unit,Vsglif_err_unit,$(ERR_RTL),sim/err_test.cpp $(OBJ)/sim/softmax_ref.o,-GC=10 +define+SGLIF_FAULT_$*,-DERR_C=10)
 
 .PHONY: bwd-test bwd-selftest
 bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(gather_dirs) $(foreach p,$(WALK_LANES),$(BWD_DIR)/walk-p$(p)/Vsglif_bwd_walk) $(BIN)/walk_twin $(BIN)/walk_vectors $(BWD_DIR)/tb_walk.vvp $(foreach c,$(ERR_CLASSES),$(BWD_DIR)/err-c$(c)/Vsglif_err_unit) $(BWD_DIR)/sround/Vtb_sround $(foreach p,$(ACC_LANES),$(BWD_DIR)/acc-p$(p)/Vsglif_engine) $(BIN)/acc_vectors $(BWD_DIR)/tb_acc.vvp $(BWD_DIR)/tb_acc_fwd.vvp ## the engine's units vs the twin: backward neuron, gather, one layer's walk (also Icarus), readout error, PCG32 + stochastic rounding, whole samples (error, walk, gradient accumulation; also Icarus), the gradient bank's forwarding (Icarus)
@@ -214,7 +216,7 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(gather_dirs) $(foreach p,$(WALK_LANE
 	  $(BWD_DIR)/sround/Vtb_sround +seed=$$s +n=$(SROUND_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'draws compared' $$l)"; done
 
-bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(foreach f,$(ACC_FWD_FAULTS),$(BWD_DIR)/tb_acc_fwd-$(f).vvp) $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/gather-fault-width/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(BWD_DIR)/err-fault/Vsglif_err_unit $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, the gather's tree a bit too narrow, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off or a draw's operand not forwarded, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice; the gradient bank's sum not forwarded one or two beats on, the port's group mux a group off
+bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(foreach f,$(ACC_FWD_FAULTS),$(BWD_DIR)/tb_acc_fwd-$(f).vvp) $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/gather-fault-width/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(foreach f,$(ERR_FAULTS),$(BWD_DIR)/err-fault-$(f)/Vsglif_err_unit) $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, the gather's tree a bit too narrow, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off or a draw's operand not forwarded, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice; the gradient bank's sum not forwarded one or two beats on, the port's group mux a group off; the error's clamp bound off
 	@set -e; for f in $(BWD_FAULTS); do d=$(BWD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_bwd_neuron +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'bwd: [0-9]+ neurons compared .* [1-9][0-9]* mismatches' $$d/run.log; then \
@@ -238,10 +240,11 @@ bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine)
 	  if grep -qE 'walk-icarus: .* [1-9][0-9]* mismatches' $(BWD_DIR)/walk-icarus-fault.log; then \
 	    echo "bwd-selftest: SGLIF_FAULT_WALK_ROW under Icarus: PASS (the altered RTL was caught, exit $$rc)"; \
 	  else echo "bwd-selftest: SGLIF_FAULT_WALK_ROW under Icarus: FAIL (not caught, exit $$rc)"; exit 1; fi
-	@d=$(BWD_DIR)/err-fault; rc=0; $$d/Vsglif_err_unit +seed=1 +n=1000 >$$d/run.log 2>&1 || rc=$$?; \
+	@set -e; for f in $(ERR_FAULTS); do d=$(BWD_DIR)/err-fault-$$f; rc=0; \
+	  $$d/Vsglif_err_unit +seed=1 +n=1000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'err: [0-9]+ steps, .* [1-9][0-9]* mismatches' $$d/run.log; then \
-	    echo "bwd-selftest: SGLIF_FAULT_ERR_ROUND: PASS (the altered RTL was caught: $$(grep -m1 -o 'step [0-9]*' $$d/run.log))"; \
-	  else echo "bwd-selftest: SGLIF_FAULT_ERR_ROUND: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
+	    echo "bwd-selftest: SGLIF_FAULT_$$f: PASS (the altered RTL was caught: $$(grep -m1 -o 'step [0-9]*' $$d/run.log))"; \
+	  else echo "bwd-selftest: SGLIF_FAULT_$$f: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi; done
 	@set -e; for f in $(ACC_FAULTS); do d=$(BWD_DIR)/acc-fault-$$f; rc=0; \
 	  $$d/Vsglif_engine +seed=1 +n=$(ACC_N) >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'acc: [0-9]+ configurations, .* [1-9][0-9]* mismatches' $$d/run.log; then \

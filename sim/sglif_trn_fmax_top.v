@@ -90,9 +90,10 @@ module sglif_err_fmax_top #(
 endmodule
 
 // the trainer (rtl/sglif_trainer.v: the engine, the update, the masters, the event store) at a
-// small size with the real word widths, without the core and the link
+// small size with the real word widths, without the core and the link; EMEM_LUT: the engine's
+// error memory (2: one class a word in block RAM, the 85F training image's form)
 module sglif_trainer_fmax_top #(
-    parameter integer EN = 32, EIN = 8, EP = 8, C = 10, T_MAX = 16, ES_AW = 8
+    parameter integer EN = 32, EIN = 8, EP = 8, C = 10, T_MAX = 16, ES_AW = 8, EMEM_LUT = 2
 ) (
     input  wire clk_i,
     input  wire din_i,
@@ -115,8 +116,9 @@ module sglif_trainer_fmax_top #(
     wire [HA-1:0]  h_addr;
     wire [2:0]     cfg_sel;
     wire [15:0]    cfg_addr;
-    sglif_trainer #(.EN(EN), .EIN(EIN), .EP(EP), .C(C), .T_MAX(T_MAX), .ES_AW(ES_AW), .H_LAT(1),
-                    .TAW(16), .CN(EN), .CN_IN(EIN), .CP(4), .CL(1), .CFG_AW(16), .HA(HA)) u_t (
+    sglif_trainer #(.EN(EN), .EIN(EIN), .EP(EP), .C(C), .T_MAX(T_MAX), .ES_AW(ES_AW),
+                    .EMEM_LUT(EMEM_LUT), .H_LAT(1), .TAW(16), .CN(EN), .CN_IN(EIN), .CP(4),
+                    .CL(1), .CFG_AW(16), .HA(HA)) u_t (
         .clk_i(clk_i), .rst_i(sr_q[0]), .we_i(sr_q[1]), .sel_i(sr_q[O0 +: 3]),
         .addr_i(sr_q[O1 +: 16]), .wdata_i(sr_q[O2 +: 16]), .rdata_o(rdata),
         .ev_clear_i(sr_q[O3]), .ev_we_i(sr_q[O3 + 1]), .ev_ch_i(sr_q[O4 +: 16]),

@@ -93,7 +93,8 @@ trn-icarus: $(TRN_DIR)/icarus/vec.txt $(TRN_DIR)/icarus/tb_trn.vvp $(TRN_DIR)/ic
 #   err      sglif_err_unit at TRN_PNR_C classes
 #   upd      sglif_update (sim/sglif_upd_fmax_top.v, as make upd-pnr)
 #   trn      the trainer (rtl/sglif_trainer.v: engine, update, masters, event store) at TRN_PNR_TRN:
-#            E_N:E_IN:E_P:C:T_MAX:ES_AW, without the core and the link
+#            E_N:E_IN:E_P:C:T_MAX:ES_AW:EMEM_LUT (the error memory's form: 2, one class a word in
+#            block RAM, as the 85F's training image builds it), without the core and the link
 #   dev      the device with its engine (rtl/sglif_device.v, ENGINE = 1) at TRN_PNR_DEV: core
 #            N:N_IN:N_OUT:HIST_STEPS:P:EV_AW, engine E_N:E_IN:E_P:E_ES_AW (the UART at 75 MHz;
 #            not in the default list: its place and route takes tens of minutes here)
@@ -104,7 +105,7 @@ TRN_PNR_FREQ ?= 75
 TRN_PNR      ?= gather neuron err upd trn
 TRN_PNR_P    ?= 32
 TRN_PNR_C    ?= 20
-TRN_PNR_TRN  ?= 32:8:8:10:16:8
+TRN_PNR_TRN  ?= 32:8:8:10:16:8:2
 TRN_PNR_DEV  ?= 32:8:10:16:4:8:32:8:8:8
 TRN_PNR_DIR  := $(BUILD)/trn/pnr
 trn_pnr_dev   = $(word $(1),$(subst :, ,$(TRN_PNR_DEV)))
@@ -120,7 +121,7 @@ TRN_PNR_SET_upd     =
 TRN_PNR_TOP_trn    := sglif_trainer_fmax_top
 TRN_PNR_SET_trn     = chparam -set EN $(call trn_pnr_trn,1) -set EIN $(call trn_pnr_trn,2) -set EP $(call trn_pnr_trn,3) \
                       -set C $(call trn_pnr_trn,4) -set T_MAX $(call trn_pnr_trn,5) -set ES_AW $(call trn_pnr_trn,6) \
-                      sglif_trainer_fmax_top
+                      -set EMEM_LUT $(or $(call trn_pnr_trn,7),2) sglif_trainer_fmax_top
 TRN_PNR_TOP_dev    := sglif_device
 TRN_PNR_SET_dev     = chparam -set ENGINE 1 -set N $(call trn_pnr_dev,1) -set N_IN $(call trn_pnr_dev,2) \
                       -set N_OUT $(call trn_pnr_dev,3) -set HIST_STEPS $(call trn_pnr_dev,4) -set P $(call trn_pnr_dev,5) \

@@ -9,8 +9,8 @@
 # yosys), and the same comparison shorter under Icarus (sim/tb_upd.v replays vectors of
 # sim/upd_vectors.cpp); `make upd-selftest` proves both fail on each altered RTL (the stochastic
 # rounding's compare, the momentum's rounding, the decay's term, the division, the square root,
-# the clamp, the order of the draws). Both are in make test. UPD_GW is GRAD_W of
-# rtl/core_map.csv (the accumulation's word, the unit's default GW).
+# the clamp, the order of the draws, the product's nu operand). Both are in make test. UPD_GW is
+# GRAD_W of rtl/core_map.csv (the accumulation's word, the unit's default GW).
 UPD_DIR     := $(BUILD)/upd
 UPD_N       ?= 200000
 UPD_SEEDS   ?= 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20
@@ -19,7 +19,7 @@ UPD_GW      ?= $(shell awk -F, '$$2 == "GRAD_W" { print $$3 }' $(CORE_MAP_SRC))
 UPD_KW      := 10
 UPD_PW      := 8
 UPD_RTL     := rtl/sglif_update.v rtl/sglif_udiv.v rtl/sglif_isqrt.v rtl/sglif_pcg32.v rtl/sglif_sround.v
-UPD_FAULTS  := SROUND UPD_MOM UPD_DECAY UPD_DIV UPD_ISQRT UPD_CLAMP UPD_ORDER
+UPD_FAULTS  := SROUND UPD_MOM UPD_DECAY UPD_DIV UPD_ISQRT UPD_CLAMP UPD_ORDER UPD_MOP
 UPD_DEPS    := $(CORE_MAP_H) $(CORE_MAP_VH) $(CORE_MAP_DEFS) sim/unit_harness.h sim/upd_gen.h sim/upd_test.cpp sim/upd.mk rtl/lint.vlt $(UPD_RTL) $(LIB)
 upd_set      = -GGW=$(1) -GKW=$(UPD_KW) -GPW=$(UPD_PW)
 upd_def      = -DUPD_GW=$(1) -DUPD_KW=$(UPD_KW) -DUPD_PW=$(UPD_PW) $(CORE_MAP_CINC)
@@ -65,7 +65,7 @@ upd-test: $(UPD_DIR)/gw$(UPD_GW)/Vsglif_update $(UPD_DIR)/gw64/Vsglif_update $(B
 	@vvp -n $(UPD_DIR)/tb_upd.vvp >$(UPD_DIR)/upd-icarus.log 2>&1 || { tail -5 $(UPD_DIR)/upd-icarus.log; exit 1; }
 	@grep 'upd-icarus: ' $(UPD_DIR)/upd-icarus.log
 
-upd-selftest: $(foreach f,$(UPD_FAULTS),$(UPD_DIR)/fault-$(f)/Vsglif_update) $(BIN)/upd_vectors $(UPD_DIR)/tb_upd-fault.vvp ## prove upd-test fails: sround's compare, the momentum's rounding, the decay's term, the division, the square root, the clamp, the draw order
+upd-selftest: $(foreach f,$(UPD_FAULTS),$(UPD_DIR)/fault-$(f)/Vsglif_update) $(BIN)/upd_vectors $(UPD_DIR)/tb_upd-fault.vvp ## prove upd-test fails: sround's compare, the momentum's rounding, the decay's term, the division, the square root, the clamp, the draw order, the product's nu operand
 	@set -e; for f in $(UPD_FAULTS); do d=$(UPD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_update +seed=1 +n=20000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'MISMATCH' $$d/run.log && grep -q 'upd: FAIL' $$d/run.log; then \
