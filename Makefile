@@ -106,40 +106,49 @@ $(TESTSD): $(TESTD_OBJ) $(LIBD)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
+# make test's clock: each section's header starts with the seconds since make test began
+TEST_T0 := $(shell date +%s)
+TEST_AT  = [$$(( $$(date +%s) - $(TEST_T0) )) s]
+# make test's RTL checks, one after the other, each with its builds side by side (-j) and each
+# recipe's output printed whole (-Otarget)
+RTL_TESTS := lint cosim-seeds cosim-boards cosim-selftest cosim-icarus cosim-icarus-selftest \
+             bwd-test bwd-selftest upd-test upd-selftest trn-test trn-selftest trn-icarus
 test: ## install what is missing, build, run every test (SAN=1 for sanitizers)
 	@bash .ci/setup base
 	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(TESTS) $(TESTSD)
 ifneq ($(SAN),1)
-	@echo "== RTL: lint, lock-step co-simulation against the twin (Verilator, 20 seeds; every configs.csv row at full size; Icarus), the training engine's units, checker self-tests, synthesis per board =="
-	@$(MAKE) --no-print-directory lint cosim-seeds cosim-boards cosim-selftest cosim-icarus cosim-icarus-selftest bwd-test bwd-selftest upd-test upd-selftest trn-test trn-selftest trn-icarus
+	@echo "== $(TEST_AT) RTL: lint, lock-step co-simulation against the twin (Verilator, 20 seeds; every configs.csv row at full size; Icarus), the training engine's units, checker self-tests, synthesis per board =="
+	@for t in $(RTL_TESTS); do $(MAKE) --no-print-directory -j$(JOBS) -Otarget $$t || exit 1; done
 	@$(MAKE) --no-print-directory -j$(JOBS) synth $(BIN)/sglif-rtl
-	@echo "== link RTL: UART and frame codec against sw/link.c through the UART bit timing; the command executor against a memory mirror; self-tests =="
+	@echo "== $(TEST_AT) link RTL: UART and frame codec against sw/link.c through the UART bit timing; the command executor against a memory mirror; self-tests =="
 	@$(MAKE) --no-print-directory protocol-check core-map-check link-lint link-test link-selftest cmd-test cmd-selftest
-	@echo "== fuzz corpora replayed (libFuzzer harnesses of the reply parser and the model reader) =="
+	@echo "== $(TEST_AT) fuzz corpora replayed (libFuzzer harnesses of the reply parser and the model reader) =="
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-replay
-	@echo "== post-synthesis: the Yosys netlist of each iCE40 configuration against the twin (Icarus, cell models); self-test =="
-	@$(MAKE) --no-print-directory netlist-cosim netlist-cosim-selftest
-	@echo "== boards: the table against the pin files; every bitstream, iCE40 and ECP5 (a missed clock target is reported, not fatal: BIT_STRICT=0); the SG table swapped in each =="
+	@echo "== $(TEST_AT) post-synthesis: the Yosys netlist of each iCE40 configuration against the twin (Icarus, cell models); self-test =="
+	@$(MAKE) --no-print-directory -j$(JOBS) -Otarget netlist-cosim
+	@$(MAKE) --no-print-directory -j$(JOBS) -Otarget netlist-cosim-selftest
+	@echo "== $(TEST_AT) boards: the table against the pin files; every bitstream, iCE40 and ECP5 (a missed clock target is reported, not fatal: BIT_STRICT=0); the SG table swapped in each =="
 	@bash .ci/setup fpga
 	@$(MAKE) --no-print-directory boards-check congestion-test
 	@$(MAKE) --no-print-directory bitstreams-ice40 BIT_STRICT=0
 	@$(MAKE) --no-print-directory bitstreams-ecp5 BIT_STRICT=0 BIT_TRAIN=0
 	@$(MAKE) --no-print-directory lut-swap-test BIT_STRICT=0 BIT_TRAIN=0
 	@$(MAKE) --no-print-directory report-csv
-	@echo "== interop: NIR with snnTorch (PyPI, pinned), spike for spike; on the simulated board =="
+	@echo "== $(TEST_AT) interop: NIR with snnTorch (PyPI, pinned), spike for spike; on the simulated board =="
 	@$(MAKE) --no-print-directory interop
-	@echo "== sweeps: a small grid locally, under GNU parallel and on a single-node Slurm cluster (Debian's slurm-wlm, munge) =="
+	@echo "== $(TEST_AT) sweeps: a small grid locally, under GNU parallel and on a single-node Slurm cluster (Debian's slurm-wlm, munge) =="
 	@$(MAKE) --no-print-directory cluster-test
 endif
-	@echo "== simulated boards: byte level (sglif-board-CONFIG; plain sim is ecp5-85f) and the board tops as flashed (sglif-board-top-BOARD, UART pins bit by bit) =="
+	@echo "== $(TEST_AT) simulated boards: byte level (sglif-board-CONFIG; plain sim is ecp5-85f) and the board tops as flashed (sglif-board-top-BOARD, UART pins bit by bit) =="
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BOARD_MEM) $(SGLIF_BOARD) $(DEMO_BOARD) $(DEMO_ENGINE_BOARD) $(BIN)/sglif-board-up5k-dev \
 	  $(BIN)/sglif-board-hx8k-dev $(BIN)/sglif-board-up5k-2l boards-sim
 	@$(MAKE) --no-print-directory boards-sim-selftest
-	@echo "== double-precision tests (gradient checks) =="
+	@echo "== $(TEST_AT) double-precision tests (gradient checks) =="
 	$(TESTSD) --jobs 1
-	@echo "== tests =="
+	@echo "== $(TEST_AT) tests =="
 	SGLIF=$(abspath $(SGLIF)) SGLIF_BOARD_MEM=$(abspath $(BOARD_MEM)) SGLIF_BOARD=$(abspath $(SGLIF_BOARD)) \
 	  SGLIF_ENGINE_BOARD=$(abspath $(DEMO_ENGINE_BOARD)) $(TESTS) --jobs 1
+	@echo "== $(TEST_AT) make test: every section passed =="
 
 DEMO_DATA  ?= randman
 DEMO_ARGS  ?=

@@ -183,19 +183,26 @@ $(BIT_DIR)/%.bit: $(BIT_DIR)/%.config
 
 .PRECIOUS: $(BIT_DIR)/%.json $(BIT_DIR)/%.asc $(BIT_DIR)/%.config
 
-# Every board of a family in turn (one place and route at a time), each judged on its own:
-# the target fails if any board failed, after all were tried. $(1): the boards, $(2): the name.
+# Every board of a family, BIT_JOBS place and routes at a time (nextpnr uses one core), the
+# largest (last in the table) first; each board's output is printed whole when it ends, and each
+# is judged on its own: the target fails if any board failed, after all were tried.
+# $(1): the boards, $(2): the name.
+BIT_JOBS ?= $(JOBS)
+# the files every board's synthesis reads, made once before the boards run side by side
+BIT_SHARED = $(filter-out $(BOARDS_CSV) $(SYNTH_CSV) $(BIT_RTL) $(wildcard rtl/sglif_top_*.v) rtl/engine.f constraints/boards.mk,$(BIT_DEPS))
 define bit_all
-	@bad=""; for b in $(1); do \
-	  $(MAKE) --no-print-directory bitstream BOARD=$$b || bad="$$bad $$b"; done; \
+	@set -e; o=$(BIT_DIR)/.$(2); rm -rf $$o; mkdir -p $$o; \
+	  for b in $(1); do echo $$b; done | tac | xargs -P $(BIT_JOBS) -I{} sh -c \
+	    '$(MAKE) --no-print-directory bitstream BOARD={} >'$$o'/{}.out 2>&1 || touch '$$o'/{}.bad; cat '$$o'/{}.out'; \
+	  bad=""; for b in $(1); do [ ! -e $$o/$$b.bad ] || bad="$$bad $$b"; done; \
 	  if [ -n "$$bad" ]; then echo "$(2): FAIL:$$bad (why: $(BIT_DIR)/<board>/<board>.result)"; exit 1; fi; \
 	  echo "$(2): PASS: $(strip $(1))"
 endef
-bitstreams-ice40: ## the bitstreams of every iCE40 board (icebreaker, hx8k): CI
+bitstreams-ice40: $(BIT_SHARED) | fpga-deps ## the bitstreams of every iCE40 board (icebreaker, hx8k): CI
 	$(call bit_all,$(ICE40_BOARDS),bitstreams-ice40)
-bitstreams-ecp5: ## the bitstreams of every ECP5 board (ulx3s-12f ... -85f; BIT_TRAIN=0: not the training images)
+bitstreams-ecp5: $(BIT_SHARED) | fpga-deps ## the bitstreams of every ECP5 board (ulx3s-12f ... -85f; BIT_TRAIN=0: not the training images)
 	$(call bit_all,$(ECP5_BOARDS),bitstreams-ecp5)
-bitstreams-train: ## the bitstreams of the boards that train on chip (rtl/configs.csv engine_n > 0: ulx3s-45f-trn, ulx3s-85f-trn)
+bitstreams-train: $(BIT_SHARED) | fpga-deps ## the bitstreams of the boards that train on chip (rtl/configs.csv engine_n > 0: ulx3s-45f-trn, ulx3s-85f-trn)
 	$(call bit_all,$(TRAIN_BOARDS),bitstreams-train)
 
 # make report: the figures of each board from its logs. lut: placed logic cells (iCE40
