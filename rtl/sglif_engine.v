@@ -227,6 +227,7 @@ module sglif_engine #(
             reg [CW-1:0]       z_c_q;
 `ifdef SGLIF_FAULT_TRN_ERDA
             wire [HW+CW-1:0]   c_ra = busy_o ? {t_q, e_addr_c} : {e_raddr_i, e_rc_i};  // (the self-test: the read not a cycle ahead)
+            wire               unused_nx = &{1'b0, e_addr_nx};
 `else
             wire [HW+CW-1:0]   c_ra = busy_o ? {t_q, e_addr_nx} : {e_raddr_i, e_rc_i};
 `endif
