@@ -16,8 +16,9 @@
 // forward wrote them (cap_*_i, while idle), one word a step: T (ENG_SUMS_STEP +
 // ERR_CYCLES_FIXED + 3 C) + ENG_FIXED + the walk's; the error memory may then be one class a
 // word (EMEM_LUT = 2, in the same cycles). `define SGLIF_FAULT_ENG_SUM (the readout sums miss
-// the last neuron), SGLIF_FAULT_TRN_EMEM (EMEM_LUT 2: a step's sums one class on) for the
-// self-tests.
+// the last neuron), SGLIF_FAULT_TRN_EMEM (EMEM_LUT 2: a step's sums one class on),
+// SGLIF_FAULT_TRN_ERDA (EMEM_LUT 2: the error unit's reads at its address of the cycle, not the
+// next's) for the self-tests.
 `default_nettype none
 `include "sglif_core_map_defs.vh"
 
@@ -79,7 +80,8 @@ module sglif_engine #(
     output wire                  sat_gz_o,       // with gv_valid_o: gz / gv clamped to int32
     output wire                  sat_gv_o,       // (the twin's saturations)
     // the error memory's read port while idle: word t (C lanes) one cycle after its address
-    // (EMEM_LUT 2: class e_rc_i of word t, in lane 0; the other lanes 0)
+    // (EMEM_LUT 2: class e_rc_i of word t, in lane 0, the other lanes 0, two cycles after its
+    // address: the block RAM's read registered twice)
     input  wire [HW-1:0]         e_raddr_i,
     input  wire [CW-1:0]         e_rc_i,
     output wire [32*CP-1:0]      e_rdata_o,
@@ -144,7 +146,7 @@ module sglif_engine #(
     end
 
     wire          e_done, e_busy, e_v;
-    wire [CW-1:0] e_addr_c, e_c;
+    wire [CW-1:0] e_addr_c, e_addr_nx, e_c;
     wire signed [31:0] e_val;
     reg  signed [31:0] acc_q;                      // the error unit's sums port: registered read
     wire signed [31:0] e1_x;                       // (EMEM_LUT 2: the memory's class word)
@@ -165,7 +167,7 @@ module sglif_engine #(
     sglif_err_unit #(.C(C), .GF(GF)) u_err (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(state_q == S_ERR), .c_last_i(c_last_i),
         .label_i(label_i), .out_frac_i(out_frac_i), .busy_o(e_busy), .done_o(e_done),
-        .acc_addr_o(e_addr_c), .acc_data_i(e_acc), .err_valid_o(e_v), .err_c_o(e_c),
+        .acc_addr_o(e_addr_c), .acc_addr_nx_o(e_addr_nx), .acc_data_i(e_acc), .err_valid_o(e_v), .err_c_o(e_c),
         .err_o(e_val));
     assign err_valid_o = e_v;
     assign err_t_o     = t_q;
@@ -202,24 +204,33 @@ module sglif_engine #(
             //    cap_we_i, classes 1 .. CP-1 in the CP-1 cycles after it from cap_data_i (the
             //    trainer's cap_q, held until the next step's end: a step takes more than CP
             //    cycles, and TRAIN comes with a command after the RUN);
-            //  - the error unit reads its sums from the memory ({t_q, e_addr_c}, registered
-            //    like acc_q) and writes its errors there (its reads all come before);
+            //  - the error unit reads its sums from the memory at {t_q, e_addr_nx}, its address a
+            //    cycle ahead, the read registered twice (e0_q, then e1_q: the DP16KD's output
+            //    register; no block RAM output meets logic in its cycle), so that the word comes
+            //    the cycle after e_addr_c, like acc_q; t_q is set cycles before S_ERR. It
+            //    writes its errors there (its reads all come before);
             //  - classes c_last_i + 1 .. CP-1 of word t_q to 0 in the CP cycles from S_ERR (a
             //    word a step zeroes the word at S_ERR), before the error unit's first error;
             //  - the walk's word: ew_q, step t_q's errors as the error unit makes them (0 from
             //    S_ERR), offered at e_done as the memory's word is; no read of the memory;
-            //  - the read-back (idle): class e_rc_i of word e_raddr_i, in lane 0.
+            //  - the read-back (idle): class e_rc_i of word e_raddr_i, in lane 0, two cycles
+            //    after the address (the trainer takes it into its third stage: RB_LAT).
             // The orders are checked in simulation (below: the trainer's tests).
             (* ram_style = "block" *)
             reg [EM_W-1:0]     emc [0:(1<<(HW+CW))-1];
-            reg [EM_W-1:0]     e1_q;
+            reg [EM_W-1:0]     e0_q, e1_q;
             reg [EM_W*CP-1:0]  ew_q;
             reg                cd_q;               // the capture's classes 1 .. CP-1
             reg [HW-1:0]       cd_t_q;
             reg [CW-1:0]       cd_c_q;
             reg                z_q;                // the classes beyond c_last_i to 0
             reg [CW-1:0]       z_c_q;
-            wire [HW+CW-1:0]   c_ra = busy_o ? {t_q, e_addr_c} : {e_raddr_i, e_rc_i};
+`ifdef SGLIF_FAULT_TRN_ERDA
+            wire [HW+CW-1:0]   c_ra = busy_o ? {t_q, e_addr_c} : {e_raddr_i, e_rc_i};  // (the self-test: the read not a cycle ahead)
+            wire               unused_nx = &{1'b0, e_addr_nx};
+`else
+            wire [HW+CW-1:0]   c_ra = busy_o ? {t_q, e_addr_nx} : {e_raddr_i, e_rc_i};
+`endif
             wire               z_we = z_q && z_c_q > c_last_i;
             wire               c_we = em_cap || cd_q || z_we || e_v;
             wire [CW-1:0]      c_wc = em_cap ? {CW{1'b0}} : cd_q ? cd_c_q : z_q ? z_c_q : e_c;
@@ -244,7 +255,8 @@ module sglif_engine #(
             wire [EM_W-1:0]    c_wd = em_cap ? cap_n[EM_W*c_d0 +: EM_W] : cd_q ? c_dl :
                                       z_q ? {EM_W{1'b0}} : e_val[EM_W-1:0];
             always @(posedge clk_i) begin
-                e1_q <= emc[c_ra];
+                e0_q <= emc[c_ra];
+                e1_q <= e0_q;
                 if (c_we)
                     emc[{c_wt, c_wc}] <= c_wd;
             end
@@ -314,7 +326,7 @@ module sglif_engine #(
             assign e_wd      = e_rd_q;
             assign e1_x      = 32'sd0;
             assign e_rdata_o = e_rd_x;
-            wire unused_e1 = &{1'b0, e_rc_i};
+            wire unused_e1 = &{1'b0, e_rc_i, e_addr_nx};
         end
     endgenerate
 

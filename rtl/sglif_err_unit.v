@@ -2,7 +2,8 @@
 // sglif_err_unit: the training engine's readout error of one step (docs/rtl.md, "Training
 // engine (design)"; docs/numerics.md of issue 12, "Readout error", sgl_fixed_softmax_error):
 // from the step's readout sums a_c (read through a port, registered RAM: the word one cycle
-// after its address) and the label y,
+// after its address acc_addr_o; or, a RAM read registered twice, two cycles after
+// acc_addr_nx_o, the same address a cycle ahead) and the label y,
 //   M = max a_c;  d_c = min(M - a_c, 32 2^max(out_frac, 0));  y_c = rnd(d_c L, out_frac + 8)
 //   E_c = y_c < 31 256 ? EXP2[y_c mod 256] >> (y_c / 256) : 0;  S = sum E_c;  R = floor(2^46 / S)
 //   e_t[c] = ((E_c R + 2^(45 - GF)) >> (46 - GF)) - 2^GF [c = y]
@@ -14,7 +15,8 @@
 // here. out_frac: -8 .. 23. Cycles from start_i to done_o: ERR_CYCLES_FIXED + 3 C
 // (rtl/core_map.csv). `define SGLIF_FAULT_ERR_ROUND (the half dropped from p's rounding),
 // SGLIF_FAULT_ERR_TABLE (EXP2[1 .. 255] one less), SGLIF_FAULT_ERR_CLIP (the sign of d's clamp
-// bound M - dmax dropped) for the self-tests.
+// bound M - dmax dropped), SGLIF_FAULT_ERR_NX (acc_addr_nx_o the address of the cycle, not
+// the next's) for the self-tests.
 `default_nettype none
 
 module sglif_err_unit #(
@@ -31,6 +33,7 @@ module sglif_err_unit #(
     output wire               busy_o,
     output reg                done_o,
     output wire [CW-1:0]      acc_addr_o,
+    output wire [CW-1:0]      acc_addr_nx_o,      // acc_addr_o of the next cycle
     input  wire signed [31:0] acc_data_i,
     output reg                err_valid_o,
     output reg  [CW-1:0]      err_c_o,
@@ -55,9 +58,15 @@ module sglif_err_unit #(
                   S_DRN = 3'd5;
     reg [2:0]     state_q;
     reg [CW-1:0]  c_q;                 // class addressed
+    reg [CW-1:0]  c_n;                 // c_q's next value
     reg           issue_done_q;        // the pass has issued its last class
     assign busy_o     = state_q != S_IDLE;
     assign acc_addr_o = c_q;
+`ifdef SGLIF_FAULT_ERR_NX
+    assign acc_addr_nx_o = c_q;        // (the self-test: not a cycle ahead)
+`else
+    assign acc_addr_nx_o = c_n;
+`endif
 
     // ---- pass 1: the maximum -----------------------------------------------------------------
     reg               v1_q, first1_q;
@@ -113,6 +122,25 @@ module sglif_err_unit #(
     wire [47:0] p     = (pr_q + (48'd1 << (45 - GF))) >> (46 - GF);
 `endif
     localparam [31:0] ONE = 32'd1 << GF;
+
+    // the class addressed next (c_q's next value, also the read's address a cycle ahead): each
+    // pass from class 0, one a cycle to c_last_i
+    always @(*) begin
+        c_n = c_q;
+        case (state_q)
+            S_IDLE: if (start_i) c_n = {CW{1'b0}};
+            S_MAX:
+                if (!issue_done_q) begin
+                    if (c_q != c_last_i)
+                        c_n = c_q + 1'b1;
+                end else if (!v1_q)
+                    c_n = {CW{1'b0}};
+            S_EXP: if (!issue_done_q && c_q != c_last_i) c_n = c_q + 1'b1;
+            S_DIV: if (k_q == 6'd0) c_n = {CW{1'b0}};
+            S_OUT: if (c_q != c_last_i) c_n = c_q + 1'b1;
+            default: ;
+        endcase
+    end
 
     always @(posedge clk_i) begin
         done_o      <= 1'b0;
@@ -199,22 +227,19 @@ module sglif_err_unit #(
             vc_q     <= vb_q;
             vd_q     <= vc_q;
             c1_q     <= c_q;
+            c_q      <= c_n;
             case (state_q)
                 S_IDLE:
                     if (start_i) begin
                         state_q      <= S_MAX;
-                        c_q          <= {CW{1'b0}};
                         issue_done_q <= 1'b0;
                     end
                 S_MAX:                                       // classes 0 .. c_last, then the last data
                     if (!issue_done_q) begin
                         if (c_q == c_last_i)
                             issue_done_q <= 1'b1;
-                        else
-                            c_q <= c_q + 1'b1;
                     end else if (!v1_q) begin
                         state_q      <= S_EXP;
-                        c_q          <= {CW{1'b0}};
                         issue_done_q <= 1'b0;
                         s_q          <= 32'd0;
                     end
@@ -222,8 +247,6 @@ module sglif_err_unit #(
                     if (!issue_done_q) begin
                         if (c_q == c_last_i)
                             issue_done_q <= 1'b1;
-                        else
-                            c_q <= c_q + 1'b1;
                     end else if (!va_q && !va2_q && !va3_q && !va4_q && !vb_q && !vc_q && !vd_q) begin
                         state_q <= S_DIV;
                         k_q     <= 6'd46;
@@ -233,17 +256,14 @@ module sglif_err_unit #(
                 S_DIV: begin
                     rem_q <= ge ? rem_n[32:0] - {1'b0, s_q} : rem_n[32:0];
                     r_q   <= {r_q[45:0], ge};
-                    if (k_q == 6'd0) begin
+                    if (k_q == 6'd0)
                         state_q <= S_OUT;
-                        c_q     <= {CW{1'b0}};
-                    end else
+                    else
                         k_q <= k_q - 6'd1;
                 end
                 S_OUT:                                       // classes 0 .. c_last, then the pipeline
                     if (c_q == c_last_i)
                         state_q <= S_DRN;
-                    else
-                        c_q <= c_q + 1'b1;
                 S_DRN: ;                                     // until the last error is out
                 default: state_q <= S_IDLE;
             endcase

@@ -726,7 +726,8 @@ module sglif_trainer #(
     // read: the RAMs at the link's address (while idle) and the select and the low address
     // bits registered in the first cycle, each select's word in the second, the word in the
     // third (RB_LAT); TGRAD's word: the gradient port's (GP_LAT = 2: from registers) part
-    // straight into the third
+    // straight into the third; so TERR's of the error memory of one class a word (EMEM_LUT 2:
+    // the engine's block-RAM read registered twice)
     reg [2:0]     rs_q;
     reg [TAW-1:0] ra_q;
     reg [15:0]    reg_q;
@@ -796,7 +797,7 @@ module sglif_trainer #(
                 default: rb_d[48 +: 16] = 16'd0;
             endcase
         rb_d[64 +: 16] = 16'd0;                          // (TGRAD: below)
-        rb_d[80 +: 16] = EMEM_LUT == 2 ? e_rdata[16*ra_q[0] +: 16]      // (the class's word)
+        rb_d[80 +: 16] = EMEM_LUT == 2 ? 16'd0                          // (below)
                                        : e_rdata[32*ra_oc + 16*ra_q[0] +: 16];
         rb_d[96 +: 16] = es32[15:0];
         rb_d[112 +: 16] = reg_q;
@@ -807,6 +808,8 @@ module sglif_trainer #(
         rb_q    <= rb_d;
         if (rs2_q == 3'd4)
             rdata_o <= {2'd0, ra2_pt} < NPART[3:0] ? gpx[16*ra2_pt +: 16] : 16'd0;
+        else if (EMEM_LUT == 2 && rs2_q == SEL_TERR[2:0])       // (the class's word)
+            rdata_o <= e_rdata[16*ra2_pt[0] +: 16];
         else
             rdata_o <= rb_q[16*rs2_q +: 16];
     end

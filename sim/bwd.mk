@@ -21,8 +21,8 @@
 # Icarus, sim/acc_vectors.c + sim/tb_acc_replay.v), and the gradient bank's forwarding alone
 # (sim/tb_acc_fwd.v under Icarus: the same word one and two beats back, which the walk never
 # makes), with their self-tests (the SG code's bit 0, the backward decay, the diagonal, a missed
-# event, the EXP2 table, each forwarding, the port's group mux at 16 lanes; the error's rounding
-# and its clamp's bound, ERR_FAULTS). Both are in make test.
+# event, the EXP2 table, each forwarding, the port's group mux at 16 lanes; the error's rounding,
+# its clamp's bound and its read's address a cycle ahead, ERR_FAULTS). Both are in make test.
 BWD_DIR    := $(BUILD)/bwd
 BWD_N      ?= 1000000
 BWD_SEEDS  ?= 1 2
@@ -63,7 +63,7 @@ ACC_FAULTS   := WALK_CODE BWD_DECAY ACC_DIAG ACC_EVENT ERR_TABLE ENG_SUM ACC_LOC
 acc_fault_p   = $(if $(filter ACC_PGRP,$(1)),16,4)
 ERR_N        ?= 100000
 ERR_CLASSES  ?= 2 10 64
-ERR_FAULTS   := ERR_ROUND ERR_CLIP
+ERR_FAULTS   := ERR_ROUND ERR_CLIP ERR_NX
 ERR_RTL      := rtl/sglif_err_unit.v
 ERR_DEPS     := $(CORE_MAP_H) sim/unit_harness.h sim/err_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(ERR_RTL) rtl/sglif_exp2.hex $(OBJ)/sim/softmax_ref.o $(LIB)
 SROUND_N     ?= 1000000
@@ -216,7 +216,7 @@ bwd-test: $(BWD_DIR)/ok/Vsglif_bwd_neuron $(gather_dirs) $(foreach p,$(WALK_LANE
 	  $(BWD_DIR)/sround/Vtb_sround +seed=$$s +n=$(SROUND_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
 	  echo "seed $$s: $$(grep 'draws compared' $$l)"; done
 
-bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(foreach f,$(ACC_FWD_FAULTS),$(BWD_DIR)/tb_acc_fwd-$(f).vvp) $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/gather-fault-width/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(foreach f,$(ERR_FAULTS),$(BWD_DIR)/err-fault-$(f)/Vsglif_err_unit) $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, the gather's tree a bit too narrow, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off or a draw's operand not forwarded, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice; the gradient bank's sum not forwarded one or two beats on, the port's group mux a group off; the error's clamp bound off
+bwd-selftest: $(foreach f,$(ACC_FAULTS),$(BWD_DIR)/acc-fault-$(f)/Vsglif_engine) $(BWD_DIR)/tb_acc-fault.vvp $(foreach f,$(ACC_FWD_FAULTS),$(BWD_DIR)/tb_acc_fwd-$(f).vvp) $(BIN)/acc_vectors $(foreach f,$(BWD_FAULTS),$(BWD_DIR)/fault-$(f)/Vsglif_bwd_neuron) $(BWD_DIR)/gather-fault/Vsglif_bwd_gather $(BWD_DIR)/gather-fault-width/Vsglif_bwd_gather $(BWD_DIR)/walk-fault/Vsglif_bwd_walk $(BWD_DIR)/tb_walk-fault.vvp $(BIN)/walk_vectors $(foreach f,$(ERR_FAULTS),$(BWD_DIR)/err-fault-$(f)/Vsglif_err_unit) $(foreach f,$(SROUND_FAULTS),$(BWD_DIR)/sround-fault-$(f)/Vtb_sround) ## prove bwd-test fails: decay one shift off, SG product's, gather's or error's rounding dropped, the gather's tree a bit too narrow, reset cut ignored, clamps at int32 instead of int24, walk reads the wrong gv row, PCG32 rotation off or a draw's operand not forwarded, sround compare off; whole samples: SG code's bit 0 dropped, backward decay off, diagonal added, an event missed, EXP2 table off, the engine's readout sums, a lock-step spike row taken twice; the gradient bank's sum not forwarded one or two beats on, the port's group mux a group off; the error's clamp bound off, its read's next address not ahead
 	@set -e; for f in $(BWD_FAULTS); do d=$(BWD_DIR)/fault-$$f; rc=0; \
 	  $$d/Vsglif_bwd_neuron +seed=1 +n=100000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'bwd: [0-9]+ neurons compared .* [1-9][0-9]* mismatches' $$d/run.log; then \

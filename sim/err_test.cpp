@@ -3,7 +3,9 @@
 // EXP2 table, sum, one division, the errors) against sgl_softmax_error_ref (sim/softmax_ref.c:
 // the twin's sgl_fixed_softmax_error), step after step: 2 .. ERR_C classes, readout sums close
 // together, spread over tens of float units and at the int32 extremes, out_frac -8 .. 23, every
-// label; the sums are served by a registered-read RAM here. Every error value and its class is
+// label; the sums are served by a registered-read RAM at acc_addr_o (even steps) or by one read
+// registered twice at acc_addr_nx_o (odd steps: the engine's error memory of one class a word,
+// the block RAM's output register). Every error value and its class is
 // compared, and the cycles from start_i to done_o against ERR_CYCLES_FIXED + 3 C
 // (rtl/core_map.csv). Plus-args: +seed=S, +n=N steps (default 100000). Prints `err: <N> steps,
 // <V> errors compared, <M> mismatches`; exit 1 on a mismatch (the first stops).
@@ -55,11 +57,16 @@ int main(int argc, char **argv)
         top->start_i = 1;
         uint64_t c0 = h.cycles, guard = 0;
         int next = 0;
+        bool twice = steps & 1;                 // the read at acc_addr_nx_o, registered twice
+        int32_t r1 = 0;
         while (mismatches == 0) {
-            uint32_t a = top->acc_addr_o;
+            top->eval();                        // (acc_addr_nx_o follows start_i)
+            uint32_t a = twice ? top->acc_addr_nx_o : top->acc_addr_o;
             h.tick();
             top->start_i = 0;
-            top->acc_data_i = (uint32_t)((int)a < C ? acc[a] : 0);
+            int32_t rd = (int)a < C ? acc[a] : 0;
+            top->acc_data_i = (uint32_t)(twice ? r1 : rd);
+            r1 = rd;
             top->eval();
             if (top->err_valid_o) {
                 compared++;

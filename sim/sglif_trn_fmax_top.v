@@ -75,16 +75,16 @@ module sglif_err_fmax_top #(
     always @(posedge clk_i)
         sr_q <= {sr_q[SR-2:0], din_i};
     wire               busy, done, v;
-    wire [CW-1:0]      a, c;
+    wire [CW-1:0]      a, an, c;
     wire signed [31:0] e;
     sglif_err_unit #(.C(C)) u_e (
         .clk_i(clk_i), .rst_i(sr_q[0]), .start_i(sr_q[1]), .c_last_i(sr_q[2 +: CW]),
         .label_i(sr_q[2 + CW +: CW]), .out_frac_i(sr_q[2 + 2*CW +: 6]), .busy_o(busy),
-        .done_o(done), .acc_addr_o(a), .acc_data_i(sr_q[8 + 2*CW +: 32]), .err_valid_o(v),
+        .done_o(done), .acc_addr_o(a), .acc_addr_nx_o(an), .acc_data_i(sr_q[8 + 2*CW +: 32]), .err_valid_o(v),
         .err_c_o(c), .err_o(e));
-    reg [34+2*CW:0] o_q;
+    reg [34+3*CW:0] o_q;
     always @(posedge clk_i) begin
-        o_q    <= {busy, done, v, a, c, e};
+        o_q    <= {busy, done, v, a, an, c, e};
         dout_o <= ^o_q;
     end
 endmodule
