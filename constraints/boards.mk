@@ -436,3 +436,25 @@ bit-seeds: $(BIT_DIR)/$(BOARD)/$(BOARD).json ## BOARD's place and route over nex
 	    echo "bit-seeds: $$b: seed $$s: Fmax $${f:-none} MHz ($$m the $$t MHz target)"; done; \
 	  if [ $$ok -ge $(SEEDS_MIN) ]; then echo "bit-seeds: $$b: PASS: $$ok of $$n seeds meet $$t MHz ($$d/seeds.csv)"; \
 	  else echo "bit-seeds: $$b: FAIL: $$ok of $$n seeds meet $$t MHz, $(SEEDS_MIN) needed ($$d/seeds.csv)"; exit 1; fi
+
+# constraints/floorplan.py (an ECP5-85F training image's lane groups pinned to strips of the
+# die, docs/boards.md "How far from routable") on a hand-written netlist of 2 groups of 2 lanes:
+# its summary and sites as expected.txt, the sites in the netlist it writes; a multiplier fed
+# by two lanes exits 2; a cell in the wrong strip (SGLIF_FAULT_FLOORPLAN=1) is caught: exit 3.
+FP_FIX := tests/fixtures/floorplan
+.PHONY: floorplan-test
+floorplan-test: ## constraints/floorplan.py on a tiny netlist: its sites as expected, an unmappable netlist exits 2, a wrong strip (self-test) exits 3
+	@set -e; o=$(BUILD)/floorplan/tiny-fp.json; mkdir -p $(BUILD)/floorplan; rm -f $$o $$o.bad; \
+	  out=$$(python3 constraints/floorplan.py $(FP_FIX)/tiny.json $$o --list | sed 's| -> .*||'); \
+	  [ "$$out" = "$$(cat $(FP_FIX)/expected.txt)" ] || \
+	  { echo "floorplan-test: FAIL: output differs from $(FP_FIX)/expected.txt:"; echo "$$out"; exit 1; }; \
+	  [ "$$(grep -o '"BEL": "[^"]*"' $$o | sed 's/.*: "//; s/"$$//' | sort)" = \
+	    "$$(awk 'NF == 3 { print $$3 }' $(FP_FIX)/expected.txt | sort)" ] || \
+	  { echo "floorplan-test: FAIL: $$o's BEL attributes are not the sites listed"; exit 1; }; \
+	  rc=0; err=$$(python3 constraints/floorplan.py $(FP_FIX)/two-lanes.json $$o.bad 2>&1 >/dev/null) || rc=$$?; \
+	  [ $$rc = 2 ] && [ ! -e $$o.bad ] && [ "$$err" = "floorplan: $(FP_FIX)/two-lanes.json: cannot map: u.e.u_walk.u_rec.tree_q_TRELLIS_FF_Q_5_DI_MULT18X18D_P0: the recurrent gather's multiplier reads wi_q of lanes [0, 1], not one of 0 .. 3" ] || \
+	  { echo "floorplan-test: FAIL: two-lanes.json gave exit $$rc, '$$err'"; exit 1; }; \
+	  rc=0; err=$$(SGLIF_FAULT_FLOORPLAN=1 python3 constraints/floorplan.py $(FP_FIX)/tiny.json $$o.bad 2>&1 >/dev/null) || rc=$$?; \
+	  [ $$rc = 3 ] && [ ! -e $$o.bad ] && [ "$$err" = "floorplan: $(FP_FIX)/tiny.json: the floorplan is wrong (1 cells): u.e.u_walk.u_acc.g_bank[0].mem.0.0: at X120/Y82/EBR3 in strip 1, its group is 0" ] || \
+	  { echo "floorplan-test: FAIL: the self-test (SGLIF_FAULT_FLOORPLAN=1, a cell in the wrong strip) gave exit $$rc, '$$err'"; exit 1; }; \
+	  echo "floorplan-test: PASS (14 cells pinned in their groups' strips as expected; a two-lane multiplier exits 2; the self-test's wrong strip is caught, exit 3)"
