@@ -165,7 +165,17 @@ $(BIT_DIR)/%.asc: $(BIT_DIR)/%.json $(BOARDS_CSV) $(BIT_PINS)
 	  sec=$$(( $$(date +%s) - t0 )); t=$$4; \
 	  $(call bit_judge,$$b,$$d-pnr.log,$@,$$rc,$$t,$$sec)
 
-$(BIT_DIR)/%.config: $(BIT_DIR)/%.json $(BOARDS_CSV) $(BIT_PINS)
+# BIT_FLOORPLAN=1 (an ECP5 training board): nextpnr places <b>-fp.json, the netlist with each
+# lane group's block RAMs and multipliers pinned to a strip of the die (constraints/floorplan.py,
+# which refuses a netlist without the training engine's lane groups; docs/boards.md "How far
+# from routable"), here, in bit-congestion and in bit-seeds; 0: the netlist as synthesized.
+# (The .config's name is the same either way: remove it to place again with the other.)
+BIT_FLOORPLAN ?= 0
+BIT_FP        := $(if $(filter 1,$(BIT_FLOORPLAN)),-fp)
+$(BIT_DIR)/%-fp.json: $(BIT_DIR)/%.json constraints/floorplan.py
+	python3 constraints/floorplan.py $< $@
+
+$(BIT_DIR)/%.config: $(BIT_DIR)/%$(BIT_FP).json $(BOARDS_CSV) $(BIT_PINS)
 	@set -e; b=$(notdir $*); d=$(BIT_DIR)/$*; rm -f $@ $@.tmp; \
 	  set -- $$($(SYNTH_ROW) n=$$b c='device package pins target_mhz' $(BOARDS_CSV)); \
 	  echo "bitstream: $$b: $(notdir $(NEXTPNR_ECP5)) --$$1 --package $$2 --lpf $$3 --freq $$4 --seed $(BIT_SEED)"; \
@@ -383,12 +393,12 @@ boards-check: ## docs/boards.md's board table equals constraints/boards.csv; the
 CONG_ITER  ?= 3
 CONG_FLAGS ?=
 .PHONY: bit-congestion
-bit-congestion: $(BIT_DIR)/$(BOARD)/$(BOARD).json | fpga-deps ## ECP5 BOARD's routing congestion: placement, router2 to iteration CONG_ITER (3), its overused wires by module (host/congestion.py)
+bit-congestion: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json | fpga-deps ## ECP5 BOARD's routing congestion: placement, router2 to iteration CONG_ITER (3), its overused wires by module (host/congestion.py)
 	@set -e; b=$(BOARD); d=$(BIT_DIR)/$$b/cong; \
 	  set -- $$($(SYNTH_ROW) n=$$b c='family device package pins target_mhz' $(BOARDS_CSV)); \
 	  [ "$$1" = ecp5 ] || { echo "bit-congestion: $$b: not an ECP5 board (router2's heatmap is the ECP5 flow's)"; exit 2; }; \
 	  rm -rf $$d; mkdir -p $$d; \
-	  echo "bit-congestion: $$b: $(notdir $(NEXTPNR_ECP5)) --$$2 --seed $(BIT_SEED) --router router2 $(CONG_FLAGS) to iteration $(CONG_ITER) (log $$d/pnr.log)"; \
+	  echo "bit-congestion: $$b: $(notdir $(NEXTPNR_ECP5)) --$$2 --seed $(BIT_SEED) --router router2 $(CONG_FLAGS) to iteration $(CONG_ITER) on $(notdir $<) (log $$d/pnr.log)"; \
 	  $(NEXTPNR_ECP5) --$$2 --package $$3 --lpf $$4 --json $< --freq $$5 --seed $(BIT_SEED) --timing-allow-fail \
 	    --router router2 $(CONG_FLAGS) --router2-heatmap $$d/heat -l $$d/pnr.log >/dev/null 2>&1 & pid=$$!; \
 	  trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
@@ -416,7 +426,7 @@ congestion-test: ## host/congestion.py on a heatmap fixture: its sums by instanc
 SEEDS     ?= 1 2 3 4 5
 SEEDS_MIN ?= 4
 .PHONY: bit-seeds
-bit-seeds: $(BIT_DIR)/$(BOARD)/$(BOARD).json ## BOARD's place and route over nextpnr SEEDS (default 1..5): Fmax per seed; fails below SEEDS_MIN (4) meeting the target
+bit-seeds: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json ## BOARD's place and route over nextpnr SEEDS (default 1..5): Fmax per seed; fails below SEEDS_MIN (4) meeting the target
 	@set -e; b=$(BOARD); d=$(BIT_DIR)/$$b; \
 	  set -- $$($(SYNTH_ROW) n=$$b c='family device package pins target_mhz' $(BOARDS_CSV)); \
 	  fam=$$1 dev=$$2 pkg=$$3 pins=$$4 t=$$5; ok=0; n=0; \
