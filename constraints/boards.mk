@@ -165,7 +165,17 @@ $(BIT_DIR)/%.asc: $(BIT_DIR)/%.json $(BOARDS_CSV) $(BIT_PINS)
 	  sec=$$(( $$(date +%s) - t0 )); t=$$4; \
 	  $(call bit_judge,$$b,$$d-pnr.log,$@,$$rc,$$t,$$sec)
 
-$(BIT_DIR)/%.config: $(BIT_DIR)/%.json $(BOARDS_CSV) $(BIT_PINS)
+# BIT_FLOORPLAN=1 (an ECP5 training board): nextpnr places <b>-fp.json, the netlist with each
+# lane group's block RAMs and multipliers pinned to a strip of the die (constraints/floorplan.py,
+# which refuses a netlist without the training engine's lane groups; docs/boards.md "How far
+# from routable"), here, in bit-congestion and in bit-seeds; 0: the netlist as synthesized.
+# (The .config's name is the same either way: remove it to place again with the other.)
+BIT_FLOORPLAN ?= 0
+BIT_FP        := $(if $(filter 1,$(BIT_FLOORPLAN)),-fp)
+$(BIT_DIR)/%-fp.json: $(BIT_DIR)/%.json constraints/floorplan.py
+	python3 constraints/floorplan.py $< $@
+
+$(BIT_DIR)/%.config: $(BIT_DIR)/%$(BIT_FP).json $(BOARDS_CSV) $(BIT_PINS)
 	@set -e; b=$(notdir $*); d=$(BIT_DIR)/$*; rm -f $@ $@.tmp; \
 	  set -- $$($(SYNTH_ROW) n=$$b c='device package pins target_mhz' $(BOARDS_CSV)); \
 	  echo "bitstream: $$b: $(notdir $(NEXTPNR_ECP5)) --$$1 --package $$2 --lpf $$3 --freq $$4 --seed $(BIT_SEED)"; \
@@ -390,12 +400,12 @@ boards-check: ## docs/boards.md's board table equals constraints/boards.csv; the
 CONG_ITER  ?= 3
 CONG_FLAGS ?=
 .PHONY: bit-congestion
-bit-congestion: $(BIT_DIR)/$(BOARD)/$(BOARD).json | fpga-deps ## ECP5 BOARD's routing congestion: placement, router2 to iteration CONG_ITER (3), its overused wires by module (host/congestion.py)
+bit-congestion: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json | fpga-deps ## ECP5 BOARD's routing congestion: placement, router2 to iteration CONG_ITER (3), its overused wires by module (host/congestion.py)
 	@set -e; b=$(BOARD); d=$(BIT_DIR)/$$b/cong; \
 	  set -- $$($(SYNTH_ROW) n=$$b c='family device package pins target_mhz' $(BOARDS_CSV)); \
 	  [ "$$1" = ecp5 ] || { echo "bit-congestion: $$b: not an ECP5 board (router2's heatmap is the ECP5 flow's)"; exit 2; }; \
 	  rm -rf $$d; mkdir -p $$d; \
-	  echo "bit-congestion: $$b: $(notdir $(NEXTPNR_ECP5)) --$$2 --seed $(BIT_SEED) --router router2 $(CONG_FLAGS) to iteration $(CONG_ITER) (log $$d/pnr.log)"; \
+	  echo "bit-congestion: $$b: $(notdir $(NEXTPNR_ECP5)) --$$2 --seed $(BIT_SEED) --router router2 $(CONG_FLAGS) to iteration $(CONG_ITER) on $(notdir $<) (log $$d/pnr.log)"; \
 	  $(NEXTPNR_ECP5) --$$2 --package $$3 --lpf $$4 --json $< --freq $$5 --seed $(BIT_SEED) --timing-allow-fail \
 	    --router router2 $(CONG_FLAGS) --router2-heatmap $$d/heat -l $$d/pnr.log >/dev/null 2>&1 & pid=$$!; \
 	  trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
@@ -423,7 +433,7 @@ congestion-test: ## host/congestion.py on a heatmap fixture: its sums by instanc
 SEEDS     ?= 1 2 3 4 5
 SEEDS_MIN ?= 4
 .PHONY: bit-seeds
-bit-seeds: $(BIT_DIR)/$(BOARD)/$(BOARD).json ## BOARD's place and route over nextpnr SEEDS (default 1..5): Fmax per seed; fails below SEEDS_MIN (4) meeting the target
+bit-seeds: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json ## BOARD's place and route over nextpnr SEEDS (default 1..5): Fmax per seed; fails below SEEDS_MIN (4) meeting the target
 	@set -e; b=$(BOARD); d=$(BIT_DIR)/$$b; \
 	  set -- $$($(SYNTH_ROW) n=$$b c='family device package pins target_mhz' $(BOARDS_CSV)); \
 	  fam=$$1 dev=$$2 pkg=$$3 pins=$$4 t=$$5; ok=0; n=0; \
@@ -443,3 +453,25 @@ bit-seeds: $(BIT_DIR)/$(BOARD)/$(BOARD).json ## BOARD's place and route over nex
 	    echo "bit-seeds: $$b: seed $$s: Fmax $${f:-none} MHz ($$m the $$t MHz target)"; done; \
 	  if [ $$ok -ge $(SEEDS_MIN) ]; then echo "bit-seeds: $$b: PASS: $$ok of $$n seeds meet $$t MHz ($$d/seeds.csv)"; \
 	  else echo "bit-seeds: $$b: FAIL: $$ok of $$n seeds meet $$t MHz, $(SEEDS_MIN) needed ($$d/seeds.csv)"; exit 1; fi
+
+# constraints/floorplan.py (an ECP5-85F training image's lane groups pinned to strips of the
+# die, docs/boards.md "How far from routable") on a hand-written netlist of 2 groups of 2 lanes:
+# its summary and sites as expected.txt, the sites in the netlist it writes; a multiplier fed
+# by two lanes exits 2; a cell in the wrong strip (SGLIF_FAULT_FLOORPLAN=1) is caught: exit 3.
+FP_FIX := tests/fixtures/floorplan
+.PHONY: floorplan-test
+floorplan-test: ## constraints/floorplan.py on a tiny netlist: its sites as expected, an unmappable netlist exits 2, a wrong strip (self-test) exits 3
+	@set -e; o=$(BUILD)/floorplan/tiny-fp.json; mkdir -p $(BUILD)/floorplan; rm -f $$o $$o.bad; \
+	  out=$$(python3 constraints/floorplan.py $(FP_FIX)/tiny.json $$o --list | sed 's| -> .*||'); \
+	  [ "$$out" = "$$(cat $(FP_FIX)/expected.txt)" ] || \
+	  { echo "floorplan-test: FAIL: output differs from $(FP_FIX)/expected.txt:"; echo "$$out"; exit 1; }; \
+	  [ "$$(grep -o '"BEL": "[^"]*"' $$o | sed 's/.*: "//; s/"$$//' | sort)" = \
+	    "$$(awk 'NF == 3 { print $$3 }' $(FP_FIX)/expected.txt | sort)" ] || \
+	  { echo "floorplan-test: FAIL: $$o's BEL attributes are not the sites listed"; exit 1; }; \
+	  rc=0; err=$$(python3 constraints/floorplan.py $(FP_FIX)/two-lanes.json $$o.bad 2>&1 >/dev/null) || rc=$$?; \
+	  [ $$rc = 2 ] && [ ! -e $$o.bad ] && [ "$$err" = "floorplan: $(FP_FIX)/two-lanes.json: cannot map: u.e.u_walk.u_rec.tree_q_TRELLIS_FF_Q_5_DI_MULT18X18D_P0: the recurrent gather's multiplier reads wi_q of lanes [0, 1], not one of 0 .. 3" ] || \
+	  { echo "floorplan-test: FAIL: two-lanes.json gave exit $$rc, '$$err'"; exit 1; }; \
+	  rc=0; err=$$(SGLIF_FAULT_FLOORPLAN=1 python3 constraints/floorplan.py $(FP_FIX)/tiny.json $$o.bad 2>&1 >/dev/null) || rc=$$?; \
+	  [ $$rc = 3 ] && [ ! -e $$o.bad ] && [ "$$err" = "floorplan: $(FP_FIX)/tiny.json: the floorplan is wrong (1 cells): u.e.u_walk.u_acc.g_bank[0].mem.0.0: at X120/Y82/EBR3 in strip 1, its group is 0" ] || \
+	  { echo "floorplan-test: FAIL: the self-test (SGLIF_FAULT_FLOORPLAN=1, a cell in the wrong strip) gave exit $$rc, '$$err'"; exit 1; }; \
+	  echo "floorplan-test: PASS (14 cells pinned in their groups' strips as expected; a two-lane multiplier exits 2; the self-test's wrong strip is caught, exit 3)"
