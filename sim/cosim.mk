@@ -106,8 +106,14 @@ endif
 # (SGLIF_FAULT_SHIFT: the lanes keep the phases' sums apart, the drain shifts each by its own);
 # and the unaltered RTL with +fault=sat (the saturation flag seen one update late, the counts
 # per sample unchanged) must fail on the per-update compare of the flag
-cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsglif_lif_core $(COSIM_DIR)-fault-rb/Vsglif_lif_core $(COSIM_DIR)-fault-map/Vsglif_lif_core $(COSIM_DIR)-fault-argmax/Vsglif_lif_core $(COSIM_DIR)-fault-shift/Vsglif_lif_core $(COSIM_DIR)/Vsglif_lif_core ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off, a core map's RB_LAT off, the argmax scan's request read late, the drain's REC sum shifted by the IN shift, the saturation flag one update late
-	@set -e; for f in fault fault-hold fault-rb fault-map fault-argmax fault-shift fault-sat; do d=$(COSIM_DIR)-$$f; rc=0; \
+COSIM_FAULTS := fault fault-hold fault-rb fault-map fault-argmax fault-shift
+COSIM_SELFTEST_RUNS := $(addprefix cosim-selftest-,$(COSIM_FAULTS) fault-sat)
+.PHONY: $(COSIM_SELFTEST_RUNS)
+$(addprefix cosim-selftest-,$(COSIM_FAULTS)): cosim-selftest-%: $(COSIM_DIR)-%/Vsglif_lif_core
+cosim-selftest-fault-sat: $(COSIM_DIR)/Vsglif_lif_core
+# (one target a fault, side by side under make -j)
+$(COSIM_SELFTEST_RUNS):
+	@f=$(@:cosim-selftest-%=%); d=$(COSIM_DIR)-$$f; rc=0; \
 	  case $$f in fault-sat) mkdir -p $$d; p="$(COSIM_DIR)/Vsglif_lif_core +fault=sat";; *) p=$$d/Vsglif_lif_core;; esac; \
 	  $$p +seed=$(SEED) +steps=200 >$$d/run.log 2>&1 || rc=$$?; \
 	  grep -E 'MISMATCH|cosim: .* mismatches|saturation flag differs' $$d/run.log; \
@@ -115,7 +121,9 @@ cosim-selftest: $(COSIM_DIR)-fault/Vsglif_lif_core $(COSIM_DIR)-fault-hold/Vsgli
 	    echo "cosim-selftest: $$f: FAIL (no per-update saturation-flag mismatch, exit $$rc)"; exit 1; fi; \
 	  if [ $$rc -ne 0 ] && grep -qE 'cosim: [0-9]+ neuron-updates compared, [1-9][0-9]* mismatches' $$d/run.log; then \
 	    echo "cosim-selftest: $$f: PASS (the altered RTL was caught, exit $$rc)"; \
-	  else echo "cosim-selftest: $$f: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi; done
+	  else echo "cosim-selftest: $$f: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
+cosim-selftest: $(COSIM_SELFTEST_RUNS) ## prove cosim fails: RTL decay one shift off, drain hold one cycle short, bias read back one address off, a core map's RB_LAT off, the argmax scan's request read late, the drain's REC sum shifted by the IN shift, the saturation flag one update late
+	@echo "cosim-selftest: PASS: each of the $(words $(COSIM_SELFTEST_RUNS)) alterations was caught"
 
 # parameter sets linted: N N_IN EV_AW SG_AW ACC_W N_OUT HIST_STEPS P L
 LINT_SETS := 64:32:8:8:32:10:40:4:1 64:32:8:8:32:10:40:4:2 2:2:1:1:32:2:1:1:1 4:3:1:1:32:2:1:2:2 \
@@ -142,16 +150,28 @@ lint: $(CORE_MAP_VH) ## verilator --lint-only -Wall over parameter sets (waivers
 COSIM_SEEDS ?= $(shell seq 1 20)
 LANE_SEEDS  ?= $(shell seq 1 4)
 LANE_STEPS  ?= 1500
-cosim-seeds: $(COSIM_DIR)/Vsglif_lif_core $(foreach p,$(COSIM_LANES),$(COSIM_DIR)-p$(p)/Vsglif_lif_core) $(COSIM_DIR)-up5k/Vsglif_lif_core ## cosim over 20 seeds x STEPS at P=COSIM_P (make test: >= 10^6 updates; each seed must compare saturated updates), then 4 seeds at each P of COSIM_LANES and of the UltraPlus RTL
+# each seed's run is a target of its own (cosim-seeds-run-S, cosim-seeds-run-pP-S), so that
+# make -j runs them side by side; cosim-seeds reads their logs in order, prints and sums them
+cosim_lane_dir   = $(if $(filter up5k,$(1)),$(COSIM_DIR)-up5k,$(COSIM_DIR)-p$(1))
+COSIM_SEED_RUNS := $(addprefix cosim-seeds-run-,$(COSIM_SEEDS))
+COSIM_LANE_RUNS := $(foreach p,$(COSIM_LANES) up5k,$(foreach s,$(LANE_SEEDS),cosim-seeds-run-p$(p)-$(s)))
+$(foreach p,$(COSIM_LANES) up5k,$(foreach s,$(LANE_SEEDS),$(eval cosim-seeds-run-p$(p)-$(s): $(call cosim_lane_dir,$(p))/Vsglif_lif_core)))
+.PHONY: $(COSIM_SEED_RUNS) $(COSIM_LANE_RUNS)
+$(COSIM_SEED_RUNS): cosim-seeds-run-%: $(COSIM_DIR)/Vsglif_lif_core
+	@$< +seed=$* +steps=$(STEPS) >$(COSIM_DIR)/seed-$*.log 2>&1 || \
+	  { cat $(COSIM_DIR)/seed-$*.log; echo "cosim-seeds: seed $*: FAIL (log $(COSIM_DIR)/seed-$*.log)"; exit 1; }
+$(COSIM_LANE_RUNS): cosim-seeds-run-p%:
+	@d=$(call cosim_lane_dir,$(word 1,$(subst -, ,$*))); s=$(word 2,$(subst -, ,$*)); \
+	  $$d/Vsglif_lif_core +seed=$$s +steps=$(LANE_STEPS) >$$d/seed-$$s.log 2>&1 || \
+	  { cat $$d/seed-$$s.log; echo "cosim-seeds: P=$(word 1,$(subst -, ,$*)) seed $$s: FAIL (log $$d/seed-$$s.log)"; exit 1; }
+cosim-seeds: $(COSIM_SEED_RUNS) $(COSIM_LANE_RUNS) ## cosim over 20 seeds x STEPS at P=COSIM_P (make test: >= 10^6 updates; each seed must compare saturated updates), then 4 seeds at each P of COSIM_LANES and of the UltraPlus RTL
 	@set -e; u=0; for s in $(COSIM_SEEDS); do \
-	  $< +seed=$$s +steps=$(STEPS) >$(COSIM_DIR)/seed-$$s.log 2>&1 || { cat $(COSIM_DIR)/seed-$$s.log; exit 1; }; \
 	  line=$$(grep 'neuron-updates compared' $(COSIM_DIR)/seed-$$s.log); echo "seed $$s: $$line"; \
 	  case "$$line" in *", 0 saturations") echo "cosim-seeds: seed $$s: no saturated update compared (the vectors must exercise the saturation flag)"; exit 1;; esac; \
 	  u=$$((u + $$(echo "$$line" | sed -E 's/cosim: ([0-9]+) .*/\1/'))); done; \
 	  echo "cosim-seeds: $$u neuron-updates compared over $(words $(COSIM_SEEDS)) seeds at P=$(COSIM_P), 0 mismatches"; \
 	  for p in $(COSIM_LANES) up5k; do u=0; d=$(COSIM_DIR)-p$$p; [ $$p = up5k ] && d=$(COSIM_DIR)-up5k; \
 	    for s in $(LANE_SEEDS); do \
-	    $$d/Vsglif_lif_core +seed=$$s +steps=$(LANE_STEPS) >$$d/seed-$$s.log 2>&1 || { cat $$d/seed-$$s.log; exit 1; }; \
 	    line=$$(grep 'neuron-updates compared' $$d/seed-$$s.log); \
 	    u=$$((u + $$(echo "$$line" | sed -E 's/cosim: ([0-9]+) .*/\1/'))); done; \
 	    w="P=$$p"; [ $$p = up5k ] && w="P=$(COSIM_UP5K_P) with SGLIF_UP5K (SPRAM banks)"; \
@@ -187,12 +207,17 @@ $(COSIM_DIR)-row-%/Vsglif_lif_core: sim/cosim.cpp sim/cosim.mk sim/core_port.h s
 	@mkdir -p $(@D)
 	$(call cosim_row_build,$(call cosim_row,$*),$(COSIM_DIR)-row-$*)
 
-.PHONY: cosim-boards
-cosim-boards: $(foreach r,$(COSIM_ROWS),$(COSIM_DIR)-row-$(r)/Vsglif_lif_core) ## cosim at every rtl/configs.csv row's full sizes, samples longer than the history, full event lists (+full)
-	@set -e; for r in $(COSIM_ROWS); do d=$(COSIM_DIR)-row-$$r; \
-	  set -- $$(awk -F, -v n=$$r 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; next } $$1 == n { print $$h["HIST_STEPS"] }' rtl/configs.csv); \
+# (one target a row, side by side under make -j; cosim-boards prints their logs in order)
+COSIM_BOARD_RUNS := $(addprefix cosim-boards-run-,$(COSIM_ROWS))
+.PHONY: cosim-boards $(COSIM_BOARD_RUNS)
+$(COSIM_BOARD_RUNS): cosim-boards-run-%: $(COSIM_DIR)-row-%/Vsglif_lif_core
+	@d=$(COSIM_DIR)-row-$*; \
+	  set -- $$(awk -F, -v n=$* 'NR == 1 { for (i = 1; i <= NF; i++) h[$$i] = i; next } $$1 == n { print $$h["HIST_STEPS"] }' rtl/configs.csv); \
 	  st=$$(( 2 * ($$1 + $(COSIM_BOARD_EXTRA)) )); \
-	  $$d/Vsglif_lif_core +full +seed=$(COSIM_BOARD_SEED) +steps=$$st >$$d/run.log 2>&1 || { cat $$d/run.log; exit 1; }; \
+	  $$d/Vsglif_lif_core +full +seed=$(COSIM_BOARD_SEED) +steps=$$st >$$d/run.log 2>&1 || \
+	  { cat $$d/run.log; echo "cosim-boards: $*: FAIL (log $$d/run.log)"; exit 1; }
+cosim-boards: $(COSIM_BOARD_RUNS) ## cosim at every rtl/configs.csv row's full sizes, samples longer than the history, full event lists (+full)
+	@set -e; for r in $(COSIM_ROWS); do d=$(COSIM_DIR)-row-$$r; \
 	  echo "cosim-boards: $$r: $$(grep -m1 '^cosim: seed' $$d/run.log | sed 's/^cosim: //')"; \
 	  echo "cosim-boards: $$r: $$(grep 'neuron-updates compared' $$d/run.log | sed 's/^cosim: //'); $$(grep 'readout:' $$d/run.log | sed 's/^cosim: //')"; done; \
 	  echo "cosim-boards: PASS: $(words $(COSIM_ROWS)) rows at full size"
