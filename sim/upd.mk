@@ -5,7 +5,7 @@
 # (sgl_fixed_update_tensor) and sgl_fixed_update (sim/upd_test.cpp: random tensors of every
 # kind and real batches of a small net, every master, momentum, weight, gradient word, clamp
 # count, PCG32 state and the cycles compared) over UPD_SEEDS at the gradient word of UPD_GW
-# and UPD_SEEDS_WIDE at 64 bits, after a lint (verilator -Wall at three sizes, iverilog,
+# and UPD_SEEDS_WIDE at 64 bits, beside a lint (verilator -Wall at three sizes, iverilog,
 # yosys), and the same comparison shorter under Icarus (sim/tb_upd.v replays vectors of
 # sim/upd_vectors.cpp); `make upd-selftest` proves both fail on each altered RTL (the stochastic
 # rounding's compare, the momentum's rounding, the decay's term, the division, the square root,
@@ -47,35 +47,47 @@ $(UPD_DIR)/tb_upd-fault.vvp: sim/tb_upd.v $(UPD_RTL) $(CORE_MAP_DEFS) sim/upd.mk
 	@mkdir -p $(@D)
 	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -DSGLIF_FAULT_UPD_ORDER -s tb_upd $(UPD_ICARUS_SET) -Ptb_upd.VEC='"$(UPD_DIR)/upd-icarus-fault.txt"' -o $@ sim/tb_upd.v $(UPD_RTL)
 
-.PHONY: upd-test upd-selftest
-upd-test: $(UPD_DIR)/gw$(UPD_GW)/Vsglif_update $(UPD_DIR)/gw64/Vsglif_update $(BIN)/upd_vectors $(UPD_DIR)/tb_upd.vvp ## the training engine's batch-end update vs the twin (Verilator, 20 seeds; Icarus)
+# each seed's run, the lint, the Icarus run and each fault's run is a target of its own
+# (upd-test-run-gwG-S, upd-test-lint, upd-test-icarus, upd-selftest-F), so that make -j runs
+# them side by side; upd-test prints the seeds' lines and the Icarus result in order from their logs
+UPD_SEED_RUNS := $(foreach s,$(UPD_SEEDS),upd-test-run-gw$(UPD_GW)-$(s)) $(foreach s,$(UPD_SEEDS_WIDE),upd-test-run-gw64-$(s))
+UPD_SELFTEST_RUNS := $(addprefix upd-selftest-,$(UPD_FAULTS) icarus)
+.PHONY: upd-test upd-selftest upd-test-lint upd-test-icarus $(UPD_SEED_RUNS) $(UPD_SELFTEST_RUNS)
+$(foreach r,$(sort $(UPD_SEED_RUNS)),$(eval $(r): $(UPD_DIR)/$(word 1,$(subst -, ,$(r:upd-test-run-%=%)))/Vsglif_update))
+$(sort $(UPD_SEED_RUNS)): upd-test-run-%:
+	@g=$(word 1,$(subst -, ,$*)); s=$(word 2,$(subst -, ,$*)); l=$(UPD_DIR)/$$g-seed-$$s.log; \
+	  $(UPD_DIR)/$$g/Vsglif_update +seed=$$s +n=$(UPD_N) >$$l 2>&1 || { tail -5 $$l; echo "upd-test: $$g seed $$s: FAIL (log $$l)"; exit 1; }
+upd-test-lint: $(CORE_MAP_VH) $(CORE_MAP_DEFS)
 	@mkdir -p $(UPD_DIR)
 	@set -e; for g in "" "-GGW=64 -GKW=10 -GPW=9" "-GGW=18 -GKW=1 -GPW=1"; do \
 	  $(VERILATOR) --lint-only -Wall $(CORE_MAP_INC) $$g --top-module sglif_update rtl/lint.vlt $(UPD_RTL); done
 	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -s sglif_update -o $(UPD_DIR)/lint.vvp $(UPD_RTL)
 	@$(YOSYS) -q -p "read_verilog $(CORE_MAP_INC) $(UPD_RTL); hierarchy -check -top sglif_update; proc; check -assert" \
 	  >$(UPD_DIR)/yosys.log 2>&1 || { cat $(UPD_DIR)/yosys.log; exit 1; }
-	@set -e; for s in $(UPD_SEEDS); do l=$(UPD_DIR)/gw$(UPD_GW)-seed-$$s.log; \
-	  $(UPD_DIR)/gw$(UPD_GW)/Vsglif_update +seed=$$s +n=$(UPD_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
-	  echo "seed $$s: GW $(UPD_GW): $$(grep 'values compared' $$l)"; done
-	@set -e; for s in $(UPD_SEEDS_WIDE); do l=$(UPD_DIR)/gw64-seed-$$s.log; \
-	  $(UPD_DIR)/gw64/Vsglif_update +seed=$$s +n=$(UPD_N) >$$l 2>&1 || { tail -5 $$l; exit 1; }; \
-	  echo "seed $$s: GW 64: $$(grep 'values compared' $$l)"; done
+upd-test-icarus: $(BIN)/upd_vectors $(UPD_DIR)/tb_upd.vvp
 	$(BIN)/upd_vectors 1 $(UPD_ICARUS_N) $(UPD_DIR)/upd-icarus.txt 6 6
 	@vvp -n $(UPD_DIR)/tb_upd.vvp >$(UPD_DIR)/upd-icarus.log 2>&1 || { tail -5 $(UPD_DIR)/upd-icarus.log; exit 1; }
+upd-test: upd-test-lint $(UPD_SEED_RUNS) upd-test-icarus ## the training engine's batch-end update vs the twin (Verilator, 20 seeds; Icarus)
+	@set -e; for s in $(UPD_SEEDS); do l=$(UPD_DIR)/gw$(UPD_GW)-seed-$$s.log; \
+	  echo "seed $$s: GW $(UPD_GW): $$(grep 'values compared' $$l)"; done
+	@set -e; for s in $(UPD_SEEDS_WIDE); do l=$(UPD_DIR)/gw64-seed-$$s.log; \
+	  echo "seed $$s: GW 64: $$(grep 'values compared' $$l)"; done
 	@grep 'upd-icarus: ' $(UPD_DIR)/upd-icarus.log
 
-upd-selftest: $(foreach f,$(UPD_FAULTS),$(UPD_DIR)/fault-$(f)/Vsglif_update) $(BIN)/upd_vectors $(UPD_DIR)/tb_upd-fault.vvp ## prove upd-test fails: sround's compare, the momentum's rounding, the decay's term, the division, the square root, the clamp, the draw order, the product's nu operand
-	@set -e; for f in $(UPD_FAULTS); do d=$(UPD_DIR)/fault-$$f; rc=0; \
+$(addprefix upd-selftest-,$(UPD_FAULTS)): upd-selftest-%: $(UPD_DIR)/fault-%/Vsglif_update
+	@d=$(UPD_DIR)/fault-$*; rc=0; \
 	  $$d/Vsglif_update +seed=1 +n=20000 >$$d/run.log 2>&1 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -qE 'MISMATCH' $$d/run.log && grep -q 'upd: FAIL' $$d/run.log; then \
-	    echo "upd-selftest: SGLIF_FAULT_$$f: PASS (the altered RTL was caught: $$(grep -m1 -o 'MISMATCH [^:]*: [^:]*' $$d/run.log))"; \
-	  else echo "upd-selftest: SGLIF_FAULT_$$f: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi; done
+	    echo "upd-selftest: SGLIF_FAULT_$*: PASS (the altered RTL was caught: $$(grep -m1 -o 'MISMATCH [^:]*: [^:]*' $$d/run.log))"; \
+	  else echo "upd-selftest: SGLIF_FAULT_$*: FAIL (the altered RTL was not caught, exit $$rc)"; exit 1; fi
+upd-selftest-icarus: $(BIN)/upd_vectors $(UPD_DIR)/tb_upd-fault.vvp
 	@$(BIN)/upd_vectors 1 5 $(UPD_DIR)/upd-icarus-fault.txt 6 6; rc=0; \
 	  vvp -n $(UPD_DIR)/tb_upd-fault.vvp >$(UPD_DIR)/upd-icarus-fault.log 2>&1 || rc=$$?; \
 	  if grep -qE 'upd-icarus: .* [1-9][0-9]* mismatches' $(UPD_DIR)/upd-icarus-fault.log; then \
 	    echo "upd-selftest: SGLIF_FAULT_UPD_ORDER under Icarus: PASS (the altered RTL was caught, exit $$rc)"; \
 	  else echo "upd-selftest: SGLIF_FAULT_UPD_ORDER under Icarus: FAIL (not caught, exit $$rc)"; exit 1; fi
+upd-selftest: $(UPD_SELFTEST_RUNS) ## prove upd-test fails: sround's compare, the momentum's rounding, the decay's term, the division, the square root, the clamp, the draw order, the product's nu operand
+	@echo "upd-selftest: PASS: each of the $(words $(UPD_SELFTEST_RUNS)) faults was caught"
 
 # The unit alone on the ECP5-85F: Yosys synth_ecp5 of sim/sglif_upd_fmax_top.v (GW GRAD_W, KW 10,
 # PW 8: K up to 1024, P up to 256), its cell counts, and nextpnr-ecp5 at UPD_PNR_FREQ MHz (the
