@@ -40,21 +40,33 @@ $(TRN_DIR)/%/Vsglif_device: $(TRN_DEPS)
 $(TRN_DIR)/fault-%/Vsglif_device: $(TRN_DEPS)
 	$(call verilate,$(@D),sglif_device,Vsglif_device,$(TRN_RTL),sim/trn_test.cpp,$(call TRN_G,p4) +define+SGLIF_FAULT_TRN_$*,$(call TRN_D,p4))
 
-.PHONY: trn-test trn-selftest
-trn-test: $(foreach b,$(TRN_NAMES),$(TRN_DIR)/$(b)/Vsglif_device) ## the training engine in the device vs the twin's rule: TRAIN's gradients, errors and statistics, UPDATE's masters, momenta, core weights, PCG32 state (TRN_SEEDS seeds over the TRN_BUILDS lane counts)
-	@set -e; tot=0; for s in $$(seq 1 $(TRN_SEEDS)); do \
+# each seed's run and each fault's is a target of its own (trn-test-seed-S on build
+# TRN_NAMES[(S - 1) mod 3], trn-selftest-F), so that make -j runs them side by side; trn-test
+# reads the seeds' logs in order, prints and sums them
+TRN_SEED_LIST := $(shell seq 1 $(TRN_SEEDS))
+trn_seed_build = $(word $(shell echo $$(( ($(1) - 1) % $(words $(TRN_NAMES)) + 1 ))),$(TRN_NAMES))
+TRN_SEED_RUNS := $(addprefix trn-test-seed-,$(TRN_SEED_LIST))
+TRN_SELFTEST_RUNS := $(addprefix trn-selftest-,$(TRN_FAULTS))
+.PHONY: trn-test trn-selftest $(TRN_SEED_RUNS) $(TRN_SELFTEST_RUNS)
+$(foreach s,$(TRN_SEED_LIST),$(eval trn-test-seed-$(s): $(TRN_DIR)/$(call trn_seed_build,$(s))/Vsglif_device))
+$(TRN_SEED_RUNS): trn-test-seed-%:
+	@l=$(TRN_DIR)/$(call trn_seed_build,$*)/seed$*.log; \
+	  $(TRN_DIR)/$(call trn_seed_build,$*)/Vsglif_device +seed=$* +n=$(TRN_N_CFG) >$$l 2>&1 || \
+	  { tail -5 $$l; echo "trn: seed $*: FAIL (log $$l)"; exit 1; }
+trn-test: $(TRN_SEED_RUNS) ## the training engine in the device vs the twin's rule: TRAIN's gradients, errors and statistics, UPDATE's masters, momenta, core weights, PCG32 state (TRN_SEEDS seeds over the TRN_BUILDS lane counts)
+	@set -e; tot=0; for s in $(TRN_SEED_LIST); do \
 	  b=$$(echo $(TRN_NAMES) | tr ' ' '\n' | sed -n "$$(( (s - 1) % $(words $(TRN_NAMES)) + 1 ))p"); \
-	  $(TRN_DIR)/$$b/Vsglif_device +seed=$$s +n=$(TRN_N_CFG) >$(TRN_DIR)/$$b/seed$$s.log 2>&1 || { tail -5 $(TRN_DIR)/$$b/seed$$s.log; exit 1; }; \
 	  v=$$(sed -n 's/.* batches, \([0-9]*\) values compared.*/\1/p' $(TRN_DIR)/$$b/seed$$s.log); tot=$$((tot + v)); \
 	  echo "seed $$s ($$b): $$(grep -E 'configurations' $(TRN_DIR)/$$b/seed$$s.log)"; done; \
 	  echo "trn: $(TRN_SEEDS) seeds, $$tot values compared, 0 mismatches"; \
 	  [ $$tot -ge 1000000 ] || { echo "trn: FAIL (fewer than 10^6 values compared)"; exit 1; }; echo "trn: PASS"
-trn-selftest: $(foreach f,$(TRN_FAULTS),$(TRN_DIR)/fault-$(f)/Vsglif_device) ## prove trn-test fails: an event store a step late, a bank word's weights swapped, W_rec updated before W_in, correct counted the other way, the step sums cumulative, the walk given a step's errors as the error unit starts on them, every step of a RUN started as its last (the argmax scan in each), RUN's cycles without its check walk, the error memory of one class a word writing a step's sums one class on, the first level of the update's lane mux a read late, the error unit's reads of that memory not a cycle ahead
-	@set -e; for f in $(TRN_FAULTS); do \
-	  $(TRN_DIR)/fault-$$f/Vsglif_device +seed=1 +n=3 >$(TRN_DIR)/fault-$$f/run.log 2>&1 && rc=0 || rc=$$?; \
-	  if [ $$rc -ne 0 ] && grep -q 'trn: FAIL' $(TRN_DIR)/fault-$$f/run.log; then \
-	    echo "trn-selftest: PASS (SGLIF_FAULT_TRN_$$f was caught: $$(grep -m1 MISMATCH $(TRN_DIR)/fault-$$f/run.log | cut -c1-120))"; \
-	  else echo "trn-selftest: FAIL (SGLIF_FAULT_TRN_$$f was not caught, exit $$rc)"; exit 1; fi; done
+$(TRN_SELFTEST_RUNS): trn-selftest-%: $(TRN_DIR)/fault-%/Vsglif_device
+	@$< +seed=1 +n=3 >$(TRN_DIR)/fault-$*/run.log 2>&1 && rc=0 || rc=$$?; \
+	  if [ $$rc -ne 0 ] && grep -q 'trn: FAIL' $(TRN_DIR)/fault-$*/run.log; then \
+	    echo "trn-selftest: PASS (SGLIF_FAULT_TRN_$* was caught: $$(grep -m1 MISMATCH $(TRN_DIR)/fault-$*/run.log | cut -c1-120))"; \
+	  else echo "trn-selftest: FAIL (SGLIF_FAULT_TRN_$* was not caught, exit $$rc)"; exit 1; fi
+trn-selftest: $(TRN_SELFTEST_RUNS) ## prove trn-test fails: an event store a step late, a bank word's weights swapped, W_rec updated before W_in, correct counted the other way, the step sums cumulative, the walk given a step's errors as the error unit starts on them, every step of a RUN started as its last (the argmax scan in each), RUN's cycles without its check walk, the error memory of one class a word writing a step's sums one class on, the first level of the update's lane mux a read late, the error unit's reads of that memory not a cycle ahead
+	@echo "trn-selftest: PASS: each of the $(words $(TRN_FAULTS)) faults was caught"
 
 # Under Icarus (shorter): the p4 build's requests of a run that matched the twin (TRN_ICARUS_N
 # nets of seed 1, recorded by sim/trn_test.cpp +record=FILE) replayed into the device, every
