@@ -109,8 +109,9 @@ $(TESTSD): $(TESTD_OBJ) $(LIBD)
 # make test's clock: each section's header starts with the seconds since make test began
 TEST_T0 := $(shell date +%s)
 TEST_AT  = [$$(( $$(date +%s) - $(TEST_T0) )) s]
-# make test's RTL checks, one after the other, each with its builds side by side (-j) and each
-# recipe's output printed whole (-Otarget)
+# make test's RTL checks and the synthesis per board, all in one make: their builds and their
+# runs (each seed's and each fault's run a target of its own) side by side on JOBS cores (-j),
+# each target's output printed whole as it ends (-Otarget); the first failure stops the section
 RTL_TESTS := lint cosim-seeds cosim-boards cosim-selftest cosim-icarus cosim-icarus-selftest \
              bwd-test bwd-selftest upd-test upd-selftest trn-test trn-selftest trn-icarus
 test: ## install what is missing, build, run every test (SAN=1 for sanitizers)
@@ -118,8 +119,7 @@ test: ## install what is missing, build, run every test (SAN=1 for sanitizers)
 	@$(MAKE) --no-print-directory -j$(JOBS) $(SGLIF) $(TESTS) $(TESTSD)
 ifneq ($(SAN),1)
 	@echo "== $(TEST_AT) RTL: lint, lock-step co-simulation against the twin (Verilator, 20 seeds; every configs.csv row at full size; Icarus), the training engine's units, checker self-tests, synthesis per board =="
-	@for t in $(RTL_TESTS); do $(MAKE) --no-print-directory -j$(JOBS) -Otarget $$t || exit 1; done
-	@$(MAKE) --no-print-directory -j$(JOBS) synth $(BIN)/sglif-rtl
+	@$(MAKE) --no-print-directory -j$(JOBS) -Otarget $(RTL_TESTS) synth $(BIN)/sglif-rtl
 	@echo "== $(TEST_AT) link RTL: UART and frame codec against sw/link.c through the UART bit timing; the command executor against a memory mirror; self-tests =="
 	@$(MAKE) --no-print-directory protocol-check core-map-check link-lint link-test link-selftest cmd-test cmd-selftest
 	@echo "== $(TEST_AT) fuzz corpora replayed (libFuzzer harnesses of the reply parser and the model reader) =="
