@@ -48,8 +48,10 @@ BIT_SG        := $(SYNTH_SG)
 # sglif_device, the link, the core) and the training engine (rtl/engine.f; Yosys keeps it only
 # in a build whose rtl/configs.csv row has engine_n > 0)
 BIT_RTL        = $(sort rtl/sglif_board.v $(BOARD_RTL) $(shell cat rtl/engine.f))
-BIT_DEPS       = $(BOARDS_CSV) $(SYNTH_CSV) $(BIT_RTL) $(wildcard rtl/sglif_top_*.v) $(BIT_SG) \
-                 $(PROTOCOL_VH) $(CORE_MAP_VH) $(CORE_MAP_DEFS) rtl/engine.f constraints/boards.mk
+# the generated files every board's synthesis reads (made once before boards run side by side)
+BIT_SHARED     = $(BIT_SG) $(PROTOCOL_VH) $(CORE_MAP_VH) $(CORE_MAP_DEFS)
+BIT_DEPS       = $(BOARDS_CSV) $(SYNTH_CSV) $(BIT_RTL) $(wildcard rtl/sglif_top_*.v) $(BIT_SHARED) \
+                 rtl/engine.f constraints/boards.mk
 BIT_PINS      := $(wildcard constraints/*.pcf constraints/*.lpf)
 
 # one column of a board's row / of a configuration's row (sim/synth.mk's SYNTH_ROW)
@@ -169,13 +171,18 @@ $(BIT_DIR)/%.asc: $(BIT_DIR)/%.json $(BOARDS_CSV) $(BIT_PINS)
 # lane group's block RAMs and multipliers pinned to a strip of the die (constraints/floorplan.py,
 # which refuses a netlist without the training engine's lane groups; docs/boards.md "How far
 # from routable"), here, in bit-congestion and in bit-seeds; 0: the netlist as synthesized.
-# (The .config's name is the same either way: remove it to place again with the other.)
+# <b>.fp holds the knob the last placement saw, rewritten only when it changes, so switching it
+# places the .config again.
 BIT_FLOORPLAN ?= 0
 BIT_FP        := $(if $(filter 1,$(BIT_FLOORPLAN)),-fp)
 $(BIT_DIR)/%-fp.json: $(BIT_DIR)/%.json constraints/floorplan.py
 	python3 constraints/floorplan.py $< $@
+$(BIT_DIR)/%.fp: bit-force
+	@mkdir -p $(@D); [ "$$(cat $@ 2>/dev/null)" = "$(BIT_FLOORPLAN)" ] || echo $(BIT_FLOORPLAN) > $@
+.PHONY: bit-force
+bit-force:
 
-$(BIT_DIR)/%.config: $(BIT_DIR)/%$(BIT_FP).json $(BOARDS_CSV) $(BIT_PINS)
+$(BIT_DIR)/%.config: $(BIT_DIR)/%$(BIT_FP).json $(BIT_DIR)/%.fp $(BOARDS_CSV) $(BIT_PINS)
 	@set -e; b=$(notdir $*); d=$(BIT_DIR)/$*; rm -f $@ $@.tmp; \
 	  set -- $$($(SYNTH_ROW) n=$$b c='device package pins target_mhz' $(BOARDS_CSV)); \
 	  echo "bitstream: $$b: $(notdir $(NEXTPNR_ECP5)) --$$1 --package $$2 --lpf $$3 --freq $$4 --seed $(BIT_SEED)"; \
@@ -191,18 +198,16 @@ $(BIT_DIR)/%.bin: $(BIT_DIR)/%.asc
 $(BIT_DIR)/%.bit: $(BIT_DIR)/%.config
 	$(ECPPACK) $< $@
 
-.PRECIOUS: $(BIT_DIR)/%.json $(BIT_DIR)/%.asc $(BIT_DIR)/%.config
+.PRECIOUS: $(BIT_DIR)/%.json $(BIT_DIR)/%.asc $(BIT_DIR)/%.config $(BIT_DIR)/%.fp
 
 # Every board of a family, BIT_JOBS place and routes at a time (nextpnr uses one core), the
 # largest (last in the table) first; each board's output is printed whole when it ends, and each
 # is judged on its own: the target fails if any board failed, after all were tried.
 # $(1): the boards, $(2): the name.
 BIT_JOBS ?= $(JOBS)
-# the files every board's synthesis reads, made once before the boards run side by side
-BIT_SHARED = $(filter-out $(BOARDS_CSV) $(SYNTH_CSV) $(BIT_RTL) $(wildcard rtl/sglif_top_*.v) rtl/engine.f constraints/boards.mk,$(BIT_DEPS))
 define bit_all
 	@set -e; o=$(BIT_DIR)/.$(2); rm -rf $$o; mkdir -p $$o; \
-	  for b in $(1); do echo $$b; done | tac | xargs -P $(BIT_JOBS) -I{} sh -c \
+	  printf '%s\n' $(1) | tac | xargs -P $(BIT_JOBS) -I{} sh -c \
 	    '$(MAKE) --no-print-directory bitstream BOARD={} >'$$o'/{}.out 2>&1 || touch '$$o'/{}.bad; cat '$$o'/{}.out'; \
 	  bad=""; for b in $(1); do [ ! -e $$o/$$b.bad ] || bad="$$bad $$b"; done; \
 	  if [ -n "$$bad" ]; then echo "$(2): FAIL:$$bad (why: $(BIT_DIR)/<board>/<board>.result)"; exit 1; fi; \
