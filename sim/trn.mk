@@ -33,7 +33,7 @@ TRN_D = -DTRN_N=$(call trn_f,$(1),2) -DTRN_N_IN=$(call trn_f,$(1),3) -DTRN_NOUT=
         -DTRN_EN=$(call trn_f,$(1),8) -DTRN_EIN=$(call trn_f,$(1),9) -DTRN_EP=$(call trn_f,$(1),10) \
         -DTRN_ES_AW=$(call trn_f,$(1),11)
 TRN_NAMES  := $(foreach b,$(TRN_BUILDS),$(firstword $(subst :, ,$(b))))
-TRN_FAULTS := EVSTORE PAIR ORDER STATS SUMS AHEAD LAST CYC EMEM LANE ERDA
+TRN_FAULTS := EVSTORE PAIR ORDER STATS SUMS AHEAD LAST CYC EMEM LANE ERDA EZERO
 
 $(TRN_DIR)/%/Vsglif_device: $(TRN_DEPS)
 	$(call verilate,$(@D),sglif_device,Vsglif_device,$(TRN_RTL),sim/trn_test.cpp,$(call TRN_G,$*),$(call TRN_D,$*))
@@ -49,7 +49,7 @@ trn-test: $(foreach b,$(TRN_NAMES),$(TRN_DIR)/$(b)/Vsglif_device) ## the trainin
 	  echo "seed $$s ($$b): $$(grep -E 'configurations' $(TRN_DIR)/$$b/seed$$s.log)"; done; \
 	  echo "trn: $(TRN_SEEDS) seeds, $$tot values compared, 0 mismatches"; \
 	  [ $$tot -ge 1000000 ] || { echo "trn: FAIL (fewer than 10^6 values compared)"; exit 1; }; echo "trn: PASS"
-trn-selftest: $(foreach f,$(TRN_FAULTS),$(TRN_DIR)/fault-$(f)/Vsglif_device) ## prove trn-test fails: an event store a step late, a bank word's weights swapped, W_rec updated before W_in, correct counted the other way, the step sums cumulative, the walk given a step's errors as the error unit starts on them, every step of a RUN started as its last (the argmax scan in each), RUN's cycles without its check walk, the error memory of one class a word writing a step's sums one class on, the first level of the update's lane mux a read late, the error unit's reads of that memory not a cycle ahead
+trn-selftest: $(foreach f,$(TRN_FAULTS),$(TRN_DIR)/fault-$(f)/Vsglif_device) ## prove trn-test fails: an event store a step late, a bank word's weights swapped, W_rec updated before W_in, correct counted the other way, the step sums cumulative, the walk given a step's errors as the error unit starts on them, every step of a RUN started as its last (the argmax scan in each), RUN's cycles without its check walk, the error memory of one class a word writing a step's sums one class on, the first level of the update's lane mux a read late, the error unit's reads of that memory not a cycle ahead, its classes beyond those in use not zeroed
 	@set -e; for f in $(TRN_FAULTS); do \
 	  $(TRN_DIR)/fault-$$f/Vsglif_device +seed=1 +n=3 >$(TRN_DIR)/fault-$$f/run.log 2>&1 && rc=0 || rc=$$?; \
 	  if [ $$rc -ne 0 ] && grep -q 'trn: FAIL' $(TRN_DIR)/fault-$$f/run.log; then \
