@@ -421,16 +421,38 @@ bit-congestion: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json | fpga-deps ## ECP5 B
 	  [ -n "$$f" ] || { echo "bit-congestion: $$b: no heatmap (placement failed, or routed before router2's first iteration: $$d/pnr.log)"; exit 1; }; \
 	  echo "bit-congestion: $$b: $$f"; python3 host/congestion.py $$f
 
+# Where the wires are long: BOARD's netlist placed (seed BIT_SEED, no routing; nextpnr --write
+# keeps each cell's site), each net's half-perimeter wirelength summed by module instance
+# (host/congestion.py --placed). A placement takes minutes (the 85F's training image 20-30).
+.PHONY: bit-wirelength
+bit-wirelength: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json | fpga-deps ## ECP5 BOARD placed without routing: its wirelength by module (host/congestion.py --placed)
+	@set -e; b=$(BOARD); d=$(BIT_DIR)/$$b/wl; \
+	  set -- $$($(SYNTH_ROW) n=$$b c='family device package pins target_mhz' $(BOARDS_CSV)); \
+	  [ "$$1" = ecp5 ] || { echo "bit-wirelength: $$b: not an ECP5 board"; exit 2; }; \
+	  rm -rf $$d; mkdir -p $$d; \
+	  echo "bit-wirelength: $$b: $(notdir $(NEXTPNR_ECP5)) --$$2 --seed $(BIT_SEED) --no-route on $(notdir $<) (log $$d/place.log)"; \
+	  $(NEXTPNR_ECP5) --$$2 --package $$3 --lpf $$4 --json $< --freq $$5 --seed $(BIT_SEED) --timing-allow-fail \
+	    --no-route --write $$d/placed.json -l $$d/place.log >/dev/null 2>&1 || \
+	    { echo "bit-wirelength: $$b: placement failed ($$d/place.log)"; exit 1; }; \
+	  grep -E 'Max frequency' $$d/place.log | sed 's/^Info: */bit-wirelength: estimate after placement: /' || true; \
+	  python3 host/congestion.py --placed $$d/placed.json
+
 CONG_FIX := tests/fixtures/congestion
 .PHONY: congestion-test
-congestion-test: ## host/congestion.py on a heatmap fixture: its sums by instance, and its error on a bad line
+congestion-test: ## host/congestion.py on a heatmap fixture (its sums by instance, its error on a bad line) and on a placed netlist (--placed: wirelength), with a self-test
 	@out=$$(python3 host/congestion.py $(CONG_FIX)/heat_by_net.csv --depth 3 --top 3) && \
 	  [ "$$out" = "$$(cat $(CONG_FIX)/expected.txt)" ] || \
 	  { echo "congestion-test: FAIL: output differs from $(CONG_FIX)/expected.txt:"; echo "$$out"; exit 1; }; \
 	  rc=0; err=$$(python3 host/congestion.py $(CONG_FIX)/bad.csv 2>&1 >/dev/null) || rc=$$?; \
 	  [ $$rc = 3 ] && [ "$$err" = "congestion: $(CONG_FIX)/bad.csv:2: not 'net,count': 'no comma here'" ] || \
 	  { echo "congestion-test: FAIL: bad.csv gave exit $$rc, '$$err'"; exit 1; }; \
-	  echo "congestion-test: PASS (sums by instance as expected; a bad line exits 3 naming file and line)"
+	  out=$$(python3 host/congestion.py --placed $(CONG_FIX)/placed.json --depth 2 --top 3) && \
+	  [ "$$out" = "$$(cat $(CONG_FIX)/expected-placed.txt)" ] || \
+	  { echo "congestion-test: FAIL: --placed output differs from $(CONG_FIX)/expected-placed.txt:"; echo "$$out"; exit 1; }; \
+	  out=$$(SGLIF_FAULT_WIRELENGTH=1 python3 host/congestion.py --placed $(CONG_FIX)/placed.json --depth 2 --top 3); \
+	  [ "$$out" != "$$(cat $(CONG_FIX)/expected-placed.txt)" ] || \
+	  { echo "congestion-test: FAIL: the self-test's fault (SGLIF_FAULT_WIRELENGTH=1: drivers left out) was not caught"; exit 1; }; \
+	  echo "congestion-test: PASS (sums by instance as expected; a bad line exits 3 naming file and line; --placed's wirelength as expected, and its fault caught)"
 
 # Timing margin: place and route of BOARD's synthesized netlist again with each nextpnr seed of
 # SEEDS (the image of make bitstream is left alone); the board passes if at least SEEDS_MIN of
