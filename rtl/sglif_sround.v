@@ -17,7 +17,8 @@
 // compare, the increment and the select in the last cycle), for the update unit at the board's
 // clock.
 // `define SGLIF_FAULT_SROUND (the twin's compare with <= in place of <: rounds up one draw in
-// 2^s too often).
+// 2^s too often), SGLIF_FAULT_SROUND_CLAMP (the left shift's clamp misses x = -1 at
+// n >= 63: -2^63 or 0 for -2^62).
 `default_nettype none
 
 module sglif_sround #(
@@ -59,7 +60,11 @@ module sglif_sround #(
     wire [63:0]          mle = {msk1[62:0], !big1};                         // bits t .. 0
     wire                 xn  = x1[63];
     wire                 ovf = neg1 && !xn && (|(x1 & ~mle) || (|(x1 & mle & ~msk1) && |(x1 & msk1)));
+`ifdef SGLIF_FAULT_SROUND_CLAMP
+    wire                 unf = neg1 && xn && |(~x1 & ~msk1);                // x = -1 at n >= 63 kept
+`else
     wire                 unf = neg1 && xn && (big1 || |(~x1 & ~msk1));
+`endif
     // REG = 1: registered here (stage 2)
     wire [95:0]          sh2;
     wire [31:0]          u2;
