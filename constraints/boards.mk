@@ -48,8 +48,10 @@ BIT_SG        := $(SYNTH_SG)
 # sglif_device, the link, the core) and the training engine (rtl/engine.f; Yosys keeps it only
 # in a build whose rtl/configs.csv row has engine_n > 0)
 BIT_RTL        = $(sort rtl/sglif_board.v $(BOARD_RTL) $(shell cat rtl/engine.f))
-BIT_DEPS       = $(BOARDS_CSV) $(SYNTH_CSV) $(BIT_RTL) $(wildcard rtl/sglif_top_*.v) $(BIT_SG) \
-                 $(PROTOCOL_VH) $(CORE_MAP_VH) $(CORE_MAP_DEFS) rtl/engine.f constraints/boards.mk
+# the generated files every board's synthesis reads (made once before boards run side by side)
+BIT_SHARED     = $(BIT_SG) $(PROTOCOL_VH) $(CORE_MAP_VH) $(CORE_MAP_DEFS)
+BIT_DEPS       = $(BOARDS_CSV) $(SYNTH_CSV) $(BIT_RTL) $(wildcard rtl/sglif_top_*.v) $(BIT_SHARED) \
+                 rtl/engine.f constraints/boards.mk
 BIT_PINS      := $(wildcard constraints/*.pcf constraints/*.lpf)
 
 # one column of a board's row / of a configuration's row (sim/synth.mk's SYNTH_ROW)
@@ -169,13 +171,18 @@ $(BIT_DIR)/%.asc: $(BIT_DIR)/%.json $(BOARDS_CSV) $(BIT_PINS)
 # lane group's block RAMs and multipliers pinned to a strip of the die (constraints/floorplan.py,
 # which refuses a netlist without the training engine's lane groups; docs/boards.md "How far
 # from routable"), here, in bit-congestion and in bit-seeds; 0: the netlist as synthesized.
-# (The .config's name is the same either way: remove it to place again with the other.)
+# <b>.fp holds the knob the last placement saw, rewritten only when it changes, so switching it
+# places the .config again.
 BIT_FLOORPLAN ?= 0
 BIT_FP        := $(if $(filter 1,$(BIT_FLOORPLAN)),-fp)
 $(BIT_DIR)/%-fp.json: $(BIT_DIR)/%.json constraints/floorplan.py
 	python3 constraints/floorplan.py $< $@
+$(BIT_DIR)/%.fp: bit-force
+	@mkdir -p $(@D); [ "$$(cat $@ 2>/dev/null)" = "$(BIT_FLOORPLAN)" ] || echo $(BIT_FLOORPLAN) > $@
+.PHONY: bit-force
+bit-force:
 
-$(BIT_DIR)/%.config: $(BIT_DIR)/%$(BIT_FP).json $(BOARDS_CSV) $(BIT_PINS)
+$(BIT_DIR)/%.config: $(BIT_DIR)/%$(BIT_FP).json $(BIT_DIR)/%.fp $(BOARDS_CSV) $(BIT_PINS)
 	@set -e; b=$(notdir $*); d=$(BIT_DIR)/$*; rm -f $@ $@.tmp; \
 	  set -- $$($(SYNTH_ROW) n=$$b c='device package pins target_mhz' $(BOARDS_CSV)); \
 	  echo "bitstream: $$b: $(notdir $(NEXTPNR_ECP5)) --$$1 --package $$2 --lpf $$3 --freq $$4 --seed $(BIT_SEED)"; \
@@ -191,18 +198,16 @@ $(BIT_DIR)/%.bin: $(BIT_DIR)/%.asc
 $(BIT_DIR)/%.bit: $(BIT_DIR)/%.config
 	$(ECPPACK) $< $@
 
-.PRECIOUS: $(BIT_DIR)/%.json $(BIT_DIR)/%.asc $(BIT_DIR)/%.config
+.PRECIOUS: $(BIT_DIR)/%.json $(BIT_DIR)/%.asc $(BIT_DIR)/%.config $(BIT_DIR)/%.fp
 
 # Every board of a family, BIT_JOBS place and routes at a time (nextpnr uses one core), the
 # largest (last in the table) first; each board's output is printed whole when it ends, and each
 # is judged on its own: the target fails if any board failed, after all were tried.
 # $(1): the boards, $(2): the name.
 BIT_JOBS ?= $(JOBS)
-# the files every board's synthesis reads, made once before the boards run side by side
-BIT_SHARED = $(filter-out $(BOARDS_CSV) $(SYNTH_CSV) $(BIT_RTL) $(wildcard rtl/sglif_top_*.v) rtl/engine.f constraints/boards.mk,$(BIT_DEPS))
 define bit_all
 	@set -e; o=$(BIT_DIR)/.$(2); rm -rf $$o; mkdir -p $$o; \
-	  for b in $(1); do echo $$b; done | tac | xargs -P $(BIT_JOBS) -I{} sh -c \
+	  printf '%s\n' $(1) | tac | xargs -P $(BIT_JOBS) -I{} sh -c \
 	    '$(MAKE) --no-print-directory bitstream BOARD={} >'$$o'/{}.out 2>&1 || touch '$$o'/{}.bad; cat '$$o'/{}.out'; \
 	  bad=""; for b in $(1); do [ ! -e $$o/$$b.bad ] || bad="$$bad $$b"; done; \
 	  if [ -n "$$bad" ]; then echo "$(2): FAIL:$$bad (why: $(BIT_DIR)/<board>/<board>.result)"; exit 1; fi; \
@@ -416,16 +421,38 @@ bit-congestion: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json | fpga-deps ## ECP5 B
 	  [ -n "$$f" ] || { echo "bit-congestion: $$b: no heatmap (placement failed, or routed before router2's first iteration: $$d/pnr.log)"; exit 1; }; \
 	  echo "bit-congestion: $$b: $$f"; python3 host/congestion.py $$f
 
+# Where the wires are long: BOARD's netlist placed (seed BIT_SEED, no routing; nextpnr --write
+# keeps each cell's site), each net's half-perimeter wirelength summed by module instance
+# (host/congestion.py --placed). A placement takes minutes (the 85F's training image 20-30).
+.PHONY: bit-wirelength
+bit-wirelength: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json | fpga-deps ## ECP5 BOARD placed without routing: its wirelength by module (host/congestion.py --placed)
+	@set -e; b=$(BOARD); d=$(BIT_DIR)/$$b/wl; \
+	  set -- $$($(SYNTH_ROW) n=$$b c='family device package pins target_mhz' $(BOARDS_CSV)); \
+	  [ "$$1" = ecp5 ] || { echo "bit-wirelength: $$b: not an ECP5 board"; exit 2; }; \
+	  rm -rf $$d; mkdir -p $$d; \
+	  echo "bit-wirelength: $$b: $(notdir $(NEXTPNR_ECP5)) --$$2 --seed $(BIT_SEED) --no-route on $(notdir $<) (log $$d/place.log)"; \
+	  $(NEXTPNR_ECP5) --$$2 --package $$3 --lpf $$4 --json $< --freq $$5 --seed $(BIT_SEED) --timing-allow-fail \
+	    --no-route --write $$d/placed.json -l $$d/place.log >/dev/null 2>&1 || \
+	    { echo "bit-wirelength: $$b: placement failed ($$d/place.log)"; exit 1; }; \
+	  grep -E 'Max frequency' $$d/place.log | sed 's/^Info: */bit-wirelength: estimate after placement: /' || true; \
+	  python3 host/congestion.py --placed $$d/placed.json
+
 CONG_FIX := tests/fixtures/congestion
 .PHONY: congestion-test
-congestion-test: ## host/congestion.py on a heatmap fixture: its sums by instance, and its error on a bad line
+congestion-test: ## host/congestion.py on a heatmap fixture (its sums by instance, its error on a bad line) and on a placed netlist (--placed: wirelength), with a self-test
 	@out=$$(python3 host/congestion.py $(CONG_FIX)/heat_by_net.csv --depth 3 --top 3) && \
 	  [ "$$out" = "$$(cat $(CONG_FIX)/expected.txt)" ] || \
 	  { echo "congestion-test: FAIL: output differs from $(CONG_FIX)/expected.txt:"; echo "$$out"; exit 1; }; \
 	  rc=0; err=$$(python3 host/congestion.py $(CONG_FIX)/bad.csv 2>&1 >/dev/null) || rc=$$?; \
 	  [ $$rc = 3 ] && [ "$$err" = "congestion: $(CONG_FIX)/bad.csv:2: not 'net,count': 'no comma here'" ] || \
 	  { echo "congestion-test: FAIL: bad.csv gave exit $$rc, '$$err'"; exit 1; }; \
-	  echo "congestion-test: PASS (sums by instance as expected; a bad line exits 3 naming file and line)"
+	  out=$$(python3 host/congestion.py --placed $(CONG_FIX)/placed.json --depth 2 --top 3) && \
+	  [ "$$out" = "$$(cat $(CONG_FIX)/expected-placed.txt)" ] || \
+	  { echo "congestion-test: FAIL: --placed output differs from $(CONG_FIX)/expected-placed.txt:"; echo "$$out"; exit 1; }; \
+	  out=$$(SGLIF_FAULT_WIRELENGTH=1 python3 host/congestion.py --placed $(CONG_FIX)/placed.json --depth 2 --top 3); \
+	  [ "$$out" != "$$(cat $(CONG_FIX)/expected-placed.txt)" ] || \
+	  { echo "congestion-test: FAIL: the self-test's fault (SGLIF_FAULT_WIRELENGTH=1: drivers left out) was not caught"; exit 1; }; \
+	  echo "congestion-test: PASS (sums by instance as expected; a bad line exits 3 naming file and line; --placed's wirelength as expected, and its fault caught)"
 
 # Timing margin: place and route of BOARD's synthesized netlist again with each nextpnr seed of
 # SEEDS (the image of make bitstream is left alone); the board passes if at least SEEDS_MIN of

@@ -88,7 +88,7 @@ module sglif_bwd_accum #(
     // control registers of the add and the write (fw1_q, fw2_q; a2_v_q, a2_a_q) have a copy a
     // group (each its own flip-flops, kept: no copy drives another group's lanes), and the port
     // reads a group's word (below).
-    localparam integer AG  = P < 4 ? P : 4;            // lanes a group
+    localparam integer AG  = P < `SGLIF_ACC_GROUP ? P : `SGLIF_ACC_GROUP;   // lanes a group (rtl/core_map.csv)
     localparam integer NG  = P / AG;                   // groups
     localparam integer AGB = GRAD_W * AG;              // a group's word
     wire [RW+GW-1:0]    gp_word = gp_addr_i[RW+NW-1:PW];

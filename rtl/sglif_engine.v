@@ -231,7 +231,11 @@ module sglif_engine #(
 `else
             wire [HW+CW-1:0]   c_ra = busy_o ? {t_q, e_addr_nx} : {e_raddr_i, e_rc_i};
 `endif
+`ifdef SGLIF_FAULT_TRN_EZERO
+            wire               z_we = 1'b0 && z_q && z_c_q > c_last_i;   // (the self-test: nothing zeroed)
+`else
             wire               z_we = z_q && z_c_q > c_last_i;
+`endif
             wire               c_we = em_cap || cd_q || z_we || e_v;
             wire [CW-1:0]      c_wc = em_cap ? {CW{1'b0}} : cd_q ? cd_c_q : z_q ? z_c_q : e_c;
             // the capture's lane of cap_n: class 0 (em_cap) or cd_c_q's, chosen by compares of

@@ -58,7 +58,12 @@ module sglif_pcg32 (
 `else
     wire [4:0]  rot = cur[63:59];
 `endif
-    wire [31:0] out = (xs >> rot) | (xs << (6'd32 - {1'b0, rot}));   // rot 0: xs << 32 = 0
+    // rotated right by rot: five levels of 2:1 muxes (not two shifters and their or)
+    wire [31:0] r0  = rot[0] ? {xs[0], xs[31:1]} : xs;
+    wire [31:0] r1  = rot[1] ? {r0[1:0], r0[31:2]} : r0;
+    wire [31:0] r2  = rot[2] ? {r1[3:0], r1[31:4]} : r1;
+    wire [31:0] r3  = rot[3] ? {r2[7:0], r2[31:8]} : r2;
+    wire [31:0] out = rot[4] ? {r3[15:0], r3[31:16]} : r3;
 
     // the multiply-add's stages
     reg  [31:0] p00, p01, p10, p02, p11, p20;
@@ -89,20 +94,18 @@ module sglif_pcg32 (
     // so the products read registers only (no cycle added: a draw's state, renewed four
     // cycles later, may be drawn again the next cycle)
     wire [63:0] sum   = a_q + b_q;          // stage 3's result
-    wire [63:0] fw [0:3];                   // st_q[i] the next cycle, but for load_i
-    genvar gi;
-    generate for (gi = 0; gi < 4; gi = gi + 1) begin : g_fw
-        assign fw[gi] = v2_q && d2_q == gi ? sum : st_q[gi];
-    end endgenerate
     wire        busy_n = !rst_i && (load_i || busy_q && ld_q != 4'd12);
     wire [1:0]  ld_j   = ld_q[3:2] + {1'b0, &ld_q[1:0]};   // (ld_q + 1)[3:2]: the next step's j
-    wire [63:0] x_ld   = ld_q == 4'd1 ? inc_q : fw[ld_j];
     wire [1:0]  h_1    = h_q + 2'd1;        // the head after a draw
+    // the state register read (its index chosen first: one 4:1 mux of 64 bits, not three),
+    // as it will be the next cycle (stage 3's sum forwarded when it writes that register)
+    wire [1:0]  x_j    = busy_n ? ld_j : draw ? h_1 : h_q;
 `ifdef SGLIF_FAULT_PCG_FWD
-    wire [63:0] x_n    = load_i ? state_i : busy_n ? x_ld : draw ? st_q[h_1] : st_q[h_q];  // unforwarded
+    wire        x_fw   = busy_n && v2_q && d2_q == {1'b0, x_j};           // a draw's unforwarded
 `else
-    wire [63:0] x_n    = load_i ? state_i : busy_n ? x_ld : draw ? fw[h_1] : fw[h_q];
+    wire        x_fw   = v2_q && d2_q == {1'b0, x_j};
 `endif
+    wire [63:0] x_n    = load_i ? state_i : busy_n && ld_q == 4'd1 ? inc_q : x_fw ? sum : st_q[x_j];
     wire [63:0] k_n    = !busy_n ? A4 : !load_i && ld_q == 4'd1 ? K3 : MULT;
     reg  [63:0] x_q, k_q;
     wire [63:0] x = x_q, k = k_q;

@@ -207,7 +207,7 @@ module sglif_update #(
 `endif
     reg [GW-1:0]      absA_q;
     reg signed [47:0] prB_q;
-    reg signed [63:0] xX_q, dD_q, lra_q, lran_q;
+    reg signed [63:0] xX_q, dD_q, lra_q;
     reg signed [33:0] dlo_q;                 // the decay's lr m, as two products (stage P)
     reg signed [30:0] dhi_q;
     reg signed [47:0] dprB_q;                // lr m (stage B)
@@ -275,7 +275,11 @@ module sglif_update #(
     sglif_sround #(.REG(1)) u_sround (.clk_i(clk_i), .x_i(xX_q), .s_i(s_q), .u_i(uX_q), .y_o(dr));
 
     // stage E: m - d, clamped (d saturated at +-2^33 first: |m| < 2^31 clamps either way)
-    wire               d_hi  = dD_q > 64'sd8589934592, d_lo = dD_q < -64'sd8589934592;
+    // (by its bits, not 64-bit compares: above 2^33 when not negative and a bit above 33 or
+    // bit 33 and one below it is set; below -2^33 when negative and not all of bits 62 .. 33
+    // ones)
+    wire               d_hi  = !dD_q[63] && (|dD_q[62:34] || (dD_q[33] && |dD_q[32:0]));
+    wire               d_lo  = dD_q[63] && !(&dD_q[62:33]);
     wire signed [34:0] dsat  = d_hi ? 35'sd8589934592 : d_lo ? -35'sd8589934592 : dD_q[34:0];
     wire signed [35:0] v     = {{4{mT_q[31]}}, mT_q} - {dsT_q[34], dsT_q};
     wire signed [35:0] lo    = wide_q ? -36'sd8388608 : -36'sd32512;
@@ -410,7 +414,6 @@ module sglif_update #(
 `endif
         // the decay's constants and its term (stages P, B, G, R, C)
         lra_q  <= lr64 <<< sa_q;
-        lran_q <= -lra_q;
         dlo_q  <= dlo;
         dhi_q  <= dhi;
         dprB_q <= dpr;
@@ -447,7 +450,8 @@ module sglif_update #(
         mC_q  <= mR_q;
         uC_q  <= uR_q;
         // stage X: the step before its rounding, +-lr 2^(D-S) or 0, plus the decay's term
-        xX_q  <= (cposC_q ? lra_q : cnegC_q ? lran_q : 64'sd0) + dshC_q;
+        // (-lr 2^(D-S) as its bits inverted and the adder's carry in: no negation, no register)
+        xX_q  <= dshC_q + ((cposC_q || cnegC_q ? lra_q : 64'sd0) ^ {64{cnegC_q}}) + {63'd0, cnegC_q};
         MnX_q <= MnC_q;
         mX_q  <= mC_q;
         uX_q  <= uC_q;

@@ -68,7 +68,7 @@ ERR_DEPS     := $(CORE_MAP_H) sim/unit_harness.h sim/err_test.cpp sim/bwd_ref.h 
 SROUND_N     ?= 1000000
 SROUND_RTL   := rtl/sglif_pcg32.v rtl/sglif_sround.v
 SROUND_DEPS  := $(CORE_MAP_H) sim/unit_harness.h sim/sround_test.cpp sim/tb_sround.v sim/bwd.mk rtl/lint.vlt $(SROUND_RTL) $(LIB)
-SROUND_FAULTS := PCG PCG_FWD SROUND
+SROUND_FAULTS := PCG PCG_FWD SROUND SROUND_CLAMP
 BWD_DEPS   := $(CORE_MAP_H) $(CORE_MAP_DEFS) sim/unit_harness.h sim/bwd_test.cpp sim/bwd_ref.h sim/bwd.mk rtl/lint.vlt $(BWD_RTL) $(OBJ)/sim/bwd_ref.o $(LIB)
 
 $(BWD_DIR)/ok/Vsglif_bwd_neuron: $(BWD_DEPS)

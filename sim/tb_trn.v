@@ -4,6 +4,7 @@
 // twin's rule) fed into rtl/sglif_device.v (ENGINE = 1, BYTE_IO = 1) one byte a cycle, and
 // every byte of every reply compared (!==) with the reply recorded. Plus-arg +vec=FILE.
 // Prints `trn-icarus: <F> requests, <B> reply bytes compared, <M> mismatches` and PASS / FAIL.
+`include "sglif_core_map_defs.vh"
 `default_nettype none
 
 module tb_trn;
@@ -26,9 +27,9 @@ module tb_trn;
     // start at 0 too): the synapse masters of the lanes beyond the neurons in use and the W_out
     // masters of the classes beyond those in use are read (times a gv or an error of 0) and
     // never written; the gradient bank (sglif_bwd_accum's g_bank, one memory a group of
-    // AG = min(E_P, 4) lanes) is added into. A lane's synapse memories hold SYN_WORDS words.
+    // AG = min(E_P, ACC_GROUP) lanes) is added into. A lane's synapse memories hold SYN_WORDS words.
     localparam integer SYN_WORDS = 1 << ($clog2(E_IN + E_N) + $clog2(E_N / E_P));
-    localparam integer ACC_NG = E_P / (E_P < 4 ? E_P : 4);
+    localparam integer ACC_NG = E_P / (E_P < `SGLIF_ACC_GROUP ? E_P : `SGLIF_ACC_GROUP);
     genvar gl;
     generate
         for (gl = 0; gl < E_P; gl = gl + 1) begin : g_init

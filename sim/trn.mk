@@ -33,7 +33,7 @@ TRN_D = -DTRN_N=$(call trn_f,$(1),2) -DTRN_N_IN=$(call trn_f,$(1),3) -DTRN_NOUT=
         -DTRN_EN=$(call trn_f,$(1),8) -DTRN_EIN=$(call trn_f,$(1),9) -DTRN_EP=$(call trn_f,$(1),10) \
         -DTRN_ES_AW=$(call trn_f,$(1),11)
 TRN_NAMES  := $(foreach b,$(TRN_BUILDS),$(firstword $(subst :, ,$(b))))
-TRN_FAULTS := EVSTORE PAIR ORDER STATS SUMS AHEAD LAST CYC EMEM LANE ERDA
+TRN_FAULTS := EVSTORE PAIR ORDER STATS SUMS AHEAD LAST CYC EMEM LANE ERDA EZERO
 
 $(TRN_DIR)/%/Vsglif_device: $(TRN_DEPS)
 	$(call verilate,$(@D),sglif_device,Vsglif_device,$(TRN_RTL),sim/trn_test.cpp,$(call TRN_G,$*),$(call TRN_D,$*))
@@ -65,7 +65,7 @@ $(TRN_SELFTEST_RUNS): trn-selftest-%: $(TRN_DIR)/fault-%/Vsglif_device
 	  if [ $$rc -ne 0 ] && grep -q 'trn: FAIL' $(TRN_DIR)/fault-$*/run.log; then \
 	    echo "trn-selftest: PASS (SGLIF_FAULT_TRN_$* was caught: $$(grep -m1 MISMATCH $(TRN_DIR)/fault-$*/run.log | cut -c1-120))"; \
 	  else echo "trn-selftest: FAIL (SGLIF_FAULT_TRN_$* was not caught, exit $$rc)"; exit 1; fi
-trn-selftest: $(TRN_SELFTEST_RUNS) ## prove trn-test fails: an event store a step late, a bank word's weights swapped, W_rec updated before W_in, correct counted the other way, the step sums cumulative, the walk given a step's errors as the error unit starts on them, every step of a RUN started as its last (the argmax scan in each), RUN's cycles without its check walk, the error memory of one class a word writing a step's sums one class on, the first level of the update's lane mux a read late, the error unit's reads of that memory not a cycle ahead
+trn-selftest: $(TRN_SELFTEST_RUNS) ## prove trn-test fails: an event store a step late, a bank word's weights swapped, W_rec updated before W_in, correct counted the other way, the step sums cumulative, the walk given a step's errors as the error unit starts on them, every step of a RUN started as its last (the argmax scan in each), RUN's cycles without its check walk, the error memory of one class a word writing a step's sums one class on, the first level of the update's lane mux a read late, the error unit's reads of that memory not a cycle ahead, its classes beyond those in use not zeroed
 	@echo "trn-selftest: PASS: each of the $(words $(TRN_FAULTS)) faults was caught"
 
 # Under Icarus (shorter): the p4 build's requests of a run that matched the twin (TRN_ICARUS_N

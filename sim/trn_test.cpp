@@ -14,7 +14,7 @@
 // sgl_run_cycles: both walks of the payload, the clear; the argmax scan in the last step only:
 // sgl_core_step_fixed); compared after each TRAIN: EVERY gradient word in use (TGRAD: dW_in, dW_rec, dbias,
 // dW_out, db_out, every 16-bit part) against the twin's sums, every error of the sample (TERR)
-// against g.err, the statistics (READ_STATS: samples, correct, saturations) and the TRAIN's
+// against g.err (the classes beyond those in use against 0), the statistics (READ_STATS: samples, correct, saturations) and the TRAIN's
 // cycles against the formula; after each UPDATE (a random lr_t) against sgl_fixed_update:
 // every master and momentum (TW, TWMOM, TOUT, TUNIT), every word of the core's model read back
 // through the core (what sgl_core_load writes for the twin's new weights: bank words, biases,
@@ -431,11 +431,13 @@ int main(int argc, char **argv)
                     region(3, 0, C, g.b_out, "db_out");
                 };
                 grads(false);
-                // every error of the sample
+                // every error of the sample, and the classes beyond those in use: 0 (the
+                // error memory's word of a step zeroes them, docs/rtl.md "The error memory")
                 for (int t = 0; t < T; t++) {
-                    std::vector<uint16_t> w = d.read(SGL_SEL_TERR, ((uint32_t)t << CW) * 2, (uint32_t)C * 2);
-                    for (int c = 0; c < C; c++, values++)
-                        bad("error", t * C + c, (int32_t)(w[2 * c] | (uint32_t)w[2 * c + 1] << 16), g.err[(size_t)t * C + c]);
+                    std::vector<uint16_t> w = d.read(SGL_SEL_TERR, ((uint32_t)t << CW) * 2, (uint32_t)(1 << CW) * 2);
+                    for (int c = 0; c < (1 << CW); c++, values++)
+                        bad(c < C ? "error" : "error beyond C", t * (1 << CW) + c,
+                            (int32_t)(w[2 * c] | (uint32_t)w[2 * c + 1] << 16), c < C ? g.err[(size_t)t * C + c] : 0);
                 }
                 // the statistics
                 if (d.req(SGL_CMD_READ_STATS, {0, 0}) != SGL_ST_OK || d.dec.len != 20) {
