@@ -402,17 +402,22 @@ boards-check: ## docs/boards.md's board table equals constraints/boards.csv; the
 # design that does not route, where the wires are short; $(BIT_DIR)/<b>/cong/ keeps the log
 # and every iteration's heatmaps (by net, coordinate and wire type). CONG_FLAGS: more nextpnr
 # options, e.g. --placer static (nextpnr's electrostatic placer instead of HeAP).
+# An ECP5 board's nextpnr run beside make bitstream (bit-congestion, bit-wirelength): $(1) the
+# target's name, $(2) its directory under the board's, made empty; sets b, d and $$2 .. $$5
+# (device, package, pins, target MHz) and refuses a board of another family (exit 2).
+bit_ecp5_run = set -e; b=$(BOARD); d=$(BIT_DIR)/$$b/$(2); \
+	  set -- $$($(SYNTH_ROW) n=$$b c='family device package pins target_mhz' $(BOARDS_CSV)); \
+	  [ "$$1" = ecp5 ] || { echo "$(1): $$b: not an ECP5 board"; exit 2; }; \
+	  rm -rf $$d; mkdir -p $$d
+BIT_ECP5_PNR = $(NEXTPNR_ECP5) --$$2 --package $$3 --lpf $$4 --json $< --freq $$5 --seed $(BIT_SEED) \
+	  --timing-allow-fail
 CONG_ITER  ?= 3
 CONG_FLAGS ?=
 .PHONY: bit-congestion
 bit-congestion: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json | fpga-deps ## ECP5 BOARD's routing congestion: placement, router2 to iteration CONG_ITER (3), its overused wires by module (host/congestion.py)
-	@set -e; b=$(BOARD); d=$(BIT_DIR)/$$b/cong; \
-	  set -- $$($(SYNTH_ROW) n=$$b c='family device package pins target_mhz' $(BOARDS_CSV)); \
-	  [ "$$1" = ecp5 ] || { echo "bit-congestion: $$b: not an ECP5 board (router2's heatmap is the ECP5 flow's)"; exit 2; }; \
-	  rm -rf $$d; mkdir -p $$d; \
+	@$(call bit_ecp5_run,bit-congestion,cong); \
 	  echo "bit-congestion: $$b: $(notdir $(NEXTPNR_ECP5)) --$$2 --seed $(BIT_SEED) --router router2 $(CONG_FLAGS) to iteration $(CONG_ITER) on $(notdir $<) (log $$d/pnr.log)"; \
-	  $(NEXTPNR_ECP5) --$$2 --package $$3 --lpf $$4 --json $< --freq $$5 --seed $(BIT_SEED) --timing-allow-fail \
-	    --router router2 $(CONG_FLAGS) --router2-heatmap $$d/heat -l $$d/pnr.log >/dev/null 2>&1 & pid=$$!; \
+	  $(BIT_ECP5_PNR) --router router2 $(CONG_FLAGS) --router2-heatmap $$d/heat -l $$d/pnr.log >/dev/null 2>&1 & pid=$$!; \
 	  trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
 	  while kill -0 $$pid 2>/dev/null && ! grep -q 'iter=$(CONG_ITER) wires=' $$d/pnr.log 2>/dev/null; do sleep 5; done; \
 	  kill $$pid 2>/dev/null || true; wait $$pid 2>/dev/null || true; trap - EXIT INT TERM; \
@@ -426,13 +431,9 @@ bit-congestion: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json | fpga-deps ## ECP5 B
 # (host/congestion.py --placed). A placement takes minutes (the 85F's training image 20-30).
 .PHONY: bit-wirelength
 bit-wirelength: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json | fpga-deps ## ECP5 BOARD placed without routing: its wirelength by module (host/congestion.py --placed)
-	@set -e; b=$(BOARD); d=$(BIT_DIR)/$$b/wl; \
-	  set -- $$($(SYNTH_ROW) n=$$b c='family device package pins target_mhz' $(BOARDS_CSV)); \
-	  [ "$$1" = ecp5 ] || { echo "bit-wirelength: $$b: not an ECP5 board"; exit 2; }; \
-	  rm -rf $$d; mkdir -p $$d; \
+	@$(call bit_ecp5_run,bit-wirelength,wl); \
 	  echo "bit-wirelength: $$b: $(notdir $(NEXTPNR_ECP5)) --$$2 --seed $(BIT_SEED) --no-route on $(notdir $<) (log $$d/place.log)"; \
-	  $(NEXTPNR_ECP5) --$$2 --package $$3 --lpf $$4 --json $< --freq $$5 --seed $(BIT_SEED) --timing-allow-fail \
-	    --no-route --write $$d/placed.json -l $$d/place.log >/dev/null 2>&1 || \
+	  $(BIT_ECP5_PNR) --no-route --write $$d/placed.json -l $$d/place.log >/dev/null 2>&1 || \
 	    { echo "bit-wirelength: $$b: placement failed ($$d/place.log)"; exit 1; }; \
 	  grep -E 'Max frequency' $$d/place.log | sed 's/^Info: */bit-wirelength: estimate after placement: /' || true; \
 	  python3 host/congestion.py --placed $$d/placed.json
