@@ -10,6 +10,15 @@ PYTHON   ?= python3
 GNUPLOT  ?= gnuplot
 BUILD    ?= build
 JOBS     ?= $(shell nproc)
+# Verilator compiles its models' C++ through ccache when it is installed (.ci/packages): make
+# test's Verilator models share the Verilator runtime and their harnesses, and a model and its
+# fault builds most generated files, so most compiles are cache hits. The cache is build/ccache
+# (a fresh clone starts it empty); OBJCACHE= turns it off.
+ifeq ($(origin OBJCACHE),undefined)
+OBJCACHE := $(if $(shell command -v ccache 2>/dev/null),ccache)
+endif
+CCACHE_DIR ?= $(abspath $(BUILD))/ccache
+export OBJCACHE CCACHE_DIR
 
 # --- flags ---------------------------------------------------------------------------------
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
