@@ -12,7 +12,7 @@
 #   make prog BOARD=b        openFPGALoader writes the bitstream (BIT=file for another image)
 #   make lut-swap BOARD=b LUT=file.hex   the SG table swapped in the built bitstream (icebram /
 #                            ecpbram), no place and route
-#   make bitstreams-ice40    the iCE40 boards (CI); make test-slow: the ECP5 boards + report
+#   make bitstreams          every iCE40 and ECP5 board (CI: BIT_TRAIN=0); make test-slow: + report
 #   make boards-doc          regenerates docs/boards.md's board table from the csv; boards-check
 #                            fails if it differs
 BOARDS_CSV    := constraints/boards.csv
@@ -77,7 +77,7 @@ $(error BOARD=$(BOARD) is not a board of $(BOARDS_CSV) (one of: $(strip $(BOARD_
 endif
 endif
 
-.PHONY: bitstream bitstreams-ice40 bitstreams-ecp5 bitstreams-train report test-slow prog lut-swap lut-swap-test fpga-deps \
+.PHONY: bitstream bitstreams bitstreams-ice40 bitstreams-ecp5 bitstreams-train report test-slow prog lut-swap lut-swap-test fpga-deps \
         boards-doc boards-check
 fpga-deps: ## install the FPGA tools that are missing (.ci/packages, group fpga)
 	@bash .ci/setup fpga
@@ -170,13 +170,17 @@ $(BIT_DIR)/%.asc: $(BIT_DIR)/%.json $(BOARDS_CSV) $(BIT_PINS)
 # BIT_FLOORPLAN=1 (an ECP5 training board): nextpnr places <b>-fp.json, the netlist with each
 # lane group's block RAMs and multipliers pinned to a strip of the die (constraints/floorplan.py,
 # which refuses a netlist without the training engine's lane groups; docs/boards.md "How far
-# from routable"), here, in bit-congestion and in bit-seeds; 0: the netlist as synthesized.
+# from routable"), here, in bit-congestion and in bit-seeds; 2: those and the units that serve
+# every lane (the update, the W_out path, the synapse momenta) nearest the die's centre
+# (floorplan.py --centre, <b>-fpc.json); 0: the netlist as synthesized.
 # <b>.fp holds the knob the last placement saw, rewritten only when it changes, so switching it
 # places the .config again.
 BIT_FLOORPLAN ?= 0
-BIT_FP        := $(if $(filter 1,$(BIT_FLOORPLAN)),-fp)
+BIT_FP        := $(if $(filter 1,$(BIT_FLOORPLAN)),-fp,$(if $(filter 2,$(BIT_FLOORPLAN)),-fpc))
 $(BIT_DIR)/%-fp.json: $(BIT_DIR)/%.json constraints/floorplan.py
 	python3 constraints/floorplan.py $< $@
+$(BIT_DIR)/%-fpc.json: $(BIT_DIR)/%.json constraints/floorplan.py
+	python3 constraints/floorplan.py --centre $< $@
 $(BIT_DIR)/%.fp: bit-force
 	@mkdir -p $(@D); [ "$$(cat $@ 2>/dev/null)" = "$(BIT_FLOORPLAN)" ] || echo $(BIT_FLOORPLAN) > $@
 .PHONY: bit-force
@@ -200,8 +204,8 @@ $(BIT_DIR)/%.bit: $(BIT_DIR)/%.config
 
 .PRECIOUS: $(BIT_DIR)/%.json $(BIT_DIR)/%.asc $(BIT_DIR)/%.config $(BIT_DIR)/%.fp
 
-# Every board of a family, BIT_JOBS place and routes at a time (nextpnr uses one core), the
-# largest (last in the table) first; each board's output is printed whole when it ends, and each
+# Every board of a family (or both: bitstreams, make test's), BIT_JOBS place and routes at a
+# time (nextpnr uses one core), the largest (last in the table) first; each board's output is printed whole when it ends, and each
 # is judged on its own: the target fails if any board failed, after all were tried.
 # $(1): the boards, $(2): the name.
 BIT_JOBS ?= $(JOBS)
@@ -213,7 +217,9 @@ define bit_all
 	  if [ -n "$$bad" ]; then echo "$(2): FAIL:$$bad (why: $(BIT_DIR)/<board>/<board>.result)"; exit 1; fi; \
 	  echo "$(2): PASS: $(strip $(1))"
 endef
-bitstreams-ice40: $(BIT_SHARED) | fpga-deps ## the bitstreams of every iCE40 board (icebreaker, hx8k): CI
+bitstreams: $(BIT_SHARED) | fpga-deps ## the bitstreams of every iCE40 and ECP5 board in one pool (BIT_TRAIN=0: not the training images): CI
+	$(call bit_all,$(ICE40_BOARDS) $(ECP5_BOARDS),bitstreams)
+bitstreams-ice40: $(BIT_SHARED) | fpga-deps ## the bitstreams of every iCE40 board (icebreaker, hx8k)
 	$(call bit_all,$(ICE40_BOARDS),bitstreams-ice40)
 bitstreams-ecp5: $(BIT_SHARED) | fpga-deps ## the bitstreams of every ECP5 board (ulx3s-12f ... -85f; BIT_TRAIN=0: not the training images)
 	$(call bit_all,$(ECP5_BOARDS),bitstreams-ecp5)
