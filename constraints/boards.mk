@@ -494,7 +494,7 @@ bit-seeds: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json ## BOARD's place and route
 # by two lanes exits 2; a cell in the wrong strip (SGLIF_FAULT_FLOORPLAN=1) is caught: exit 3.
 FP_FIX := tests/fixtures/floorplan
 .PHONY: floorplan-test
-floorplan-test: ## constraints/floorplan.py on a tiny netlist: its sites as expected, an unmappable netlist exits 2, a wrong strip (self-test) exits 3
+floorplan-test: ## constraints/floorplan.py on a tiny netlist: its sites as expected (also --centre), an unmappable netlist exits 2, a wrong strip or a centre cell too far (self-tests) exits 3
 	@set -e; o=$(BUILD)/floorplan/tiny-fp.json; mkdir -p $(BUILD)/floorplan; rm -f $$o $$o.bad; \
 	  out=$$(python3 constraints/floorplan.py $(FP_FIX)/tiny.json $$o --list | sed 's| -> .*||'); \
 	  [ "$$out" = "$$(cat $(FP_FIX)/expected.txt)" ] || \
@@ -508,4 +508,10 @@ floorplan-test: ## constraints/floorplan.py on a tiny netlist: its sites as expe
 	  rc=0; err=$$(SGLIF_FAULT_FLOORPLAN=1 python3 constraints/floorplan.py $(FP_FIX)/tiny.json $$o.bad 2>&1 >/dev/null) || rc=$$?; \
 	  [ $$rc = 3 ] && [ ! -e $$o.bad ] && [ "$$err" = "floorplan: $(FP_FIX)/tiny.json: the floorplan is wrong (1 cells): u.e.u_walk.u_acc.g_bank[0].mem.0.0: at X120/Y82/EBR3 in strip 1, its group is 0" ] || \
 	  { echo "floorplan-test: FAIL: the self-test (SGLIF_FAULT_FLOORPLAN=1, a cell in the wrong strip) gave exit $$rc, '$$err'"; exit 1; }; \
-	  echo "floorplan-test: PASS (14 cells pinned in their groups' strips as expected; a two-lane multiplier exits 2; the self-test's wrong strip is caught, exit 3)"
+	  out=$$(python3 constraints/floorplan.py $(FP_FIX)/tiny.json $$o --centre --list | sed 's| -> .*||'); \
+	  [ "$$out" = "$$(cat $(FP_FIX)/expected-centre.txt)" ] || \
+	  { echo "floorplan-test: FAIL: --centre's output differs from $(FP_FIX)/expected-centre.txt:"; echo "$$out"; exit 1; }; \
+	  rc=0; err=$$(SGLIF_FAULT_FLOORPLAN=2 python3 constraints/floorplan.py $(FP_FIX)/tiny.json $$o.bad --centre 2>&1 >/dev/null) || rc=$$?; \
+	  [ $$rc = 3 ] && [ ! -e $$o.bad ] && [ "$$err" = "floorplan: $(FP_FIX)/tiny.json: the floorplan is wrong (2 cells): DP16KD X26/Y46/EBR2 left free 38 tiles from the centre, a centre cell 94" ] || \
+	  { echo "floorplan-test: FAIL: the self-test (SGLIF_FAULT_FLOORPLAN=2, a centre cell too far) gave exit $$rc, '$$err'"; exit 1; }; \
+	  echo "floorplan-test: PASS (14 cells pinned in their groups' strips as expected, with --centre 2 more; a two-lane multiplier exits 2; the self-tests' wrong strip and centre cell too far are caught, exit 3)"

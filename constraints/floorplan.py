@@ -5,7 +5,7 @@ lane group's block RAMs and multipliers pinned to a vertical strip of the die, s
 placer keeps the group's logic near them. Reads the Yosys JSON netlist, writes a copy in which
 those cells carry a `BEL` attribute (nextpnr-ecp5 places a cell with one there).
 
-    floorplan.py IN.json OUT.json [--list]
+    floorplan.py IN.json OUT.json [--centre] [--list]
 
 The training engine's P lanes come in G groups of P/G (the gradient banks
 `u_acc.g_bank[k]`, one a group); strip k of G (the die's block RAM and multiplier columns cut
@@ -21,6 +21,14 @@ and the multiplier rows Y 58, 34, 10, each row from the strip's middle out. Ever
 RAM and multiplier (the synapse momenta `wmom_m`, split by address; the history banks; the
 update, error and W_out units) stays unpinned: the placer puts them where room is left.
 
+--centre also pins the units that serve every lane to the sites the lane groups left, those
+nearest the die's centre (X 63, Y 47) first, in this order (CENTRE): the update's multipliers
+(`u_upd.*`), the `W_out` gather's (`u_walk.u_out.*`); the update's block RAMs and the trainer's
+memories only it and the host read (`u_upd.*`, `omom_m`, `blo_m`, `bhi_m`, `bmom_m`, `glo_m`,
+`ghi_m`), the `W_out` masters `g_om[c]` and gradient `wout_m`, the synapse momenta `wmom_m`.
+The check then also asks that no site the lane groups left is nearer the centre than the
+farthest centre cell of its kind.
+
 The result is checked before it is written, independently of the assignment: every pinned
 cell's site exists on the 85F, is of its cell's kind, is used once, and lies in the strip of
 the group its name (or its wi_q inputs) gives. Prints the cells pinned per group and the
@@ -28,7 +36,8 @@ cells left unpinned (--list: each pinned cell and its site too). Exit 0; 2 a bad
 naming the reason: no top module, no lane groups, lanes not a multiple of the groups, a
 multiplier of no single lane, a cell already placed, a group larger than its strip); 3 the
 check failed. SGLIF_FAULT_FLOORPLAN=1 in the environment (the self-test) moves group 0's
-first block RAM into the last group's strip: the check must then fail (exit 3).
+first block RAM into the last group's strip, SGLIF_FAULT_FLOORPLAN=2 (with --centre) the first
+centre cell of each kind to the farthest free site: the check must then fail (exit 3).
 """
 import collections
 import json
@@ -57,6 +66,14 @@ R_WM = re.compile(r"\.u_trainer\.g_wm\[(\d+)\]\.mem\.")
 R_CORE = re.compile(r"\.u_core\.g_bank\[(\d+)\]\.u_w\.mem\.")
 R_REC = re.compile(r"\.u_walk\.u_rec\.")
 R_WI = re.compile(r"\.u_walk\.u_rec\.wi_q$")
+CENTRE_XY = (63, 47)
+CENTRE = [re.compile(r) for r in (             # --centre: in the order they take the sites
+    r"\.u_trainer\.u_upd\.",
+    r"\.u_walk\.u_out\.",
+    r"\.u_trainer\.(omom_m|blo_m|bhi_m|bmom_m|glo_m|ghi_m)\.",
+    r"\.u_trainer\.g_om\[\d+\]\.mem\.",
+    r"\.u_walk\.u_acc\.wout_m\.",
+    r"\.u_trainer\.wmom_m\.")]
 
 
 class Unmappable(Exception):
@@ -167,17 +184,60 @@ def assign(mod, groups, group):
     return bel
 
 
-def check(mod, groups, group, bel):
+def centre_dist(site):
+    m = re.fullmatch(r"X(\d+)/Y(\d+)/\w+", site)
+    return abs(int(m.group(1)) - CENTRE_XY[0]) + abs(int(m.group(2)) - CENTRE_XY[1])
+
+
+def centre_cells(mod, group):
+    """{cell: rank} of the cells --centre pins (rank: CENTRE's entry), none of the lane groups'."""
+    out = {}
+    for n, c in mod["cells"].items():
+        if c.get("type") in KIND and n not in group:
+            r = next((i for i, rx in enumerate(CENTRE) if rx.search(n)), None)
+            if r is not None:
+                out[n] = r
+    return out
+
+
+def assign_centre(mod, groups, bel, centre):
+    """--centre: the centre cells in the sites the lane groups left, the nearest first."""
+    cells = mod["cells"]
+    used = set(bel.values())
+    for kind in KIND:
+        free = sorted((s for ss in strip_sites(kind, groups) for s in ss if s not in used),
+                      key=lambda s: (centre_dist(s), s))
+        mine = sorted((n for n in centre if cells[n]["type"] == kind),
+                      key=lambda n: (centre[n], n))
+        if len(mine) > len(free):
+            raise Unmappable(f"{len(mine)} {kind} for the centre, {len(free)} sites left")
+        bel.update(zip(mine, free))
+        if os.environ.get("SGLIF_FAULT_FLOORPLAN") == "2" and mine:   # the self-test: too far
+            bel[mine[0]] = free[-1]
+
+
+def check(mod, groups, group, bel, centre=()):
     """The reasons the assignment is wrong (none: right)."""
     cells = mod["cells"]
     bad = []
+    for kind in KIND:
+        mine = [bel[n] for n in centre if n in bel and cells[n]["type"] == kind]
+        if mine:
+            far = max(centre_dist(s) for s in mine)
+            taken = set(bel.values())
+            near = [s for ss in strip_sites(kind, groups) for s in ss
+                    if s not in taken and centre_dist(s) < far]
+            if near:
+                bad.append(f"{kind} {near[0]} left free {centre_dist(near[0])} tiles from "
+                           f"the centre, a centre cell {far}")
+    bad += [f"{n}: not pinned" for n in sorted(set(centre) - set(bel))]
     used = collections.Counter(bel.values())
     for n, s in sorted(bel.items()):
         kind = cells[n]["type"]
         k = strip_of_site(kind, s, groups) if kind in KIND else None
         if k is None:
             bad.append(f"{n}: {s} is no {kind} site of the 85F")
-        elif k != group.get(n):
+        elif n in group and k != group[n]:
             bad.append(f"{n}: at {s} in strip {k}, its group is {group.get(n)}")
         if used[s] > 1:
             bad.append(f"{n}: {s} used {used[s]} times")
@@ -187,7 +247,7 @@ def check(mod, groups, group, bel):
 
 
 def main(argv):
-    args = [a for a in argv[1:] if a != "--list"]
+    args = [a for a in argv[1:] if a not in ("--list", "--centre")]
     if len(args) != 2 or any(a.startswith("-") for a in args):
         fail(2, USAGE)
     src, dst = args
@@ -202,9 +262,11 @@ def main(argv):
         name, mod = top_module(design)
         groups, per, group = classify(mod)
         bel = assign(mod, groups, group)
+        centre = centre_cells(mod, group) if "--centre" in argv else {}
+        assign_centre(mod, groups, bel, centre)
     except Unmappable as e:
         fail(2, f"{src}: cannot map: {e}")
-    bad = check(mod, groups, group, bel)
+    bad = check(mod, groups, group, bel, centre)
     if bad:
         fail(3, f"{src}: the floorplan is wrong ({len(bad)} cells): {bad[0]}")
     for n, s in bel.items():
@@ -217,6 +279,11 @@ def main(argv):
         cnt = collections.Counter(mod["cells"][n]["type"] for n, g in group.items() if g == k)
         print(f"floorplan: group {k}: {cnt['DP16KD']} DP16KD, {cnt['MULT18X18D']} MULT18X18D "
               f"({', '.join(sorted({bel[n].split('/')[0] for n, g in group.items() if g == k}, key=lambda x: int(x[1:])))})")
+    if centre:
+        cnt = collections.Counter(mod["cells"][n]["type"] for n in centre)
+        print(f"floorplan: centre: {cnt['DP16KD']} DP16KD, {cnt['MULT18X18D']} MULT18X18D, "
+              f"at most {max(centre_dist(bel[n]) for n in centre)} tiles from X{CENTRE_XY[0]}/"
+              f"Y{CENTRE_XY[1]}")
     left = collections.Counter(c["type"] for n, c in mod["cells"].items()
                                if c["type"] in KIND and n not in bel)
     print(f"floorplan: pinned {sum(1 for n in bel if mod['cells'][n]['type'] == 'DP16KD')} "
