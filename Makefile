@@ -155,7 +155,7 @@ endif
 	$(TESTSD) --jobs 1
 	@echo "== $(TEST_AT) tests =="
 	SGLIF=$(abspath $(SGLIF)) SGLIF_BOARD_MEM=$(abspath $(BOARD_MEM)) SGLIF_BOARD=$(abspath $(SGLIF_BOARD)) \
-	  SGLIF_ENGINE_BOARD=$(abspath $(DEMO_ENGINE_BOARD)) $(TESTS) --jobs 1
+	  SGLIF_ENGINE_BOARD=$(abspath $(DEMO_ENGINE_BOARD)) $(TESTS) --jobs $(JOBS)
 	@echo "== $(TEST_AT) make test: every section passed =="
 
 DEMO_DATA  ?= randman
