@@ -148,6 +148,7 @@ module sglif_bwd_accum #(
     end
     genvar gb;
     generate for (gb = 0; gb < NG; gb = gb + 1) begin : g_bank
+        (* no_rw_check *)
         reg  [AGB-1:0]   mem [0:(1 << (RW + GW)) - 1];
         reg  [AGB-1:0]   rd_q;
         reg              fw1_c, fw2_c, v_c;            // the group's copies of fw1, fw2, a2_v_q
@@ -163,6 +164,15 @@ module sglif_bwd_accum #(
         assign b_rd_q[AGB*gb +: AGB] = rd_q;
         integer lg;
         always @(posedge clk_i) begin
+`ifdef SGLIF_RW_X   // a read of the word being written: unknown (no_rw_check), so a use shows
+`ifdef SGLIF_FAULT_RW_X   // (the self-test: every read beside a write unknown, whatever its word)
+            if (v_c)
+`else
+            if (v_c ? a_c == b_addr : gp_we_i && gp_sel_i == 2'd0 && gp_wword == b_addr)
+`endif
+                rd_q <= {AGB{1'bx}};
+            else
+`endif
             rd_q <= mem[b_addr];
             if (v_c)
                 mem[a_c] <= b_sum[AGB*gb +: AGB];
@@ -174,6 +184,7 @@ module sglif_bwd_accum #(
     end endgenerate
 
     // ---- bias gradients: N words ----------------------------------------------------------
+    (* no_rw_check *)
     reg  [GRAD_W-1:0]  bias_m [0:N-1];
     wire [NW-1:0]      bias_a = bias_v_i ? bias_i_i : gp_addr_i[NW-1:0];
     reg  [GRAD_W-1:0]  bias_rd_q;
@@ -182,6 +193,11 @@ module sglif_bwd_accum #(
     reg  [31:0]        b2_gv_q;
     wire [GRAD_W:0]    bias_s = add32(bias_rd_q, b2_gv_q);
     always @(posedge clk_i) begin
+`ifdef SGLIF_RW_X
+        if (b2_v_q ? b2_i_q == bias_a : gp_we_i && gp_sel_i == 2'd1 && gp_waddr_i[NW-1:0] == bias_a)
+            bias_rd_q <= {GRAD_W{1'bx}};
+        else
+`endif
         bias_rd_q <= bias_m[bias_a];
         b2_i_q    <= bias_i_i;
         b2_gv_q   <= bias_gv_i;
@@ -194,6 +210,7 @@ module sglif_bwd_accum #(
     // ---- W_out gradients: N words of C lanes at {i}; b_out: C registers -----------------------
     // (the port's address keeps CPW bits of class: classes C .. CP-1 read 0, their writes are
     // ignored, and e_i's lanes beyond C, 0 from the walk, are not read)
+    (* no_rw_check *)
     reg  [GRAD_W*C-1:0]  wout_m [0:N-1];
     wire [NW-1:0]        wo_a = wo_v_i ? wo_i_i : gp_addr_i[CPW+NW-1:CPW];
     reg  [GRAD_W*C-1:0]  wo_rd_q, wo_sum, bo_sum;
@@ -212,6 +229,11 @@ module sglif_bwd_accum #(
     wire [CPW-1:0] gp_c = gp_addr_i[CPW-1:0], gp_wc = gp_waddr_i[CPW-1:0];
     wire [NW-1:0]  gp_wi = gp_waddr_i[CPW+NW-1:CPW];
     always @(posedge clk_i) begin
+`ifdef SGLIF_RW_X
+        if (w1_v_q ? w1_i_q == wo_a : gp_we_i && gp_sel_i == 2'd2 && gp_wi == wo_a)
+            wo_rd_q <= {GRAD_W*C{1'bx}};
+        else
+`endif
         wo_rd_q <= wout_m[wo_a];
         w1_i_q  <= wo_i_i;
         if (w1_v_q)

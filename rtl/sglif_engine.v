@@ -216,7 +216,7 @@ module sglif_engine #(
             //  - the read-back (idle): class e_rc_i of word e_raddr_i, in lane 0, two cycles
             //    after the address (the trainer takes it into its third stage: RB_LAT).
             // The orders are checked in simulation (below: the trainer's tests).
-            (* ram_style = "block" *)
+            (* ram_style = "block", no_rw_check *)   // (a read of the word being written: unknown)
             reg [EM_W-1:0]     emc [0:(1<<(HW+CW))-1];
             reg [EM_W-1:0]     e0_q, e1_q;
             reg [EM_W*CP-1:0]  ew_q;
@@ -259,6 +259,11 @@ module sglif_engine #(
             wire [EM_W-1:0]    c_wd = em_cap ? cap_n[EM_W*c_d0 +: EM_W] : cd_q ? c_dl :
                                       z_q ? {EM_W{1'b0}} : e_val[EM_W-1:0];
             always @(posedge clk_i) begin
+`ifdef SGLIF_RW_X   // (simulation: a use of such a read shows as x)
+                if (c_we && {c_wt, c_wc} == c_ra)
+                    e0_q <= {EM_W{1'bx}};
+                else
+`endif
                 e0_q <= emc[c_ra];
                 e1_q <= e0_q;
                 if (c_we)

@@ -141,6 +141,7 @@ module sglif_trainer #(
 `endif
 
     // ---- the event store ------------------------------------------------------------------------
+    (* no_rw_check *)   // (a read of the word being written is unknown: SGLIF_RW_X below)
     reg [HW+EUW-1:0] es_m [0:(1<<ES_AW)-1];
     reg [HW+EUW-1:0] es_q;
     reg [HW:0]       ev_t_q;
@@ -154,7 +155,12 @@ module sglif_trainer #(
 `else
     wire [HW-1:0]    ev_t_st = ev_t_q[HW-1:0];
 `endif
+    // an event stored: a step's, within the store and of an input channel
+    wire             es_we = !rst_i && !ev_clear_i && ev_we_i && ev_t_q != T_END && ev_n_q != ES_END &&
+                             ev_ch_i < EIN16;
     always @(posedge clk_i) begin
+        if (es_we)
+            es_m[ev_n_q[ES_AW-1:0]] <= {ev_t_st, ev_ch_i[EUW-1:0]};
         if (rst_i || ev_clear_i) begin
             ev_t_q   <= {(HW+1){1'b0}};
             ev_n_q   <= {(ES_AW+1){1'b0}};
@@ -165,10 +171,8 @@ module sglif_trainer #(
             if (ev_we_i && ev_t_q != T_END) begin
                 if (ev_n_q == ES_END || ev_ch_i >= EIN16)
                     ev_bad_q <= 1'b1;
-                else begin
-                    es_m[ev_n_q[ES_AW-1:0]] <= {ev_t_st, ev_ch_i[EUW-1:0]};
+                else
                     ev_n_q <= ev_n_q + 1'b1;
-                end
             end
         end
     end
@@ -257,6 +261,11 @@ module sglif_trainer #(
         end
     endgenerate
     always @(posedge clk_i)
+`ifdef SGLIF_RW_X   // (simulation: a use of such a read shows as x)
+        if (es_we && ev_n_q[ES_AW-1:0] == (training ? e_es_addr : addr_i[ES_AW-1:0]))
+            es_q <= {(HW+EUW){1'bx}};
+        else
+`endif
         es_q <= es_m[training ? e_es_addr : addr_i[ES_AW-1:0]];
 
     // ---- the update ----------------------------------------------------------------------------
@@ -333,22 +342,36 @@ module sglif_trainer #(
     genvar gl;
     generate
         for (gl = 0; gl < EP; gl = gl + 1) begin : g_wm
+            (* no_rw_check *)
             reg [15:0] mem [0:(1 << (ERW + EGW)) - 1];
             always @(posedge clk_i) begin
                 if (wm_we && wm_wl == gl[ELW-1:0])
                     mem[wm_wa] <= wm_wd;
+`ifdef SGLIF_RW_X
+                if (wm_we && wm_wl == gl[ELW-1:0] && wm_wa == wm_ra)
+                    wm_q[16*gl +: 16] <= 16'bx;
+                else
+`endif
                 wm_q[16*gl +: 16] <= mem[wm_ra];
             end
             assign e_w_data[8*gl +: 8] = wm_q[16*gl+8 +: 8];
         end
     endgenerate
     // the synapse momenta: word {row, i}
+    (* no_rw_check *)
     reg [15:0] wmom_m [0:(1 << (ERW + ENW)) - 1];
     reg [15:0] wmom_q;
     wire [ERW+ENW-1:0] wmom_ra = updating ? {rk_row, rp_n} : addr_i[ERW+ENW-1:0];
+    wire [ERW+ENW-1:0] wmom_wa = updating ? {wk_row, wp_n} : addr_i[ERW+ENW-1:0];
+    wire               wmom_we = updating ? mom_we && tn_q <= 3'd1 : idle && we_i && sel_i == 3'd1;
     always @(posedge clk_i) begin
-        if (updating ? mom_we && tn_q <= 3'd1 : idle && we_i && sel_i == 3'd1)
-            wmom_m[updating ? {wk_row, wp_n} : addr_i[ERW+ENW-1:0]] <= updating ? mom_o : wdata_i;
+        if (wmom_we)
+            wmom_m[wmom_wa] <= updating ? mom_o : wdata_i;
+`ifdef SGLIF_RW_X
+        if (wmom_we && wmom_wa == wmom_ra)
+            wmom_q <= 16'bx;
+        else
+`endif
         wmom_q <= wmom_m[wmom_ra];
     end
     // W_out: masters in CP2 lanes at {i}, momenta at {i, c}; TOUT's address {i, c, w}
@@ -360,22 +383,38 @@ module sglif_trainer #(
     reg  [16*CP2-1:0] om_q;
     generate
         for (gl = 0; gl < CP2; gl = gl + 1) begin : g_om
+            (* no_rw_check *)
             reg [15:0] mem [0:(1 << ENW) - 1];
+            wire       om_we = updating ? m_we && tn_q == 3'd3 && wp_c == gl[CW-1:0]
+                                        : idle && we_i && sel_i == 3'd2 && !addr_i[0] && l_oc == gl[CW-1:0] && gl < C;
             always @(posedge clk_i) begin
-                if (updating ? m_we && tn_q == 3'd3 && wp_c == gl[CW-1:0]
-                             : idle && we_i && sel_i == 3'd2 && !addr_i[0] && l_oc == gl[CW-1:0] && gl < C)
+                if (om_we)
                     mem[updating ? wk_n : l_oi] <= updating ? m_o[15:0] : wdata_i;
+`ifdef SGLIF_RW_X
+                if (om_we && (updating ? wk_n : l_oi) == om_ra)
+                    om_q[16*gl +: 16] <= 16'bx;
+                else
+`endif
                 om_q[16*gl +: 16] <= gl < C ? mem[om_ra] : 16'd0;
             end
             assign e_wo_data[8*gl +: 8] = om_q[16*gl+8 +: 8];
         end
     endgenerate
+    (* no_rw_check *)
     reg [15:0] omom_m [0:(1 << (ENW + CW)) - 1];
     reg [15:0] omom_q;
+    wire              omom_we = updating ? mom_we && tn_q == 3'd3 : idle && we_i && sel_i == 3'd2 && addr_i[0];
+    wire [ENW+CW-1:0] omom_wa = updating ? {wk_n, wp_c} : {l_oi, l_oc};
+    wire [ENW+CW-1:0] omom_ra = updating ? {rk_n, rp_c} : {l_oi, l_oc};
     always @(posedge clk_i) begin
-        if (updating ? mom_we && tn_q == 3'd3 : idle && we_i && sel_i == 3'd2 && addr_i[0])
-            omom_m[updating ? {wk_n, wp_c} : {l_oi, l_oc}] <= updating ? mom_o : wdata_i;
-        omom_q <= omom_m[updating ? {rk_n, rp_c} : {l_oi, l_oc}];
+        if (omom_we)
+            omom_m[omom_wa] <= updating ? mom_o : wdata_i;
+`ifdef SGLIF_RW_X
+        if (omom_we && omom_wa == omom_ra)
+            omom_q <= 16'bx;
+        else
+`endif
+        omom_q <= omom_m[omom_ra];
     end
     // TUNIT: {k, x, w}: bias master (lo, hi), momentum, gamma_q (lo, hi); b_out master, momentum
     wire [2:0]     l_uw = addr_i[2:0];
@@ -384,8 +423,11 @@ module sglif_trainer #(
     wire           l_u0 = idle && we_i && sel_i == 3'd3 && !l_uk;
     wire [ENW-1:0] l_un = l_ux[ENW-1:0];
     wire [ENW-1:0] bu_ra = updating ? rp_n : l_un;
-    reg  [15:0] blo_m [0:(1 << ENW) - 1], bhi_m [0:(1 << ENW) - 1], bmom_m [0:(1 << ENW) - 1];
-    reg  [15:0] glo_m [0:(1 << ENW) - 1], ghi_m [0:(1 << ENW) - 1];
+    (* no_rw_check *) reg [15:0] blo_m [0:(1 << ENW) - 1];
+    (* no_rw_check *) reg [15:0] bhi_m [0:(1 << ENW) - 1];
+    (* no_rw_check *) reg [15:0] bmom_m [0:(1 << ENW) - 1];
+    (* no_rw_check *) reg [15:0] glo_m [0:(1 << ENW) - 1];
+    (* no_rw_check *) reg [15:0] ghi_m [0:(1 << ENW) - 1];
     reg  [15:0] blo_q, bhi_q, bmom_q, glo_q, ghi_q;
     wire        ub_m = updating && m_we && tn_q == 3'd2, ub_mom = updating && mom_we && tn_q == 3'd2;
     always @(posedge clk_i) begin
@@ -404,6 +446,18 @@ module sglif_trainer #(
         bmom_q <= bmom_m[bu_ra];
         glo_q  <= glo_m[training ? e_gm_addr : l_un];
         ghi_q  <= ghi_m[training ? e_gm_addr : l_un];
+`ifdef SGLIF_RW_X   // (the bias unit's words: written by the update at wp_n, or by the link)
+        if ((ub_m || l_u0 && l_uw == 3'd0) && (ub_m ? wp_n : l_un) == bu_ra)
+            blo_q  <= 16'bx;
+        if ((ub_m || l_u0 && l_uw == 3'd1) && (ub_m ? wp_n : l_un) == bu_ra)
+            bhi_q  <= 16'bx;
+        if ((ub_mom || l_u0 && l_uw == 3'd2) && (ub_mom ? wp_n : l_un) == bu_ra)
+            bmom_q <= 16'bx;
+        if (l_u0 && l_uw == 3'd4 && l_un == (training ? e_gm_addr : l_un))
+            glo_q  <= 16'bx;
+        if (l_u0 && l_uw == 3'd5 && l_un == (training ? e_gm_addr : l_un))
+            ghi_q  <= 16'bx;
+`endif
     end
     assign e_gm_data = {ghi_q, glo_q};
     // b_out: registers

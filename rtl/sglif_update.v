@@ -167,6 +167,7 @@ module sglif_update #(
     reg [PW-1:0]      pq_q, pa_q, pr_q, pb_q;   // unit of: qh, div_a, isqrt, div_b
     reg               a_v_q, r_v_q;          // div_a's / isqrt's result not yet taken
     reg [PW:0]        nu_left_q;             // nu values still to come in pass 2
+    (* no_rw_check *)   // (a read of the word being written is unknown: SGLIF_RW_X below)
     reg [28:0]        nu_mem [0:(1<<PW)-1];
     reg [28:0]        nu_rd_q, nu_all_q;
 
@@ -336,6 +337,11 @@ module sglif_update #(
         k1_q <= rk_o;
         p1_q <= rp_o;
         diag_hit1_q <= diag_q && {{PW{1'b0}}, rk_o} == {{KW{1'b0}}, rp_o};
+`ifdef SGLIF_RW_X   // (simulation: a use of such a read shows as x)
+        if (db_done && pb_q == rp_o)
+            nu_rd_q <= 29'bx;
+        else
+`endif
         nu_rd_q <= nu_mem[rp_o];
         vQ_q <= v1_q;
         lQ_q <= l1_q;

@@ -110,7 +110,7 @@ REPLAY_SET := $(foreach p,N=32 P=4 C=10 T_MAX=24 N_IN=16 ES_AW=10 GRAD_W=$(GRAD_
 REPLAY_ARGS := 32 4 10 24 16 10 $(GRAD_W)
 define replay_vvp
 	@mkdir -p $(@D)
-	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) $(1) -s tb_acc_replay $(REPLAY_SET) -Ptb_acc_replay.VEC='"$(2)"' -Ptb_acc_replay.NAME='"$(3)"' -o $@ sim/tb_acc_replay.v $(WALK_RTL)
+	$(IVERILOG) -g2005 -Wall -DSGLIF_RW_X $(CORE_MAP_INC) $(1) -s tb_acc_replay $(REPLAY_SET) -Ptb_acc_replay.VEC='"$(2)"' -Ptb_acc_replay.NAME='"$(3)"' -o $@ sim/tb_acc_replay.v $(WALK_RTL)
 endef
 
 # the walk under Icarus (shorter): sim/walk_vectors.c writes random walks, the bench replays
@@ -150,11 +150,11 @@ ACC_FWD_N      ?= 20000
 ACC_FWD_FAULTS := ACC_FWD1 ACC_FWD2
 $(BWD_DIR)/tb_acc_fwd.vvp: sim/tb_acc_fwd.v rtl/sglif_bwd_accum.v $(CORE_MAP_DEFS) sim/bwd.mk
 	@mkdir -p $(@D)
-	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -s tb_acc_fwd -o $@ sim/tb_acc_fwd.v rtl/sglif_bwd_accum.v
+	$(IVERILOG) -g2005 -Wall -DSGLIF_RW_X $(CORE_MAP_INC) -s tb_acc_fwd -o $@ sim/tb_acc_fwd.v rtl/sglif_bwd_accum.v
 
 $(BWD_DIR)/tb_acc_fwd-%.vvp: sim/tb_acc_fwd.v rtl/sglif_bwd_accum.v $(CORE_MAP_DEFS) sim/bwd.mk
 	@mkdir -p $(@D)
-	$(IVERILOG) -g2005 -Wall -DSGLIF_FAULT_$* $(CORE_MAP_INC) -s tb_acc_fwd -o $@ sim/tb_acc_fwd.v rtl/sglif_bwd_accum.v
+	$(IVERILOG) -g2005 -Wall -DSGLIF_RW_X -DSGLIF_FAULT_$* $(CORE_MAP_INC) -s tb_acc_fwd -o $@ sim/tb_acc_fwd.v rtl/sglif_bwd_accum.v
 
 $(BWD_DIR)/err-c%/Vsglif_err_unit: $(ERR_DEPS)
 	$(call verilate,$(@D),sglif_err_unit,Vsglif_err_unit,$(ERR_RTL),sim/err_test.cpp $(OBJ)/sim/softmax_ref.o,-GC=$*,-DERR_C=$*)

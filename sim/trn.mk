@@ -82,18 +82,25 @@ $(TRN_DIR)/icarus/vec.txt: $(TRN_DIR)/p4/Vsglif_device
 	@grep -q 'trn: PASS' $(@D)/record.log && mv -f $@.tmp $@
 $(TRN_DIR)/icarus/tb_trn.vvp: sim/tb_trn.v $(TRN_RTL) $(CORE_MAP_VH) $(CORE_MAP_DEFS) $(PROTOCOL_VH) sim/trn.mk
 	@mkdir -p $(@D)
-	$(IVERILOG) -g2005 -Wall -I$(GEN_DIR) -s tb_trn $(TRN_IV_P) -o $@ sim/tb_trn.v $(sort $(TRN_RTL))
+	$(IVERILOG) -g2005 -Wall -DSGLIF_RW_X -I$(GEN_DIR) -s tb_trn $(TRN_IV_P) -o $@ sim/tb_trn.v $(sort $(TRN_RTL))
 $(TRN_DIR)/icarus/tb_trn-fault.vvp: sim/tb_trn.v $(TRN_RTL) $(CORE_MAP_VH) $(CORE_MAP_DEFS) $(PROTOCOL_VH) sim/trn.mk
 	@mkdir -p $(@D)
-	$(IVERILOG) -g2005 -Wall -DSGLIF_FAULT_TRN_PAIR -I$(GEN_DIR) -s tb_trn $(TRN_IV_P) -o $@ sim/tb_trn.v $(sort $(TRN_RTL))
+	$(IVERILOG) -g2005 -Wall -DSGLIF_RW_X -DSGLIF_FAULT_TRN_PAIR -I$(GEN_DIR) -s tb_trn $(TRN_IV_P) -o $@ sim/tb_trn.v $(sort $(TRN_RTL))
+$(TRN_DIR)/icarus/tb_trn-rwx.vvp: sim/tb_trn.v $(TRN_RTL) $(CORE_MAP_VH) $(CORE_MAP_DEFS) $(PROTOCOL_VH) sim/trn.mk
+	@mkdir -p $(@D)
+	$(IVERILOG) -g2005 -Wall -DSGLIF_RW_X -DSGLIF_FAULT_RW_X -I$(GEN_DIR) -s tb_trn $(TRN_IV_P) -o $@ sim/tb_trn.v $(sort $(TRN_RTL))
 .PHONY: trn-icarus
-trn-icarus: $(TRN_DIR)/icarus/vec.txt $(TRN_DIR)/icarus/tb_trn.vvp $(TRN_DIR)/icarus/tb_trn-fault.vvp ## the training engine in the device under Icarus: a recorded trn-test run's requests replayed, every reply byte compared; and the same into a device with a fault, which must fail
+trn-icarus: $(TRN_DIR)/icarus/vec.txt $(TRN_DIR)/icarus/tb_trn.vvp $(TRN_DIR)/icarus/tb_trn-fault.vvp $(TRN_DIR)/icarus/tb_trn-rwx.vvp ## the training engine in the device under Icarus: a recorded trn-test run's requests replayed, every reply byte compared, a block RAM's read of the word being written unknown (SGLIF_RW_X); the same into a device with a fault, and with every gradient bank read beside a write unknown: both must fail
 	@vvp -n $(TRN_DIR)/icarus/tb_trn.vvp +vec=$(TRN_DIR)/icarus/vec.txt | grep -v '^VCD' | tee $(TRN_DIR)/icarus/run.log
 	@grep -q 'trn-icarus: PASS' $(TRN_DIR)/icarus/run.log
 	@vvp -n $(TRN_DIR)/icarus/tb_trn-fault.vvp +vec=$(TRN_DIR)/icarus/vec.txt >$(TRN_DIR)/icarus/fault.log 2>&1 || true
 	@if grep -q 'trn-icarus: FAIL' $(TRN_DIR)/icarus/fault.log; then \
 	  echo "trn-icarus: self-test PASS (SGLIF_FAULT_TRN_PAIR was caught: $$(grep -m1 MISMATCH $(TRN_DIR)/icarus/fault.log))"; \
 	else echo "trn-icarus: self-test FAIL (SGLIF_FAULT_TRN_PAIR was not caught)"; exit 1; fi
+	@vvp -n $(TRN_DIR)/icarus/tb_trn-rwx.vvp +vec=$(TRN_DIR)/icarus/vec.txt >$(TRN_DIR)/icarus/rwx.log 2>&1 || true
+	@if grep -q 'trn-icarus: FAIL' $(TRN_DIR)/icarus/rwx.log; then \
+	  echo "trn-icarus: self-test PASS (SGLIF_FAULT_RW_X, an unknown read used, was caught: $$(grep -m1 MISMATCH $(TRN_DIR)/icarus/rwx.log))"; \
+	else echo "trn-icarus: self-test FAIL (SGLIF_FAULT_RW_X was not caught)"; exit 1; fi
 
 # Timing of the training engine on the ECP5-85F (Yosys synth_ecp5, nextpnr-ecp5 --85k of
 # `bash .ci/setup fpga` at TRN_PNR_FREQ MHz, the boards' CABGA381, seed 1), small enough to take

@@ -41,11 +41,11 @@ $(BIN)/upd_vectors: sim/upd_vectors.cpp sim/upd_gen.h $(CORE_MAP_H) $(LIB)
 
 $(UPD_DIR)/tb_upd.vvp: sim/tb_upd.v $(UPD_RTL) $(CORE_MAP_DEFS) sim/upd.mk
 	@mkdir -p $(@D)
-	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -s tb_upd $(UPD_ICARUS_SET) -Ptb_upd.VEC='"$(UPD_DIR)/upd-icarus.txt"' -o $@ sim/tb_upd.v $(UPD_RTL)
+	$(IVERILOG) -g2005 -Wall -DSGLIF_RW_X $(CORE_MAP_INC) -s tb_upd $(UPD_ICARUS_SET) -Ptb_upd.VEC='"$(UPD_DIR)/upd-icarus.txt"' -o $@ sim/tb_upd.v $(UPD_RTL)
 
 $(UPD_DIR)/tb_upd-fault.vvp: sim/tb_upd.v $(UPD_RTL) $(CORE_MAP_DEFS) sim/upd.mk
 	@mkdir -p $(@D)
-	$(IVERILOG) -g2005 -Wall $(CORE_MAP_INC) -DSGLIF_FAULT_UPD_ORDER -s tb_upd $(UPD_ICARUS_SET) -Ptb_upd.VEC='"$(UPD_DIR)/upd-icarus-fault.txt"' -o $@ sim/tb_upd.v $(UPD_RTL)
+	$(IVERILOG) -g2005 -Wall -DSGLIF_RW_X $(CORE_MAP_INC) -DSGLIF_FAULT_UPD_ORDER -s tb_upd $(UPD_ICARUS_SET) -Ptb_upd.VEC='"$(UPD_DIR)/upd-icarus-fault.txt"' -o $@ sim/tb_upd.v $(UPD_RTL)
 
 # each seed's run, the lint, the Icarus run and each fault's run is a target of its own
 # (upd-test-run-gwG-S, upd-test-lint, upd-test-icarus, upd-selftest-F), so that make -j runs
