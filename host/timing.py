@@ -153,8 +153,9 @@ def read_sdf(path):
 
 def arrivals(edges, starts, fault):
     """Latest arrival (ps) at each pin reached from a clocked output, by a walk in topological
-    order, and each reached pin's predecessor (pin, ps, is_net); pins on (or after) a
-    combinational loop are never reached. Returns (arrival, pred, pins, looped)."""
+    order, and each reached pin's predecessor (pin, ps, is_net; of equal arrivals the one from
+    the first pin by name, so the paths do not depend on the file's order); pins on (or after)
+    a combinational loop are never reached. Returns (arrival, pred, pins, looped)."""
     indeg = collections.Counter()
     for outs in edges.values():
         for q, _, _ in outs:
@@ -170,7 +171,8 @@ def arrivals(edges, starts, fault):
         for q, d, net in edges.get(p, ()):
             if a is not None:
                 t, old = a + d, arr.get(q)
-                if old is None or (t < old if fault else t > old):
+                if old is None or (t < old if fault else t > old) or \
+                        t == old and q in pred and p < pred[q][0]:   # (ties: the first pin by name)
                     arr[q], pred[q] = t, (p, d, net)
             indeg[q] -= 1
             if indeg[q] == 0:
