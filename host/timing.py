@@ -24,8 +24,9 @@ worst families, 0 all); the K (default 10) worst paths, one per family, hop by h
 delay, arrival, pin, cell type); and with --period the K (default 20) commonest pairs driver
 family -> sink family of the nets of at least 2.5 ns on the failing endpoints' worst paths
 (counted once an endpoint). Exit 0 (also when endpoints fail: a report, not a check), 2 bad
-command line, 3 bad input file (one line `timing: FILE:LINE: ...`, or `timing: FILE: ...`).
+command line (argparse's usage and error), 3 bad input file (one line `timing: FILE:LINE: ...`, or `timing: FILE: ...`).
 """
+import argparse
 import collections
 import os
 import re
@@ -34,7 +35,6 @@ import sys
 
 from congestion import CELL_SUFFIX
 
-USAGE = "usage: timing.py SDF [--period NS] [--paths K] [--nets K] [--families K]"
 CLOCKS = {"CLK", "CLKA", "CLKB", "WCK", "CLK0", "CLK1", "CLK2", "CLK3"}
 LONG_NET = 2500                     # ps: a long net in the last section
 TIMESCALE = {"1ps": 1, "10ps": 10, "100ps": 100, "1ns": 1000, "10ns": 10000, "100ns": 100000}
@@ -70,13 +70,19 @@ def read_sdf(path):
     """(edges, starts, setups, celltype) of an SDF: edges pin -> [(pin, ps, is_net)],
     starts pin -> clock-to-out, setups pin -> setup (ps), celltype instance -> type; pins as
     the file spells them (escaped). Exits 3 on a line it cannot read."""
-    fault = os.environ.get("SGLIF_FAULT_TIMING") == "1"   # (the self-test: the shortest arrival kept)
     edges = collections.defaultdict(list)
     starts, setups, celltype = {}, {}, {}
     scale, inst, ctype, no, line, header = 1, None, None, 0, "", False
 
     def bad(what):
         fail(3, f"{path}:{no}: {what}: {line.strip()[:60]!r}")
+
+    def delay(p, pins):
+        """The max of the (min:typ:max) triple after a statement's two pins, in ps."""
+        try:
+            return int(p[3].strip("()").split(":")[2]) * scale
+        except (ValueError, IndexError):
+            bad(f"not '{p[0][1:]} {pins} (min:typ:max)'")
 
     try:
         with open(path, encoding="utf-8") as f:
@@ -90,22 +96,12 @@ def read_sdf(path):
                         bad("not an SDF (no DELAYFILE)")
                     header = True
                 if k == "(INTERCONNECT":
-                    try:
-                        if len(p) < 4:
-                            raise ValueError
-                        d = int(p[3].strip("()").split(":")[2]) * scale
-                    except (ValueError, IndexError):
-                        bad("not 'INTERCONNECT from to (min:typ:max)'")
+                    d = delay(p, "from to")
                     edges[p[1]].append((p[2], d, True))
                 elif k == "(IOPATH":
                     if not inst:
                         bad("IOPATH outside a CELL's INSTANCE")
-                    try:
-                        if len(p) < 4:
-                            raise ValueError
-                        d = int(p[3].strip("()").split(":")[2]) * scale
-                    except (ValueError, IndexError):
-                        bad("not 'IOPATH in out (min:typ:max)'")
+                    d = delay(p, "in out")
                     o = inst + "/" + p[2]
                     if p[1] in CLOCKS:
                         starts[o] = max(starts.get(o, d), d)
@@ -148,14 +144,15 @@ def read_sdf(path):
         fail(3, f"{path}: no clock-to-out (IOPATH from {', '.join(sorted(CLOCKS))})")
     if not setups:
         fail(3, f"{path}: no setup check (SETUPHOLD against a clock pin)")
-    return edges, starts, setups, celltype, fault
+    return edges, starts, setups, celltype
 
 
-def arrivals(edges, starts, fault):
+def arrivals(edges, starts):
     """Latest arrival (ps) at each pin reached from a clocked output, by a walk in topological
     order, and each reached pin's predecessor (pin, ps, is_net; of equal arrivals the one from
     the first pin by name, so the paths do not depend on the file's order); pins on (or after)
     a combinational loop are never reached. Returns (arrival, pred, pins, looped)."""
+    fault = os.environ.get("SGLIF_FAULT_TIMING") == "1"   # (the self-test: the shortest arrival kept)
     indeg = collections.Counter()
     for outs in edges.values():
         for q, _, _ in outs:
@@ -194,8 +191,8 @@ def ns(ps):
 
 
 def report(sdf, period, npaths, nnets, nfam):
-    edges, starts, setups, celltype, fault = sdf
-    arr, pred, npins, looped = arrivals(edges, starts, fault)
+    edges, starts, setups, celltype = sdf
+    arr, pred, npins, looped = arrivals(edges, starts)
     ends = sorted(((arr[e] + s, unesc(e), e) for e, s in setups.items() if e in arr),
                   key=lambda x: (-x[0], x[1]))
     print(f"timing: {npins} pins, {len(starts)} clocked outputs, {len(setups)} setup checks "
@@ -257,31 +254,33 @@ def report(sdf, period, npaths, nnets, nfam):
             print(f"  {count[key]:6d} {ns(longest[key]):>6} ns  {key}")
 
 
+def count(least):
+    def parse(v):
+        if not v.isdigit() or int(v) < least:
+            raise argparse.ArgumentTypeError(f"not an integer >= {least}: {v!r}")
+        return int(v)
+    return parse
+
+
+def period_ns(v):
+    try:
+        ps = round(float(v) * 1000)
+    except ValueError:
+        ps = 0
+    if ps <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive number of ns: {v!r}")
+    return ps
+
+
 def main(argv):
-    args = argv[1:]
-    path, period, opts = None, None, {"--paths": 10, "--nets": 20, "--families": 40}
-    while args:
-        a = args.pop(0)
-        if a == "--period" and args:
-            v = args.pop(0)
-            try:
-                period = round(float(v) * 1000)
-            except ValueError:
-                period = 0
-            if period <= 0:
-                fail(2, f"--period: not a positive number of ns: {v!r}")
-        elif a in opts and args:
-            v = args.pop(0)
-            if not v.isdigit() or (int(v) < 1 and a != "--families"):
-                fail(2, f"{a}: not a {'non-negative' if a == '--families' else 'positive'} integer: {v!r}")
-            opts[a] = int(v)
-        elif path is None and not a.startswith("--"):
-            path = a
-        else:
-            fail(2, f"bad argument {a!r}; {USAGE}")
-    if path is None:
-        fail(2, USAGE)
-    report(read_sdf(path), period, opts["--paths"], opts["--nets"], opts["--families"])
+    ap = argparse.ArgumentParser(prog="timing.py", description="The longest paths of a nextpnr SDF.")
+    ap.add_argument("sdf")
+    ap.add_argument("--period", type=period_ns, help="the target clock period, ns")
+    ap.add_argument("--paths", type=count(1), default=10, help="worst paths shown (10)")
+    ap.add_argument("--nets", type=count(1), default=20, help="driver -> sink pairs of long nets (20)")
+    ap.add_argument("--families", type=count(0), default=40, help="failing families (40; 0 all)")
+    a = ap.parse_args(argv[1:])                     # (exit 2 on a bad command line)
+    report(read_sdf(a.sdf), a.period, a.paths, a.nets, a.families)
     return 0
 
 
