@@ -33,7 +33,7 @@ import re
 import signal
 import sys
 
-from congestion import CELL_SUFFIX
+from congestion import CELL_SUFFIX   # (host/congestion.py's, the one list of the suffixes the tools add)
 
 CLOCKS = {"CLK", "CLKA", "CLKB", "WCK", "CLK0", "CLK1", "CLK2", "CLK3"}
 LONG_NET = 2500                     # ps: a long net in the last section
