@@ -138,7 +138,7 @@ ifneq ($(SAN),1)
 	@$(MAKE) --no-print-directory -j$(JOBS) -Otarget netlist-cosim-selftest
 	@echo "== $(TEST_AT) boards: the table against the pin files; every bitstream, iCE40 and ECP5 (a missed clock target is reported, not fatal: BIT_STRICT=0); the SG table swapped in each =="
 	@bash .ci/setup fpga
-	@$(MAKE) --no-print-directory boards-check congestion-test floorplan-test
+	@$(MAKE) --no-print-directory boards-check congestion-test timing-test floorplan-test
 	@$(MAKE) --no-print-directory bitstreams BIT_STRICT=0 BIT_TRAIN=0
 	@$(MAKE) --no-print-directory lut-swap-test BIT_STRICT=0 BIT_TRAIN=0
 	@$(MAKE) --no-print-directory report-csv

@@ -444,6 +444,37 @@ bit-wirelength: $(BIT_DIR)/$(BOARD)/$(BOARD)$(BIT_FP).json | fpga-deps ## ECP5 B
 	  grep -E 'Max frequency' $$d/place.log | sed 's/^Info: */bit-wirelength: estimate after placement: /' || true; \
 	  python3 host/congestion.py --placed $$d/placed.json
 
+# Where the paths are long: the placement make bit-wirelength wrote, loaded by nextpnr without
+# placing or routing (about 45 s for the 85F's training image) to write its SDF, whose net
+# delays are then nextpnr's placement estimates; host/timing.py walks it for the longest
+# register-to-register paths against the board's target period (docs/boards.md).
+BIT_PLACED = $(BIT_DIR)/$(BOARD)/wl/placed.json
+.PHONY: bit-timing
+bit-timing: $(BIT_PLACED) | fpga-deps ## ECP5 BOARD's placement (bit-wirelength's placed.json) timed from nextpnr's SDF: worst paths, endpoints over the target by register family (host/timing.py)
+	@$(call bit_ecp5_run,bit-timing,sta); \
+	  echo "bit-timing: $$b: $(notdir $(NEXTPNR_ECP5)) --$$2 --no-place --no-route --sdf on $< (log $$d/sdf.log)"; \
+	  $(BIT_ECP5_PNR) --no-place --no-route --sdf $$d/placed.sdf -l $$d/sdf.log >/dev/null 2>&1 || \
+	    { echo "bit-timing: $$b: nextpnr failed ($$d/sdf.log)"; exit 1; }; \
+	  grep -E 'Max frequency' $(dir $<)place.log 2>/dev/null | tail -1 | \
+	    sed 's|^Info: *|bit-timing: estimate after placement ($(dir $<)place.log): |' || true; \
+	  python3 host/timing.py $$d/placed.sdf --period $$(awk -v f=$$5 'BEGIN { printf "%.3f", 1000 / f }')
+$(BIT_PLACED):
+	@echo "bit-timing: $(BOARD): no $@: run make bit-wirelength BOARD=$(BOARD) first"; exit 2
+
+TIMING_FIX := tests/fixtures/timing
+.PHONY: timing-test
+timing-test: ## host/timing.py on a hand-written SDF (its worst paths, families and long nets as computed by hand, its error on a bad line), with a self-test
+	@out=$$(python3 host/timing.py $(TIMING_FIX)/placed.sdf --period 5 --paths 3) && \
+	  [ "$$out" = "$$(cat $(TIMING_FIX)/expected.txt)" ] || \
+	  { echo "timing-test: FAIL: output differs from $(TIMING_FIX)/expected.txt:"; echo "$$out"; exit 1; }; \
+	  rc=0; err=$$(python3 host/timing.py $(TIMING_FIX)/bad.sdf 2>&1 >/dev/null) || rc=$$?; \
+	  [ $$rc = 3 ] && [ "$$err" = "timing: $(TIMING_FIX)/bad.sdf:13: not 'INTERCONNECT from to (min:typ:max)': '(INTERCONNECT u_top.cnt_q_TRELLIS_FF_Q/Q u_top.sum_LUT4_Z/A)'" ] || \
+	  { echo "timing-test: FAIL: bad.sdf gave exit $$rc, '$$err'"; exit 1; }; \
+	  out=$$(SGLIF_FAULT_TIMING=1 python3 host/timing.py $(TIMING_FIX)/placed.sdf --period 5 --paths 3); \
+	  [ "$$out" != "$$(cat $(TIMING_FIX)/expected.txt)" ] || \
+	  { echo "timing-test: FAIL: the self-test's fault (SGLIF_FAULT_TIMING=1: the shortest arrival kept) was not caught"; exit 1; }; \
+	  echo "timing-test: PASS (worst paths, families and long nets as computed by hand; a bad line exits 3 naming file and line; the self-test's fault caught)"
+
 CONG_FIX := tests/fixtures/congestion
 .PHONY: congestion-test
 congestion-test: ## host/congestion.py on a heatmap fixture (its sums by instance, its error on a bad line) and on a placed netlist (--placed: wirelength), with a self-test
