@@ -12,7 +12,9 @@
 #   make prog BOARD=b        openFPGALoader writes the bitstream (BIT=file for another image)
 #   make lut-swap BOARD=b LUT=file.hex   the SG table swapped in the built bitstream (icebram /
 #                            ecpbram), no place and route
-#   make bitstreams          every iCE40 and ECP5 board (CI: BIT_TRAIN=0); make test-slow: + report
+#   make bitstreams          every iCE40 and ECP5 board in one pool of BIT_JOBS runs (make test:
+#                            BIT_TRAIN=0, the training images left out); make test-slow adds
+#                            make report
 #   make boards-doc          regenerates docs/boards.md's board table from the csv; boards-check
 #                            fails if it differs
 BOARDS_CSV    := constraints/boards.csv
@@ -205,8 +207,9 @@ $(BIT_DIR)/%.bit: $(BIT_DIR)/%.config
 .PRECIOUS: $(BIT_DIR)/%.json $(BIT_DIR)/%.asc $(BIT_DIR)/%.config $(BIT_DIR)/%.fp
 
 # Every board of a family (or both: bitstreams, make test's), BIT_JOBS place and routes at a
-# time (nextpnr uses one core), the largest (last in the table) first; each board's output is printed whole when it ends, and each
-# is judged on its own: the target fails if any board failed, after all were tried.
+# time (nextpnr uses one core), the largest (last in the table) first; each board's output is
+# printed whole when it ends, and each is judged on its own: the target fails if any board
+# failed, after all were tried.
 # $(1): the boards, $(2): the name.
 BIT_JOBS ?= $(JOBS)
 define bit_all

@@ -220,11 +220,11 @@ def check(mod, groups, group, bel, centre=()):
     """The reasons the assignment is wrong (none: right)."""
     cells = mod["cells"]
     bad = []
+    taken = set(bel.values())
     for kind in KIND:
         mine = [bel[n] for n in centre if n in bel and cells[n]["type"] == kind]
         if mine:
             far = max(centre_dist(s) for s in mine)
-            taken = set(bel.values())
             near = [s for ss in strip_sites(kind, groups) for s in ss
                     if s not in taken and centre_dist(s) < far]
             if near:
