@@ -358,22 +358,12 @@ module sglif_trainer #(
         end
     endgenerate
     // the synapse momenta: word {row, i}
-    (* no_rw_check *)
-    reg [15:0] wmom_m [0:(1 << (ERW + ENW)) - 1];
-    reg [15:0] wmom_q;
+    wire [15:0] wmom_q;
     wire [ERW+ENW-1:0] wmom_ra = updating ? {rk_row, rp_n} : addr_i[ERW+ENW-1:0];
-    wire [ERW+ENW-1:0] wmom_wa = updating ? {wk_row, wp_n} : addr_i[ERW+ENW-1:0];
-    wire               wmom_we = updating ? mom_we && tn_q <= 3'd1 : idle && we_i && sel_i == 3'd1;
-    always @(posedge clk_i) begin
-        if (wmom_we)
-            wmom_m[wmom_wa] <= updating ? mom_o : wdata_i;
-`ifdef SGLIF_RW_X
-        if (wmom_we && wmom_wa == wmom_ra)
-            wmom_q <= 16'bx;
-        else
-`endif
-        wmom_q <= wmom_m[wmom_ra];
-    end
+    sglif_ram #(.DW(16), .AW(ERW + ENW)) wmom_m (
+        .clk_i(clk_i), .we_i(updating ? mom_we && tn_q <= 3'd1 : idle && we_i && sel_i == 3'd1),
+        .waddr_i(updating ? {wk_row, wp_n} : addr_i[ERW+ENW-1:0]), .wdata_i(updating ? mom_o : wdata_i),
+        .raddr_i(wmom_ra), .rdata_o(wmom_q));
     // W_out: masters in CP2 lanes at {i}, momenta at {i, c}; TOUT's address {i, c, w}
     wire [ENW-1:0] l_oi = addr_i[CW+ENW:CW+1];
     wire [CW-1:0]  l_oc = addr_i[CW:1];
@@ -400,22 +390,11 @@ module sglif_trainer #(
             assign e_wo_data[8*gl +: 8] = om_q[16*gl+8 +: 8];
         end
     endgenerate
-    (* no_rw_check *)
-    reg [15:0] omom_m [0:(1 << (ENW + CW)) - 1];
-    reg [15:0] omom_q;
-    wire              omom_we = updating ? mom_we && tn_q == 3'd3 : idle && we_i && sel_i == 3'd2 && addr_i[0];
-    wire [ENW+CW-1:0] omom_wa = updating ? {wk_n, wp_c} : {l_oi, l_oc};
-    wire [ENW+CW-1:0] omom_ra = updating ? {rk_n, rp_c} : {l_oi, l_oc};
-    always @(posedge clk_i) begin
-        if (omom_we)
-            omom_m[omom_wa] <= updating ? mom_o : wdata_i;
-`ifdef SGLIF_RW_X
-        if (omom_we && omom_wa == omom_ra)
-            omom_q <= 16'bx;
-        else
-`endif
-        omom_q <= omom_m[omom_ra];
-    end
+    wire [15:0] omom_q;
+    sglif_ram #(.DW(16), .AW(ENW + CW)) omom_m (
+        .clk_i(clk_i), .we_i(updating ? mom_we && tn_q == 3'd3 : idle && we_i && sel_i == 3'd2 && addr_i[0]),
+        .waddr_i(updating ? {wk_n, wp_c} : {l_oi, l_oc}), .wdata_i(updating ? mom_o : wdata_i),
+        .raddr_i(updating ? {rk_n, rp_c} : {l_oi, l_oc}), .rdata_o(omom_q));
     // TUNIT: {k, x, w}: bias master (lo, hi), momentum, gamma_q (lo, hi); b_out master, momentum
     wire [2:0]     l_uw = addr_i[2:0];
     wire [XW-1:0]  l_ux = addr_i[XW+2:3];
